@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from jineng.accounts.roles import Role
+from jineng.orgs.models import Organisation
+from jineng.regions.models import Department, Region
+
+
+class User(AbstractUser):
+    """A login. Its scope is a region subtree, optionally narrowed to a department or an organisation."""
+
+    display_name = models.CharField("姓名", max_length=32, blank=True)
+    role = models.CharField("角色", max_length=16, choices=Role.choices, blank=True)
+    region = models.ForeignKey(Region, models.PROTECT, null=True, blank=True, verbose_name="管辖区域")
+    department = models.ForeignKey(Department, models.PROTECT, null=True, blank=True, verbose_name="部门")
+    organisation = models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True, verbose_name="机构")
+    person = models.OneToOneField(
+        "people.Person", models.PROTECT, null=True, blank=True, related_name="account", verbose_name="本人"
+    )
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for an institution's own system. Only a hash is stored; the secret is shown once."""
+
+    user = models.ForeignKey(User, models.PROTECT, related_name="api_tokens")
+    name = models.CharField("用途", max_length=64)
+    prefix = models.CharField(max_length=8, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

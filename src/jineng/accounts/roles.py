@@ -1,0 +1,47 @@
+"""Roles and what each may do. One table, read by views, API, navigation and the scope-matrix test."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    HR_ADMIN = "hr_admin", "人社局管理员"
+    HR_FIRST = "hr_first", "人社局初审"
+    HR_SECOND = "hr_second", "人社局复核"
+    DEPT_FIRST = "dept_first", "行业部门初审"
+    DEPT_SECOND = "dept_second", "行业部门复核"
+    FINANCE = "finance", "财政审核"
+    INSTITUTION = "institution", "培训机构经办"
+    EVALUATOR = "evaluator", "评价机构经办"
+    INSPECTOR = "inspector", "督查员"
+    AUDITOR = "auditor", "审计"
+    TRAINEE = "trainee", "学员"
+
+
+HR_ROLES = frozenset({Role.HR_ADMIN, Role.HR_FIRST, Role.HR_SECOND})
+DEPT_ROLES = frozenset({Role.DEPT_FIRST, Role.DEPT_SECOND})
+ORG_ROLES = frozenset({Role.INSTITUTION, Role.EVALUATOR})
+REGION_ROLES = HR_ROLES | {Role.FINANCE, Role.INSPECTOR, Role.AUDITOR}
+STAFF_ROLES = REGION_ROLES | DEPT_ROLES
+
+# capability → roles that have it. Scope (region subtree / department / organisation) applies on top.
+CAPABILITIES: dict[str, frozenset[Role]] = {
+    "region.view": STAFF_ROLES,
+    "department.view": STAFF_ROLES,
+    "profile.view": STAFF_ROLES | ORG_ROLES,
+    "org.view": STAFF_ROLES | ORG_ROLES,
+    "org.register": frozenset({Role.HR_ADMIN}),
+    "person.view": HR_ROLES | DEPT_ROLES | ORG_ROLES | {Role.INSPECTOR, Role.AUDITOR},
+    "person.register": HR_ROLES | {Role.INSTITUTION},
+    # Seeing a whole ID number is needed only to verify identity at registration and review.
+    "person.full_id": HR_ROLES,
+    "audit.view": frozenset({Role.AUDITOR, Role.HR_ADMIN}),
+    "calendar.view": frozenset(Role),
+    "token.manage": ORG_ROLES | {Role.HR_ADMIN},
+    "self.view": frozenset({Role.TRAINEE}),
+}
+
+
+def can(role: str | None, capability: str) -> bool:
+    return role is not None and role in CAPABILITIES[capability]

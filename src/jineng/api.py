@@ -1,0 +1,130 @@
+"""/api/v1: one NinjaAPI, per-app routers, token or session auth, one error envelope for every error."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from jineng.accounts.services import api_token_authenticate
+from jineng.core.errors import Refusal
+
+log = logging.getLogger("jineng.api")
+
+
+class TokenAuth(HttpBearer):
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="技能 Jineng API",
+    version="1.0",
+    description=(
+        "职业技能提升行动管理平台接口。机构自有系统使用 `Authorization: Bearer <令牌>`（在“API 令牌”页面签发）；"
+        '浏览器会话亦可调用。所有错误均为 `{"code", "message", "details"}`。'
+    ),
+    urls_namespace="api",
+    auth=[TokenAuth(), django_auth],
+    docs_url="/docs",
+)
+
+
+def envelope(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "details": details or []}, status=status
+    )
+
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    422: "refused",
+    429: "too_many_requests",
+}
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = [
+        {
+            "loc": [str(p) for p in err.get("loc", [])],
+            "message": str(err.get("msg", "")),
+            "type": err.get("type", ""),
+        }
+        for err in exc.errors
+    ]
+    return envelope(request, 422, "validation_error", "请求参数不合法", details)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return envelope(
+        request, 401, "unauthorized", "未登录或令牌无效：请在请求头中提供 Authorization: Bearer <令牌>"
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return envelope(request, exc.status_code, _STATUS_CODES.get(exc.status_code, "error"), str(exc.message))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return envelope(request, 404, "not_found", "请求的资源不存在或不在您的管辖范围内")
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def _missing(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return envelope(request, 404, "not_found", "请求的资源不存在或不在您的管辖范围内")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return envelope(request, 403, "forbidden", str(exc) or "您的角色无权执行此操作")
+
+
+@api.exception_handler(Refusal)
+def _refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
+    return envelope(request, 422, "refused", exc.render(), exc.details())
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("API error on %s %s", request.method, request.path)
+    return envelope(request, 500, "internal_error", "服务器内部错误，已记录，请稍后重试或联系管理员")
+
+
+def _mount() -> None:
+    from jineng.accounts.api import router as accounts_router
+    from jineng.audit.api import router as audit_router
+    from jineng.orgs.api import router as orgs_router
+    from jineng.people.api import router as people_router
+    from jineng.regions.api import policy_router
+    from jineng.regions.api import router as regions_router
+    from jineng.workcal.api import router as workcal_router
+
+    api.add_router("/", accounts_router, tags=["账号"])
+    api.add_router("/", regions_router, tags=["区域与部门"])
+    api.add_router("/profiles", policy_router, tags=["政策档案"])
+    api.add_router("/organisations", orgs_router, tags=["机构"])
+    api.add_router("/people", people_router, tags=["实名人员"])
+    api.add_router("/calendar", workcal_router, tags=["工作日历"])
+    api.add_router("/events", audit_router, tags=["审计"])
+
+
+_mount()

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("审计事件只能追加，不能修改")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("审计事件只能追加，不能删除")
+
+
+class Event(models.Model):
+    """One state change of a domain object, written in the same transaction as the change.
+
+    Append-only: the ORM refuses update/delete here, and on PostgreSQL a trigger refuses UPDATE and
+    DELETE in the database itself (migration 0002), whoever connects.
+    The scope columns are copied at write time so that an auditor's view is one indexed filter.
+    """
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    actor_label = models.CharField("操作人姓名", max_length=64, blank=True)
+    actor_role = models.CharField("角色", max_length=16, blank=True)
+    action = models.CharField("动作", max_length=64)
+    object_type = models.CharField("对象类型", max_length=64)
+    object_id = models.CharField("对象编号", max_length=64)
+    object_label = models.CharField("对象", max_length=200, blank=True)
+    from_state = models.CharField("原状态", max_length=32, blank=True)
+    to_state = models.CharField("新状态", max_length=32, blank=True)
+    payload = models.JSONField("内容", default=dict, blank=True)
+    region_path = models.CharField(max_length=255, blank=True, db_index=True)
+    department_id = models.BigIntegerField(null=True, blank=True)
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计事件"
+        verbose_name_plural = "审计事件"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_label}"

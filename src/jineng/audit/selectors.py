@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import can
+from jineng.accounts.scope import scope_of
+from jineng.audit.models import Event
+
+
+def events_visible(user: User) -> QuerySet[Event]:
+    if not can(user.role, "audit.view"):
+        return Event.objects.none()
+    scope = scope_of(user)
+    return Event.objects.filter(region_path__startswith=scope.region_path).select_related("actor")
+
+
+def events_filtered(
+    user: User,
+    *,
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    actor: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Event]:
+    qs = events_visible(user)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if actor:
+        qs = qs.filter(actor_label__contains=actor)
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    return qs

@@ -1,0 +1,47 @@
+"""The one way to write the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+
+from jineng.audit.models import Event
+
+
+class AuditOutsideTransaction(RuntimeError):
+    pass
+
+
+def event_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    from_state: str = "",
+    to_state: str = "",
+    payload: dict[str, Any] | None = None,
+    region_path: str = "",
+    department_id: int | None = None,
+    organisation_id: int | None = None,
+) -> Event:
+    """Append an event for ``obj``. Must run inside the transaction that makes the change, so that the
+    change and its trail commit or roll back together."""
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditOutsideTransaction(f"{action}: the event must be written inside the change's transaction")
+    user = actor if getattr(actor, "pk", None) else None
+    return Event.objects.create(
+        actor=user,
+        actor_label=(getattr(user, "label", "") or "系统") if user else "系统",
+        actor_role=getattr(user, "role", "") or "",
+        action=action,
+        object_type=obj._meta.label,
+        object_id=str(obj.pk),
+        object_label=str(obj)[:200],
+        from_state=from_state,
+        to_state=to_state,
+        payload=payload or {},
+        region_path=region_path,
+        department_id=department_id,
+        organisation_id=organisation_id,
+    )

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jineng.accounts.roles import Role
+from jineng.audit.selectors import events_filtered
+from jineng.core.pagination import paginate
+from jineng.core.permissions import require
+from jineng.core.xlsx import xlsx_response
+
+
+def _date(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "audit.view")
+    filters = {
+        "action": request.GET.get("action", "").strip(),
+        "object_type": request.GET.get("object_type", "").strip(),
+        "object_id": request.GET.get("object_id", "").strip(),
+        "actor": request.GET.get("actor", "").strip(),
+        "date_from": _date(request.GET.get("date_from")),
+        "date_to": _date(request.GET.get("date_to")),
+    }
+    qs = events_filtered(request.user, **filters)  # type: ignore[arg-type]
+    roles = dict(Role.choices)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "审计日志.xlsx",
+            "审计日志",
+            ["编号", "时间", "操作人", "角色", "动作", "对象类型", "对象编号", "对象", "原状态", "新状态"],
+            (
+                [
+                    e.pk,
+                    e.at,
+                    e.actor_label,
+                    roles.get(e.actor_role, e.actor_role),
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.object_label,
+                    e.from_state,
+                    e.to_state,
+                ]
+                for e in qs.iterator()
+            ),
+        )
+    page, query = paginate(request, qs)
+    return render(request, "audit/list.html", {"page": page, "query": query, "f": filters, "roles": roles})

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from jineng.accounts.roles import CAPABILITIES, can
+
+
+def require(user: Any, capability: str) -> None:
+    """403 unless the user's role has the capability; scope narrowing is the selectors' job."""
+    if not getattr(user, "is_authenticated", False) or not can(getattr(user, "role", None), capability):
+        roles = "、".join(r.label for r in CAPABILITIES[capability])
+        raise PermissionDenied(f"此操作限以下角色：{roles}")

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import can
+from jineng.accounts.scope import scope_of
+from jineng.orgs.models import Organisation
+
+
+def organisations_visible(user: User) -> QuerySet[Organisation]:
+    if not can(user.role, "org.view"):
+        return Organisation.objects.none()
+    scope = scope_of(user)
+    qs = Organisation.objects.select_related("region", "department")
+    if scope.is_organisation:
+        return qs.filter(pk=scope.organisation_id)
+    return qs.filter(scope.region_q())
+
+
+def organisations_search(
+    user: User, *, q: str = "", kind: str = "", status: str = ""
+) -> QuerySet[Organisation]:
+    qs = organisations_visible(user)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(credit_code=q.upper()))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    return qs

@@ -1,0 +1,58 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from jineng.accounts.models import User
+from jineng.core.permissions import require
+from jineng.people.models import Person
+from jineng.people.schemas import PersonIn, PersonOut
+from jineng.people.selectors import persons_search, persons_visible
+from jineng.people.services import person_register
+from jineng.policy.identity import normalise_id_number
+from jineng.regions.models import Region
+from jineng.regions.selectors import regions_visible
+
+router = Router()
+
+
+@router.get("", response=list[PersonOut], summary="实名人员（q 可为完整身份证号或姓名开头）")
+@paginate(PageNumberPagination, page_size=50)
+def people(request: HttpRequest, q: str = "") -> Any:
+    require(request.user, "person.view")
+    return persons_search(request.user, q=q)  # type: ignore[arg-type]
+
+
+@router.get("/{person_id}", response=PersonOut, summary="人员详情")
+def person(request: HttpRequest, person_id: int) -> Person:
+    user: User = request.user  # type: ignore[assignment]
+    if user.person_id != person_id:
+        require(user, "person.view")
+    return get_object_or_404(persons_visible(user), pk=person_id)
+
+
+@router.post(
+    "",
+    response={201: PersonOut, 200: PersonOut},
+    summary="实名登记（B01：GB 11643 校验）；已登记则返回原记录",
+)
+def person_create(request: HttpRequest, data: PersonIn) -> tuple[int, Person]:
+    user: User = request.user  # type: ignore[assignment]
+    require(user, "person.register")
+    region = registration_region(user, data.region_id)
+    before = Person.objects.filter(id_number=normalise_id_number(data.id_number)).exists()
+    person = person_register(
+        actor=user, id_number=data.id_number, name=data.name, region=region, phone=data.phone
+    )
+    return (200 if before else 201), person
+
+
+def registration_region(user: User, region_id: int) -> Region:
+    # An institution registers trainees in its own region's subtree; bureau staff within theirs.
+    if user.organisation is not None:
+        qs = Region.objects.filter(path__startswith=user.organisation.region.path)
+    else:
+        qs = regions_visible(user)
+    return get_object_or_404(qs, pk=region_id)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import can
+from jineng.accounts.scope import scope_of
+from jineng.people.models import Person
+from jineng.policy.identity import mask_id_number, mask_phone, normalise_id_number
+
+
+def persons_visible(user: User) -> QuerySet[Person]:
+    scope = scope_of(user)
+    if scope.person_id is not None:
+        return Person.objects.filter(pk=scope.person_id).select_related("region")
+    if not can(user.role, "person.view"):
+        return Person.objects.none()
+    qs = Person.objects.select_related("region", "registered_by_organisation")
+    if scope.is_organisation:
+        # Until classes exist, an institution sees the people it registered itself.
+        return qs.filter(registered_by_organisation_id=scope.organisation_id)
+    return qs.filter(scope.region_q())
+
+
+def persons_search(user: User, *, q: str = "") -> QuerySet[Person]:
+    qs = persons_visible(user)
+    if q:
+        # A full ID number finds the person without ever being shown back; a name matches by prefix.
+        qs = qs.filter(Q(id_number=normalise_id_number(q)) | Q(name__startswith=q.strip()))
+    return qs
+
+
+def id_number_for(user: User, person: Person) -> str:
+    """The number as this viewer may see it."""
+    if can(user.role, "person.full_id") or user.person_id == person.pk:
+        return person.id_number
+    return mask_id_number(person.id_number)
+
+
+def phone_for(user: User, person: Person) -> str:
+    if not person.phone:
+        return ""
+    if can(user.role, "person.full_id") or user.person_id == person.pk:
+        return person.phone
+    return mask_phone(person.phone)

@@ -1,0 +1,387 @@
+"""Policy profiles: the numbers of one jurisdiction + year, loaded from versioned TOML files.
+
+Every parameter of :data:`SCHEMA` must appear in every profile, either with a ``value`` or with
+``not_set`` saying why the document does not fix it. A parameter carries its rule ID (checked against
+the schema, so a file cannot drift from RULES.md) and the clause it comes from. Decimals and money are
+written as strings ("0.65", "600") so that no float ever touches them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PROFILE_DIR = Path(__file__).with_name("profiles")
+
+# kind → Chinese description used in error messages
+KINDS = {
+    "int": "整数",
+    "decimal": '小数字符串（如 "0.65"）',
+    "money": '金额字符串（元，如 "600"）',
+    "bool": "true/false",
+    "date": "日期（如 2022-01-01）",
+    "str_list": "字符串列表",
+    "int_list": "整数列表",
+    "choice": "选项之一",
+}
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    name: str
+    kind: str
+    rule: str
+    label: str
+    choices: tuple[str, ...] = ()
+
+
+def _p(name: str, kind: str, rule: str, label: str, *choices: str) -> ParamSpec:
+    return ParamSpec(name, kind, rule, label, tuple(choices))
+
+
+SCHEMA: tuple[ParamSpec, ...] = (
+    _p("max_trainees_per_teacher", "int", "A01", "师生比：每名教师对应学员数上限"),
+    _p("max_trainees_per_workstation", "int", "A02", "工位比：每个工位对应学员数上限"),
+    _p("max_class_size", "int", "A03", "每班人数上限"),
+    _p("min_minutes_per_class_hour", "int", "A04", "每课时最少分钟数"),
+    _p("min_practical_share", "decimal", "A05", "实操课时占总课时最低比例"),
+    _p("min_teachers_per_major", "int", "A06", "每个专业每个班级最少教师数"),
+    _p("min_hours_completion_only", "int", "A07", "只能取得培训合格证书的培训最少课时"),
+    _p("apprentice_per_fulltime_teacher_max", "int", "A08", "新型学徒制单个职业人数与专职教师数之比上限"),
+    _p("apprentice_same_enterprise_occupation_max", "int", "A09", "同一机构同一企业同一职业学徒人数上限"),
+    _p("apprentice_yearly_max_degree_school", "int", "A09", "具备学制教育资质机构年学徒总量上限"),
+    _p("apprentice_yearly_max_other", "int", "A09", "其他机构年学徒总量上限"),
+    _p("audit_findings_since", "date", "A12", "审计检查发现问题的起算日期"),
+    _p("cross_city_approval_required", "bool", "A13", "跨地市补贴性培训须经省级同意（技工学校除外）"),
+    _p("group_cross_county_filing_required", "bool", "A13", "集团培训中心跨区域培训须向当地人社局报备"),
+    _p("pre_opening_questionnaire_required", "bool", "A14", "开班前问卷调查"),
+    _p("teacher_filing_required", "bool", "A15", "专职师资报备"),
+    _p("max_subsidised_trainings_per_year", "int", "B02", "每人每年享受补贴性培训次数上限"),
+    _p("min_months_after_assessment", "int", "B03", "上次培训考核后至下次开班最少间隔（月）"),
+    _p("student_exclusion", "choice", "B06", "在校生限制口径", "current_major", "graduating_year"),
+    _p("new_hire_window_months", "int", "B07", "新录用人员岗前培训：入职后月数上限"),
+    _p("yigong_and_new_hire_exclusive", "bool", "B08", "以工代训补贴与岗前培训补贴不得重复享受"),
+    _p("remote_supervision_replaces_onsite", "bool", "C03", "有效远程监管可替代实地检查"),
+    _p("min_practical_video_minutes_per_hour", "int", "C04", "实操每学时连续录像最少分钟数"),
+    _p("video_incomplete_forfeit_count", "int", "C05", "录像无法显示全体学员达此次数即取消补贴"),
+    _p("video_retention_years", "int", "C06", "培训视频留存年限"),
+    _p("face_checkin_required", "bool", "C07", "人脸识别签到"),
+    _p("make_up_lessons_allowed", "bool", "C08", "书面请假后补课计入到课率"),
+    _p("satisfaction_min", "decimal", "C09", "满意度最低比例"),
+    _p("satisfaction_rectification_months", "int", "C09", "满意度不达标整改期（月）"),
+    _p("satisfaction_effect", "choice", "C09", "满意度不达标的后果", "stop_opening", "suspend_assessment"),
+    _p("online_platform_must_be_listed", "bool", "D01", "线上平台须纳入目录并备案"),
+    _p("online_fully_online_occupations", "str_list", "D02", "可全线上培训的职业（工种）"),
+    _p("online_offline_required_occupations", "str_list", "D02", "须线下实训的职业（工种）"),
+    _p("online_offline_min_hours", "int", "D02", "线下实训最少学时"),
+    _p("online_assessment_months", "int_list", "D03", "线上培训线下考核月份"),
+    _p("max_online_theory_share", "decimal", "D05", "线上理论学习占总课时上限"),
+    _p("online_assessment_requesters", "str_list", "D06", "纯线上培训可申请考核的主体"),
+    _p("assessment_notice_days", "int", "E01", "考核时间提前申报天数"),
+    _p("completion_exam_min_level", "choice", "E05", "合格证书考核出题组织的最低层级", "county"),
+    _p("max_special_completion_share", "decimal", "E06", "专项能力与合格证书占比上限"),
+    _p("ledger_entry_days", "int", "E09", "培训结束后录入台账期限（日）"),
+    _p("subsidy_new_hire", "money", "F01", "新录用人员岗前培训补贴（元/人）"),
+    _p("subsidy_completion", "money", "F02", "培训合格证书补贴（元/人）"),
+    _p("subsidy_junior", "money", "F02", "初级工补贴（元/人）"),
+    _p("subsidy_intermediate", "money", "F02", "中级工补贴（元/人）"),
+    _p("subsidy_senior", "money", "F02", "高级工补贴（元/人）"),
+    _p("subsidy_offjob_completion", "money", "F02", "脱产培训合格证书补贴（元/人）"),
+    _p("subsidy_yigong_monthly", "money", "F03", "以工代训补贴（元/人/月）"),
+    _p("yigong_max_months", "int", "F03", "以工代训最长月数"),
+    _p("prepay_share_min", "decimal", "F04", "项目制预拨比例下限"),
+    _p("prepay_share_max", "decimal", "F04", "项目制预拨比例上限"),
+    _p("equipment_share", "decimal", "F05", "实训设备补助比例"),
+    _p("equipment_cap_base", "money", "F05", "高技能人才培训基地设备补助上限（元）"),
+    _p("equipment_cap_studio", "money", "F05", "技能大师工作室设备补助上限（元）"),
+    _p("pledge_required", "bool", "F06", "申领须签署承诺"),
+    _p("dept_review_working_days", "int", "F07", "行业主管部门审核时限（工作日）"),
+    _p("public_notice_working_days", "int", "F08", "补贴公示期（工作日）"),
+    _p("reviewers_per_step", "int", "F09", "每个审核环节的经办审查人数"),
+    _p("finance_review_required", "bool", "F10", "拨付前须财政部门审核"),
+    _p("hr_review_max_working_days", "int", "F10", "同一笔业务在人社部门的时限（工作日）"),
+    _p("finance_review_max_working_days", "int", "F10", "同一笔业务在财政部门的时限（工作日）"),
+    _p("disbursement_cycle", "choice", "F11", "资金拨付周期", "weekly", "monthly"),
+    _p("weekly_cycle_weekdays", "int_list", "F11", "每周收交、汇总送财政、财政审核的星期（1=周一）"),
+    _p("fund_sources", "str_list", "F13", "资金来源"),
+    _p("fund_source_priority", "str_list", "F13", "资金使用顺序"),
+    _p("wrong_payment_report_periods", "str_list", "F14", "错误资金退还情况报告周期"),
+    _p("training_share_of_employment_fund_min", "decimal", "F15", "培训和评价补贴占就业补助资金最低比例"),
+    _p("high_skilled_share_min", "decimal", "H04", "新增高技能人才占新增技能人才最低比例"),
+    _p("manufacturing_share_min", "decimal", "H04", "制造业补贴性培训占比下限（每个县）"),
+    _p("special_completion_cert_share_max", "decimal", "H04", "专项能力与合格证书总量占比上限"),
+    _p("school_min_technician_college", "int", "H07", "技师学院年补贴性培训最少人数"),
+    _p("school_min_senior_technical", "int", "H07", "高级技工学校年补贴性培训最少人数"),
+    _p("school_min_technical", "int", "H07", "普通技工学校年补贴性培训最少人数"),
+    _p("school_min_vocational", "int", "H07", "职业学校年补贴性培训最少人数"),
+    _p("apprentice_min_technician_college", "int", "H07", "技师学院年新型学徒制最少人数"),
+    _p("apprentice_min_senior_technical", "int", "H07", "高级技工学校年新型学徒制最少人数"),
+    _p("apprentice_min_technical", "int", "H07", "普通技工学校年新型学徒制最少人数"),
+    _p("apprentice_min_vocational", "int", "H07", "职业学校年新型学徒制最少人数"),
+    _p("county_media_items_min", "int", "H08", "各县在县级以上媒体发布宣传信息最少篇数"),
+    _p("department_media_items_min", "int", "H08", "市直单位在市级以上媒体发布宣传信息最少篇数"),
+)
+SPECS: dict[str, ParamSpec] = {spec.name: spec for spec in SCHEMA}
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be used; ``problems`` lists every one found, in Chinese."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(f"政策档案 {source} 不可用：\n" + "\n".join(f"- {p}" for p in problems))
+
+
+class ParameterNotSet(LookupError):
+    """The profile's documents do not fix this number: refuse, never assume zero."""
+
+    def __init__(self, profile: Profile, param: Parameter) -> None:
+        self.profile = profile
+        self.param = param
+        super().__init__(
+            f"本政策口径未规定“{param.spec.label}”（规则 {param.spec.rule}，政策档案 {profile.code}"
+            f" 《{profile.document}》）：{param.note}"
+        )
+
+
+@dataclass(frozen=True)
+class Parameter:
+    spec: ParamSpec
+    value: Any  # None when not set
+    clause: str
+    note: str
+
+    @property
+    def is_set(self) -> bool:
+        return self.value is not None
+
+    @property
+    def rule(self) -> str:
+        return self.spec.rule
+
+    def display(self) -> str:
+        if self.value is None:
+            return "未规定"
+        if isinstance(self.value, bool):
+            return "是" if self.value else "否"
+        if isinstance(self.value, list):
+            return "、".join(str(v) for v in self.value)
+        if self.spec.kind == "decimal":
+            return f"{(self.value * 100).normalize():f}%"
+        if self.spec.kind == "choice":
+            return CHOICE_LABELS.get(self.value, str(self.value))
+        return str(self.value)
+
+
+CHOICE_LABELS = {
+    "current_major": "不得对在校生开展在读专业的补贴性培训",
+    "graduating_year": "不得对毕业年度在校生开展补贴性培训（特殊职教、普通高校、创业培训除外）",
+    "stop_opening": "停止开班，整改期",
+    "suspend_assessment": "暂停结业考核，重新培训或取消当班补贴",
+    "county": "县（区）级以上人社部门",
+    "weekly": "每周（周三收交、周四汇总送财政、周五财政审核）",
+    "monthly": "每月向财政推送",
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    code: str
+    version: int
+    jurisdiction: str
+    region_code: str
+    years: tuple[int, ...]
+    document: str
+    short: str
+    source_file: str
+    params: dict[str, Parameter]
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}@v{self.version}"
+
+    def param(self, name: str) -> Parameter:
+        return self.params[name]
+
+    def value(self, name: str) -> Any:
+        param = self.params[name]
+        if param.value is None:
+            raise ParameterNotSet(self, param)
+        return param.value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.params[name].value
+        return default if value is None else value
+
+    def cite(self, name: str) -> str:
+        """The clause to quote in a refusal: "ZZ21 六(二)1"."""
+        return f"{self.code} {self.params[name].clause}"
+
+    def by_rule(self) -> Iterator[tuple[str, list[Parameter]]]:
+        rules: dict[str, list[Parameter]] = {}
+        for spec in SCHEMA:
+            rules.setdefault(spec.rule, []).append(self.params[spec.name])
+        yield from rules.items()
+
+
+def _convert(spec: ParamSpec, raw: Any) -> tuple[Any, str | None]:
+    """(value, problem). bool is checked before int because TOML true is a Python int too."""
+    kind = spec.kind
+    if kind == "int":
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            return None, f"应为整数，实际为 {type(raw).__name__} {raw!r}"
+        if raw < 0:
+            return None, f"不得为负数，实际为 {raw}"
+        return raw, None
+    if kind in ("decimal", "money"):
+        if not isinstance(raw, str):
+            return None, f"应为{KINDS[kind]}（写成字符串以免浮点误差），实际为 {type(raw).__name__} {raw!r}"
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            return None, f"{raw!r} 不是合法的数字"
+        if not value.is_finite() or value < 0:
+            return None, f"{raw!r} 应为非负有限数"
+        if kind == "decimal" and value > 1:
+            return None, f"比例应在 0 到 1 之间，实际为 {raw}"
+        return value, None
+    if kind == "bool":
+        if not isinstance(raw, bool):
+            return None, f"应为 true/false，实际为 {type(raw).__name__} {raw!r}"
+        return raw, None
+    if kind == "date":
+        if not isinstance(raw, dt.date) or isinstance(raw, dt.datetime):
+            return None, f"应为日期（如 2022-01-01），实际为 {type(raw).__name__} {raw!r}"
+        return raw, None
+    if kind == "str_list":
+        if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
+            return None, f"应为非空字符串的列表，实际为 {raw!r}"
+        return [x.strip() for x in raw], None
+    if kind == "int_list":
+        if not isinstance(raw, list) or not all(isinstance(x, int) and not isinstance(x, bool) for x in raw):
+            return None, f"应为整数列表，实际为 {raw!r}"
+        return list(raw), None
+    if kind == "choice":
+        if raw not in spec.choices:
+            return None, f"应为 {' / '.join(spec.choices)} 之一，实际为 {raw!r}"
+        return raw, None
+    raise AssertionError(f"unknown kind {kind}")  # schema error, not a data error
+
+
+_HEADER = {
+    "code": str,
+    "version": int,
+    "jurisdiction": str,
+    "region_code": str,
+    "years": list,
+    "document": str,
+    "short": str,
+    "source_file": str,
+}
+
+
+def parse_profile(data: dict[str, Any], source: str) -> Profile:
+    problems: list[str] = []
+    for key, typ in _HEADER.items():
+        if key not in data:
+            problems.append(f"缺少档案字段 {key}")
+        elif not isinstance(data[key], typ) or isinstance(data[key], bool):
+            problems.append(f"档案字段 {key} 类型错误：应为 {typ.__name__}，实际为 {data[key]!r}")
+    raw_params = data.get("params")
+    if not isinstance(raw_params, dict):
+        problems.append("缺少 [params] 表")
+        raw_params = {}
+    params: dict[str, Parameter] = {}
+    for spec in SCHEMA:
+        where = f"参数 {spec.name}（{spec.rule} {spec.label}）"
+        entry = raw_params.get(spec.name)
+        if entry is None:
+            problems.append(f"缺少{where}：每个参数都要写 value 或写 not_set 说明为何未规定")
+            continue
+        if not isinstance(entry, dict):
+            problems.append(f"{where} 应为表（value/rule/clause），实际为 {entry!r}")
+            continue
+        if entry.get("rule") != spec.rule:
+            problems.append(f"{where} 的规则编号应为 {spec.rule}，文件写的是 {entry.get('rule')!r}")
+        clause = entry.get("clause")
+        has_value = "value" in entry
+        not_set = entry.get("not_set")
+        if has_value == (not_set is not None):
+            problems.append(f"{where} 须且只须写 value 与 not_set 之一")
+            continue
+        if has_value:
+            if not isinstance(clause, str) or not clause.strip():
+                problems.append(f"{where} 缺少条款出处 clause")
+                continue
+            value, problem = _convert(spec, entry["value"])
+            if problem:
+                problems.append(f"{where} 类型错误：{problem}")
+                continue
+            params[spec.name] = Parameter(spec, value, clause.strip(), str(entry.get("note", "")))
+        else:
+            if not isinstance(not_set, str) or not not_set.strip():
+                problems.append(f"{where} 的 not_set 应写明未规定的原因")
+                continue
+            params[spec.name] = Parameter(spec, None, str(clause or "").strip(), not_set.strip())
+    unknown = sorted(set(raw_params) - set(SPECS))
+    for name in unknown:
+        problems.append(f"未知参数 {name}：不在参数表中（拼写错误？）")
+    years = data.get("years", [])
+    if isinstance(years, list) and not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
+        problems.append(f"档案字段 years 应为整数列表，实际为 {years!r}")
+    if problems:
+        raise ProfileError(source, problems)
+    return Profile(
+        code=data["code"],
+        version=data["version"],
+        jurisdiction=data["jurisdiction"],
+        region_code=data["region_code"],
+        years=tuple(data["years"]),
+        document=data["document"],
+        short=data["short"],
+        source_file=data["source_file"],
+        params=params,
+    )
+
+
+def load_profile_file(path: Path) -> Profile:
+    source = str(path.relative_to(PROFILE_DIR)) if path.is_relative_to(PROFILE_DIR) else str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(source, [f"TOML 格式错误：{exc}"]) from None
+    profile = parse_profile(data, source)
+    expected = f"{profile.code}/v{profile.version}.toml"
+    if source != str(path) and source != expected:
+        raise ProfileError(source, [f"文件应命名为 {expected}（档案代码与版本号决定路径）"])
+    return profile
+
+
+@cache
+def all_profiles() -> dict[tuple[str, int], Profile]:
+    """Every profile file in the repo, keyed by (code, version). Any bad file stops the start."""
+    profiles: dict[tuple[str, int], Profile] = {}
+    for path in sorted(PROFILE_DIR.glob("*/v*.toml")):
+        profile = load_profile_file(path)
+        profiles[(profile.code, profile.version)] = profile
+    return profiles
+
+
+def get_profile(code: str, version: int | None = None) -> Profile:
+    profiles = all_profiles()
+    if version is None:
+        versions = [v for (c, v) in profiles if c == code]
+        if not versions:
+            raise KeyError(f"没有代码为 {code} 的政策档案")
+        version = max(versions)
+    try:
+        return profiles[(code, version)]
+    except KeyError:
+        raise KeyError(f"没有政策档案 {code} v{version}") from None

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import can
+from jineng.accounts.scope import scope_of
+from jineng.policy.profiles import Profile, get_profile
+from jineng.regions.models import Department, ProfileAssignment, Region
+
+
+class NoProfile(LookupError):
+    def __init__(self, region: Region, year: int) -> None:
+        self.region = region
+        self.year = year
+        super().__init__(f"{region.name} 及其上级区域均未设定 {year} 年适用的政策档案，请管理员先设定")
+
+
+def regions_visible(user: User) -> QuerySet[Region]:
+    if not can(user.role, "region.view"):
+        return Region.objects.none()
+    return Region.objects.filter(path__startswith=scope_of(user).region_path)
+
+
+def departments_visible(user: User) -> QuerySet[Department]:
+    if not can(user.role, "department.view"):
+        return Department.objects.none()
+    scope = scope_of(user)
+    qs = Department.objects.filter(scope.region_q()).select_related("region")
+    if scope.is_department:
+        qs = qs.filter(pk=scope.department_id)
+    return qs
+
+
+def profile_assignment_for(region: Region, year: int) -> ProfileAssignment:
+    """The nearest assignment on the chain region → root, in one query."""
+    found = (
+        ProfileAssignment.objects.filter(region_id__in=region.ancestor_ids(), year=year)
+        .select_related("region")
+        .order_by("-region__depth")
+        .first()
+    )
+    if found is None:
+        raise NoProfile(region, year)
+    return found
+
+
+def profile_for(region: Region, year: int) -> Profile:
+    assignment = profile_assignment_for(region, year)
+    return get_profile(assignment.profile_code, assignment.profile_version)

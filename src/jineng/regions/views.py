@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from jineng.core.permissions import require
+from jineng.core.xlsx import xlsx_response
+from jineng.orgs.models import Organisation
+from jineng.policy.profiles import SCHEMA, all_profiles
+from jineng.regions.models import ProfileAssignment
+from jineng.regions.selectors import departments_visible, regions_visible
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+
+
+@login_required
+def region_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "region.view")
+    regions = list(regions_visible(request.user))  # type: ignore[arg-type]
+    years = sorted(set(ProfileAssignment.objects.values_list("year", flat=True)) | {_year(request)})
+    assignments = {(a.region_id, a.year): a for a in ProfileAssignment.objects.filter(region__in=regions)}
+    org_counts: dict[int, int] = {}
+    for region_id in Organisation.objects.filter(region__in=regions).values_list("region_id", flat=True):
+        org_counts[region_id] = org_counts.get(region_id, 0) + 1
+    rows = []
+    by_id = {r.pk: r for r in regions}
+    for region in regions:
+        cells = []
+        for year in years:
+            # Inherited: the nearest ancestor's assignment (ancestors precede descendants in path order).
+            found, inherited = None, False
+            for ancestor_id in reversed(region.ancestor_ids()):
+                if (ancestor_id, year) in assignments:
+                    found = assignments[(ancestor_id, year)]
+                    inherited = ancestor_id != region.pk
+                    break
+            cells.append(
+                {"a": found, "inherited": inherited, "from": by_id.get(found.region_id) if found else None}
+            )
+        rows.append({"region": region, "cells": cells, "orgs": org_counts.get(region.pk, 0)})
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "行政区域.xlsx",
+            "行政区域",
+            ["名称", "GB/T 2260 代码", "类别", "层级", "机构数", *[f"{y}年政策档案" for y in years]],
+            (
+                [
+                    r["region"].name,
+                    r["region"].code or "",
+                    r["region"].get_kind_display(),
+                    r["region"].depth,
+                    r["orgs"],
+                    *[(c["a"].profile_code if c["a"] else "未设定") for c in r["cells"]],
+                ]
+                for r in rows
+            ),
+        )
+    return render(request, "regions/list.html", {"rows": rows, "years": years})
+
+
+@login_required
+def department_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "department.view")
+    departments = departments_visible(request.user)  # type: ignore[arg-type]
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "部门.xlsx",
+            "部门",
+            ["区域", "部门", "类别"],
+            ([d.region.name, d.name, d.get_kind_display()] for d in departments),
+        )
+    return render(request, "regions/departments.html", {"departments": departments})
+
+
+@login_required
+def profile_list(request: HttpRequest) -> HttpResponse:
+    """All profiles side by side, one row per parameter, grouped by rule ID."""
+    require(request.user, "profile.view")
+    profiles = list(all_profiles().values())
+    rows = [{"spec": spec, "cells": [p.param(spec.name) for p in profiles]} for spec in SCHEMA]
+    only = request.GET.get("rule", "").strip().upper()
+    if only:
+        rows = [r for r in rows if r["spec"].rule == only]
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "政策档案对照.xlsx",
+            "政策档案对照",
+            ["规则", "参数", *[f"{p.code} {p.short}" for p in profiles]],
+            (
+                [
+                    r["spec"].rule,
+                    r["spec"].label,
+                    *[
+                        (c.display() + (f"（{c.clause}）" if c.is_set else f"（{c.note}）"))
+                        for c in r["cells"]
+                    ],
+                ]
+                for r in rows
+            ),
+        )
+    return render(request, "regions/profiles.html", {"profiles": profiles, "rows": rows, "rule": only})

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from jineng.api import api
+from jineng.core import views as core_views
+
+admin.site.site_header = "技能 · 基础数据管理"
+admin.site.site_title = "技能"
+admin.site.index_title = "基础数据"
+
+urlpatterns = [
+    path("", include("jineng.core.urls")),
+    path("regions/", include("jineng.regions.urls")),
+    path("orgs/", include("jineng.orgs.urls")),
+    path("people/", include("jineng.people.urls")),
+    path("calendar/", include("jineng.workcal.urls")),
+    path("audit/", include("jineng.audit.urls")),
+    path("account/", include("jineng.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = core_views.bad_request
+handler403 = core_views.forbidden
+handler404 = core_views.not_found
+handler500 = core_views.server_error

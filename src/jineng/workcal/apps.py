@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorkcalConfig(AppConfig):
+    name = "jineng.workcal"
+    label = "workcal"
