@@ -164,7 +164,7 @@ def demo_load() -> bool:
     for name, kind, where in data.XC_ORGS:
         _org(actor, name, kind, unit(where, xuchang), serial, degree_education=kind != "enterprise")
         serial += 1
-    for name, kind, where in data.HC_ORGS:
+    for name, kind, _where in data.HC_ORGS:
         _org(actor, name, kind, huangchuan, serial, degree_education=True)
         serial += 1
     school = Organisation.objects.get(name="郑州商业技师学院")

@@ -1,0 +1,207 @@
+"""Shared fixtures: a small world of two cities, and one user per real role, plus outsiders.
+
+Built through the domain services, so every fixture object has its audit events like real data.
+Zhengzhou holds the insiders; Xuchang holds a twin of each so that scope tests can check that a
+Zhengzhou user sees none of Xuchang's rows (and the reverse).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import Role
+from jineng.accounts.services import user_create
+from jineng.orgs.models import Organisation
+from jineng.orgs.services import organisation_register
+from jineng.people.models import Person
+from jineng.people.services import person_register
+from jineng.policy.identity import make_credit_code, make_id_number
+from jineng.regions.models import Department, Region
+from jineng.regions.services import department_create, profile_assign, region_create
+
+PASSWORD = "Test@pass-2026"
+
+
+@dataclass
+class World:
+    henan: Region
+    zhengzhou: Region
+    jinshui: Region
+    erqi: Region
+    xuchang: Region
+    weidu: Region
+    zz_industry: Department
+    zz_education: Department
+    xc_industry: Department
+    zz_school: Organisation
+    zz_station: Organisation
+    xc_school: Organisation
+    zz_person: Person
+    xc_person: Person
+    users: dict[str, User] = field(default_factory=dict)  # role → Zhengzhou user
+    outsiders: dict[str, User] = field(default_factory=dict)  # role → Xuchang user
+
+    def client(self, user: User) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+
+def _users(
+    world_region: Region, dept: Department, org: Organisation, station: Organisation, person: Person, tag: str
+) -> dict[str, User]:
+    users = {}
+    for role in Role:
+        users[role.value] = user_create(
+            actor=None,
+            username=f"{tag}_{role.value}",
+            password=PASSWORD,
+            display_name=f"{tag}{role.label}",
+            role=role.value,
+            region=world_region if role != Role.TRAINEE else person.region,
+            department=dept if role in (Role.DEPT_FIRST, Role.DEPT_SECOND) else None,
+            organisation=org if role == Role.INSTITUTION else station if role == Role.EVALUATOR else None,
+            person=person if role == Role.TRAINEE else None,
+        )
+    return users
+
+
+def build_world() -> World:
+    henan = region_create(actor=None, name="河南省", kind="province", parent=None, code="410000")
+    zhengzhou = region_create(actor=None, name="郑州市", kind="city", parent=henan, code="410100")
+    jinshui = region_create(actor=None, name="金水区", kind="district", parent=zhengzhou, code="410105")
+    erqi = region_create(actor=None, name="二七区", kind="district", parent=zhengzhou, code="410103")
+    xuchang = region_create(actor=None, name="许昌市", kind="city", parent=henan, code="411000")
+    weidu = region_create(actor=None, name="魏都区", kind="district", parent=xuchang, code="411002")
+    zz_industry = department_create(actor=None, region=zhengzhou, name="市工信局", kind="industry")
+    zz_education = department_create(actor=None, region=zhengzhou, name="市教育局", kind="industry")
+    xc_industry = department_create(actor=None, region=xuchang, name="市工信局", kind="industry")
+    zz_school = organisation_register(
+        actor=None,
+        name="郑州商业技师学院",
+        credit_code=make_credit_code("12", "410100", 1),
+        kind="technician_college",
+        region=zhengzhou,
+        bank_name="中国银行郑州分行",
+        bank_account="6222020200112233445",
+        contact_name="赵敏",
+        contact_phone="13838105678",
+    )
+    zz_station = organisation_register(
+        actor=None,
+        name="中国陶瓷行业特有工种职业技能鉴定站河南分站",
+        credit_code=make_credit_code("12", "410100", 2),
+        kind="appraisal_station",
+        region=zhengzhou,
+    )
+    xc_school = organisation_register(
+        actor=None,
+        name="许昌技师学院",
+        credit_code=make_credit_code("12", "411000", 3),
+        kind="technician_college",
+        region=xuchang,
+    )
+    xc_station = organisation_register(
+        actor=None,
+        name="许昌职业技术学院",
+        credit_code=make_credit_code("12", "411000", 4),
+        kind="vocational_school",
+        region=xuchang,
+    )
+    profile_assign(actor=None, region=zhengzhou, year=2021, profile_code="ZZ21")
+    profile_assign(actor=None, region=xuchang, year=2023, profile_code="XC23")
+    zz_person = person_register(
+        actor=None, id_number="410105198001011239", name="李明", region=jinshui, phone="13812345678"
+    )
+    xc_person = person_register(
+        actor=None,
+        id_number=make_id_number("411002", dt.date(1990, 5, 6), 21),
+        name="王芳",
+        region=weidu,
+        phone="13900001111",
+    )
+    world = World(
+        henan,
+        zhengzhou,
+        jinshui,
+        erqi,
+        xuchang,
+        weidu,
+        zz_industry,
+        zz_education,
+        xc_industry,
+        zz_school,
+        zz_station,
+        xc_school,
+        zz_person,
+        xc_person,
+    )
+    world.users = _users(zhengzhou, zz_industry, zz_school, zz_station, zz_person, "zz")
+    world.outsiders = _users(xuchang, xc_industry, xc_school, xc_station, xc_person, "xc")
+    return world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+# One fixture per real role (the Zhengzhou user), for tests that speak of a single role.
+@pytest.fixture
+def hr_admin(world: World) -> User:
+    return world.users[Role.HR_ADMIN]
+
+
+@pytest.fixture
+def hr_first(world: World) -> User:
+    return world.users[Role.HR_FIRST]
+
+
+@pytest.fixture
+def hr_second(world: World) -> User:
+    return world.users[Role.HR_SECOND]
+
+
+@pytest.fixture
+def dept_first(world: World) -> User:
+    return world.users[Role.DEPT_FIRST]
+
+
+@pytest.fixture
+def dept_second(world: World) -> User:
+    return world.users[Role.DEPT_SECOND]
+
+
+@pytest.fixture
+def finance(world: World) -> User:
+    return world.users[Role.FINANCE]
+
+
+@pytest.fixture
+def institution(world: World) -> User:
+    return world.users[Role.INSTITUTION]
+
+
+@pytest.fixture
+def evaluator(world: World) -> User:
+    return world.users[Role.EVALUATOR]
+
+
+@pytest.fixture
+def inspector(world: World) -> User:
+    return world.users[Role.INSPECTOR]
+
+
+@pytest.fixture
+def auditor(world: World) -> User:
+    return world.users[Role.AUDITOR]
+
+
+@pytest.fixture
+def trainee(world: World) -> User:
+    return world.users[Role.TRAINEE]
