@@ -1,0 +1,72 @@
+"""The demo is made from the documents' tables: check it says what the documents say."""
+
+import pytest
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import Role
+from jineng.audit.models import Event
+from jineng.demo import data
+from jineng.demo.services import demo_load
+from jineng.orgs.models import Organisation
+from jineng.regions.models import Department, Region
+from jineng.regions.selectors import profile_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo() -> None:
+    assert demo_load() is True
+
+
+def test_zhengzhou_has_the_15_units_of_zz21_annex1(demo):
+    units = Region.objects.filter(parent__name="郑州市")
+    assert units.count() == 15
+    shown = {r.short_name or r.name for r in units}
+    assert shown == {u[0] for u in data.ZHENGZHOU_UNITS}
+    # GB/T 2260 codes where one exists, none for the functional zones
+    assert Region.objects.get(name="金水区").code == "410105"
+    assert Region.objects.get(short_name="管城区").code == "410104"
+    assert Region.objects.get(short_name="航空港区").code is None
+    assert Region.objects.get(short_name="航空港区").kind == Region.Kind.ZONE
+
+
+def test_xuchang_units_of_xc23_annex1_with_zones(demo):
+    units = Region.objects.filter(parent__name="许昌市")
+    assert units.count() == 9  # 市直 is the city itself
+    assert set(units.filter(kind=Region.Kind.ZONE).values_list("short_name", flat=True)) == {"示范区", "开发区", "东城区"}
+    assert Region.objects.get(name="建安区").code == "411003"
+    assert Region.objects.get(name="潢川县").parent.name == "信阳市"
+
+
+def test_departments_of_zzhs21_table2_xc23_annex2_hc21_annex1(demo):
+    assert Department.objects.filter(region__name="郑州市", kind="industry").count() == 14  # 15 minus 市妇联 (mass)
+    assert Department.objects.filter(region__name="郑州市").count() == 15 + 2  # + 市人社局, 市财政局
+    assert Department.objects.filter(region__name="许昌市").count() == 28 + 1  # + 市财政局
+    assert Department.objects.filter(region__name="潢川县").count() == 15 + 1
+
+
+def test_organisations_of_zzhs21_tables_3_to_5(demo):
+    assert Organisation.objects.filter(recognition_filed=True).count() == 17  # 表3
+    for name in data.ZZ_PILOT_ENTERPRISES + [b[0] for b in data.ZZ_BASES]:
+        assert Organisation.objects.filter(name=name).exists(), name
+    assert Organisation.objects.get(name="登封中等专业学校").region.name == "登封市"
+
+
+def test_profiles_in_force_by_region_and_year(demo):
+    assert profile_for(Region.objects.get(name="金水区"), 2021).code == "ZZ21"
+    assert profile_for(Region.objects.get(name="潢川县"), 2021).code == "HC21"
+    assert profile_for(Region.objects.get(name="禹州市"), 2020).code == "XC19"
+    assert profile_for(Region.objects.get(name="禹州市"), 2023).code == "XC23"
+
+
+def test_one_account_per_role_and_every_change_audited(demo):
+    assert set(User.objects.exclude(role="").values_list("role", flat=True)) == set(Role.values)
+    assert Event.objects.filter(action="organisation.registered").count() == Organisation.objects.count()
+    assert Event.objects.filter(action="region.created").count() == Region.objects.count()
+
+
+def test_loading_twice_changes_nothing(demo):
+    before = (Region.objects.count(), Organisation.objects.count(), Event.objects.count())
+    assert demo_load() is False
+    assert (Region.objects.count(), Organisation.objects.count(), Event.objects.count()) == before
