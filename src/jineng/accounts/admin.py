@@ -6,7 +6,7 @@ from jineng.core.admin_mixins import AuditedAdmin
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdmin, BaseUserAdmin):  # type: ignore[misc]
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ("username", "display_name", "role", "region", "department", "organisation", "is_active")
     list_filter = ("role", "is_active")
     fieldsets = (
@@ -19,6 +19,6 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):  # type: ignore[misc]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")

@@ -4,7 +4,7 @@ from jineng.audit.models import Event
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EventAdmin(admin.ModelAdmin):
     list_display = ("id", "at", "actor_label", "action", "object_label", "from_state", "to_state")
     search_fields = ("action", "object_label", "actor_label")
 

@@ -19,10 +19,10 @@ def _region_path(obj: models.Model) -> str:
     return str(getattr(obj, "path", "") or "/")
 
 
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(admin.ModelAdmin):
     """Each save and delete writes an event in the admin's own transaction (changeform is atomic)."""
 
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             event_record(

@@ -11,7 +11,6 @@ from jineng.accounts.models import User
 from jineng.accounts.roles import Role, can
 from jineng.accounts.scope import scope_of
 from jineng.audit.selectors import events_visible
-from jineng.orgs.models import Organisation
 from jineng.regions.models import ProfileAssignment
 from jineng.regions.selectors import regions_visible
 from jineng.workcal.selectors import work_calendar
@@ -59,7 +58,7 @@ def _calendar_gap(today_year: int) -> WorkItem | None:
 
 
 def _org_incomplete(user: User) -> WorkItem | None:
-    org = Organisation.objects.filter(pk=user.organisation_id).first()
+    org = user.organisation
     if org is None:
         return None
     missing = [

@@ -225,17 +225,12 @@ def demo_accounts() -> list[DemoAccount]:
         )
         if user is None:
             continue
-        scope = (
-            user.organisation.name
-            if user.organisation
-            else (
-                f"{user.region.name} · {user.department.name}"
-                if user.department
-                else user.region.name
-                if user.region
-                else ""
-            )
-        )
+        if user.organisation:
+            scope = user.organisation.name
+        elif user.region and user.department:
+            scope = f"{user.region.name} · {user.department.name}"
+        else:
+            scope = user.region.name if user.region else ""
         result.append(DemoAccount(Role(role).label, username, user.label, scope))
     return result
 

@@ -7,7 +7,7 @@ from jineng.policy.workdays import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR
 from jineng.workcal.models import CalendarDay, CalendarYear
 
 
-class CalendarYearForm(ModelForm):  # type: ignore[type-arg]
+class CalendarYearForm(ModelForm):
     class Meta:
         model = CalendarYear
         fields = ("year", "source")
@@ -19,7 +19,7 @@ class CalendarYearForm(ModelForm):  # type: ignore[type-arg]
         return year
 
 
-class CalendarDayInline(admin.TabularInline):  # type: ignore[type-arg]
+class CalendarDayInline(admin.TabularInline):
     model = CalendarDay
     extra = 10
 
