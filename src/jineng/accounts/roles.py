@@ -38,6 +38,7 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "person.full_id": HR_ROLES,
     "audit.view": frozenset({Role.AUDITOR, Role.HR_ADMIN}),
     "calendar.view": frozenset(Role),
+    "calendar.edit": frozenset({Role.HR_ADMIN}),
     "token.manage": ORG_ROLES | {Role.HR_ADMIN},
     "self.view": frozenset({Role.TRAINEE}),
 }

@@ -51,7 +51,7 @@ def _calendar_gap(today_year: int) -> WorkItem | None:
     return WorkItem(
         f"{next_year} 年法定节假日安排尚未录入",
         1,
-        reverse("workcal:index"),
+        reverse("workcal:year_new"),
         f"录入前，跨入 {next_year} 年的工作日期限无法计算",
         "danger",
     )

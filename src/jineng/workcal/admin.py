@@ -1,31 +1,33 @@
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.forms import ModelForm
+from django.http import HttpRequest
 
-from jineng.core.admin_mixins import AuditedAdmin
-from jineng.policy.workdays import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR
 from jineng.workcal.models import CalendarDay, CalendarYear
-
-
-class CalendarYearForm(ModelForm):
-    class Meta:
-        model = CalendarYear
-        fields = ("year", "source")
-
-    def clean_year(self) -> int:
-        year = int(self.cleaned_data["year"])
-        if PACKAGE_FIRST_YEAR <= year <= PACKAGE_LAST_YEAR:
-            raise ValidationError(f"{year} 年已由 chinese-calendar 收录，无需录入")
-        return year
 
 
 class CalendarDayInline(admin.TabularInline):
     model = CalendarDay
-    extra = 10
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(AuditedAdmin):
-    form = CalendarYearForm
+class CalendarYearAdmin(admin.ModelAdmin):
+    """Read-only here: a year is entered on the page 工作日历 → 录入, which calls calendar_year_set."""
+
     inlines = [CalendarDayInline]
     list_display = ("year", "source", "entered_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

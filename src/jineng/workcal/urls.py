@@ -6,4 +6,5 @@ app_name = "workcal"
 urlpatterns = [
     path("", views.index, name="index"),
     path("compute/", views.compute, name="compute"),
+    path("years/new/", views.year_new, name="year_new"),
 ]
