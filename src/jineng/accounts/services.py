@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jineng.accounts.models import ApiToken, User
-from jineng.accounts.roles import DEPT_ROLES, ORG_ROLES, Role
+from jineng.accounts.roles import DEPT_ROLES, ORG_ROLES, Role, can
 from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
@@ -75,6 +75,8 @@ def _hash(secret: str) -> str:
 @transaction.atomic
 def api_token_issue(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Returns the token row and the secret, which is shown once and never stored."""
+    if not can(actor.role, "token.manage"):
+        raise Refusal("只有培训机构、评价机构经办和人社局管理员可以签发接口令牌")
     name = name.strip()
     if not name:
         raise Refusal("请填写令牌用途，如“机构培训管理系统对接”", field="用途")
@@ -121,7 +123,8 @@ def api_token_authenticate(secret: str) -> User | None:
         .filter(key_hash=_hash(secret), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if token is None:
+    if token is None or not can(token.user.role, "token.manage"):
+        # A token outlives a change of role; it must not outlive the capability.
         return None
     # Touch last_used at most once a minute: a busy integration must not write on every call.
     now = timezone.now()

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from jineng.core.permissions import require
@@ -31,7 +31,7 @@ def organisation(request: HttpRequest, org_id: int) -> Organisation:
 
 
 @router.post("", response={201: OrganisationOut}, summary="登记机构（校验统一社会信用代码）")
-def organisation_create(request: HttpRequest, data: OrganisationIn) -> tuple[int, Organisation]:
+def organisation_create(request: HttpRequest, data: OrganisationIn) -> Status:
     require(request.user, "org.register")
     region = get_object_or_404(regions_visible(request.user), pk=data.region_id)  # type: ignore[arg-type]
     department = None
@@ -43,4 +43,4 @@ def organisation_create(request: HttpRequest, data: OrganisationIn) -> tuple[int
         department=department,
         **data.dict(exclude={"region_id", "department_id"}),
     )
-    return 201, org
+    return Status(201, org)

@@ -14,7 +14,9 @@ def organisations_visible(user: User) -> QuerySet[Organisation]:
     scope = scope_of(user)
     qs = Organisation.objects.select_related("region", "department")
     if scope.is_organisation:
-        return qs.filter(pk=scope.organisation_id)
+        if scope.organisation_id is None:
+            return qs.none()
+        return qs.filter(id=scope.organisation_id)
     return qs.filter(scope.region_q())
 
 

@@ -32,16 +32,19 @@ def organisation_register(
         code = parse_credit_code(credit_code)
     except InvalidCreditCode as exc:
         raise Refusal(exc.message, field="统一社会信用代码", value=credit_code) from None
+    name = name.strip()
+    if not name:
+        raise Refusal("机构名称不能为空", field="名称", value=name)
     if kind not in Organisation.Kind.values:
         raise Refusal(f"未知的机构类别 {kind!r}", field="类别", value=kind)
     if Organisation.objects.filter(credit_code=code).exists():
         raise Refusal(f"统一社会信用代码 {code} 已登记", field="统一社会信用代码", value=code)
-    if Organisation.objects.filter(name=name.strip()).exists():
-        raise Refusal(f"机构名称“{name.strip()}”已登记", field="名称", value=name)
+    if Organisation.objects.filter(name=name).exists():
+        raise Refusal(f"机构名称“{name}”已登记", field="名称", value=name)
     if department is not None and not region.path.startswith(department.region.path):
         raise Refusal("主管部门须为机构所在区域或其上级区域的部门", field="主管部门", value=department.name)
     org = Organisation.objects.create(
-        name=name.strip(),
+        name=name,
         credit_code=code,
         kind=kind,
         region=region,

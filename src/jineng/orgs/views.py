@@ -65,7 +65,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
 def org_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     require(request.user, "org.view")
     org = get_object_or_404(organisations_visible(request.user), pk=org_id)  # type: ignore[arg-type]
-    full = request.user.role in HR_ROLES or request.user.organisation_id == org.pk  # type: ignore[union-attr]
+    full = request.user.role in HR_ROLES or request.user.organisation_id == org.pk  # type: ignore[union-attr,operator]
     events = Event.objects.filter(object_type=org._meta.label, object_id=str(org.pk))[:20]
     return render(
         request,

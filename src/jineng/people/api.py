@@ -2,10 +2,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from jineng.accounts.models import User
+from jineng.accounts.roles import can
 from jineng.core.permissions import require
 from jineng.people.models import Person
 from jineng.people.schemas import PersonIn, PersonOut
@@ -28,7 +29,8 @@ def people(request: HttpRequest, q: str = "") -> Any:
 @router.get("/{person_id}", response=PersonOut, summary="人员详情")
 def person(request: HttpRequest, person_id: int) -> Person:
     user: User = request.user  # type: ignore[assignment]
-    if user.person_id != person_id:
+    # A trainee's scope is their own record: another id is out of scope (404), like any other object.
+    if not can(user.role, "self.view"):
         require(user, "person.view")
     return get_object_or_404(persons_visible(user), pk=person_id)
 
@@ -38,7 +40,7 @@ def person(request: HttpRequest, person_id: int) -> Person:
     response={201: PersonOut, 200: PersonOut},
     summary="实名登记（B01：GB 11643 校验）；已登记则返回原记录",
 )
-def person_create(request: HttpRequest, data: PersonIn) -> tuple[int, Person]:
+def person_create(request: HttpRequest, data: PersonIn) -> Status:
     user: User = request.user  # type: ignore[assignment]
     require(user, "person.register")
     region = registration_region(user, data.region_id)
@@ -46,7 +48,7 @@ def person_create(request: HttpRequest, data: PersonIn) -> tuple[int, Person]:
     person = person_register(
         actor=user, id_number=data.id_number, name=data.name, region=region, phone=data.phone
     )
-    return (200 if before else 201), person
+    return Status(200 if before else 201, person)
 
 
 def registration_region(user: User, region_id: int) -> Region:

@@ -55,7 +55,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    if user.person_id != person_id:
+    # A trainee's scope is their own record: another id is out of scope (404), like any other object.
+    if not can(user.role, "self.view"):
         require(user, "person.view")
     person = get_object_or_404(persons_visible(user), pk=person_id)
     return render(

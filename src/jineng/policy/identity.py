@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from stdnum.cn import ric, uscc
@@ -16,7 +17,7 @@ from stdnum.cn import ric, uscc
 from jineng.policy.violations import Violation
 
 RULE_B01_CLAUSE = "实名制（GB 11643 公民身份号码）"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,9 @@ class InvalidIdNumber(ValueError):
 
 
 def normalise_id_number(raw: str) -> str:
-    return raw.strip().replace(" ", "").upper()
+    # NFKC turns full-width digits typed with a Chinese IME (４１０１…) into ASCII, so that one person
+    # cannot be stored twice under two spellings of the same number.
+    return unicodedata.normalize("NFKC", raw).strip().replace(" ", "").upper()
 
 
 def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber:
@@ -84,7 +87,7 @@ _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 def parse_credit_code(raw: str) -> str:
     """Validate a 统一社会信用代码 (GB 32100): form and check digit."""
-    code = raw.strip().replace(" ", "").upper()
+    code = unicodedata.normalize("NFKC", raw).strip().replace(" ", "").upper()
     if len(code) != 18:
         raise InvalidCreditCode(f"统一社会信用代码应为18位，实际为{len(code)}位")
     if not code[2:8].isdigit():

@@ -29,6 +29,7 @@ from chinese_calendar import constants as _cc_constants
 # The years the package's own tables cover, read from the package rather than typed here.
 PACKAGE_FIRST_YEAR: int = min(_cc_constants.holidays).year
 PACKAGE_LAST_YEAR: int = max(_cc_constants.holidays).year
+_HOLIDAY_CHINESE: dict[str, str] = {h.value: h.chinese for h in _cc_constants.Holiday}
 
 
 class CalendarNotCovered(LookupError):
@@ -84,9 +85,11 @@ class WorkCalendar:
         return day.weekday() < 5
 
     def holiday_name(self, day: dt.date) -> str | None:
+        """The holiday's Chinese name ("国庆节"), also on a weekend worked in lieu of it."""
         if PACKAGE_FIRST_YEAR <= day.year <= PACKAGE_LAST_YEAR:
             _on_holiday, name = chinese_calendar.get_holiday_detail(day)
-            return str(name) if name else None
+            # The package answers with the English enum value ("National Day"); the pages are Chinese.
+            return _HOLIDAY_CHINESE.get(name, str(name)) if name else None
         return None
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:

@@ -28,7 +28,10 @@ def departments_visible(user: User) -> QuerySet[Department]:
     scope = scope_of(user)
     qs = Department.objects.filter(scope.region_q()).select_related("region")
     if scope.is_department:
-        qs = qs.filter(pk=scope.department_id)
+        # A department reviewer without a department sees none rather than all.
+        if scope.department_id is None:
+            return qs.none()
+        qs = qs.filter(id=scope.department_id)
     return qs
 
 

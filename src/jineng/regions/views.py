@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,12 +26,14 @@ def _year(request: HttpRequest) -> int:
 def region_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "region.view")
     regions = list(regions_visible(request.user))  # type: ignore[arg-type]
-    years = sorted(set(ProfileAssignment.objects.values_list("year", flat=True)) | {_year(request)})
-    assignments = {(a.region_id, a.year): a for a in ProfileAssignment.objects.filter(region__in=regions)}
+    # Assignments on the visible regions and on their ancestors (inherited), none from other cities.
+    chain = {ancestor for region in regions for ancestor in region.ancestor_ids()}
+    assignments = {(a.region_id, a.year): a for a in ProfileAssignment.objects.filter(region_id__in=chain)}
+    years = sorted({year for _, year in assignments} | {_year(request)})
     org_counts: dict[int, int] = {}
     for region_id in Organisation.objects.filter(region__in=regions).values_list("region_id", flat=True):
         org_counts[region_id] = org_counts.get(region_id, 0) + 1
-    rows = []
+    rows: list[dict[str, Any]] = []
     by_id = {r.pk: r for r in regions}
     for region in regions:
         cells = []
@@ -84,7 +88,9 @@ def profile_list(request: HttpRequest) -> HttpResponse:
     """All profiles side by side, one row per parameter, grouped by rule ID."""
     require(request.user, "profile.view")
     profiles = list(all_profiles().values())
-    rows = [{"spec": spec, "cells": [p.param(spec.name) for p in profiles]} for spec in SCHEMA]
+    rows: list[dict[str, Any]] = [
+        {"spec": spec, "cells": [p.param(spec.name) for p in profiles]} for spec in SCHEMA
+    ]
     only = request.GET.get("rule", "").strip().upper()
     if only:
         rows = [r for r in rows if r["spec"].rule == only]
