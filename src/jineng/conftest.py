@@ -8,10 +8,11 @@ Zhengzhou user sees none of Xuchang's rows (and the reverse).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role
@@ -25,6 +26,14 @@ from jineng.regions.models import Department, Region
 from jineng.regions.services import department_create, profile_assign, region_create
 
 PASSWORD = "Test@pass-2026"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    # Production hashing (PBKDF2, a million rounds) made each world ~10 s to build; tests check who may
+    # log in, not the strength of the hash.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @dataclass

@@ -1,0 +1,110 @@
+"""The region tree, departments, and which policy profile is in force where (inherited downwards)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from jineng.audit.models import Event
+from jineng.conftest import World
+from jineng.regions.models import ProfileAssignment
+from jineng.regions.selectors import NoProfile, profile_assignment_for, profile_for
+from jineng.regions.services import department_create, profile_assign, region_create
+
+
+def test_region_create_builds_the_materialised_path(world: World) -> None:
+    # Given the fixture tree 河南省 → 郑州市 → 金水区
+    assert world.henan.path == f"/{world.henan.pk}/"
+    assert world.zhengzhou.path == f"/{world.henan.pk}/{world.zhengzhou.pk}/"
+    assert world.jinshui.path == f"/{world.henan.pk}/{world.zhengzhou.pk}/{world.jinshui.pk}/"
+    assert (world.henan.depth, world.zhengzhou.depth, world.jinshui.depth) == (0, 1, 2)
+    assert world.jinshui.ancestor_ids() == [world.henan.pk, world.zhengzhou.pk, world.jinshui.pk]
+    # When a zone is created under 金水区
+    zone = region_create(actor=None, name="郑东新区", kind="zone", parent=world.jinshui, short_name="郑东")
+    zone.refresh_from_db()
+    # Then its path extends the parent's, and a zone without a GB/T 2260 code stores NULL (not "")
+    assert zone.path == f"{world.jinshui.path}{zone.pk}/"
+    assert zone.depth == 3
+    assert zone.code is None
+    assert zone.display_name == "郑东"
+
+
+def test_two_regions_without_code_may_coexist(world: World) -> None:
+    a = region_create(actor=None, name="航空港区", kind="zone", parent=world.zhengzhou, code="")
+    b = region_create(actor=None, name="经开区", kind="zone", parent=world.zhengzhou)
+    assert a.code is None and b.code is None
+
+
+def test_department_create(world: World) -> None:
+    dept = department_create(actor=None, region=world.jinshui, name="区人社局", kind="hrss", position=3)
+    dept.refresh_from_db()
+    assert (dept.region, dept.name, dept.kind, dept.position) == (world.jinshui, "区人社局", "hrss", 3)
+
+
+def test_profile_for_inherits_from_the_city(world: World) -> None:
+    # Given ZZ21 assigned to 郑州市 for 2021 (and nothing to 金水区)
+    assert not ProfileAssignment.objects.filter(region=world.jinshui).exists()
+    # Then 金水区 and 二七区 are under ZZ21
+    assert profile_for(world.jinshui, 2021).key == "ZZ21@v1"
+    assert profile_for(world.erqi, 2021).key == "ZZ21@v1"
+    assert profile_assignment_for(world.jinshui, 2021).region == world.zhengzhou
+    # And Xuchang's regions follow XC23 in 2023
+    assert profile_for(world.weidu, 2023).key == "XC23@v1"
+
+
+def test_a05_inherited_profile_gives_the_city_numbers(world: World) -> None:
+    assert profile_for(world.jinshui, 2021).value("min_practical_share") == Decimal("0.65")
+    assert profile_for(world.weidu, 2023).value("min_practical_share") == Decimal("0.60")
+
+
+def test_a_region_assignment_overrides_the_city(world: World) -> None:
+    # When 金水区 gets its own profile for 2021
+    profile_assign(actor=None, region=world.jinshui, year=2021, profile_code="HC21")
+    # Then 金水区 follows it, its sibling still inherits the city's
+    assert profile_for(world.jinshui, 2021).key == "HC21@v1"
+    assert profile_assignment_for(world.jinshui, 2021).region == world.jinshui
+    assert profile_for(world.erqi, 2021).key == "ZZ21@v1"
+    assert profile_for(world.zhengzhou, 2021).key == "ZZ21@v1"
+
+
+def test_a_province_assignment_reaches_the_districts(world: World) -> None:
+    profile_assign(actor=None, region=world.henan, year=2020, profile_code="XC19")
+    assert profile_for(world.jinshui, 2020).key == "XC19@v1"
+    assert profile_for(world.weidu, 2020).key == "XC19@v1"
+    # the nearer assignment still wins where there is one
+    assert profile_for(world.jinshui, 2021).key == "ZZ21@v1"
+
+
+def test_a_year_with_no_assignment_raises_no_profile(world: World) -> None:
+    with pytest.raises(NoProfile) as excinfo:
+        profile_for(world.jinshui, 2022)
+    assert str(excinfo.value) == "金水区 及其上级区域均未设定 2022 年适用的政策档案，请管理员先设定"
+    assert (excinfo.value.region, excinfo.value.year) == (world.jinshui, 2022)
+    # Xuchang's 2023 profile does not leak to Zhengzhou
+    with pytest.raises(NoProfile):
+        profile_for(world.jinshui, 2023)
+    # nor to the province above
+    with pytest.raises(NoProfile):
+        profile_for(world.henan, 2021)
+
+
+def test_profile_assign_replaces_in_place(world: World) -> None:
+    first = profile_assign(
+        actor=None, region=world.xuchang, year=2021, profile_code="XC19", profile_version=1
+    )
+    second = profile_assign(actor=None, region=world.xuchang, year=2021, profile_code="ZZ21")
+    assert second.pk == first.pk
+    assert ProfileAssignment.objects.filter(region=world.xuchang, year=2021).count() == 1
+    second.refresh_from_db()
+    assert (second.profile_code, second.profile_version) == ("ZZ21", 1)
+    assert profile_for(world.weidu, 2021).key == "ZZ21@v1"
+
+
+def test_profile_assign_unknown_profile_refused_and_nothing_written(world: World) -> None:
+    before = (ProfileAssignment.objects.count(), Event.objects.count())
+    with pytest.raises(KeyError, match="ZZ99"):
+        profile_assign(actor=None, region=world.jinshui, year=2021, profile_code="ZZ99")
+    with pytest.raises(KeyError, match="ZZ21 v7"):
+        profile_assign(actor=None, region=world.jinshui, year=2021, profile_code="ZZ21", profile_version=7)
+    assert (ProfileAssignment.objects.count(), Event.objects.count()) == before
