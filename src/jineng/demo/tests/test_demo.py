@@ -34,13 +34,19 @@ def test_zhengzhou_has_the_15_units_of_zz21_annex1(demo):
 def test_xuchang_units_of_xc23_annex1_with_zones(demo):
     units = Region.objects.filter(parent__name="许昌市")
     assert units.count() == 9  # 市直 is the city itself
-    assert set(units.filter(kind=Region.Kind.ZONE).values_list("short_name", flat=True)) == {"示范区", "开发区", "东城区"}
+    assert set(units.filter(kind=Region.Kind.ZONE).values_list("short_name", flat=True)) == {
+        "示范区",
+        "开发区",
+        "东城区",
+    }
     assert Region.objects.get(name="建安区").code == "411003"
     assert Region.objects.get(name="潢川县").parent.name == "信阳市"
 
 
 def test_departments_of_zzhs21_table2_xc23_annex2_hc21_annex1(demo):
-    assert Department.objects.filter(region__name="郑州市", kind="industry").count() == 14  # 15 minus 市妇联 (mass)
+    assert (
+        Department.objects.filter(region__name="郑州市", kind="industry").count() == 14
+    )  # 15 minus 市妇联 (mass)
     assert Department.objects.filter(region__name="郑州市").count() == 15 + 2  # + 市人社局, 市财政局
     assert Department.objects.filter(region__name="许昌市").count() == 28 + 1  # + 市财政局
     assert Department.objects.filter(region__name="潢川县").count() == 15 + 1

@@ -24,5 +24,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\n演示账号（每个角色一个，密码均为 {settings.JINENG_DEMO_PASSWORD}）：")
         self.stdout.write("  " + _pad("角色", 16) + _pad("用户名", 12) + _pad("姓名", 8) + "范围")
         for acc in demo_accounts():
-            self.stdout.write("  " + _pad(acc.role, 16) + _pad(acc.username, 12) + _pad(acc.name, 8) + acc.scope)
+            self.stdout.write(
+                "  " + _pad(acc.role, 16) + _pad(acc.username, 12) + _pad(acc.name, 8) + acc.scope
+            )
         self.stdout.write("\n打开 http://127.0.0.1:8000 登录；接口文档 http://127.0.0.1:8000/api/v1/docs\n")
