@@ -1,17 +1,23 @@
 # Jineng — the two commands of the quick start are `make run` and `make test`.
+# Both work from a fresh clone with only Python 3.11, make and npm installed, and both are safe to
+# run twice: the install step is skipped while its inputs are unchanged, the demo is loaded once.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install lint typecheck check migrate demo serve clean
+.PHONY: run test install lint typecheck check migrate demo serve worker check-deploy clean
 
-$(STAMP): pyproject.toml constraints.txt package.json
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+# A venv left half-made (no pip) by an interrupted first run is made again rather than trusted.
+$(STAMP): pyproject.toml constraints.txt package.json package-lock.json
+	@command -v $(PYTHON) >/dev/null || { echo "需要 $(PYTHON)（Debian 12: apt-get install python3.11 python3.11-venv）" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "需要 npm（Debian 12: apt-get install npm）" >&2; exit 1; }
+	$(PY) -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip==25.3"
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
-	npm install --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,14 +29,32 @@ migrate: install
 demo: migrate
 	$(PY) manage.py demo_load
 
-serve:
+# Refuses, with a message, to start a second server on a port that is already taken.
+serve: install
+	@$(PY) -c "import socket, sys; sys.exit(socket.socket().connect_ex(('127.0.0.1', 8000)) == 0)" \
+		|| { echo "127.0.0.1:8000 已被占用：另一个 make run 可能仍在运行，请先停止它（Ctrl+C）。" >&2; exit 1; }
 	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
-run: demo serve
+# Sequential on purpose: under `make -j` the server must still start after the demo is loaded.
+run: demo
+	@$(MAKE) --no-print-directory serve
 
-# The whole suite on the embedded SQLite database, or on DATABASE_URL when it is set.
+# The whole suite on the embedded SQLite database, or on DATABASE_URL when it is set; the real-broker
+# Celery tests run when REDIS_URL is set. Extra pytest arguments: make test PYTEST_ARGS="-k config".
+# Needs no demo data: each test builds its own.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# A Celery worker for a machine with Redis. In the embedded default tasks run inside the web process
+# and no worker is needed; point the site at the worker with CELERY_TASK_ALWAYS_EAGER=false.
+worker: install
+	@test -n "$$REDIS_URL" || { echo "make worker 需要 REDIS_URL，如 REDIS_URL=redis://127.0.0.1:6379/0 make worker（嵌入模式下任务在网站进程内执行，不需要 worker）" >&2; exit 2; }
+	$(VENV)/bin/celery -A jineng.celery worker --loglevel INFO
+
+# Django's deployment checklist with the environment of this shell; run it with the production
+# environment loaded (deploy/README.md): any warning fails.
+check-deploy: install
+	$(PY) manage.py check --deploy --fail-level WARNING
 
 lint: install
 	$(VENV)/bin/ruff check src

@@ -64,8 +64,16 @@ def check_url(var: str, value: str, schemes: tuple[str, ...]) -> str:
     parsed = urlparse(value)
     if parsed.scheme not in schemes:
         raise _fail(var, f"协议应为 {' / '.join(schemes)}，实际为 {parsed.scheme or '(空)'!r}")
-    if not parsed.hostname and parsed.scheme not in ("sqlite",):
+    if parsed.scheme in ("postgres", "postgresql"):
+        # No host is allowed: postgres:///jineng reaches the local server through its Unix socket.
+        if not parsed.path.strip("/"):
+            raise _fail(var, "缺少数据库名，如 postgres://user:pass@host:5432/jineng")
+    elif not parsed.hostname and parsed.scheme != "sqlite":
         raise _fail(var, "缺少主机名")
+    try:
+        parsed.port  # noqa: B018 - urlparse checks the port only when it is read
+    except ValueError:
+        raise _fail(var, "端口应为 0–65535 的整数") from None
     return value
 
 
@@ -92,7 +100,7 @@ def load(base_dir: Path) -> Config:
     if mode not in MODES:
         raise _fail("JINENG_MODE", f"应为 {' / '.join(MODES)}，实际为 {mode!r}")
     production = mode == "production"
-    var_dir = Path(env_str("JINENG_VAR_DIR", str(base_dir / "var")) or base_dir / "var")
+    var_dir = Path(env_str("JINENG_VAR_DIR") or base_dir / "var")
 
     database_url = env_str("DATABASE_URL")
     if database_url is not None:
@@ -111,21 +119,36 @@ def load(base_dir: Path) -> Config:
             raise _fail("REDIS_URL", "生产模式必须设置 Redis 连接，如 redis://127.0.0.1:6379/0")
         if secret_key is None or len(secret_key) < 50 or len(set(secret_key)) < 5:
             raise _fail("SECRET_KEY", "生产模式必须设置至少 50 个字符的随机密钥")
+        if secret_key == INSECURE_EMBEDDED_KEY or secret_key.startswith("django-insecure"):
+            raise _fail("SECRET_KEY", "生产模式不得使用示例或嵌入模式的密钥，请生成新的随机密钥")
         allowed_hosts = env_list("ALLOWED_HOSTS", [])
         if not allowed_hosts:
             raise _fail("ALLOWED_HOSTS", "生产模式必须列出站点域名，以逗号分隔")
+        if "*" in allowed_hosts:
+            raise _fail("ALLOWED_HOSTS", "生产模式不得使用通配符 *，请逐个列出站点域名")
     else:
         secret_key = secret_key or INSECURE_EMBEDDED_KEY
         allowed_hosts = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+
+    debug = env_bool("JINENG_DEBUG", False)
+    if production and debug:
+        raise _fail("JINENG_DEBUG", "生产模式不得开启调试（会在错误页泄露配置与数据）")
+    csrf_trusted_origins = env_list("CSRF_TRUSTED_ORIGINS", [])
+    for origin in csrf_trusted_origins:
+        if urlparse(origin).scheme not in ("http", "https") or not urlparse(origin).netloc:
+            raise _fail(
+                "CSRF_TRUSTED_ORIGINS",
+                f"每项应为带协议的来源，如 https://jineng.example.gov.cn，实际为 {origin!r}",
+            )
 
     return Config(
         mode=mode,
         base_dir=base_dir,
         var_dir=var_dir,
-        debug=env_bool("JINENG_DEBUG", False),
+        debug=debug,
         secret_key=secret_key,
         allowed_hosts=allowed_hosts,
-        csrf_trusted_origins=env_list("CSRF_TRUSTED_ORIGINS", []),
+        csrf_trusted_origins=csrf_trusted_origins,
         database_url=database_url,
         redis_url=redis_url,
         secure_proxy=env_bool("JINENG_BEHIND_TLS_PROXY", production),

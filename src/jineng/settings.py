@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from types import TracebackType
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from jineng import config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-CONF = config.load(BASE_DIR)
+
+
+def _report_bad_configuration(
+    kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
+    # A bad environment is the operator's to fix, not a bug: say which variable, skip the traceback.
+    if issubclass(kind, ImproperlyConfigured) and str(exc).startswith("配置错误"):
+        sys.stderr.write(f"{exc}\n（启动已中止。请修改环境变量后重试，变量说明见 .env.example）\n")
+    else:
+        sys.__excepthook__(kind, exc, tb)
+
+
+try:
+    CONF = config.load(BASE_DIR)
+except ImproperlyConfigured:
+    # Raised on, so gunicorn, celery and pytest see the failure; only an uncaught one (manage.py)
+    # reaches the hook.
+    sys.excepthook = _report_bad_configuration
+    raise
 
 SECRET_KEY = CONF.secret_key
 DEBUG = CONF.debug
@@ -45,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jineng.core.middleware.api_error_envelope",
 ]
 
 ROOT_URLCONF = "jineng.urls"
@@ -67,13 +89,15 @@ TEMPLATES = [
 ]
 
 if CONF.database_url:
-    DATABASES = {"default": dj_database_url.parse(CONF.database_url, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(CONF.database_url, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     CONF.var_dir.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": CONF.var_dir / "jineng.sqlite3",
+            "NAME": str(CONF.var_dir / "jineng.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at
                 # BEGIN so two writers queue instead of failing half-way with "database is locked".
@@ -141,7 +165,8 @@ if CONF.mode == "production":
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Celery: eager in-process in the embedded default; a Redis broker and real workers in production.
-CELERY_BROKER_URL = CONF.redis_url or "memory://"
+# "localhost" only to keep kombu from warning that the in-memory transport has no host name.
+CELERY_BROKER_URL = CONF.redis_url or "memory://localhost/"
 CELERY_RESULT_BACKEND = CONF.redis_url or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = CONF.celery_eager
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -152,6 +177,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_RESULT_EXPIRES = 24 * 3600
 
 LOGGING = {
     "version": 1,
