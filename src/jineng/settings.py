@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "jineng.accounts",
     "jineng.people",
     "jineng.workcal",
+    "jineng.catalogue",
+    "jineng.training",
     "jineng.demo",
 ]
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("people/", include("jineng.people.urls")),
     path("calendar/", include("jineng.workcal.urls")),
     path("audit/", include("jineng.audit.urls")),
+    path("catalogue/", include("jineng.catalogue.urls")),
+    path("classes/", include("jineng.training.urls")),
     path("account/", include("jineng.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

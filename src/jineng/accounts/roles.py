@@ -41,6 +41,21 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "calendar.edit": frozenset({Role.HR_ADMIN}),
     "token.manage": ORG_ROLES | {Role.HR_ADMIN},
     "self.view": frozenset({Role.TRAINEE}),
+    # --- catalogue (目录清单): occupations, the province's subsidised-training list, what each
+    # institution may train, filed teachers, workstations, online platforms, institution status.
+    "catalogue.view": STAFF_ROLES | ORG_ROLES,
+    "catalogue.manage": frozenset({Role.HR_ADMIN}),
+    "teacher.file": frozenset({Role.INSTITUTION, Role.HR_ADMIN}),
+    "org.status": frozenset({Role.HR_ADMIN}),
+    # --- training classes (开班), rosters, review, supervision, assessment.
+    "class.view": STAFF_ROLES | ORG_ROLES,
+    "class.apply": frozenset({Role.INSTITUTION}),
+    "class.review_dept": DEPT_ROLES,
+    "class.review_hr": frozenset({Role.HR_FIRST, Role.HR_SECOND}),
+    "class.supervise": frozenset({Role.INSPECTOR, Role.HR_FIRST, Role.HR_SECOND}),
+    "assessment.apply": frozenset({Role.INSTITUTION}),
+    "assessment.results": frozenset({Role.EVALUATOR}),
+    "certificate.view": STAFF_ROLES | ORG_ROLES,
 }
 
 

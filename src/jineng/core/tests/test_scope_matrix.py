@@ -11,10 +11,11 @@ operation added without a row in MATRIX (or in PUBLIC) fails it, naming the rout
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -24,20 +25,17 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from jineng.accounts.models import ApiToken, User
-from jineng.accounts.roles import CAPABILITIES, Role, can
+from jineng.accounts.roles import Role, can
 from jineng.accounts.services import api_token_issue
 from jineng.api import api
 from jineng.audit.models import Event
 from jineng.conftest import World, build_world
+from jineng.core.tests.matrix import API, EVERYONE, ROLES, Case, fixed, roles
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.people.services import person_register
 from jineng.policy.identity import make_credit_code, make_id_number
 from jineng.regions.models import Department
-
-ROLES = [r.value for r in Role]
-API = "/api/v1"
-
 
 pytestmark = pytest.mark.django_db
 
@@ -115,19 +113,6 @@ def assert_envelope(response: Any, status: int, code: str | None = None) -> dict
 
 # --------------------------------------------------------------------------------------------------
 # Objects each role has in scope, and objects outside it.
-
-Path = Callable[[World, User], "str | None"]
-Paths = Callable[[World, User], list[str]]
-Data = Callable[[World, User], dict[str, Any]]
-Datas = Callable[[World, User], list[dict[str, Any]]]
-
-
-def _none(w: World, u: User) -> list[Any]:
-    return []
-
-
-def fixed(url: str) -> Path:
-    return lambda w, u: url
 
 
 def own_org(w: World, u: User) -> Organisation:
@@ -218,45 +203,9 @@ def org_data(
 # --------------------------------------------------------------------------------------------------
 # The matrix.
 
-
-@dataclass(frozen=True)
-class Case:
-    method: str
-    route: str  # a Django route ("people/<int:person_id>/") or an API path ("/api/v1/people/{person_id}")
-    roles: frozenset[str]  # roles that may use it
-    path: Path  # URL of an object in the user's scope (None: the role has nothing in scope)
-    foreign: Paths = _none  # URLs of objects outside the user's scope → 404
-    data: Data | None = None  # body of a write
-    foreign_data: Datas = _none  # bodies naming something outside the scope → 404 (API) / form error
-    ok: int = 200
-    delta: dict[str, int] = field(default_factory=dict)  # what a successful write adds
-    scoped: bool = False  # the path or body names a scoped object: a Xuchang twin must get 404
-    form: bool = False  # a page form: an out-of-scope choice is a form error (the choice is not offered)
-
-    @property
-    def is_api(self) -> bool:
-        return self.route.startswith(API)
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.method, self.route)
-
-    @property
-    def id(self) -> str:
-        return f"{self.method} {self.route}"
-
-
-def roles(*capabilities: str) -> frozenset[str]:
-    out: frozenset[str] = frozenset()
-    for cap in capabilities:
-        out |= {r.value for r in CAPABILITIES[cap]}
-    return out
-
-
-EVERYONE = frozenset(ROLES)
 CAL_Q = "start=2024-09-30&days=5"  # across the National Day holiday
 
-MATRIX: tuple[Case, ...] = (
+CORE: tuple[Case, ...] = (
     # ---- pages
     Case("GET", "", EVERYONE, fixed("/")),
     Case("GET", "regions/", roles("region.view"), fixed("/regions/")),
@@ -427,6 +376,21 @@ MATRIX: tuple[Case, ...] = (
     Case("GET", f"{API}/calendar/coverage", roles("calendar.view"), fixed(f"{API}/calendar/coverage")),
     Case("GET", f"{API}/events", roles("audit.view"), fixed(f"{API}/events")),
 )
+
+
+def _app_cases() -> tuple[Case, ...]:
+    """Rows contributed by each app's ``tests/scope_cases.py`` (CASES)."""
+    out: tuple[Case, ...] = ()
+    for config in apps.get_app_configs():
+        if not config.name.startswith("jineng.") or config.name == "jineng.core":
+            continue
+        module = f"{config.name}.tests.scope_cases"
+        if importlib.util.find_spec(f"{config.name}.tests") and importlib.util.find_spec(module):
+            out += tuple(importlib.import_module(module).CASES)
+    return out
+
+
+MATRIX: tuple[Case, ...] = CORE + _app_cases()
 
 # Open to anyone, logged in or not; each is exercised in test_public_routes.
 PUBLIC: dict[str, tuple[str, int]] = {
