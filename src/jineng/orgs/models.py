@@ -54,6 +54,10 @@ class Organisation(models.Model):
     recognition_filed = models.BooleanField("已备案职业技能等级认定", default=False)
     degree_education = models.BooleanField("具备学制教育资质", default=False)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.CharField("状态原因", max_length=200, blank=True)
+    suspended_until = models.DateField("暂停至", null=True, blank=True)
+    # A12: the latest audit or inspection finding of clear problems (XC23: since 2022 → no subsidised training).
+    audit_finding_on = models.DateField("最近审计/督查发现问题日期", null=True, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
     contact_name = models.CharField("联系人", max_length=32, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)

@@ -1,0 +1,227 @@
+"""The catalogue (目录清单): occupations of the 2022 national classification, the province's list of
+subsidised training items, what each institution may train (A11), filed teachers (A15), workstations,
+and the filing of online platforms (D01)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+
+from jineng.orgs.models import Organisation
+from jineng.regions.models import Region
+
+
+class Level(models.IntegerChoices):
+    FIVE = 5, "五级/初级工"
+    FOUR = 4, "四级/中级工"
+    THREE = 3, "三级/高级工"
+    TWO = 2, "二级/技师"
+    ONE = 1, "一级/高级技师"
+
+
+class CertificateKind(models.TextChoices):
+    """E02: the certificates a subsidised training can lead to."""
+
+    QUALIFICATION = "qualification", "职业资格证书"
+    SKILL_LEVEL = "skill_level", "职业技能等级证书"
+    SPECIAL_OPERATION = "special_operation", "特种作业操作证"
+    SPECIAL_EQUIPMENT = "special_equipment", "特种设备作业人员证"
+    SPECIAL_ABILITY = "special_ability", "专项职业能力证书"
+    COMPLETION = "completion", "培训合格证书"
+
+
+# Certificates that carry no level (a 专项职业能力证书 or a 培训合格证书 names no 等级).
+LEVELLESS_KINDS = frozenset({CertificateKind.SPECIAL_ABILITY, CertificateKind.COMPLETION})
+# Certificates that always name a level.
+LEVELLED_KINDS = frozenset({CertificateKind.QUALIFICATION, CertificateKind.SKILL_LEVEL})
+
+
+class OccupationCategory(models.Model):
+    """大类 (level 1), 中类 (level 2), 小类 (level 3) of the 2022 classification."""
+
+    code = models.CharField("编码", max_length=10, unique=True)
+    name = models.CharField("名称", max_length=128)
+    level = models.PositiveSmallIntegerField("层级", choices=[(1, "大类"), (2, "中类"), (3, "小类")])
+
+    class Meta:
+        verbose_name = "职业分类"
+        verbose_name_plural = "职业分类"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Occupation(models.Model):
+    code = models.CharField("职业编码", max_length=10, unique=True)  # "6-02-06-06"
+    name = models.CharField("职业名称", max_length=128, db_index=True)  # without the L / S marks
+    definition = models.TextField("定义", blank=True)
+    major_code = models.CharField("大类", max_length=1)  # "6"
+    middle_code = models.CharField("中类", max_length=4)  # "6-02"
+    minor_code = models.CharField("小类", max_length=7)  # "6-02-06"
+    is_green = models.BooleanField("绿色职业（L）", default=False)
+    is_digital = models.BooleanField("数字职业（S）", default=False)
+    # A07 exception: an occupation with its own class-hour rule is exempt from the 40-hour minimum.
+    hour_rule = models.PositiveIntegerField("本职业课时规定", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "职业"
+        verbose_name_plural = "职业"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def marks(self) -> str:
+        return "/".join(m for m, on in (("L", self.is_green), ("S", self.is_digital)) if on)
+
+
+class OccupationCertificate(models.Model):
+    """Which certificate kinds (E02) training in an occupation can lead to."""
+
+    occupation = models.ForeignKey(Occupation, models.CASCADE, related_name="certificates")
+    kind = models.CharField("证书类型", max_length=24, choices=CertificateKind.choices)
+
+    class Meta:
+        verbose_name = "职业可取得证书"
+        verbose_name_plural = "职业可取得证书"
+        constraints = [
+            models.UniqueConstraint(fields=["occupation", "kind"], name="occupation_certificate_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation.name} · {self.get_kind_display()}"
+
+
+class Trade(models.Model):
+    """工种 under an occupation (e.g. 焊工 → 电焊工)."""
+
+    occupation = models.ForeignKey(Occupation, models.PROTECT, related_name="trades")
+    name = models.CharField("工种", max_length=64)
+
+    class Meta:
+        verbose_name = "工种"
+        verbose_name_plural = "工种"
+        ordering = ["occupation__code", "name"]
+        constraints = [models.UniqueConstraint(fields=["occupation", "name"], name="trade_unique_in_occupation")]
+
+    def __str__(self) -> str:
+        return f"{self.occupation.name} · {self.name}"
+
+
+class CatalogueItem(models.Model):
+    """One line of a province's (or city's) 补贴性培训项目目录 for a year."""
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="catalogue_items", verbose_name="区域")
+    year = models.PositiveSmallIntegerField("年度")
+    occupation = models.ForeignKey(Occupation, models.PROTECT, related_name="catalogue_items")
+    trade = models.ForeignKey(Trade, models.PROTECT, null=True, blank=True, related_name="catalogue_items")
+    level = models.PositiveSmallIntegerField("等级", choices=Level.choices, null=True, blank=True)
+    certificate_kind = models.CharField("证书类型", max_length=24, choices=CertificateKind.choices)
+    hours = models.PositiveIntegerField("课时")
+    subsidy = models.DecimalField("补贴标准（元）", max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = "补贴性培训目录项目"
+        verbose_name_plural = "补贴性培训目录项目"
+        ordering = ["region__path", "-year", "occupation__code", "trade__name", "-level"]
+        indexes = [models.Index(fields=["region", "year"])]
+
+    def __str__(self) -> str:
+        parts = [self.occupation.name]
+        if self.trade_id:
+            parts.append(self.trade.name)  # type: ignore[union-attr]
+        if self.level:
+            parts.append(self.get_level_display())
+        return " · ".join(parts)
+
+
+class InstitutionOccupation(models.Model):
+    """A11: an institution may train an occupation from ``valid_from``; from ``valid_to`` on it may not."""
+
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="catalogue_occupations")
+    occupation = models.ForeignKey(Occupation, models.PROTECT, related_name="institutions")
+    valid_from = models.DateField("生效日期")
+    valid_to = models.DateField("失效日期（当日起不再有效）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "机构培训目录"
+        verbose_name_plural = "机构培训目录"
+        ordering = ["organisation__name", "occupation__code", "-valid_from"]
+        indexes = [models.Index(fields=["organisation", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} · {self.occupation.name}"
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+
+class Teacher(models.Model):
+    """A15: the teachers an institution has filed (师资报备)."""
+
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="teachers")
+    name = models.CharField("姓名", max_length=32)
+    id_number = models.CharField("身份证号", max_length=18)
+    occupation = models.ForeignKey(Occupation, models.PROTECT, related_name="teachers")
+    full_time = models.BooleanField("专职", default=True)
+    filed_on = models.DateField("报备日期", null=True, blank=True)
+    active = models.BooleanField("在职", default=True)
+
+    class Meta:
+        verbose_name = "师资"
+        verbose_name_plural = "师资"
+        ordering = ["organisation__name", "occupation__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "id_number"], name="teacher_unique_in_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Workstation(models.Model):
+    """Practical-training workstations (实训工位) of an institution per occupation (A02)."""
+
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="workstations")
+    occupation = models.ForeignKey(Occupation, models.PROTECT, related_name="workstations")
+    count = models.PositiveIntegerField("工位数")
+
+    class Meta:
+        verbose_name = "实训工位"
+        verbose_name_plural = "实训工位"
+        ordering = ["organisation__name", "occupation__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "occupation"], name="workstation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} · {self.occupation.name}: {self.count}"
+
+
+class OnlinePlatformFiling(models.Model):
+    """D01: an online platform must be catalogue-listed, filed and approved before its classes open."""
+
+    organisation = models.OneToOneField(Organisation, models.PROTECT, related_name="platform_filing")
+    platform_listed = models.BooleanField("已列入线上平台目录", default=False)
+    platform_filed_on = models.DateField("备案日期", null=True, blank=True)
+    platform_approved_on = models.DateField("审核通过日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "线上培训平台备案"
+        verbose_name_plural = "线上培训平台备案"
+        ordering = ["organisation__name"]
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+    def ready_on(self, day: dt.date) -> bool:
+        return (
+            self.platform_listed
+            and self.platform_filed_on is not None
+            and self.platform_approved_on is not None
+            and self.platform_filed_on <= day
+            and self.platform_approved_on <= day
+        )
