@@ -1,0 +1,469 @@
+"""Writes of 结业考核: the institution's application (E01, E03, E04, E05) and the evaluation body's
+results, one trainee at a time or a whole workbook at once (all or nothing).
+
+The class's state moves ended → assessment_applied (``assessment_apply``) and assessment_applied →
+assessed (when every enrolled trainee has a result) only here, on a row locked with select_for_update.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import Role
+from jineng.assessment.models import Assessment, ExamSetBy, Result
+from jineng.audit.services import event_record
+from jineng.catalogue.models import LEVELLED_KINDS, CertificateKind, OccupationCertificate
+from jineng.core.errors import Refusal
+from jineng.orgs.models import Organisation
+from jineng.policy import training as rules
+from jineng.policy.identity import InvalidIdNumber, parse_id_number
+from jineng.policy.profiles import Profile
+from jineng.policy.violations import Violation
+from jineng.regions.selectors import NoProfile, profile_for
+from jineng.supervision.models import Summary
+from jineng.training.models import ClassState, Enrolment, TrainingClass
+
+E02_CLAUSE = "ZZ21 附件2；XC23 附件3 结业考核（职业资格、职业技能等级、特种作业、专项能力、培训合格证书）"
+
+
+def _profile(tc: TrainingClass) -> Profile:
+    try:
+        return profile_for(tc.region, tc.year)
+    except NoProfile as exc:
+        raise Refusal(str(exc)) from None
+
+
+def _locked(tc: TrainingClass) -> TrainingClass:
+    return (
+        TrainingClass.objects.select_for_update()
+        .select_related("region", "institution", "occupation")
+        .get(pk=tc.pk)
+    )
+
+
+def _class_facts(tc: TrainingClass, kind: str, level: int | None) -> rules.ClassFacts:
+    """The facts the assessment rules read; the institution's details are not among them."""
+    institution = tc.institution
+    code = tc.region.code or "000000"
+    return rules.ClassFacts(
+        ref=tc.ref,
+        occupation_code=tc.occupation.code,
+        occupation_name=tc.occupation.name,
+        level=level,
+        target_certificate=kind,
+        obtainable_certificates=frozenset(
+            OccupationCertificate.objects.filter(occupation_id=tc.occupation_id).values_list(
+                "kind", flat=True
+            )
+        ),
+        occupation_hour_rule=tc.occupation.hour_rule,
+        planned_trainees=tc.planned_trainees,
+        total_hours=tc.total_hours,
+        theory_hours=tc.theory_hours,
+        practical_hours=tc.practical_hours,
+        minutes_per_hour=tc.minutes_per_hour,
+        online_hours=tc.online_hours,
+        offline_practical_hours=tc.offline_practical_hours,
+        delivery=tc.delivery,
+        funding_type=tc.funding_type,
+        teachers=(),
+        teachers_for_major=0,
+        workstations=tc.workstations,
+        start_date=tc.start_date,
+        end_date=tc.end_date,
+        institution=rules.InstitutionFacts(
+            name=institution.name,
+            kind=institution.kind,
+            city_code=code[:4] + "00",
+            county_code=code,
+            is_technical_school=False,
+            degree_education=False,
+        ),
+        location_city_code=code[:4] + "00",
+        location_county_code=code,
+    )
+
+
+def _event(
+    actor: Any, action: str, obj: Any, tc: TrainingClass, from_state: str = "", **payload: Any
+) -> None:
+    event_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        from_state=from_state,
+        to_state=tc.state if obj is tc else getattr(obj, "state", ""),
+        payload=payload,
+        region_path=tc.region.path,
+        department_id=tc.department_id,
+        organisation_id=tc.institution_id,
+    )
+
+
+@transaction.atomic
+def assessment_apply(
+    *,
+    actor: User,
+    training_class: TrainingClass,
+    body: Organisation,
+    certificate_kind: str,
+    level: int | None,
+    assessment_date: dt.date,
+    offline: bool = True,
+    exam_set_by: str = "",
+    venue: str = "",
+    today: dt.date | None = None,
+) -> Assessment:
+    """结业考核申请 by the institution's clerk, naming an evaluation body: ended → assessment_applied."""
+    today = today or timezone.localdate()
+    tc = _locked(training_class)
+    if actor.role != Role.INSTITUTION or actor.organisation_id != tc.institution_id:
+        raise Refusal("只有本机构经办人可以申请结业考核")
+    profile = _profile(tc)
+    if tc.state != ClassState.ENDED:
+        raise Refusal(f"培训班当前状态为“{tc.get_state_display()}”，结业后方可申请考核", field="状态")
+    summary = Summary.objects.filter(training_class=tc).first()
+    if summary is not None and summary.assessment_suspended:
+        raise Refusal(
+            "本班培训满意率低于规定比例，结业考核已暂停：须重新组织培训或取消当班补贴资格",
+            field="满意率",
+            value=str(summary.satisfaction_share),
+            rule="C09",
+            clause=profile.cite("satisfaction_effect"),
+        )
+    if not body.is_evaluation_body:
+        raise Refusal("所选机构不是评价（鉴定）机构", field="评价机构", value=body.name)
+    if certificate_kind not in CertificateKind.values:
+        raise Refusal(
+            "未知的证书类型", field="考核证书类别", value=certificate_kind, rule="E02", clause=E02_CLAUSE
+        )
+    if exam_set_by and exam_set_by not in ExamSetBy.values:
+        raise Refusal("未知的出题组织单位", field="出题组织单位", value=exam_set_by)
+    if certificate_kind in LEVELLED_KINDS and level not in (1, 2, 3, 4, 5):
+        raise Refusal("职业资格证书、职业技能等级证书须填写等级（1–5）", field="等级", value=str(level))
+    facts = _class_facts(tc, certificate_kind, level)
+    violations: list[Violation] = []
+    if facts.obtainable_certificates and certificate_kind not in facts.obtainable_certificates:
+        names = "、".join(CertificateKind(k).label for k in sorted(facts.obtainable_certificates))
+        violations.append(
+            Violation(
+                "E02",
+                E02_CLAUSE,
+                f"该职业可取得的证书为：{names}",
+                field="考核证书类别",
+                value=CertificateKind(certificate_kind).label,
+            )
+        )
+    violations += rules.check_assessment_application(
+        profile, facts, assessment_date, today, offline=offline, exam_set_by_level=exam_set_by or None
+    )
+    if violations:
+        raise Refusal.from_violations("结业考核申请未通过检查，未提交", violations)
+    assessment = Assessment.objects.create(
+        training_class=tc,
+        body=body,
+        certificate_kind=certificate_kind,
+        level=level if certificate_kind in LEVELLED_KINDS else None,
+        assessment_date=assessment_date,
+        applied_on=today,
+        offline=offline,
+        exam_set_by=exam_set_by,
+        venue=venue.strip(),
+        applied_by=actor,
+    )
+    from_state = tc.state
+    tc.state = ClassState.ASSESSMENT_APPLIED
+    tc.save(update_fields=["state", "updated_at"])
+    _event(
+        actor,
+        "class.assessment_applied",
+        tc,
+        tc,
+        from_state,
+        assessment=assessment.pk,
+        body=body.pk,
+        kind=certificate_kind,
+        date=assessment_date.isoformat(),
+    )
+    return assessment
+
+
+# --- results ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    id_number: str
+    passed: bool
+    certificate_kind: str = ""
+    level: int | None = None
+    certificate_number: str = ""
+    issued_on: dt.date | None = None
+    issuer: str = ""
+    row: int | None = None  # spreadsheet row, for the report
+
+
+def _row_problems(assessment: Assessment, r: ResultRow, row: int) -> list[Violation]:
+    def v(field: str, message: str, value: str = "", rule: str = "E02") -> Violation:
+        return Violation(rule, E02_CLAUSE, message, field=field, row=row, value=value)
+
+    out: list[Violation] = []
+    if not r.passed:
+        return out
+    if r.certificate_kind not in CertificateKind.values:
+        out.append(v("证书类型", "合格学员须填写证书类型", r.certificate_kind))
+    elif r.certificate_kind != assessment.certificate_kind:
+        out.append(
+            v(
+                "证书类型",
+                f"本次考核申请的证书类型为“{assessment.get_certificate_kind_display()}”",
+                CertificateKind(r.certificate_kind).label,
+                "E03",
+            )
+        )
+    if r.certificate_kind in LEVELLED_KINDS and r.level not in (1, 2, 3, 4, 5):
+        out.append(v("等级", "该证书须填写等级（1–5）", str(r.level or "")))
+    if not r.certificate_number.strip():
+        out.append(v("证书编号", "合格学员须填写证书编号"))
+    if r.issued_on is None:
+        out.append(v("发证日期", "合格学员须填写发证日期"))
+    elif r.issued_on < assessment.assessment_date:
+        out.append(v("发证日期", "发证日期早于考核日期", r.issued_on.isoformat()))
+    if not r.issuer.strip():
+        out.append(v("发证机构", "请填写发证机构"))
+    return out
+
+
+@transaction.atomic
+def results_enter(*, actor: User, assessment: Assessment, rows: list[ResultRow]) -> int:
+    """Results of trainees, all or nothing: any bad row refuses the whole batch with a report by row.
+
+    When every enrolled trainee has a result, the class becomes ``assessed`` and each enrolment's
+    ``assessed_on`` is the assessment date (the B03 clock).
+    """
+    tc = _locked(assessment.training_class)
+    a = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if actor.role != Role.EVALUATOR or actor.organisation_id != a.body_id:
+        raise Refusal("只有本次考核的评价机构经办人可以录入结果")
+    if a.state != Assessment.State.APPLIED or tc.state != ClassState.ASSESSMENT_APPLIED:
+        raise Refusal(f"本次考核当前状态为“{a.get_state_display()}”，不能录入结果", field="状态")
+    if not rows:
+        raise Refusal("没有可录入的结果", field="结果")
+    problems: list[Violation] = []
+    numbers: dict[int, str] = {}
+    for i, r in enumerate(rows, start=1):
+        row = r.row or i
+        try:
+            numbers[row] = parse_id_number(r.id_number).number
+        except InvalidIdNumber as exc:
+            problems.append(
+                Violation("B01", "GB 11643", exc.message, field="身份证号", row=row, value=r.id_number)
+            )
+    enrolments = {
+        e.person.id_number: e
+        for e in Enrolment.objects.filter(
+            training_class=tc, status=Enrolment.Status.ENROLLED, person__id_number__in=set(numbers.values())
+        ).select_related("person")
+    }
+    done = set(Result.objects.filter(enrolment__training_class=tc).values_list("enrolment_id", flat=True))
+    seen: set[str] = set()
+    cert_numbers = {
+        (r.certificate_kind, r.certificate_number.strip())
+        for r in rows
+        if r.passed and r.certificate_number.strip()
+    }
+    taken = set(
+        Result.objects.filter(certificate_number__in={n for _, n in cert_numbers}).values_list(
+            "certificate_kind", "certificate_number"
+        )
+    )
+    seen_certs: set[tuple[str, str]] = set()
+    for i, r in enumerate(rows, start=1):
+        row = r.row or i
+        if row not in numbers:
+            continue
+        number = numbers[row]
+        e = enrolments.get(number)
+        if e is None:
+            problems.append(
+                Violation(
+                    "E02",
+                    E02_CLAUSE,
+                    "该身份证号不在本班花名册中",
+                    field="身份证号",
+                    row=row,
+                    value=r.id_number[:4] + "…",
+                )
+            )
+            continue
+        if number in seen:
+            problems.append(
+                Violation(
+                    "E02",
+                    E02_CLAUSE,
+                    "同一学员在本批中出现两次",
+                    field="身份证号",
+                    row=row,
+                    value=e.person.name,
+                )
+            )
+            continue
+        seen.add(number)
+        if e.pk in done:
+            problems.append(
+                Violation(
+                    "E02",
+                    E02_CLAUSE,
+                    "该学员的考核结果已录入",
+                    field="身份证号",
+                    row=row,
+                    value=e.person.name,
+                )
+            )
+        problems += _row_problems(a, r, row)
+        cert = (r.certificate_kind, r.certificate_number.strip())
+        if r.passed and cert[1]:
+            if cert in taken or cert in seen_certs:
+                problems.append(
+                    Violation("E02", E02_CLAUSE, "证书编号重复", field="证书编号", row=row, value=cert[1])
+                )
+            seen_certs.add(cert)
+    if problems:
+        problems.sort(key=lambda p: (p.row or 0, p.field))
+        bad = len({p.row for p in problems})
+        raise Refusal.from_violations(f"共 {len(rows)} 行，其中 {bad} 行有问题，未录入任何结果", problems)
+    Result.objects.bulk_create(
+        [
+            Result(
+                assessment=a,
+                enrolment=enrolments[numbers[r.row or i]],
+                passed=r.passed,
+                certificate_kind=r.certificate_kind if r.passed else "",
+                level=r.level if r.passed and r.certificate_kind in LEVELLED_KINDS else None,
+                certificate_number=r.certificate_number.strip() if r.passed else "",
+                issued_on=r.issued_on if r.passed else None,
+                issuer=r.issuer.strip() if r.passed else "",
+                entered_by=actor,
+            )
+            for i, r in enumerate(rows, start=1)
+        ]
+    )
+    _event(
+        actor,
+        "assessment.results_entered",
+        a,
+        tc,
+        a.state,
+        rows=len(rows),
+        passed=sum(r.passed for r in rows),
+    )
+    enrolled = Enrolment.objects.filter(training_class=tc, status=Enrolment.Status.ENROLLED)
+    if not enrolled.filter(result__isnull=True).exists():
+        enrolled.update(assessed_on=a.assessment_date)
+        a.state = Assessment.State.RESULTS_ENTERED
+        a.results_completed_at = timezone.now()
+        a.save(update_fields=["state", "results_completed_at"])
+        from_state = tc.state
+        tc.state = ClassState.ASSESSED
+        tc.save(update_fields=["state", "updated_at"])
+        _event(
+            actor,
+            "class.assessed",
+            tc,
+            tc,
+            from_state,
+            assessment=a.pk,
+            assessed_on=a.assessment_date.isoformat(),
+        )
+    return len(rows)
+
+
+# --- the results workbook -----------------------------------------------------------------------------------
+
+TEMPLATE_HEADERS = ["身份证号", "姓名", "是否合格", "证书类型", "等级", "证书编号", "发证日期", "发证机构"]
+KIND_BY_LABEL = {label: value for value, label in CertificateKind.choices}
+
+
+def _cell_date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip())
+
+
+def results_workbook_read(content: bytes) -> list[ResultRow]:
+    """Reads the template's columns; an unreadable row refuses the whole file with a report by row."""
+    try:
+        wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        raise Refusal("无法读取文件：请上传由本页下载的 .xlsx 模板", field="结果文件") from None
+    ws = wb.active
+    if ws is None:
+        raise Refusal("文件中没有工作表", field="结果文件")
+    rows = list(ws.iter_rows(values_only=True))
+    if not rows or [str(c or "").strip() for c in rows[0][: len(TEMPLATE_HEADERS)]] != TEMPLATE_HEADERS:
+        raise Refusal("表头与模板不一致：" + "、".join(TEMPLATE_HEADERS), field="结果文件")
+    out: list[ResultRow] = []
+    problems: list[Violation] = []
+    for n, values in enumerate(rows[1:], start=2):
+        cells = [*values, *[None] * len(TEMPLATE_HEADERS)][: len(TEMPLATE_HEADERS)]
+        if all(c in (None, "") for c in cells):
+            continue
+        id_number, _name, passed, kind, level, number, issued, issuer = cells
+        passed_text = str(passed or "").strip()
+        if passed_text not in ("合格", "不合格"):
+            problems.append(
+                Violation(
+                    "E02",
+                    E02_CLAUSE,
+                    "“是否合格”应为“合格”或“不合格”",
+                    field="是否合格",
+                    row=n,
+                    value=passed_text,
+                )
+            )
+            continue
+        kind_text = str(kind or "").strip()
+        kind_code = KIND_BY_LABEL.get(kind_text, kind_text)
+        try:
+            issued_on = _cell_date(issued)
+            level_value = int(str(level)) if level not in (None, "") else None
+        except ValueError:
+            problems.append(
+                Violation(
+                    "E02",
+                    E02_CLAUSE,
+                    "发证日期应为日期（如 2023-06-30），等级应为 1–5",
+                    field="发证日期/等级",
+                    row=n,
+                )
+            )
+            continue
+        out.append(
+            ResultRow(
+                id_number=str(id_number or "").strip(),
+                passed=passed_text == "合格",
+                certificate_kind=kind_code,
+                level=level_value,
+                certificate_number=str(number or "").strip(),
+                issued_on=issued_on,
+                issuer=str(issuer or "").strip(),
+                row=n,
+            )
+        )
+    if problems:
+        raise Refusal.from_violations(
+            f"文件中有 {len({p.row for p in problems})} 行无法读取，未录入任何结果", problems
+        )
+    return out
