@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401 - the app's pages are added here
+from django.urls import path
+
+from jineng.assessment import views
 
 app_name = "assessment"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("certificates/", views.certificates, name="certificates"),
+    path("<int:assessment_id>/", views.detail, name="detail"),
+    path("<int:assessment_id>/template/", views.template, name="template"),
+    path("<int:assessment_id>/upload/", views.upload, name="upload"),
+]

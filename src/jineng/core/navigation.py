@@ -48,6 +48,51 @@ MENU: tuple[NavItem, ...] = (
         "各地各年度政策参数对照，逐条注明规则编号与条款",
     ),
     NavItem("政策", "工作日历", "workcal:index", "calendar.view", "法定节假日与调休，按工作日计算期限"),
+    NavItem(
+        "培训目录",
+        "职业目录",
+        "catalogue:occupations",
+        "catalogue.view",
+        "2022年版职业分类大典，绿色职业（L）与数字职业（S）",
+    ),
+    NavItem(
+        "培训目录",
+        "补贴性培训目录",
+        "catalogue:items",
+        "catalogue.view",
+        "省、市补贴性培训项目目录：职业、工种、等级、证书类型、课时与补贴标准",
+    ),
+    NavItem(
+        "培训目录",
+        "机构培训目录",
+        "catalogue:institutions",
+        "catalogue.view",
+        "各机构可开展补贴性培训的职业（A11）",
+    ),
+    NavItem(
+        "培训目录", "师资报备", "catalogue:teachers", "catalogue.view", "培训机构报备的专职、兼职教师（A15）"
+    ),
+    NavItem(
+        "培训目录", "实训工位", "catalogue:workstations", "catalogue.view", "各机构分职业的实训工位数（A02）"
+    ),
+    NavItem(
+        "培训目录",
+        "线上培训平台",
+        "catalogue:platforms",
+        "catalogue.view",
+        "线上平台的目录、备案与审核（D01）",
+    ),
+    NavItem(
+        "培训目录",
+        "机构状态",
+        "catalogue:status",
+        "org.status",
+        "暂停、恢复、退出，审计督查发现问题（A12、C09）",
+    ),
+    NavItem("培训班", "过程监管", "supervision:queue", "class.view", "开班当日检查、培训期间检查、结业（C01、C02）"),
+    NavItem("培训班", "今日检查", "supervision:today", "class.supervise", "督查员手机页：今日辖区在训班级，一班一表"),
+    NavItem("培训班", "结业考核", "assessment:queue", "class.view", "考核申请与评价机构结果录入（E01–E05）"),
+    NavItem("培训班", "证书查询", "assessment:certificates", "certificate.view", "按身份证号或姓名查询证书；专项与合格证书占比（E06）"),
     NavItem("监督", "审计日志", "audit:list", "audit.view", "所有状态变更的只增不改记录"),
     NavItem("设置", "API 令牌", "accounts:tokens", "token.manage", "机构自有系统对接 /api/v1 的访问令牌"),
 )
