@@ -1,0 +1,203 @@
+"""Scope-matrix rows for the assessment pages and API (collected by core's test_scope_matrix)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from openpyxl import Workbook
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import Role
+from jineng.assessment.models import Assessment
+from jineng.assessment.services import TEMPLATE_HEADERS
+from jineng.conftest import World
+from jineng.core.tests.matrix import API, Case, fixed, roles
+from jineng.orgs.models import Organisation
+from jineng.supervision.models import Summary
+from jineng.supervision.tests.factory import make_class, xuchang_class
+from jineng.training.models import ClassState, TrainingClass
+
+A = f"{API}/assessment"
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def applied(w: World, body: Organisation | None = None, foreign: bool = False) -> Assessment:
+    tc = (
+        xuchang_class(w, state=ClassState.ASSESSMENT_APPLIED)
+        if foreign
+        else make_class(w, state=ClassState.ASSESSMENT_APPLIED)
+    )
+    return Assessment.objects.create(
+        training_class=tc,
+        body=body or w.zz_station,
+        certificate_kind="skill_level",
+        level=4,
+        assessment_date=tc.end_date + dt.timedelta(days=5),
+        applied_on=tc.end_date,
+        applied_by=w.users[Role.INSTITUTION],
+    )
+
+
+def own_assessment(w: World, u: User) -> Assessment | None:
+    return applied(w)
+
+
+def foreign_assessments(w: World, u: User) -> list[Assessment]:
+    xc_body = w.outsiders[Role.EVALUATOR].organisation
+    out = [applied(w, body=xc_body, foreign=True)]
+    if u.role == Role.INSTITUTION:
+        out.append(applied(w, body=w.zz_station))
+        out[-1].training_class.institution = w.zz_station
+        out[-1].training_class.save(update_fields=["institution"])
+    if u.role == Role.EVALUATOR:
+        out.append(applied(w, body=xc_body))  # a Zhengzhou class, another body
+    return out
+
+
+def latest() -> TrainingClass:
+    return TrainingClass.objects.order_by("-pk").first() or TrainingClass(pk=0)
+
+
+def own_ended(w: World, u: User) -> TrainingClass | None:
+    if u.role == Role.EVALUATOR:
+        return None
+    today = _today()
+    tc = make_class(w, state=ClassState.ENDED, start=today - dt.timedelta(days=30), end=today, year=2021)
+    Summary.objects.create(training_class=tc, opening_headcount=3, trained_headcount=3)
+    return tc
+
+
+def foreign_ended(w: World, u: User) -> list[TrainingClass]:
+    out = [xuchang_class(w, state=ClassState.ENDED)]
+    if u.role == Role.INSTITUTION:
+        out.append(make_class(w, state=ClassState.ENDED, institution=w.zz_station))
+    return out
+
+
+def result_rows(w: World, u: User) -> Any:
+    tc = latest()
+    day = (tc.end_date or _today()) + dt.timedelta(days=5)
+    numbers = list(tc.enrolments.values_list("person__id_number", flat=True)) if tc.pk else ["0"]
+    return [
+        {
+            "id_number": n,
+            "passed": True,
+            "certificate_kind": "skill_level",
+            "level": 4,
+            "certificate_number": f"S{tc.pk}-{i}",
+            "issued_on": day.isoformat(),
+            "issuer": "鉴定站",
+        }
+        for i, n in enumerate(numbers)
+    ]
+
+
+class Rereadable(SimpleUploadedFile):
+    """The matrix sends one body several times; each send reads the file from the start."""
+
+    def read(self, *args: Any) -> bytes:
+        self.seek(0)
+        return super().read(*args)
+
+
+def upload_data(w: World, u: User) -> dict[str, Any]:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(TEMPLATE_HEADERS)
+    for r in result_rows(w, u):
+        ws.append(
+            [
+                r["id_number"],
+                "",
+                "合格",
+                "职业技能等级证书",
+                4,
+                r["certificate_number"],
+                r["issued_on"],
+                r["issuer"],
+            ]
+        )
+    buffer = BytesIO()
+    wb.save(buffer)
+    return {"file": Rereadable("结果.xlsx", buffer.getvalue())}
+
+
+RESULTS_DELTA = {"assessment.Result": 3, "audit.Event": 2}
+
+CASES: tuple[Case, ...] = (
+    # ---- pages
+    Case("GET", "assessment/", roles("class.view"), fixed("/assessment/")),
+    Case("GET", "assessment/certificates/", roles("certificate.view"), fixed("/assessment/certificates/")),
+    Case(
+        "GET",
+        "assessment/<int:assessment_id>/",
+        roles("class.view"),
+        lambda w, u: f"/assessment/{own_assessment(w, u).pk}/",  # type: ignore[union-attr]
+        foreign=lambda w, u: [f"/assessment/{a.pk}/" for a in foreign_assessments(w, u)],
+        scoped=True,
+    ),
+    Case(
+        "GET",
+        "assessment/<int:assessment_id>/template/",
+        roles("assessment.results"),
+        lambda w, u: f"/assessment/{own_assessment(w, u).pk}/template/",  # type: ignore[union-attr]
+        foreign=lambda w, u: [f"/assessment/{a.pk}/template/" for a in foreign_assessments(w, u)],
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        "assessment/<int:assessment_id>/upload/",
+        roles("assessment.results"),
+        lambda w, u: f"/assessment/{own_assessment(w, u).pk}/upload/",  # type: ignore[union-attr]
+        foreign=lambda w, u: [f"/assessment/{a.pk}/upload/" for a in foreign_assessments(w, u)],
+        data=upload_data,
+        ok=302,
+        delta=RESULTS_DELTA,
+        scoped=True,
+    ),
+    # ---- API
+    Case("GET", A, roles("class.view"), fixed(A)),
+    Case("GET", f"{A}/certificates", roles("certificate.view"), fixed(f"{A}/certificates")),
+    Case(
+        "GET",
+        f"{A}/{{assessment_id}}",
+        roles("class.view"),
+        lambda w, u: f"{A}/{own_assessment(w, u).pk}",  # type: ignore[union-attr]
+        foreign=lambda w, u: [f"{A}/{a.pk}" for a in foreign_assessments(w, u)],
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        f"{A}/classes/{{class_id}}",
+        roles("assessment.apply"),
+        lambda w, u: (tc := own_ended(w, u)) and f"{A}/classes/{tc.pk}",
+        foreign=lambda w, u: [f"{A}/classes/{tc.pk}" for tc in foreign_ended(w, u)],
+        data=lambda w, u: {
+            "body_id": w.zz_station.pk,
+            "certificate_kind": "skill_level",
+            "level": 4,
+            "assessment_date": (_today() + dt.timedelta(days=5)).isoformat(),
+        },
+        ok=201,
+        delta={"assessment.Assessment": 1, "audit.Event": 1},
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        f"{A}/{{assessment_id}}/results",
+        roles("assessment.results"),
+        lambda w, u: f"{A}/{own_assessment(w, u).pk}/results",  # type: ignore[union-attr]
+        foreign=lambda w, u: [f"{A}/{a.pk}/results" for a in foreign_assessments(w, u)],
+        data=result_rows,
+        delta=RESULTS_DELTA,
+        scoped=True,
+    ),
+)
