@@ -148,12 +148,14 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _mount() -> None:
     from jineng.accounts.api import router as accounts_router
+    from jineng.assessment.api import router as assessment_router
     from jineng.audit.api import router as audit_router
     from jineng.catalogue.api import router as catalogue_router
     from jineng.orgs.api import router as orgs_router
     from jineng.people.api import router as people_router
     from jineng.regions.api import policy_router
     from jineng.regions.api import router as regions_router
+    from jineng.supervision.api import router as supervision_router
     from jineng.training.api import router as training_router
     from jineng.workcal.api import router as workcal_router
 
@@ -166,6 +168,8 @@ def _mount() -> None:
     api.add_router("/events", audit_router, tags=["审计"])
     api.add_router("/catalogue", catalogue_router, tags=["培训目录"])
     api.add_router("/classes", training_router, tags=["培训开班"])
+    api.add_router("/supervision", supervision_router, tags=["过程监管"])
+    api.add_router("/assessment", assessment_router, tags=["结业考核"])
 
 
 _mount()

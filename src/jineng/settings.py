@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "jineng.workcal",
     "jineng.catalogue",
     "jineng.training",
+    "jineng.supervision",
+    "jineng.assessment",
     "jineng.demo",
 ]
 
@@ -195,3 +197,6 @@ LOGGING = {
 JINENG_DEMO_PASSWORD = "Jineng@2021demo"
 JINENG_PAGE_SIZE = 50
 CSRF_FAILURE_VIEW = "jineng.core.views.csrf_failure"
+# A roster is one class: A03 caps a class far below this; the cap only stops a runaway upload.
+JINENG_ROSTER_MAX_ROWS = 20_000
+JINENG_ROSTER_MAX_BYTES = 20_000_000

@@ -17,6 +17,8 @@ urlpatterns = [
     path("audit/", include("jineng.audit.urls")),
     path("catalogue/", include("jineng.catalogue.urls")),
     path("classes/", include("jineng.training.urls")),
+    path("supervision/", include("jineng.supervision.urls")),
+    path("assessment/", include("jineng.assessment.urls")),
     path("account/", include("jineng.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -52,6 +52,7 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "class.apply": frozenset({Role.INSTITUTION}),
     "class.review_dept": DEPT_ROLES,
     "class.review_hr": frozenset({Role.HR_FIRST, Role.HR_SECOND}),
+    "class.cancel": HR_ROLES,
     "class.supervise": frozenset({Role.INSPECTOR, Role.HR_FIRST, Role.HR_SECOND}),
     "assessment.apply": frozenset({Role.INSTITUTION}),
     "assessment.results": frozenset({Role.EVALUATOR}),

@@ -1,0 +1,277 @@
+"""The database, read into jineng.policy.training's plain facts. One query per kind of fact per batch.
+
+Nothing here decides anything: the rules are in jineng.policy.training. This module only knows where
+each fact lives, and reads it in bulk so that a 10,000-row roster costs a handful of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Count, Q
+
+from jineng.catalogue.models import (
+    InstitutionOccupation,
+    OccupationCertificate,
+    OnlinePlatformFiling,
+    Teacher,
+)
+from jineng.orgs.models import Organisation
+from jineng.policy import training as rules
+from jineng.policy.identity import InvalidIdNumber, normalise_id_number, parse_id_number
+from jineng.policy.profiles import Profile
+from jineng.policy.violations import Violation
+from jineng.regions.models import Region
+from jineng.training.models import ClassState, Enrolment, FundingType, TrainingClass
+from jineng.training.roster import ParsedRow
+
+TECHNICAL_SCHOOL_KINDS = frozenset(
+    {
+        Organisation.Kind.TECHNICIAN_COLLEGE,
+        Organisation.Kind.SENIOR_TECHNICAL_SCHOOL,
+        Organisation.Kind.TECHNICAL_SCHOOL,
+    }
+)
+# Classes that exist for the B-rules: applied for and not abandoned. A draft is the clerk's work in
+# progress and a withdrawn or cancelled class never trained anyone.
+LIVE_STATES = frozenset(set(ClassState.values) - {"draft", "returned", "withdrawn", "cancelled"})
+
+
+def _codes(region: Region) -> tuple[str, str]:
+    """(city code, county code) of a region; a zone without its own code counts as its city."""
+    chain = {r.pk: r for r in Region.objects.filter(pk__in=region.ancestor_ids())}
+    city = next((chain[i] for i in region.ancestor_ids() if chain[i].kind == Region.Kind.CITY), None)
+    city_code = (city.code or "") if city else ""
+    county_code = region.code or city_code if region.kind != Region.Kind.CITY else city_code
+    return city_code, county_code or ""
+
+
+def institution_facts(org: Organisation) -> rules.InstitutionFacts:
+    city_code, county_code = _codes(org.region)
+    catalogue = tuple(
+        rules.CatalogueEntry(code, start, end)
+        for code, start, end in InstitutionOccupation.objects.filter(organisation=org).values_list(
+            "occupation__code", "valid_from", "valid_to"
+        )
+    )
+    fulltime = tuple(
+        (code, n)
+        for code, n in Teacher.objects.filter(organisation=org, full_time=True, active=True)
+        .values_list("occupation__code")
+        .annotate(n=Count("pk"))
+        .values_list("occupation__code", "n")
+    )
+    return rules.InstitutionFacts(
+        name=org.name,
+        kind=org.kind,
+        city_code=city_code,
+        county_code=county_code,
+        is_technical_school=org.kind in TECHNICAL_SCHOOL_KINDS,
+        degree_education=org.degree_education,
+        catalogue=catalogue,
+        status=org.status,
+        status_until=org.suspended_until,
+        latest_finding_on=org.audit_finding_on,
+        fulltime_teachers=fulltime,
+    )
+
+
+def class_facts(tc: TrainingClass, *, trainees: int | None = None) -> rules.ClassFacts:
+    """The class as the A- and D-rules see it; ``trainees`` overrides the planned number when the
+    roster is larger (the ratios are judged on the people actually enrolled)."""
+    occupation = tc.occupation
+    teachers = list(tc.teachers.select_related("occupation")) if tc.pk else []
+    obtainable = frozenset(
+        OccupationCertificate.objects.filter(occupation=occupation).values_list("kind", flat=True)
+    )
+    city_code, county_code = _codes(tc.region)
+    apprentices = Enrolment.objects.filter(
+        training_class__institution_id=tc.institution_id,
+        training_class__funding_type=FundingType.APPRENTICESHIP,
+        training_class__state__in=LIVE_STATES,
+        status=Enrolment.Status.ENROLLED,
+    ).exclude(training_class_id=tc.pk)
+    counts = apprentices.aggregate(
+        occupation=Count("pk", filter=Q(training_class__occupation_id=tc.occupation_id)),
+        enterprise=Count(
+            "pk",
+            filter=Q(
+                training_class__occupation_id=tc.occupation_id, training_class__enterprise_id=tc.enterprise_id
+            ),
+        ),
+        year=Count("pk", filter=Q(training_class__year=tc.year)),
+    )
+    local_institutions = (
+        InstitutionOccupation.objects.filter(
+            occupation_id=tc.occupation_id,
+            organisation__region__path__startswith=_city_path(tc.region),
+            valid_from__lte=tc.start_date,
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=tc.start_date))
+        .exists()
+    )
+    platform_listed = bool(
+        tc.online_platform_id
+        and OnlinePlatformFiling.objects.filter(
+            organisation_id=tc.online_platform_id, platform_listed=True
+        ).exists()
+    )
+    planned = max(tc.planned_trainees, trainees or 0)
+    return rules.ClassFacts(
+        ref=tc.ref,
+        occupation_code=occupation.code,
+        occupation_name=tc.trade.name if tc.trade else occupation.name,
+        level=tc.level,
+        target_certificate=tc.target_certificate,
+        obtainable_certificates=obtainable,
+        occupation_hour_rule=occupation.hour_rule,
+        planned_trainees=planned,
+        total_hours=tc.total_hours,
+        theory_hours=tc.theory_hours,
+        practical_hours=tc.practical_hours,
+        minutes_per_hour=tc.minutes_per_hour,
+        online_hours=tc.online_hours,
+        offline_practical_hours=tc.offline_practical_hours,
+        delivery=tc.delivery,
+        funding_type=tc.funding_type,
+        teachers=tuple(
+            rules.TeacherFacts(
+                name=t.name,
+                occupation_code=t.occupation.code,
+                full_time=t.full_time,
+                filed=t.filed_on is not None,
+            )
+            for t in teachers
+        ),
+        teachers_for_major=sum(1 for t in teachers if t.occupation_id == tc.occupation_id),
+        workstations=tc.workstations,
+        start_date=tc.start_date,
+        end_date=tc.end_date,
+        institution=institution_facts(tc.institution),
+        location_city_code=city_code,
+        location_county_code=county_code,
+        cross_city_approved=tc.cross_city_approved,
+        location_has_local_institution=local_institutions,
+        apprentices_in_occupation=counts["occupation"],
+        apprentices_same_enterprise_occupation=counts["enterprise"] if tc.enterprise_id else 0,
+        apprentices_institution_year=counts["year"],
+        online_platform_listed=platform_listed,
+    )
+
+
+def _city_path(region: Region) -> str:
+    parts = region.path.strip("/").split("/")
+    # path = "/province/city/…": the city is the second level (a province-level class stays province-wide)
+    return "/" + "/".join(parts[:2]) + "/" if len(parts) >= 2 else region.path
+
+
+def history_for(
+    numbers: Iterable[str], *, exclude_class: int | None = None
+) -> dict[str, list[rules.Enrolment]]:
+    """What the system knows about these persons, across institutions and years: one query."""
+    out: dict[str, list[rules.Enrolment]] = defaultdict(list)
+    qs = Enrolment.objects.filter(person__id_number__in=list(numbers), training_class__state__in=LIVE_STATES)
+    if exclude_class is not None:
+        qs = qs.exclude(training_class_id=exclude_class)
+    for number, ref, occ, level, funding, start, end, assessed, status, inst in qs.values_list(
+        "person__id_number",
+        "training_class__ref",
+        "training_class__occupation__code",
+        "training_class__level",
+        "training_class__funding_type",
+        "training_class__start_date",
+        "training_class__end_date",
+        "assessed_on",
+        "status",
+        "training_class__institution__name",
+    ).iterator(chunk_size=5000):
+        out[number].append(
+            rules.Enrolment(
+                class_ref=ref,
+                occupation_code=occ,
+                level=level,
+                funding_type=funding,
+                start_date=start,
+                end_date=end,
+                assessed_on=assessed,
+                subsidised=True,
+                status=status,
+                institution=inst,
+            )
+        )
+    return out
+
+
+def _roster_row(r: Any) -> rules.RosterRow:
+    return rules.RosterRow(
+        row=r.row,
+        id_number=r.id_number,
+        name=r.name,
+        phone=r.phone,
+        employer=r.employer,
+        is_employee=bool(r.is_employee),
+        post_occupation_code=r.post_occupation,
+        is_transfer=bool(r.is_transfer),
+        previous_post_occupation_code=r.previous_post_occupation,
+        hired_on=r.hired_on,
+        is_student=bool(r.is_student),
+        major_occupation_code=r.major_occupation,
+        is_graduating_year=bool(r.is_graduating_year),
+        wants_training=r.wants_training,
+        wants_work=r.wants_work,
+        able_to_work=r.able_to_work,
+    )
+
+
+def _numbers(rows: Sequence[Any]) -> set[str]:
+    out = set()
+    for r in rows:
+        try:
+            out.add(parse_id_number(r.id_number).number)
+        except InvalidIdNumber:
+            out.add(normalise_id_number(r.id_number))  # B01 reports it; the lookup just finds nothing
+    return out
+
+
+def class_violations(tc: TrainingClass, profile: Profile, *, today: dt.date) -> list[Violation]:
+    trainees = tc.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
+    return rules.check_class(profile, class_facts(tc, trainees=trainees), today=today)
+
+
+def roster_violations(
+    tc: TrainingClass, profile: Profile, rows: Sequence[ParsedRow], *, today: dt.date
+) -> list[Violation]:
+    cls = class_facts(tc, trainees=len(rows))
+    history = history_for(_numbers(rows), exclude_class=tc.pk)
+    return rules.check_roster(profile, cls, [_roster_row(r) for r in rows], history, today=today)
+
+
+def enrolled_violations(tc: TrainingClass, profile: Profile, *, today: dt.date) -> list[Violation]:
+    """The stored roster judged again (at submission: other classes may have moved on since upload)."""
+    enrolments = list(tc.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related("person"))
+    rows = [
+        ParsedRow(
+            row=e.row,
+            name=e.person.name,
+            id_number=e.person.id_number,
+            phone=e.phone,
+            employer=e.employer,
+            is_employee=e.is_employee,
+            post_occupation=e.post_occupation,
+            is_transfer=e.is_transfer,
+            previous_post_occupation=e.previous_post_occupation,
+            hired_on=e.hired_on,
+            is_student=e.is_student,
+            school=e.school,
+            major_occupation=e.major_occupation,
+            is_graduating_year=e.is_graduating_year,
+            wants_training=e.wants_training,
+            wants_work=e.wants_work,
+            able_to_work=e.able_to_work,
+        )
+        for e in enrolments
+    ]
+    return roster_violations(tc, profile, rows, today=today)

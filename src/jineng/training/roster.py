@@ -1,0 +1,221 @@
+"""The roster (花名册) spreadsheet: its template, and reading an uploaded file into typed rows.
+
+Reading checks only the form of each cell (a date is a date, 是/否 is 是 or 否). Whether a person may
+be enrolled is the B-rules' business (jineng.policy.training.check_roster), judged on the whole batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from jineng.core.xlsx import workbook_bytes
+from jineng.policy.violations import Violation
+
+# Not a policy rule: the form of the file. Reported with this pseudo-rule so the report stays one table.
+FORMAT_RULE = "格式"
+FORMAT_CLAUSE = "花名册模板"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    attr: str
+    kind: str  # "text" | "id" | "bool" | "date" | "phone"
+    required: bool = False
+    example: Any = ""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("姓名", "name", "text", True, "张伟"),
+    Column("身份证号", "id_number", "id", True, "410105198001011239"),
+    Column("手机号", "phone", "phone", False, "13800001234"),
+    Column("工作单位", "employer", "text", False, "郑州宇通客车股份有限公司"),
+    Column("是否企业职工", "is_employee", "bool", True, "是"),
+    Column("现岗位职业编码", "post_occupation", "text", False, "6-31-01-03"),
+    Column("是否转岗", "is_transfer", "bool", False, "否"),
+    Column("原岗位职业编码", "previous_post_occupation", "text", False, ""),
+    Column("入职日期", "hired_on", "date", False, "2026-03-01"),
+    Column("是否在校生", "is_student", "bool", False, "否"),
+    Column("就读学校", "school", "text", False, ""),
+    Column("在读专业对应职业编码", "major_occupation", "text", False, ""),
+    Column("是否毕业年度学生", "is_graduating_year", "bool", False, "否"),
+    Column("有培训意愿", "wants_training", "bool", False, "是"),
+    Column("有就业意愿", "wants_work", "bool", False, "是"),
+    Column("有劳动能力", "able_to_work", "bool", False, "是"),
+)
+HEADERS = tuple(c.header for c in COLUMNS)
+# A blank 是/否 cell means 否, except the questionnaire (A14), where blank means "not asked".
+_EMPTY: dict[str, Any] = {
+    "is_employee": False,
+    "is_transfer": False,
+    "is_student": False,
+    "is_graduating_year": False,
+}
+_EMPTY.update(wants_training=None, wants_work=None, able_to_work=None)
+TRUE_WORDS = frozenset({"是", "Y", "YES", "TRUE", "1", "√"})
+FALSE_WORDS = frozenset({"否", "N", "NO", "FALSE", "0", "×"})
+
+
+@dataclass
+class ParsedRow:
+    row: int  # the spreadsheet's own row number, as the clerk sees it in Excel
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    employer: str = ""
+    is_employee: bool = False
+    post_occupation: str = ""
+    is_transfer: bool = False
+    previous_post_occupation: str = ""
+    hired_on: dt.date | None = None
+    is_student: bool = False
+    school: str = ""
+    major_occupation: str = ""
+    is_graduating_year: bool = False
+    wants_training: bool | None = None
+    wants_work: bool | None = None
+    able_to_work: bool | None = None
+
+
+@dataclass
+class ReadResult:
+    rows: list[ParsedRow] = field(default_factory=list)
+    problems: list[Violation] = field(default_factory=list)
+    fatal: str = ""  # the file as a whole cannot be read: no row report makes sense
+
+
+class RosterUnreadable(ValueError):
+    pass
+
+
+def template_bytes() -> bytes:
+    return workbook_bytes("花名册", HEADERS, [[c.example for c in COLUMNS]])
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        # Excel turns a typed phone number into 13800001234.0.
+        return str(int(value))
+    return str(value).strip()
+
+
+def _cell(column: Column, value: Any, row: int, problems: list[Violation]) -> Any:
+    text = _text(value)
+    if not text:
+        if column.required:
+            problems.append(_problem(row, column.header, "", "必填项为空"))
+        return _EMPTY.get(column.attr, None if column.kind == "date" else "")
+    if column.kind == "bool":
+        word = text.upper()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        problems.append(_problem(row, column.header, text, "应填“是”或“否”"))
+        return None
+    if column.kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        problems.append(_problem(row, column.header, text, "日期格式应为 2026-03-01"))
+        return None
+    if column.kind == "phone":
+        if not (text.isdigit() and len(text) == 11 and text.startswith("1")):
+            problems.append(_problem(row, column.header, text, "手机号应为11位数字"))
+        return text
+    if len(text) > 128:
+        problems.append(_problem(row, column.header, text[:20] + "…", "内容过长（不超过128个字）"))
+        return text[:128]
+    return text
+
+
+def _problem(row: int, header: str, value: str, message: str) -> Violation:
+    return Violation(FORMAT_RULE, FORMAT_CLAUSE, message, field=header, row=row, value=value)
+
+
+def _rows(content: bytes) -> Iterator[tuple[Any, ...]]:
+    try:
+        wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise RosterUnreadable("无法读取文件：请上传用花名册模板填写的 .xlsx 文件") from exc
+    ws = wb.worksheets[0] if wb.worksheets else None
+    if ws is None:
+        raise RosterUnreadable("文件中没有工作表")
+    try:
+        yield from ws.iter_rows(values_only=True)
+    finally:
+        wb.close()
+
+
+def read_roster(content: bytes, *, max_rows: int) -> ReadResult:
+    """Every row of the first sheet, with every format problem; never raises on a cell's content."""
+    result = ReadResult()
+    try:
+        rows = _rows(content)
+        header = next(rows, None)
+        if header is None:
+            raise RosterUnreadable("文件为空")
+        names = [_text(h) for h in header]
+        missing = [h for h in HEADERS if h not in names]
+        if missing:
+            raise RosterUnreadable(
+                "表头与花名册模板不一致，缺少列：" + "、".join(missing) + "（请下载模板后填写）"
+            )
+        index = {h: names.index(h) for h in HEADERS}
+        for number, values in enumerate(rows, start=2):
+            if not any(_text(v) for v in values):
+                continue  # blank lines between rows are common in hand-kept sheets
+            if len(result.rows) >= max_rows:
+                raise RosterUnreadable(f"花名册超过 {max_rows} 行，请分班")
+            parsed = ParsedRow(row=number)
+            for column in COLUMNS:
+                i = index[column.header]
+                value = values[i] if i < len(values) else None
+                setattr(parsed, column.attr, _cell(column, value, number, result.problems))
+            result.rows.append(parsed)
+    except RosterUnreadable as exc:
+        result.fatal = str(exc)
+        result.rows = []
+        return result
+    except Exception:
+        result.fatal = "无法读取文件：文件已损坏或不是 .xlsx 格式"
+        result.rows = []
+        return result
+    if not result.rows:
+        result.fatal = "花名册中没有学员"
+    return result
+
+
+REPORT_HEADERS = ("行号", "列", "填写内容", "规则", "依据", "问题")
+
+
+def report_rows(violations: list[dict[str, Any]]) -> Iterator[list[Any]]:
+    for v in violations:
+        yield [
+            v.get("row") or "",
+            v.get("field", ""),
+            v.get("value", ""),
+            v["rule"],
+            v["clause"],
+            v["message"],
+        ]
+
+
+def report_bytes(violations: list[dict[str, Any]]) -> bytes:
+    return workbook_bytes("花名册问题清单", REPORT_HEADERS, report_rows(violations))

@@ -1,0 +1,600 @@
+"""Writes of the class lifecycle: apply, roster, submit, review (F09), withdraw, cancel.
+
+Each public function is one transaction that writes its audit event; side effects (the roster job)
+are queued after commit. The rule checks themselves live in jineng.policy.training; this module only
+gathers the facts (jineng.training.facts) and acts on the verdict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import Role, can
+from jineng.audit.models import Event
+from jineng.audit.services import event_record
+from jineng.catalogue.models import Occupation, Teacher, Trade
+from jineng.core.errors import Refusal
+from jineng.orgs.models import Organisation
+from jineng.people.models import Person
+from jineng.policy import training as rules
+from jineng.policy.identity import parse_id_number
+from jineng.policy.profiles import Profile
+from jineng.policy.violations import Violation
+from jineng.policy.workdays import CalendarNotCovered
+from jineng.regions.models import Department, Region
+from jineng.regions.selectors import NoProfile, profile_for
+from jineng.training import facts
+from jineng.training.models import (
+    EDITABLE_STATES,
+    ClassReview,
+    ClassState,
+    Decision,
+    Delivery,
+    Enrolment,
+    FundingType,
+    Mode,
+    ReviewStage,
+    ReviewStep,
+    RosterJob,
+    TrainingClass,
+)
+from jineng.training.roster import read_roster
+from jineng.workcal.selectors import work_calendar
+
+
+@dataclass
+class ClassInput:
+    """The 附件2 / 附件3 form, as typed by the clerk (pages and API fill the same structure)."""
+
+    region_id: int
+    department_id: int
+    contact_name: str
+    contact_phone: str
+    bank_name: str
+    bank_account: str
+    batch: str
+    start_date: dt.date
+    end_date: dt.date
+    occupation_code: str
+    level: int | None
+    target_certificate: str
+    planned_trainees: int
+    total_hours: int
+    theory_hours: int
+    practical_hours: int
+    minutes_per_hour: int
+    mode: str
+    funding_type: str
+    workstations: int
+    venue: str
+    teacher_ids: list[int]
+    delivery: str = Delivery.OFFLINE
+    online_hours: int = 0
+    offline_practical_hours: int = 0
+    trade_name: str = ""
+    enterprise_id: int | None = None
+    online_platform_id: int | None = None
+    cross_city_approved: bool = False
+
+
+def _event(
+    actor: Any, action: str, tc: TrainingClass, from_state: str, payload: dict[str, Any] | None = None
+) -> None:
+    event_record(
+        actor=actor,
+        action=action,
+        obj=tc,
+        from_state=from_state,
+        to_state=tc.state,
+        payload=payload or {},
+        region_path=tc.region.path,
+        department_id=tc.department_id,
+        organisation_id=tc.institution_id,
+    )
+
+
+def _profile(region: Region, year: int) -> Profile:
+    try:
+        return profile_for(region, year)
+    except NoProfile as exc:
+        raise Refusal(str(exc), field="开班日期") from None
+
+
+def _locked(tc: TrainingClass) -> TrainingClass:
+    return TrainingClass.objects.select_for_update().select_related("region", "institution").get(pk=tc.pk)
+
+
+def _apply_input(tc: TrainingClass, data: ClassInput, actor: User) -> list[Teacher]:
+    """Copy the form onto the class; refuses references the clerk may not use. Returns the teachers."""
+    region = Region.objects.filter(pk=data.region_id).first()
+    institution = actor.organisation
+    assert institution is not None
+    if region is None:
+        raise Refusal("培训地点所在区域不存在", field="培训区域", value=str(data.region_id))
+    # Only the province of the institution: anything wider is not this bureau's programme.
+    province = institution.region.path.split("/")[1] if "/" in institution.region.path else ""
+    if province and f"/{province}/" not in region.path + "/":
+        raise Refusal("培训地点须在本省范围内", field="培训区域", value=region.name)
+    department = Department.objects.filter(pk=data.department_id).select_related("region").first()
+    if department is None or not region.path.startswith(department.region.path):
+        raise Refusal("行业主管部门须为培训地点所在区域或其上级区域的部门", field="行业主管部门")
+    occupation = Occupation.objects.filter(code=data.occupation_code.strip()).first()
+    if occupation is None:
+        raise Refusal(
+            "职业编码不在 2022 年版国家职业分类大典中", field="培训职业", value=data.occupation_code
+        )
+    trade = None
+    if data.trade_name.strip():
+        trade = Trade.objects.filter(occupation=occupation, name=data.trade_name.strip()).first()
+        if trade is None:
+            raise Refusal("该职业下没有这个工种", field="工种", value=data.trade_name)
+    for name, choices, label in (
+        ("mode", Mode, "培训方式"),
+        ("funding_type", FundingType, "补贴类别"),
+        ("delivery", Delivery, "授课形式"),
+    ):
+        if getattr(data, name) not in choices.values:
+            raise Refusal(f"未知的{label}", field=label, value=str(getattr(data, name)))
+    if data.level is not None and data.level not in (1, 2, 3, 4, 5):
+        raise Refusal("等级应为 1–5（五级/初级工 至 一级/高级技师）", field="等级", value=str(data.level))
+    if data.end_date < data.start_date:
+        raise Refusal("结业日期早于开班日期", field="结业日期", value=data.end_date.isoformat())
+    if data.theory_hours + data.practical_hours != data.total_hours:
+        raise Refusal(
+            f"理论课时 {data.theory_hours} 与实操课时 {data.practical_hours} 之和不等于总课时 {data.total_hours}",
+            field="总课时",
+        )
+    for label, value in (
+        ("联系人", data.contact_name),
+        ("开户银行", data.bank_name),
+        ("培训地点", data.venue),
+    ):
+        if not value.strip():
+            raise Refusal(f"请填写{label}", field=label)
+    if not data.bank_account.strip().isdigit():
+        raise Refusal("银行账号应为数字", field="银行账号")
+    teachers = list(Teacher.objects.filter(pk__in=data.teacher_ids, organisation=institution))
+    if len(teachers) != len(set(data.teacher_ids)):
+        raise Refusal("所选教师须为本机构登记的教师", field="授课教师")
+    orgs = {
+        o.pk: o
+        for o in Organisation.objects.filter(
+            pk__in=[x for x in (data.enterprise_id, data.online_platform_id) if x]
+        )
+    }
+    if data.enterprise_id and data.enterprise_id not in orgs:
+        raise Refusal("委托/学徒企业不存在", field="委托/学徒企业")
+    if data.online_platform_id and orgs.get(data.online_platform_id) is None:
+        raise Refusal("线上平台不存在", field="线上平台")
+    for f in fields(ClassInput):
+        if f.name in ("region_id", "department_id", "occupation_code", "trade_name", "teacher_ids"):
+            continue
+        setattr(
+            tc,
+            f.name,
+            getattr(data, f.name)
+            if not isinstance(getattr(data, f.name), str)
+            else getattr(data, f.name).strip(),
+        )
+    tc.region = region
+    tc.department = department
+    tc.occupation = occupation
+    tc.trade = trade
+    tc.year = data.start_date.year
+    return teachers
+
+
+@transaction.atomic
+def class_create(*, actor: User, data: ClassInput) -> TrainingClass:
+    if not can(actor.role, "class.apply") or actor.organisation is None:
+        raise Refusal("只有培训机构经办人可以申请开班")
+    if not actor.organisation.is_training_provider:
+        raise Refusal("本单位不是培训机构，不能申请开班")
+    tc = TrainingClass(
+        institution=actor.organisation, created_by=actor, ref=f"tmp-{timezone.now().timestamp()}"
+    )
+    teachers = _apply_input(tc, data, actor)
+    _profile(tc.region, tc.year)  # a class in a year without a profile cannot be judged: say so now
+    tc.save()
+    tc.ref = f"KB{tc.year}{(tc.region.code or '000000')[:6]}{tc.pk:06d}"
+    tc.save(update_fields=["ref"])
+    tc.teachers.set(teachers)
+    _event(actor, "class.created", tc, "")
+    return tc
+
+
+@transaction.atomic
+def class_update(*, actor: User, training_class: TrainingClass, data: ClassInput) -> TrainingClass:
+    tc = _locked(training_class)
+    _own(actor, tc)
+    if tc.state not in EDITABLE_STATES:
+        raise Refusal(f"开班申请当前状态为“{tc.get_state_display()}”，不能修改")
+    teachers = _apply_input(tc, data, actor)
+    _profile(tc.region, tc.year)
+    tc.save()
+    tc.teachers.set(teachers)
+    _event(actor, "class.updated", tc, tc.state)
+    return tc
+
+
+def _own(actor: User, tc: TrainingClass) -> None:
+    if actor.role != Role.INSTITUTION or actor.organisation_id != tc.institution_id:
+        raise Refusal("只有本机构经办人可以办理")
+
+
+# --- roster --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roster_job_create(
+    *, actor: User, training_class: TrainingClass, filename: str, content: bytes
+) -> RosterJob:
+    """Queue a roster upload; the check runs after commit (in-process when eager, else on a worker)."""
+    tc = _locked(training_class)
+    _own(actor, tc)
+    if tc.state not in EDITABLE_STATES:
+        raise Refusal(f"开班申请当前状态为“{tc.get_state_display()}”，不能更换花名册")
+    if not content:
+        raise Refusal("上传的文件是空的", field="花名册文件")
+    if len(content) > settings.JINENG_ROSTER_MAX_BYTES:
+        raise Refusal(f"文件超过 {settings.JINENG_ROSTER_MAX_BYTES // 1_000_000} MB", field="花名册文件")
+    job = RosterJob.objects.create(
+        training_class=tc,
+        uploaded_by=actor,
+        filename=filename[:200],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    event_record(
+        actor=actor,
+        action="roster.uploaded",
+        obj=job,
+        to_state=job.status,
+        payload={"class": tc.ref, "filename": job.filename, "sha256": job.sha256},
+        region_path=tc.region.path,
+        organisation_id=tc.institution_id,
+    )
+    from jineng.training.tasks import roster_job_run_task
+
+    transaction.on_commit(lambda: roster_job_run_task.delay(job.pk))
+    return job
+
+
+def _progress(job_id: int, **values: Any) -> None:
+    # Outside the job's transaction on purpose: the page polls these numbers while the check runs.
+    RosterJob.objects.filter(pk=job_id).update(**values)
+
+
+def roster_job_run(*, job_id: int, today: dt.date | None = None) -> RosterJob:
+    """Check a queued roster and, if every row passes, replace the class's roster. Idempotent."""
+    today = today or timezone.localdate()
+    claimed = RosterJob.objects.filter(pk=job_id, status=RosterJob.Status.QUEUED).update(
+        status=RosterJob.Status.RUNNING
+    )
+    job = RosterJob.objects.select_related("training_class", "training_class__region").get(pk=job_id)
+    if not claimed:
+        return job  # already run (a retried task, a second worker): nothing to do
+    tc = job.training_class
+    read = read_roster(bytes(job.content), max_rows=settings.JINENG_ROSTER_MAX_ROWS)
+    if read.fatal:
+        return _finish(job, RosterJob.Status.FAILED, read.fatal, [], 0)
+    _progress(job.pk, rows_total=len(read.rows))
+    profile = _profile(tc.region, tc.year)
+    problems = list(read.problems)
+    bad_format_rows = {p.row for p in problems}
+    checkable = [r for r in read.rows if r.row not in bad_format_rows]
+    problems += facts.roster_violations(tc, profile, checkable, today=today)
+    _progress(job.pk, rows_done=len(read.rows))
+    if problems:
+        problems.sort(key=lambda v: (v.row or 0, v.field))
+        bad = len({p.row for p in problems})
+        message = f"花名册共 {len(read.rows)} 行，其中 {bad} 行有问题，未导入任何一行。请下载问题清单，修改后重新上传。"
+        return _finish(job, RosterJob.Status.REFUSED, message, problems, bad)
+    try:
+        with transaction.atomic():
+            count = _roster_replace(job, tc, read.rows)
+    except Refusal as exc:
+        return _finish(job, RosterJob.Status.REFUSED, exc.message, exc.violations, len(exc.violations))
+    return _finish(job, RosterJob.Status.ACCEPTED, f"已导入 {count} 名学员", [], 0)
+
+
+def _finish(job: RosterJob, status: str, message: str, problems: list[Violation], bad: int) -> RosterJob:
+    job.status = status
+    job.message = message
+    job.bad_rows = bad
+    job.report = [
+        {
+            "row": p.row,
+            "field": p.field,
+            "value": p.value,
+            "rule": p.rule,
+            "clause": p.clause,
+            "message": p.message,
+        }
+        for p in problems
+    ]
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "message", "bad_rows", "report", "finished_at"])
+    return job
+
+
+def _roster_replace(job: RosterJob, training_class: TrainingClass, rows: list[Any]) -> int:
+    """Set-based: one query for known persons, one bulk insert each for new persons, events, rows."""
+    tc = _locked(training_class)
+    if tc.state not in EDITABLE_STATES:
+        raise Refusal(f"检查期间开班申请已变为“{tc.get_state_display()}”，花名册未导入")
+    numbers = {parse_id_number(r.id_number).number: r for r in rows}
+    known = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers)}
+    clashes = [
+        Violation(
+            "B01",
+            "实名制（GB 11643 公民身份号码）",
+            f"该身份证号已登记为“{known[n].name}”，与花名册姓名不一致",
+            "姓名",
+            r.row,
+            r.name,
+        )
+        for n, r in numbers.items()
+        if n in known and known[n].name != r.name
+    ]
+    if clashes:
+        raise Refusal.from_violations("花名册中有姓名与实名登记不一致的学员", clashes)
+    actor = job.uploaded_by
+    new = []
+    for number, r in numbers.items():
+        if number in known:
+            continue
+        parsed = parse_id_number(number)
+        new.append(
+            Person(
+                id_number=number,
+                name=r.name,
+                sex=parsed.sex,
+                birth_date=parsed.birth_date,
+                phone=r.phone,
+                region=tc.region,
+                registered_by=actor,
+                registered_by_organisation_id=tc.institution_id,
+            )
+        )
+    Person.objects.bulk_create(new, batch_size=2000)
+    # bulk_create does not return ids on every backend: read them back in one query.
+    persons = {
+        p.id_number: p.pk for p in Person.objects.filter(id_number__in=numbers).only("pk", "id_number")
+    }
+    Event.objects.bulk_create(
+        [
+            Event(
+                actor=actor,
+                actor_label=actor.label,
+                actor_role=actor.role,
+                action="person.registered",
+                object_type=Person._meta.label,
+                object_id=str(persons[p.id_number]),
+                object_label=p.name,
+                to_state="registered",
+                payload={"roster_job": job.pk, "class": tc.ref},
+                region_path=tc.region.path,
+                organisation_id=tc.institution_id,
+            )
+            for p in new
+        ],
+        batch_size=2000,
+    )
+    removed = Enrolment.objects.filter(training_class=tc).delete()[0]
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                training_class=tc,
+                person_id=persons[number],
+                row=r.row,
+                phone=r.phone,
+                employer=r.employer,
+                is_employee=r.is_employee,
+                post_occupation=r.post_occupation,
+                is_transfer=r.is_transfer,
+                previous_post_occupation=r.previous_post_occupation,
+                hired_on=r.hired_on,
+                is_student=r.is_student,
+                school=r.school,
+                major_occupation=r.major_occupation,
+                is_graduating_year=r.is_graduating_year,
+                wants_training=r.wants_training,
+                wants_work=r.wants_work,
+                able_to_work=r.able_to_work,
+            )
+            for number, r in numbers.items()
+        ],
+        batch_size=2000,
+    )
+    _event(
+        actor,
+        "class.roster_replaced",
+        tc,
+        tc.state,
+        {"job": job.pk, "rows": len(numbers), "replaced": removed, "new_persons": len(new)},
+    )
+    return len(numbers)
+
+
+# --- submit and review -----------------------------------------------------------------------------------
+
+
+def _due(profile: Profile, stage: Literal["dept", "hr"], today: dt.date) -> dt.date | None:
+    try:
+        return rules.class_review_due(profile, work_calendar(), today, stage)
+    except CalendarNotCovered as exc:
+        raise Refusal(f"无法计算审核期限：{exc}") from None
+
+
+@transaction.atomic
+def class_submit(
+    *, actor: User, training_class: TrainingClass, today: dt.date | None = None
+) -> TrainingClass:
+    today = today or timezone.localdate()
+    tc = _locked(training_class)
+    _own(actor, tc)
+    if tc.state not in EDITABLE_STATES:
+        raise Refusal(f"开班申请当前状态为“{tc.get_state_display()}”，不能提交")
+    profile = _profile(tc.region, tc.year)
+    if not tc.enrolments.exists():
+        raise Refusal("请先上传花名册，花名册为空的开班申请不能提交", field="花名册")
+    violations = facts.class_violations(tc, profile, today=today)
+    # The roster is judged again: the history may have changed since it was uploaded.
+    violations += facts.enrolled_violations(tc, profile, today=today)
+    if violations:
+        raise Refusal.from_violations("开班申请未通过检查，未提交", violations)
+    from_state = tc.state
+    tc.state = ClassState.SUBMITTED
+    tc.profile_code, tc.profile_version = profile.code, profile.version
+    tc.submitted_at = timezone.now()
+    tc.review_round += 1
+    tc.return_comment = ""
+    tc.review_due = _due(profile, "dept", today)
+    tc.save()
+    _event(actor, "class.submitted", tc, from_state, {"profile": f"{profile.code} v{profile.version}"})
+    return tc
+
+
+STAGE_OF_STATE = {ClassState.SUBMITTED: ReviewStage.DEPT, ClassState.DEPT_REVIEWED: ReviewStage.HR}
+ROLE_FOR = {
+    (ReviewStage.DEPT, ReviewStep.FIRST): Role.DEPT_FIRST,
+    (ReviewStage.DEPT, ReviewStep.SECOND): Role.DEPT_SECOND,
+    (ReviewStage.HR, ReviewStep.FIRST): Role.HR_FIRST,
+    (ReviewStage.HR, ReviewStep.SECOND): Role.HR_SECOND,
+}
+
+
+def next_step(tc: TrainingClass) -> tuple[str, str] | None:
+    stage = STAGE_OF_STATE.get(ClassState(tc.state))
+    if stage is None:
+        return None
+    signed = set(
+        ClassReview.objects.filter(training_class=tc, round=tc.review_round, stage=stage).values_list(
+            "step", flat=True
+        )
+    )
+    return (stage, ReviewStep.SECOND if ReviewStep.FIRST in signed else ReviewStep.FIRST)
+
+
+@transaction.atomic
+def class_review(
+    *,
+    actor: User,
+    training_class: TrainingClass,
+    decision: str,
+    comment: str = "",
+    today: dt.date | None = None,
+) -> TrainingClass:
+    """One signature (F09): first reviewer, then a different second reviewer, per stage."""
+    today = today or timezone.localdate()
+    tc = _locked(training_class)
+    step = next_step(tc)
+    if step is None:
+        raise Refusal(f"开班申请当前状态为“{tc.get_state_display()}”，无需审核")
+    stage, which = step
+    profile = _profile(tc.region, tc.year)
+    clause = profile.cite("reviewers_per_step")
+    needed = ROLE_FOR[(ReviewStage(stage), ReviewStep(which))]
+    if actor.role != needed:
+        raise Refusal(
+            f"此环节须由{Role(needed).label}办理（当前：{ReviewStage(stage).label}{ReviewStep(which).label}）",
+            rule="F09",
+            clause=clause,
+        )
+    if stage == ReviewStage.DEPT and actor.department_id != tc.department_id:
+        raise Refusal("只能审核本部门主管的开班申请")
+    if decision not in Decision.values:
+        raise Refusal("审核结论应为“通过”或“退回修改”", field="审核结论", value=decision)
+    if decision == Decision.RETURN and not comment.strip():
+        raise Refusal("退回修改须填写意见", field="审核意见")
+    rnd = tc.review_round
+    first = ClassReview.objects.filter(
+        training_class=tc, round=rnd, stage=stage, step=ReviewStep.FIRST
+    ).first()
+    if first is not None and first.reviewer_id == actor.pk:
+        raise Refusal("初审人与复核人须为不同的人", rule="F09", clause=clause)
+    ClassReview.objects.create(
+        training_class=tc,
+        stage=stage,
+        step=which,
+        round=rnd,
+        reviewer=actor,
+        decision=decision,
+        comment=comment.strip(),
+    )
+    from_state = tc.state
+    reviewers = int(profile.get("reviewers_per_step", 2))
+    if decision == Decision.RETURN:
+        tc.state = ClassState.RETURNED
+        tc.return_comment = comment.strip()
+        tc.review_due = None
+    elif which == ReviewStep.SECOND or reviewers < 2:
+        if stage == ReviewStage.DEPT:
+            tc.state = ClassState.DEPT_REVIEWED
+            tc.review_due = _due(profile, "hr", today)
+        else:
+            tc.state = ClassState.APPROVED
+            tc.approved_at = timezone.now()
+            tc.review_due = None
+    tc.save()
+    _event(
+        actor,
+        f"class.review.{stage}.{which}",
+        tc,
+        from_state,
+        {"decision": decision, "comment": comment.strip(), "round": rnd},
+    )
+    return tc
+
+
+@transaction.atomic
+def class_withdraw(*, actor: User, training_class: TrainingClass, reason: str = "") -> TrainingClass:
+    tc = _locked(training_class)
+    _own(actor, tc)
+    if tc.state not in (
+        ClassState.DRAFT,
+        ClassState.RETURNED,
+        ClassState.SUBMITTED,
+        ClassState.DEPT_REVIEWED,
+    ):
+        raise Refusal(f"开班申请当前状态为“{tc.get_state_display()}”，不能撤回")
+    from_state = tc.state
+    tc.state = ClassState.WITHDRAWN
+    tc.review_due = None
+    tc.save()
+    _event(actor, "class.withdrawn", tc, from_state, {"reason": reason.strip()})
+    return tc
+
+
+@transaction.atomic
+def class_cancel(
+    *, actor: User, training_class: TrainingClass, reason: str, today: dt.date | None = None
+) -> TrainingClass:
+    """The bureau cancels an approved class that has not started, or any class still under review."""
+    today = today or timezone.localdate()
+    tc = _locked(training_class)
+    if actor.role not in (Role.HR_ADMIN, Role.HR_FIRST, Role.HR_SECOND):
+        raise Refusal("只有人社部门可以取消开班")
+    if tc.state not in (ClassState.SUBMITTED, ClassState.DEPT_REVIEWED, ClassState.APPROVED):
+        raise Refusal(f"开班申请当前状态为“{tc.get_state_display()}”，不能取消")
+    if not reason.strip():
+        raise Refusal("请填写取消原因", field="取消原因")
+    from_state = tc.state
+    tc.state = ClassState.CANCELLED
+    tc.review_due = None
+    tc.save()
+    _event(actor, "class.cancelled", tc, from_state, {"reason": reason.strip()})
+    return tc
+
+
+def enrolled_count(tc: TrainingClass) -> int:
+    return tc.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
