@@ -175,6 +175,7 @@ def demo_load() -> bool:
 
     for region_name, year, code in data.PROFILE_ASSIGNMENTS:
         profile_assign(actor=actor, region=Region.objects.get(name=region_name), year=year, profile_code=code)
+    catalogue_demo_load()
 
     accounts = {}
     for role, username, name, region_name, dept, org_name in data.ACCOUNTS:
@@ -213,7 +214,6 @@ def demo_load() -> bool:
             region=region,
             phone=f"139{37100000 + i * 7919:08d}",
         )
-    catalogue_demo_load()
     return True
 
 
