@@ -7,6 +7,7 @@ assessed (when every enrolled trainee has a result) only here, on a row locked w
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from io import BytesIO
@@ -20,7 +21,7 @@ from jineng.accounts.models import User
 from jineng.accounts.roles import Role
 from jineng.assessment.models import Assessment, ExamSetBy, Result
 from jineng.audit.services import event_record
-from jineng.catalogue.models import LEVELLED_KINDS, CertificateKind, OccupationCertificate
+from jineng.catalogue.models import LEVELLED_KINDS, CertificateKind
 from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
 from jineng.policy import training as rules
@@ -29,6 +30,7 @@ from jineng.policy.profiles import Profile
 from jineng.policy.violations import Violation
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.supervision.models import Summary
+from jineng.training.facts import class_facts
 from jineng.training.models import ClassState, Enrolment, TrainingClass
 
 E02_CLAUSE = "ZZ21 附件2；XC23 附件3 结业考核（职业资格、职业技能等级、特种作业、专项能力、培训合格证书）"
@@ -50,46 +52,8 @@ def _locked(tc: TrainingClass) -> TrainingClass:
 
 
 def _class_facts(tc: TrainingClass, kind: str, level: int | None) -> rules.ClassFacts:
-    """The facts the assessment rules read; the institution's details are not among them."""
-    institution = tc.institution
-    code = tc.region.code or "000000"
-    return rules.ClassFacts(
-        ref=tc.ref,
-        occupation_code=tc.occupation.code,
-        occupation_name=tc.occupation.name,
-        level=level,
-        target_certificate=kind,
-        obtainable_certificates=frozenset(
-            OccupationCertificate.objects.filter(occupation_id=tc.occupation_id).values_list(
-                "kind", flat=True
-            )
-        ),
-        occupation_hour_rule=tc.occupation.hour_rule,
-        planned_trainees=tc.planned_trainees,
-        total_hours=tc.total_hours,
-        theory_hours=tc.theory_hours,
-        practical_hours=tc.practical_hours,
-        minutes_per_hour=tc.minutes_per_hour,
-        online_hours=tc.online_hours,
-        offline_practical_hours=tc.offline_practical_hours,
-        delivery=tc.delivery,
-        funding_type=tc.funding_type,
-        teachers=(),
-        teachers_for_major=0,
-        workstations=tc.workstations,
-        start_date=tc.start_date,
-        end_date=tc.end_date,
-        institution=rules.InstitutionFacts(
-            name=institution.name,
-            kind=institution.kind,
-            city_code=code[:4] + "00",
-            county_code=code,
-            is_technical_school=False,
-            degree_education=False,
-        ),
-        location_city_code=code[:4] + "00",
-        location_county_code=code,
-    )
+    """The class's own facts (training.facts), with the kind and level this assessment is for."""
+    return dataclasses.replace(class_facts(tc), target_certificate=kind, level=level)
 
 
 def _event(
