@@ -10,9 +10,9 @@ from jineng.catalogue.models import Occupation, OccupationCertificate
 from jineng.conftest import World
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
-from jineng.policy.identity import make_id_number
 from jineng.regions.models import Department, Region
 from jineng.training.models import ClassState, Enrolment, TrainingClass
+from jineng.training.tests.factories import unique_id_number
 
 START = dt.date(2021, 6, 1)
 END = dt.date(2021, 6, 30)
@@ -76,9 +76,7 @@ def make_class(
         created_by=w.users[Role.INSTITUTION],
     )
     for i in range(trainees):
-        number = make_id_number(
-            region.code or "410105", dt.date(1990, 1, 1) + dt.timedelta(days=tc.pk * 100 + i), 11
-        )
+        number = unique_id_number(tc.pk * 100 + i, region.code or "410105")
         person, _ = Person.objects.get_or_create(
             id_number=number,
             defaults={
