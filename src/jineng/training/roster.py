@@ -58,8 +58,10 @@ _EMPTY: dict[str, Any] = {
     "is_transfer": False,
     "is_student": False,
     "is_graduating_year": False,
+    "wants_training": None,
+    "wants_work": None,
+    "able_to_work": None,
 }
-_EMPTY.update(wants_training=None, wants_work=None, able_to_work=None)
 TRUE_WORDS = frozenset({"是", "Y", "YES", "TRUE", "1", "√"})
 FALSE_WORDS = frozenset({"否", "N", "NO", "FALSE", "0", "×"})
 

@@ -18,8 +18,7 @@ from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role, can
-from jineng.audit.models import Event
-from jineng.audit.services import event_record
+from jineng.audit.services import event_record, events_record
 from jineng.catalogue.models import Occupation, Teacher, Trade
 from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
@@ -174,16 +173,12 @@ def _apply_input(tc: TrainingClass, data: ClassInput, actor: User) -> list[Teach
         raise Refusal("委托/学徒企业不存在", field="委托/学徒企业")
     if data.online_platform_id and orgs.get(data.online_platform_id) is None:
         raise Refusal("线上平台不存在", field="线上平台")
+    # The form's plain fields map one to one onto the class; references were resolved above.
     for f in fields(ClassInput):
         if f.name in ("region_id", "department_id", "occupation_code", "trade_name", "teacher_ids"):
             continue
-        setattr(
-            tc,
-            f.name,
-            getattr(data, f.name)
-            if not isinstance(getattr(data, f.name), str)
-            else getattr(data, f.name).strip(),
-        )
+        value = getattr(data, f.name)
+        setattr(tc, f.name, value.strip() if isinstance(value, str) else value)
     tc.region = region
     tc.department = department
     tc.occupation = occupation
@@ -367,27 +362,18 @@ def _roster_replace(job: RosterJob, training_class: TrainingClass, rows: list[An
         )
     Person.objects.bulk_create(new, batch_size=2000)
     # bulk_create does not return ids on every backend: read them back in one query.
-    persons = {
-        p.id_number: p.pk for p in Person.objects.filter(id_number__in=numbers).only("pk", "id_number")
+    stored = {
+        p.id_number: p for p in Person.objects.filter(id_number__in=numbers).only("pk", "id_number", "name")
     }
-    Event.objects.bulk_create(
-        [
-            Event(
-                actor=actor,
-                actor_label=actor.label,
-                actor_role=actor.role,
-                action="person.registered",
-                object_type=Person._meta.label,
-                object_id=str(persons[p.id_number]),
-                object_label=p.name,
-                to_state="registered",
-                payload={"roster_job": job.pk, "class": tc.ref},
-                region_path=tc.region.path,
-                organisation_id=tc.institution_id,
-            )
-            for p in new
-        ],
-        batch_size=2000,
+    persons = {number: p.pk for number, p in stored.items()}
+    events_record(
+        actor=actor,
+        action="person.registered",
+        objs=[stored[p.id_number] for p in new],
+        to_state="registered",
+        payload={"roster_job": job.pk, "class": tc.ref},
+        region_path=tc.region.path,
+        organisation_id=tc.institution_id,
     )
     removed = Enrolment.objects.filter(training_class=tc).delete()[0]
     Enrolment.objects.bulk_create(
