@@ -90,6 +90,19 @@ MENU: tuple[NavItem, ...] = (
         "暂停、恢复、退出，审计督查发现问题（A12、C09）",
     ),
     NavItem(
+        "培训班", "开班申请", "training:list", "class.view", "开班申请、花名册与审核进度（A01–A15、B01–B08）"
+    ),
+    NavItem(
+        "培训班",
+        "开班审核",
+        "training:queue",
+        "class.review_dept",
+        "待我签署的开班申请，按审核期限排序（F09）",
+    ),
+    NavItem(
+        "培训班", "开班审核", "training:queue", "class.review_hr", "待我签署的开班申请，按审核期限排序（F09）"
+    ),
+    NavItem(
         "培训班",
         "过程监管",
         "supervision:queue",

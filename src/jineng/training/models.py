@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from jineng.catalogue.models import Level
+from jineng.catalogue.models import CertificateKind, Level
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.regions.models import Department, Region
@@ -93,7 +93,7 @@ class TrainingClass(models.Model):
         "catalogue.Trade", models.PROTECT, null=True, blank=True, related_name="classes", verbose_name="工种"
     )
     level = models.PositiveSmallIntegerField("等级", null=True, blank=True, choices=Level.choices)
-    target_certificate = models.CharField("拟取得证书", max_length=24)
+    target_certificate = models.CharField("拟取得证书", max_length=24, choices=CertificateKind.choices)
     planned_trainees = models.PositiveIntegerField("拟培训人数")
     total_hours = models.PositiveIntegerField("总课时")
     theory_hours = models.PositiveIntegerField("理论课时")
