@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import can
 from jineng.accounts.scope import scope_of
 from jineng.people.models import Person
 from jineng.policy.identity import mask_id_number, mask_phone, normalise_id_number
+from jineng.training.models import Enrolment
 
 
 def persons_visible(user: User) -> QuerySet[Person]:
@@ -17,8 +18,12 @@ def persons_visible(user: User) -> QuerySet[Person]:
         return Person.objects.none()
     qs = Person.objects.select_related("region", "registered_by_organisation")
     if scope.is_organisation:
-        # Until classes exist, an institution sees the people it registered itself.
-        return qs.filter(registered_by_organisation_id=scope.organisation_id)
+        # An institution sees the people it registered and everyone on a roster of its own classes, wherever
+        # they were first registered (a returning trainee is registered once, by whoever met them first).
+        on_my_roster = Enrolment.objects.filter(
+            person_id=OuterRef("pk"), training_class__institution_id=scope.organisation_id
+        )
+        return qs.filter(Q(registered_by_organisation_id=scope.organisation_id) | Exists(on_my_roster))
     return qs.filter(scope.region_q())
 
 

@@ -76,3 +76,32 @@ def test_loading_twice_changes_nothing(demo):
     before = (Region.objects.count(), Organisation.objects.count(), Event.objects.count())
     assert demo_load() is False
     assert (Region.objects.count(), Organisation.objects.count(), Event.objects.count()) == before
+
+
+def test_demo_classes_stand_at_each_step_of_the_lifecycle(demo):
+    from jineng.assessment.models import Result
+    from jineng.training.models import ClassReview, TrainingClass
+
+    states = dict(TrainingClass.objects.values_list("batch", "state"))
+    assert states == {
+        "2021年第1期": "assessed",
+        "2021年第2期": "assessment_applied",
+        "2021年第3期": "in_training",
+        "2021年第4期": "approved",
+        "2021年第5期": "returned",
+        "2021年第6期": "dept_reviewed",
+        "2021年第7期": "submitted",
+        "2021年第8期": "draft",
+    }
+    # 32 results in the assessed class, one in eight failing; a zone's class carries its city's code
+    assert Result.objects.count() == 32 and Result.objects.filter(passed=True).count() == 28
+    assert TrainingClass.objects.get(batch="2021年第7期").ref.startswith("KB2021410100")
+    # the returned class carries the bureau's comment, signed by the first reviewer
+    back = ClassReview.objects.get(training_class__batch="2021年第5期", decision="return")
+    assert back.reviewer.username == "zz_hr1" and "工位照片" in back.comment
+    # the trainees on the school's rosters are visible to its clerk
+    from jineng.people.selectors import persons_visible
+
+    clerk = User.objects.get(username="zzsy_jb")
+    enrolled = TrainingClass.objects.filter(institution=clerk.organisation).values("enrolments__person")
+    assert persons_visible(clerk).filter(pk__in=enrolled).count() == 32 + 28 + 36 + 24 + 30 + 26 + 40 + 20
