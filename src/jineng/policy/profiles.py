@@ -102,6 +102,7 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p("subsidy_offjob_completion", "money", "F02", "脱产培训合格证书补贴（元/人）"),
     _p("subsidy_yigong_monthly", "money", "F03", "以工代训补贴（元/人/月）"),
     _p("yigong_max_months", "int", "F03", "以工代训最长月数"),
+    _p("yigong_min_employment_months", "int", "F03", "以工代训：吸纳就业最少月数"),
     _p("prepay_share_min", "decimal", "F04", "项目制预拨比例下限"),
     _p("prepay_share_max", "decimal", "F04", "项目制预拨比例上限"),
     _p("equipment_share", "decimal", "F05", "实训设备补助比例"),
