@@ -151,12 +151,16 @@ def _mount() -> None:
     from jineng.assessment.api import router as assessment_router
     from jineng.audit.api import router as audit_router
     from jineng.catalogue.api import router as catalogue_router
+    from jineng.claims.api import batches as batches_router
+    from jineng.claims.api import router as claims_router
+    from jineng.ledger.api import router as ledger_router
     from jineng.orgs.api import router as orgs_router
     from jineng.people.api import router as people_router
     from jineng.regions.api import policy_router
     from jineng.regions.api import router as regions_router
     from jineng.supervision.api import router as supervision_router
     from jineng.training.api import router as training_router
+    from jineng.vouchers.api import router as vouchers_router
     from jineng.workcal.api import router as workcal_router
 
     api.add_router("/", accounts_router, tags=["账号"])
@@ -170,6 +174,10 @@ def _mount() -> None:
     api.add_router("/classes", training_router, tags=["培训开班"])
     api.add_router("/supervision", supervision_router, tags=["过程监管"])
     api.add_router("/assessment", assessment_router, tags=["结业考核"])
+    api.add_router("/claims", claims_router, tags=["补贴申领"])
+    api.add_router("/batches", batches_router, tags=["资金拨付"])
+    api.add_router("/vouchers", vouchers_router, tags=["电子职业培训券"])
+    api.add_router("/ledger", ledger_router, tags=["资金账簿"])
 
 
 _mount()

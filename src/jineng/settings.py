@@ -7,6 +7,7 @@ from pathlib import Path
 from types import TracebackType
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from jineng import config
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     "jineng.training",
     "jineng.supervision",
     "jineng.assessment",
+    "jineng.vouchers",
+    "jineng.ledger",
+    "jineng.claims",
     "jineng.demo",
 ]
 
@@ -183,6 +187,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 24 * 3600
+# Periodic work, run by `celery -A jineng.celery beat` next to the worker. Each task is idempotent.
+CELERY_BEAT_SCHEDULE = {
+    # G01: unbound vouchers past their last valid day expire, shortly after midnight.
+    "vouchers-expire-daily": {"task": "jineng.vouchers.expire", "schedule": crontab(hour=0, minute=15)},
+}
 
 LOGGING = {
     "version": 1,

@@ -57,6 +57,24 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "assessment.apply": frozenset({Role.INSTITUTION}),
     "assessment.results": frozenset({Role.EVALUATOR}),
     "certificate.view": STAFF_ROLES | ORG_ROLES,
+    # --- 电子职业培训券 (G01, G02): the bureau issues and revokes; an institution binds and redeems
+    # vouchers in its own classes; a trainee sees his own ones through self.view.
+    "voucher.view": HR_ROLES | {Role.AUDITOR, Role.INSTITUTION},
+    "voucher.issue": HR_ROLES,
+    "voucher.use": HR_ROLES | {Role.INSTITUTION},
+    "voucher.counts": HR_ROLES | {Role.AUDITOR},
+    # --- subsidy claims (补贴资金申领), public notice, payment batches (issue 4).
+    "claim.view": STAFF_ROLES - {Role.INSPECTOR} | {Role.INSTITUTION, Role.TRAINEE},
+    "claim.apply": frozenset({Role.INSTITUTION, Role.TRAINEE}),
+    "claim.review": DEPT_ROLES | {Role.HR_FIRST, Role.HR_SECOND, Role.FINANCE},
+    "claim.notice": HR_ROLES,
+    "claim.queue": DEPT_ROLES | HR_ROLES | {Role.FINANCE},
+    "batch.view": HR_ROLES | {Role.FINANCE, Role.AUDITOR},
+    "batch.manage": HR_ROLES,
+    "batch.pay": frozenset({Role.FINANCE}),
+    # --- the books (issue 4): funds, payables, payments, receivables. Read-only for these roles; the
+    # claims workflow writes through ledger.services.
+    "ledger.view": frozenset({Role.HR_ADMIN, Role.FINANCE, Role.AUDITOR}),
 }
 
 

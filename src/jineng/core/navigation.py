@@ -41,6 +41,9 @@ MENU: tuple[NavItem, ...] = (
     NavItem("基础数据", "实名人员库", "people:list", "person.view", "按居民身份证号实名登记的人员"),
     NavItem("本人", "我的信息", "people:me", "self.view", "本人的实名登记信息"),
     NavItem(
+        "本人", "我的培训券", "vouchers:mine", "self.view", "本人的电子职业培训券：券号、有效期与使用情况"
+    ),
+    NavItem(
         "政策",
         "政策档案",
         "regions:profiles",
@@ -123,6 +126,23 @@ MENU: tuple[NavItem, ...] = (
         "assessment:certificates",
         "certificate.view",
         "按身份证号或姓名查询证书；专项与合格证书占比（E06）",
+    ),
+    NavItem("资金", "补贴申领", "claims:list", "claim.view", "已考核班级的补贴申领：逐人金额与依据、审核、公示、拨付"),
+    NavItem("资金", "申领审核", "claims:queue", "claim.queue", "待我签署的补贴申领（F07、F09、F10）与公示中的名单（F08）"),
+    NavItem("资金", "拨付批次", "claims:batches", "batch.view", "按周（F11）或按月（F12）汇总拨付，资金来源（F13）"),
+    NavItem(
+        "资金",
+        "资金账簿",
+        "ledger:index",
+        "ledger.view",
+        "资金余额、试算平衡与记账分录：拨入、应付、支付、预拨、退回与追缴（F04、F13、F14）",
+    ),
+    NavItem(
+        "培训券",
+        "电子职业培训券",
+        "vouchers:list",
+        "voucher.view",
+        "发放、绑定、以证换券与作废；年度发放数与有效使用数（G01、G02）",
     ),
     NavItem("监督", "审计日志", "audit:list", "audit.view", "所有状态变更的只增不改记录"),
     NavItem("设置", "API 令牌", "accounts:tokens", "token.manage", "机构自有系统对接 /api/v1 的访问令牌"),

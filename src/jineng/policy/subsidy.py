@@ -88,6 +88,7 @@ from jineng.policy.training import (
 from jineng.policy.training import _b02 as _rule_b02
 from jineng.policy.training import _b07 as _rule_b07
 from jineng.policy.training import _b08 as _rule_b08
+from jineng.policy.training import _RosterParams
 from jineng.policy.training import _e03 as _rule_e03
 from jineng.policy.violations import Violation
 
@@ -526,10 +527,11 @@ def _trainee_exclusions(
         ]
     earlier = _earlier(facts, history.get(t.person_key, ()))
     row = t.roster_row()
+    params = _RosterParams.of(profile, facts)
     if rule != "F03":
-        out += _rule_b02(profile, facts, row, earlier)
-    out += _rule_b07(profile, facts, row)
-    out += _rule_b08(profile, facts, row, earlier)
+        out += _rule_b02(params, facts, row, earlier)
+    out += _rule_b07(params, facts, row)
+    out += _rule_b08(params, row, earlier)
     return out
 
 

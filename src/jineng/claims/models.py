@@ -1,0 +1,249 @@
+"""补贴资金申领: the last block of the 附件2 / 附件3 form, made real.
+
+A claim is for one assessed class; its lines are computed by jineng.policy.subsidy from what the system
+recorded (roster, results, supervision), never typed in. The profile in force is frozen at submission.
+Each review step has two signatures (F09); between the department and the bureau the list is on public
+notice (F08); payment goes through a batch and the ledger, once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from jineng.orgs.models import Organisation
+from jineng.people.models import Person
+from jineng.regions.models import Department, Region
+from jineng.training.models import TrainingClass
+
+
+class ClaimState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待行业部门审核"
+    IN_NOTICE = "in_notice", "公示中"
+    NOTICE_CLOSED = "notice_closed", "公示结束待人社审核"
+    HR_REVIEWED = "hr_reviewed", "待财政审核"
+    APPROVED = "approved", "已核准待拨付"
+    IN_BATCH = "in_batch", "拨付批次中"
+    PAID = "paid", "已拨付"
+    RETURNED = "returned", "已退回修改"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+LIVE_STATES = frozenset(
+    {
+        ClaimState.DRAFT,
+        ClaimState.SUBMITTED,
+        ClaimState.IN_NOTICE,
+        ClaimState.NOTICE_CLOSED,
+        ClaimState.HR_REVIEWED,
+        ClaimState.APPROVED,
+        ClaimState.IN_BATCH,
+        ClaimState.PAID,
+        ClaimState.RETURNED,
+    }
+)
+
+
+class ApplicantKind(models.TextChoices):
+    INSTITUTION = "institution", "培训机构"
+    ENTERPRISE = "enterprise", "企业"
+    INDIVIDUAL = "individual", "个人"
+
+
+class Claim(models.Model):
+    ref = models.CharField("申领编号", max_length=32, unique=True)
+    training_class = models.ForeignKey(
+        TrainingClass, models.PROTECT, related_name="claims", verbose_name="培训班"
+    )
+    region = models.ForeignKey(Region, models.PROTECT, related_name="claims", verbose_name="区域")
+    department = models.ForeignKey(
+        Department, models.PROTECT, related_name="claims", verbose_name="行业主管部门"
+    )
+    applicant_kind = models.CharField("申请人类别", max_length=16, choices=ApplicantKind.choices)
+    # The payee: an organisation (institution or enterprise) or, for an individual claim, a person.
+    payee_organisation = models.ForeignKey(
+        Organisation, models.PROTECT, null=True, blank=True, related_name="claims", verbose_name="收款单位"
+    )
+    payee_person = models.ForeignKey(
+        Person, models.PROTECT, null=True, blank=True, related_name="claims", verbose_name="收款人"
+    )
+    bank_name = models.CharField("开户银行", max_length=64)
+    bank_account = models.CharField("银行账号", max_length=32)
+    state = models.CharField("状态", max_length=16, choices=ClaimState.choices, default=ClaimState.DRAFT)
+    profile_code = models.CharField("政策档案", max_length=16, blank=True)
+    profile_version = models.PositiveSmallIntegerField("档案版本", null=True, blank=True)
+
+    headcount = models.PositiveIntegerField("申请补贴人数", default=0)
+    amount = models.DecimalField("申请补贴资金（元）", max_digits=14, decimal_places=2, default=0)
+    # Class-level forfeits and the F04 settlement, as computed; shown with the lines.
+    computation = models.JSONField("计算说明", default=dict)
+
+    pledge_signed_by = models.CharField("申请承诺人", max_length=32, blank=True)
+    pledge_signed_at = models.DateTimeField("承诺时间", null=True, blank=True)
+    submitted_on = models.DateField("受理日期", null=True, blank=True)
+    review_round = models.PositiveSmallIntegerField("审核轮次", default=0)
+    review_due = models.DateField("当前审核期限", null=True, blank=True)
+    return_comment = models.TextField("退回意见", blank=True)
+
+    notice_start = models.DateField("公示开始", null=True, blank=True)
+    notice_end = models.DateField("公示结束", null=True, blank=True)
+    approved_at = models.DateTimeField("核准时间", null=True, blank=True)
+    paid_on = models.DateField("拨付日期", null=True, blank=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "补贴申领"
+        verbose_name_plural = "补贴申领"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "review_due"]), models.Index(fields=["region", "state"])]
+
+    def __str__(self) -> str:
+        return self.ref
+
+    @property
+    def payee_name(self) -> str:
+        if self.payee_organisation_id:
+            return self.payee_organisation.name  # type: ignore[union-attr]
+        return self.payee_person.name if self.payee_person_id else ""  # type: ignore[union-attr]
+
+
+class ClaimLine(models.Model):
+    """One trainee's entitlement, with how it was computed and the rules it rests on."""
+
+    class Status(models.TextChoices):
+        PAYABLE = "payable", "予以补贴"
+        EXCLUDED = "excluded", "不予补贴"
+
+    claim = models.ForeignKey(Claim, models.CASCADE, related_name="lines")
+    person = models.ForeignKey(Person, models.PROTECT, related_name="claim_lines")
+    training_class = models.ForeignKey(TrainingClass, models.PROTECT, related_name="claim_lines")
+    row = models.PositiveIntegerField("序号")
+    status = models.CharField("结论", max_length=12, choices=Status.choices)
+    amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
+    rule_ids = models.CharField("依据规则", max_length=64)
+    computation = models.TextField("计算过程")
+    reasons = models.JSONField("不予补贴原因", default=list)
+    # A trainee's line is claimed once: a live claim holds it (F02, and no double claim for one person).
+    live = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "申领明细"
+        verbose_name_plural = "申领明细"
+        ordering = ["claim", "row"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_class", "person"],
+                condition=models.Q(live=True),
+                name="one_live_claim_line_per_trainee_and_class",
+            )
+        ]
+
+
+class ClaimStage(models.TextChoices):
+    DEPT = "dept", "行业主管部门审核"
+    HR = "hr", "人力资源社会保障部门审核"
+    FINANCE = "finance", "财政部门审核"
+
+
+class ClaimStep(models.TextChoices):
+    FIRST = "first", "初审"
+    SECOND = "second", "复核"
+
+
+class ClaimDecision(models.TextChoices):
+    PASS = "pass", "通过"
+    RETURN = "return", "退回修改"
+
+
+class ClaimReview(models.Model):
+    """One signature (初审人 / 复核人, F09). Append-only."""
+
+    claim = models.ForeignKey(Claim, models.CASCADE, related_name="reviews")
+    stage = models.CharField("环节", max_length=8, choices=ClaimStage.choices)
+    step = models.CharField("步骤", max_length=8, choices=ClaimStep.choices)
+    round = models.PositiveSmallIntegerField("轮次")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="claim_reviews")
+    decision = models.CharField("结论", max_length=8, choices=ClaimDecision.choices)
+    comment = models.TextField("意见", blank=True)
+    on = models.DateField("审核日期")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "round", "stage", "step"], name="one_claim_signature_per_step"
+            )
+        ]
+
+
+class Objection(models.Model):
+    """An objection to a notice (F08), from anyone, with no login; staff resolve it before the claim moves on."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", "待处理"
+        DISMISSED = "dismissed", "异议不成立"
+        UPHELD = "upheld", "异议成立，已核减"
+
+    claim = models.ForeignKey(Claim, models.PROTECT, related_name="objections")
+    line = models.ForeignKey(ClaimLine, models.PROTECT, null=True, blank=True, related_name="objections")
+    name = models.CharField("异议人", max_length=32)
+    contact = models.CharField("联系方式", max_length=64)
+    text = models.TextField("异议内容")
+    received_on = models.DateField("收到日期")
+    outcome = models.CharField("处理结果", max_length=12, choices=Outcome.choices, default=Outcome.OPEN)
+    resolution = models.TextField("处理情况", blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_on = models.DateField("处理日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+
+
+class PaymentBatch(models.Model):
+    """A disbursement batch of one region's cycle (F11 weekly / F12 monthly): built by the bureau, sent to
+    finance, paid from the fund sources in F13 order, confirmed by the bank reference."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "汇总中"
+        SENT = "sent", "已送财政"
+        PAID = "paid", "已拨付"
+
+    ref = models.CharField("批次编号", max_length=32, unique=True)
+    region = models.ForeignKey(Region, models.PROTECT, related_name="payment_batches")
+    cycle = models.CharField("拨付周期", max_length=16)
+    period_start = models.DateField("周期开始")
+    collect_on = models.DateField("收交审核日")
+    send_on = models.DateField("送财政日")
+    pay_on = models.DateField("拨付日")
+    state = models.CharField("状态", max_length=8, choices=State.choices, default=State.OPEN)
+    bank_reference = models.CharField("银行回单号", max_length=64, blank=True)
+    paid_on = models.DateField("拨付日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "cycle", "period_start"], name="one_batch_per_region_period"
+            )
+        ]
+
+
+class BatchItem(models.Model):
+    batch = models.ForeignKey(PaymentBatch, models.PROTECT, related_name="items")
+    # A claim is in one batch, ever: the database refuses a second row (paid exactly once).
+    claim = models.OneToOneField(Claim, models.PROTECT, related_name="batch_item")
+    amount = models.DecimalField("拨付金额（元）", max_digits=14, decimal_places=2)
+    funds = models.JSONField("资金来源", default=list)
+    journal_entry_id = models.BigIntegerField("记账凭证", null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "id"]

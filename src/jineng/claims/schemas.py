@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from jineng.claims.models import Claim, ClaimLine, PaymentBatch
+
+
+class ClaimCreateIn(Schema):
+    class_id: int
+
+
+class SubmitIn(Schema):
+    pledge_name: str = Field(description="申请承诺人（F06）")
+    pledge: bool = Field(description="已阅读并同意承诺书")
+
+
+class BankIn(Schema):
+    bank_name: str
+    bank_account: str
+
+
+class ReviewIn(Schema):
+    decision: str = Field(description="pass 通过 / return 退回修改")
+    comment: str = ""
+
+
+class ObjectionIn(Schema):
+    name: str
+    contact: str
+    text: str
+    row: int | None = Field(None, description="公示名单序号（针对某一学员时填写）")
+
+
+class ResolveIn(Schema):
+    outcome: str = Field(description="dismissed 异议不成立 / upheld 异议成立（核减该学员）")
+    resolution: str
+
+
+class PayIn(Schema):
+    bank_reference: str
+
+
+class LineOut(Schema):
+    row: int
+    person: str
+    id_number: str
+    status: str
+    amount: Decimal
+    rule_ids: list[str]
+    computation: str
+    reasons: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_person(obj: ClaimLine, context: Any) -> str:
+        return obj.person.name
+
+    @staticmethod
+    def resolve_id_number(obj: ClaimLine, context: Any) -> str:
+        from jineng.people.selectors import id_number_for
+
+        return id_number_for(context["request"].user, obj.person)
+
+    @staticmethod
+    def resolve_rule_ids(obj: ClaimLine, context: Any) -> list[str]:
+        return [r for r in obj.rule_ids.split(",") if r]
+
+
+class ClaimOut(Schema):
+    id: int
+    ref: str
+    class_ref: str
+    state: str
+    state_label: str
+    applicant_kind: str
+    payee: str
+    headcount: int
+    amount: Decimal
+    profile: str
+    submitted_on: dt.date | None
+    review_due: dt.date | None
+    notice_start: dt.date | None
+    notice_end: dt.date | None
+    paid_on: dt.date | None
+    return_comment: str
+    computation: dict[str, Any]
+
+    @staticmethod
+    def resolve_class_ref(obj: Claim, context: Any) -> str:
+        return obj.training_class.ref
+
+    @staticmethod
+    def resolve_state_label(obj: Claim, context: Any) -> str:
+        return obj.get_state_display()
+
+    @staticmethod
+    def resolve_payee(obj: Claim, context: Any) -> str:
+        return obj.payee_name
+
+    @staticmethod
+    def resolve_profile(obj: Claim, context: Any) -> str:
+        return f"{obj.profile_code} v{obj.profile_version}" if obj.profile_code else ""
+
+
+class BatchOut(Schema):
+    id: int
+    ref: str
+    region: str
+    cycle: str
+    period_start: dt.date
+    collect_on: dt.date
+    send_on: dt.date
+    pay_on: dt.date
+    state: str
+    bank_reference: str
+    paid_on: dt.date | None
+
+    @staticmethod
+    def resolve_region(obj: PaymentBatch, context: Any) -> str:
+        return obj.region.name

@@ -1,0 +1,175 @@
+"""Reads of claims, notices and batches, always through the user's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import Role, can
+from jineng.accounts.scope import scope_of
+from jineng.claims.models import Claim, ClaimLine, ClaimReview, ClaimState, Objection, PaymentBatch
+from jineng.policy.identity import mask_id_number
+
+
+def claims_visible(user: User) -> QuerySet[Claim]:
+    if not can(user.role, "claim.view"):
+        return Claim.objects.none()
+    scope = scope_of(user)
+    qs = Claim.objects.select_related(
+        "training_class",
+        "training_class__occupation",
+        "region",
+        "department",
+        "payee_organisation",
+        "payee_person",
+    )
+    if user.role == Role.TRAINEE:
+        return qs.filter(payee_person_id=scope.person_id) if scope.person_id else qs.none()
+    if user.role == Role.INSTITUTION:
+        org = scope.organisation_id
+        return (
+            qs.filter(Q(payee_organisation_id=org) | Q(training_class__institution_id=org))
+            if org
+            else qs.none()
+        )
+    qs = qs.filter(scope.region_q())
+    if scope.is_department:
+        qs = qs.filter(department_id=scope.department_id) if scope.department_id else qs.none()
+    # Reviewers do not see the applicant's drafts.
+    return qs.exclude(state=ClaimState.DRAFT)
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    state: str = ""
+    q: str = ""
+    overdue: bool = False
+
+
+def claims_search(user: User, f: ClaimFilter, *, today: dt.date) -> QuerySet[Claim]:
+    qs = claims_visible(user)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.q:
+        qs = qs.filter(
+            Q(ref__icontains=f.q)
+            | Q(training_class__ref__icontains=f.q)
+            | Q(payee_organisation__name__contains=f.q)
+            | Q(training_class__occupation__name__contains=f.q)
+        )
+    if f.overdue:
+        qs = qs.filter(review_due__lt=today)
+    return qs.order_by("-created_at", "-id")
+
+
+# Which reviewer role signs which (state, step); the queue shows a user what waits for their signature.
+_WAITING: dict[str, tuple[str, str, str]] = {
+    Role.DEPT_FIRST: (ClaimState.SUBMITTED, "dept", "first"),
+    Role.DEPT_SECOND: (ClaimState.SUBMITTED, "dept", "second"),
+    Role.HR_FIRST: (ClaimState.NOTICE_CLOSED, "hr", "first"),
+    Role.HR_SECOND: (ClaimState.NOTICE_CLOSED, "hr", "second"),
+}
+
+
+def review_queue(user: User) -> QuerySet[Claim]:
+    """Claims waiting for this user's signature, oldest deadline first; notices to close for the bureau."""
+    qs = claims_visible(user)
+    signed = ClaimReview.objects.filter(claim=OuterRef("pk"), round=OuterRef("review_round"))
+    if user.role == Role.FINANCE:
+        # Two different finance officers sign: the second sees what the first signed, not their own.
+        first = signed.filter(stage="finance", step="first")
+        mine = first.filter(reviewer=user)
+        second = signed.filter(stage="finance", step="second")
+        return (
+            qs.filter(state=ClaimState.HR_REVIEWED)
+            .exclude(Exists(mine))
+            .exclude(Exists(second))
+            .order_by("review_due", "id")
+        )
+    waiting = _WAITING.get(user.role)
+    if waiting is None:
+        if user.role in (Role.HR_ADMIN,):
+            return qs.filter(state=ClaimState.IN_NOTICE).order_by("notice_end", "id")
+        return qs.none()
+    state, stage, step = waiting
+    first = signed.filter(stage=stage, step="first")
+    qs = qs.filter(state=state)
+    qs = qs.filter(Exists(first)) if step == "second" else qs.exclude(Exists(first))
+    if user.role in (Role.HR_FIRST, Role.HR_SECOND):
+        # The bureau also owns the notices: those running and those ready to close.
+        return (qs | claims_visible(user).filter(state=ClaimState.IN_NOTICE)).order_by(
+            "review_due", "notice_end", "id"
+        )
+    return qs.order_by("review_due", "id")
+
+
+def lines_of(claim: Claim) -> QuerySet[ClaimLine]:
+    return claim.lines.select_related("person").order_by("row")
+
+
+def reviews_of(claim: Claim) -> QuerySet[ClaimReview]:
+    return claim.reviews.select_related("reviewer").order_by("at", "id")
+
+
+def objections_of(claim: Claim) -> QuerySet[Objection]:
+    return claim.objections.select_related("line", "line__person", "resolved_by").order_by(
+        "received_on", "id"
+    )
+
+
+# --- public notice: no login; only what F08 allows to be published ----------------------------------------
+
+
+def notices_public(*, region_path: str = "") -> QuerySet[Claim]:
+    qs = Claim.objects.filter(notice_start__isnull=False).select_related(
+        "training_class", "training_class__occupation", "region", "payee_organisation"
+    )
+    if region_path:
+        qs = qs.filter(region__path__startswith=region_path)
+    return qs.annotate(objection_count=Count("objections")).order_by("-notice_start", "-id")
+
+
+def mask_name(name: str) -> str:
+    """F08 "涉及个人隐私的信息不予公示": the surname stays, the given name is starred (张*, 欧阳**)."""
+    name = name.strip()
+    if len(name) <= 1:
+        return name
+    keep = 2 if len(name) >= 4 else 1
+    return name[:keep] + "*" * (len(name) - keep)
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    row: int
+    name: str
+    id_number: str
+    amount: str
+    status: str
+
+
+def notice_lines(claim: Claim) -> list[NoticeLine]:
+    return [
+        NoticeLine(
+            row=ln.row,
+            name=mask_name(ln.person.name),
+            id_number=mask_id_number(ln.person.id_number),
+            amount=f"{ln.amount:.2f}",
+            status=ln.get_status_display(),
+        )
+        for ln in lines_of(claim)
+    ]
+
+
+def batches_visible(user: User) -> QuerySet[PaymentBatch]:
+    if not can(user.role, "batch.view"):
+        return PaymentBatch.objects.none()
+    scope = scope_of(user)
+    return (
+        PaymentBatch.objects.filter(scope.region_q())
+        .select_related("region")
+        .annotate(claims=Count("items"))
+        .order_by("-period_start", "-id")
+    )

@@ -1,0 +1,682 @@
+"""Claim workflow: create from an assessed class, pledge and submit (F06), department review (F07, F09),
+public notice with objections (F08), bureau review (F09, F10), finance review where the profile has it
+(F10), payment batches (F11/F12) paid from the funds in F13 order, exactly once."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import Role
+from jineng.audit.services import event_record
+from jineng.claims import books, entitle
+from jineng.claims.models import (
+    ApplicantKind,
+    BatchItem,
+    Claim,
+    ClaimDecision,
+    ClaimLine,
+    ClaimReview,
+    ClaimStage,
+    ClaimState,
+    ClaimStep,
+    Objection,
+    PaymentBatch,
+)
+from jineng.core.errors import Refusal
+from jineng.policy import claims as rules
+from jineng.policy.profiles import ParameterNotSet, Profile, get_profile
+from jineng.policy.violations import Violation
+from jineng.policy.workdays import CalendarNotCovered
+from jineng.regions.models import Region
+from jineng.regions.selectors import NoProfile, profile_for
+from jineng.training.models import ClassState, TrainingClass
+from jineng.workcal.selectors import work_calendar
+
+CLAIMABLE_CLASS_STATES = frozenset({ClassState.ASSESSED, ClassState.CLOSED})
+
+
+def _event(
+    actor: Any, action: str, claim: Claim, from_state: str, payload: dict[str, Any] | None = None
+) -> None:
+    event_record(
+        actor=actor,
+        action=action,
+        obj=claim,
+        from_state=from_state,
+        to_state=claim.state,
+        payload=payload or {},
+        region_path=claim.region.path,
+        department_id=claim.department_id,
+        organisation_id=claim.payee_organisation_id,
+    )
+
+
+def _locked(claim: Claim) -> Claim:
+    return Claim.objects.select_for_update().select_related("region", "training_class").get(pk=claim.pk)
+
+
+def claim_profile(claim: Claim) -> Profile:
+    return _class_profile(claim.training_class)
+
+
+def _not_set(exc: ParameterNotSet) -> Refusal:
+    return Refusal(str(exc), rule=exc.param.rule, clause=f"{exc.profile.code} 《{exc.profile.document}》")
+
+
+def _calendar_refusal(exc: CalendarNotCovered) -> Refusal:
+    return Refusal(f"无法计算期限：{exc}")
+
+
+# --- create, pledge, submit --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_create(*, actor: User, training_class: TrainingClass, today: dt.date | None = None) -> Claim:
+    """An institution's clerk claims for its assessed class; a trainee claims his own line (个人申请)."""
+    today = today or timezone.localdate()
+    tc = (
+        TrainingClass.objects.select_for_update()
+        .select_related("region", "institution")
+        .get(pk=training_class.pk)
+    )
+    person = None
+    if actor.role == Role.INSTITUTION and actor.organisation_id == tc.institution_id:
+        kind = ApplicantKind.INSTITUTION
+        # 企业自主培训 and 学徒制 are claimed by the enterprise that trained its own staff (附件2 备注).
+        payee_org = tc.enterprise if tc.enterprise_id and tc.mode == "enterprise_self" else tc.institution
+        if payee_org != tc.institution:
+            kind = ApplicantKind.ENTERPRISE
+    elif (
+        actor.role == Role.TRAINEE
+        and actor.person_id
+        and tc.enrolments.filter(person_id=actor.person_id).exists()
+    ):
+        kind, payee_org, person = ApplicantKind.INDIVIDUAL, None, actor.person
+    else:
+        raise Refusal("只有本班培训机构经办人或本班学员本人可以申领补贴")
+    if tc.state not in CLAIMABLE_CLASS_STATES:
+        raise Refusal(
+            f"培训班当前状态为“{tc.get_state_display()}”：考核结果录入后方可申领补贴",
+            field="培训班状态",
+            value=tc.get_state_display(),
+        )
+    profile = _class_profile(tc)
+    try:
+        computed = entitle.compute(tc, profile, person=person)
+    except ParameterNotSet as exc:
+        raise _not_set(exc) from None
+    if computed.refusals:
+        raise Refusal.from_violations("本班补贴不予受理", computed.refusals)
+    # A trainee already in a live claim of this class (an individual's own, say) is not claimed again.
+    taken = dict(
+        ClaimLine.objects.filter(
+            training_class=tc, live=True, person_id__in=[ln.person_id for ln in computed.lines]
+        ).values_list("person_id", "claim__ref")
+    )
+    lines = [_taken(ln, taken[ln.person_id]) if ln.person_id in taken else ln for ln in computed.lines]
+    payable = [ln for ln in lines if ln.status == ClaimLine.Status.PAYABLE]
+    if taken and not payable:
+        raise Refusal(
+            f"本班学员的补贴均已在申领 {'、'.join(sorted(set(taken.values())))} 中，不能重复申领",
+            field="学员",
+            value=str(len(taken)),
+        )
+    if not payable:
+        raise Refusal.from_violations(
+            "本班没有符合补贴条件的学员", [v for ln in computed.lines for v in ln.reasons][:20]
+        )
+    claim = Claim(
+        ref=f"tmp-{timezone.now().timestamp()}",
+        training_class=tc,
+        region=tc.region,
+        department=tc.department,
+        applicant_kind=kind,
+        payee_organisation=payee_org,
+        payee_person=person,
+        bank_name=tc.bank_name if person is None else "",
+        bank_account=tc.bank_account if person is None else "",
+        headcount=len(payable),
+        amount=sum((ln.amount for ln in payable), Decimal("0.00")),
+        computation=computed.summary,
+        created_by=actor,
+    )
+    claim.save()
+    claim.ref = f"BT{tc.year}{(tc.region.code or '000000')[:6]}{claim.pk:06d}"
+    claim.save(update_fields=["ref"])
+    try:
+        with transaction.atomic():
+            ClaimLine.objects.bulk_create(
+                [
+                    ClaimLine(
+                        claim=claim,
+                        person_id=ln.person_id,
+                        training_class=tc,
+                        row=ln.row,
+                        status=ln.status,
+                        amount=ln.amount,
+                        rule_ids=",".join(ln.rule_ids),
+                        computation=ln.computation,
+                        reasons=[
+                            {"rule": v.rule, "clause": v.clause, "message": v.message} for v in ln.reasons
+                        ],
+                        live=ln.person_id not in taken,
+                    )
+                    for ln in lines
+                ]
+            )
+    except IntegrityError:
+        # A concurrent claim took a trainee between the check and the insert.
+        raise Refusal("本班学员的补贴已在另一笔申领中，不能重复申领", field="学员") from None
+    _event(actor, "claim.created", claim, "", {"amount": str(claim.amount), "headcount": claim.headcount})
+    return claim
+
+
+def _taken(line: entitle.Line, ref: str) -> entitle.Line:
+    reason = Violation(
+        "F02", "附件2 补贴资金申领", f"该学员的补贴已在申领 {ref} 中，不重复申领", field="学员"
+    )
+    return dataclasses.replace(
+        line, status=ClaimLine.Status.EXCLUDED, amount=Decimal("0.00"), reasons=(reason,)
+    )
+
+
+def _class_profile(tc: TrainingClass) -> Profile:
+    """The profile frozen on the class at its submission: the money follows the rules the class ran under."""
+    if tc.profile_code:
+        return get_profile(tc.profile_code, tc.profile_version)
+    try:
+        return profile_for(tc.region, tc.year)
+    except NoProfile as exc:
+        raise Refusal(str(exc)) from None
+
+
+def _applicant(actor: User, claim: Claim) -> None:
+    own_org = claim.payee_organisation_id is not None and actor.organisation_id in (
+        claim.payee_organisation_id,
+        claim.training_class.institution_id,
+    )
+    own_person = claim.payee_person_id is not None and actor.person_id == claim.payee_person_id
+    if not (own_org and actor.role == Role.INSTITUTION) and not own_person:
+        raise Refusal("只有申请人本人（本单位经办人）可以办理")
+
+
+@transaction.atomic
+def claim_submit(
+    *, actor: User, claim: Claim, pledge_name: str, pledge: bool, today: dt.date | None = None
+) -> Claim:
+    """F06: the applicant signs the truthfulness pledge; F07: the department's clock starts."""
+    today = today or timezone.localdate()
+    c = _locked(claim)
+    _applicant(actor, c)
+    if c.state not in (ClaimState.DRAFT, ClaimState.RETURNED):
+        raise Refusal(f"申领当前状态为“{c.get_state_display()}”，不能提交")
+    profile = claim_profile(c)
+    if profile.get("pledge_required", True) and (not pledge or not pledge_name.strip()):
+        raise Refusal(
+            "请阅读并签署承诺：我郑重承诺对提供的各项材料和信息真实性负责，自觉接受社会监督",
+            field="申请承诺人",
+            rule="F06",
+            clause=profile.cite("pledge_required"),
+        )
+    if not c.bank_account.strip():
+        raise Refusal("请填写收款银行账号", field="银行账号")
+    from_state = c.state
+    c.state = ClaimState.SUBMITTED
+    c.pledge_signed_by = pledge_name.strip()
+    c.pledge_signed_at = timezone.now()
+    c.submitted_on = today
+    c.review_round += 1
+    c.return_comment = ""
+    c.profile_code, c.profile_version = profile.code, profile.version
+    try:
+        c.review_due = rules.review_due(profile, work_calendar(), "dept", today)
+    except CalendarNotCovered as exc:
+        raise _calendar_refusal(exc) from None
+    c.save()
+    _event(actor, "claim.submitted", c, from_state, {"pledge": c.pledge_signed_by, "rule": "F06"})
+    return c
+
+
+@transaction.atomic
+def claim_bank_set(*, actor: User, claim: Claim, bank_name: str, bank_account: str) -> Claim:
+    c = _locked(claim)
+    _applicant(actor, c)
+    if c.state not in (ClaimState.DRAFT, ClaimState.RETURNED):
+        raise Refusal(f"申领当前状态为“{c.get_state_display()}”，不能修改收款账户")
+    account = "".join(bank_account.split())
+    if not account.isdigit() or not 8 <= len(account) <= 32:
+        raise Refusal("银行账号应为8至32位数字", field="银行账号", value=bank_account)
+    c.bank_name, c.bank_account = bank_name.strip(), account
+    c.save(update_fields=["bank_name", "bank_account", "updated_at"])
+    _event(actor, "claim.bank_set", c, c.state, {"bank_name": c.bank_name})
+    return c
+
+
+@transaction.atomic
+def claim_withdraw(*, actor: User, claim: Claim) -> Claim:
+    c = _locked(claim)
+    _applicant(actor, c)
+    if c.state not in (ClaimState.DRAFT, ClaimState.SUBMITTED, ClaimState.RETURNED):
+        raise Refusal(f"申领当前状态为“{c.get_state_display()}”，不能撤回")
+    from_state = c.state
+    c.state = ClaimState.WITHDRAWN
+    c.review_due = None
+    c.save()
+    # The trainees' lines are free to be claimed again.
+    ClaimLine.objects.filter(claim=c).update(live=False)
+    _event(actor, "claim.withdrawn", c, from_state)
+    return c
+
+
+# --- reviews (F07, F09, F10) ------------------------------------------------------------------------------
+
+STAGE_OF_STATE = {
+    ClaimState.SUBMITTED: ClaimStage.DEPT,
+    ClaimState.NOTICE_CLOSED: ClaimStage.HR,
+    ClaimState.HR_REVIEWED: ClaimStage.FINANCE,
+}
+ROLES_FOR: dict[tuple[str, str], frozenset[str]] = {
+    (ClaimStage.DEPT, ClaimStep.FIRST): frozenset({Role.DEPT_FIRST}),
+    (ClaimStage.DEPT, ClaimStep.SECOND): frozenset({Role.DEPT_SECOND}),
+    (ClaimStage.HR, ClaimStep.FIRST): frozenset({Role.HR_FIRST}),
+    (ClaimStage.HR, ClaimStep.SECOND): frozenset({Role.HR_SECOND}),
+    # The finance bureau has one role; F09 still needs two different people.
+    (ClaimStage.FINANCE, ClaimStep.FIRST): frozenset({Role.FINANCE}),
+    (ClaimStage.FINANCE, ClaimStep.SECOND): frozenset({Role.FINANCE}),
+}
+
+
+def next_step(claim: Claim) -> tuple[str, str] | None:
+    stage = STAGE_OF_STATE.get(ClaimState(claim.state))
+    if stage is None:
+        return None
+    signed = set(
+        ClaimReview.objects.filter(claim=claim, round=claim.review_round, stage=stage).values_list(
+            "step", flat=True
+        )
+    )
+    return stage, (ClaimStep.SECOND if ClaimStep.FIRST in signed else ClaimStep.FIRST)
+
+
+def _in_scope_reviewer(actor: User, claim: Claim, stage: str) -> None:
+    if actor.region_id is None or not claim.region.path.startswith(actor.region.path):  # type: ignore[union-attr]
+        raise Refusal("只能审核本辖区的补贴申领")
+    if stage == ClaimStage.DEPT and actor.department_id != claim.department_id:
+        raise Refusal("只能审核本部门主管的补贴申领")
+
+
+@transaction.atomic
+def claim_review(
+    *, actor: User, claim: Claim, decision: str, comment: str = "", today: dt.date | None = None
+) -> Claim:
+    """One signature. The department's second signature puts the list on public notice (F08); the bureau's
+    second goes to finance where the profile has that step (F10), else approves; approval books the payable."""
+    today = today or timezone.localdate()
+    c = _locked(claim)
+    step = next_step(c)
+    if step is None:
+        raise Refusal(f"申领当前状态为“{c.get_state_display()}”，无需审核")
+    stage, which = step
+    profile = claim_profile(c)
+    clause = profile.cite("reviewers_per_step")
+    if actor.role not in ROLES_FOR[(stage, which)]:
+        labels = "、".join(Role(r).label for r in ROLES_FOR[(stage, which)])
+        raise Refusal(
+            f"此环节须由{labels}办理（当前：{ClaimStage(stage).label}{ClaimStep(which).label}）",
+            rule="F09",
+            clause=clause,
+        )
+    _in_scope_reviewer(actor, c, stage)
+    if decision not in ClaimDecision.values:
+        raise Refusal("审核结论应为“通过”或“退回修改”", field="审核结论", value=decision)
+    if decision == ClaimDecision.RETURN and not comment.strip():
+        raise Refusal("退回修改须填写意见", field="审核意见")
+    first = ClaimReview.objects.filter(
+        claim=c, round=c.review_round, stage=stage, step=ClaimStep.FIRST
+    ).first()
+    problems = rules.signature_violations(
+        profile,
+        first_reviewer=first.reviewer_id if first else None,
+        reviewer=actor.pk,
+        step="second" if which == ClaimStep.SECOND else "first",
+    )
+    if problems:
+        raise Refusal.from_violations("不能签署", problems)
+    ClaimReview.objects.create(
+        claim=c,
+        stage=stage,
+        step=which,
+        round=c.review_round,
+        reviewer=actor,
+        decision=decision,
+        comment=comment.strip(),
+        on=today,
+    )
+    from_state = c.state
+    payload: dict[str, Any] = {"decision": decision, "comment": comment.strip(), "round": c.review_round}
+    two = int(profile.get("reviewers_per_step", 2)) >= 2
+    calendar = work_calendar()
+    try:
+        if decision == ClaimDecision.RETURN:
+            c.state = ClaimState.RETURNED
+            c.return_comment = comment.strip()
+            c.review_due = None
+        elif which == ClaimStep.SECOND or not two:
+            if stage == ClaimStage.DEPT:
+                notice = rules.notice_window(profile, calendar, today)
+                c.state = ClaimState.IN_NOTICE
+                c.notice_start, c.notice_end = notice.start, notice.end
+                c.review_due = None
+                payload.update(
+                    notice_start=notice.start.isoformat(), notice_end=notice.end.isoformat(), rule="F08"
+                )
+            elif stage == ClaimStage.HR and rules.needs_finance_review(profile):
+                c.state = ClaimState.HR_REVIEWED
+                c.review_due = rules.review_due(profile, calendar, "finance", today)
+            else:
+                _approve(actor, c, today)
+    except ParameterNotSet as exc:
+        raise _not_set(exc) from None
+    except CalendarNotCovered as exc:
+        raise _calendar_refusal(exc) from None
+    c.save()
+    _event(actor, f"claim.review.{stage}.{which}", c, from_state, payload)
+    return c
+
+
+def _approve(actor: User, c: Claim, today: dt.date) -> None:
+    c.state = ClaimState.APPROVED
+    c.approved_at = timezone.now()
+    c.review_due = None
+    books.payable_recognise(actor=actor, claim=c, day=today)
+
+
+# --- public notice and objections (F08) ----------------------------------------------------------------------
+
+
+def _notice(c: Claim) -> rules.Notice:
+    profile = claim_profile(c)
+    assert c.notice_start and c.notice_end
+    return rules.Notice(
+        c.notice_start,
+        c.notice_end,
+        int(profile.get("public_notice_working_days", 0)),
+        profile.cite("public_notice_working_days"),
+    )
+
+
+@transaction.atomic
+def objection_submit(
+    *,
+    claim: Claim,
+    name: str,
+    contact: str,
+    text: str,
+    line_row: int | None = None,
+    today: dt.date | None = None,
+) -> Objection:
+    """Anyone may object during the notice, without an account; the objection is recorded, not published."""
+    today = today or timezone.localdate()
+    c = _locked(claim)
+    if c.state != ClaimState.IN_NOTICE:
+        raise Refusal("该补贴名单不在公示期，不能提出异议", field="公示")
+    problems = rules.objection_window_violations(_notice(c), today)
+    if problems:
+        raise Refusal.from_violations("不能提出异议", problems)
+    name, contact, text = name.strip(), contact.strip(), text.strip()
+    if not name or not contact or len(text) < 5:
+        raise Refusal("请填写姓名、联系方式和异议内容（不少于5个字）", field="异议内容")
+    if len(name) > 32 or len(contact) > 64 or len(text) > 2000:
+        raise Refusal("填写内容过长", field="异议内容")
+    line = None
+    if line_row is not None:
+        line = ClaimLine.objects.filter(claim=c, row=line_row).first()
+        if line is None:
+            raise Refusal("公示名单中没有该序号", field="序号", value=str(line_row))
+    objection = Objection.objects.create(
+        claim=c, line=line, name=name, contact=contact, text=text, received_on=today
+    )
+    _event(
+        None,
+        "claim.objection.received",
+        c,
+        c.state,
+        {"objection": objection.pk, "row": line_row, "rule": "F08"},
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_resolve(
+    *, actor: User, objection: Objection, outcome: str, resolution: str, today: dt.date | None = None
+) -> Objection:
+    """A bureau official records how the objection was handled; an upheld objection about a trainee takes
+    that trainee off the list, and the claim's total follows."""
+    today = today or timezone.localdate()
+    c = _locked(objection.claim)
+    o = Objection.objects.select_for_update().get(pk=objection.pk)
+    if actor.role not in (Role.HR_FIRST, Role.HR_SECOND, Role.HR_ADMIN):
+        raise Refusal("只有人社部门工作人员可以处理公示异议")
+    _in_scope_reviewer(actor, c, ClaimStage.HR)
+    if o.outcome != Objection.Outcome.OPEN:
+        raise Refusal("该异议已处理", field="处理结果")
+    if outcome not in (Objection.Outcome.DISMISSED, Objection.Outcome.UPHELD):
+        raise Refusal("处理结果应为“异议不成立”或“异议成立”", field="处理结果", value=outcome)
+    if not resolution.strip():
+        raise Refusal("请填写处理情况", field="处理情况")
+    if outcome == Objection.Outcome.UPHELD:
+        if o.line_id is None:
+            raise Refusal(
+                "异议成立须指明涉及的学员（公示序号）；针对整个申领的异议请退回申请人", field="序号"
+            )
+        clause = claim_profile(c).cite("public_notice_working_days")
+        ClaimLine.objects.filter(pk=o.line_id).update(
+            status=ClaimLine.Status.EXCLUDED,
+            amount=Decimal("0.00"),
+            live=False,
+            reasons=[{"rule": "F08", "clause": clause, "message": f"公示异议成立：{resolution.strip()}"}],
+        )
+        totals = ClaimLine.objects.filter(claim=c, status=ClaimLine.Status.PAYABLE).aggregate(s=Sum("amount"))
+        c.amount = totals["s"] or Decimal("0.00")
+        c.headcount = ClaimLine.objects.filter(claim=c, status=ClaimLine.Status.PAYABLE).count()
+        c.save(update_fields=["amount", "headcount", "updated_at"])
+    o.outcome, o.resolution, o.resolved_by, o.resolved_on = outcome, resolution.strip(), actor, today
+    o.save()
+    _event(
+        actor,
+        "claim.objection.resolved",
+        c,
+        c.state,
+        {"objection": o.pk, "outcome": outcome, "amount": str(c.amount), "rule": "F08"},
+    )
+    return o
+
+
+@transaction.atomic
+def claim_notice_close(*, actor: User, claim: Claim, today: dt.date | None = None) -> Claim:
+    today = today or timezone.localdate()
+    c = _locked(claim)
+    if actor.role not in (Role.HR_FIRST, Role.HR_SECOND, Role.HR_ADMIN):
+        raise Refusal("只有人社部门工作人员可以结束公示")
+    _in_scope_reviewer(actor, c, ClaimStage.HR)
+    if c.state != ClaimState.IN_NOTICE:
+        raise Refusal(f"申领当前状态为“{c.get_state_display()}”，不在公示期")
+    profile = claim_profile(c)
+    open_count = Objection.objects.filter(claim=c, outcome=Objection.Outcome.OPEN).count()
+    problems = rules.notice_close_violations(profile, _notice(c), today, open_count)
+    if problems:
+        raise Refusal.from_violations("公示不能结束", problems)
+    from_state = c.state
+    c.state = ClaimState.NOTICE_CLOSED
+    try:
+        c.review_due = rules.review_due(profile, work_calendar(), "hr", today)
+    except CalendarNotCovered as exc:
+        raise _calendar_refusal(exc) from None
+    if c.headcount == 0:
+        # Every trainee was taken off by objections: nothing left to pay.
+        c.state = ClaimState.WITHDRAWN
+    c.save()
+    _event(
+        actor, "claim.notice_closed", c, from_state, {"objections": Objection.objects.filter(claim=c).count()}
+    )
+    return c
+
+
+# --- disbursement (F11/F12, F13) ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def batch_open(*, actor: User, region: Region, today: dt.date | None = None) -> PaymentBatch:
+    """The region's batch for the cycle holding today (F11 weekly / F12 monthly), made once."""
+    today = today or timezone.localdate()
+    if actor.role not in (Role.HR_FIRST, Role.HR_SECOND, Role.HR_ADMIN) or actor.region_id is None:
+        raise Refusal("只有人社部门工作人员可以汇总拨付批次")
+    if not region.path.startswith(actor.region.path):  # type: ignore[union-attr]
+        raise Refusal("只能汇总本辖区的拨付批次")
+    try:
+        profile = profile_for(region, today.year)
+        cycle = rules.disbursement_cycle(profile, work_calendar(), today)
+    except NoProfile as exc:
+        raise Refusal(str(exc)) from None
+    except ParameterNotSet as exc:
+        raise _not_set(exc) from None
+    except CalendarNotCovered as exc:
+        raise _calendar_refusal(exc) from None
+    batch, created = PaymentBatch.objects.get_or_create(
+        region=region,
+        cycle=cycle.kind,
+        period_start=cycle.period_start,
+        defaults={
+            "ref": f"tmp-{timezone.now().timestamp()}",
+            "collect_on": cycle.collect_on,
+            "send_on": cycle.send_on,
+            "pay_on": cycle.pay_on,
+            "created_by": actor,
+        },
+    )
+    if created:
+        batch.ref = f"PB{cycle.period_start:%Y%m%d}{(region.code or '000000')[:6]}{batch.pk:04d}"
+        batch.save(update_fields=["ref"])
+        event_record(
+            actor=actor,
+            action="batch.opened",
+            obj=batch,
+            from_state="",
+            to_state=batch.state,
+            payload={"cycle": cycle.kind, "pay_on": cycle.pay_on.isoformat(), "clause": cycle.clause},
+            region_path=region.path,
+        )
+    return batch
+
+
+@transaction.atomic
+def batch_collect(*, actor: User, batch: PaymentBatch) -> int:
+    """Every approved claim of the batch's region joins it (set-based); returns how many joined."""
+    b = PaymentBatch.objects.select_for_update().select_related("region").get(pk=batch.pk)
+    if actor.role not in (Role.HR_FIRST, Role.HR_SECOND, Role.HR_ADMIN) or actor.region_id is None:
+        raise Refusal("只有人社部门工作人员可以汇总拨付批次")
+    if not b.region.path.startswith(actor.region.path):  # type: ignore[union-attr]
+        raise Refusal("只能汇总本辖区的拨付批次")
+    if b.state != PaymentBatch.State.OPEN:
+        raise Refusal(f"批次当前状态为“{b.get_state_display()}”，不能再加入申领")
+    claims = list(
+        Claim.objects.select_for_update()
+        .filter(region__path__startswith=b.region.path, state=ClaimState.APPROVED, batch_item__isnull=True)
+        .order_by("approved_at", "id")
+    )
+    BatchItem.objects.bulk_create([BatchItem(batch=b, claim=c, amount=c.amount) for c in claims])
+    Claim.objects.filter(pk__in=[c.pk for c in claims]).update(
+        state=ClaimState.IN_BATCH, updated_at=timezone.now()
+    )
+    event_record(
+        actor=actor,
+        action="batch.collected",
+        obj=b,
+        from_state=b.state,
+        to_state=b.state,
+        payload={"claims": [c.ref for c in claims]},
+        region_path=b.region.path,
+    )
+    return len(claims)
+
+
+@transaction.atomic
+def batch_send(*, actor: User, batch: PaymentBatch) -> PaymentBatch:
+    """周四汇总、盖章、行文送交财政 (F11): the list is fixed from here."""
+    b = PaymentBatch.objects.select_for_update().select_related("region").get(pk=batch.pk)
+    if actor.role not in (Role.HR_FIRST, Role.HR_SECOND, Role.HR_ADMIN) or actor.region_id is None:
+        raise Refusal("只有人社部门工作人员可以将批次送交财政")
+    if not b.region.path.startswith(actor.region.path):  # type: ignore[union-attr]
+        raise Refusal("只能办理本辖区的拨付批次")
+    if b.state != PaymentBatch.State.OPEN:
+        raise Refusal(f"批次当前状态为“{b.get_state_display()}”，不能送交财政")
+    if not b.items.exists():
+        raise Refusal("批次中没有申领，不能送交财政", field="批次")
+    b.state = PaymentBatch.State.SENT
+    b.save(update_fields=["state"])
+    event_record(
+        actor=actor,
+        action="batch.sent",
+        obj=b,
+        from_state="open",
+        to_state=b.state,
+        payload={"items": b.items.count()},
+        region_path=b.region.path,
+    )
+    return b
+
+
+def batch_pay(
+    *, actor: User, batch: PaymentBatch, bank_reference: str, today: dt.date | None = None
+) -> PaymentBatch:
+    """Finance pays the batch and records the bank's reference. Exactly once: the batch row is locked, a
+    paid batch answers with itself, and each claim's payment entry carries an idempotency key the books
+    hold unique — clicks, retries and concurrent requests cannot pay a claim twice."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        b = PaymentBatch.objects.select_for_update().select_related("region").get(pk=batch.pk)
+        if actor.role != Role.FINANCE or actor.region_id is None:
+            raise Refusal("只有财政部门工作人员可以确认拨付")
+        if not b.region.path.startswith(actor.region.path):  # type: ignore[union-attr]
+            raise Refusal("只能办理本辖区的拨付批次")
+        if b.state == PaymentBatch.State.PAID:
+            return b
+        if b.state != PaymentBatch.State.SENT:
+            raise Refusal(f"批次当前状态为“{b.get_state_display()}”：人社部门送交财政后方可拨付")
+        reference = bank_reference.strip()
+        if not reference:
+            raise Refusal("请填写银行回单号", field="银行回单号")
+        items = list(b.items.select_related("claim", "claim__region").order_by("id"))
+        for item in items:
+            entry, funds = books.payment_make(actor=actor, claim=item.claim, amount=item.amount, day=today)
+            item.journal_entry_id = entry
+            item.funds = funds
+        BatchItem.objects.bulk_update(items, ["journal_entry_id", "funds"])
+        Claim.objects.filter(pk__in=[i.claim_id for i in items]).update(
+            state=ClaimState.PAID, paid_on=today, updated_at=timezone.now()
+        )
+        b.state, b.bank_reference, b.paid_on = PaymentBatch.State.PAID, reference, today
+        b.save(update_fields=["state", "bank_reference", "paid_on"])
+        event_record(
+            actor=actor,
+            action="batch.paid",
+            obj=b,
+            from_state="sent",
+            to_state=b.state,
+            payload={"bank_reference": reference, "total": str(sum((i.amount for i in items), Decimal(0)))},
+            region_path=b.region.path,
+        )
+        for item in items:
+            item.claim.state = ClaimState.PAID
+            _event(
+                actor, "claim.paid", item.claim, ClaimState.IN_BATCH, {"batch": b.ref, "funds": item.funds}
+            )
+    return b

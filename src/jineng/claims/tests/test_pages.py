@@ -1,0 +1,76 @@
+"""Claim pages: the public notice without login (F08: masked names and ID numbers), the claim detail with
+each line's computation, and the bank payment file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+
+from django.test import Client
+from openpyxl import load_workbook
+
+from jineng.claims import services
+from jineng.claims.models import Objection
+from jineng.claims.selectors import mask_name
+from jineng.claims.tests.factories import CLAIMED, in_notice
+from jineng.conftest import World
+from jineng.policy.identity import mask_id_number
+
+
+def test_mask_name_keeps_the_surname() -> None:
+    assert [mask_name(n) for n in ("张伟", "李建国", "欧阳娜娜", "王")] == ["张*", "李**", "欧阳**", "王"]
+
+
+def test_f08_public_notice_needs_no_login_and_shows_masked_names_and_numbers(world: World) -> None:
+    # Given a claim on notice
+    claim = in_notice(world)
+    line = claim.lines.select_related("person").get(row=2)
+    # When anyone opens the notice
+    page = Client().get(f"/claims/notices/{claim.pk}/").content.decode()
+    listing = Client().get("/claims/notices/").content.decode()
+    # Then the list shows masked names and numbers, amounts and the notice period — never the full ones
+    assert claim.ref in listing and "60000.00" in listing
+    assert mask_name(line.person.name) in page and mask_id_number(line.person.id_number) in page
+    assert line.person.id_number not in page and line.person.name not in page
+    assert "2021年7月5日 至 2021年7月7日" in page
+
+
+def test_f08_objection_from_the_public_page_is_recorded_and_refused_after_the_notice(world: World) -> None:
+    claim = in_notice(world)
+    form = {"name": "王某", "contact": "13900001111", "text": "第2号学员未参加培训", "row": "2"}
+    # The notice of 5–7 July 2021 is long over by the real date: the page refuses, nothing is stored
+    response = Client().post(f"/claims/notices/{claim.pk}/", form)
+    assert response.status_code == 200 and "不在公示期内" in response.content.decode()
+    assert Objection.objects.count() == 0
+    # Inside the notice (through the service, dated) it is stored with the line it names
+    o = services.objection_submit(
+        claim=claim,
+        name="王某",
+        contact="139",
+        text="第2号学员未参加培训",
+        line_row=2,
+        today=dt.date(2021, 7, 6),
+    )
+    assert (o.line.row, o.outcome) == (2, "open")
+
+
+def test_claim_detail_shows_each_line_computation_and_masks_ids_for_the_department(world: World) -> None:
+    claim = in_notice(world)
+    line = claim.lines.select_related("person").get(row=2)
+    page = world.client(world.users["dept_first"]).get(f"/claims/{claim.pk}/").content.decode()
+    assert "F02 中级工 2000元/人 × 1 = 2000元（郑技领办〔2021〕6号 三(一)）" in page
+    assert mask_id_number(line.person.id_number) in page and line.person.id_number not in page
+    # the bureau sees the whole number; the xlsx export carries the same lines
+    hr = world.client(world.users["hr_first"])
+    assert line.person.id_number in hr.get(f"/claims/{claim.pk}/").content.decode()
+    sheet = load_workbook(BytesIO(hr.get(f"/claims/{claim.pk}/?format=xlsx").content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("序号", "姓名", "身份证号", "结论", "金额（元）")
+    assert rows[1][0] == 2 and rows[1][2] == line.person.id_number and len(rows) == 31
+
+
+def test_institution_sees_its_claim_in_the_list_with_the_total(world: World) -> None:
+    claim = in_notice(world)
+    page = world.client(world.users["institution"]).get("/claims/").content.decode()
+    assert claim.ref in page and "共 1 笔 · 60000.00 元" in page
+    assert CLAIMED.isoformat()[:4] in page

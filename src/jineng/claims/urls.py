@@ -1,0 +1,30 @@
+from django.urls import path
+
+from jineng.claims import views
+
+app_name = "claims"
+urlpatterns = [
+    path("", views.claim_list, name="list"),
+    path("queue/", views.claim_queue, name="queue"),
+    path("new/<int:class_id>/", views.claim_new, name="new"),
+    path("<int:claim_id>/", views.claim_detail, name="detail"),
+    path("<int:claim_id>/submit/", views.claim_submit, name="submit"),
+    path("<int:claim_id>/bank/", views.claim_bank, name="bank"),
+    path("<int:claim_id>/withdraw/", views.claim_withdraw, name="withdraw"),
+    path("<int:claim_id>/review/", views.claim_review, name="review"),
+    path("<int:claim_id>/notice/close/", views.notice_close, name="notice_close"),
+    path(
+        "<int:claim_id>/objections/<int:objection_id>/resolve/",
+        views.objection_resolve,
+        name="objection_resolve",
+    ),
+    path("batches/", views.batch_list, name="batches"),
+    path("batches/open/", views.batch_open, name="batch_open"),
+    path("batches/<int:batch_id>/", views.batch_detail, name="batch"),
+    path("batches/<int:batch_id>/collect/", views.batch_collect, name="batch_collect"),
+    path("batches/<int:batch_id>/send/", views.batch_send, name="batch_send"),
+    path("batches/<int:batch_id>/pay/", views.batch_pay, name="batch_pay"),
+    # Public (F08): no login.
+    path("notices/", views.notice_list, name="notices"),
+    path("notices/<int:claim_id>/", views.notice_detail, name="notice"),
+]

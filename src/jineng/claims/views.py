@@ -1,0 +1,486 @@
+"""Pages of the claim workflow, payment batches and the public notice. Thin: selectors read, services write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import Role, can
+from jineng.claims import services
+from jineng.claims.models import Claim, ClaimLine, ClaimState, Objection, PaymentBatch
+from jineng.claims.selectors import (
+    ClaimFilter,
+    batches_visible,
+    claims_search,
+    claims_visible,
+    lines_of,
+    notice_lines,
+    notices_public,
+    objections_of,
+    review_queue,
+    reviews_of,
+)
+from jineng.core.errors import Refusal
+from jineng.core.pagination import paginate
+from jineng.core.permissions import require
+from jineng.core.xlsx import xlsx_response
+from jineng.people.selectors import id_number_for
+from jineng.policy.claims import overdue
+from jineng.policy.identity import mask_bank_account
+from jineng.training.models import TrainingClass
+from jineng.training.selectors import classes_visible
+
+LIST_HEADERS = [
+    "申领编号",
+    "开班编号",
+    "收款单位/个人",
+    "职业",
+    "补贴人数",
+    "补贴金额（元）",
+    "状态",
+    "审核期限",
+    "公示期",
+]
+LINE_HEADERS = ["序号", "姓名", "身份证号", "结论", "金额（元）", "依据规则", "计算过程", "不予补贴原因"]
+PAYMENT_HEADERS = [
+    "序号",
+    "申领编号",
+    "收款单位/个人",
+    "开户银行",
+    "银行账号",
+    "金额（元）",
+    "资金来源",
+    "用途",
+]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _refused(request: HttpRequest, exc: Refusal) -> None:
+    messages.error(request, exc.render())
+    for v in exc.violations[:50]:
+        messages.error(request, v.render())
+
+
+def _act(request: HttpRequest, done: str, call: Callable[[], Any]) -> bool:
+    try:
+        call()
+    except Refusal as exc:
+        _refused(request, exc)
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _row(c: Claim) -> list[Any]:
+    return [
+        c.ref,
+        c.training_class.ref,
+        c.payee_name,
+        c.training_class.occupation.name,
+        c.headcount,
+        c.amount,
+        c.get_state_display(),
+        c.review_due or "",
+        f"{c.notice_start:%Y-%m-%d} 至 {c.notice_end:%Y-%m-%d}" if c.notice_start and c.notice_end else "",
+    ]
+
+
+@login_required
+def claim_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require(user, "claim.view")
+    today = timezone.localdate()
+    f = ClaimFilter(
+        state=request.GET.get("state", ""),
+        q=request.GET.get("q", "").strip(),
+        overdue=request.GET.get("overdue") == "1",
+    )
+    qs = claims_search(user, f, today=today)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response("补贴申领.xlsx", "补贴申领", LIST_HEADERS, (_row(c) for c in qs.iterator()))
+    page, query = paginate(request, qs)
+    claimable = None
+    if can(user.role, "claim.apply"):
+        # Assessed classes without a live claim: what the clerk can claim for next.
+        claimable = (
+            classes_visible(user)
+            .filter(state__in=services.CLAIMABLE_CLASS_STATES)
+            .exclude(claims__state__in=[s for s in ClaimState.values if s != ClaimState.WITHDRAWN])
+            if user.role == Role.INSTITUTION
+            else TrainingClass.objects.none()
+        )
+    totals = {"count": page.paginator.count, "amount": sum((c.amount for c in qs), Decimal("0.00"))}
+    return render(
+        request,
+        "claims/list.html",
+        {
+            "page": page,
+            "query": query,
+            "f": f,
+            "states": ClaimState.choices,
+            "today": today,
+            "claimable": claimable,
+            "totals": totals,
+        },
+    )
+
+
+@login_required
+def claim_queue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require(user, "claim.queue")
+    page, query = paginate(request, review_queue(user))
+    return render(request, "claims/queue.html", {"page": page, "query": query, "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def claim_new(request: HttpRequest, class_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "claim.apply")
+    if user.role == Role.TRAINEE:
+        tc = get_object_or_404(
+            TrainingClass.objects.filter(enrolments__person_id=user.person_id or 0), pk=class_id
+        )
+    else:
+        tc = get_object_or_404(classes_visible(user), pk=class_id)
+    try:
+        claim = services.claim_create(actor=user, training_class=tc)
+    except Refusal as exc:
+        _refused(request, exc)
+        return redirect("claims:list")
+    messages.success(
+        request,
+        f"已生成补贴申领 {claim.ref}：{claim.headcount} 人，{claim.amount} 元。请核对明细并签署承诺后提交。",
+    )
+    return redirect("claims:detail", claim.pk)
+
+
+def _claim(user: User, claim_id: int) -> Claim:
+    return get_object_or_404(claims_visible(user), pk=claim_id)
+
+
+@login_required
+def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "claim.view")
+    claim = _claim(user, claim_id)
+    lines = lines_of(claim)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"补贴明细-{claim.ref}.xlsx",
+            "补贴明细",
+            LINE_HEADERS,
+            (
+                [
+                    ln.row,
+                    ln.person.name,
+                    id_number_for(user, ln.person),
+                    ln.get_status_display(),
+                    ln.amount,
+                    ln.rule_ids,
+                    ln.computation,
+                    "；".join(r["message"] for r in ln.reasons),
+                ]
+                for ln in lines
+            ),
+        )
+    page, query = paginate(request, lines, per_page=50)
+    step = services.next_step(claim)
+    today = timezone.localdate()
+    is_applicant = (
+        user.role == Role.INSTITUTION
+        and user.organisation_id in (claim.payee_organisation_id, claim.training_class.institution_id)
+    ) or (user.role == Role.TRAINEE and user.person_id == claim.payee_person_id)
+    may_review = step is not None and user.role in services.ROLES_FOR[(step[0], step[1])]
+    return render(
+        request,
+        "claims/detail.html",
+        {
+            "claim": claim,
+            "tc": claim.training_class,
+            "page": page,
+            "query": query,
+            "rows": [{"ln": ln, "id": id_number_for(user, ln.person)} for ln in page],
+            "reviews": reviews_of(claim),
+            "objections": objections_of(claim),
+            "step": step,
+            "may_review": may_review,
+            "editable": is_applicant and claim.state in (ClaimState.DRAFT, ClaimState.RETURNED),
+            "withdrawable": is_applicant
+            and claim.state in (ClaimState.DRAFT, ClaimState.SUBMITTED, ClaimState.RETURNED),
+            "notice_staff": can(user.role, "claim.notice") and claim.state == ClaimState.IN_NOTICE,
+            "bank_account": claim.bank_account if is_applicant else mask_bank_account(claim.bank_account),
+            "overdue": overdue(claim.review_due, today),
+            "today": today,
+            "excluded": sum(1 for ln in lines if ln.status == ClaimLine.Status.EXCLUDED),
+        },
+    )
+
+
+@login_required
+@require_POST
+def claim_submit(request: HttpRequest, claim_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "claim.apply")
+    claim = _claim(user, claim_id)
+    _act(
+        request,
+        "已签署承诺并提交行业主管部门审核",
+        lambda: services.claim_submit(
+            actor=user,
+            claim=claim,
+            pledge_name=request.POST.get("pledge_name", ""),
+            pledge=request.POST.get("pledge") == "1",
+        ),
+    )
+    return redirect("claims:detail", claim.pk)
+
+
+@login_required
+@require_POST
+def claim_bank(request: HttpRequest, claim_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "claim.apply")
+    claim = _claim(user, claim_id)
+    _act(
+        request,
+        "已修改收款账户",
+        lambda: services.claim_bank_set(
+            actor=user,
+            claim=claim,
+            bank_name=request.POST.get("bank_name", ""),
+            bank_account=request.POST.get("bank_account", ""),
+        ),
+    )
+    return redirect("claims:detail", claim.pk)
+
+
+@login_required
+@require_POST
+def claim_withdraw(request: HttpRequest, claim_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "claim.apply")
+    claim = _claim(user, claim_id)
+    _act(request, "已撤回申领", lambda: services.claim_withdraw(actor=user, claim=claim))
+    return redirect("claims:detail", claim.pk)
+
+
+@login_required
+@require_POST
+def claim_review(request: HttpRequest, claim_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "claim.review")
+    claim = _claim(user, claim_id)
+    _act(
+        request,
+        "已签署审核意见",
+        lambda: services.claim_review(
+            actor=user,
+            claim=claim,
+            decision=request.POST.get("decision", ""),
+            comment=request.POST.get("comment", ""),
+        ),
+    )
+    return redirect("claims:detail", claim.pk)
+
+
+@login_required
+@require_POST
+def notice_close(request: HttpRequest, claim_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "claim.notice")
+    claim = _claim(user, claim_id)
+    _act(request, "公示已结束，转人社部门审核", lambda: services.claim_notice_close(actor=user, claim=claim))
+    return redirect("claims:detail", claim.pk)
+
+
+@login_required
+@require_POST
+def objection_resolve(request: HttpRequest, claim_id: int, objection_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "claim.notice")
+    claim = _claim(user, claim_id)
+    objection = get_object_or_404(Objection, pk=objection_id, claim=claim)
+    _act(
+        request,
+        "已记录异议处理情况",
+        lambda: services.objection_resolve(
+            actor=user,
+            objection=objection,
+            outcome=request.POST.get("outcome", ""),
+            resolution=request.POST.get("resolution", ""),
+        ),
+    )
+    return redirect("claims:detail", claim.pk)
+
+
+# --- payment batches -------------------------------------------------------------------------------------------
+
+
+@login_required
+def batch_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require(user, "batch.view")
+    page, query = paginate(request, batches_visible(user))
+    waiting = (
+        claims_visible(user).filter(state=ClaimState.APPROVED) if can(user.role, "batch.manage") else None
+    )
+    return render(
+        request,
+        "claims/batches.html",
+        {"page": page, "query": query, "can_manage": can(user.role, "batch.manage"), "waiting": waiting},
+    )
+
+
+@login_required
+@require_POST
+def batch_open(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require(user, "batch.manage")
+    try:
+        batch = services.batch_open(actor=user, region=user.region)  # type: ignore[arg-type]
+        n = services.batch_collect(actor=user, batch=batch)
+    except Refusal as exc:
+        _refused(request, exc)
+        return redirect("claims:batches")
+    messages.success(request, f"批次 {batch.ref}：新汇总 {n} 笔已核准的申领")
+    return redirect("claims:batch", batch.pk)
+
+
+def _batch(user: User, batch_id: int) -> PaymentBatch:
+    return get_object_or_404(batches_visible(user), pk=batch_id)
+
+
+@login_required
+def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "batch.view")
+    batch = _batch(user, batch_id)
+    items = batch.items.select_related("claim", "claim__payee_organisation", "claim__payee_person").order_by(
+        "id"
+    )
+    if request.GET.get("format") == "xlsx":
+        # The bank payment file: full account numbers, for finance and the bureau that send it.
+        if not (can(user.role, "batch.pay") or can(user.role, "batch.manage")):
+            raise Http404
+        return xlsx_response(
+            f"拨付文件-{batch.ref}.xlsx",
+            "拨付明细",
+            PAYMENT_HEADERS,
+            (
+                [
+                    i,
+                    it.claim.ref,
+                    it.claim.payee_name,
+                    it.claim.bank_name,
+                    it.claim.bank_account,
+                    it.amount,
+                    "、".join(f"{f['fund']} {f['amount']}" for f in it.funds) or "按F13顺序（专账资金优先）",
+                    "职业技能培训补贴",
+                ]
+                for i, it in enumerate(items, start=1)
+            ),
+        )
+    total = sum((it.amount for it in items), Decimal("0.00"))
+    return render(
+        request,
+        "claims/batch.html",
+        {
+            "batch": batch,
+            "items": [{"it": it, "account": mask_bank_account(it.claim.bank_account)} for it in items],
+            "total": total,
+            "can_manage": can(user.role, "batch.manage"),
+            "can_pay": can(user.role, "batch.pay"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def batch_collect(request: HttpRequest, batch_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "batch.manage")
+    batch = _batch(user, batch_id)
+    _act(request, "已汇总已核准的申领", lambda: services.batch_collect(actor=user, batch=batch))
+    return redirect("claims:batch", batch.pk)
+
+
+@login_required
+@require_POST
+def batch_send(request: HttpRequest, batch_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "batch.manage")
+    batch = _batch(user, batch_id)
+    _act(request, "批次已送交财政", lambda: services.batch_send(actor=user, batch=batch))
+    return redirect("claims:batch", batch.pk)
+
+
+@login_required
+@require_POST
+def batch_pay(request: HttpRequest, batch_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "batch.pay")
+    batch = _batch(user, batch_id)
+    _act(
+        request,
+        "已确认拨付",
+        lambda: services.batch_pay(
+            actor=user, batch=batch, bank_reference=request.POST.get("bank_reference", "")
+        ),
+    )
+    return redirect("claims:batch", batch.pk)
+
+
+# --- public notice (F08): no login, masked names and numbers -----------------------------------------------------
+
+
+def notice_list(request: HttpRequest) -> HttpResponse:
+    page, query = paginate(request, notices_public())
+    return render(
+        request, "claims/public_list.html", {"page": page, "query": query, "today": timezone.localdate()}
+    )
+
+
+def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = get_object_or_404(notices_public(), pk=claim_id)
+    today = timezone.localdate()
+    open_now = claim.state == ClaimState.IN_NOTICE and claim.notice_start <= today <= claim.notice_end  # type: ignore[operator]
+    sent = None
+    if request.method == "POST":
+        row = request.POST.get("row", "").strip()
+        try:
+            sent = services.objection_submit(
+                claim=claim,
+                name=request.POST.get("name", ""),
+                contact=request.POST.get("contact", ""),
+                text=request.POST.get("text", ""),
+                line_row=int(row) if row.isdigit() else None,
+            )
+        except Refusal as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, f"异议已收到（编号 {sent.pk}），人社部门将在公示期结束前核实处理。")
+            return redirect("claims:notice", claim.pk)
+    return render(
+        request,
+        "claims/public_detail.html",
+        {
+            "claim": claim,
+            "lines": notice_lines(claim),
+            "open_now": open_now,
+            "objections": claim.objections.count(),
+        },
+    )

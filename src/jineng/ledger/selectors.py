@@ -1,0 +1,236 @@
+"""Reads of the books, always through the user's scope: the books of the regions in their subtree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import can
+from jineng.accounts.scope import scope_of
+from jineng.ledger.models import (
+    CENT,
+    PAYEE_ACCOUNT_KINDS,
+    ZERO,
+    Account,
+    AccountKind,
+    Fund,
+    JournalEntry,
+    Posting,
+)
+from jineng.orgs.models import Organisation
+from jineng.people.models import Person
+
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def _q(value: Decimal | None) -> Decimal:
+    return Decimal(value or 0).quantize(CENT)
+
+
+# --------------------------------------------------------------------------------------------------
+# What the user may see.
+
+
+def entries_visible(user: User) -> QuerySet[JournalEntry]:
+    if not can(user.role, "ledger.view"):
+        return JournalEntry.objects.none()
+    scope = scope_of(user)
+    return JournalEntry.objects.filter(scope.region_q()).select_related("region", "actor")
+
+
+def accounts_visible(user: User) -> QuerySet[Account]:
+    if not can(user.role, "ledger.view"):
+        return Account.objects.none()
+    return Account.objects.filter(scope_of(user).region_q()).select_related("region", "fund")
+
+
+def funds_visible(user: User) -> QuerySet[Fund]:
+    if not can(user.role, "ledger.view"):
+        return Fund.objects.none()
+    return Fund.objects.filter(scope_of(user).region_q()).select_related("region")
+
+
+def entries_search(
+    user: User,
+    *,
+    kind: str = "",
+    source_type: str = "",
+    source_id: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[JournalEntry]:
+    qs = entries_visible(user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if source_type:
+        qs = qs.filter(source_type=source_type)
+    if source_id:
+        qs = qs.filter(source_id=source_id)
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    return qs.order_by("-date", "-id")
+
+
+def entry_for(user: User, entry_id: int) -> JournalEntry:
+    """One entry in scope, with its postings; 404 outside the scope."""
+    entry = with_postings(entries_visible(user)).filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def with_postings(qs: QuerySet[JournalEntry]) -> QuerySet[JournalEntry]:
+    """Each entry's postings (and their accounts) in one more query, in the order they were written."""
+    return qs.prefetch_related(
+        Prefetch("postings", queryset=Posting.objects.select_related("account").order_by("id"))
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Balances.
+
+
+@dataclass(frozen=True)
+class AccountBalance:
+    account: Account
+    debit: Decimal  # total debits
+    credit: Decimal  # total credits
+
+    @property
+    def balance(self) -> Decimal:
+        """On the account's normal side: what a fund holds, what is owed to or by the payee."""
+        return self.debit - self.credit if self.account.debit_normal else self.credit - self.debit
+
+    @property
+    def net_debit(self) -> Decimal:
+        return max(self.debit - self.credit, ZERO)
+
+    @property
+    def net_credit(self) -> Decimal:
+        return max(self.credit - self.debit, ZERO)
+
+
+def _balances(accounts: QuerySet[Account], as_of: dt.date | None = None) -> list[AccountBalance]:
+    when = Q(postings__entry__date__lte=as_of) if as_of else Q()
+    rows = accounts.annotate(
+        total_debit=Coalesce(Sum("postings__debit", filter=when), Value(ZERO), output_field=_MONEY),
+        total_credit=Coalesce(Sum("postings__credit", filter=when), Value(ZERO), output_field=_MONEY),
+    ).order_by("region__path", "code")
+    return [AccountBalance(a, _q(a.total_debit), _q(a.total_credit)) for a in rows]
+
+
+def account_balances(user: User, *, as_of: dt.date | None = None) -> list[AccountBalance]:
+    return _balances(accounts_visible(user), as_of)
+
+
+@dataclass(frozen=True)
+class TrialBalance:
+    rows: list[AccountBalance]
+    as_of: dt.date | None
+    total_debit: Decimal = ZERO  # sum of the accounts' net debit balances
+    total_credit: Decimal = ZERO
+
+    @property
+    def balanced(self) -> bool:
+        return self.total_debit == self.total_credit
+
+
+def trial_balance(user: User, *, as_of: dt.date | None = None) -> TrialBalance:
+    """Every account in scope with its net balance on the debit or the credit side; the two columns'
+    totals are equal whenever the books are right."""
+    rows = [r for r in account_balances(user, as_of=as_of) if r.debit or r.credit]
+    return TrialBalance(
+        rows=rows,
+        as_of=as_of,
+        total_debit=sum((r.net_debit for r in rows), ZERO),
+        total_credit=sum((r.net_credit for r in rows), ZERO),
+    )
+
+
+@dataclass(frozen=True)
+class FundBalance:
+    fund: Fund
+    appropriated: Decimal  # budget received, net of corrections
+    remaining: Decimal  # cash the fund still holds
+
+    @property
+    def used(self) -> Decimal:
+        return self.appropriated - self.remaining
+
+
+def fund_balances(user: User) -> list[FundBalance]:
+    funds = {f.pk: f for f in funds_visible(user)}
+    by_fund: dict[int, dict[str, Decimal]] = {pk: {} for pk in funds}
+    accounts = accounts_visible(user).filter(
+        kind__in=[AccountKind.FUND_CASH, AccountKind.APPROPRIATION], fund_id__in=list(funds)
+    )
+    for row in _balances(accounts):
+        by_fund[row.account.fund_id][row.account.kind] = row.balance  # type: ignore[index]
+    return [
+        FundBalance(
+            fund=fund,
+            appropriated=by_fund[pk].get(AccountKind.APPROPRIATION, ZERO),
+            remaining=by_fund[pk].get(AccountKind.FUND_CASH, ZERO),
+        )
+        for pk, fund in funds.items()
+    ]
+
+
+def fund_remaining(user: User, fund: Fund) -> Decimal:
+    """What a fund in the user's scope still holds; 404 outside the scope."""
+    for row in fund_balances(user):
+        if row.fund.pk == fund.pk:
+            return row.remaining
+    raise Http404
+
+
+# --------------------------------------------------------------------------------------------------
+# A payee's statement.
+
+
+@dataclass(frozen=True)
+class PayeeStatement:
+    payee: Organisation | Person
+    balances: list[AccountBalance]
+    lines: list[Posting] = field(default_factory=list)
+
+    def total(self, kind: str) -> Decimal:
+        return sum((b.balance for b in self.balances if b.account.kind == kind), ZERO)
+
+    @property
+    def payable(self) -> Decimal:
+        """Still owed to the payee."""
+        return self.total(AccountKind.PAYABLE)
+
+    @property
+    def receivable(self) -> Decimal:
+        """Still owed by the payee (wrong payments, recovery: F14)."""
+        return self.total(AccountKind.RECEIVABLE)
+
+    @property
+    def prepayment(self) -> Decimal:
+        """Advanced and not yet settled (F04)."""
+        return self.total(AccountKind.PREPAYMENT)
+
+
+def payee_statement(user: User, payee: Organisation | Person) -> PayeeStatement:
+    """The payee's accounts in the user's scope and every posting on them, oldest first; 404 when the
+    payee has no account in the scope."""
+    link = Q(organisation=payee) if isinstance(payee, Organisation) else Q(person=payee)
+    accounts = accounts_visible(user).filter(link, kind__in=sorted(PAYEE_ACCOUNT_KINDS))
+    if not accounts.exists():
+        raise Http404
+    lines = list(
+        Posting.objects.filter(account__in=accounts)
+        .select_related("entry", "account", "entry__region")
+        .order_by("entry__date", "entry_id", "id")
+    )
+    return PayeeStatement(payee=payee, balances=_balances(accounts), lines=lines)

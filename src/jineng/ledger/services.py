@@ -1,0 +1,915 @@
+"""Writes to the books: ``journal_post`` and the movements of F04, F13 and F14 built on it.
+
+Every function here runs in one transaction, writes one balanced entry and its audit event, and takes
+an idempotency key: called again with the same key and the same request it returns the entry it wrote
+the first time and writes nothing; the same key with another request is refused. A payment cannot
+happen twice: the payee's payable account is locked while it is paid, and no account may go below zero
+on its normal side (a payable paid beyond what is owed, a fund spent beyond what it holds).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from jineng.audit.services import event_record
+from jineng.core.errors import Refusal
+from jineng.ledger.balances import balance, sums
+from jineng.ledger.models import (
+    CENT,
+    ZERO,
+    Account,
+    AccountKind,
+    EntryKind,
+    Fund,
+    FundKind,
+    JournalEntry,
+    Posting,
+    ReceivableReason,
+)
+from jineng.orgs.models import Organisation
+from jineng.people.models import Person
+from jineng.regions.models import Region
+
+Payee = Organisation | Person
+# A business object, or its (type, id) as strings: what a claim will pass to point its entries at itself.
+SourceRef = tuple[str, str] | models.Model | None
+
+# F13 (附件2 “资金来源”; HC21 三(二) “行动期间优先使用专账资金，专账资金无结余的从就业补助资金中支出”):
+# a payment draws on the special account first, then on the employment subsidy fund. The documents
+# give this order for every jurisdiction and year, so it is this one constant, not a profile parameter.
+# The unemployment insurance fund is not in the automatic order: a payment draws on it only when the
+# caller names it (``fund_kind``).
+F13_FUND_ORDER: tuple[FundKind, ...] = (FundKind.SPECIAL_ACCOUNT, FundKind.EMPLOYMENT_SUBSIDY)
+F13_CLAUSE = "附件2 资金来源；HC21 三(二)"
+F04_CLAUSE = "ZZ21 三(四)；XC19 二(三)1"
+F14_CLAUSE = "ZZ21 七(二)；HC21 三(三)；XC23 三(三)"
+
+MAX_AMOUNT = Decimal("999999999999.99")  # Decimal(14, 2)
+REVERSED_SOURCE = "ledger.JournalEntry"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One side of one account in an entry: exactly one of debit / credit is positive."""
+
+    account: Account
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+
+
+# --------------------------------------------------------------------------------------------------
+# The primitive.
+
+
+@transaction.atomic
+def journal_post(
+    *,
+    actor: Any,
+    region: Region,
+    key: str,
+    date: dt.date | None,
+    kind: str,
+    memo: str,
+    lines: Sequence[Line],
+    source: SourceRef = None,
+) -> JournalEntry:
+    """Post a balanced entry (debits == credits > 0, every account in ``region``)."""
+    key = _key(key)
+    if kind not in EntryKind.values:
+        raise Refusal(f"未知的分录类别 {kind!r}", field="类别", value=str(kind))
+    src = _source(source)
+    normal = _normalise(lines)
+    fingerprint = _fingerprint(
+        "journal_post",
+        region=region.pk,
+        kind=kind,
+        source=src,
+        lines=sorted([line.account.pk, str(line.debit), str(line.credit)] for line in normal),
+    )
+    return _post(
+        actor=actor,
+        region=region,
+        key=key,
+        fingerprint=fingerprint,
+        date=date,
+        kind=kind,
+        memo=memo,
+        lines=normal,
+        source=src,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Funds.
+
+
+@transaction.atomic
+def fund_open(*, actor: Any, region: Region, kind: str) -> Fund:
+    """The region's fund of this kind (F13), with its cash and appropriation accounts; opened once."""
+    if kind not in FundKind.values:
+        raise Refusal(
+            f"未知的资金来源 {kind!r}；可选：{'、'.join(FundKind.labels)}",
+            field="资金来源",
+            value=str(kind),
+            rule="F13",
+            clause=F13_CLAUSE,
+        )
+    fund, created = Fund.objects.get_or_create(region=region, kind=kind)
+    if created:
+        label = FundKind(kind).label
+        for account_kind in (AccountKind.FUND_CASH, AccountKind.APPROPRIATION):
+            Account.objects.create(
+                region=region,
+                kind=account_kind,
+                code=f"{account_kind}:{kind}",
+                name=f"{account_kind.label}·{label}",
+                fund=fund,
+            )
+        event_record(
+            actor=actor,
+            action="ledger.fund_opened",
+            obj=fund,
+            to_state="open",
+            payload={"kind": kind, "region": region.pk},
+            region_path=region.path,
+        )
+    return fund
+
+
+@transaction.atomic
+def fund_appropriate(
+    *,
+    actor: Any,
+    fund: Fund,
+    amount: Decimal,
+    key: str,
+    date: dt.date | None = None,
+    memo: str = "",
+    source: SourceRef = None,
+) -> JournalEntry:
+    """Budget arrives in a fund: debit its cash, credit its appropriation."""
+    key, amount, src = _key(key), _money(amount, "金额"), _source(source)
+    fingerprint = _fingerprint("fund_appropriate", fund=fund.pk, amount=str(amount), source=src)
+    region = fund.region
+    return _post(
+        actor=actor,
+        region=region,
+        key=key,
+        fingerprint=fingerprint,
+        date=date,
+        kind=EntryKind.APPROPRIATION,
+        memo=memo or f"{fund.get_kind_display()}拨入",
+        lines=[
+            Line(fund_account(fund, AccountKind.FUND_CASH), debit=amount),
+            Line(fund_account(fund, AccountKind.APPROPRIATION), credit=amount),
+        ],
+        source=src,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Payables and payments.
+
+
+@transaction.atomic
+def payable_recognise(
+    *,
+    actor: Any,
+    region: Region,
+    payee: Payee,
+    amount: Decimal,
+    key: str,
+    date: dt.date | None = None,
+    memo: str = "",
+    source: SourceRef = None,
+) -> JournalEntry:
+    """A subsidy is due: debit the region's subsidy expense, credit the payee's payable."""
+    key, amount, src = _key(key), _money(amount, "金额"), _source(source)
+    fingerprint = _fingerprint(
+        "payable_recognise", region=region.pk, payee=_payee_ref(payee), amount=str(amount), source=src
+    )
+    return _post(
+        actor=actor,
+        region=region,
+        key=key,
+        fingerprint=fingerprint,
+        date=date,
+        kind=EntryKind.PAYABLE,
+        memo=memo or f"确认应付 {payee}",
+        lines=[
+            Line(expense_account(region), debit=amount),
+            Line(payee_account(region, AccountKind.PAYABLE, payee), credit=amount),
+        ],
+        source=src,
+        payee=payee,
+    )
+
+
+@transaction.atomic
+def payment_make(
+    *,
+    actor: Any,
+    region: Region,
+    payee: Payee,
+    amount: Decimal,
+    key: str,
+    date: dt.date | None = None,
+    memo: str = "",
+    source: SourceRef = None,
+    fund_kind: str | None = None,
+) -> JournalEntry:
+    """Pay what is owed to ``payee``: debit the payable, credit the funds' cash in F13 order.
+
+    Exactly once: the payable account is locked before the key and the balance are read, so of any
+    number of simultaneous calls one pays and the others return its entry (same key) or are refused
+    because nothing is owed any more (another key).
+    """
+    key, amount, src = _key(key), _money(amount, "金额"), _source(source)
+    fingerprint = _fingerprint(
+        "payment_make",
+        region=region.pk,
+        payee=_payee_ref(payee),
+        amount=str(amount),
+        fund_kind=fund_kind or "",
+        source=src,
+    )
+    if found := _replay(key, fingerprint):
+        return found
+    payable = payee_account_find(region, AccountKind.PAYABLE, payee)
+    cash = _fund_cash(region, fund_kind)
+    _lock(payable, *cash)
+    if found := _replay(key, fingerprint):  # a concurrent call committed while this one waited
+        return found
+    owed = balance(payable) if payable is not None else ZERO
+    if amount > owed:
+        raise Refusal(
+            f"应付“{payee}”的余额为 {owed} 元，本次支付 {amount} 元超过应付余额，未支付"
+            "（同一笔应付不能重复支付）",
+            field="金额",
+            value=str(amount),
+        )
+    assert payable is not None
+    return _post(
+        actor=actor,
+        region=region,
+        key=key,
+        fingerprint=fingerprint,
+        date=date,
+        kind=EntryKind.PAYMENT,
+        memo=memo or f"支付 {payee}",
+        lines=[Line(payable, debit=amount), *_draw(region, cash, amount, fund_kind)],
+        source=src,
+        payee=payee,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Prepayment (F04).
+
+
+@transaction.atomic
+def prepayment_make(
+    *,
+    actor: Any,
+    region: Region,
+    payee: Payee,
+    amount: Decimal,
+    key: str,
+    date: dt.date | None = None,
+    memo: str = "",
+    source: SourceRef = None,
+    fund_kind: str | None = None,
+) -> JournalEntry:
+    """F04: advance part of a project-based training subsidy: debit the payee's prepayment, credit the
+    funds' cash in F13 order. The share (30–50 %) is a profile parameter checked by the caller."""
+    key, amount, src = _key(key), _money(amount, "金额"), _source(source)
+    fingerprint = _fingerprint(
+        "prepayment_make",
+        region=region.pk,
+        payee=_payee_ref(payee),
+        amount=str(amount),
+        fund_kind=fund_kind or "",
+        source=src,
+    )
+    if found := _replay(key, fingerprint):
+        return found
+    prepayment = payee_account(region, AccountKind.PREPAYMENT, payee)
+    cash = _fund_cash(region, fund_kind)
+    _lock(prepayment, *cash)
+    if found := _replay(key, fingerprint):
+        return found
+    return _post(
+        actor=actor,
+        region=region,
+        key=key,
+        fingerprint=fingerprint,
+        date=date,
+        kind=EntryKind.PREPAYMENT,
+        memo=memo or f"预拨 {payee}",
+        lines=[Line(prepayment, debit=amount), *_draw(region, cash, amount, fund_kind)],
+        source=src,
+        payee=payee,
+    )
+
+
+@transaction.atomic
+def prepayment_settle(
+    *,
+    actor: Any,
+    region: Region,
+    payee: Payee,
+    subsidy: Decimal,
+    key: str,
+    source: SourceRef,
+    date: dt.date | None = None,
+    memo: str = "",
+) -> JournalEntry:
+    """F04: the project's final subsidy is known. The prepayments made for ``source`` are cleared against
+    it in one entry: the subsidy is expensed; what exceeds the prepayment becomes payable (the balance
+    still due, paid later by ``payment_make``); a prepayment beyond the subsidy becomes a receivable
+    (F14: to be refunded or offset)."""
+    key, subsidy, src = _key(key), _money(subsidy, "核定补贴", allow_zero=True), _source(source)
+    if not src[0]:
+        raise Refusal(
+            "预拨清算须指明来源（预拨时的项目或申请），以确定该项目已预拨的金额",
+            field="来源",
+            rule="F04",
+            clause=F04_CLAUSE,
+        )
+    fingerprint = _fingerprint(
+        "prepayment_settle", region=region.pk, payee=_payee_ref(payee), subsidy=str(subsidy), source=src
+    )
+    if found := _replay(key, fingerprint):
+        return found
+    prepayment = payee_account_find(region, AccountKind.PREPAYMENT, payee)
+    _lock(prepayment)
+    if found := _replay(key, fingerprint):
+        return found
+    earlier = JournalEntry.objects.filter(
+        region=region,
+        kind=EntryKind.PREPAYMENT_SETTLE,
+        source_type=src[0],
+        source_id=src[1],
+        postings__account=prepayment,
+    ).first()
+    if earlier is not None:
+        raise Refusal(
+            f"该项目的预拨款已于 {earlier.date:%Y-%m-%d} 清算（分录 #{earlier.pk}），不能再次清算",
+            field="来源",
+            value=":".join(src),
+            rule="F04",
+            clause=F04_CLAUSE,
+        )
+    prepaid = ZERO
+    if prepayment is not None:
+        debit, credit = sums(
+            Posting.objects.filter(account=prepayment, entry__source_type=src[0], entry__source_id=src[1])
+        )
+        prepaid = debit - credit
+    if prepaid <= 0:
+        raise Refusal(
+            f"“{payee}”在该项目下没有预拨款，无需清算：直接确认应付即可",
+            field="来源",
+            value=":".join(src),
+            rule="F04",
+            clause=F04_CLAUSE,
+        )
+    assert prepayment is not None
+    lines = [Line(prepayment, credit=prepaid)]
+    if subsidy > 0:
+        lines.append(Line(expense_account(region), debit=subsidy))
+    if subsidy > prepaid:
+        lines.append(Line(payee_account(region, AccountKind.PAYABLE, payee), credit=subsidy - prepaid))
+    elif prepaid > subsidy:
+        lines.append(Line(payee_account(region, AccountKind.RECEIVABLE, payee), debit=prepaid - subsidy))
+    return _post(
+        actor=actor,
+        region=region,
+        key=key,
+        fingerprint=fingerprint,
+        date=date,
+        kind=EntryKind.PREPAYMENT_SETTLE,
+        memo=memo or f"预拨清算 {payee}：核定 {subsidy} 元，已预拨 {prepaid} 元",
+        lines=lines,
+        source=src,
+        payee=payee,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Receivables (F14): wrong payments and recovery, refunds, offsetting.
+
+
+@transaction.atomic
+def receivable_raise(
+    *,
+    actor: Any,
+    region: Region,
+    payee: Payee,
+    amount: Decimal,
+    reason: str,
+    key: str,
+    date: dt.date | None = None,
+    memo: str = "",
+    source: SourceRef = None,
+) -> JournalEntry:
+    """F14: money paid that the payee must give back (a wrong payment, or funds obtained by fraud to be
+    recovered — 追缴): debit the payee's receivable, credit the subsidy expense it was booked to."""
+    key, amount, src = _key(key), _money(amount, "金额"), _source(source)
+    if reason not in ReceivableReason.values:
+        raise Refusal(
+            f"应收原因须为：{'、'.join(ReceivableReason.labels)}",
+            field="原因",
+            value=str(reason),
+            rule="F14",
+            clause=F14_CLAUSE,
+        )
+    fingerprint = _fingerprint(
+        "receivable_raise",
+        region=region.pk,
+        payee=_payee_ref(payee),
+        amount=str(amount),
+        reason=reason,
+        source=src,
+    )
+    kind = (
+        EntryKind.RECEIVABLE_RECOVERY
+        if reason == ReceivableReason.RECOVERY
+        else EntryKind.RECEIVABLE_WRONG_PAYMENT
+    )
+    return _post(
+        actor=actor,
+        region=region,
+        key=key,
+        fingerprint=fingerprint,
+        date=date,
+        kind=kind,
+        memo=memo or f"{ReceivableReason(reason).label}应收 {payee}",
+        lines=[
+            Line(payee_account(region, AccountKind.RECEIVABLE, payee), debit=amount),
+            Line(expense_account(region), credit=amount),
+        ],
+        source=src,
+        payee=payee,
+    )
+
+
+@transaction.atomic
+def refund_record(
+    *,
+    actor: Any,
+    region: Region,
+    payee: Payee,
+    amount: Decimal,
+    fund_kind: str,
+    key: str,
+    date: dt.date | None = None,
+    memo: str = "",
+    source: SourceRef = None,
+) -> JournalEntry:
+    """F14: the payee paid back: debit the cash of the fund the money returns to, credit the receivable."""
+    key, amount, src = _key(key), _money(amount, "金额"), _source(source)
+    fingerprint = _fingerprint(
+        "refund_record",
+        region=region.pk,
+        payee=_payee_ref(payee),
+        amount=str(amount),
+        fund_kind=fund_kind,
+        source=src,
+    )
+    if found := _replay(key, fingerprint):
+        return found
+    cash = _fund_cash(region, fund_kind)
+    if not cash:
+        raise Refusal(
+            f"{region.name}尚未设立{_fund_label(fund_kind)}，退回款无处入账",
+            field="资金来源",
+            value=str(fund_kind),
+            rule="F13",
+            clause=F13_CLAUSE,
+        )
+    receivable = payee_account_find(region, AccountKind.RECEIVABLE, payee)
+    _lock(receivable, *cash)
+    if found := _replay(key, fingerprint):
+        return found
+    due = balance(receivable) if receivable is not None else ZERO
+    if amount > due:
+        raise Refusal(
+            f"“{payee}”应退回余额为 {due} 元，本次退回 {amount} 元超过应退余额：请先登记错付或追缴应收",
+            field="金额",
+            value=str(amount),
+            rule="F14",
+            clause=F14_CLAUSE,
+        )
+    assert receivable is not None
+    return _post(
+        actor=actor,
+        region=region,
+        key=key,
+        fingerprint=fingerprint,
+        date=date,
+        kind=EntryKind.REFUND,
+        memo=memo or f"{payee} 退回",
+        lines=[Line(cash[0], debit=amount), Line(receivable, credit=amount)],
+        source=src,
+        payee=payee,
+    )
+
+
+@transaction.atomic
+def receivable_offset(
+    *,
+    actor: Any,
+    region: Region,
+    payee: Payee,
+    key: str,
+    amount: Decimal | None = None,
+    date: dt.date | None = None,
+    memo: str = "",
+    source: SourceRef = None,
+) -> JournalEntry:
+    """F14: what the payee owes back is deducted from what is owed to it (a later claim): debit the
+    payable, credit the receivable. Without ``amount``, as much as both allow."""
+    key, src = _key(key), _source(source)
+    wanted = None if amount is None else _money(amount, "金额")
+    fingerprint = _fingerprint(
+        "receivable_offset",
+        region=region.pk,
+        payee=_payee_ref(payee),
+        amount=str(wanted) if wanted is not None else "max",
+        source=src,
+    )
+    if found := _replay(key, fingerprint):
+        return found
+    payable = payee_account_find(region, AccountKind.PAYABLE, payee)
+    receivable = payee_account_find(region, AccountKind.RECEIVABLE, payee)
+    _lock(payable, receivable)
+    if found := _replay(key, fingerprint):
+        return found
+    owed = balance(payable) if payable is not None else ZERO
+    due = balance(receivable) if receivable is not None else ZERO
+    offset = min(owed, due) if wanted is None else wanted
+    if offset <= 0 or offset > owed or offset > due:
+        raise Refusal(
+            f"“{payee}”应退回余额 {due} 元，应付余额 {owed} 元，"
+            + (f"本次抵扣 {offset} 元超过可抵扣金额" if offset > 0 else "没有可抵扣的金额"),
+            field="金额",
+            value=str(offset),
+            rule="F14",
+            clause=F14_CLAUSE,
+        )
+    assert payable is not None and receivable is not None
+    return _post(
+        actor=actor,
+        region=region,
+        key=key,
+        fingerprint=fingerprint,
+        date=date,
+        kind=EntryKind.OFFSET,
+        memo=memo or f"{payee} 应退回款抵扣应付",
+        lines=[Line(payable, debit=offset), Line(receivable, credit=offset)],
+        source=src,
+        payee=payee,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Corrections.
+
+
+@transaction.atomic
+def entry_reverse(
+    *,
+    actor: Any,
+    entry: JournalEntry,
+    key: str,
+    date: dt.date | None = None,
+    memo: str = "",
+) -> JournalEntry:
+    """Correct an entry the only way the books allow: a new entry with every side swapped."""
+    key = _key(key)
+    fingerprint = _fingerprint("entry_reverse", entry=entry.pk)
+    if found := _replay(key, fingerprint):
+        return found
+    # Two corrections of the same entry under different keys must not both pass the check below.
+    list(JournalEntry.objects.select_for_update().filter(pk=entry.pk).values_list("pk", flat=True))
+    if found := _replay(key, fingerprint):
+        return found
+    earlier = JournalEntry.objects.filter(
+        kind=EntryKind.REVERSAL, source_type=REVERSED_SOURCE, source_id=str(entry.pk)
+    ).first()
+    if earlier is not None:
+        raise Refusal(
+            f"分录 #{entry.pk} 已由分录 #{earlier.pk} 冲销，不能再次冲销",
+            field="分录",
+            value=str(entry.pk),
+        )
+    postings = entry.postings.select_related("account").order_by("id")
+    return _post(
+        actor=actor,
+        region=entry.region,
+        key=key,
+        fingerprint=fingerprint,
+        date=date,
+        kind=EntryKind.REVERSAL,
+        memo=memo or f"冲销分录 #{entry.pk}",
+        lines=[Line(p.account, debit=p.credit, credit=p.debit) for p in postings],
+        source=(REVERSED_SOURCE, str(entry.pk)),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The chart of accounts.
+
+
+def fund_account(fund: Fund, kind: str) -> Account:
+    return Account.objects.get(region_id=fund.region_id, code=f"{kind}:{fund.kind}")
+
+
+def expense_account(region: Region) -> Account:
+    account, _ = Account.objects.get_or_create(
+        region=region,
+        code=AccountKind.SUBSIDY_EXPENSE.value,
+        defaults={"kind": AccountKind.SUBSIDY_EXPENSE, "name": AccountKind.SUBSIDY_EXPENSE.label},
+    )
+    return account
+
+
+def payee_account(region: Region, kind: str, payee: Payee) -> Account:
+    """The payee's payable / receivable / prepayment account in ``region``, opened on first use."""
+    link: dict[str, Any] = {"organisation": payee} if isinstance(payee, Organisation) else {"person": payee}
+    account, _ = Account.objects.get_or_create(
+        region=region,
+        code=f"{kind}:{_payee_ref(payee)}",
+        defaults={"kind": kind, "name": f"{AccountKind(kind).label}·{payee}", **link},
+    )
+    return account
+
+
+def payee_account_find(region: Region, kind: str, payee: Payee) -> Account | None:
+    """The same account if anything was ever booked to it, else None (a read opens no account)."""
+    return Account.objects.filter(region=region, code=f"{kind}:{_payee_ref(payee)}").first()
+
+
+# --------------------------------------------------------------------------------------------------
+# Internals.
+
+
+def _post(
+    *,
+    actor: Any,
+    region: Region,
+    key: str,
+    fingerprint: str,
+    date: dt.date | None,
+    kind: str,
+    memo: str,
+    lines: Sequence[Line],
+    source: tuple[str, str],
+    payee: Payee | None = None,
+) -> JournalEntry:
+    if found := _replay(key, fingerprint):
+        return found
+    lines = _normalise(lines)
+    _check(region, lines)
+    _keep_non_negative(lines)
+    entry_date = date or timezone.localdate()
+    try:
+        # A savepoint: the same key committed by a concurrent call fails this insert, not the caller.
+        with transaction.atomic():
+            entry = JournalEntry.objects.create(
+                region=region,
+                date=entry_date,
+                kind=kind,
+                memo=(memo or "")[:200],
+                actor=actor if getattr(actor, "pk", None) else None,
+                key=key,
+                fingerprint=fingerprint,
+                source_type=source[0],
+                source_id=source[1],
+            )
+    except IntegrityError:
+        if found := _replay(key, fingerprint):
+            return found
+        raise
+    Posting.objects.bulk_create(
+        [Posting(entry=entry, account=line.account, debit=line.debit, credit=line.credit) for line in lines]
+    )
+    total = sum((line.debit for line in lines), ZERO)
+    event_record(
+        actor=actor,
+        action=f"ledger.{kind}",
+        obj=entry,
+        to_state=str(kind),
+        payload={
+            "key": key,
+            "date": entry_date.isoformat(),
+            "total": str(total),
+            "source": list(source) if source[0] else [],
+            "lines": [[line.account.code, str(line.debit), str(line.credit)] for line in lines],
+        },
+        region_path=region.path,
+        organisation_id=payee.pk if isinstance(payee, Organisation) else None,
+    )
+    return entry
+
+
+def _normalise(lines: Sequence[Line]) -> list[Line]:
+    out = []
+    for row, line in enumerate(lines, start=1):
+        debit = _money(line.debit, f"第 {row} 行借方", allow_zero=True)
+        credit = _money(line.credit, f"第 {row} 行贷方", allow_zero=True)
+        if (debit > 0) == (credit > 0):
+            raise Refusal(
+                "每一行须且只须在借方或贷方之一填写正数金额",
+                field=f"第 {row} 行",
+                value=f"借 {debit} / 贷 {credit}",
+            )
+        out.append(Line(line.account, debit=debit, credit=credit))
+    return out
+
+
+def _check(region: Region, lines: Sequence[Line]) -> None:
+    if len(lines) < 2:
+        raise Refusal("一笔分录至少两行（有借必有贷）", field="分录行", value=str(len(lines)))
+    for row, line in enumerate(lines, start=1):
+        if line.account.region_id != region.pk:
+            raise Refusal(
+                f"账户“{line.account.name}”不属于{region.name}的账簿：一笔分录的账户须属于同一区域",
+                field=f"第 {row} 行账户",
+                value=line.account.code,
+            )
+    debit = sum((line.debit for line in lines), ZERO)
+    credit = sum((line.credit for line in lines), ZERO)
+    if debit != credit:
+        raise Refusal(
+            f"借方合计 {debit} 元，贷方合计 {credit} 元，借贷不平衡",
+            field="分录行",
+            value=f"{debit} ≠ {credit}",
+        )
+
+
+def _keep_non_negative(lines: Sequence[Line]) -> None:
+    """No account may end below zero on its normal side: a fund spending more than it holds, a payable
+    paid beyond what is owed, a receivable refunded beyond what is due. The accounts that this entry
+    reduces are locked first, so that concurrent entries cannot both pass on the same balance."""
+    moves: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    accounts: dict[int, Account] = {}
+    for line in lines:
+        signed = line.debit - line.credit
+        moves[line.account.pk] += signed if line.account.debit_normal else -signed
+        accounts[line.account.pk] = line.account
+    reduced = [accounts[pk] for pk, move in moves.items() if move < 0]
+    _lock(*reduced)
+    for account in reduced:
+        before = balance(account)
+        if before + moves[account.pk] < 0:
+            raise Refusal(
+                f"账户“{account.name}”余额 {before} 元，本分录减少 {-moves[account.pk]} 元后为负，未记账",
+                field="金额",
+                value=str(-moves[account.pk]),
+            )
+
+
+def _fund_cash(region: Region, fund_kind: str | None) -> list[Account]:
+    """The cash accounts to draw on, in F13 order (or only the named fund), of the funds the region has."""
+    if fund_kind is not None and fund_kind not in FundKind.values:
+        raise Refusal(
+            f"未知的资金来源 {fund_kind!r}；可选：{'、'.join(FundKind.labels)}",
+            field="资金来源",
+            value=str(fund_kind),
+            rule="F13",
+            clause=F13_CLAUSE,
+        )
+    order = [fund_kind] if fund_kind else [str(k) for k in F13_FUND_ORDER]
+    found = {
+        a.fund.kind: a  # type: ignore[union-attr]
+        for a in Account.objects.filter(
+            region=region, kind=AccountKind.FUND_CASH, fund__kind__in=order
+        ).select_related("fund")
+    }
+    return [found[k] for k in order if k in found]
+
+
+def _draw(region: Region, cash: Sequence[Account], amount: Decimal, fund_kind: str | None) -> list[Line]:
+    """F13: take ``amount`` from the funds in order, splitting when one is short; all or nothing.
+    The caller holds the locks on ``cash``."""
+    left = amount
+    lines: list[Line] = []
+    available: dict[str, Decimal] = {}
+    for account in cash:
+        held = balance(account)
+        available[account.fund.kind] = held  # type: ignore[union-attr]
+        take = min(held, left)
+        if take > 0:
+            lines.append(Line(account, credit=take))
+            left -= take
+    if left > 0:
+        kinds = [fund_kind] if fund_kind else [str(k) for k in F13_FUND_ORDER]
+        parts = "，".join(
+            f"{_fund_label(k)} {available[k]} 元" if k in available else f"{_fund_label(k)} 未设立"
+            for k in kinds
+        )
+        raise Refusal(
+            f"应支付 {amount} 元，{region.name}可用资金合计 {sum(available.values(), ZERO)} 元"
+            f"（{parts}），资金不足，未支付",
+            field="资金来源",
+            value=str(amount),
+            rule="F13",
+            clause=F13_CLAUSE,
+        )
+    return lines
+
+
+def _lock(*accounts: Account | None) -> None:
+    """Row locks on the accounts, always in id order so that two payments never wait on each other."""
+    ids = sorted({a.pk for a in accounts if a is not None})
+    if ids:
+        list(
+            Account.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
+        )
+
+
+def _replay(key: str, fingerprint: str) -> JournalEntry | None:
+    """The entry already written under ``key`` (a retry), or None; another request under it is refused."""
+    entry = JournalEntry.objects.filter(key=key).first()
+    if entry is None:
+        return None
+    if entry.fingerprint != fingerprint:
+        raise Refusal(
+            f"该键已用于分录 #{entry.pk}（{entry.get_kind_display()}，{entry.date:%Y-%m-%d}），"
+            "本次请求的内容与之不同：重试同一笔业务须提交相同内容，另一笔业务须使用新的幂等键",
+            field="幂等键",
+            value=key,
+        )
+    return entry
+
+
+def _fingerprint(operation: str, **request: object) -> str:
+    text = json.dumps({"op": operation, **request}, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _key(key: str) -> str:
+    key = (key or "").strip()
+    if not key:
+        raise Refusal("幂等键不能为空：同一笔业务的重试须带同一个键", field="幂等键")
+    if len(key) > 128:
+        raise Refusal("幂等键不能超过 128 个字符", field="幂等键", value=key[:40])
+    return key
+
+
+def _money(value: object, field: str, *, allow_zero: bool = False) -> Decimal:
+    # Money is never a float: 0.1 + 0.2 must not reach the books.
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise Refusal(
+            f"金额须为 Decimal 十进制数（收到 {type(value).__name__}），不接受浮点数",
+            field=field,
+            value=str(value),
+        )
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise Refusal("金额不是有效数字", field=field, value=str(value))
+    if abs(amount) > MAX_AMOUNT:
+        raise Refusal(f"金额超过账簿上限 {MAX_AMOUNT} 元", field=field, value=str(value))
+    if amount != amount.quantize(CENT):
+        raise Refusal("金额最多两位小数（到分）", field=field, value=str(value))
+    amount = amount.quantize(CENT)
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise Refusal("金额须大于零", field=field, value=str(value))
+    return amount
+
+
+def _source(source: SourceRef) -> tuple[str, str]:
+    if source is None:
+        return ("", "")
+    if isinstance(source, models.Model):
+        return (source._meta.label, str(source.pk))
+    source_type, source_id = (str(part).strip() for part in source)
+    if not source_type or len(source_type) > 64 or len(source_id) > 64:
+        raise Refusal(
+            "来源须为（类型, 编号），各不超过 64 个字符", field="来源", value=f"{source_type}:{source_id}"
+        )
+    return (source_type, source_id)
+
+
+def _payee_ref(payee: Payee) -> str:
+    if isinstance(payee, Organisation):
+        return f"org:{payee.pk}"
+    if isinstance(payee, Person):
+        return f"person:{payee.pk}"
+    raise Refusal("收款人须为机构或实名登记人员", field="收款人", value=str(payee))
+
+
+def _fund_label(kind: str) -> str:
+    return str(FundKind(kind).label) if kind in FundKind.values else kind
