@@ -76,6 +76,7 @@ from jineng.policy.training import (
     LessonVideo,
     PersonHistory,
     RosterRow,
+    _RosterParams,
     add_months,
     check_video,
     percent,
@@ -88,7 +89,6 @@ from jineng.policy.training import (
 from jineng.policy.training import _b02 as _rule_b02
 from jineng.policy.training import _b07 as _rule_b07
 from jineng.policy.training import _b08 as _rule_b08
-from jineng.policy.training import _RosterParams
 from jineng.policy.training import _e03 as _rule_e03
 from jineng.policy.violations import Violation
 

@@ -57,7 +57,7 @@ def test_f08_objections_only_inside_the_notice(cal: WorkCalendar) -> None:
 
 
 def test_f08_profile_without_a_notice_period_refuses_in_chinese(cal: WorkCalendar) -> None:
-    with pytest.raises(ParameterNotSet, match="本政策口径未规定“补贴公示期（工作日）”.*F08.*XC19"):
+    with pytest.raises(ParameterNotSet, match=r"本政策口径未规定“补贴公示期（工作日）”.*F08.*XC19"):
         c.notice_window(get_profile("XC19"), cal, D(2021, 3, 1))
 
 
