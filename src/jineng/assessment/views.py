@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 from jineng.accounts.models import User
 from jineng.accounts.roles import can
 from jineng.assessment import services
-from jineng.assessment.models import Result
+from jineng.assessment.forms import ApplyForm, CommonForm, ResultRowForm, row_initial
+from jineng.assessment.models import Assessment, Result
 from jineng.assessment.selectors import (
     assessments_visible,
     certificates_search,
@@ -21,6 +22,9 @@ from jineng.core.pagination import paginate
 from jineng.core.permissions import require
 from jineng.core.xlsx import xlsx_response
 from jineng.people.selectors import id_number_for
+from jineng.supervision import links
+from jineng.supervision.forms import add_refusal
+from jineng.supervision.selectors import classes_supervised
 from jineng.training.models import Enrolment
 
 
@@ -58,8 +62,16 @@ def detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         {
             "a": a,
             "rows": rows,
-            "can_enter": can(user.role, "assessment.results") and a.state == a.State.APPLIED,
+            "can_enter": _may_enter(user, a),
         },
+    )
+
+
+def _may_enter(user: User, a: Assessment) -> bool:
+    return (
+        can(user.role, "assessment.results")
+        and user.organisation_id == a.body_id
+        and a.state == Assessment.State.APPLIED
     )
 
 
@@ -144,4 +156,110 @@ def certificates(request: HttpRequest) -> HttpResponse:
         request,
         "assessment/certificates.html",
         {"rows": rows, "page": page, "query": query, "q": q, "shares": special_completion_shares(user)},
+    )
+
+
+# --- the institution's application (E01, E03–E05) -----------------------------------------------------------
+
+APPLY_PARAMS = (
+    "assessment_notice_days",
+    "higher_certificate_required",
+    "offline_assessment_required",
+    "completion_exam_min_level",
+)
+
+
+@login_required
+def apply(request: HttpRequest, class_id: int) -> HttpResponse:
+    """结业考核申请, from the class page: ended → assessment_applied."""
+    user = _user(request)
+    require(user, "assessment.apply")
+    tc = get_object_or_404(classes_supervised(user), pk=class_id)
+    form = ApplyForm(
+        request.POST or None,
+        initial={"certificate_kind": tc.target_certificate, "level": tc.level, "venue": tc.venue},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            a = services.assessment_apply(actor=user, training_class=tc, **form.cleaned_data)
+        except Refusal as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(
+                request,
+                f"已申请结业考核：{a.body.name}，{a.get_certificate_kind_display()}，"
+                f"考核日期 {a.assessment_date:%Y-%m-%d}",
+            )
+            return redirect("assessment:detail", a.pk)
+    return render(
+        request,
+        "assessment/apply.html",
+        {
+            "tc": tc,
+            "form": form,
+            "allowed": links.may_apply(user, tc),
+            "suspended": links.assessment_suspended(tc),
+            "notes": links.rule_notes(tc, APPLY_PARAMS),
+        },
+    )
+
+
+# --- the evaluation body's results, one line per trainee (all or nothing) -------------------------------------
+
+
+@login_required
+def results(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Per-trainee results in one form, beside the workbook upload: the lines filled in are entered
+    together or not at all, and each problem shows on its trainee's line."""
+    user = _user(request)
+    require(user, "assessment.results")
+    a = get_object_or_404(assessments_visible(user), pk=assessment_id)
+    data = request.POST if request.method == "POST" else None
+    pending = (
+        Enrolment.objects.filter(
+            training_class=a.training_class, status=Enrolment.Status.ENROLLED, result__isnull=True
+        )
+        .select_related("person")
+        .order_by("row")
+    )
+    common = CommonForm(data, prefix="all", initial={"issuer": a.body.name})
+    lines = [
+        (e, id_number_for(user, e.person), ResultRowForm(data, prefix=f"e{e.pk}", initial=row_initial(a)))
+        for e in pending
+    ]
+    if data is not None:
+        valid = common.is_valid()
+        valid = all([f.is_valid() for _, _, f in lines]) and valid
+        if valid:
+            chosen = [(e, f) for e, _, f in lines if f.cleaned_data["outcome"]]
+            try:
+                n = services.results_enter(
+                    actor=user, assessment=a, rows=[f.result_row(e, common) for e, f in chosen]
+                )
+            except Refusal as exc:
+                by_row = {e.row: f for e, f in chosen}
+                if not exc.violations:
+                    common.add_error(None, exc.render())
+                else:
+                    common.add_error(None, exc.message)
+                for v in exc.violations:
+                    form = by_row.get(v.row) if v.row is not None else None
+                    if form is None:
+                        common.add_error(None, v.render())
+                        continue
+                    name = {str(fld.label): key for key, fld in form.fields.items()}.get(v.field)
+                    form.add_error(name, v.render())
+            else:
+                messages.success(request, f"已录入 {n} 名学员的考核结果")
+                return redirect("assessment:detail", a.pk)
+    return render(
+        request,
+        "assessment/results.html",
+        {
+            "a": a,
+            "common": common,
+            "lines": lines,
+            "allowed": _may_enter(user, a),
+            "entered": Result.objects.filter(assessment=a).count(),
+        },
     )

@@ -13,9 +13,18 @@ from jineng.accounts.roles import Role, can
 from jineng.core.errors import Refusal
 from jineng.core.permissions import require
 from jineng.people.selectors import id_number_for
-from jineng.supervision import selectors, services
-from jineng.supervision.models import Summary
-from jineng.training.models import ClassState
+from jineng.regions.selectors import NoProfile, profile_for
+from jineng.supervision import links, selectors, services
+from jineng.supervision.api import require_end
+from jineng.supervision.forms import (
+    LeaveForm,
+    MakeUpForm,
+    SatisfactionForm,
+    VideoForm,
+    add_refusal,
+)
+from jineng.supervision.models import Leave, Summary
+from jineng.training.models import ClassState, TrainingClass
 
 
 def _user(request: HttpRequest) -> User:
@@ -132,16 +141,254 @@ def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
     require(user, "class.view")
     tc = get_object_or_404(selectors.classes_supervised(user), pk=class_id)
     attendance = selectors.attendance(tc)
+    summary = Summary.objects.filter(training_class=tc).first()
     return render(
         request,
         "supervision/detail.html",
         {
             "tc": tc,
             "opening": getattr(tc, "opening_check", None),
-            "summary": Summary.objects.filter(training_class=tc).first(),
+            "summary": summary,
             "inspections": tc.inspections.select_related("inspector"),
             "videos": tc.videos.all(),
             "attendance": [(a, id_number_for(user, a.enrolment.person)) for a in attendance],
             "today": timezone.localdate(),
+            "actions": links.class_actions(user, tc, timezone.localdate()),
+            "satisfaction_violation": links.satisfaction_violation(tc, summary),
+        },
+    )
+
+
+# --- the institution's records while the class runs (C04–C06 videos, C08 leave) -------------------------
+
+
+def _class(user: User, class_id: int) -> TrainingClass:
+    """The class if it is in the user's supervision scope, else 404 (the capability is checked first)."""
+    return get_object_or_404(selectors.classes_supervised(user), pk=class_id)
+
+
+VIDEO_PARAMS = (
+    "min_practical_video_minutes_per_hour",
+    "video_incomplete_forfeit_count",
+    "video_retention_years",
+)
+SATISFACTION_PARAMS = ("satisfaction_min", "satisfaction_effect", "satisfaction_rectification_months")
+
+
+def _clerk_class(request: HttpRequest, class_id: int) -> tuple[User, TrainingClass]:
+    # The institution's own records: the capability the API uses for the institution's clerk.
+    user = _user(request)
+    require(user, "assessment.apply")
+    return user, _class(user, class_id)
+
+
+@login_required
+def videos(request: HttpRequest, class_id: int) -> HttpResponse:
+    """授课录像 of a lesson (C04 refused when short, C05 forfeits at the profile's count, C06 retention)."""
+    user, tc = _clerk_class(request, class_id)
+    allowed = links.may_record_lessons(user, tc)
+    form = VideoForm(request.POST or None, initial={"lesson_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        forfeited = Summary.objects.filter(training_class=tc, subsidy_forfeited=True).exists()
+        try:
+            video = services.video_record(actor=user, training_class=tc, **form.cleaned_data)
+        except Refusal as exc:
+            add_refusal(form, exc, form.aliases())
+        else:
+            messages.success(
+                request,
+                f"已登记 {video.lesson_date:%Y-%m-%d} {video.get_kind_display()}课录像 {video.video_ref}"
+                + (f"，留存至 {video.retain_until:%Y-%m-%d}" if video.retain_until else ""),
+            )
+            summary = Summary.objects.get(training_class=tc)
+            if summary.subsidy_forfeited and not forfeited:  # C05 reached with this lesson
+                messages.warning(request, f"本班已取消补贴资格：{summary.forfeit_reason}")
+            return redirect("supervision:videos", tc.pk)
+    return render(
+        request,
+        "supervision/videos.html",
+        {
+            "tc": tc,
+            "form": form,
+            "allowed": allowed,
+            "videos": tc.videos.all(),
+            "summary": Summary.objects.filter(training_class=tc).first(),
+            "notes": links.rule_notes(tc, VIDEO_PARAMS),
+        },
+    )
+
+
+def _make_up_allowed(tc: TrainingClass) -> tuple[bool, str]:
+    """C08: whether the class's profile lets a make-up lesson count, and the clause to quote."""
+    try:
+        profile = profile_for(tc.region, tc.year)
+    except NoProfile as exc:
+        return False, str(exc)
+    param = profile.param("make_up_lessons_allowed")
+    if param.is_set:
+        allowed = bool(profile.get("make_up_lessons_allowed"))
+        cite = profile.cite("make_up_lessons_allowed")
+        return allowed, cite if allowed else f"{cite}：补课不计入到课率"
+    return False, f"{profile.code} 未规定请假补课计入到课率：{param.note}"
+
+
+def _leave_rows(user: User, tc: TrainingClass) -> list[dict[str, object]]:
+    leaves = Leave.objects.filter(enrolment__training_class=tc).select_related("enrolment__person")
+    return [
+        {"leave": lv, "id": id_number_for(user, lv.enrolment.person), "form": MakeUpForm(prefix=f"m{lv.pk}")}
+        for lv in leaves.order_by("lesson_date", "enrolment__row", "id")
+    ]
+
+
+@login_required
+def leaves(request: HttpRequest, class_id: int) -> HttpResponse:
+    """书面请假 (C08) and the filmed make-up lessons that count toward attendance."""
+    user, tc = _clerk_class(request, class_id)
+    allowed = links.may_record_lessons(user, tc)
+    form = LeaveForm(
+        request.POST or None, user=user, training_class=tc, initial={"lesson_date": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            leave = services.leave_record(
+                actor=user,
+                enrolment=d["enrolment"],
+                lesson_date=d["lesson_date"],
+                reason=d["reason"],
+                written=d["written"],
+            )
+        except Refusal as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(
+                request, f"已登记 {leave.enrolment.person.name} {leave.lesson_date:%Y-%m-%d} 的书面请假"
+            )
+            return redirect("supervision:leaves", tc.pk)
+    make_up, make_up_clause = _make_up_allowed(tc)
+    return render(
+        request,
+        "supervision/leaves.html",
+        {
+            "tc": tc,
+            "form": form,
+            "allowed": allowed,
+            "rows": _leave_rows(user, tc),
+            "make_up": make_up and allowed,
+            "make_up_clause": make_up_clause,
+        },
+    )
+
+
+@login_required
+@require_POST
+def make_up(request: HttpRequest, leave_id: int) -> HttpResponse:
+    """C08 make-up lesson for one leave. From htmx: the leave's table row comes back, with the refusal
+    next to the field; otherwise back to the leave page with a message."""
+    user = _user(request)
+    require(user, "assessment.apply")
+    leave = get_object_or_404(
+        Leave.objects.select_related("enrolment__person", "enrolment__training_class"),
+        pk=leave_id,
+        enrolment__training_class__in=selectors.classes_supervised(user),
+    )
+    tc = leave.enrolment.training_class
+    form = MakeUpForm(request.POST, prefix=f"m{leave.pk}")
+    done = False
+    if form.is_valid():
+        try:
+            leave = services.leave_make_up(actor=user, leave=leave, **form.cleaned_data)
+        except Refusal as exc:
+            add_refusal(form, exc)
+        else:
+            done = True
+    if request.headers.get("HX-Request"):
+        row = {"leave": leave, "id": id_number_for(user, leave.enrolment.person), "form": form}
+        return render(
+            request, "supervision/_leave_row.html", {"r": row, "make_up": True, "tc": tc, "done": done}
+        )
+    if done:
+        messages.success(
+            request, f"已登记 {leave.enrolment.person.name} 的补课（{leave.made_up_on:%Y-%m-%d}）"
+        )
+    else:
+        # Each message already names its field (the form's messages and the refusals alike).
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, str(e))
+    return redirect("supervision:leaves", tc.pk)
+
+
+# --- end of training (C01, C02) and satisfaction (C09) ---------------------------------------------------
+
+
+@login_required
+def end(request: HttpRequest, class_id: int) -> HttpResponse:
+    """结业: the trained headcount becomes the average present at the inspections (C02)."""
+    user = _user(request)
+    require_end(user)
+    tc = _class(user, class_id)
+    today = timezone.localdate()
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            tc = services.class_end(actor=user, training_class=tc)
+        except Refusal as exc:
+            errors = [exc.render(), *(v.render() for v in exc.violations)]
+        else:
+            summary = Summary.objects.get(training_class=tc)
+            messages.success(
+                request,
+                f"{tc.ref} 已结业：培训人数按 {summary.inspections_counted} 次检查的在位平均人数计为 "
+                f"{summary.trained_headcount} 人（C02）",
+            )
+            return redirect("supervision:detail", tc.pk)
+    inspections = list(tc.inspections.select_related("inspector"))
+    return render(
+        request,
+        "supervision/end.html",
+        {
+            "tc": tc,
+            "errors": errors,
+            "allowed": links.may_end(user, tc, today),
+            "today": today,
+            "inspections": inspections,
+            "summary": Summary.objects.filter(training_class=tc).first(),
+        },
+    )
+
+
+@login_required
+def satisfaction(request: HttpRequest, class_id: int) -> HttpResponse:
+    """培训满意度调查 (C09), entered by the supervising staff after the class ended."""
+    user = _user(request)
+    require(user, "class.supervise")
+    tc = _class(user, class_id)
+    summary = Summary.objects.filter(training_class=tc).first()
+    initial = {"surveyed": (summary.surveyed or summary.trained_headcount) if summary else None}
+    if summary and summary.satisfied is not None:
+        initial["satisfied"] = summary.satisfied
+    form = SatisfactionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            summary = services.satisfaction_record(actor=user, training_class=tc, **form.cleaned_data)
+        except Refusal as exc:
+            add_refusal(form, exc)
+        else:
+            messages.success(request, f"已记录满意度调查：{summary.satisfied}/{summary.surveyed} 人满意")
+            violation = links.satisfaction_violation(tc, summary)
+            if violation is not None:
+                messages.warning(request, violation.render())
+            return redirect("supervision:detail", tc.pk)
+    return render(
+        request,
+        "supervision/satisfaction.html",
+        {
+            "tc": tc,
+            "form": form,
+            "allowed": links.may_survey(user, tc),
+            "summary": summary,
+            "violation": links.satisfaction_violation(tc, summary),
+            "notes": links.rule_notes(tc, SATISFACTION_PARAMS),
         },
     )

@@ -132,6 +132,24 @@ def upload_data(w: World, u: User) -> dict[str, Any]:
 
 RESULTS_DELTA = {"assessment.Result": 3, "audit.Event": 2}
 
+
+def results_form(w: World, u: User) -> dict[str, Any]:
+    """The per-trainee form of the latest class: every trainee passed, one certificate each."""
+    tc = latest()
+    day = (tc.end_date or _today()) + dt.timedelta(days=5)
+    out: dict[str, Any] = {"all-issued_on": day.isoformat(), "all-issuer": "鉴定站"}
+    for i, pk in enumerate(tc.enrolments.order_by("row").values_list("pk", flat=True) if tc.pk else []):
+        out.update(
+            {
+                f"e{pk}-outcome": "pass",
+                f"e{pk}-certificate_kind": "skill_level",
+                f"e{pk}-level": "4",
+                f"e{pk}-certificate_number": f"F{tc.pk}-{i}",
+            }
+        )
+    return out
+
+
 CASES: tuple[Case, ...] = (
     # ---- pages
     Case("GET", "assessment/", roles("class.view"), fixed("/assessment/")),
@@ -159,6 +177,51 @@ CASES: tuple[Case, ...] = (
         lambda w, u: f"/assessment/{own_assessment(w, u).pk}/upload/",  # type: ignore[union-attr]
         foreign=lambda w, u: [f"/assessment/{a.pk}/upload/" for a in foreign_assessments(w, u)],
         data=upload_data,
+        ok=302,
+        delta=RESULTS_DELTA,
+        scoped=True,
+    ),
+    # ---- the application form (from the class page) and the per-trainee results form (issue 3)
+    Case(
+        "GET",
+        "assessment/classes/<int:class_id>/apply/",
+        roles("assessment.apply"),
+        lambda w, u: (tc := own_ended(w, u)) and f"/assessment/classes/{tc.pk}/apply/",
+        foreign=lambda w, u: [f"/assessment/classes/{tc.pk}/apply/" for tc in foreign_ended(w, u)],
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        "assessment/classes/<int:class_id>/apply/",
+        roles("assessment.apply"),
+        lambda w, u: (tc := own_ended(w, u)) and f"/assessment/classes/{tc.pk}/apply/",
+        foreign=lambda w, u: [f"/assessment/classes/{tc.pk}/apply/" for tc in foreign_ended(w, u)],
+        data=lambda w, u: {
+            "body": w.zz_station.pk,
+            "certificate_kind": "skill_level",
+            "level": "4",
+            "assessment_date": (_today() + dt.timedelta(days=5)).isoformat(),
+            "offline": "1",
+        },
+        ok=302,
+        delta={"assessment.Assessment": 1, "audit.Event": 1},
+        scoped=True,
+    ),
+    Case(
+        "GET",
+        "assessment/<int:assessment_id>/results/",
+        roles("assessment.results"),
+        lambda w, u: f"/assessment/{own_assessment(w, u).pk}/results/",  # type: ignore[union-attr]
+        foreign=lambda w, u: [f"/assessment/{a.pk}/results/" for a in foreign_assessments(w, u)],
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        "assessment/<int:assessment_id>/results/",
+        roles("assessment.results"),
+        lambda w, u: f"/assessment/{own_assessment(w, u).pk}/results/",  # type: ignore[union-attr]
+        foreign=lambda w, u: [f"/assessment/{a.pk}/results/" for a in foreign_assessments(w, u)],
+        data=results_form,
         ok=302,
         delta=RESULTS_DELTA,
         scoped=True,

@@ -124,6 +124,30 @@ def checkin_rows(w: World, u: User) -> Any:
 
 EVENT = {"audit.Event": 1}
 
+
+def step_pages(
+    tail: str,
+    who: frozenset[str],
+    own: Any,
+    data: Any,
+    delta: dict[str, int],
+    foreign_state: str,
+) -> tuple[Case, Case]:
+    """A step page's two rows: the form (GET) and its submission (POST, a redirect when done)."""
+    route = f"supervision/classes/<int:class_id>/{tail}"
+
+    def path(w: World, u: User) -> str | None:
+        return url(own(w, u), tail)
+
+    def foreign(w: World, u: User) -> list[str]:
+        return [url(tc, tail) or "" for tc in foreign_classes(w, u, foreign_state)]
+
+    return (
+        Case("GET", route, who, path, foreign=foreign, scoped=True),
+        Case("POST", route, who, path, foreign=foreign, data=data, ok=302, delta=delta, scoped=True),
+    )
+
+
 CASES: tuple[Case, ...] = (
     # ---- pages
     Case("GET", "supervision/", roles("class.view"), fixed("/supervision/")),
@@ -159,6 +183,59 @@ CASES: tuple[Case, ...] = (
         ok=302,
         delta={"supervision.Inspection": 1, **EVENT},
         scoped=True,
+    ),
+    # ---- the step pages (issue 3): lesson videos, leave and make-up, end, satisfaction
+    *step_pages(
+        "videos/",
+        roles("assessment.apply"),
+        in_training,
+        lambda w, u: {
+            "lesson_date": _today().isoformat(),
+            "kind": "practical",
+            "hours": 2,
+            "filmed_minutes": 90,
+            "continuous_minutes_per_hour": "20,18",
+            "not_all_visible": 0,
+            "video_ref": "VID-8",
+        },
+        {"supervision.LessonVideo": 1, **EVENT},
+        ClassState.IN_TRAINING,
+    ),
+    *step_pages(
+        "leaves/",
+        roles("assessment.apply"),
+        in_training,
+        lambda w, u: {
+            "enrolment": latest().enrolments.values_list("pk", flat=True).first() if latest().pk else 0,
+            "lesson_date": (latest().start_date or _today()).isoformat(),
+            "reason": "病假",
+            "written": "on",
+        },
+        {"supervision.Leave": 1, **EVENT},
+        ClassState.IN_TRAINING,
+    ),
+    Case(
+        "POST",
+        "supervision/leaves/<int:leave_id>/makeup/",
+        roles("assessment.apply"),
+        lambda w, u: (leave := hc21_leave(w, u)) and f"/supervision/leaves/{leave.pk}/makeup/",
+        foreign=lambda w, u: [f"/supervision/leaves/{leave.pk}/makeup/" for leave in foreign_leaves(w, u)],
+        data=lambda w, u: {
+            f"m{Leave.objects.order_by('-pk').values_list('pk', flat=True).first()}-{k}": v
+            for k, v in {"made_up_on": _today().isoformat(), "video_ref": "VID-2"}.items()
+        },
+        ok=302,
+        delta=EVENT,
+        scoped=True,
+    ),
+    *step_pages("end/", END_ROLES, ready_to_end, lambda w, u: {}, EVENT, ClassState.IN_TRAINING),
+    *step_pages(
+        "satisfaction/",
+        roles("class.supervise"),
+        ended,
+        lambda w, u: {"surveyed": 20, "satisfied": 19},
+        EVENT,
+        ClassState.ENDED,
     ),
     # ---- API
     Case("GET", f"{S}/classes", roles("class.view"), fixed(f"{S}/classes")),
