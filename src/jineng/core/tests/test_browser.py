@@ -13,78 +13,33 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-# Playwright's sync API runs an asyncio loop in this thread; Django would otherwise refuse the ORM here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 from jineng.accounts.roles import Role
 from jineng.core.navigation import menu_for
+from jineng.core.tests import browser_kit
+from jineng.core.tests.browser_kit import CHROMIUM
+from jineng.core.tests.browser_kit import assert_layout as _assert_layout
+from jineng.core.tests.browser_kit import need_browser as _need_browser
+from jineng.core.tests.browser_kit import open_page as _open
+from jineng.core.tests.browser_kit import shot as _shot
 from jineng.demo import data
 from jineng.demo.services import demo_load
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1440, "height": 900}
+# The shared fixtures (chromium, the screenshot folder, a page that fails on errors), bound here for pytest.
+browser = browser_kit.browser
+shots = browser_kit.shots
+page = browser_kit.page
+
 PASSWORD = "Jineng@2021demo"  # settings.JINENG_DEMO_PASSWORD, checked below
 HOME_SHOTS = {"zz_admin": "home-hr_admin", "zzsy_jb": "home-institution", "zz_sj": "home-auditor"}
-# The screenshots double as documentation (docs/screenshots/): 20 rows a page and at most this many pixels
-# of a very long page keep each file small while still showing the toolbar, the table and the pager.
-SHOT_PAGE_SIZE = 20
-SHOT_MAX_HEIGHT = 1500
+SHOT_PAGE_SIZE = 20  # rows a page in the screenshots
 MAX_PROFILE_ROW = 240  # px: the tallest row of the policy profile table at 1440 px wide
-
-
-def _need_browser() -> None:
-    """Skip without chromium or Playwright — but fail under CI=true."""
-    problem = None
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        problem = f"{CHROMIUM} 不存在或不可执行（apt-get install chromium fonts-wqy-microhei）"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "未安装 Python 包 playwright（pip install -e '.[dev]'）"
-    if problem is None:
-        return
-    if os.environ.get("CI", "").strip().lower() == "true":
-        pytest.fail(f"CI=true 时浏览器测试不得跳过：{problem}", pytrace=False)
-    pytest.skip(f"浏览器测试已跳过：{problem}")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = os.environ.get("JINENG_SCREENSHOT_DIR")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @pytest.fixture
@@ -94,72 +49,12 @@ def demo(transactional_db: None, settings: Any) -> None:
     assert demo_load() is True
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15_000)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on(
-        "response",
-        lambda r: (
-            errors.append(f"HTTP {r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico")
-            else None
-        ),
-    )
-    yield pg
-    context.close()
-    assert errors == [], f"浏览器报错或请求失败：{errors}"
-
-
 def _login(page: Any, base: str, username: str) -> None:
-    from playwright.sync_api import expect
-
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(base + "/")
-    expect(page.locator(".topbar .who")).to_be_visible()
+    browser_kit.login(page, base, username, PASSWORD)
 
 
 def _logout(page: Any, base: str) -> None:
-    page.click(".topbar form button:has-text('退出')")
-    page.wait_for_url(re.compile(re.escape(base) + r"/login/"))
-
-
-def _shot(page: Any, folder: Path, name: str) -> Path:
-    """The whole page, cut at SHOT_MAX_HEIGHT (only the policy profile table is longer)."""
-    path = folder / f"{name}.png"
-    page.mouse.move(0, 0)  # no hover highlight in the picture
-    height = page.evaluate("() => document.documentElement.scrollHeight")
-    clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": min(height, SHOT_MAX_HEIGHT)}
-    page.screenshot(path=str(path), full_page=True, clip=clip)
-    assert path.stat().st_size > 10_000, f"截图 {path} 过小，页面可能是空白"
-    return path
-
-
-def _open(page: Any, base: str, url: str) -> None:
-    response = page.goto(base + url)
-    assert response is not None and response.status == 200, f"{url} → {response and response.status}"
-    page.wait_for_load_state("networkidle")
-    _assert_layout(page, url)
-
-
-def _assert_layout(page: Any, url: str) -> None:
-    """Stylesheet and htmx loaded; no page-wide horizontal scrolling at 1440 px."""
-    state = page.evaluate(
-        """() => ({
-            topbar: getComputedStyle(document.querySelector('.topbar')).backgroundColor,
-            htmx: typeof window.htmx,
-            overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-        })"""
-    )
-    assert state["topbar"] == "rgb(23, 50, 92)", f"{url}: app.css 未加载（{state['topbar']}）"
-    assert state["htmx"] == "object", f"{url}: htmx 未加载"
-    assert state["overflow"] <= 0, f"{url}: 页面横向溢出 {state['overflow']}px"
+    browser_kit.logout(page, base)
 
 
 def test_every_demo_account_sees_its_role_name_and_menu(
