@@ -588,7 +588,8 @@ def batch_collect(*, actor: User, batch: PaymentBatch) -> int:
     if b.state != PaymentBatch.State.OPEN:
         raise Refusal(f"批次当前状态为“{b.get_state_display()}”，不能再加入申领")
     claims = list(
-        Claim.objects.select_for_update()
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the batch_item outer join.
+        Claim.objects.select_for_update(of=("self",))
         .filter(region__path__startswith=b.region.path, state=ClaimState.APPROVED, batch_item__isnull=True)
         .order_by("approved_at", "id")
     )
