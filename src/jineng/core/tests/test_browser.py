@@ -108,7 +108,7 @@ def test_pages_for_officials_and_the_htmx_calculator(
     expect(page.locator("main table.data tbody tr").first).to_be_visible()
     expect(page.get_by_role("link", name="导出 Excel")).to_be_visible()
     expect(page.get_by_role("link", name="登记机构")).to_be_visible()
-    expect(page.locator(".pager")).to_contain_text(re.compile(r"共 \d+ 条，第 1/[2-9] 页"))
+    expect(page.locator(".pager")).to_contain_text(re.compile(r"共 \d+ 条，第 1/\d+ 页"))
     _shot(page, shots, "orgs")
     # Search, open a detail page: its menu entry stays highlighted.
     page.fill("input[name=q]", "商业技师")
@@ -167,7 +167,7 @@ def test_pages_for_officials_and_the_htmx_calculator(
     id_cells = [t for t in ids if len(t.strip()) == 18]
     assert id_cells and all(re.fullmatch(r"\d{4}\*{10}[\dX]{4}", t.strip()) for t in id_cells), id_cells
     assert data.TRAINEE_ID not in page.content()
-    expect(page.locator(".pager")).to_contain_text(re.compile(r"共 \d+ 条，第 1/[2-9] 页"))
+    expect(page.locator(".pager")).to_contain_text(re.compile(r"共 \d+ 条，第 1/\d+ 页"))
     expect(page.get_by_role("link", name="下一页")).to_be_visible()
     expect(page.get_by_role("link", name="导出 Excel")).to_be_visible()
     expect(page.get_by_role("link", name="实名登记")).to_have_count(0)
