@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from io import BytesIO
+from operator import itemgetter
 from typing import Any
 from xml.etree import ElementTree
 
@@ -186,6 +188,11 @@ def _rows(content: bytes) -> Iterator[tuple[Any, ...]]:
 # reads the whole file: slower, never different.
 
 
+# Attributes as every producer writes them: ` name="value"`, one space before each, no space or
+# markup inside a value, maybe a closing "/".
+_ATTRS = re.compile(r'(?: [A-Za-z_][\w:.-]*="[^"\s<&]*")*/?')
+
+
 class _NotPlain(Exception):
     """The file is not in the plain shape the fast reader handles: openpyxl reads it instead."""
 
@@ -264,9 +271,9 @@ class _Book:
     def kind(self, attrs: str) -> _CellKind:
         """Read once per distinct attribute string (a sheet has a handful: ' t="s"', ' s="3"'…)."""
         spaced = attrs[:-2] + "/" if attrs.endswith(" /") else attrs  # openpyxl writes <c … />
-        # Every producer writes ` name="value"`, one space before each, no space inside a value;
-        # anything else (a line break between attributes, single quotes) is left to openpyxl.
-        if spaced.count('"') != 2 * spaced.count(" ") or ' r="' in spaced:
+        # Every producer writes ` name="value"`, one space before each; anything else (a line break
+        # between attributes, single quotes, a second r) is left to openpyxl.
+        if not _ATTRS.fullmatch(spaced) or ' r="' in spaced:
             raise _NotPlain(f"cell attributes {attrs!r}")
         at = spaced.find(' t="')
         kind = spaced[at + 4 : spaced.index('"', at + 4)] if at >= 0 else "n"
@@ -392,7 +399,7 @@ def _fast_rows(content: bytes) -> list[tuple[Any, ...]]:
         head = chunk[:gt]
         if head.endswith(" /"):
             head = head[:-2] + "/"
-        if chunk[:1] not in (" ", ">", "/") or head.count('"') != 2 * head.count(" "):
+        if not _ATTRS.fullmatch(head):
             raise _NotPlain(f"row attributes {head!r}")
         at = head.find(' r="')
         row_number = int(head[at + 4 : head.index('"', at + 4)]) if at >= 0 else row_number + 1
@@ -490,9 +497,10 @@ def _column(column: Column, raw: list[Any], numbers: list[int], problems: list[V
             else empty if v is None else _MISSING
             for v in raw
         ]  # fmt: skip
-    for i, value in enumerate(out):
-        if value is _MISSING:
-            out[i] = _cell(column, raw[i], numbers[i], problems)
+    if _MISSING in out:
+        for i, value in enumerate(out):
+            if value is _MISSING:
+                out[i] = _cell(column, raw[i], numbers[i], problems)
     return out
 
 
@@ -522,8 +530,12 @@ def read_roster(content: bytes, *, max_rows: int) -> ReadResult:
             numbers.append(number)
             kept.append(values)
         columns = []
+        width = min(map(len, kept), default=0)  # rows are padded to the sheet's dimension
         for column, i in zip(COLUMNS, index, strict=True):
-            raw = [values[i] if i < len(values) else None for values in kept]
+            if i < width:
+                raw = list(map(itemgetter(i), kept))
+            else:
+                raw = [values[i] if i < len(values) else None for values in kept]
             columns.append(_column(column, raw, numbers, result.problems))
         result.rows = [
             ParsedRow(n, *values) for n, values in zip(numbers, zip(*columns, strict=True), strict=True)

@@ -331,8 +331,9 @@ def _insert(model: type[models.Model], names: list[str], rows: list[tuple[Any, .
         return
     connection = connections[router.db_for_write(model)]
     table = connection.ops.quote_name(model._meta.db_table)
-    fields_ = [model._meta.get_field(name) for name in names]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields_)
+    concrete = {key: f for f in model._meta.concrete_fields for key in (f.name, f.attname)}
+    fields_ = [concrete[name] for name in names]
+    columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields_)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -365,7 +366,7 @@ def _roster_replace(job: RosterJob, training_class: TrainingClass, rows: list[An
     numbers = {normalise_id_number(r.id_number): r for r in rows}
     known = {
         number: (pk, name)
-        for number, pk, name in Person.objects.filter(id_number__in=numbers).values_list(
+        for number, pk, name in Person.objects.filter(id_number__in=facts.id_numbers_in(numbers)).values_list(
             "id_number", "pk", "name"
         )
     }
