@@ -86,7 +86,7 @@ def events_record(
         row[slots[0]], row[slots[1]], row[slots[2]] = obj._meta.label, str(obj.pk), str(obj)[:200]
         rows.append(row)
     table = connection.ops.quote_name(Event._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
