@@ -29,13 +29,6 @@ class ReviewIn(Schema):
     comment: str = ""
 
 
-class ObjectionIn(Schema):
-    name: str
-    contact: str
-    text: str
-    row: int | None = Field(None, description="公示名单序号（针对某一学员时填写）")
-
-
 class ResolveIn(Schema):
     outcome: str = Field(description="dismissed 异议不成立 / upheld 异议成立（核减该学员）")
     resolution: str

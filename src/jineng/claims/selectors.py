@@ -91,7 +91,7 @@ def review_queue(user: User) -> QuerySet[Claim]:
         )
     waiting = _WAITING.get(user.role)
     if waiting is None:
-        if user.role in (Role.HR_ADMIN,):
+        if user.role == Role.HR_ADMIN:
             return qs.filter(state=ClaimState.IN_NOTICE).order_by("notice_end", "id")
         return qs.none()
     state, stage, step = waiting

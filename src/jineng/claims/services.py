@@ -533,14 +533,21 @@ def claim_notice_close(*, actor: User, claim: Claim, today: dt.date | None = Non
 # --- disbursement (F11/F12, F13) ---------------------------------------------------------------------------------
 
 
+HR_STAFF = frozenset({Role.HR_FIRST, Role.HR_SECOND, Role.HR_ADMIN})
+
+
+def _staff_of(actor: User, region: Region, roles: frozenset[str], who: str) -> None:
+    if actor.role not in roles or actor.region_id is None:
+        raise Refusal(who)
+    if not region.path.startswith(actor.region.path):  # type: ignore[union-attr]
+        raise Refusal("只能办理本辖区的拨付批次")
+
+
 @transaction.atomic
 def batch_open(*, actor: User, region: Region, today: dt.date | None = None) -> PaymentBatch:
     """The region's batch for the cycle holding today (F11 weekly / F12 monthly), made once."""
     today = today or timezone.localdate()
-    if actor.role not in (Role.HR_FIRST, Role.HR_SECOND, Role.HR_ADMIN) or actor.region_id is None:
-        raise Refusal("只有人社部门工作人员可以汇总拨付批次")
-    if not region.path.startswith(actor.region.path):  # type: ignore[union-attr]
-        raise Refusal("只能汇总本辖区的拨付批次")
+    _staff_of(actor, region, HR_STAFF, "只有人社部门工作人员可以汇总拨付批次")
     try:
         profile = profile_for(region, today.year)
         cycle = rules.disbursement_cycle(profile, work_calendar(), today)
@@ -581,10 +588,7 @@ def batch_open(*, actor: User, region: Region, today: dt.date | None = None) -> 
 def batch_collect(*, actor: User, batch: PaymentBatch) -> int:
     """Every approved claim of the batch's region joins it (set-based); returns how many joined."""
     b = PaymentBatch.objects.select_for_update().select_related("region").get(pk=batch.pk)
-    if actor.role not in (Role.HR_FIRST, Role.HR_SECOND, Role.HR_ADMIN) or actor.region_id is None:
-        raise Refusal("只有人社部门工作人员可以汇总拨付批次")
-    if not b.region.path.startswith(actor.region.path):  # type: ignore[union-attr]
-        raise Refusal("只能汇总本辖区的拨付批次")
+    _staff_of(actor, b.region, HR_STAFF, "只有人社部门工作人员可以汇总拨付批次")
     if b.state != PaymentBatch.State.OPEN:
         raise Refusal(f"批次当前状态为“{b.get_state_display()}”，不能再加入申领")
     claims = list(
@@ -613,10 +617,7 @@ def batch_collect(*, actor: User, batch: PaymentBatch) -> int:
 def batch_send(*, actor: User, batch: PaymentBatch) -> PaymentBatch:
     """周四汇总、盖章、行文送交财政 (F11): the list is fixed from here."""
     b = PaymentBatch.objects.select_for_update().select_related("region").get(pk=batch.pk)
-    if actor.role not in (Role.HR_FIRST, Role.HR_SECOND, Role.HR_ADMIN) or actor.region_id is None:
-        raise Refusal("只有人社部门工作人员可以将批次送交财政")
-    if not b.region.path.startswith(actor.region.path):  # type: ignore[union-attr]
-        raise Refusal("只能办理本辖区的拨付批次")
+    _staff_of(actor, b.region, HR_STAFF, "只有人社部门工作人员可以将批次送交财政")
     if b.state != PaymentBatch.State.OPEN:
         raise Refusal(f"批次当前状态为“{b.get_state_display()}”，不能送交财政")
     if not b.items.exists():
@@ -644,10 +645,7 @@ def batch_pay(
     today = today or timezone.localdate()
     with transaction.atomic():
         b = PaymentBatch.objects.select_for_update().select_related("region").get(pk=batch.pk)
-        if actor.role != Role.FINANCE or actor.region_id is None:
-            raise Refusal("只有财政部门工作人员可以确认拨付")
-        if not b.region.path.startswith(actor.region.path):  # type: ignore[union-attr]
-            raise Refusal("只能办理本辖区的拨付批次")
+        _staff_of(actor, b.region, frozenset({Role.FINANCE}), "只有财政部门工作人员可以确认拨付")
         if b.state == PaymentBatch.State.PAID:
             return b
         if b.state != PaymentBatch.State.SENT:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -121,7 +122,10 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             if user.role == Role.INSTITUTION
             else TrainingClass.objects.none()
         )
-    totals = {"count": page.paginator.count, "amount": sum((c.amount for c in qs), Decimal("0.00"))}
+    totals = {
+        "count": page.paginator.count,
+        "amount": (qs.aggregate(s=Sum("amount"))["s"] or Decimal(0)).quantize(Decimal("0.01")),
+    }
     return render(
         request,
         "claims/list.html",

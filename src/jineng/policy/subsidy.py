@@ -489,7 +489,12 @@ def _earlier(cls: ClassFacts, past: Sequence[Enrolment]) -> list[Enrolment]:
 
 
 def _trainee_exclusions(
-    profile: Profile, cls: SubsidyClass, t: TraineeFacts, history: PersonHistory, class_e03: bool
+    profile: Profile,
+    cls: SubsidyClass,
+    t: TraineeFacts,
+    history: PersonHistory,
+    class_e03: bool,
+    params: _RosterParams,
 ) -> list[Violation]:
     facts = cls.facts
     rule = cls.rule or "F02"  # a funding type without an amount is refused under F02 (see _rate)
@@ -527,7 +532,6 @@ def _trainee_exclusions(
         ]
     earlier = _earlier(facts, history.get(t.person_key, ()))
     row = t.roster_row()
-    params = _RosterParams.of(profile, facts)
     if rule != "F03":
         out += _rule_b02(params, facts, row, earlier)
     out += _rule_b07(params, facts, row)
@@ -639,6 +643,7 @@ def class_entitlement(
 
     drafts: list[_Draft] = []
     first_row: dict[str, int] = {}
+    params = _RosterParams.of(profile, cls.facts)  # read once per class, as the roster import does
     for t in sorted(trainees, key=lambda t: t.row):
         rate, missing = _rate(profile, cls, t.certificate, t.level, t.yigong_months)
         draft = _Draft(t, rate, missing)
@@ -654,7 +659,7 @@ def class_entitlement(
             )
         else:
             first_row[t.person_key] = t.row
-        draft.excluded += _trainee_exclusions(profile, cls, t, history, class_e03)
+        draft.excluded += _trainee_exclusions(profile, cls, t, history, class_e03, params)
         drafts.append(draft)
 
     if not forfeits:
