@@ -44,7 +44,6 @@ MASKED_ID = re.compile(r"^\d{4}\*{10}[\dX]{4}$")
 
 # Reported, not ours to fix: once an objection is handled, its 处理 cell in the 公示期间异议 table of
 # claims/detail.html does not wrap ("异议成立，已核减：…") and the claim page scrolls sideways (~225 px).
-WIDE_OBJECTIONS = "claims/detail.html 公示期间异议表不换行"
 
 
 def _as(page: Any, base: str, world: World, role: str) -> None:
@@ -159,7 +158,7 @@ def test_a_claim_from_an_assessed_class_to_the_bank_through_the_pages(
     titled(page, "公示结束待人社审核")
     page.get_by_role("button", name="签署").click()
     says(page, "已签署审核意见")
-    step_shot(page, shots, "claim-04-objection-upheld", known_overflow=WIDE_OBJECTIONS)
+    step_shot(page, shots, "claim-04-objection-upheld")
     logout(page, base)
     _sign(page, base, world, "hr_second", claim.ref, "人力资源社会保障部门审核 · 复核")
     titled(page, "已核准待拨付")
@@ -207,7 +206,7 @@ def test_a_claim_from_an_assessed_class_to_the_bank_through_the_pages(
     titled(page, "已拨付")
     says(page, "2021-07-09")
     says(page, "职业技能提升行动专账资金 58000.00 元")
-    step_shot(page, shots, "claim-07-paid", known_overflow=WIDE_OBJECTIONS)
+    step_shot(page, shots, "claim-07-paid")
 
     claim.refresh_from_db()
     batch.refresh_from_db()
