@@ -34,6 +34,8 @@ class DemoClass:
     unit: str  # short name of a Zhengzhou unit
     start: dt.date
     trainees: int
+    # 脱产培训: the roster's trainees are job-seekers, not employees, and ZZ21 pays it by certificate (F02).
+    funding: str = "off_job"
 
 
 CLASSES = (
@@ -45,6 +47,10 @@ CLASSES = (
     DemoClass("dept_reviewed", "4-01-06-01", 5, "惠济区", dt.date(2021, 7, 19), 26),
     DemoClass("submitted", "4-03-02-01", 4, "郑东新区", dt.date(2021, 7, 26), 40),
     DemoClass("draft", "4-03-02-07", 5, "上街区", dt.date(2021, 8, 2), 20),
+    # Earlier classes whose claims the money demo (demo/claims.py) carries on: paid, on notice, submitted.
+    DemoClass("assessed", "4-03-02-02", 5, "中原区", dt.date(2021, 3, 1), 30),
+    DemoClass("assessed", "4-03-02-07", 5, "二七区", dt.date(2021, 3, 8), 24),
+    DemoClass("assessed", "4-01-06-01", 5, "惠济区", dt.date(2021, 3, 15), 20),
 )
 EVALUATION_BODY = "中国陶瓷行业特有工种职业技能鉴定站河南分站"
 
@@ -118,7 +124,7 @@ def demo_classes_load(accounts: dict[str, User]) -> int:
                 practical_hours=70,
                 minutes_per_hour=45,
                 mode="institution",
-                funding_type="employment",
+                funding_type=spec.funding,
                 workstations=40,
                 venue=f"郑州市{unit.name}实训楼",
                 teacher_ids=teachers,

@@ -13,7 +13,9 @@ from jineng.accounts.roles import Role
 from jineng.accounts.services import user_create
 from jineng.catalogue.demo import catalogue_demo_load
 from jineng.demo import data
+from jineng.demo.claims import demo_claims_load
 from jineng.demo.classes import demo_classes_load
+from jineng.demo.plans import demo_plans_load
 from jineng.orgs.models import Organisation
 from jineng.orgs.services import organisation_register
 from jineng.people.models import Person
@@ -215,7 +217,10 @@ def demo_load() -> bool:
             region=region,
             phone=f"139{37100000 + i * 7919:08d}",
         )
-    demo_classes_load({str(role): user for role, user in accounts.items()})
+    by_role = {str(role): user for role, user in accounts.items()}
+    demo_classes_load(by_role)
+    demo_claims_load(by_role)
+    demo_plans_load()
     return True
 
 

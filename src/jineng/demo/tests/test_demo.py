@@ -92,9 +92,12 @@ def test_demo_classes_stand_at_each_step_of_the_lifecycle(demo):
         "2021年第6期": "dept_reviewed",
         "2021年第7期": "submitted",
         "2021年第8期": "draft",
+        "2021年第9期": "assessed",
+        "2021年第10期": "assessed",
+        "2021年第11期": "assessed",
     }
-    # 32 results in the assessed class, one in eight failing; a zone's class carries its city's code
-    assert Result.objects.count() == 32 and Result.objects.filter(passed=True).count() == 28
+    # one in eight fails in each assessed class (32 + 30 + 24 + 20 sat); a zone's class carries its city's code
+    assert Result.objects.count() == 106 and Result.objects.filter(passed=True).count() == 28 + 27 + 21 + 18
     assert TrainingClass.objects.get(batch="2021年第7期").ref.startswith("KB2021410100")
     # the returned class carries the bureau's comment, signed by the first reviewer
     back = ClassReview.objects.get(training_class__batch="2021年第5期", decision="return")
@@ -104,4 +107,61 @@ def test_demo_classes_stand_at_each_step_of_the_lifecycle(demo):
 
     clerk = User.objects.get(username="zzsy_jb")
     enrolled = TrainingClass.objects.filter(institution=clerk.organisation).values("enrolments__person")
-    assert persons_visible(clerk).filter(pk__in=enrolled).count() == 32 + 28 + 36 + 24 + 30 + 26 + 40 + 20
+    assert (
+        persons_visible(clerk).filter(pk__in=enrolled).count()
+        == 32 + 28 + 36 + 24 + 30 + 26 + 40 + 20 + 30 + 24 + 20
+    )
+
+
+def test_demo_claims_one_paid_one_on_notice_one_submitted_and_the_books_balance(demo):
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from jineng.claims.models import Claim, Objection, PaymentBatch
+    from jineng.claims.selectors import notices_public
+    from jineng.ledger.selectors import fund_balances, trial_balance
+
+    claims = {
+        c.training_class.batch: c for c in Claim.objects.select_related("training_class").order_by("id")
+    }
+    assert {b: c.state for b, c in claims.items()} == {
+        "2021年第9期": "paid",
+        "2021年第10期": "in_notice",
+        "2021年第11期": "submitted",
+    }
+
+    def payable(c: Claim) -> tuple[int, Decimal]:
+        lines = c.lines.filter(status="payable")
+        return lines.count(), lines.aggregate(s=Sum("amount"))["s"]
+
+    # F02 初级 (level 5) completion pays 1,500 a passing trainee under ZZ21; the one in eight who failed get nothing
+    assert payable(claims["2021年第9期"]) == (27, Decimal("40500.00"))
+    assert payable(claims["2021年第10期"]) == (21, Decimal("31500.00"))
+    assert payable(claims["2021年第11期"]) == (18, Decimal("27000.00"))
+    # the newest assessed class (第1期) is left for the clerk to claim himself
+    assert not Claim.objects.filter(training_class__batch="2021年第1期").exists()
+
+    batch = PaymentBatch.objects.get()
+    assert (batch.state, batch.paid_on.isoformat(), batch.bank_reference) == (
+        "paid",
+        "2021-04-30",
+        "95588202104300001",
+    )
+    objection = Objection.objects.get()
+    assert (objection.claim.training_class.batch, objection.line.row, objection.outcome) == (
+        "2021年第10期",
+        4,
+        "open",
+    )
+    # the public notice page lists the running notice and keeps the closed one; the submitted claim is not public
+    assert list(notices_public().values_list("training_class__batch", flat=True)) == [
+        "2021年第10期",
+        "2021年第9期",
+    ]
+
+    # F13: the special account (200,000) is drawn first, so the paid 40,500 all came from it
+    finance = User.objects.get(username="zz_czj")
+    remaining = {f.fund.get_kind_display(): f.remaining for f in fund_balances(finance)}
+    assert sorted(remaining.values()) == [Decimal("159500.00"), Decimal("3000000.00")]
+    assert trial_balance(finance).balanced
