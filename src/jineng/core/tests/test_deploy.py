@@ -196,16 +196,20 @@ def test_deploy_files_agree() -> None:
     values = {name: value for name, value, _ in env_example()}
     web = (DEPLOY / "jineng-web.service").read_text()
     worker = (DEPLOY / "jineng-worker.service").read_text()
+    beat = (DEPLOY / "jineng-beat.service").read_text()
     nginx = (DEPLOY / "nginx-jineng.conf").read_text()
     readme = (DEPLOY / "README.md").read_text()
 
-    for unit in (web, worker):
+    for unit in (web, worker, beat):
         assert "EnvironmentFile=/etc/jineng/jineng.env" in unit
         assert "User=jineng" in unit and "WorkingDirectory=/srv/jineng" in unit
         assert f"ReadWritePaths={values['JINENG_VAR_DIR']}" in unit
     assert "ExecStart=/srv/jineng/.venv/bin/gunicorn -c /srv/jineng/deploy/gunicorn.conf.py" in web
     assert "ExecStart=/srv/jineng/.venv/bin/celery -A jineng.celery worker" in worker
     assert "${JINENG_WORKER_CONCURRENCY}" in worker
+    # one scheduler, keeping its last-run file in the writable data folder
+    assert "ExecStart=/srv/jineng/.venv/bin/celery -A jineng.celery beat" in beat
+    assert f"--schedule {values['JINENG_VAR_DIR']}/celerybeat-schedule" in beat
 
     assert "proxy_pass http://jineng_web;" in nginx and "server 127.0.0.1:8000;" in nginx
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in nginx
@@ -217,7 +221,7 @@ def test_deploy_files_agree() -> None:
         "migrate --noinput",
         "collectstatic --noinput",
         "check --deploy --fail-level WARNING",
-        "systemctl enable --now jineng-web jineng-worker",
+        "systemctl enable --now jineng-web jineng-worker jineng-beat",
         "check_worker",
     ):
         assert step in readme, step
