@@ -307,6 +307,10 @@ CREATED = {"claims.Claim": 1, "claims.ClaimLine": 1, "audit.Event": 1}
 PUBLIC: dict[str, tuple[str, int]] = {
     "claims/notices/": ("GET", 200),
     "claims/notices/<int:claim_id>/": ("GET", 200),  # test_pages: anonymous, masked
+    # the same through the API (test_public_api)
+    "api/v1/notices": ("GET", 200),
+    "api/v1/notices/<claim_id>": ("GET", 200),
+    "api/v1/notices/<claim_id>/objections": ("POST", 201),
 }
 
 CASES: tuple[Case, ...] = (
