@@ -458,8 +458,19 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+NOTICE_HEADERS = ("花名册行号", "姓名", "身份证号", "结论", "金额（元）")
+
+
 def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = get_object_or_404(notices_public(), pk=claim_id)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        # The masked list as posted (F08), for the notice board or the unit's own records.
+        return xlsx_response(
+            f"补贴公示-{claim.ref}.xlsx",
+            "公示名单",
+            NOTICE_HEADERS,
+            ((ln.row, ln.name, ln.id_number, ln.status, Decimal(ln.amount)) for ln in notice_lines(claim)),
+        )
     today = timezone.localdate()
     open_now = claim.state == ClaimState.IN_NOTICE and claim.notice_start <= today <= claim.notice_end  # type: ignore[operator]
     sent = None
