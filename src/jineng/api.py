@@ -160,6 +160,7 @@ def _mount() -> None:
     from jineng.regions.api import policy_router
     from jineng.regions.api import router as regions_router
     from jineng.supervision.api import router as supervision_router
+    from jineng.targets.api import router as targets_router
     from jineng.training.api import router as training_router
     from jineng.vouchers.api import router as vouchers_router
     from jineng.workcal.api import router as workcal_router
@@ -180,6 +181,7 @@ def _mount() -> None:
     api.add_router("/notices", notices_router, tags=["补贴公示（公开）"])
     api.add_router("/vouchers", vouchers_router, tags=["电子职业培训券"])
     api.add_router("/ledger", ledger_router, tags=["资金账簿"])
+    api.add_router("/plans", targets_router, tags=["目标计划"])
 
 
 _mount()

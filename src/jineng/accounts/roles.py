@@ -75,6 +75,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # --- the books (issue 4): funds, payables, payments, receivables. Read-only for these roles; the
     # claims workflow writes through ledger.services.
     "ledger.view": frozenset({Role.HR_ADMIN, Role.FINANCE, Role.AUDITOR}),
+    # --- target plans (目标任务分解, issue 5): staff read the plans of their scope; the bureau enters them.
+    "plan.view": STAFF_ROLES,
+    "plan.manage": frozenset({Role.HR_ADMIN}),
 }
 
 

@@ -162,6 +162,13 @@ MENU: tuple[NavItem, ...] = (
         "voucher.view",
         "发放、绑定、以证换券与作废；年度发放数与有效使用数（G01、G02）",
     ),
+    NavItem(
+        "目标",
+        "目标计划",
+        "targets:list",
+        "plan.view",
+        "年度目标任务分解：按地区、部门、单位，合计核对（H01）、省级下达数（H05）、技工院校最低任务（H07）",
+    ),
     NavItem("监督", "审计日志", "audit:list", "audit.view", "所有状态变更的只增不改记录"),
     NavItem("设置", "API 令牌", "accounts:tokens", "token.manage", "机构自有系统对接 /api/v1 的访问令牌"),
 )

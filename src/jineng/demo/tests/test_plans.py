@@ -1,0 +1,166 @@
+"""The demo's plans are the documents' target tables, figure for figure (H01, H02)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.db.models import Sum
+from django.test import Client
+
+from jineng.accounts.models import User
+from jineng.demo.services import demo_load
+from jineng.regions.models import Region
+from jineng.targets.models import Control, Plan, Target
+from jineng.targets.selectors import plan_table, target_rows
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    # The demo takes seconds to load: once for the module, rolled back after it.
+    with django_db_blocker.unblock(), transaction.atomic():
+        assert demo_load() is True
+        yield
+        transaction.set_rollback(True)
+
+
+def _sum(source: str, indicator: str, **filters: Any) -> int:
+    plan = Plan.objects.get(source=source)
+    return Target.objects.filter(plan=plan, indicator=indicator, **filters).aggregate(s=Sum("persons"))["s"]
+
+
+def _control(source: str, indicator: str, label: str) -> int:
+    return Control.objects.get(plan__source=source, indicator=indicator, label=label).persons
+
+
+def test_h01_every_table_of_the_documents_is_a_plan(demo):
+    assert list(Plan.objects.order_by("id").values_list("year", "region__name", "source", "layout")) == [
+        (2021, "郑州市", "ZZ21 附件1", "region"),
+        (2021, "潢川县", "HC21 附件1", "task"),
+        (2021, "郑州市", "ZZHS21 表1", "region"),
+        (2021, "郑州市", "ZZHS21 表2", "department"),
+        (2021, "郑州市", "ZZHS21 表3", "unit"),
+        (2021, "郑州市", "ZZHS21 表4", "unit"),
+        (2021, "郑州市", "ZZHS21 表5", "unit"),
+        (2023, "许昌市", "XC23 附件1", "region"),
+        (2023, "许昌市", "XC23 附件2", "department"),
+        (2021, "郑州市", "ZZ21 一", "region"),
+        (2021, "潢川县", "HC21 一(二)", "region"),
+        (2023, "许昌市", "XC23 一", "region"),
+    ]
+    assert Target.objects.count() == 17 + 14 + 32 + 30 + 17 + 13 + 18 + 60 + 84 + 1 + 2 + 2
+
+
+def test_h01_zz21_annex1_totals_equal_the_document(demo):
+    assert _sum("ZZ21 附件1", "subsidised") == 350000 == _control("ZZ21 附件1", "subsidised", "郑州市总计")
+    assert _sum("ZZ21 附件1", "apprentices") == 10500
+    assert _sum("ZZ21 附件1", "subsidised", region__parent__name="郑州市") == 250000
+    assert _sum("ZZ21 附件1", "subsidised", region__short_name="航空港区") == 25000
+
+
+def test_h01_hc21_annex1_tasks_add_up_to_8000(demo):
+    assert _sum("HC21 附件1", "subsidised") == 8000 == _control("HC21 附件1", "subsidised", "总计")
+    first = Target.objects.get(plan__source="HC21 附件1", label="农村劳动力技能培训")
+    assert (first.persons, first.department.name) == (4800, "扶贫办")
+    assert first.lead_units.startswith("扶贫办、人社局、教体局")
+
+
+def test_h01_zzhs21_tables_add_up_to_18500_high_skilled_and_5550_technicians(demo):
+    assert _sum("ZZHS21 表1", "high_skilled") == 18500
+    assert _sum("ZZHS21 表1", "technicians") == 5550
+    assert _sum("ZZHS21 表1", "high_skilled", region__parent__name="郑州市") == 1600
+    assert _sum("ZZHS21 表2", "high_skilled") == 7600 and _sum("ZZHS21 表2", "technicians") == 2280
+    assert (_sum("ZZHS21 表3", "high_skilled"), _sum("ZZHS21 表4", "high_skilled")) == (900, 670)
+    assert _sum("ZZHS21 表5", "high_skilled") == 7730
+    # 表2–表5 decompose 表1's 市本级 row exactly.
+    city_level = Target.objects.get(plan__source="ZZHS21 表1", label="市本级", indicator="high_skilled")
+    assert city_level.persons == 7600 + 900 + 670 + 7730 == 16900
+
+
+def test_h01_xc23_annex1_in_wan_converted_exactly(demo):
+    totals = {
+        i: _sum("XC23 附件1", i)
+        for i in ("training", "subsidised", "skilled", "high_skilled", "technicians", "apprentices")
+    }
+    assert totals == {
+        "training": 120000,
+        "subsidised": 52000,
+        "skilled": 90000,
+        "high_skilled": 35000,
+        "technicians": 2800,
+        "apprentices": 1400,
+    }
+    assert _sum("XC23 附件1", "apprentices", region__short_name="示范区") == 20
+
+
+def test_h01_xc23_annex2_departments_fall_short_of_the_citys_12_wan(demo):
+    assert _sum("XC23 附件2", "training") == 112995
+    assert _sum("XC23 附件2", "training", department__name="市乡村振兴局") == 315
+    assert _sum("XC23 附件2", "skilled") == 78700
+    assert _sum("XC23 附件2", "high_skilled") == 34466
+    plan = Plan.objects.get(source="XC23 附件2")
+    # The demo's bureau accounts are Zhengzhou's: read the table as Xuchang's bureau would.
+    viewer = User.objects.get(username="zz_admin")
+    viewer.region = Region.objects.get(name="许昌市")
+    table = plan_table(viewer, plan)
+    assert [w.message for w in table.warnings] == [
+        "各部门合计 112995 人次，比全市目标（附件1合计） 12万（120000人次）少 7005 人次",
+        "各部门合计 78700 人，比全市目标（附件1合计） 9万（90000人）少 11300 人",
+        "各部门合计 34466 人，比全市目标（附件1合计） 3.5万（35000人）少 534 人",
+    ]
+
+
+def test_h01_the_plan_page_shows_the_xc23_annex2_shortfall(demo):
+    admin = User.objects.get(username="zz_admin")
+    User.objects.filter(pk=admin.pk).update(region=Region.objects.get(name="许昌市"))
+    client = Client()
+    client.force_login(User.objects.get(pk=admin.pk))
+    plan = Plan.objects.get(source="XC23 附件2")
+    page = client.get(f"/targets/{plan.pk}/").content.decode()
+    assert (
+        "“职业技能培训（人次）”：各部门合计 112995 人次，比全市目标（附件1合计） 12万（120000人次）少 7005 人次"
+        in page
+    )
+    assert "-7005" in page
+
+
+def test_h01_tables_that_add_up_show_no_warning(demo):
+    admin = User.objects.get(username="zz_admin")
+    for source in ("ZZ21 附件1", "ZZHS21 表1", "ZZHS21 表2", "ZZHS21 表3", "ZZHS21 表4", "ZZHS21 表5"):
+        assert plan_table(admin, Plan.objects.get(source=source)).warnings == [], source
+
+
+def test_h02_text_targets_complete_what_the_tables_do_not_decompose(demo):
+    admin = User.objects.get(username="zz_admin")
+    city = [
+        (r.indicator, r.persons)
+        for r in target_rows(user=admin, year=2021, region=Region.objects.get(name="郑州市"))
+        if r.region_id == Region.objects.get(name="郑州市").pk
+        and r.department_id is None
+        and r.organisation_id is None
+    ]
+    # 市本级 of ZZ21 附件1 and ZZHS21 表1, and the 70万 of ZZ21 一
+    assert sorted(city) == [
+        ("apprentices", 10500),
+        ("high_skilled", 16900),
+        ("subsidised", 100000),
+        ("technicians", 5070),
+        ("training", 700000),
+    ]
+    assert _sum("XC23 一", "recognition_bodies") == 100 and _sum("XC23 一", "competitions") == 20
+    assert _sum("HC21 一(二)", "training") == 10000 and _sum("HC21 一(二)", "subsidised") == 8000
+
+
+def test_target_rows_for_a_district_give_its_own_rows(demo):
+    admin = User.objects.get(username="zz_admin")
+    jinshui = Region.objects.get(name="金水区")
+    rows = target_rows(user=admin, year=2021, region=jinshui)
+    assert sorted((r.indicator, r.persons, r.layout) for r in rows) == [
+        ("high_skilled", 120, "region"),
+        ("subsidised", 25000, "region"),
+        ("technicians", 36, "region"),
+    ]

@@ -1,0 +1,107 @@
+"""/api/v1/plans: target plans, the same selectors and services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Router, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from jineng.accounts.models import User
+from jineng.core.permissions import require
+from jineng.core.xlsx import workbook_bytes
+from jineng.regions.models import Region
+from jineng.targets import selectors, services
+from jineng.targets.models import Plan, PlanImport
+from jineng.targets.schemas import PlanDetailOut, PlanImportIn, PlanImportOut, PlanOut
+
+router = Router()
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@router.get("", response=list[PlanOut], summary="目标计划（按年度、下达地区筛选）")
+@paginate(PageNumberPagination, page_size=50)
+def plan_list(request: HttpRequest, year: int | None = None, region_id: int | None = None) -> Any:
+    user = _user(request)
+    require(user, "plan.view")
+    return selectors.plan_list(user, year=year, region_id=region_id)
+
+
+@router.post(
+    "/import",
+    response={201: PlanImportOut},
+    summary="导入目标计划（与 Excel 模板同一套检查；全部行无误才导入，否则 422 并逐行列出问题）",
+)
+def plan_import(request: HttpRequest, data: PlanImportIn) -> Status | HttpResponse:
+    from jineng.api import envelope
+
+    user = _user(request)
+    require(user, "plan.manage")
+    region = selectors.manageable_regions(user).filter(pk=data.region_id).first()
+    if region is None or not isinstance(region, Region):
+        raise Http404("没有这个地区，或不在您的管辖范围内")
+    # The API's rows go through the same reader as an uploaded spreadsheet: one path, one set of checks.
+    content = workbook_bytes("目标任务", data.headers, data.rows)
+    record = services.plan_import(
+        actor=user,
+        year=data.year,
+        region=region,
+        source=data.source,
+        title=data.title,
+        layout=data.layout,
+        content=content,
+        filename="api.xlsx",
+    )
+    if record.state == PlanImport.State.REFUSED:
+        return envelope(
+            request,
+            422,
+            "refused",
+            f"目标计划未导入：共 {len(record.report)} 个问题（导入记录 {record.pk}）",
+            record.report,
+        )
+    return Status(201, record)
+
+
+# After /import: Django tries the routes in order, and "import" would match {plan_id}.
+@router.get("/{plan_id}", response=PlanDetailOut, summary="目标计划详情：原表各行、合计、H01/H07 提示")
+def plan_detail(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    user = _user(request)
+    require(user, "plan.view")
+    try:
+        plan = selectors.plan_get(user, plan_id)
+    except Plan.DoesNotExist:
+        raise Http404("没有这个目标计划，或不在您的管辖范围内") from None
+    table = selectors.plan_table(user, plan)
+    return {
+        "plan": plan,
+        "indicators": table.indicators,
+        "labels": table.headers,
+        "rows": [
+            {
+                "label": r.label,
+                "name": r.key_name,
+                "lead_units": r.lead_units,
+                "figures": r.cells,
+                "province": r.province,
+                "warnings": [w.render() for w in r.warnings],
+            }
+            for r in table.rows
+        ],
+        "totals": table.totals,
+        "controls": [
+            {
+                "label": c.label,
+                "covers": c.covers,
+                "figures": c.cells,
+                "differences": c.differences,
+                "clause": c.clause,
+            }
+            for c in table.controls
+        ],
+        "warnings": [w.render() for w in table.warnings],
+    }

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class PlanOut(Schema):
+    id: int
+    year: int
+    region_id: int
+    region: str = Field(alias="region.name")
+    source: str
+    title: str
+    layout: str
+
+
+class RowOut(Schema):
+    label: str
+    name: str
+    lead_units: str
+    figures: dict[str, int | None]
+    province: dict[str, int | None]
+    warnings: list[str]
+
+
+class ControlOut(Schema):
+    label: str
+    covers: str
+    figures: dict[str, int | None]
+    differences: dict[str, int]
+    clause: str
+
+
+class PlanDetailOut(Schema):
+    plan: PlanOut
+    indicators: list[str]
+    labels: list[str]
+    rows: list[RowOut]
+    totals: dict[str, int]
+    controls: list[ControlOut]
+    warnings: list[str]
+
+
+class PlanImportIn(Schema):
+    year: int
+    region_id: int
+    source: str = Field(max_length=64)
+    title: str = Field(max_length=200)
+    layout: str = Field(description="region（按地区）| department（按部门）| unit（按单位）")
+    headers: list[str] = Field(
+        description="模板第1行：序号（可省）、地区/部门/单位、各指标列名", max_length=20
+    )
+    rows: list[list[Any]] = Field(max_length=2000)
+
+
+class PlanImportOut(Schema):
+    id: int
+    state: str
+    plan_id: int | None
+    report: list[dict[str, Any]]

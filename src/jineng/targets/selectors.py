@@ -1,0 +1,146 @@
+"""Reads of target plans, always through the user's scope.
+
+A plan is visible to a user when the plan's region or any of its rows lies in the user's region subtree
+(a district sees its own row of the city's table); inside a plan only the rows in scope are shown, and a
+department user sees only the rows of their department.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import can
+from jineng.accounts.scope import scope_of
+from jineng.regions.models import Region
+from jineng.regions.selectors import NoProfile, profile_for
+from jineng.targets.models import Control, Plan, Target
+from jineng.targets.table import PlanTable, build
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    indicator: str
+    region_id: int
+    department_id: int | None
+    organisation_id: int | None
+    persons: int
+    # Beyond iface5 (defaults keep it compatible): a department or unit table decomposes the same city
+    # total a region table does, so sums across plans must pick one layout.
+    plan_id: int = 0
+    layout: str = ""
+
+
+def targets_visible(user: User) -> QuerySet[Target]:
+    if not can(user.role, "plan.view"):
+        return Target.objects.none()
+    scope = scope_of(user)
+    qs = Target.objects.filter(scope.region_q())
+    if scope.is_department:
+        qs = qs.filter(department_id=scope.department_id) if scope.department_id else qs.none()
+    return qs
+
+
+def plans_visible(user: User) -> QuerySet[Plan]:
+    if not can(user.role, "plan.view"):
+        return Plan.objects.none()
+    scope = scope_of(user)
+    rows = targets_visible(user).filter(plan=OuterRef("pk"))
+    own = Q(region__path__startswith=scope.region_path) if not scope.is_department else Q(pk__in=[])
+    return Plan.objects.select_related("region").filter(own | Q(Exists(rows)))
+
+
+def plan_list(user: User, *, year: int | None = None, region_id: int | None = None) -> QuerySet[Plan]:
+    qs = plans_visible(user)
+    if year is not None:
+        qs = qs.filter(year=year)
+    if region_id is not None:
+        qs = qs.filter(region_id=region_id)
+    return qs.order_by("-year", "region__path", "source", "id")
+
+
+def plan_get(user: User, plan_id: int) -> Plan:
+    """Raises Plan.DoesNotExist (→ 404) for a plan outside the user's scope."""
+    return plans_visible(user).get(pk=plan_id)
+
+
+def plan_targets(user: User, plan: Plan) -> list[Target]:
+    qs = targets_visible(user).filter(plan=plan)
+    return list(qs.select_related("region", "department", "organisation").order_by("position", "id"))
+
+
+def plan_controls(user: User, plan: Plan) -> list[Control]:
+    """A plan's totals are shown only to whoever sees the whole plan (its region in scope, not a
+    department narrowed to its own rows): a part's rows cannot be compared with the whole's total."""
+    scope = scope_of(user)
+    if not can(user.role, "plan.view") or scope.is_department or not scope.contains_path(plan.region.path):
+        return []
+    return list(plan.controls.order_by("id"))
+
+
+def plan_years(user: User) -> list[int]:
+    return sorted(set(plans_visible(user).values_list("year", flat=True)), reverse=True)
+
+
+def target_rows(*, user: User, year: int, region: Region) -> list[TargetRow]:
+    """All targets of the year's plans whose row region lies in ``region``'s subtree, within the user's
+    scope. ``persons`` is the figure in force (H05: the province's where it is higher)."""
+    qs = (
+        targets_visible(user)
+        .filter(plan__year=year, region__path__startswith=region.path)
+        .order_by("plan_id", "position", "id")
+    )
+    return [
+        TargetRow(
+            indicator=t.indicator,
+            region_id=t.region_id,
+            department_id=t.department_id,
+            organisation_id=t.organisation_id,
+            persons=t.effective_persons,
+            plan_id=t.plan_id,
+            layout=t.plan.layout,
+        )
+        for t in qs.select_related("plan").only(
+            "indicator",
+            "region_id",
+            "department_id",
+            "organisation_id",
+            "persons",
+            "province_persons",
+            "plan__layout",
+        )
+    ]
+
+
+def row_count(user: User, plan: Plan) -> int:
+    return targets_visible(user).filter(plan=plan).values("position").distinct().count()
+
+
+def plan_regions(user: User) -> list[Region]:
+    ids = plans_visible(user).values_list("region_id", flat=True)
+    return list(Region.objects.filter(pk__in=ids).order_by("path"))
+
+
+def manages_region(user: User, region: Region) -> bool:
+    return can(user.role, "plan.manage") and scope_of(user).contains_path(region.path)
+
+
+def manages(user: User, plan: Plan) -> bool:
+    return manages_region(user, plan.region)
+
+
+def manageable_regions(user: User) -> QuerySet[Region]:
+    if not can(user.role, "plan.manage"):
+        return Region.objects.none()
+    return Region.objects.filter(path__startswith=scope_of(user).region_path).order_by("path")
+
+
+def plan_table(user: User, plan: Plan) -> PlanTable:
+    """The plan as the document's table, the rows the user may see; H07 under the plan's profile."""
+    try:
+        profile = profile_for(plan.region, plan.year)
+    except NoProfile:
+        profile = None
+    return build(plan, plan_targets(user, plan), plan_controls(user, plan), profile)
