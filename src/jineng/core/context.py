@@ -15,7 +15,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     sections: dict[str, list[Any]] = {}
     for item in items:
         sections.setdefault(item.section, []).append(item)
-    return {"nav_sections": sections, "current_path": request.path, "nav_active": active_url(items, request.path)}
+    return {
+        "nav_sections": sections,
+        "current_path": request.path,
+        "nav_active": active_url(items, request.path),
+    }
 
 
 def active_url(items: list[NavItem], path: str) -> str | None:
