@@ -109,10 +109,19 @@ def test_f08_public_notice_exports_the_masked_list_as_xlsx(world: World) -> None
     line = claim.lines.select_related("person").get(row=2)
     response = Client().get(f"/claims/notices/{claim.pk}/?format=xlsx")
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f"attachment; filename*=UTF-8''{quote(f'补贴公示-{claim.ref}.xlsx')}"
+    assert (
+        response["Content-Disposition"]
+        == f"attachment; filename*=UTF-8''{quote(f'补贴公示-{claim.ref}.xlsx')}"
+    )
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0] == ("花名册行号", "姓名", "身份证号", "结论", "金额（元）")
     assert len(rows) == 1 + 30
-    assert rows[1] == (2, mask_name(line.person.name), mask_id_number(line.person.id_number), "予以补贴", 2000)
+    assert rows[1] == (
+        2,
+        mask_name(line.person.name),
+        mask_id_number(line.person.id_number),
+        "予以补贴",
+        2000,
+    )
     names_and_numbers = {v for row in rows for v in row}
     assert line.person.id_number not in names_and_numbers and line.person.name not in names_and_numbers
