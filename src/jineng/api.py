@@ -154,9 +154,11 @@ def _mount() -> None:
     from jineng.claims.api import batches as batches_router
     from jineng.claims.api import router as claims_router
     from jineng.claims.api_public import public as notices_router
+    from jineng.claims.prepayment_api import router as prepayments_router
     from jineng.ledger.api import router as ledger_router
     from jineng.orgs.api import router as orgs_router
     from jineng.people.api import router as people_router
+    from jineng.recovery.api import router as recovery_router
     from jineng.regions.api import policy_router
     from jineng.regions.api import router as regions_router
     from jineng.supervision.api import router as supervision_router
@@ -181,6 +183,8 @@ def _mount() -> None:
     api.add_router("/notices", notices_router, tags=["补贴公示（公开）"])
     api.add_router("/vouchers", vouchers_router, tags=["电子职业培训券"])
     api.add_router("/ledger", ledger_router, tags=["资金账簿"])
+    api.add_router("/prepayments", prepayments_router, tags=["项目制预拨"])
+    api.add_router("/recovery", recovery_router, tags=["错发追缴"])
     api.add_router("/plans", targets_router, tags=["目标计划"])
 
 

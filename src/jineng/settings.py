@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jineng.vouchers",
     "jineng.ledger",
     "jineng.claims",
+    "jineng.recovery",
     "jineng.targets",
     "jineng.demo",
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("vouchers/", include("jineng.vouchers.urls")),
     path("ledger/", include("jineng.ledger.urls")),
     path("claims/", include("jineng.claims.urls")),
+    path("recovery/", include("jineng.recovery.urls")),
     path("targets/", include("jineng.targets.urls")),
     path("account/", include("jineng.accounts.urls")),
     path("api/v1/", api.urls),

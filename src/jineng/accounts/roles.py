@@ -75,6 +75,15 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # --- the books (issue 4): funds, payables, payments, receivables. Read-only for these roles; the
     # claims workflow writes through ledger.services.
     "ledger.view": frozenset({Role.HR_ADMIN, Role.FINANCE, Role.AUDITOR}),
+    # --- F04 prepayment of project-based classes: the institution asks, the bureau's two reviewers
+    # sign (F09), finance pays.
+    "prepayment.view": HR_ROLES | {Role.FINANCE, Role.AUDITOR, Role.INSTITUTION},
+    "prepayment.apply": frozenset({Role.INSTITUTION}),
+    "prepayment.review": frozenset({Role.HR_FIRST, Role.HR_SECOND}),
+    "prepayment.pay": frozenset({Role.FINANCE}),
+    # --- F14 wrong payments, refunds, recovery (追缴), blacklist and the weekly / monthly reports.
+    "recovery.view": HR_ROLES | {Role.FINANCE, Role.AUDITOR},
+    "recovery.manage": HR_ROLES,
     # --- target plans (目标任务分解, issue 5): staff read the plans of their scope; the bureau enters them.
     "plan.view": STAFF_ROLES,
     "plan.manage": frozenset({Role.HR_ADMIN}),

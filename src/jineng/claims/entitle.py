@@ -1,26 +1,36 @@
-"""From the records to jineng.policy.subsidy and back: what each trainee of an assessed class is owed.
+"""From the records to jineng.policy.subsidy and back: what each trainee of assessed classes is owed.
 
-Set-based: one query each for the roster with results, the inspections, the videos and the history of
-every trainee across the system; the policy module judges the whole class in one call.
+Set-based over a batch of classes: one query each for the classes' assessments, certificates, supervision
+summaries, inspections, videos, rosters, results, the history of every trainee across the system and the
+lines already refused; the policy module then judges each class in one call. A claim for one class is a
+batch of one, so the page, the API and the bench run the same code.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from jineng.assessment.models import Assessment, Result
+from django.db import connection
+from django.db.models import Subquery
+from django.db.models.expressions import RawSQL
+
+from jineng.assessment.models import Assessment
+from jineng.catalogue.models import OccupationCertificate
 from jineng.claims.models import ClaimLine
 from jineng.people.models import Person
 from jineng.policy import subsidy
+from jineng.policy import training as rules
 from jineng.policy.profiles import Profile
 from jineng.policy.training import Enrolment as PastEnrolment
 from jineng.policy.violations import Violation
 from jineng.supervision.models import Inspection, LessonVideo, Summary
 from jineng.supervision.services import _lesson
-from jineng.training import facts
+from jineng.training.facts import LIVE_STATES
 from jineng.training.models import Enrolment, TrainingClass
 
 
@@ -57,74 +67,325 @@ def _payee(tc: TrainingClass, person: Person | None) -> str:
     return "enterprise" if tc.enterprise_id and tc.mode == "enterprise_self" else "institution"
 
 
-def subsidy_class(tc: TrainingClass) -> subsidy.SubsidyClass:
-    assessment = Assessment.objects.filter(training_class=tc).order_by("-id").first()
-    base = facts.class_facts(tc)
-    if assessment is not None:
-        base = replace(
-            base, target_certificate=assessment.certificate_kind, level=assessment.level or base.level
-        )
-    summary = Summary.objects.filter(training_class=tc).first()
-    lessons = tuple(
-        _lesson(tc, v, n)
-        for n, v in enumerate(LessonVideo.objects.filter(training_class=tc).order_by("lesson_date", "id"), 1)
-    )
-    return subsidy.SubsidyClass(
-        facts=base,
-        mode=tc.mode,
-        payee="institution",  # replaced per claim
-        inspection_counts=tuple(
-            Inspection.objects.filter(training_class=tc)
-            .order_by("at", "id")
-            .values_list("trainees_present", flat=True)
+def _entitlement_facts(
+    tc: TrainingClass, obtainable: frozenset[str], assessed: tuple[str, int | None] | None
+) -> rules.ClassFacts:
+    """The class as the entitlement rules read it: its own row, the certificate it was assessed for and
+    the kinds its occupation leads to (E03), its dates, funding type, occupation and level (B02, B07, F01–F03).
+
+    The opening facts — the institution's catalogue and status, teachers, apprentice counts, the
+    location's institutions — were judged by the A-rules when the class was submitted and are not
+    read by any entitlement rule, so they are left empty here rather than read again for every class
+    of a batch (ten queries a class; 20,000 classes would make 200,000). ``test_entitle`` proves that
+    a class judged with the full ``training.facts.class_facts`` is owed exactly the same lines.
+    """
+    occupation = tc.occupation
+    target, level = tc.target_certificate, tc.level
+    if assessed is not None:
+        target, level = assessed[0], assessed[1] or tc.level
+    return rules.ClassFacts(
+        ref=tc.ref,
+        occupation_code=occupation.code,
+        occupation_name=tc.trade.name if tc.trade_id and tc.trade else occupation.name,
+        level=level,
+        target_certificate=target,
+        obtainable_certificates=obtainable,
+        occupation_hour_rule=occupation.hour_rule,
+        planned_trainees=tc.planned_trainees,
+        total_hours=tc.total_hours,
+        theory_hours=tc.theory_hours,
+        practical_hours=tc.practical_hours,
+        minutes_per_hour=tc.minutes_per_hour,
+        online_hours=tc.online_hours,
+        offline_practical_hours=tc.offline_practical_hours,
+        delivery=tc.delivery,
+        funding_type=tc.funding_type,
+        teachers=(),
+        teachers_for_major=0,
+        workstations=tc.workstations,
+        start_date=tc.start_date,
+        end_date=tc.end_date,
+        institution=rules.InstitutionFacts(
+            name=tc.institution.name,
+            kind=tc.institution.kind,
+            city_code="",
+            county_code="",
+            is_technical_school=False,
+            degree_education=False,
         ),
-        opening_headcount=summary.opening_headcount if summary else None,
-        lessons=lessons,
-        satisfaction_share=summary.satisfaction_share if summary else None,
+        location_city_code="",
+        location_county_code="",
+        cross_city_approved=tc.cross_city_approved,
     )
+
+
+@dataclass
+class _Batch:
+    """Everything the entitlement rules need about a batch of classes, read in one query per kind."""
+
+    classes: dict[int, subsidy.SubsidyClass]
+    trainees: dict[int, list[subsidy.TraineeFacts]]
+    person_of: dict[int, dict[str, int]]  # class → ID number → person id
+    history: dict[str, list[PastEnrolment]]
+
+
+def _subsidy_classes(classes: Sequence[TrainingClass]) -> dict[int, subsidy.SubsidyClass]:
+    ids = [tc.pk for tc in classes]
+    assessed: dict[int, tuple[str, int | None]] = {}
+    # Ascending ids: the last one read for a class is its latest assessment, as order_by("-id").first().
+    for cid, kind, level in (
+        Assessment.objects.filter(training_class_id__in=ids)
+        .order_by("training_class_id", "id")
+        .values_list("training_class_id", "certificate_kind", "level")
+    ):
+        assessed[cid] = (kind, level)
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for occ, kind in OccupationCertificate.objects.filter(
+        occupation_id__in={tc.occupation_id for tc in classes}
+    ).values_list("occupation_id", "kind"):
+        kinds[occ].add(kind)
+    summaries = {
+        cid: (opening, share)
+        for cid, opening, share in Summary.objects.filter(training_class_id__in=ids).values_list(
+            "training_class_id", "opening_headcount", "satisfaction_share"
+        )
+    }
+    counts: dict[int, list[int]] = defaultdict(list)
+    for cid, present in (
+        Inspection.objects.filter(training_class_id__in=ids)
+        .order_by("training_class_id", "at", "id")
+        .values_list("training_class_id", "trainees_present")
+    ):
+        counts[cid].append(present)
+    by_pk = {tc.pk: tc for tc in classes}
+    videos: dict[int, list[rules.LessonVideo]] = defaultdict(list)
+    for v in LessonVideo.objects.filter(training_class_id__in=ids).order_by(
+        "training_class_id", "lesson_date", "id"
+    ):
+        cid = v.training_class_id
+        videos[cid].append(_lesson(by_pk[cid], v, len(videos[cid]) + 1))
+
+    out: dict[int, subsidy.SubsidyClass] = {}
+    for tc in classes:
+        summary = summaries.get(tc.pk)
+        out[tc.pk] = subsidy.SubsidyClass(
+            facts=_entitlement_facts(tc, frozenset(kinds[tc.occupation_id]), assessed.get(tc.pk)),
+            mode=tc.mode,
+            payee="institution",  # replaced per claim
+            inspection_counts=tuple(counts[tc.pk]),
+            opening_headcount=summary[0] if summary else None,
+            lessons=tuple(videos[tc.pk]),
+            satisfaction_share=summary[1] if summary else None,
+        )
+    return out
+
+
+def subsidy_class(tc: TrainingClass) -> subsidy.SubsidyClass:
+    """One class as the entitlement rules see it (the F04 estimate at opening reads it too)."""
+    return _subsidy_classes([tc])[tc.pk]
+
+
+def _read(classes: Sequence[TrainingClass]) -> _Batch:
+    ids = [tc.pk for tc in classes]
+    out = _subsidy_classes(classes)
+    enrolled = Enrolment.objects.filter(training_class_id__in=ids, status=Enrolment.Status.ENROLLED)
+    yigong = {tc.pk: _months(tc.start_date, tc.end_date) for tc in classes if tc.funding_type == "yigong"}
+    trainees: dict[int, list[subsidy.TraineeFacts]] = defaultdict(list)
+    person_of: dict[int, dict[str, int]] = defaultdict(dict)
+    number_of: dict[int, str] = {}
+    in_batch: Counter[int] = Counter()
+    mine: list[tuple[int, int, dt.date | None]] = []  # (person, class, assessed on) of the batch
+    # The roster with each trainee's result (one result per enrolment) in one pass.
+    for cid, person_id, number, name, row, hired_on, assessed_on, assessed_for, passed, kind, level in (
+        enrolled.order_by("training_class_id", "row")
+        .values_list(
+            "training_class_id",
+            "person_id",
+            "person__id_number",
+            "person__name",
+            "row",
+            "hired_on",
+            "assessed_on",
+            "result__assessment__training_class_id",
+            "result__passed",
+            "result__certificate_kind",
+            "result__level",
+        )
+        .iterator(chunk_size=20_000)
+    ):
+        # A result counts for the class whose assessment recorded it, when passed with a certificate.
+        obtained = assessed_for == cid and passed and kind
+        trainees[cid].append(
+            subsidy.TraineeFacts(
+                person_key=number,
+                name=name,
+                row=row,
+                certificate=kind if obtained else None,
+                level=level if obtained else None,
+                hired_on=hired_on,
+                yigong_months=yigong.get(cid, 0),
+            )
+        )
+        person_of[cid][number] = person_id
+        number_of[person_id] = number
+        in_batch[person_id] += 1
+        mine.append((person_id, cid, assessed_on))
+    history = _history(enrolled, classes, number_of, in_batch, mine)
+    return _Batch(out, trainees, person_of, history)
+
+
+def _persons(enrolled: Any, person_ids: Iterable[int]) -> Any:
+    """The right-hand side of ``person_id__in`` for the batch's trainees (tens of thousands).
+
+    On PostgreSQL the ids go as one string that the server splits (psycopg binds a long list value by
+    value in Python, and the planner then walks the person index rather than hashing the whole
+    enrolment table, as it does for the equivalent sub-select); SQLite caps the number of parameters,
+    so there the roster's sub-select is used."""
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            "SELECT unnest(string_to_array(%s, ','))::bigint", [",".join(str(i) for i in person_ids)]
+        )
+    return Subquery(enrolled.values("person_id"))
+
+
+def _history(
+    enrolled: Any,
+    classes: Sequence[TrainingClass],
+    number_of: dict[int, str],
+    in_batch: Counter[int],
+    mine: list[tuple[int, int, dt.date | None]],
+) -> dict[str, list[PastEnrolment]]:
+    """The enrolments, across institutions and years, of the persons enrolled in the batch's classes that
+    any of those classes can weigh, those whose claim line was finally refused marked as not subsidised.
+
+    The policy weighs only enrolments *before* a class, never the class itself (``subsidy._earlier``), so
+    left out are: enrolments in classes starting after the batch's last start (no class of the batch can
+    weigh them), and a trainee's own enrolment in the batch when it is his only one there. The batch's
+    enrolments that another class of the batch does weigh come from the roster already read. (A withdrawn
+    enrolment never counts, so the batch's withdrawn ones need not be read at all.)
+    An enrolment holds nothing about the person, so one instance serves everybody with the same class,
+    assessment date, status and subsidy (a history of millions is a few thousand distinct instances).
+    """
+    ids = [tc.pk for tc in classes]
+    last_start = max(tc.start_date for tc in classes)
+    persons = _persons(enrolled, number_of)
+    refused = set(
+        ClaimLine.objects.filter(person_id__in=persons, status=ClaimLine.Status.EXCLUDED).values_list(
+            "person_id", "training_class_id"
+        )
+    )
+    out: dict[str, list[PastEnrolment]] = defaultdict(list)
+    shared: dict[tuple[Any, ...], PastEnrolment] = {}
+
+    def add(person_id: int, cid: int, assessed: dt.date | None, status: str, fields: Any) -> None:
+        subsidised = (person_id, cid) not in refused
+        key = (cid, assessed, status, subsidised)
+        past = shared.get(key)
+        if past is None:
+            ref, occ, level, funding, start, end, inst = fields()
+            past = shared[key] = PastEnrolment(
+                class_ref=ref,
+                occupation_code=occ,
+                level=level,
+                funding_type=funding,
+                start_date=start,
+                end_date=end,
+                assessed_on=assessed,
+                subsidised=subsidised,
+                status=status,
+                institution=inst,
+            )
+        out[number_of[person_id]].append(past)
+
+    for person_id, cid, assessed, status, *rest in (
+        Enrolment.objects.filter(
+            person_id__in=persons,
+            training_class__state__in=LIVE_STATES,
+            training_class__start_date__lte=last_start,
+        )
+        .exclude(training_class_id__in=ids)
+        .values_list(
+            "person_id",
+            "training_class_id",
+            "assessed_on",
+            "status",
+            "training_class__ref",
+            "training_class__occupation__code",
+            "training_class__level",
+            "training_class__funding_type",
+            "training_class__start_date",
+            "training_class__end_date",
+            "training_class__institution__name",
+        )
+        .iterator(chunk_size=20_000)
+    ):
+        add(person_id, cid, assessed, status, lambda rest=rest: rest)
+    by_pk = {tc.pk: tc for tc in classes}
+    for person_id, cid, assessed in mine:
+        if in_batch[person_id] > 1:
+            tc = by_pk[cid]
+            add(
+                person_id,
+                cid,
+                assessed,
+                Enrolment.Status.ENROLLED,
+                lambda tc=tc: (
+                    tc.ref,
+                    tc.occupation.code,
+                    tc.level,
+                    tc.funding_type,
+                    tc.start_date,
+                    tc.end_date,
+                    tc.institution.name,
+                ),
+            )
+    return out
+
+
+def compute_many(
+    classes: Sequence[TrainingClass], profiles: Mapping[int, Profile], *, person: Person | None = None
+) -> dict[int, Computed]:
+    """Each class judged whole (C02 places go in roster order across all its trainees); an individual's
+    claim (``person``) keeps only that person's line. ``classes`` need ``occupation``, ``trade`` and
+    ``institution`` loaded."""
+    batch = _read(classes)
+    return {
+        tc.pk: _judge(
+            tc,
+            profiles[tc.pk],
+            replace(batch.classes[tc.pk], payee=_payee(tc, person)),
+            batch.trainees[tc.pk],
+            batch.person_of[tc.pk],
+            batch.history,
+            person,
+        )
+        for tc in classes
+    }
 
 
 def compute(tc: TrainingClass, profile: Profile, *, person: Person | None = None) -> Computed:
-    """The whole class is judged (C02 places go in roster order across all trainees); an individual's claim
-    keeps only that person's line."""
-    cls = replace(subsidy_class(tc), payee=_payee(tc, person))
-    enrolments = list(
-        Enrolment.objects.filter(training_class=tc, status=Enrolment.Status.ENROLLED)
-        .select_related("person")
-        .order_by("row")
-    )
-    results = {
-        r.enrolment_id: r
-        for r in Result.objects.filter(assessment__training_class=tc, enrolment__in=enrolments).order_by("id")
-    }
-    months = _months(tc.start_date, tc.end_date) if tc.funding_type == "yigong" else 0
-    trainees = []
-    by_number: dict[str, Enrolment] = {}
-    for e in enrolments:
-        r = results.get(e.pk)
-        passed = r is not None and r.passed and r.certificate_kind
-        trainees.append(
-            subsidy.TraineeFacts(
-                person_key=e.person.id_number,
-                name=e.person.name,
-                row=e.row,
-                certificate=r.certificate_kind if passed else None,  # type: ignore[union-attr]
-                level=r.level if passed else None,  # type: ignore[union-attr]
-                hired_on=e.hired_on,
-                yigong_months=months,
-            )
-        )
-        by_number[e.person.id_number] = e
-    history = _history(list(by_number), tc)
+    return compute_many([tc], {tc.pk: profile}, person=person)[tc.pk]
+
+
+def _judge(
+    tc: TrainingClass,
+    profile: Profile,
+    cls: subsidy.SubsidyClass,
+    trainees: list[subsidy.TraineeFacts],
+    person_of: dict[str, int],
+    history: Mapping[str, Sequence[PastEnrolment]],
+    person: Person | None,
+) -> Computed:
     try:
         result = subsidy.class_entitlement(profile, cls, trainees, history)
     except subsidy.EntitlementNotSet as exc:
         return Computed([], Decimal("0.00"), 0, {}, refusals=list(exc.violations))
+    payable_status, excluded_status = ClaimLine.Status.PAYABLE, ClaimLine.Status.EXCLUDED
     lines = [
         Line(
-            person_id=by_number[ln.person_key].person_id,
+            person_id=person_of[ln.person_key],
             row=ln.row,
-            status=ClaimLine.Status.PAYABLE if ln.payable else ClaimLine.Status.EXCLUDED,
+            status=payable_status if ln.status == "payable" else excluded_status,
             amount=ln.amount,
             rule_ids=ln.rule_ids,
             computation=ln.computation,
@@ -133,7 +394,7 @@ def compute(tc: TrainingClass, profile: Profile, *, person: Person | None = None
         for ln in result.lines
         if person is None or ln.person_key == person.id_number
     ]
-    payable = [ln for ln in lines if ln.status == ClaimLine.Status.PAYABLE]
+    payable = [ln for ln in lines if ln.status == payable_status]
     summary: dict[str, Any] = {
         "profile": result.profile_key,
         "trained_headcount": result.trained_headcount,
@@ -148,19 +409,3 @@ def compute(tc: TrainingClass, profile: Profile, *, person: Person | None = None
         headcount=len(payable),
         summary=summary,
     )
-
-
-def _history(numbers: list[str], tc: TrainingClass) -> dict[str, list[PastEnrolment]]:
-    """The trainees' other enrolments; those whose claim line was finally refused were not subsidised."""
-    history = facts.history_for(numbers, exclude_class=tc.pk)
-    refused = set(
-        ClaimLine.objects.filter(person__id_number__in=numbers, status=ClaimLine.Status.EXCLUDED)
-        .exclude(training_class=tc)
-        .values_list("person__id_number", "training_class__ref")
-    )
-    if not refused:
-        return dict(history)
-    return {
-        number: [replace(e, subsidised=False) if (number, e.class_ref) in refused else e for e in past]
-        for number, past in history.items()
-    }

@@ -241,9 +241,96 @@ class BatchItem(models.Model):
     batch = models.ForeignKey(PaymentBatch, models.PROTECT, related_name="items")
     # A claim is in one batch, ever: the database refuses a second row (paid exactly once).
     claim = models.OneToOneField(Claim, models.PROTECT, related_name="batch_item")
+    # What the bank pays: the claim's amount less the F04 prepayment settled and the F14 receivables offset.
     amount = models.DecimalField("拨付金额（元）", max_digits=14, decimal_places=2)
+    prepaid = models.DecimalField("预拨抵减（元，F04）", max_digits=14, decimal_places=2, default=0)
+    offset = models.DecimalField("应收抵扣（元，F14）", max_digits=14, decimal_places=2, default=0)
     funds = models.JSONField("资金来源", default=list)
     journal_entry_id = models.BigIntegerField("记账凭证", null=True, blank=True)
 
     class Meta:
         ordering = ["batch", "id"]
+
+
+class PrepaymentState(models.TextChoices):
+    REQUESTED = "requested", "待人社初审"
+    FIRST_SIGNED = "first_signed", "待人社复核"
+    APPROVED = "approved", "已核准待财政预拨"
+    PAID = "paid", "已预拨"
+    SETTLED = "settled", "已清算"
+    REJECTED = "rejected", "未予核准"
+
+
+LIVE_PREPAYMENT_STATES = (
+    PrepaymentState.REQUESTED,
+    PrepaymentState.FIRST_SIGNED,
+    PrepaymentState.APPROVED,
+    PrepaymentState.PAID,
+    PrepaymentState.SETTLED,
+)
+
+
+class Prepayment(models.Model):
+    """F04: part of a project-based (项目制) class's subsidy advanced before the class is claimed; settled
+    against the claim's final amount when the claim's batch is paid."""
+
+    ref = models.CharField("预拨编号", max_length=32, unique=True)
+    training_class = models.ForeignKey(
+        TrainingClass, models.PROTECT, related_name="prepayments", verbose_name="培训班"
+    )
+    region = models.ForeignKey(Region, models.PROTECT, related_name="prepayments", verbose_name="区域")
+    institution = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="prepayments", verbose_name="收款机构"
+    )
+    profile_code = models.CharField("政策档案", max_length=16)
+    profile_version = models.PositiveSmallIntegerField("档案版本")
+    basis = models.DecimalField("预计补贴（元）", max_digits=14, decimal_places=2)
+    share = models.DecimalField("预拨比例", max_digits=5, decimal_places=4)
+    amount = models.DecimalField("预拨金额（元）", max_digits=14, decimal_places=2)
+    computation = models.TextField("计算说明")
+    state = models.CharField(
+        "状态", max_length=16, choices=PrepaymentState.choices, default=PrepaymentState.REQUESTED
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    requested_on = models.DateField("申请日期")
+    first_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    first_on = models.DateField("初审日期", null=True, blank=True)
+    second_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    second_on = models.DateField("复核日期", null=True, blank=True)
+    comment = models.TextField("审核意见", blank=True)
+    paid_on = models.DateField("预拨日期", null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    funds = models.JSONField("资金来源", default=list)
+    journal_entry_id = models.BigIntegerField("预拨凭证", null=True, blank=True)
+    settled_claim = models.ForeignKey(
+        "Claim", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="清算申领"
+    )
+    settled_on = models.DateField("清算日期", null=True, blank=True)
+    settled_final = models.DecimalField(
+        "核定补贴（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    settled_excess = models.DecimalField("超出核定应退（元）", max_digits=14, decimal_places=2, default=0)
+    settle_entry_id = models.BigIntegerField("清算凭证", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "项目制预拨"
+        verbose_name_plural = "项目制预拨"
+        ordering = ["-requested_on", "-id"]
+        constraints = [
+            # One live prepayment per class: a second request while one stands is refused by the database.
+            models.UniqueConstraint(
+                fields=["training_class"],
+                condition=models.Q(state__in=[str(s) for s in LIVE_PREPAYMENT_STATES]),
+                name="one_live_prepayment_per_class",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.ref

@@ -4,24 +4,21 @@ public notice with objections (F08), bureau review (F09, F10), finance review wh
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role
 from jineng.audit.services import event_record
-from jineng.claims import books, entitle
+from jineng.claims import books, bulk, prepayments
 from jineng.claims.models import (
-    ApplicantKind,
     BatchItem,
     Claim,
-    ClaimDecision,
     ClaimLine,
     ClaimReview,
     ClaimStage,
@@ -31,10 +28,12 @@ from jineng.claims.models import (
     PaymentBatch,
 )
 from jineng.core.errors import Refusal
+from jineng.ledger.models import ZERO
 from jineng.policy import claims as rules
 from jineng.policy.profiles import ParameterNotSet, Profile, get_profile
-from jineng.policy.violations import Violation
 from jineng.policy.workdays import CalendarNotCovered
+from jineng.recovery import guards
+from jineng.recovery import services as recovery
 from jineng.regions.models import Region
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.training.models import ClassState, TrainingClass
@@ -81,111 +80,9 @@ def _calendar_refusal(exc: CalendarNotCovered) -> Refusal:
 @transaction.atomic
 def claim_create(*, actor: User, training_class: TrainingClass, today: dt.date | None = None) -> Claim:
     """An institution's clerk claims for its assessed class; a trainee claims his own line (个人申请)."""
-    today = today or timezone.localdate()
-    tc = (
-        TrainingClass.objects.select_for_update()
-        .select_related("region", "institution")
-        .get(pk=training_class.pk)
-    )
-    person = None
-    if actor.role == Role.INSTITUTION and actor.organisation_id == tc.institution_id:
-        kind = ApplicantKind.INSTITUTION
-        # 企业自主培训 and 学徒制 are claimed by the enterprise that trained its own staff (附件2 备注).
-        payee_org = tc.enterprise if tc.enterprise_id and tc.mode == "enterprise_self" else tc.institution
-        if payee_org != tc.institution:
-            kind = ApplicantKind.ENTERPRISE
-    elif (
-        actor.role == Role.TRAINEE
-        and actor.person_id
-        and tc.enrolments.filter(person_id=actor.person_id).exists()
-    ):
-        kind, payee_org, person = ApplicantKind.INDIVIDUAL, None, actor.person
-    else:
-        raise Refusal("只有本班培训机构经办人或本班学员本人可以申领补贴")
-    if tc.state not in CLAIMABLE_CLASS_STATES:
-        raise Refusal(
-            f"培训班当前状态为“{tc.get_state_display()}”：考核结果录入后方可申领补贴",
-            field="培训班状态",
-            value=tc.get_state_display(),
-        )
-    profile = _class_profile(tc)
-    try:
-        computed = entitle.compute(tc, profile, person=person)
-    except ParameterNotSet as exc:
-        raise _not_set(exc) from None
-    if computed.refusals:
-        raise Refusal.from_violations("本班补贴不予受理", computed.refusals)
-    # A trainee already in a live claim of this class (an individual's own, say) is not claimed again.
-    taken = dict(
-        ClaimLine.objects.filter(
-            training_class=tc, live=True, person_id__in=[ln.person_id for ln in computed.lines]
-        ).values_list("person_id", "claim__ref")
-    )
-    lines = [_taken(ln, taken[ln.person_id]) if ln.person_id in taken else ln for ln in computed.lines]
-    payable = [ln for ln in lines if ln.status == ClaimLine.Status.PAYABLE]
-    if taken and not payable:
-        raise Refusal(
-            f"本班学员的补贴均已在申领 {'、'.join(sorted(set(taken.values())))} 中，不能重复申领",
-            field="学员",
-            value=str(len(taken)),
-        )
-    if not payable:
-        raise Refusal.from_violations(
-            "本班没有符合补贴条件的学员", [v for ln in computed.lines for v in ln.reasons][:20]
-        )
-    claim = Claim(
-        ref=f"tmp-{timezone.now().timestamp()}",
-        training_class=tc,
-        region=tc.region,
-        department=tc.department,
-        applicant_kind=kind,
-        payee_organisation=payee_org,
-        payee_person=person,
-        bank_name=tc.bank_name if person is None else "",
-        bank_account=tc.bank_account if person is None else "",
-        headcount=len(payable),
-        amount=sum((ln.amount for ln in payable), Decimal("0.00")),
-        computation=computed.summary,
-        created_by=actor,
-    )
-    claim.save()
-    claim.ref = f"BT{tc.year}{(tc.region.code or '000000')[:6]}{claim.pk:06d}"
-    claim.save(update_fields=["ref"])
-    try:
-        with transaction.atomic():
-            ClaimLine.objects.bulk_create(
-                [
-                    ClaimLine(
-                        claim=claim,
-                        person_id=ln.person_id,
-                        training_class=tc,
-                        row=ln.row,
-                        status=ln.status,
-                        amount=ln.amount,
-                        rule_ids=",".join(ln.rule_ids),
-                        computation=ln.computation,
-                        reasons=[
-                            {"rule": v.rule, "clause": v.clause, "message": v.message} for v in ln.reasons
-                        ],
-                        live=ln.person_id not in taken,
-                    )
-                    for ln in lines
-                ]
-            )
-    except IntegrityError:
-        # A concurrent claim took a trainee between the check and the insert.
-        raise Refusal("本班学员的补贴已在另一笔申领中，不能重复申领", field="学员") from None
-    _event(actor, "claim.created", claim, "", {"amount": str(claim.amount), "headcount": claim.headcount})
-    return claim
-
-
-def _taken(line: entitle.Line, ref: str) -> entitle.Line:
-    reason = Violation(
-        "F02", "附件2 补贴资金申领", f"该学员的补贴已在申领 {ref} 中，不重复申领", field="学员"
-    )
-    return dataclasses.replace(
-        line, status=ClaimLine.Status.EXCLUDED, amount=Decimal("0.00"), reasons=(reason,)
-    )
+    guards.refuse_blacklisted(actor.organisation_id)  # F14: a blacklisted institution claims nothing
+    # A batch of one: the same set-based path as a bureau's batch of thousands (claims.bulk).
+    return bulk.claims_create_bulk(actor=actor, classes=[training_class], today=today)[0]
 
 
 def _class_profile(tc: TrainingClass) -> Profile:
@@ -319,84 +216,10 @@ def claim_review(
 ) -> Claim:
     """One signature. The department's second signature puts the list on public notice (F08); the bureau's
     second goes to finance where the profile has that step (F10), else approves; approval books the payable."""
-    today = today or timezone.localdate()
-    c = _locked(claim)
-    step = next_step(c)
-    if step is None:
-        raise Refusal(f"申领当前状态为“{c.get_state_display()}”，无需审核")
-    stage, which = step
-    profile = claim_profile(c)
-    clause = profile.cite("reviewers_per_step")
-    if actor.role not in ROLES_FOR[(stage, which)]:
-        labels = "、".join(Role(r).label for r in ROLES_FOR[(stage, which)])
-        raise Refusal(
-            f"此环节须由{labels}办理（当前：{ClaimStage(stage).label}{ClaimStep(which).label}）",
-            rule="F09",
-            clause=clause,
-        )
-    _in_scope_reviewer(actor, c, stage)
-    if decision not in ClaimDecision.values:
-        raise Refusal("审核结论应为“通过”或“退回修改”", field="审核结论", value=decision)
-    if decision == ClaimDecision.RETURN and not comment.strip():
-        raise Refusal("退回修改须填写意见", field="审核意见")
-    first = ClaimReview.objects.filter(
-        claim=c, round=c.review_round, stage=stage, step=ClaimStep.FIRST
-    ).first()
-    problems = rules.signature_violations(
-        profile,
-        first_reviewer=first.reviewer_id if first else None,
-        reviewer=actor.pk,
-        step="second" if which == ClaimStep.SECOND else "first",
-    )
-    if problems:
-        raise Refusal.from_violations("不能签署", problems)
-    ClaimReview.objects.create(
-        claim=c,
-        stage=stage,
-        step=which,
-        round=c.review_round,
-        reviewer=actor,
-        decision=decision,
-        comment=comment.strip(),
-        on=today,
-    )
-    from_state = c.state
-    payload: dict[str, Any] = {"decision": decision, "comment": comment.strip(), "round": c.review_round}
-    two = int(profile.get("reviewers_per_step", 2)) >= 2
-    calendar = work_calendar()
-    try:
-        if decision == ClaimDecision.RETURN:
-            c.state = ClaimState.RETURNED
-            c.return_comment = comment.strip()
-            c.review_due = None
-        elif which == ClaimStep.SECOND or not two:
-            if stage == ClaimStage.DEPT:
-                notice = rules.notice_window(profile, calendar, today)
-                c.state = ClaimState.IN_NOTICE
-                c.notice_start, c.notice_end = notice.start, notice.end
-                c.review_due = None
-                payload.update(
-                    notice_start=notice.start.isoformat(), notice_end=notice.end.isoformat(), rule="F08"
-                )
-            elif stage == ClaimStage.HR and rules.needs_finance_review(profile):
-                c.state = ClaimState.HR_REVIEWED
-                c.review_due = rules.review_due(profile, calendar, "finance", today)
-            else:
-                _approve(actor, c, today)
-    except ParameterNotSet as exc:
-        raise _not_set(exc) from None
-    except CalendarNotCovered as exc:
-        raise _calendar_refusal(exc) from None
-    c.save()
-    _event(actor, f"claim.review.{stage}.{which}", c, from_state, payload)
-    return c
-
-
-def _approve(actor: User, c: Claim, today: dt.date) -> None:
-    c.state = ClaimState.APPROVED
-    c.approved_at = timezone.now()
-    c.review_due = None
-    books.payable_recognise(actor=actor, claim=c, day=today)
+    # A batch of one: the same checks and writes as a reviewer's batch sign-off (claims.bulk).
+    return bulk.claims_review_bulk(
+        actor=actor, claims=[claim], decision=decision, comment=comment, today=today
+    )[0]
 
 
 # --- public notice and objections (F08) ----------------------------------------------------------------------
@@ -597,7 +420,8 @@ def batch_collect(*, actor: User, batch: PaymentBatch) -> int:
         .filter(region__path__startswith=b.region.path, state=ClaimState.APPROVED, batch_item__isnull=True)
         .order_by("approved_at", "id")
     )
-    BatchItem.objects.bulk_create([BatchItem(batch=b, claim=c, amount=c.amount) for c in claims])
+    planned: dict[str, Decimal] = {}
+    BatchItem.objects.bulk_create([_planned_item(b, c, planned) for c in claims])
     Claim.objects.filter(pk__in=[c.pk for c in claims]).update(
         state=ClaimState.IN_BATCH, updated_at=timezone.now()
     )
@@ -611,6 +435,16 @@ def batch_collect(*, actor: User, batch: PaymentBatch) -> int:
         region_path=b.region.path,
     )
     return len(claims)
+
+
+def _planned_item(b: PaymentBatch, c: Claim, planned: dict[str, Decimal]) -> BatchItem:
+    """The item as finance will see it: the claim less the class's F04 prepayment and less what its payee
+    owes back (F14); batch_pay books the same deductions (recomputed then, as refunds may have come in)."""
+    prepaid = prepayments.prepaid_preview(c)
+    offset = recovery.offset_preview(c, Decimal(c.amount) - prepaid, planned)
+    return BatchItem(
+        batch=b, claim=c, amount=Decimal(c.amount) - prepaid - offset, prepaid=prepaid, offset=offset
+    )
 
 
 @transaction.atomic
@@ -655,10 +489,22 @@ def batch_pay(
             raise Refusal("请填写银行回单号", field="银行回单号")
         items = list(b.items.select_related("claim", "claim__region").order_by("id"))
         for item in items:
-            entry, funds = books.payment_make(actor=actor, claim=item.claim, amount=item.amount, day=today)
-            item.journal_entry_id = entry
-            item.funds = funds
-        BatchItem.objects.bulk_update(items, ["journal_entry_id", "funds"])
+            # F04 first (the class's prepayment covers part of the claim), then F14 (what the payee owes
+            # back is deducted from the rest); the bank pays what is left, possibly nothing.
+            claim_amount = Decimal(item.claim.amount)
+            item.prepaid = prepayments.prepayment_settle(actor=actor, claim=item.claim, day=today)
+            item.offset = recovery.offset_apply(
+                actor=actor, claim=item.claim, limit=claim_amount - item.prepaid, day=today
+            )
+            item.amount = claim_amount - item.prepaid - item.offset
+            item.funds = []
+            if item.amount > ZERO:
+                entry, funds = books.payment_make(
+                    actor=actor, claim=item.claim, amount=item.amount, day=today
+                )
+                item.journal_entry_id = entry
+                item.funds = funds
+        BatchItem.objects.bulk_update(items, ["journal_entry_id", "funds", "amount", "prepaid", "offset"])
         Claim.objects.filter(pk__in=[i.claim_id for i in items]).update(
             state=ClaimState.PAID, paid_on=today, updated_at=timezone.now()
         )

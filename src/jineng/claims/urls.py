@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jineng.claims import views
+from jineng.claims import prepayment_views, views
 
 app_name = "claims"
 urlpatterns = [
@@ -18,6 +18,16 @@ urlpatterns = [
         views.objection_resolve,
         name="objection_resolve",
     ),
+    # F04 prepayment of project-based classes.
+    path("prepayments/", prepayment_views.prepayment_list, name="prepayments"),
+    path("prepayments/new/<int:class_id>/", prepayment_views.prepayment_new, name="prepayment_new"),
+    path("prepayments/<int:prepayment_id>/", prepayment_views.prepayment_detail, name="prepayment"),
+    path(
+        "prepayments/<int:prepayment_id>/review/",
+        prepayment_views.prepayment_review,
+        name="prepayment_review",
+    ),
+    path("prepayments/<int:prepayment_id>/pay/", prepayment_views.prepayment_pay, name="prepayment_pay"),
     path("batches/", views.batch_list, name="batches"),
     path("batches/open/", views.batch_open, name="batch_open"),
     path("batches/<int:batch_id>/", views.batch_detail, name="batch"),

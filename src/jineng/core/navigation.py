@@ -156,6 +156,27 @@ MENU: tuple[NavItem, ...] = (
         "资金余额、试算平衡与记账分录：拨入、应付、支付、预拨、退回与追缴（F04、F13、F14）",
     ),
     NavItem(
+        "资金",
+        "项目制预拨",
+        "claims:prepayments",
+        "prepayment.view",
+        "项目制培训预拨 30%—50% 补贴，两人审核、财政拨付，申领拨付时清算（F04）",
+    ),
+    NavItem(
+        "资金",
+        "错发追缴",
+        "recovery:list",
+        "recovery.view",
+        "错发多发资金退回、抵扣，骗取资金追缴与黑名单（F14）",
+    ),
+    NavItem(
+        "资金",
+        "错发周报月报",
+        "recovery:report",
+        "recovery.view",
+        "每周、每月错误资金申领退还情况报告，按区域、机构（F14）",
+    ),
+    NavItem(
         "培训券",
         "电子职业培训券",
         "vouchers:list",

@@ -483,6 +483,8 @@ def _f03(profile: Profile, months: int) -> _RateResult:
 
 def _earlier(cls: ClassFacts, past: Sequence[Enrolment]) -> list[Enrolment]:
     """Counted enrolments before this class (start date, then reference): the ones B02/B08 weigh."""
+    if not past:
+        return []
     key = (cls.start_date, cls.ref)
     earlier = [e for e in past if e.class_ref != cls.ref and e.counts and (e.start_date, e.class_ref) < key]
     return sorted(earlier, key=lambda e: (e.start_date, e.class_ref))
@@ -644,8 +646,15 @@ def class_entitlement(
     drafts: list[_Draft] = []
     first_row: dict[str, int] = {}
     params = _RosterParams.of(profile, cls.facts)  # read once per class, as the roster import does
+    # A class has a handful of outcomes (certificate, level, months): each one's rate is worked out once,
+    # not once per trainee. _rate depends on nothing else, and its results are frozen.
+    rates: dict[tuple[str | None, int | None, int], _RateResult] = {}
     for t in sorted(trainees, key=lambda t: t.row):
-        rate, missing = _rate(profile, cls, t.certificate, t.level, t.yigong_months)
+        outcome = (t.certificate, t.level, t.yigong_months)
+        found = rates.get(outcome)
+        if found is None:
+            found = rates[outcome] = _rate(profile, cls, t.certificate, t.level, t.yigong_months)
+        rate, missing = found
         draft = _Draft(t, rate, missing)
         if t.person_key in first_row:
             draft.excluded.append(
@@ -683,7 +692,8 @@ def class_entitlement(
                 )
             )
 
-    lines = tuple(_line(cls, d, forfeits) for d in drafts)
+    texts: dict[_Rate, str] = {}  # the one-person computation of each rate, formatted once per class
+    lines = tuple(_line(cls, d, forfeits, texts) for d in drafts)
     result = ClassEntitlement(
         class_ref=facts.ref,
         profile_key=profile.key,
@@ -703,10 +713,15 @@ def class_entitlement(
     return replace(result, prepayment=prepay)
 
 
-def _line(cls: SubsidyClass, d: _Draft, forfeits: Sequence[Violation]) -> EntitlementLine:
+def _line(
+    cls: SubsidyClass, d: _Draft, forfeits: Sequence[Violation], texts: dict[_Rate, str]
+) -> EntitlementLine:
     t = d.trainee
     violations = (*d.excluded, *forfeits)
     rule_ids = d.rate.rule_ids if d.rate else ((cls.rule,) if cls.rule else ())
+    text = ""
+    if d.rate is not None:
+        text = texts.get(d.rate) or texts.setdefault(d.rate, d.rate.text(1))
     if not violations:
         assert d.rate is not None  # a line with no rate always carries its reason
         return EntitlementLine(
@@ -715,11 +730,11 @@ def _line(cls: SubsidyClass, d: _Draft, forfeits: Sequence[Violation]) -> Entitl
             row=t.row,
             amount=_money(d.rate.per_head),
             rule_ids=rule_ids,
-            computation=d.rate.text(1),
+            computation=text,
             status="payable",
         )
     reasons = "；".join(v.message for v in violations)
-    computation = f"{d.rate.text(1)}；不予补贴：{reasons}" if d.rate else f"不予补贴：{reasons}"
+    computation = f"{text}；不予补贴：{reasons}" if d.rate else f"不予补贴：{reasons}"
     return EntitlementLine(
         person_key=t.person_key,
         name=t.name,

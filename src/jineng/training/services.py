@@ -28,6 +28,7 @@ from jineng.policy.identity import normalise_id_number, parse_id_number
 from jineng.policy.profiles import Profile
 from jineng.policy.violations import Violation
 from jineng.policy.workdays import CalendarNotCovered
+from jineng.recovery import guards
 from jineng.regions.models import Department, Region
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.training import facts
@@ -189,6 +190,7 @@ def _apply_input(tc: TrainingClass, data: ClassInput, actor: User) -> list[Teach
 
 @transaction.atomic
 def class_create(*, actor: User, data: ClassInput) -> TrainingClass:
+    guards.refuse_blacklisted(actor.organisation_id)  # F14: a blacklisted institution opens no class
     if not can(actor.role, "class.apply") or actor.organisation is None:
         raise Refusal("只有培训机构经办人可以申请开班")
     if not actor.organisation.is_training_provider:
@@ -449,6 +451,7 @@ def _due(profile: Profile, stage: Literal["dept", "hr"], today: dt.date) -> dt.d
 def class_submit(
     *, actor: User, training_class: TrainingClass, today: dt.date | None = None
 ) -> TrainingClass:
+    guards.refuse_blacklisted(actor.organisation_id)  # F14: nor submits one already drafted
     today = today or timezone.localdate()
     tc = _locked(training_class)
     _own(actor, tc)

@@ -174,7 +174,7 @@ def test_a_claim_from_an_assessed_class_to_the_bank_through_the_pages(
     batch = PaymentBatch.objects.get()
     assert (batch.period_start, batch.pay_on) == (dt.date(2021, 7, 5), PAY_DAY)
     expect(page.locator("main table.data tbody tr")).to_have_count(1)
-    says(page, "1 笔 · 58000.00 元")
+    says(page, "1 笔 · 实付 58000.00 元")
     logout(page, base)
 
     # The second reviewer sends it to finance.

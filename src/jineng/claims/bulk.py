@@ -1,0 +1,658 @@
+"""Claims in batches: create for many assessed classes at once, sign many claims at once.
+
+The pages and the API go through here too, with a batch of one (``services.claim_create`` /
+``services.claim_review``), so the checks a clerk or a reviewer meets on one claim are exactly those a
+batch of 20,000 meets, and the bench times the production path. Set-based: the facts are read once per
+kind per batch (``entitle.compute_many``), and the lines, signatures, books and audit events are
+written with a handful of statements per batch instead of some per claim or per line.
+
+All or nothing: one class or claim of the batch refused refuses the batch, naming it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, connections, models, router, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import Role
+from jineng.audit.models import Event
+from jineng.audit.services import _fields as event_fields
+from jineng.audit.services import _require_transaction
+from jineng.claims import books, entitle
+from jineng.claims import services as claim_services
+from jineng.claims.models import (
+    ApplicantKind,
+    Claim,
+    ClaimDecision,
+    ClaimLine,
+    ClaimReview,
+    ClaimStage,
+    ClaimState,
+    ClaimStep,
+)
+from jineng.core.errors import Refusal
+from jineng.ledger import services as ledger
+from jineng.ledger.models import Account, AccountKind, EntryKind, JournalEntry, Posting
+from jineng.orgs.models import Organisation
+from jineng.people.models import Person
+from jineng.policy import claims as rules
+from jineng.policy.profiles import ParameterNotSet, Profile
+from jineng.policy.workdays import CalendarNotCovered
+from jineng.recovery import guards
+from jineng.regions.models import Region
+from jineng.training.models import TrainingClass
+from jineng.workcal.selectors import work_calendar
+
+# --- writing many rows -------------------------------------------------------------------------------------
+
+
+def _copy(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Plain rows into ``model``'s table: COPY on PostgreSQL, executemany on SQLite. A million claim lines
+    as model instances through bulk_create cost more than judging them."""
+    connection = connections[router.db_for_write(model)]
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
+
+
+def _events(actor: Any, action: str, items: Sequence[dict[str, Any]]) -> None:
+    """One audit event per item (``obj``, ``from_state``, ``to_state``, ``payload``, ``region_path``, …),
+    in one write, inside the caller's transaction — the same rows ``event_record`` would write one by one."""
+    _require_transaction(action)
+    if not items:
+        return
+    connection = connections[router.db_for_write(Event)]
+    fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    rows = []
+    for item in items:
+        values = event_fields(actor=actor, action=action, **item)
+        values["at"] = now
+        values["actor"] = values["actor"].pk if values["actor"] is not None else None
+        rows.append([f.get_db_prep_save(values[f.name], connection) for f in fields])
+    _copy(Event, [f.column or f.attname for f in fields], rows)
+
+
+def _claim_event(c: Claim, from_state: str, payload: dict[str, Any]) -> dict[str, Any]:
+    # The fields services._event gives a claim's event.
+    return {
+        "obj": c,
+        "from_state": from_state,
+        "to_state": c.state,
+        "payload": payload,
+        "region_path": c.region.path,
+        "department_id": c.department_id,
+        "organisation_id": c.payee_organisation_id,
+    }
+
+
+def _refusal(exc: Refusal, what: str, many: bool) -> Refusal:
+    """A batch's refusal names the class or claim it is about; a batch of one keeps the plain message."""
+    if not many:
+        return exc
+    return Refusal(
+        f"{what}：{exc.message}",
+        field=exc.field,
+        value=exc.value,
+        rule=exc.rule,
+        clause=exc.clause,
+        violations=exc.violations,
+    )
+
+
+# --- create ---------------------------------------------------------------------------------------------------
+
+
+def _applicant(actor: User, tc: TrainingClass) -> tuple[str, Organisation | None, Person | None]:
+    if actor.role == Role.INSTITUTION and actor.organisation_id == tc.institution_id:
+        # 企业自主培训 and 学徒制 are claimed by the enterprise that trained its own staff (附件2 备注).
+        if tc.enterprise_id and tc.mode == "enterprise_self":
+            return ApplicantKind.ENTERPRISE, tc.enterprise, None
+        return ApplicantKind.INSTITUTION, tc.institution, None
+    if (
+        actor.role == Role.TRAINEE
+        and actor.person_id
+        and tc.enrolments.filter(person_id=actor.person_id).exists()
+    ):
+        return ApplicantKind.INDIVIDUAL, None, actor.person
+    raise Refusal("只有本班培训机构经办人或本班学员本人可以申领补贴")
+
+
+@transaction.atomic
+def claims_create_bulk(
+    *, actor: User, classes: Sequence[TrainingClass], today: dt.date | None = None
+) -> list[Claim]:
+    """A draft claim for each assessed class, with a line per trainee (F01–F03, B02/B07/B08, C02/C05/C09,
+    E03), in class order. An institution's clerk claims for its classes; a trainee for his own line."""
+    guards.refuse_blacklisted(actor.organisation_id)  # F14: a blacklisted institution claims nothing
+    today = today or timezone.localdate()
+    many = len({tc.pk for tc in classes}) > 1
+    locked = list(
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the enterprise/trade joins.
+        TrainingClass.objects.select_for_update(of=("self",))
+        .select_related("region", "institution", "enterprise", "occupation", "trade")
+        .filter(pk__in={tc.pk for tc in classes})
+        .order_by("pk")
+    )
+    applicants: dict[int, tuple[str, Organisation | None, Person | None]] = {}
+    profiles: dict[int, Profile] = {}
+    by_key: dict[tuple[Any, ...], Profile] = {}  # one look-up per frozen profile, or per region and year
+    for tc in locked:
+        try:
+            applicants[tc.pk] = _applicant(actor, tc)
+            if tc.state not in claim_services.CLAIMABLE_CLASS_STATES:
+                raise Refusal(
+                    f"培训班当前状态为“{tc.get_state_display()}”：考核结果录入后方可申领补贴",
+                    field="培训班状态",
+                    value=tc.get_state_display(),
+                )
+            key = (tc.profile_code, tc.profile_version) if tc.profile_code else ("", tc.region_id, tc.year)
+            if key not in by_key:
+                by_key[key] = claim_services._class_profile(tc)
+            profiles[tc.pk] = by_key[key]
+        except Refusal as exc:
+            raise _refusal(exc, f"培训班 {tc.ref}", many) from None
+    people = {applicants[tc.pk][2] for tc in locked}
+    person = people.pop() if len(people) == 1 else None
+    if person is not None and many:
+        raise Refusal("个人申请一次只能申领一个培训班的补贴", field="培训班")
+    try:
+        computed = entitle.compute_many(locked, profiles, person=person)
+    except ParameterNotSet as exc:
+        raise claim_services._not_set(exc) from None
+    # A trainee already in a live claim of the class (an individual's own, say) is not claimed again.
+    taken: dict[tuple[int, int], str] = {
+        (cid, pid): ref
+        for cid, pid, ref in ClaimLine.objects.filter(training_class__in=locked, live=True).values_list(
+            "training_class_id", "person_id", "claim__ref"
+        )
+    }
+    claims: list[Claim] = []
+    all_lines: list[list[entitle.Line]] = []
+    for tc in locked:
+        result = computed[tc.pk]
+        try:
+            lines = _lines(tc, result, taken)
+        except Refusal as exc:
+            raise _refusal(exc, f"培训班 {tc.ref}", many) from None
+        kind, payee_org, payee_person = applicants[tc.pk]
+        payable = [ln for ln in lines if ln.status == ClaimLine.Status.PAYABLE]
+        claims.append(
+            Claim(
+                # Unique until the id is known; the real reference is set below.
+                ref=f"tmp-{timezone.now().timestamp()}-{tc.pk}",
+                training_class=tc,
+                region=tc.region,
+                department_id=tc.department_id,
+                applicant_kind=kind,
+                payee_organisation=payee_org,
+                payee_person=payee_person,
+                bank_name=tc.bank_name if payee_person is None else "",
+                bank_account=tc.bank_account if payee_person is None else "",
+                headcount=len(payable),
+                amount=sum((ln.amount for ln in payable), Decimal("0.00")),
+                computation=result.summary,
+                created_by=actor,
+            )
+        )
+        all_lines.append(lines)
+    ids = _reserve_ids(Claim, len(claims))
+    if ids:
+        for c, pk in zip(claims, ids, strict=True):
+            c.pk = pk
+            c.ref = _ref(c)
+        Claim.objects.bulk_create(claims)
+    else:
+        Claim.objects.bulk_create(claims)
+        for c in claims:
+            c.ref = _ref(c)
+        Claim.objects.bulk_update(claims, ["ref"])
+    try:
+        with transaction.atomic():
+            _copy(
+                ClaimLine,
+                [
+                    "claim_id",
+                    "person_id",
+                    "training_class_id",
+                    "row",
+                    "status",
+                    "amount",
+                    "rule_ids",
+                    "computation",
+                    "reasons",
+                    "live",
+                ],
+                (
+                    (
+                        c.pk,
+                        ln.person_id,
+                        c.training_class_id,
+                        ln.row,
+                        ln.status,
+                        ln.amount,
+                        ",".join(ln.rule_ids),
+                        ln.computation,
+                        _reasons(ln),
+                        (c.training_class_id, ln.person_id) not in taken,
+                    )
+                    for c, lines in zip(claims, all_lines, strict=True)
+                    for ln in lines
+                ),
+            )
+    except IntegrityError:
+        # A concurrent claim took a trainee between the check and the insert.
+        raise Refusal("本班学员的补贴已在另一笔申领中，不能重复申领", field="学员") from None
+    _events(
+        actor,
+        "claim.created",
+        [_claim_event(c, "", {"amount": str(c.amount), "headcount": c.headcount}) for c in claims],
+    )
+    return claims
+
+
+def _ref(c: Claim) -> str:
+    return f"BT{c.training_class.year}{(c.region.code or '000000')[:6]}{c.pk:06d}"
+
+
+def _reserve_ids(model: type[models.Model], n: int) -> list[int]:
+    """On PostgreSQL, ``n`` ids from the table's sequence, so that a claim's reference (made of its id)
+    goes in with the row instead of by a second, per-row update. Elsewhere none: insert, then update."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql" or n == 0:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, n],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _reasons(line: entitle.Line) -> str:
+    # Most lines are payable, with no reason: their JSON is a constant.
+    if not line.reasons:
+        return "[]"
+    return json.dumps(
+        [{"rule": v.rule, "clause": v.clause, "message": v.message} for v in line.reasons],
+        ensure_ascii=False,
+    )
+
+
+def _lines(
+    tc: TrainingClass, computed: entitle.Computed, taken: dict[tuple[int, int], str]
+) -> list[entitle.Line]:
+    if computed.refusals:
+        raise Refusal.from_violations("本班补贴不予受理", computed.refusals)
+    mine = {(tc.pk, ln.person_id) for ln in computed.lines} & taken.keys()
+    lines = [
+        _taken(ln, taken[(tc.pk, ln.person_id)]) if (tc.pk, ln.person_id) in mine else ln
+        for ln in computed.lines
+    ]
+    payable = [ln for ln in lines if ln.status == ClaimLine.Status.PAYABLE]
+    if mine and not payable:
+        refs = sorted({taken[k] for k in mine})
+        raise Refusal(
+            f"本班学员的补贴均已在申领 {'、'.join(refs)} 中，不能重复申领",
+            field="学员",
+            value=str(len(mine)),
+        )
+    if not payable:
+        raise Refusal.from_violations(
+            "本班没有符合补贴条件的学员", [v for ln in computed.lines for v in ln.reasons][:20]
+        )
+    return lines
+
+
+def _taken(line: entitle.Line, ref: str) -> entitle.Line:
+    from jineng.policy.violations import Violation
+
+    reason = Violation(
+        "F02", "附件2 补贴资金申领", f"该学员的补贴已在申领 {ref} 中，不重复申领", field="学员"
+    )
+    return dataclasses.replace(
+        line, status=ClaimLine.Status.EXCLUDED, amount=Decimal("0.00"), reasons=(reason,)
+    )
+
+
+# --- review (F09), notice (F08), finance (F10), approval -----------------------------------------------------
+
+
+@transaction.atomic
+def claims_review_bulk(
+    *,
+    actor: User,
+    claims: Sequence[Claim],
+    decision: str,
+    comment: str = "",
+    today: dt.date | None = None,
+) -> list[Claim]:
+    """The actor's signature on each claim, at the step each claim is at (F09: the right role, in scope,
+    and a second signature by another person than the first). A department's second signature puts the
+    list on public notice (F08); the bureau's second goes to finance where the profile has that step (F10),
+    else approves, and approval books the payable. Returns the claims in id order."""
+    today = today or timezone.localdate()
+    many = len({c.pk for c in claims}) > 1
+    locked = list(
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("region")
+        .filter(pk__in={c.pk for c in claims})
+        .order_by("pk")
+    )
+    # The classes' frozen profiles, read once for the batch rather than a class per claim.
+    frozen = {
+        pk: rest
+        for pk, *rest in TrainingClass.objects.filter(
+            pk__in={c.training_class_id for c in locked}
+        ).values_list("pk", "profile_code", "profile_version", "region_id", "year")
+    }
+    signed: dict[tuple[int, int, str, str], int] = {
+        (cid, rnd, stage, step): reviewer
+        for cid, rnd, stage, step, reviewer in ClaimReview.objects.filter(claim__in=locked).values_list(
+            "claim_id", "round", "stage", "step", "reviewer_id"
+        )
+    }
+    profiles: dict[tuple[Any, ...], Profile] = {}
+    steps: list[tuple[Claim, str, str, Profile]] = []
+    for c in locked:
+        try:
+            profile = _cached_profile(c, frozen[c.training_class_id], profiles)
+            stage, which = _check_signature(actor, c, decision, comment, signed, profile)
+        except Refusal as exc:
+            raise _refusal(exc, f"申领 {c.ref}", many) from None
+        steps.append((c, stage, which, profile))
+    now = timezone.now()
+    connection = connections[router.db_for_write(ClaimReview)]
+    on = models.DateField().get_db_prep_save(today, connection)
+    at = models.DateTimeField().get_db_prep_save(now, connection)
+    _copy(
+        ClaimReview,
+        ["claim_id", "stage", "step", "round", "reviewer_id", "decision", "comment", "on", "at"],
+        [
+            (c.pk, stage, which, c.review_round, actor.pk, decision, comment.strip(), on, at)
+            for c, stage, which, _ in steps
+        ],
+    )
+    calendar = _Memo(work_calendar())
+    events: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    changes: dict[tuple[tuple[str, Any], ...], list[int]] = defaultdict(list)
+    approved: list[Claim] = []
+    for c, stage, which, profile in steps:
+        from_state = c.state
+        payload: dict[str, Any] = {"decision": decision, "comment": comment.strip(), "round": c.review_round}
+        try:
+            fields = _next_state(c, stage, which, profile, decision, comment, today, calendar, now, payload)
+        except ParameterNotSet as exc:
+            raise _refusal(claim_services._not_set(exc), f"申领 {c.ref}", many) from None
+        except CalendarNotCovered as exc:
+            raise _refusal(claim_services._calendar_refusal(exc), f"申领 {c.ref}", many) from None
+        for name, value in fields.items():
+            setattr(c, name, value)
+        if c.state == ClaimState.APPROVED:
+            approved.append(c)
+        changes[tuple(sorted(fields.items()))].append(c.pk)
+        events[f"claim.review.{stage}.{which}"].append(_claim_event(c, from_state, payload))
+    _payables_recognise(actor, approved, today)
+    for fields_key, ids in changes.items():
+        Claim.objects.filter(pk__in=ids).update(**dict(fields_key), updated_at=now)
+    for c in locked:
+        c.updated_at = now
+    for action, items in events.items():
+        _events(actor, action, items)
+    return locked
+
+
+def _cached_profile(c: Claim, frozen: list[Any], cache: dict[tuple[Any, ...], Profile]) -> Profile:
+    code, version, region_id, year = frozen
+    key = (code, version) if code else ("", region_id, year)
+    if key not in cache:
+        cache[key] = claim_services.claim_profile(c)
+    return cache[key]
+
+
+def _check_signature(
+    actor: User,
+    c: Claim,
+    decision: str,
+    comment: str,
+    signed: dict[tuple[int, int, str, str], int],
+    profile: Profile,
+) -> tuple[str, str]:
+    stage = claim_services.STAGE_OF_STATE.get(ClaimState(c.state))
+    if stage is None:
+        raise Refusal(f"申领当前状态为“{c.get_state_display()}”，无需审核")
+    first = signed.get((c.pk, c.review_round, stage, ClaimStep.FIRST))
+    which = ClaimStep.SECOND if first is not None else ClaimStep.FIRST
+    roles = claim_services.ROLES_FOR[(stage, which)]
+    if actor.role not in roles:
+        labels = "、".join(Role(r).label for r in roles)
+        raise Refusal(
+            f"此环节须由{labels}办理（当前：{ClaimStage(stage).label}{ClaimStep(which).label}）",
+            rule="F09",
+            clause=profile.cite("reviewers_per_step"),
+        )
+    claim_services._in_scope_reviewer(actor, c, stage)
+    if decision not in ClaimDecision.values:
+        raise Refusal("审核结论应为“通过”或“退回修改”", field="审核结论", value=decision)
+    if decision == ClaimDecision.RETURN and not comment.strip():
+        raise Refusal("退回修改须填写意见", field="审核意见")
+    problems = rules.signature_violations(
+        profile,
+        first_reviewer=first,
+        reviewer=actor.pk,
+        step="second" if which == ClaimStep.SECOND else "first",
+    )
+    if problems:
+        raise Refusal.from_violations("不能签署", problems)
+    return stage, which
+
+
+class _Memo:
+    """The work calendar with its answers kept for the batch: every claim signed the same day gets the
+    same notice window and deadline, worked out once."""
+
+    def __init__(self, calendar: Any) -> None:
+        self.calendar = calendar
+        self.answers: dict[tuple[Any, ...], Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.calendar, name)
+
+        def remembered(*args: Any) -> Any:
+            key = (name, *args)
+            if key not in self.answers:
+                self.answers[key] = method(*args)
+            return self.answers[key]
+
+        return remembered
+
+
+def _next_state(
+    c: Claim,
+    stage: str,
+    which: str,
+    profile: Profile,
+    decision: str,
+    comment: str,
+    today: dt.date,
+    calendar: Any,
+    now: dt.datetime,
+    payload: dict[str, Any],
+) -> dict[str, Any]:
+    """The claim's fields after this signature (``payload`` gains what the event records)."""
+    two = int(profile.get("reviewers_per_step", 2)) >= 2
+    if decision == ClaimDecision.RETURN:
+        return {"state": ClaimState.RETURNED, "return_comment": comment.strip(), "review_due": None}
+    if which != ClaimStep.SECOND and two:
+        return {}
+    if stage == ClaimStage.DEPT:
+        notice = rules.notice_window(profile, calendar, today)
+        payload.update(notice_start=notice.start.isoformat(), notice_end=notice.end.isoformat(), rule="F08")
+        return {
+            "state": ClaimState.IN_NOTICE,
+            "notice_start": notice.start,
+            "notice_end": notice.end,
+            "review_due": None,
+        }
+    if stage == ClaimStage.HR and rules.needs_finance_review(profile):
+        return {
+            "state": ClaimState.HR_REVIEWED,
+            "review_due": rules.review_due(profile, calendar, "finance", today),
+        }
+    return {"state": ClaimState.APPROVED, "approved_at": now, "review_due": None}
+
+
+# --- the payables of approved claims (the books) ----------------------------------------------------------------
+
+
+def _payables_recognise(actor: Any, claims: Sequence[Claim], day: dt.date) -> None:
+    """``books.payable_recognise`` for many claims: per claim one balanced entry (debit the subsidy expense,
+    credit the payee's payable) under the key ``claim:<id>:payable``, its postings and its audit event,
+    with the ledger's own key, amount, balance and non-negative checks; the accounts are opened once per
+    region and payee. A claim already booked under its key (a retry) is not booked again."""
+    if not claims:
+        return
+    # The payees, read in two queries rather than one per claim.
+    orgs = Organisation.objects.in_bulk({c.payee_organisation_id for c in claims if c.payee_organisation_id})
+    people = Person.objects.in_bulk({c.payee_person_id for c in claims if c.payee_person_id})
+    for c in claims:
+        if c.payee_organisation_id:
+            c.payee_organisation = orgs[c.payee_organisation_id]
+        elif c.payee_person_id:
+            c.payee_person = people[c.payee_person_id]
+    regions: dict[int, Region] = {}
+    for c in claims:
+        if c.region_id not in regions:
+            regions[c.region_id] = books.books_region(c.region)
+    wanted = []
+    for c in claims:
+        region, payee = regions[c.region_id], books.payee(c)
+        amount = ledger._money(c.amount, "金额")
+        key = ledger._key(f"claim:{c.pk}:payable")
+        source = ledger._source(("claims.Claim", str(c.pk)))
+        fingerprint = ledger._fingerprint(
+            "payable_recognise",
+            region=region.pk,
+            payee=ledger._payee_ref(payee),
+            amount=str(amount),
+            source=source,
+        )
+        wanted.append((c, region, payee, amount, key, source, fingerprint))
+    booked = dict(
+        JournalEntry.objects.filter(key__in=[w[4] for w in wanted]).values_list("key", "fingerprint")
+    )
+    for _, _, _, _, key, _, fingerprint in wanted:
+        if key in booked and booked[key] != fingerprint:
+            ledger._replay(key, fingerprint)  # refuses, with the ledger's message
+    wanted = [w for w in wanted if w[4] not in booked]
+    if not wanted:
+        return
+    expense = {pk: ledger.expense_account(region) for pk, region in regions.items()}
+    payables = _payee_accounts(
+        {(region.pk, ledger._payee_ref(payee)): (region, payee) for _, region, payee, *_ in wanted}
+    )
+    entries, lines_of = [], []
+    for c, region, payee, amount, key, source, fingerprint in wanted:
+        lines = ledger._normalise(
+            [
+                ledger.Line(expense[c.region_id], debit=amount),
+                ledger.Line(payables[(region.pk, ledger._payee_ref(payee))], credit=amount),
+            ]
+        )
+        ledger._check(region, lines)
+        ledger._keep_non_negative(lines)
+        lines_of.append(lines)
+        entries.append(
+            JournalEntry(
+                region=region,
+                date=day,
+                kind=EntryKind.PAYABLE,
+                memo=f"补贴申领 {c.ref} 核准"[:200],
+                actor=actor if getattr(actor, "pk", None) else None,
+                key=key,
+                fingerprint=fingerprint,
+                source_type=source[0],
+                source_id=source[1],
+            )
+        )
+    JournalEntry.objects.bulk_create(entries)
+    Posting.objects.bulk_create(
+        [
+            Posting(entry=entry, account=line.account, debit=line.debit, credit=line.credit)
+            for entry, lines in zip(entries, lines_of, strict=True)
+            for line in lines
+        ]
+    )
+    _events(
+        actor,
+        f"ledger.{EntryKind.PAYABLE}",
+        [
+            {
+                "obj": entry,
+                "to_state": str(EntryKind.PAYABLE),
+                "payload": {
+                    "key": entry.key,
+                    "date": day.isoformat(),
+                    "total": str(sum((line.debit for line in lines), ledger.ZERO)),
+                    "source": [entry.source_type, entry.source_id],
+                    "lines": [[line.account.code, str(line.debit), str(line.credit)] for line in lines],
+                },
+                "region_path": w[1].path,
+                "organisation_id": w[2].pk if isinstance(w[2], Organisation) else None,
+            }
+            for entry, lines, w in zip(entries, lines_of, wanted, strict=True)
+        ],
+    )
+
+
+def _payee_accounts(
+    wanted: dict[tuple[int, str], tuple[Region, Organisation | Person]],
+) -> dict[tuple[int, str], Account]:
+    """The payees' payable accounts (``ledger.payee_account``), the missing ones opened in one insert."""
+    kind = AccountKind.PAYABLE
+    code_of: Callable[[str], str] = lambda ref: f"{kind}:{ref}"  # noqa: E731 — as payee_account names it
+    by_region: dict[int, list[str]] = defaultdict(list)
+    for region_pk, ref in wanted:
+        by_region[region_pk].append(code_of(ref))
+
+    def existing() -> dict[tuple[int, str], Account]:
+        q = Q()
+        for region_pk, codes in by_region.items():
+            q |= Q(region_id=region_pk, code__in=codes)
+        return {(a.region_id, a.code): a for a in Account.objects.filter(q)}
+
+    found = existing()
+    missing = [
+        Account(
+            region=region,
+            kind=kind,
+            code=code_of(ref),
+            name=f"{AccountKind(kind).label}·{payee}",
+            organisation=payee if isinstance(payee, Organisation) else None,
+            person=payee if isinstance(payee, Person) else None,
+        )
+        for (region_pk, ref), (region, payee) in wanted.items()
+        if (region_pk, code_of(ref)) not in found
+    ]
+    if missing:
+        # A concurrent batch may open the same account: the database keeps one, both then read it.
+        Account.objects.bulk_create(missing, ignore_conflicts=True)
+        found = existing()
+    return {(region_pk, ref): found[(region_pk, code_of(ref))] for region_pk, ref in wanted}

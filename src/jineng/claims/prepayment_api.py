@@ -1,0 +1,115 @@
+"""/api/v1/prepayments: F04 prepayment of project-based classes, the same services as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
+
+from jineng.accounts.models import User
+from jineng.claims import prepayments as services
+from jineng.claims.models import Prepayment
+from jineng.claims.prepayment_selectors import prepayments_visible
+from jineng.core.permissions import require
+from jineng.training.selectors import classes_visible
+
+router = Router()
+
+
+class PrepaymentIn(Schema):
+    class_id: int
+    share: Decimal | None = Field(None, description="预拨比例，如 0.30；不填为政策上限（F04）")
+
+
+class PrepaymentReviewIn(Schema):
+    decision: str = Field(description="pass 通过 / return 不予核准")
+    comment: str = ""
+
+
+class PrepaymentOut(Schema):
+    id: int
+    ref: str
+    class_ref: str
+    institution: str
+    state: str
+    state_label: str
+    profile: str
+    basis: Decimal
+    share: Decimal
+    amount: Decimal
+    computation: str
+    requested_on: dt.date
+    paid_on: dt.date | None
+    settled_on: dt.date | None
+    settled_final: Decimal | None
+    settled_excess: Decimal
+
+    @staticmethod
+    def resolve_class_ref(obj: Prepayment, context: Any) -> str:
+        return obj.training_class.ref
+
+    @staticmethod
+    def resolve_institution(obj: Prepayment, context: Any) -> str:
+        return obj.institution.name
+
+    @staticmethod
+    def resolve_state_label(obj: Prepayment, context: Any) -> str:
+        return obj.get_state_display()
+
+    @staticmethod
+    def resolve_profile(obj: Prepayment, context: Any) -> str:
+        return f"{obj.profile_code} v{obj.profile_version}"
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _prepayment(user: User, prepayment_id: int) -> Prepayment:
+    return get_object_or_404(prepayments_visible(user), pk=prepayment_id)
+
+
+@router.get("", response=list[PrepaymentOut], summary="项目制预拨（F04）")
+@paginate(PageNumberPagination, page_size=50)
+def prepayment_list(request: HttpRequest, state: str = "") -> Any:
+    user = _user(request)
+    require(user, "prepayment.view")
+    qs = prepayments_visible(user)
+    return qs.filter(state=state) if state else qs
+
+
+@router.post("", response={201: PrepaymentOut}, summary="申请预拨：预计补贴 × 预拨比例（F04）")
+def prepayment_request(request: HttpRequest, data: PrepaymentIn) -> Status:
+    user = _user(request)
+    require(user, "prepayment.apply")
+    tc = get_object_or_404(classes_visible(user), pk=data.class_id)
+    return Status(201, services.prepayment_request(actor=user, training_class=tc, share=data.share))
+
+
+@router.get("/{prepayment_id}", response=PrepaymentOut, summary="预拨详情")
+def prepayment_detail(request: HttpRequest, prepayment_id: int) -> Prepayment:
+    user = _user(request)
+    require(user, "prepayment.view")
+    return _prepayment(user, prepayment_id)
+
+
+@router.post("/{prepayment_id}/review", response=PrepaymentOut, summary="人社初审、复核（F09：不同的人）")
+def prepayment_review(request: HttpRequest, prepayment_id: int, data: PrepaymentReviewIn) -> Prepayment:
+    user = _user(request)
+    require(user, "prepayment.review")
+    return services.prepayment_review(
+        actor=user, prepayment=_prepayment(user, prepayment_id), decision=data.decision, comment=data.comment
+    )
+
+
+@router.post("/{prepayment_id}/pay", response=PrepaymentOut, summary="财政拨付预拨款（仅一次）")
+def prepayment_pay(request: HttpRequest, prepayment_id: int) -> Prepayment:
+    user = _user(request)
+    require(user, "prepayment.pay")
+    return services.prepayment_pay(actor=user, prepayment=_prepayment(user, prepayment_id))

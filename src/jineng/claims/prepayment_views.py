@@ -1,0 +1,125 @@
+"""Pages of the F04 prepayment: list (with the classes that may ask), request, detail, review, pay."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import Role, can
+from jineng.claims import prepayments as services
+from jineng.claims.models import Prepayment, PrepaymentState
+from jineng.claims.prepayment_selectors import prepayable_classes, prepayments_visible
+from jineng.core.errors import Refusal
+from jineng.core.pagination import paginate
+from jineng.core.permissions import require
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _act(request: HttpRequest, done: str, call: Callable[[], Any]) -> Any:
+    try:
+        result = call()
+    except Refusal as exc:
+        messages.error(request, exc.render())
+        for v in exc.violations[:20]:
+            messages.error(request, v.render())
+        return None
+    messages.success(request, done)
+    return result
+
+
+@login_required
+def prepayment_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require(user, "prepayment.view")
+    state = request.GET.get("state", "")
+    qs = prepayments_visible(user)
+    if state:
+        qs = qs.filter(state=state)
+    page, query = paginate(request, qs)
+    return render(
+        request,
+        "claims/prepayments.html",
+        {
+            "page": page,
+            "query": query,
+            "state": state,
+            "states": PrepaymentState.choices,
+            "classes": prepayable_classes(user)[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def prepayment_new(request: HttpRequest, class_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "prepayment.apply")
+    tc = get_object_or_404(prepayable_classes(user), pk=class_id)
+    p = _act(
+        request,
+        "预拨申请已提交人社部门审核（F04）",
+        lambda: services.prepayment_request(
+            actor=user, training_class=tc, share=request.POST.get("share") or None
+        ),
+    )
+    return redirect("claims:prepayment", p.pk) if p is not None else redirect("claims:prepayments")
+
+
+def _prepayment(user: User, prepayment_id: int) -> Prepayment:
+    return get_object_or_404(prepayments_visible(user), pk=prepayment_id)
+
+
+@login_required
+def prepayment_detail(request: HttpRequest, prepayment_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "prepayment.view")
+    p = _prepayment(user, prepayment_id)
+    waiting = {PrepaymentState.REQUESTED: Role.HR_FIRST, PrepaymentState.FIRST_SIGNED: Role.HR_SECOND}
+    return render(
+        request,
+        "claims/prepayment.html",
+        {
+            "p": p,
+            "may_review": waiting.get(PrepaymentState(p.state)) == user.role,
+            "may_pay": can(user.role, "prepayment.pay") and p.state == PrepaymentState.APPROVED,
+        },
+    )
+
+
+@login_required
+@require_POST
+def prepayment_review(request: HttpRequest, prepayment_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "prepayment.review")
+    p = _prepayment(user, prepayment_id)
+    _act(
+        request,
+        "已签署",
+        lambda: services.prepayment_review(
+            actor=user,
+            prepayment=p,
+            decision=request.POST.get("decision", ""),
+            comment=request.POST.get("comment", ""),
+        ),
+    )
+    return redirect("claims:prepayment", p.pk)
+
+
+@login_required
+@require_POST
+def prepayment_pay(request: HttpRequest, prepayment_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "prepayment.pay")
+    p = _prepayment(user, prepayment_id)
+    _act(request, "预拨款已拨付", lambda: services.prepayment_pay(actor=user, prepayment=p))
+    return redirect("claims:prepayment", p.pk)

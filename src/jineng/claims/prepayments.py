@@ -1,0 +1,376 @@
+"""F04 prepayment (预拨) for project-based (项目制) classes: requested by the institution, reviewed by two
+different bureau officials (F09), paid by finance through the ledger exactly once, and settled against
+the class's final subsidy when its claim's batch is paid (the batch pays the rest; a prepayment beyond
+the final amount becomes a receivable, F14).
+
+The basis (ZZ21 三(四) “享受30%—50%预拨补贴”; XC19 二(三)1 “可先行拨付50%的培训补贴资金”): neither
+document says of *what* amount, and at prepayment time nobody has been assessed, so the only subsidy
+that exists is the planned one — the class's planned trainees (拟培训人数) × the standard the profile
+gives for the class's target certificate and level (F01/F02) or 以工代训 months (F03)
+(``policy.subsidy.planned_subsidy``). The share is the institution's choice within the profile's
+range; profiles without one (HC21, XC23) refuse with “本政策口径未规定…”.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import Role
+from jineng.audit.services import event_record
+from jineng.claims import books
+from jineng.claims.models import Claim, Prepayment, PrepaymentState
+from jineng.core.errors import Refusal
+from jineng.ledger import services as ledger
+from jineng.ledger.models import JournalEntry, Posting
+from jineng.policy import claims as rules
+from jineng.policy import subsidy
+from jineng.policy.profiles import ParameterNotSet, Profile, get_profile
+from jineng.policy.training import percent
+from jineng.recovery import guards
+from jineng.regions.selectors import NoProfile, profile_for
+from jineng.training import facts
+from jineng.training.models import ClassState, Mode, TrainingClass
+
+F04 = "F04"
+CLAUSE = ledger.F04_CLAUSE
+# A prepayment is for a class that has been approved and not yet claimed.
+PREPAYABLE_CLASS_STATES = frozenset({ClassState.APPROVED, ClassState.IN_TRAINING})
+ZERO = Decimal("0.00")
+
+
+def _profile(tc: TrainingClass) -> Profile:
+    if tc.profile_code:
+        return get_profile(tc.profile_code, tc.profile_version)
+    try:
+        return profile_for(tc.region, tc.year)
+    except NoProfile as exc:
+        raise Refusal(str(exc)) from None
+
+
+def _event(actor: Any, action: str, p: Prepayment, from_state: str, payload: dict[str, Any]) -> None:
+    event_record(
+        actor=actor,
+        action=action,
+        obj=p,
+        from_state=from_state,
+        to_state=p.state,
+        payload={"rule": F04, **payload},
+        region_path=p.region.path,
+        organisation_id=p.institution_id,
+    )
+
+
+def _range(profile: Profile, tc: TrainingClass) -> tuple[subsidy.Estimate, subsidy.PrepaymentRange]:
+    try:
+        # The share first: a profile without one (HC21, XC23) refuses on F04 whatever its amounts.
+        subsidy.prepayment_range(profile, ZERO)
+        # The class as applied for (target certificate and level, not yet assessed): the planned subsidy.
+        planned = subsidy.SubsidyClass(facts=facts.class_facts(tc), mode=tc.mode, payee="institution")
+        estimate = subsidy.planned_subsidy(profile, planned, trainees=tc.planned_trainees)
+        return estimate, subsidy.prepayment_range(profile, estimate.amount)
+    except subsidy.EntitlementNotSet as exc:
+        first = exc.violations[0]
+        raise Refusal(
+            first.message,
+            field="预拨比例",
+            rule=first.rule,
+            clause=first.clause,
+            violations=list(exc.violations),
+        ) from None
+    except ParameterNotSet as exc:
+        raise Refusal(str(exc), field="预拨比例", rule=exc.param.rule, clause=f"{exc.profile.code}") from None
+
+
+def prepayment_quote(training_class: TrainingClass) -> tuple[subsidy.Estimate, subsidy.PrepaymentRange]:
+    """The basis and the range the profile allows (F04), for the request form."""
+    return _range(_profile(training_class), training_class)
+
+
+@transaction.atomic
+def prepayment_request(
+    *,
+    actor: User,
+    training_class: TrainingClass,
+    share: Decimal | str | None = None,
+    today: dt.date | None = None,
+) -> Prepayment:
+    """F04: the institution asks for ``share`` (default: the most the profile allows) of its class's
+    planned subsidy in advance."""
+    guards.refuse_blacklisted(actor.organisation_id)
+    today = today or timezone.localdate()
+    tc = (
+        TrainingClass.objects.select_for_update()
+        .select_related("region", "institution")
+        .get(pk=training_class.pk)
+    )
+    if actor.role != Role.INSTITUTION or actor.organisation_id != tc.institution_id:
+        raise Refusal("只有本班培训机构经办人可以申请预拨")
+    if tc.mode != Mode.PROJECT:
+        raise Refusal(
+            f"培训方式为“{tc.get_mode_display()}”：只有项目制培训可以预拨补贴",
+            field="培训方式",
+            value=tc.get_mode_display(),
+            rule=F04,
+            clause=CLAUSE,
+        )
+    if tc.state not in PREPAYABLE_CLASS_STATES:
+        raise Refusal(
+            f"培训班当前状态为“{tc.get_state_display()}”：开班申请批准后、申领补贴前方可申请预拨",
+            field="培训班状态",
+            value=tc.get_state_display(),
+            rule=F04,
+            clause=CLAUSE,
+        )
+    profile = _profile(tc)
+    estimate, allowed = _range(profile, tc)
+    try:
+        chosen = allowed.share_max if share in (None, "") else Decimal(str(share).strip())
+    except InvalidOperation:
+        raise Refusal(
+            "预拨比例应为小数，如 0.30", field="预拨比例", value=str(share), rule=F04, clause=CLAUSE
+        ) from None
+    if not allowed.share_min <= chosen <= allowed.share_max:
+        allowed_text = (
+            f"须为 {percent(allowed.share_max)}"
+            if allowed.share_min == allowed.share_max
+            else f"不在政策规定的 {percent(allowed.share_min)}—{percent(allowed.share_max)} 之内"
+        )
+        raise Refusal(
+            f"预拨比例 {percent(chosen)} {allowed_text}",
+            field="预拨比例",
+            value=str(chosen),
+            rule=F04,
+            clause=profile.cite("prepay_share_max"),
+        )
+    amount = (estimate.amount * chosen).quantize(Decimal("0.01"))
+    if amount <= 0:
+        raise Refusal("预计补贴为零，无可预拨金额", field="预拨金额", rule=F04, clause=CLAUSE)
+    try:
+        with transaction.atomic():
+            p = Prepayment.objects.create(
+                ref=f"tmp-{timezone.now().timestamp()}",
+                training_class=tc,
+                region=tc.region,
+                institution=tc.institution,
+                profile_code=profile.code,
+                profile_version=profile.version,
+                basis=estimate.amount,
+                share=chosen,
+                amount=amount,
+                computation=(
+                    f"预计补贴：{estimate.computation}；F04 预拨 {subsidy.yuan(estimate.amount)} × {percent(chosen)}"
+                    f" = {subsidy.yuan(amount)}（允许 {allowed.computation}）"
+                ),
+                requested_by=actor,
+                requested_on=today,
+            )
+    except IntegrityError:
+        raise Refusal(
+            "本班已有预拨申请，不能重复申请", field="培训班", value=tc.ref, rule=F04, clause=CLAUSE
+        ) from None
+    p.ref = f"YB{tc.year}{p.pk:06d}"
+    p.save(update_fields=["ref"])
+    _event(
+        actor,
+        "prepayment.requested",
+        p,
+        "",
+        {"amount": str(amount), "share": str(chosen), "basis": str(estimate.amount)},
+    )
+    return p
+
+
+def _locked(p: Prepayment) -> Prepayment:
+    return (
+        Prepayment.objects.select_for_update()
+        .select_related("region", "training_class", "institution")
+        .get(pk=p.pk)
+    )
+
+
+def _in_region(actor: User, p: Prepayment) -> None:
+    if actor.region_id is None or not p.region.path.startswith(actor.region.path):  # type: ignore[union-attr]
+        raise Refusal("只能办理本辖区的预拨申请")
+
+
+@transaction.atomic
+def prepayment_review(
+    *, actor: User, prepayment: Prepayment, decision: str, comment: str = "", today: dt.date | None = None
+) -> Prepayment:
+    """F09: the bureau's first reviewer, then a different second reviewer; either may refuse."""
+    today = today or timezone.localdate()
+    p = _locked(prepayment)
+    profile = get_profile(p.profile_code, p.profile_version)
+    clause = profile.cite("reviewers_per_step")
+    waiting = {PrepaymentState.REQUESTED: Role.HR_FIRST, PrepaymentState.FIRST_SIGNED: Role.HR_SECOND}
+    role = waiting.get(PrepaymentState(p.state))
+    if role is None:
+        raise Refusal(f"预拨申请当前状态为“{p.get_state_display()}”，无需审核")
+    if actor.role != role:
+        raise Refusal(f"此环节须由{Role(role).label}办理", rule="F09", clause=clause)
+    _in_region(actor, p)
+    if decision not in ("pass", "return"):
+        raise Refusal("审核结论应为“通过”或“不予核准”", field="审核结论", value=decision)
+    if decision == "return" and not comment.strip():
+        raise Refusal("不予核准须填写意见", field="审核意见")
+    step: Literal["first", "second"] = "second" if p.state == PrepaymentState.FIRST_SIGNED else "first"
+    problems = rules.signature_violations(
+        profile, first_reviewer=p.first_reviewer_id, reviewer=actor.pk, step=step
+    )
+    if problems:
+        raise Refusal.from_violations("不能签署", problems)
+    before = p.state
+    if step == "first":
+        p.first_reviewer, p.first_on = actor, today
+    else:
+        p.second_reviewer, p.second_on = actor, today
+    if decision == "return":
+        p.state = PrepaymentState.REJECTED
+    else:
+        p.state = PrepaymentState.FIRST_SIGNED if step == "first" else PrepaymentState.APPROVED
+    p.comment = comment.strip()
+    p.save()
+    _event(actor, f"prepayment.review.{step}", p, before, {"decision": decision, "comment": p.comment})
+    return p
+
+
+def prepayment_pay(*, actor: User, prepayment: Prepayment, today: dt.date | None = None) -> Prepayment:
+    """Finance pays the approved prepayment, once: the row is locked, a paid one answers with itself, and
+    the ledger entry's key is the prepayment's own."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        p = _locked(prepayment)
+        if actor.role != Role.FINANCE:
+            raise Refusal("只有财政部门工作人员可以拨付预拨款")
+        _in_region(actor, p)
+        if p.state in (PrepaymentState.PAID, PrepaymentState.SETTLED):
+            return p
+        if p.state != PrepaymentState.APPROVED:
+            raise Refusal(
+                f"预拨申请当前状态为“{p.get_state_display()}”：人社部门复核通过后方可拨付",
+                rule=F04,
+                clause=CLAUSE,
+            )
+        claimed = (
+            Claim.objects.filter(training_class_id=p.training_class_id).exclude(state="withdrawn").exists()
+        )
+        if claimed:
+            raise Refusal(
+                "本班已申领补贴，不再预拨：按核定金额直接拨付", field="培训班", rule=F04, clause=CLAUSE
+            )
+        entry = ledger.prepayment_make(
+            actor=actor,
+            region=books.books_region(p.region),
+            payee=p.institution,
+            amount=p.amount,
+            key=f"prepayment:{p.pk}:pay",
+            date=today,
+            memo=f"项目制预拨 {p.ref}（{p.training_class.ref}）",
+            source=p,
+        )
+        p.journal_entry_id = entry.pk
+        p.funds = [
+            {"fund": x.account.fund.get_kind_display(), "amount": str(x.credit)}  # type: ignore[union-attr]
+            for x in Posting.objects.filter(entry=entry, account__fund__isnull=False, credit__gt=0)
+            .select_related("account__fund")
+            .order_by("id")
+        ]
+        before = p.state
+        p.state, p.paid_on, p.paid_by = PrepaymentState.PAID, today, actor
+        p.save()
+        _event(actor, "prepayment.paid", p, before, {"entry": entry.pk, "funds": p.funds})
+    return p
+
+
+# --------------------------------------------------------------------------------------------------
+# Settlement, inside claims.services.batch_collect / batch_pay.
+
+
+def _standing(claim: Claim) -> Prepayment | None:
+    if claim.payee_organisation_id is None:
+        return None  # an individual's claim: the prepayment went to the institution
+    return (
+        Prepayment.objects.filter(
+            training_class_id=claim.training_class_id,
+            institution_id=claim.payee_organisation_id,
+            state=PrepaymentState.PAID,
+        )
+        .select_related("region")
+        .first()
+    )
+
+
+def prepaid_preview(claim: Claim) -> Decimal:
+    """What the batch will deduct from this claim for the class's paid prepayment."""
+    p = _standing(claim)
+    return min(Decimal(p.amount), Decimal(claim.amount)) if p is not None else ZERO
+
+
+def prepayment_settle(*, actor: Any, claim: Claim, day: dt.date) -> Decimal:
+    """F04: settle the class's prepayment against the claim's final amount; returns what it covers.
+
+    Approval already booked the whole claim as payable (claims.services._approve → books.payable_recognise);
+    the settlement recognises the final subsidy itself (ledger.prepayment_settle), so that payable entry is
+    reversed first, in the same transaction — the expense is booked once, and the payable left is the
+    remainder the batch pays."""
+    p = _standing(claim)
+    if p is None:
+        return ZERO
+    p = _locked(p)
+    if p.state != PrepaymentState.PAID:
+        return ZERO
+    region = books.books_region(claim.region)
+    payable = JournalEntry.objects.filter(key=f"claim:{claim.pk}:payable").first()
+    if payable is not None:
+        ledger.entry_reverse(
+            actor=actor,
+            entry=payable,
+            key=f"claim:{claim.pk}:payable:reverse",
+            date=day,
+            memo=f"补贴申领 {claim.ref} 改由预拨清算确认（F04）",
+        )
+    entry = ledger.prepayment_settle(
+        actor=actor,
+        region=region,
+        payee=books.payee(claim),
+        subsidy=Decimal(claim.amount),
+        key=f"prepayment:{p.pk}:settle",
+        source=p,
+        date=day,
+        memo=f"预拨清算 {p.ref}：核定 {claim.amount} 元（申领 {claim.ref}），已预拨 {p.amount} 元",
+    )
+    result = subsidy.settle_prepayment(Decimal(claim.amount), Decimal(p.amount))
+    before = p.state
+    p.state, p.settled_claim, p.settled_on = PrepaymentState.SETTLED, claim, day
+    p.settled_final, p.settled_excess, p.settle_entry_id = claim.amount, result.to_recover, entry.pk
+    p.save()
+    _event(
+        actor,
+        "prepayment.settled",
+        p,
+        before,
+        {
+            "claim": claim.ref,
+            "computation": result.computation,
+            "entry": entry.pk,
+            "rules": list(result.rule_ids),
+        },
+    )
+    if result.to_recover > 0:
+        from jineng.recovery.services import prepayment_excess_record
+
+        prepayment_excess_record(
+            actor=actor,
+            claim=claim,
+            amount=result.to_recover,
+            entry_id=entry.pk,
+            prepayment_ref=p.ref,
+            day=day,
+        )
+    return min(Decimal(p.amount), Decimal(claim.amount))

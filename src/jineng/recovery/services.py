@@ -1,0 +1,534 @@
+"""F14 writes: record a wrong payment (raising the payee's receivable), record a refund, offset what is
+owed back against the payee's later claims when their batch is paid, and recover fraud (追缴) with the
+institution's status and the blacklist. Each write: one transaction, its ledger entry, its audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import Role
+from jineng.audit.services import event_record
+from jineng.catalogue import services as catalogue
+from jineng.claims import books
+from jineng.claims.models import Claim, ClaimLine, ClaimState
+from jineng.core.errors import Refusal
+from jineng.ledger import services as ledger
+from jineng.ledger.balances import balance
+from jineng.ledger.models import AccountKind, FundKind, ReceivableReason
+from jineng.orgs.models import Organisation
+from jineng.people.models import Person
+from jineng.recovery.models import (
+    ZERO,
+    BlacklistEntry,
+    CaseState,
+    MoveKind,
+    Movement,
+    RecoveryCase,
+    WrongKind,
+    WrongPayment,
+)
+from jineng.regions.models import Region
+
+F14 = "F14"
+CLAUSE = ledger.F14_CLAUSE
+HR_STAFF = frozenset({Role.HR_FIRST, Role.HR_SECOND, Role.HR_ADMIN})
+ORG_ACTIONS = {"suspend": "暂停", "exit": "退出"}
+
+
+def _hr_in_scope(actor: User, region: Region) -> None:
+    if actor.role not in HR_STAFF or actor.region_id is None:
+        raise Refusal("只有人社部门工作人员可以办理错发资金退回与追缴", rule=F14, clause=CLAUSE)
+    if not region.path.startswith(actor.region.path):  # type: ignore[union-attr]
+        raise Refusal("只能办理本辖区的错发资金", rule=F14, clause=CLAUSE)
+
+
+def _event(
+    actor: Any, action: str, wp: WrongPayment, from_state: str, to_state: str, payload: dict[str, Any]
+) -> None:
+    event_record(
+        actor=actor,
+        action=action,
+        obj=wp,
+        from_state=from_state,
+        to_state=to_state,
+        payload={"rule": F14, **payload},
+        region_path=wp.region.path,
+        organisation_id=wp.payee_organisation_id,
+    )
+
+
+def _money(value: object, field: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise Refusal("金额须为十进制数", field=field, value=str(value), rule=F14, clause=CLAUSE)
+    try:
+        amount = Decimal(str(value).strip())
+    except ArithmeticError:
+        raise Refusal("金额不是有效数字", field=field, value=str(value), rule=F14, clause=CLAUSE) from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise Refusal(
+            "金额须为大于零、最多两位小数的数", field=field, value=str(value), rule=F14, clause=CLAUSE
+        )
+    return amount.quantize(Decimal("0.01"))
+
+
+def payee_of(wp: WrongPayment) -> Organisation | Person:
+    return wp.payee_organisation or wp.payee_person  # type: ignore[return-value]
+
+
+def _new(
+    claim: Claim, kind: str, amount: Decimal, reason: str, rows: list[int], actor: Any, day: dt.date
+) -> WrongPayment:
+    wp = WrongPayment.objects.create(
+        ref=f"tmp-{timezone.now().timestamp()}",
+        kind=kind,
+        claim=claim,
+        region=claim.region,
+        books_region=books.books_region(claim.region),
+        payee_organisation_id=claim.payee_organisation_id,
+        payee_person_id=claim.payee_person_id,
+        rows=rows,
+        amount=amount,
+        reason=reason,
+        recorded_on=day,
+        recorded_by=actor,
+    )
+    wp.ref = f"CF{day:%Y%m}{wp.pk:06d}"
+    wp.save(update_fields=["ref"])
+    return wp
+
+
+# --------------------------------------------------------------------------------------------------
+# Recording a wrong payment.
+
+
+@transaction.atomic
+def wrong_payment_record(
+    *,
+    actor: User,
+    claim: Claim,
+    kind: str,
+    amount: Decimal | str,
+    reason: str,
+    rows: list[int] | None = None,
+    org_action: str = "suspend",
+    today: dt.date | None = None,
+) -> WrongPayment:
+    """F14: money paid on ``claim`` that must come back. A fraud (骗取) opens a recovery case, suspends or
+    exits the institution and puts it on the blacklist, in the same transaction."""
+    today = today or timezone.localdate()
+    c = Claim.objects.select_for_update().select_related("region").get(pk=claim.pk)
+    _hr_in_scope(actor, c.region)
+    if kind not in (WrongKind.ERROR, WrongKind.FRAUD):
+        raise Refusal(
+            "类别应为“错发/多发”或“骗取套取（追缴）”", field="类别", value=kind, rule=F14, clause=CLAUSE
+        )
+    if c.state != ClaimState.PAID:
+        raise Refusal(
+            f"申领 {c.ref} 当前状态为“{c.get_state_display()}”：只有已拨付的申领可以登记错发资金",
+            field="申领",
+            value=c.ref,
+            rule=F14,
+            clause=CLAUSE,
+        )
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise Refusal("请填写错发原因（不少于4个字）", field="原因", rule=F14, clause=CLAUSE)
+    money = _money(amount, "金额")
+    rows = sorted({int(r) for r in (rows or [])})
+    if rows:
+        lines = dict(
+            ClaimLine.objects.filter(claim=c, row__in=rows, status=ClaimLine.Status.PAYABLE).values_list(
+                "row", "amount"
+            )
+        )
+        missing = [r for r in rows if r not in lines]
+        if missing:
+            raise Refusal(
+                f"申领 {c.ref} 中没有予以补贴的序号 {'、'.join(map(str, missing))}",
+                field="明细序号",
+                value=",".join(map(str, missing)),
+                rule=F14,
+                clause=CLAUSE,
+            )
+        lines_total = sum(lines.values(), ZERO)
+        if money > lines_total:
+            raise Refusal(
+                f"所选明细合计 {lines_total} 元，应退金额 {money} 元超过所选明细金额",
+                field="金额",
+                value=str(money),
+                rule=F14,
+                clause=CLAUSE,
+            )
+    earlier = (
+        WrongPayment.objects.filter(claim=c)
+        .exclude(kind=WrongKind.PREPAY_EXCESS)
+        .aggregate(s=Sum("amount"))["s"]
+        or ZERO
+    )
+    if earlier + money > c.amount:
+        raise Refusal(
+            f"申领 {c.ref} 核定补贴 {c.amount} 元，已登记错发 {earlier} 元，本次 {money} 元后超过核定金额",
+            field="金额",
+            value=str(money),
+            rule=F14,
+            clause=CLAUSE,
+        )
+    if kind == WrongKind.FRAUD and c.payee_organisation_id and org_action not in ORG_ACTIONS:
+        raise Refusal(
+            "骗取套取须选择对机构的处理：暂停或退出",
+            field="机构处理",
+            value=org_action,
+            rule=F14,
+            clause=CLAUSE,
+        )
+    wp = _new(c, kind, money, reason, rows, actor, today)
+    payee = payee_of(wp)
+    entry = ledger.receivable_raise(
+        actor=actor,
+        region=wp.books_region,
+        payee=payee,
+        amount=money,
+        reason=ReceivableReason.RECOVERY if kind == WrongKind.FRAUD else ReceivableReason.WRONG_PAYMENT,
+        key=f"wrong:{wp.pk}:raise",
+        date=today,
+        memo=f"{wp.get_kind_display()} {wp.ref}（申领 {c.ref}）",
+        source=("recovery.WrongPayment", str(wp.pk)),
+    )
+    wp.journal_entry_id = entry.pk
+    wp.save(update_fields=["journal_entry_id"])
+    _event(
+        actor,
+        "recovery.wrong_payment.recorded",
+        wp,
+        "",
+        "outstanding",
+        {
+            "kind": kind,
+            "amount": str(money),
+            "claim": c.ref,
+            "rows": rows,
+            "entry": entry.pk,
+        },
+    )
+    if kind == WrongKind.FRAUD:
+        _open_case(actor, wp, org_action, today)
+    return wp
+
+
+def _open_case(actor: User, wp: WrongPayment, org_action: str, today: dt.date) -> RecoveryCase:
+    org = wp.payee_organisation
+    case = RecoveryCase.objects.create(
+        wrong_payment=wp,
+        opened_on=today,
+        org_action=org_action if org is not None else "",
+    )
+    _event(
+        actor,
+        "recovery.case.opened",
+        wp,
+        "",
+        CaseState.OPEN,
+        {"case": case.pk, "org_action": case.org_action},
+    )
+    if org is None:
+        return case
+    why = f"F14 追缴 {wp.ref}：{wp.reason}"[:200]
+    if org.status != Organisation.Status.EXITED:
+        if org_action == "exit":
+            catalogue.organisation_exit(actor=actor, organisation=org, reason=why, today=today)
+        elif org.status != Organisation.Status.SUSPENDED:
+            catalogue.organisation_suspend(actor=actor, organisation=org, reason=why, until=None, today=today)
+    blacklist_add(actor=actor, organisation=org, reason=why, wrong_payment=wp, today=today)
+    return case
+
+
+@transaction.atomic
+def blacklist_add(
+    *,
+    actor: User,
+    organisation: Organisation,
+    reason: str,
+    wrong_payment: WrongPayment | None = None,
+    today: dt.date | None = None,
+) -> BlacklistEntry:
+    """F14: list the institution once; a second fraud keeps the first date and adds its own event."""
+    today = today or timezone.localdate()
+    _hr_in_scope(actor, organisation.region)
+    entry, created = BlacklistEntry.objects.get_or_create(
+        organisation=organisation,
+        defaults={"reason": reason, "since": today, "listed_by": actor, "wrong_payment": wrong_payment},
+    )
+    event_record(
+        actor=actor,
+        action="recovery.blacklisted" if created else "recovery.blacklist.again",
+        obj=entry,
+        from_state="" if created else "blacklisted",
+        to_state="blacklisted",
+        payload={"rule": F14, "reason": reason, "since": entry.since.isoformat()},
+        region_path=organisation.region.path,
+        organisation_id=organisation.pk,
+    )
+    return entry
+
+
+# --------------------------------------------------------------------------------------------------
+# Refunds and recovery steps.
+
+
+def _locked(wp: WrongPayment) -> WrongPayment:
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side (payee organisation / person).
+    return (
+        WrongPayment.objects.select_for_update(of=("self",))
+        .select_related("region", "books_region", "payee_organisation", "payee_person", "claim")
+        .get(pk=wp.pk)
+    )
+
+
+@transaction.atomic
+def refund_record(
+    *,
+    actor: User,
+    wrong_payment: WrongPayment,
+    amount: Decimal | str,
+    fund_kind: str = FundKind.SPECIAL_ACCOUNT,
+    reference: str = "",
+    today: dt.date | None = None,
+) -> Movement:
+    """F14: the payee paid back (part of) this wrong payment into a fund."""
+    today = today or timezone.localdate()
+    wp = _locked(wrong_payment)
+    _hr_in_scope(actor, wp.region)
+    money = _money(amount, "金额")
+    if money > wp.outstanding:
+        raise Refusal(
+            f"{wp.ref} 尚未退回 {wp.outstanding} 元，本次退回 {money} 元超过未退金额",
+            field="金额",
+            value=str(money),
+            rule=F14,
+            clause=CLAUSE,
+        )
+    move = Movement.objects.create(
+        wrong_payment=wp,
+        kind=MoveKind.REFUND,
+        amount=money,
+        on=today,
+        fund_kind=fund_kind,
+        reference=reference.strip()[:64],
+        recorded_by=actor,
+    )
+    entry = ledger.refund_record(
+        actor=actor,
+        region=wp.books_region,
+        payee=payee_of(wp),
+        amount=money,
+        fund_kind=fund_kind,
+        key=f"wrong:{wp.pk}:refund:{move.pk}",
+        date=today,
+        memo=f"{wp.ref} 退回 {reference.strip()}"[:200],
+        source=("recovery.WrongPayment", str(wp.pk)),
+    )
+    move.journal_entry_id = entry.pk
+    move.save(update_fields=["journal_entry_id"])
+    wp.refunded = wp.refunded + money
+    wp.save(update_fields=["refunded"])
+    _event(
+        actor,
+        "recovery.refund.recorded",
+        wp,
+        "outstanding",
+        _state(wp),
+        {
+            "amount": str(money),
+            "fund": fund_kind,
+            "reference": move.reference,
+            "entry": entry.pk,
+        },
+    )
+    return move
+
+
+def _state(wp: WrongPayment) -> str:
+    return "settled" if wp.outstanding <= 0 else "outstanding"
+
+
+@transaction.atomic
+def case_notice_serve(
+    *, actor: User, case: RecoveryCase, number: str, served_on: dt.date | None = None
+) -> RecoveryCase:
+    """追缴 step: the recovery notice was served on the payee."""
+    served_on = served_on or timezone.localdate()
+    rc = RecoveryCase.objects.select_for_update().get(pk=case.pk)
+    wp = _locked(rc.wrong_payment)
+    _hr_in_scope(actor, wp.region)
+    if rc.state != CaseState.OPEN:
+        raise Refusal(
+            f"追缴案件当前状态为“{rc.get_state_display()}”，不能再送达通知",
+            field="状态",
+            rule=F14,
+            clause=CLAUSE,
+        )
+    if not number.strip():
+        raise Refusal("请填写追缴通知文号", field="追缴通知文号", rule=F14, clause=CLAUSE)
+    before = rc.state
+    rc.state, rc.notice_served_on, rc.notice_number = CaseState.NOTICE_SERVED, served_on, number.strip()[:64]
+    rc.save(update_fields=["state", "notice_served_on", "notice_number"])
+    _event(actor, "recovery.case.notice_served", wp, before, rc.state, {"number": rc.notice_number})
+    return rc
+
+
+@transaction.atomic
+def case_close(*, actor: User, case: RecoveryCase, note: str, today: dt.date | None = None) -> RecoveryCase:
+    """追缴 closed: only when everything was recovered (refunded or offset)."""
+    today = today or timezone.localdate()
+    rc = RecoveryCase.objects.select_for_update().get(pk=case.pk)
+    wp = _locked(rc.wrong_payment)
+    _hr_in_scope(actor, wp.region)
+    if rc.state == CaseState.CLOSED:
+        raise Refusal("追缴案件已结案", field="状态", rule=F14, clause=CLAUSE)
+    if rc.state != CaseState.NOTICE_SERVED:
+        raise Refusal("须先送达追缴通知，方可结案", field="状态", rule=F14, clause=CLAUSE)
+    if wp.outstanding > 0:
+        raise Refusal(
+            f"尚有 {wp.outstanding} 元未追回，不能结案",
+            field="金额",
+            value=str(wp.outstanding),
+            rule=F14,
+            clause=CLAUSE,
+        )
+    before = rc.state
+    rc.state, rc.closed_on, rc.closing_note = CaseState.CLOSED, today, note.strip()
+    rc.save(update_fields=["state", "closed_on", "closing_note"])
+    _event(actor, "recovery.case.closed", wp, before, rc.state, {"recovered": str(wp.refunded + wp.offset)})
+    return rc
+
+
+# --------------------------------------------------------------------------------------------------
+# Called by the claims app inside its own transactions (batch collect / pay, prepayment settlement).
+
+
+def receivable_due(region: Region, payee: Organisation | Person) -> Decimal:
+    """What the payee owes back in ``region``'s books (every reason: wrong payment, fraud, F04 excess)."""
+    account = ledger.payee_account_find(region, AccountKind.RECEIVABLE, payee)
+    return balance(account) if account is not None else ZERO
+
+
+def prepayment_excess_record(
+    *, actor: Any, claim: Claim, amount: Decimal, entry_id: int, prepayment_ref: str, day: dt.date
+) -> WrongPayment:
+    """F04 → F14: the receivable prepayment_settle raised for a prepayment beyond the final subsidy, made
+    a wrong payment so that it is refunded, offset and reported like every other (no second entry)."""
+    wp = _new(
+        claim,
+        WrongKind.PREPAY_EXCESS,
+        amount,
+        f"项目制预拨 {prepayment_ref} 超出核定补贴 {claim.amount} 元（F04）",
+        [],
+        actor,
+        day,
+    )
+    wp.journal_entry_id = entry_id
+    wp.save(update_fields=["journal_entry_id"])
+    _event(
+        actor,
+        "recovery.wrong_payment.recorded",
+        wp,
+        "",
+        "outstanding",
+        {
+            "kind": WrongKind.PREPAY_EXCESS,
+            "amount": str(amount),
+            "claim": claim.ref,
+            "entry": entry_id,
+        },
+    )
+    return wp
+
+
+def offset_apply(*, actor: Any, claim: Claim, limit: Decimal, day: dt.date) -> Decimal:
+    """F14: deduct what the claim's payee owes back from this claim's payment (at most ``limit``, what is
+    still payable on it), oldest wrong payment first. Runs inside batch_pay's transaction."""
+    region = books.books_region(claim.region)
+    payee = books.payee(claim)
+    if limit <= 0:
+        return ZERO
+    owed_back = (
+        WrongPayment.objects.select_for_update()
+        .filter(
+            books_region=region,
+            payee_organisation_id=claim.payee_organisation_id,
+            payee_person_id=claim.payee_person_id,
+        )
+        .order_by("recorded_on", "id")
+    )
+    open_ones = [wp for wp in owed_back if wp.outstanding > 0]
+    due = min(sum((wp.outstanding for wp in open_ones), ZERO), receivable_due(region, payee))
+    take = min(due, limit)
+    if take <= 0:
+        return ZERO
+    entry = ledger.receivable_offset(
+        actor=actor,
+        region=region,
+        payee=payee,
+        amount=take,
+        key=f"claim:{claim.pk}:offset",
+        date=day,
+        memo=f"补贴申领 {claim.ref} 抵扣应退回款",
+        source=("claims.Claim", str(claim.pk)),
+    )
+    left = take
+    for wp in open_ones:
+        part = min(wp.outstanding, left)
+        if part <= 0:
+            break
+        Movement.objects.create(
+            wrong_payment=wp,
+            kind=MoveKind.OFFSET,
+            amount=part,
+            on=day,
+            offset_claim=claim,
+            reference=claim.ref,
+            journal_entry_id=entry.pk,
+            recorded_by=actor,
+        )
+        wp.offset = wp.offset + part
+        wp.save(update_fields=["offset"])
+        _event(
+            actor,
+            "recovery.offset.applied",
+            wp,
+            "outstanding",
+            _state(wp),
+            {
+                "amount": str(part),
+                "claim": claim.ref,
+                "entry": entry.pk,
+            },
+        )
+        left -= part
+    return take
+
+
+def offset_preview(claim: Claim, limit: Decimal, already: dict[str, Decimal]) -> Decimal:
+    """What offset_apply would deduct now, given ``already`` planned for the same payee in this batch."""
+    region = books.books_region(claim.region)
+    payee = books.payee(claim)
+    key = f"{region.pk}:{claim.payee_organisation_id}:{claim.payee_person_id}"
+    tracked = WrongPayment.objects.filter(
+        books_region=region,
+        payee_organisation_id=claim.payee_organisation_id,
+        payee_person_id=claim.payee_person_id,
+    ).aggregate(a=Sum("amount"), r=Sum("refunded"), o=Sum("offset"))
+    open_total = (tracked["a"] or ZERO) - (tracked["r"] or ZERO) - (tracked["o"] or ZERO)
+    if open_total <= 0:
+        return ZERO
+    due = min(open_total, receivable_due(region, payee)) - already.get(key, ZERO)
+    take = max(min(due, limit), ZERO)
+    already[key] = already.get(key, ZERO) + take
+    return take
