@@ -1,7 +1,8 @@
 """Demo money: the school's earlier assessed classes carried through the claim workflow by the demo
-accounts, through the same services the pages call — one claim paid in a weekly batch, one on public
-notice with an objection waiting, one waiting for the department; the newest assessed class is left
-unclaimed so the clerk can generate a claim himself."""
+accounts, through the same services the pages call — one claim paid in a weekly batch (one trainee of it
+later found paid by mistake and part of it refunded, F14), one on public notice with an objection
+waiting, one waiting for the department; the newest assessed class is left unclaimed so the clerk can
+generate a claim himself."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from jineng.claims import services as claims
 from jineng.claims.models import Claim
 from jineng.ledger import services as ledger
 from jineng.ledger.models import FundKind
+from jineng.recovery import services as recovery
 from jineng.training.models import TrainingClass
 
 # Zhengzhou's subsidy money at the start of 2021 (the special account is drawn first, F13).
@@ -32,6 +34,10 @@ PAID_ON = dt.date(2021, 4, 30)  # Friday, the weekly cycle's pay day (F11)
 NOTICE_CLAIMED = dt.date(2021, 5, 10)  # Monday; its notice has an objection still open
 SUBMITTED_ON = dt.date(2021, 5, 17)
 BANK_REFERENCE = "95588202104300001"
+WRONG_FOUND = dt.date(2021, 5, 11)
+WRONG_AMOUNT = Decimal("1500.00")
+REFUNDED_ON = dt.date(2021, 5, 14)
+REFUNDED = Decimal("1000.00")
 
 
 def demo_claims_load(accounts: dict[str, User]) -> int:
@@ -53,6 +59,23 @@ def demo_claims_load(accounts: dict[str, User]) -> int:
     claims.batch_collect(actor=accounts["hr_admin"], batch=batch)
     batch = claims.batch_send(actor=accounts["hr_second"], batch=batch)
     claims.batch_pay(actor=accounts["finance"], batch=batch, bank_reference=BANK_REFERENCE, today=PAID_ON)
+    # F14: a spot check finds one trainee of the paid list was paid by mistake; the school returns part of it.
+    wrong = recovery.wrong_payment_record(
+        actor=accounts["hr_first"],
+        claim=paid,
+        kind="error",
+        amount=WRONG_AMOUNT,
+        reason="抽查发现第5行学员同期在另一培训班重复享受补贴，属多发",
+        rows=[5],
+        today=WRONG_FOUND,
+    )
+    recovery.refund_record(
+        actor=accounts["hr_first"],
+        wrong_payment=wrong,
+        amount=REFUNDED,
+        reference="退款回单 2021051400017",
+        today=REFUNDED_ON,
+    )
 
     noticed = _submitted(clerk, IN_NOTICE, NOTICE_CLAIMED)
     noticed = _department_signs(accounts, noticed, NOTICE_CLAIMED)

@@ -160,8 +160,18 @@ def test_demo_claims_one_paid_one_on_notice_one_submitted_and_the_books_balance(
         "2021年第9期",
     ]
 
-    # F13: the special account (200,000) is drawn first, so the paid 40,500 all came from it
+    # F14: one trainee of the paid list was paid by mistake (1,500); the school has returned 1,000 of it
+    from jineng.recovery.models import WrongPayment
+
+    wrong = WrongPayment.objects.get()
+    assert (wrong.claim.training_class.batch, wrong.kind, wrong.amount, wrong.outstanding) == (
+        "2021年第9期",
+        "error",
+        Decimal("1500.00"),
+        Decimal("500.00"),
+    )
+    # F13: the special account (200,000) is drawn first, so the paid 40,500 all came from it; the refund went back
     finance = User.objects.get(username="zz_czj")
     remaining = {f.fund.get_kind_display(): f.remaining for f in fund_balances(finance)}
-    assert sorted(remaining.values()) == [Decimal("159500.00"), Decimal("3000000.00")]
+    assert sorted(remaining.values()) == [Decimal("160500.00"), Decimal("3000000.00")]
     assert trial_balance(finance).balanced
