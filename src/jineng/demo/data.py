@@ -226,4 +226,9 @@ ACCOUNTS = [
     ("auditor", "zz_sj", "吴芳", "郑州市", None, None),
     ("trainee", "xueyuan", "李明", "金水区", None, None),
 ]
+# Beyond one account a role: the province's bureau, whose scope holds all three cities' plans and
+# progress (Zhengzhou, Xuchang, Huangchuan), for the targets and dashboard pages.
+EXTRA_ACCOUNTS = [
+    ("hr_admin", "hn_admin", "孙明", "河南省", None, None),
+]
 TRAINEE_ID = "410105198001011239"  # the example of issue 2: 金水区 code, born 1980-01-01

@@ -201,6 +201,15 @@ def demo_load() -> bool:
             organisation=organisation,
             person=person,
         )
+    for role, username, name, region_name, _, _ in data.EXTRA_ACCOUNTS:
+        user_create(
+            actor=actor,
+            username=username,
+            password=settings.JINENG_DEMO_PASSWORD,
+            display_name=name,
+            role=role,
+            region=Region.objects.get(name=region_name),
+        )
     User.objects.filter(username="zz_admin").update(is_staff=True, is_superuser=True)
 
     # Trainees registered by the school's clerk, spread over Zhengzhou's units.
@@ -226,7 +235,7 @@ def demo_load() -> bool:
 
 def demo_accounts() -> list[DemoAccount]:
     result = []
-    for role, username, *_ in data.ACCOUNTS:
+    for role, username, *_ in data.ACCOUNTS + data.EXTRA_ACCOUNTS:
         user = (
             User.objects.filter(username=username)
             .select_related("region", "department", "organisation")

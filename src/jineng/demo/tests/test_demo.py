@@ -175,3 +175,19 @@ def test_demo_claims_one_paid_one_on_notice_one_submitted_and_the_books_balance(
     remaining = {f.fund.get_kind_display(): f.remaining for f in fund_balances(finance)}
     assert sorted(remaining.values()) == [Decimal("160500.00"), Decimal("3000000.00")]
     assert trial_balance(finance).balanced
+
+
+def test_the_province_admin_sees_all_three_cities_plans(demo):
+    from jineng.demo.services import demo_accounts
+    from jineng.targets.selectors import target_rows
+
+    province = User.objects.get(username="hn_admin")
+    assert (province.role, province.region.name) == ("hr_admin", "河南省")
+    assert ("人社局管理员", "hn_admin", "孙明", "河南省") in [
+        (a.role, a.username, a.name, a.scope) for a in demo_accounts()
+    ]
+    henan = Region.objects.get(name="河南省")
+    cities = {r.region_id for r in target_rows(user=province, year=2023, region=henan)}
+    assert cities and Region.objects.filter(pk__in=cities, name="许昌市").exists()
+    zz_admin = User.objects.get(username="zz_admin")
+    assert target_rows(user=zz_admin, year=2023, region=henan) == []  # Zhengzhou's admin: not Xuchang's

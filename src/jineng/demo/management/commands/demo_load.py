@@ -21,7 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         loaded = demo_load()
         self.stdout.write("演示数据已载入。" if loaded else "演示数据已存在，未重复载入。")
-        self.stdout.write(f"\n演示账号（每个角色一个，密码均为 {settings.JINENG_DEMO_PASSWORD}）：")
+        self.stdout.write(
+            f"\n演示账号（每个角色一个，另有省级管理员一个；密码均为 {settings.JINENG_DEMO_PASSWORD}）："
+        )
         self.stdout.write("  " + _pad("角色", 16) + _pad("用户名", 12) + _pad("姓名", 8) + "范围")
         for acc in demo_accounts():
             self.stdout.write(
