@@ -158,6 +158,7 @@ def _mount() -> None:
     from jineng.ledger.api import router as ledger_router
     from jineng.orgs.api import router as orgs_router
     from jineng.people.api import router as people_router
+    from jineng.progress.api import router as progress_router
     from jineng.recovery.api import router as recovery_router
     from jineng.regions.api import policy_router
     from jineng.regions.api import router as regions_router
@@ -186,6 +187,7 @@ def _mount() -> None:
     api.add_router("/prepayments", prepayments_router, tags=["项目制预拨"])
     api.add_router("/recovery", recovery_router, tags=["错发追缴"])
     api.add_router("/plans", targets_router, tags=["目标计划"])
+    api.add_router("/progress", progress_router, tags=["目标进度与月报"])
 
 
 _mount()

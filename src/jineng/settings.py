@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "jineng.claims",
     "jineng.recovery",
     "jineng.targets",
+    "jineng.progress",
     "jineng.demo",
 ]
 
@@ -142,7 +143,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = CONF.var_dir / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+STATICFILES_DIRS = [
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -193,6 +197,8 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE = {
     # G01: unbound vouchers past their last valid day expire, shortly after midnight.
     "vouchers-expire-daily": {"task": "jineng.vouchers.expire", "schedule": crontab(hour=0, minute=15)},
+    # The dashboard's monthly roll-up of the actuals, rebuilt from the records every 15 minutes (H03).
+    "progress-refresh": {"task": "jineng.progress.refresh", "schedule": crontab(minute="*/15")},
 }
 
 LOGGING = {

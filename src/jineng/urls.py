@@ -24,6 +24,7 @@ urlpatterns = [
     path("claims/", include("jineng.claims.urls")),
     path("recovery/", include("jineng.recovery.urls")),
     path("targets/", include("jineng.targets.urls")),
+    path("progress/", include("jineng.progress.urls")),
     path("account/", include("jineng.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

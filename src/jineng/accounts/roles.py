@@ -84,6 +84,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # --- F14 wrong payments, refunds, recovery (追缴), blacklist and the weekly / monthly reports.
     "recovery.view": HR_ROLES | {Role.FINANCE, Role.AUDITOR},
     "recovery.manage": HR_ROLES,
+    # --- progress against the year's targets (issue 5): actuals from the records, the dashboard, the
+    # monthly report (H06): a county submits its month, the city approves once all its counties are in.
+    "progress.view": STAFF_ROLES,
+    "report.submit": HR_ROLES,
+    "report.approve": frozenset({Role.HR_ADMIN, Role.HR_SECOND}),
     # --- target plans (目标任务分解, issue 5): staff read the plans of their scope; the bureau enters them.
     "plan.view": STAFF_ROLES,
     "plan.manage": frozenset({Role.HR_ADMIN}),

@@ -190,6 +190,16 @@ MENU: tuple[NavItem, ...] = (
         "plan.view",
         "年度目标任务分解：按地区、部门、单位，合计核对（H01）、省级下达数（H05）、技工院校最低任务（H07）",
     ),
+    NavItem(
+        "目标",
+        "进度看板",
+        "progress:dashboard",
+        "progress.view",
+        "实绩自动统计：按地区、部门、单位、月份的完成率、排名、进度滞后与结构比例（H03、H04）",
+    ),
+    NavItem(
+        "目标", "月报与通报", "progress:reports", "progress.view", "县（区）报送、市级审核、月通报排名（H06）"
+    ),
     NavItem("监督", "审计日志", "audit:list", "audit.view", "所有状态变更的只增不改记录"),
     NavItem("设置", "API 令牌", "accounts:tokens", "token.manage", "机构自有系统对接 /api/v1 的访问令牌"),
 )

@@ -1,0 +1,274 @@
+"""The monthly report (月报, H06): a county submits its month, the city approves once every one of its
+counties is in (approval waits for the lower levels), then issues a 通报 ranking them.
+
+A region with lower regions gets its report by approving theirs; only a region with none below it
+submits. The figures are frozen from the actuals when a report is submitted or approved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import can
+from jineng.accounts.scope import scope_of
+from jineng.audit.services import event_record
+from jineng.core.errors import Refusal
+from jineng.policy import progress as rules
+from jineng.policy.targets import LABELS
+from jineng.progress.models import Bulletin, MonthlyActual, MonthlyReport, ReportState, Rollup
+from jineng.progress.selectors import HELPERS, INDICATORS, Filter, actual_rows
+from jineng.regions.models import Region
+from jineng.targets.selectors import target_rows
+
+H06 = "H06"
+H06_CLAUSE = "ZZHS21 六 月统计、适时通报；HC21 三(一) 落实月报制度；XC23 三(一) 周调度、月通报"
+
+
+def _event(
+    actor: User, action: str, obj: Any, region: Region, from_state: str, to_state: str, **payload: Any
+) -> None:
+    event_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        from_state=from_state,
+        to_state=to_state,
+        payload=payload,
+        region_path=region.path,
+    )
+
+
+def figures_of(*, user: User, region: Region, year: int, month: int) -> dict[str, dict[str, int | None]]:
+    """indicator → the month alone, January to the month, and the year's target (region axis)."""
+    rows = actual_rows(Filter(year=year, region=region, up_to_month=month), by=("month",))
+    targets = [
+        t
+        for t in target_rows(user=user, year=year, region=region)
+        if not t.department_id and not t.organisation_id
+    ]
+    out: dict[str, dict[str, int | None]] = {}
+    for ind in INDICATORS:
+        mine = [r for r in rows if r.indicator == ind]
+        tgt = [t.persons for t in targets if t.indicator == ind]
+        out[ind] = {
+            "month": sum(r.persons for r in mine if r.month == month),
+            "cumulative": sum(r.persons for r in mine),
+            "target": sum(tgt) if tgt else None,
+        }
+    return out
+
+
+def _check_period(year: int, month: int, today: dt.date) -> None:
+    if not 2000 <= year <= 2100:
+        raise Refusal("年度应在2000至2100之间", field="年度", value=str(year))
+    if not 1 <= month <= 12:
+        raise Refusal("月份应为1至12", field="月份", value=str(month))
+    if (year, month) > (today.year, today.month):
+        raise Refusal(f"{year}年{month}月尚未到来，不能报送", field="月份", value=f"{year}-{month:02d}")
+
+
+def _in_scope(actor: User, region: Region, capability: str) -> None:
+    if not can(actor.role, capability):
+        raise Refusal("您的角色不能办理月报")
+    if not scope_of(actor).contains_path(region.path):
+        raise Refusal("只能办理本辖区的月报", field="地区", value=region.name)
+
+
+@transaction.atomic
+def report_submit(
+    *, actor: User, region: Region, year: int, month: int, today: dt.date | None = None
+) -> MonthlyReport:
+    """H06: a county (a region with none below it) submits its month; it may submit again until approved."""
+    today = today or timezone.localdate()
+    _in_scope(actor, region, "report.submit")
+    _check_period(year, month, today)
+    if Region.objects.filter(parent=region).exists():
+        raise Refusal(
+            f"{region.name}有下级地区：其月报在各下级地区报送后由本级审核生成，不直接报送",
+            field="地区",
+            value=region.name,
+            rule=H06,
+            clause=H06_CLAUSE,
+        )
+    report = MonthlyReport.objects.select_for_update().filter(region=region, year=year, month=month).first()
+    if report is not None and report.state == ReportState.APPROVED:
+        raise Refusal(f"{region.name}{year}年{month}月月报已审核，不能再次报送", field="月报")
+    from_state = report.state if report else ""
+    report = report or MonthlyReport(region=region, year=year, month=month)
+    report.state = ReportState.SUBMITTED
+    report.figures = figures_of(user=actor, region=region, year=year, month=month)
+    report.submitted_by = actor
+    report.submitted_at = timezone.now()
+    report.save()
+    _event(actor, "report.submit", report, region, from_state, report.state, year=year, month=month)
+    return report
+
+
+@transaction.atomic
+def report_approve(
+    *, actor: User, region: Region, year: int, month: int, today: dt.date | None = None
+) -> MonthlyReport:
+    """H06: approval waits for the lower levels — every region directly below must have reported (a
+    county submitted, a city approved its own); the refusal names the missing ones."""
+    today = today or timezone.localdate()
+    _in_scope(actor, region, "report.approve")
+    _check_period(year, month, today)
+    kids = list(Region.objects.filter(parent=region).order_by("position", "id"))
+    if not kids:
+        raise Refusal(f"{region.name}没有下级地区，其月报应直接报送", field="地区", value=region.name)
+    lower = {
+        r.region_id: r
+        for r in MonthlyReport.objects.select_for_update().filter(region__in=kids, year=year, month=month)
+    }
+    missing = [k.name for k in kids if k.pk not in lower]
+    if missing:
+        raise Refusal(
+            f"下级地区尚未全部报送{year}年{month}月月报，不能审核：{'、'.join(missing)}"
+            f"（共 {len(missing)} 个，已报送 {len(kids) - len(missing)} 个）",
+            field="下级地区",
+            value="、".join(missing),
+            rule=H06,
+            clause=H06_CLAUSE,
+        )
+    now = timezone.now()
+    for r in lower.values():
+        if r.state == ReportState.SUBMITTED:
+            r.state, r.approved_by, r.approved_at = ReportState.APPROVED, actor, now
+            r.save(update_fields=["state", "approved_by", "approved_at"])
+            _event(
+                actor, "report.approve", r, r.region, ReportState.SUBMITTED, r.state, year=year, month=month
+            )
+    report = MonthlyReport.objects.select_for_update().filter(region=region, year=year, month=month).first()
+    if report is not None and report.state == ReportState.APPROVED:
+        raise Refusal(f"{region.name}{year}年{month}月月报已审核", field="月报")
+    from_state = report.state if report else ""
+    report = report or MonthlyReport(region=region, year=year, month=month)
+    report.state = ReportState.APPROVED
+    report.figures = figures_of(user=actor, region=region, year=year, month=month)
+    report.approved_by, report.approved_at = actor, now
+    report.save()
+    _event(actor, "report.approve", report, region, from_state, report.state, year=year, month=month)
+    return report
+
+
+@transaction.atomic
+def bulletin_issue(
+    *, actor: User, region: Region, year: int, month: int, today: dt.date | None = None
+) -> Bulletin:
+    """H06 月通报: once the month is approved, rank the lower regions by completion rate, indicator by
+    indicator, on the figures they reported."""
+    today = today or timezone.localdate()
+    _in_scope(actor, region, "report.approve")
+    _check_period(year, month, today)
+    own = MonthlyReport.objects.filter(region=region, year=year, month=month).first()
+    if own is None or own.state != ReportState.APPROVED:
+        raise Refusal(
+            f"{region.name}{year}年{month}月月报尚未审核，不能通报", field="月报", rule=H06, clause=H06_CLAUSE
+        )
+    if Bulletin.objects.filter(region=region, year=year, month=month).exists():
+        raise Refusal(f"{region.name}{year}年{month}月已通报", field="通报")
+    reports = list(
+        MonthlyReport.objects.filter(region__parent=region, year=year, month=month)
+        .select_related("region")
+        .order_by("region__position", "region_id")
+    )
+    # The schedule: the share of the year gone by at the end of the reported month.
+    month_end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    elapsed = rules.elapsed_share(year, month_end)
+    ranking = []
+    for ind in INDICATORS:
+        rates = {}
+        rows = []
+        for r in reports:
+            fig = r.figures.get(ind, {})
+            actual, target = int(fig.get("cumulative") or 0), fig.get("target")
+            rate = rules.completion_rate(actual, int(target)) if target is not None else None
+            rates[r.region_id] = rate
+            rows.append(
+                {
+                    "region_id": r.region_id,
+                    "name": r.region.display_name,
+                    "month": int(fig.get("month") or 0),
+                    "actual": actual,
+                    "target": target,
+                    "rate": str(rate) if rate is not None else None,
+                    "behind": rate is not None and rate < elapsed,
+                }
+            )
+        ranks = rules.ranks(rates)
+        for row in rows:
+            row["rank"] = ranks.get(row["region_id"])
+        rows.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0))
+        # An indicator nobody was given a target for is not ranked (the bulletin names it as such).
+        ranking.append({"indicator": ind, "label": LABELS[ind], "rows": rows, "ranked": bool(ranks)})
+    bulletin = Bulletin.objects.create(
+        region=region,
+        year=year,
+        month=month,
+        title=f"关于{year}年1—{month}月{region.display_name}职业技能提升行动目标任务完成情况的通报",
+        ranking=ranking,
+        elapsed=f"{(elapsed * 100).quantize(Decimal('0.01'))}%",
+        issued_by=actor,
+        issued_at=timezone.now(),
+    )
+    _event(actor, "bulletin.issue", bulletin, region, "", "issued", year=year, month=month)
+    return bulletin
+
+
+@transaction.atomic
+def actuals_refresh(*, actor: User | None, year: int) -> int:
+    """Rebuild the year's monthly roll-up from the records (every root region's subtree), whole, in one
+    transaction: the dashboard reads either the old roll-up or the new one, never half of each. The
+    unit grain comes from the records; the department and region grains are its sums."""
+    MonthlyActual.objects.filter(year=year).delete()
+    grains: list[dict[tuple[Any, ...], int]] = [defaultdict(int) for _ in MonthlyActual.Grain]
+    chains = {
+        pk: [int(p) for p in path.strip("/").split("/") if p]
+        for pk, path in Region.objects.values_list("pk", "path")
+    }
+    for root in Region.objects.filter(parent=None):
+        for r in actual_rows(
+            Filter(year=year, region=root),
+            by=("region", "department", "organisation", "month"),
+            indicators=INDICATORS + HELPERS,
+        ):
+            if not (r.month and r.region_id):
+                continue
+            grains[2][(r.month, r.indicator, r.region_id, r.department_id, r.organisation_id)] += r.persons
+            grains[1][(r.month, r.indicator, r.region_id, r.department_id, None)] += r.persons
+            grains[0][(r.month, r.indicator, r.region_id, None, None)] += r.persons
+            for ancestor in chains[r.region_id]:
+                grains[3][(r.month, r.indicator, ancestor, None, None)] += r.persons
+    rows = [
+        MonthlyActual(
+            year=year,
+            grain=grain,
+            month=month,
+            indicator=indicator,
+            region_id=region_id,
+            department_id=department_id,
+            organisation_id=organisation_id,
+            persons=persons,
+        )
+        for grain, cells in enumerate(grains)
+        for (month, indicator, region_id, department_id, organisation_id), persons in cells.items()
+    ]
+    MonthlyActual.objects.bulk_create(rows, batch_size=5000)
+    rollup, _ = Rollup.objects.update_or_create(
+        year=year, defaults={"refreshed_at": timezone.now(), "rows": len(rows)}
+    )
+    event_record(
+        actor=actor,
+        action="progress.refresh",
+        obj=rollup,
+        to_state="refreshed",
+        payload={"year": year, "rows": len(rows)},
+    )
+    return len(rows)

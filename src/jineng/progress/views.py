@@ -1,0 +1,386 @@
+"""Dashboard, monthly reports and bulletins. Thin: board/selectors read, services write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jineng.accounts.models import User
+from jineng.accounts.roles import can
+from jineng.core.errors import Refusal
+from jineng.core.permissions import require
+from jineng.core.xlsx import xlsx_response
+from jineng.policy.targets import LABELS
+from jineng.progress import board, services
+from jineng.progress.models import MonthlyReport
+from jineng.progress.selectors import (
+    INDICATORS,
+    bulletins_visible,
+    department_for_progress,
+    region_for_progress,
+    reports_visible,
+    rollup_of,
+)
+from jineng.regions.models import Region
+from jineng.regions.selectors import departments_visible
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _int(request: HttpRequest, name: str, default: int | None = None) -> int | None:
+    raw = (request.POST.get(name) if request.method == "POST" else None) or request.GET.get(name, "")
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return default
+
+
+def _year(request: HttpRequest, default: int) -> int:
+    """A year the calendar can hold; anything else falls back to the default."""
+    year = _int(request, "year", default) or default
+    return year if 2000 <= year <= 2100 else default
+
+
+def _pct(rate: Decimal | None) -> str:
+    return "" if rate is None else f"{(rate * 100).quantize(Decimal('0.01'))}%"
+
+
+def _board(request: HttpRequest) -> board.Board:
+    user = _user(request)
+    today = timezone.localdate()
+    indicator = request.GET.get("indicator", "training")
+    if indicator not in INDICATORS:
+        indicator = "training"
+    return board.build(
+        user=user,
+        year=_year(request, today.year),
+        region=region_for_progress(user, _int(request, "region")),
+        indicator=indicator,
+        department_id=department_for_progress(user, _int(request, "department")),
+        today=today,
+    )
+
+
+TABLE_HEADERS = ["序号", "地区/部门/单位", "目标任务", "累计完成", "完成率", "排名", "进度"] + [
+    f"{m}月" for m in range(1, 13)
+]
+
+
+def _table_rows(lines: list[board.Line]) -> list[list[Any]]:
+    return [
+        [
+            i,
+            ln.name,
+            ln.target if ln.target is not None else "未下达",
+            ln.actual,
+            _pct(ln.rate),
+            ln.rank or "",
+            "滞后" if ln.behind else "",
+            *ln.months,
+        ]
+        for i, ln in enumerate(lines, start=1)
+    ]
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require(user, "progress.view")
+    b = _board(request)
+    if request.GET.get("format") == "xlsx":
+        rows = _table_rows(b.regions or b.units)
+        rows += [[""] * len(TABLE_HEADERS), *_table_rows(b.departments)]
+        return xlsx_response(
+            f"{b.year}年{b.region.display_name}{b.label}进度.xlsx", "完成进度", TABLE_HEADERS, rows
+        )
+    chart = {
+        "label": b.label,
+        "names": [ln.name for ln in b.regions or b.units[:30]],
+        "actual": [ln.actual for ln in b.regions or b.units[:30]],
+        "target": [ln.target for ln in b.regions or b.units[:30]],
+        "rates": [float(ln.rate * 100) if ln.rate is not None else None for ln in b.regions or b.units[:30]],
+        "months": [f"{m}月" for m in range(1, 13)],
+        "trend": b.trend,
+        # No line into months still to come.
+        "cumulative": [n if m <= b.up_to_month else None for m, n in enumerate(b.cumulative, start=1)],
+        "depts": [ln.name for ln in b.departments],
+        "dept_actual": [ln.actual for ln in b.departments],
+        "dept_target": [ln.target for ln in b.departments],
+    }
+    ranking = sorted((ln for ln in b.regions or b.units if ln.rank), key=lambda ln: ln.rank or 0)
+    return render(
+        request,
+        "progress/dashboard.html",
+        {
+            "b": b,
+            "chart": chart,
+            "ranking": ranking,
+            "indicators": [(i, LABELS[i]) for i in INDICATORS],
+            "departments": departments_visible(user).filter(region__path__startswith=_city_path(b.region)),
+            "years": list(range(timezone.localdate().year, 2018, -1)),
+            "elapsed": _pct(b.elapsed),
+            "rollup": rollup_of(b.year),
+            "can_refresh": can(user.role, "report.approve"),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _city_path(region: Region) -> str:
+    # Departments belong to a city or county: offer those of the shown region's chain and below.
+    ids = region.ancestor_ids()
+    return "/" + "/".join(str(i) for i in ids[:2]) + "/" if len(ids) >= 2 else region.path
+
+
+# --- monthly reports ----------------------------------------------------------------------------------
+
+REPORT_INDICATORS = INDICATORS
+# Column heads of the dense month table (the full label is the cell's title).
+SHORT = {
+    "training": "培训",
+    "subsidised": "补贴性",
+    "skilled": "技能人才",
+    "high_skilled": "高技能",
+    "technicians": "技师",
+    "apprentices": "学徒",
+    "vouchers_issued": "发券",
+    "vouchers_used": "用券",
+}
+REPORT_HEADERS = ["序号", "地区", "状态"] + [
+    f"{LABELS[i]}{part}" for i in REPORT_INDICATORS for part in ("·目标", "·当月", "·累计", "·完成率")
+]
+
+
+def _report_cells(report: MonthlyReport | None) -> list[Any]:
+    cells: list[Any] = []
+    for ind in REPORT_INDICATORS:
+        fig = (report.figures if report else {}).get(ind, {})
+        target, cumulative = fig.get("target"), fig.get("cumulative")
+        rate = Decimal(cumulative) / Decimal(target) if target and cumulative is not None else None
+        cells += [
+            target if target is not None else "未下达",
+            fig.get("month", ""),
+            cumulative if cumulative is not None else "",
+            _pct(rate.quantize(Decimal("0.0001")) if rate is not None else None),
+        ]
+    return cells
+
+
+def _period(request: HttpRequest) -> tuple[int, int]:
+    today = timezone.localdate()
+    previous = today.replace(day=1) - dt.timedelta(days=1)
+    year = _year(request, previous.year)
+    month = _int(request, "month", previous.month) or previous.month
+    return year, month
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """One month for the shown region: its lower regions' reports, its own, the bulletin."""
+    user = _user(request)
+    require(user, "progress.view")
+    region = region_for_progress(user, _int(request, "region"))
+    year, month = _period(request)
+    kids = list(Region.objects.filter(parent=region).order_by("position", "id"))
+    reports = {
+        r.region_id: r
+        for r in reports_visible(user).filter(region__in=[region, *kids], year=year, month=month)
+    }
+    rows = [(k, reports.get(k.pk), Region.objects.filter(parent=k).exists()) for k in kids]
+    own = reports.get(region.pk)
+    bulletin = bulletins_visible(user).filter(region=region, year=year, month=month).first()
+    if request.GET.get("format") == "xlsx":
+        data = [
+            [i, k.name, r.get_state_display() if r else "未报送", *_report_cells(r)]
+            for i, (k, r, _) in enumerate(rows, start=1)
+        ]
+        data.append(
+            ["", f"{region.name}（合计）", own.get_state_display() if own else "未审核", *_report_cells(own)]
+        )
+        return xlsx_response(
+            f"{region.name}{year}年{month}月月报.xlsx", f"{year}年{month}月", REPORT_HEADERS, data
+        )
+    missing = [k.name for k, r, _ in rows if r is None]
+    return render(
+        request,
+        "progress/reports.html",
+        {
+            "region": region,
+            "year": year,
+            "month": month,
+            "rows": rows,
+            "own": own,
+            "bulletin": bulletin,
+            "missing": missing,
+            "submitted": len(rows) - len(missing),
+            "is_leaf": not kids,
+            "can_submit": can(user.role, "report.submit"),
+            "can_approve": can(user.role, "report.approve"),
+            "indicators": [(i, LABELS[i], SHORT[i]) for i in REPORT_INDICATORS],
+            "months": range(1, 13),
+            "crumbs": list(Region.objects.filter(pk__in=region.ancestor_ids()).order_by("depth")),
+        },
+    )
+
+
+@login_required
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "progress.view")
+    report = get_object_or_404(reports_visible(user), pk=report_id)
+    title = f"{report.region.name}{report.year}年{report.month}月职业技能提升行动月报"
+    if request.GET.get("format") == "xlsx":
+        rows = []
+        for i, ind in enumerate(REPORT_INDICATORS, start=1):
+            fig = report.figures.get(ind, {})
+            target, cumulative = fig.get("target"), fig.get("cumulative", 0)
+            rate = Decimal(cumulative) / Decimal(target) if target else None
+            rows.append(
+                [
+                    i,
+                    LABELS[ind],
+                    target if target is not None else "未下达",
+                    fig.get("month", 0),
+                    cumulative,
+                    _pct(rate.quantize(Decimal("0.0001")) if rate is not None else None),
+                ]
+            )
+        return xlsx_response(
+            f"{title}.xlsx", "月报", ["序号", "指标", "年度目标", "当月完成", "累计完成", "完成率"], rows
+        )
+    figures = []
+    for ind in REPORT_INDICATORS:
+        fig = report.figures.get(ind, {})
+        target, cumulative = fig.get("target"), fig.get("cumulative", 0)
+        rate = (Decimal(cumulative) / Decimal(target)).quantize(Decimal("0.0001")) if target else None
+        figures.append((LABELS[ind], target, fig.get("month", 0), cumulative, _pct(rate)))
+    template = "progress/report_print.html" if request.GET.get("print") else "progress/report_detail.html"
+    return render(request, template, {"report": report, "title": title, "figures": figures})
+
+
+@login_required
+def bulletin_detail(request: HttpRequest, bulletin_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "progress.view")
+    bulletin = get_object_or_404(bulletins_visible(user), pk=bulletin_id)
+    if request.GET.get("format") == "xlsx":
+        rows = []
+        for block in bulletin.ranking:
+            for row in block["rows"]:
+                rate = _pct(Decimal(row["rate"])) if row["rate"] else ""
+                rows.append(
+                    [
+                        block["label"],
+                        row["rank"] or "",
+                        row["name"],
+                        row["target"] if row["target"] is not None else "未下达",
+                        row["month"],
+                        row["actual"],
+                        rate,
+                        "滞后" if row["behind"] else "",
+                    ]
+                )
+        return xlsx_response(
+            f"{bulletin.title}.xlsx",
+            "通报",
+            ["指标", "排名", "地区", "年度目标", "当月完成", "累计完成", "完成率", "进度"],
+            rows,
+        )
+    blocks = [
+        {
+            **block,
+            "rows": [
+                {**row, "pct": _pct(Decimal(row["rate"])) if row["rate"] else ""} for row in block["rows"]
+            ],
+        }
+        for block in bulletin.ranking
+        if block.get("ranked", True)
+    ]
+    unranked = [block["label"] for block in bulletin.ranking if not block.get("ranked", True)]
+    return render(
+        request, "progress/bulletin.html", {"bulletin": bulletin, "blocks": blocks, "unranked": unranked}
+    )
+
+
+def _act(request: HttpRequest, done: str, call: Callable[[], Any]) -> None:
+    try:
+        call()
+    except Refusal as exc:
+        messages.error(request, exc.render())
+    else:
+        messages.success(request, done)
+
+
+def _post_region(request: HttpRequest) -> tuple[User, Region, int, int]:
+    user = _user(request)
+    region = region_for_progress(user, _int(request, "region"))
+    year, month = _period(request)
+    return user, region, year, month
+
+
+def _back(region: Region, year: int, month: int) -> HttpResponse:
+    return redirect(f"/progress/reports/?region={region.pk}&year={year}&month={month}")
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest) -> HttpResponse:
+    require(_user(request), "report.submit")
+    user, region, year, month = _post_region(request)
+    _act(
+        request,
+        f"已报送{region.name}{year}年{month}月月报",
+        lambda: services.report_submit(actor=user, region=region, year=year, month=month),
+    )
+    return _back(region, year, month)
+
+
+@login_required
+@require_POST
+def report_approve(request: HttpRequest) -> HttpResponse:
+    require(_user(request), "report.approve")
+    user, region, year, month = _post_region(request)
+    _act(
+        request,
+        f"已审核{region.name}{year}年{month}月月报",
+        lambda: services.report_approve(actor=user, region=region, year=year, month=month),
+    )
+    return _back(region, year, month)
+
+
+@login_required
+@require_POST
+def bulletin_issue(request: HttpRequest) -> HttpResponse:
+    require(_user(request), "report.approve")
+    user, region, year, month = _post_region(request)
+    _act(
+        request,
+        f"已签发{region.name}{year}年{month}月通报",
+        lambda: services.bulletin_issue(actor=user, region=region, year=year, month=month),
+    )
+    return _back(region, year, month)
+
+
+@login_required
+@require_POST
+def refresh(request: HttpRequest) -> HttpResponse:
+    """Rebuild the year's roll-up now rather than at the next scheduled run."""
+    user = _user(request)
+    require(user, "report.approve")
+    year = _year(request, timezone.localdate().year)
+    _act(
+        request, f"已按系统记录重新汇总{year}年实绩", lambda: services.actuals_refresh(actor=user, year=year)
+    )
+    region = _int(request, "region")
+    return redirect(f"/progress/?year={year}" + (f"&region={region}" if region else ""))
