@@ -64,7 +64,7 @@ class NoticeDetailOut(NoticeOut):
 
     @staticmethod
     def resolve_objections(c: Claim) -> int:
-        return c.objection_count  # type: ignore[attr-defined, no-any-return]
+        return c.objection_count  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_lines(c: Claim) -> list[Any]:
