@@ -244,6 +244,13 @@ TEXT_TARGETS: list[tuple[str, int, str, str, dict[str, str]]] = [
         "2023年“人人持证、技能河南”建设总体目标",
         {I.RECOGNITION: "100", I.COMPETITIONS: "20"},
     ),
+    (  # G02: "全年累计发放职业培训券5万张，有效使用1万张以上"
+        "XC23 二(四)",
+        2023,
+        "许昌市",
+        "2023年电子职业培训券发放使用目标",
+        {I.VOUCHERS_ISSUED: "50000", I.VOUCHERS_USED: "10000"},
+    ),
 ]
 TEXT_LABELS = {"郑州市": "全市", "潢川县": "全县", "许昌市": "全市"}
 

@@ -51,8 +51,9 @@ def test_h01_every_table_of_the_documents_is_a_plan(demo):
         (2021, "郑州市", "ZZ21 一", "region"),
         (2021, "潢川县", "HC21 一(二)", "region"),
         (2023, "许昌市", "XC23 一", "region"),
+        (2023, "许昌市", "XC23 二(四)", "region"),
     ]
-    assert Target.objects.count() == 17 + 14 + 32 + 30 + 17 + 13 + 18 + 60 + 84 + 1 + 2 + 2
+    assert Target.objects.count() == 17 + 14 + 32 + 30 + 17 + 13 + 18 + 60 + 84 + 1 + 2 + 2 + 2
 
 
 def test_h01_zz21_annex1_totals_equal_the_document(demo):
@@ -152,6 +153,8 @@ def test_h02_text_targets_complete_what_the_tables_do_not_decompose(demo):
         ("training", 700000),
     ]
     assert _sum("XC23 一", "recognition_bodies") == 100 and _sum("XC23 一", "competitions") == 20
+    # G02's yearly voucher targets are a plan like any other, so the dashboard measures them
+    assert _sum("XC23 二(四)", "vouchers_issued") == 50000 and _sum("XC23 二(四)", "vouchers_used") == 10000
     assert _sum("HC21 一(二)", "training") == 10000 and _sum("HC21 一(二)", "subsidised") == 8000
 
 
