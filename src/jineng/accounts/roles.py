@@ -89,6 +89,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "progress.view": STAFF_ROLES,
     "report.submit": HR_ROLES,
     "report.approve": frozenset({Role.HR_ADMIN, Role.HR_SECOND}),
+    # H08 publicity items and H02 competitions held: the bureau records for its region (and the city's
+    # departments), a department for itself; staff read those of their scope.
+    "outreach.view": STAFF_ROLES,
+    "outreach.record": HR_ROLES | DEPT_ROLES,
     # --- target plans (目标任务分解, issue 5): staff read the plans of their scope; the bureau enters them.
     "plan.view": STAFF_ROLES,
     "plan.manage": frozenset({Role.HR_ADMIN}),

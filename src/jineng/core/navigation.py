@@ -200,6 +200,13 @@ MENU: tuple[NavItem, ...] = (
     NavItem(
         "目标", "月报与通报", "progress:reports", "progress.view", "县（区）报送、市级审核、月通报排名（H06）"
     ),
+    NavItem(
+        "目标",
+        "宣传与竞赛",
+        "progress:media",
+        "outreach.view",
+        "宣传信息登记与县（区）、市直部门达标情况（H08），技能竞赛登记（H02）",
+    ),
     NavItem("监督", "审计日志", "audit:list", "audit.view", "所有状态变更的只增不改记录"),
     NavItem("设置", "API 令牌", "accounts:tokens", "token.manage", "机构自有系统对接 /api/v1 的访问令牌"),
 )

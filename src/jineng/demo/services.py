@@ -16,6 +16,7 @@ from jineng.demo import data
 from jineng.demo.claims import demo_claims_load
 from jineng.demo.classes import demo_classes_load
 from jineng.demo.plans import demo_plans_load
+from jineng.demo.progress import demo_progress_load
 from jineng.orgs.models import Organisation
 from jineng.orgs.services import organisation_register
 from jineng.people.models import Person
@@ -230,6 +231,7 @@ def demo_load() -> bool:
     demo_classes_load(by_role)
     demo_claims_load(by_role)
     demo_plans_load()
+    demo_progress_load()
     return True
 
 

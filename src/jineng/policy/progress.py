@@ -185,3 +185,94 @@ def special_completion_ratio(profile: Profile, *, special_and_completion: int, c
         at_least=False,
         clause=profile.cite("special_completion_cert_share_max"),
     )
+
+
+# --- H08 宣传信息 ---------------------------------------------------------------------------------------
+# Media levels as the document ranks them; 0 is what the platform records but H08 never counts (a township
+# newsletter, an internal bulletin). "县级以上" and "市级以上" are the document's own thresholds (XC23 三(四)),
+# definitions rather than numbers a profile tunes; the counts (3 and 1) are profile parameters.
+MEDIA_OTHER, MEDIA_COUNTY, MEDIA_CITY, MEDIA_PROVINCE, MEDIA_NATIONAL = 0, 1, 2, 3, 4
+MEDIA_LEVELS: Mapping[int, str] = {
+    MEDIA_OTHER: "乡镇及以下或内部资料",
+    MEDIA_COUNTY: "县级",
+    MEDIA_CITY: "市级",
+    MEDIA_PROVINCE: "省级",
+    MEDIA_NATIONAL: "国家级",
+}
+H08 = "H08"
+COUNTY, DEPARTMENT = "county", "department"
+_H08_SIDES: Mapping[str, tuple[str, int, str]] = {
+    # side → (profile parameter, lowest media level that counts, what the message calls the media)
+    COUNTY: ("county_media_items_min", MEDIA_COUNTY, "县级以上媒体"),
+    DEPARTMENT: ("department_media_items_min", MEDIA_CITY, "市级以上媒体"),
+}
+
+
+@dataclass(frozen=True)
+class MediaStanding:
+    """H08 for one county (各县（市、区）) or one city department (市直各成员单位) over a year."""
+
+    kind: str  # COUNTY or DEPARTMENT
+    key: Hashable
+    name: str
+    counted: int  # items in media at or above the side's level
+    below: int  # items recorded in lower-level media: listed, never counted
+    minimum: int
+    clause: str
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.minimum - self.counted)
+
+    @property
+    def ok(self) -> bool:
+        return self.shortfall == 0
+
+    @property
+    def media(self) -> str:
+        return _H08_SIDES[self.kind][2]
+
+    def violation(self) -> Violation | None:
+        if self.ok:
+            return None
+        return Violation(
+            rule=H08,
+            clause=self.clause,
+            message=(
+                f"{self.name}在{self.media}发布宣传信息 {self.counted} 篇，应不少于 {self.minimum} 篇，"
+                f"差 {self.shortfall} 篇"
+            ),
+            field="宣传信息篇数",
+            value=str(self.counted),
+        )
+
+
+def media_standings(
+    profile: Profile,
+    *,
+    counties: Mapping[K, tuple[str, Mapping[int, int]]],
+    departments: Mapping[K, tuple[str, Mapping[int, int]]],
+) -> list[MediaStanding]:
+    """H08: each county's items in county-level-or-higher media against county_media_items_min, each
+    city department's items in city-level-or-higher media against department_media_items_min.
+
+    ``counties`` / ``departments``: key → (name, media level → number of the year's items). A side with
+    rows asks its parameter, so a profile whose document fixes no count raises ParameterNotSet
+    ("本政策口径未规定…") instead of judging against zero."""
+    out: list[MediaStanding] = []
+    for kind, rows in ((COUNTY, counties), (DEPARTMENT, departments)):
+        if not rows:
+            continue
+        param, lowest, _ = _H08_SIDES[kind]
+        minimum = int(profile.value(param))
+        clause = profile.cite(param)
+        for key, (name, by_level) in rows.items():
+            counted = sum(n for level, n in by_level.items() if level >= lowest)
+            below = sum(n for level, n in by_level.items() if level < lowest)
+            out.append(MediaStanding(kind, key, name, counted, below, minimum, clause))
+    return out
+
+
+def media_violations(standings: list[MediaStanding]) -> list[Violation]:
+    """The H08 shortfalls, one per county or department short of its minimum."""
+    return [v for s in standings if (v := s.violation()) is not None]

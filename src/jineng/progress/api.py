@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Status
+from ninja.pagination import PageNumberPagination, paginate
 
 from jineng.accounts.models import User
 from jineng.core.permissions import require
 from jineng.progress import board, services
-from jineng.progress.models import Bulletin, MonthlyReport
-from jineng.progress.schemas import BoardOut, BulletinOut, PeriodIn, ReportOut
+from jineng.progress.models import Bulletin, Competition, MediaItem, MonthlyReport
+from jineng.progress.schemas import (
+    BoardOut,
+    BulletinOut,
+    CompetitionIn,
+    CompetitionOut,
+    ComplianceOut,
+    MediaItemIn,
+    MediaItemOut,
+    PeriodIn,
+    ReportOut,
+    WithdrawIn,
+)
 from jineng.progress.selectors import (
     INDICATORS,
     bulletins_visible,
+    competition_regions,
+    competitions_visible,
     department_for_progress,
+    media_compliance,
+    media_items_visible,
+    record_departments,
+    record_regions,
     region_for_progress,
     reports_visible,
 )
+from jineng.regions.models import Department, Region
 
 router = Router()
 
@@ -113,3 +133,112 @@ def bulletin_detail(request: HttpRequest, bulletin_id: int) -> Bulletin:
     user = _user(request)
     require(user, "progress.view")
     return get_object_or_404(bulletins_visible(user), pk=bulletin_id)
+
+
+# --- H08 publicity items and H02 competitions ------------------------------------------------------------
+
+
+def _department(user: User, department_id: int | None) -> Department | None:
+    if department_id is None:
+        return None
+    return get_object_or_404(record_departments(user), pk=department_id)
+
+
+def _region(user: User, region_id: int | None, *, competition: bool = False) -> Region | None:
+    if region_id is None:
+        return None
+    return get_object_or_404(competition_regions(user) if competition else record_regions(user), pk=region_id)
+
+
+@router.get("/media", response=list[MediaItemOut], summary="宣传信息（H08；year 发布年度，含已撤回）")
+@paginate(PageNumberPagination, page_size=50)
+def media_list(request: HttpRequest, year: int | None = None) -> Any:
+    user = _user(request)
+    require(user, "outreach.view")
+    qs = media_items_visible(user)
+    return qs.filter(published_on__year=year) if year else qs
+
+
+@router.post("/media", response={201: MediaItemOut}, summary="登记宣传信息（H08）")
+def media_create(request: HttpRequest, data: MediaItemIn) -> Status:
+    user = _user(request)
+    require(user, "outreach.record")
+    department = _department(user, data.department_id)
+    region = _region(user, data.region_id)
+    item = services.media_item_record(
+        actor=user,
+        region=region,
+        department=department,
+        title=data.title,
+        media_name=data.media_name,
+        media_level=data.media_level,
+        published_on=data.published_on,
+        link=data.link,
+    )
+    return Status(201, item)
+
+
+@router.post("/media/{item_id}/withdraw", response=MediaItemOut, summary="撤回宣传信息（不再计入 H08）")
+def media_withdraw(request: HttpRequest, item_id: int, data: WithdrawIn) -> MediaItem:
+    user = _user(request)
+    require(user, "outreach.record")
+    item = get_object_or_404(media_items_visible(user), pk=item_id)
+    return services.media_item_withdraw(actor=user, item=item, reason=data.reason)
+
+
+@router.get(
+    "/media/compliance",
+    response=ComplianceOut,
+    summary="H08 达标情况：各县（市、区）县级以上媒体、市直部门市级以上媒体的篇数与差额",
+)
+def media_compliance_get(request: HttpRequest, year: int, region_id: int | None = None) -> dict[str, Any]:
+    user = _user(request)
+    require(user, "outreach.view")
+    c = media_compliance(user, region_for_progress(user, region_id), year)
+    return {
+        "region_id": c.region.pk,
+        "year": c.year,
+        "refusal": c.refusal,
+        "counties": [{**asdict(s), "shortfall": s.shortfall, "ok": s.ok} for s in c.counties],
+        "departments": [{**asdict(s), "shortfall": s.shortfall, "ok": s.ok} for s in c.departments],
+    }
+
+
+@router.get(
+    "/competitions", response=list[CompetitionOut], summary="技能竞赛（H02；year 举办年度，含已撤回）"
+)
+@paginate(PageNumberPagination, page_size=50)
+def competition_list(request: HttpRequest, year: int | None = None) -> Any:
+    user = _user(request)
+    require(user, "outreach.view")
+    qs = competitions_visible(user)
+    return qs.filter(held_on__year=year) if year else qs
+
+
+@router.post("/competitions", response={201: CompetitionOut}, summary="登记技能竞赛（H02 技能竞赛场次）")
+def competition_create(request: HttpRequest, data: CompetitionIn) -> Status:
+    user = _user(request)
+    require(user, "outreach.record")
+    department = _department(user, data.department_id)
+    region = _region(user, data.region_id, competition=True)
+    assert region is not None
+    competition = services.competition_record(
+        actor=user,
+        region=region,
+        department=department,
+        name=data.name,
+        level=data.level,
+        held_on=data.held_on,
+        participants=data.participants,
+    )
+    return Status(201, competition)
+
+
+@router.post(
+    "/competitions/{competition_id}/withdraw", response=CompetitionOut, summary="撤回技能竞赛（不再计入 H02）"
+)
+def competition_withdraw(request: HttpRequest, competition_id: int, data: WithdrawIn) -> Competition:
+    user = _user(request)
+    require(user, "outreach.record")
+    competition = get_object_or_404(competitions_visible(user), pk=competition_id)
+    return services.competition_withdraw(actor=user, competition=competition, reason=data.reason)

@@ -135,3 +135,108 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+# --- H08 宣传信息 and H02 技能竞赛: records the indicators are counted from -------------------------------
+
+
+class MediaLevel(models.IntegerChoices):
+    """Mirrors jineng.policy.progress.MEDIA_LEVELS (H08 counts 县级以上 / 市级以上)."""
+
+    OTHER = 0, "乡镇及以下或内部资料"
+    COUNTY = 1, "县级"
+    CITY = 2, "市级"
+    PROVINCE = 3, "省级"
+    NATIONAL = 4, "国家级"
+
+
+class CompetitionLevel(models.IntegerChoices):
+    UNIT = 0, "企业、院校级"
+    COUNTY = 1, "县级"
+    CITY = 2, "市级"
+    PROVINCE = 3, "省级"
+    NATIONAL = 4, "国家级"
+
+
+class RecordState(models.TextChoices):
+    RECORDED = "recorded", "有效"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class _Recorded(models.Model):
+    """Who recorded a row and, if it was withdrawn, who did and why: a withdrawn row stays, uncounted."""
+
+    state = models.CharField("状态", max_length=16, choices=RecordState.choices, default=RecordState.RECORDED)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="登记人"
+    )
+    recorded_at = models.DateTimeField("登记时间")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="撤回人",
+    )
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdraw_reason = models.CharField("撤回原因", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class MediaItem(_Recorded):
+    """H08: one publicity item published by a county (region) or by a city department."""
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="media_items", verbose_name="地区")
+    # Set for a department's item; its region is then the department's own.
+    department = models.ForeignKey(
+        "regions.Department",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="media_items",
+        verbose_name="部门",
+    )
+    title = models.CharField("标题", max_length=200)
+    media_name = models.CharField("媒体名称", max_length=100)
+    media_level = models.PositiveSmallIntegerField("媒体级别", choices=MediaLevel.choices)
+    published_on = models.DateField("发布日期")
+    link = models.CharField("链接或出处", max_length=500)
+
+    class Meta:
+        verbose_name = "宣传信息"
+        verbose_name_plural = "宣传信息"
+        ordering = ["-published_on", "-id"]
+        indexes = [models.Index(fields=["published_on", "state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Competition(_Recorded):
+    """H02 技能竞赛（场）: one skills competition held, counted in the month it was held."""
+
+    region = models.ForeignKey(Region, models.PROTECT, related_name="competitions", verbose_name="地区")
+    department = models.ForeignKey(
+        "regions.Department",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="competitions",
+        verbose_name="主办部门",
+    )
+    name = models.CharField("竞赛名称", max_length=200)
+    level = models.PositiveSmallIntegerField("竞赛级别", choices=CompetitionLevel.choices)
+    held_on = models.DateField("举办日期")
+    participants = models.PositiveIntegerField("参赛人数")
+
+    class Meta:
+        verbose_name = "技能竞赛"
+        verbose_name_plural = "技能竞赛"
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["held_on", "state"])]
+
+    def __str__(self) -> str:
+        return self.name

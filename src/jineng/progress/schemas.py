@@ -67,3 +67,80 @@ class BulletinOut(Schema):
     elapsed: str
     ranking: list[dict[str, object]]
     issued_at: dt.datetime
+
+
+class MediaItemIn(Schema):
+    region_id: int | None = Field(None, description="县（市、区）；部门的宣传信息不填")
+    department_id: int | None = Field(None, description="市直部门；行业部门用户只能填本部门")
+    title: str = Field(description="标题")
+    media_name: str = Field(description="媒体名称")
+    media_level: int = Field(description="媒体级别：0 乡镇及以下或内部资料，1 县级，2 市级，3 省级，4 国家级")
+    published_on: dt.date = Field(description="发布日期")
+    link: str = Field(description="链接或出处")
+
+
+class MediaItemOut(Schema):
+    id: int
+    region_id: int
+    region: str = Field(alias="region.name")
+    department_id: int | None
+    department: str | None = Field(None, alias="department.name")
+    title: str
+    media_name: str
+    media_level: int
+    media_level_label: str = Field(alias="get_media_level_display")
+    published_on: dt.date
+    link: str
+    state: str
+    recorded_at: dt.datetime
+    withdraw_reason: str
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(description="撤回原因")
+
+
+class StandingOut(Schema):
+    kind: str = Field(description="county 县（市、区）/ department 市直部门")
+    key: int
+    name: str
+    counted: int = Field(description="计入的篇数（县级以上 / 市级以上媒体）")
+    below: int = Field(description="级别不够、不计入的篇数")
+    minimum: int
+    shortfall: int
+    ok: bool
+    clause: str
+
+
+class ComplianceOut(Schema):
+    region_id: int
+    year: int
+    rule: str = "H08"
+    refusal: str = Field(description="不能判定的原因，如“本政策口径未规定…”；可判定时为空")
+    counties: list[StandingOut]
+    departments: list[StandingOut]
+
+
+class CompetitionIn(Schema):
+    region_id: int = Field(description="举办地区")
+    department_id: int | None = Field(None, description="主办部门；行业部门用户只能填本部门")
+    name: str = Field(description="竞赛名称")
+    level: int = Field(description="竞赛级别：0 企业、院校级，1 县级，2 市级，3 省级，4 国家级")
+    held_on: dt.date = Field(description="举办日期")
+    participants: int = Field(description="参赛人数")
+
+
+class CompetitionOut(Schema):
+    id: int
+    region_id: int
+    region: str = Field(alias="region.name")
+    department_id: int | None
+    department: str | None = Field(None, alias="department.name")
+    name: str
+    level: int
+    level_label: str = Field(alias="get_level_display")
+    held_on: dt.date
+    participants: int
+    state: str
+    recorded_at: dt.datetime
+    withdraw_reason: str

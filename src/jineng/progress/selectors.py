@@ -40,8 +40,18 @@ from jineng.accounts.scope import scope_of
 from jineng.assessment.models import Result
 from jineng.claims.models import ClaimLine, ClaimState
 from jineng.policy import progress as rules
-from jineng.progress.models import Bulletin, MonthlyActual, MonthlyReport, Rollup
+from jineng.policy.profiles import ParameterNotSet
+from jineng.progress.models import (
+    Bulletin,
+    Competition,
+    MediaItem,
+    MonthlyActual,
+    MonthlyReport,
+    RecordState,
+    Rollup,
+)
 from jineng.regions.models import Department, Region
+from jineng.regions.selectors import NoProfile, profile_for
 from jineng.training.models import ClassState, Enrolment, FundingType
 from jineng.vouchers.models import Voucher, VoucherState
 
@@ -64,6 +74,7 @@ INDICATORS: tuple[str, ...] = (
     "high_skilled",
     "technicians",
     "apprentices",
+    "competitions",
     "vouchers_issued",
     "vouchers_used",
 )
@@ -71,8 +82,8 @@ MANUFACTURING = "subsidised_manufacturing"
 CERTIFICATES = "certificates"
 SPECIAL_COMPLETION = "special_completion"
 HELPERS: tuple[str, ...] = (MANUFACTURING, CERTIFICATES, SPECIAL_COMPLETION)
-# Indicators of H02 with no record in the platform to count them from (filings, competitions).
-NOT_RECORDED = ("recognition_bodies", "competitions")
+# Indicators of H02 with no record in the platform to count them from (recognition bodies filed).
+NOT_RECORDED = ("recognition_bodies",)
 
 GROUPS = ("child", "region", "department", "organisation", "month")
 
@@ -179,6 +190,15 @@ def _vouchers(f: Filter, ids: list[int], *, used: bool) -> QuerySet[Voucher]:
         qs = qs.filter(state=VoucherState.REDEEMED)
     if f.up_to_month is not None:
         qs = qs.filter(**{f"{day}__month__lte": f.up_to_month})
+    return qs
+
+
+def _competitions(f: Filter, ids: list[int]) -> QuerySet[Competition]:
+    qs = Competition.objects.filter(state=RecordState.RECORDED, held_on__year=f.year, region_id__in=ids)
+    if f.department_id is not None:
+        qs = qs.filter(department_id=f.department_id)
+    if f.up_to_month is not None:
+        qs = qs.filter(held_on__month__lte=f.up_to_month)
     return qs
 
 
@@ -316,6 +336,12 @@ def _actual_rows(
             got["organisation"] = F("institution_id")
             for v in _grouped(_vouchers(f, ids, used=used), got, by):
                 out.append(_row(indicator, v, by, v["n"]))
+
+    if "competitions" in wanted:
+        # H02 技能竞赛（场）: one per competition held, in its region, organiser department and month.
+        got = fields("", ExtractMonth("held_on"))
+        for v in _grouped(_competitions(f, ids), got, by):
+            out.append(_row("competitions", v, by, v["n"]))
     return out
 
 
@@ -426,3 +452,129 @@ def bulletins_visible(user: User) -> QuerySet[Bulletin]:
     if not can(user.role, "progress.view"):
         return Bulletin.objects.none()
     return Bulletin.objects.select_related("region", "issued_by").filter(scope_of(user).region_q())
+
+
+# --- H08 publicity items and H02 competitions -----------------------------------------------------------
+
+
+def _outreach_scoped(user: User, qs: QuerySet[Any]) -> QuerySet[Any]:
+    if not can(user.role, "outreach.view"):
+        return qs.none()
+    scope = scope_of(user)
+    qs = qs.filter(scope.region_q())
+    if scope.is_department:
+        # A department sees its own records only (none when it has no department).
+        qs = qs.filter(department_id=scope.department_id or -1)
+    return qs
+
+
+def media_items_visible(user: User) -> QuerySet[MediaItem]:
+    return _outreach_scoped(
+        user, MediaItem.objects.select_related("region", "department", "recorded_by", "withdrawn_by")
+    )
+
+
+def competitions_visible(user: User) -> QuerySet[Competition]:
+    return _outreach_scoped(
+        user, Competition.objects.select_related("region", "department", "recorded_by", "withdrawn_by")
+    )
+
+
+def record_regions(user: User) -> QuerySet[Region]:
+    """Regions a user may record for: the bureau its subtree; a department none (its records take its
+    department's region)."""
+    scope = scope_of(user)
+    if not can(user.role, "outreach.record") or scope.is_department:
+        return Region.objects.none()
+    return Region.objects.filter(path__startswith=scope.region_path).order_by("path")
+
+
+def competition_regions(user: User) -> QuerySet[Region]:
+    """Where a competition may be recorded as held: the user's subtree (a department's too)."""
+    if not can(user.role, "outreach.record"):
+        return Region.objects.none()
+    return Region.objects.filter(path__startswith=scope_of(user).region_path).order_by("path")
+
+
+def record_departments(user: User) -> QuerySet[Department]:
+    if not can(user.role, "outreach.record"):
+        return Department.objects.none()
+    scope = scope_of(user)
+    qs = Department.objects.filter(scope.region_q()).select_related("region")
+    if scope.is_department:
+        qs = qs.filter(pk=scope.department_id or -1)
+    return qs
+
+
+@dataclass
+class MediaCompliance:
+    """H08 for one region's year: its counties and (for a city) its departments, or why it cannot be
+    judged ("本政策口径未规定…", no profile, a province)."""
+
+    region: Region
+    year: int
+    counties: list[rules.MediaStanding]
+    departments: list[rules.MediaStanding]
+    refusal: str = ""
+
+    @property
+    def violations(self) -> list[Any]:
+        return rules.media_violations(self.counties + self.departments)
+
+
+def media_compliance(user: User, region: Region, year: int) -> MediaCompliance:
+    """Counts the year's recorded items in one grouped query, then judges them with the profile in force."""
+    out = MediaCompliance(region, year, [], [])
+    scope = scope_of(user)
+    if region.kind == Region.Kind.PROVINCE:
+        out.refusal = f"{region.name}：H08 按市考核各县（市、区）和市直部门，请选择一个市查看"
+        return out
+    kids, subtree = children_of(region)
+    counties: dict[int, tuple[str, dict[int, int]]] = {}
+    if not scope.is_department:
+        if kids:
+            counties = {k.pk: (k.display_name, {}) for k in kids}
+        else:
+            counties = {region.pk: (region.display_name, {})}
+            subtree = {region.pk: [region.pk]}
+    departments: dict[int, tuple[str, dict[int, int]]] = {}
+    if region.kind == Region.Kind.CITY:
+        for d in record_departments_of(user, region):
+            departments[d.pk] = (d.name, {})
+    county_of = {rid: kid for kid, ids in subtree.items() for rid in ids}
+    rows = (
+        media_items_visible(user)
+        .filter(state=RecordState.RECORDED, published_on__year=year, region__path__startswith=region.path)
+        .values("region_id", "department_id", "media_level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for r in rows:
+        if r["department_id"] is not None:
+            if r["department_id"] in departments:
+                levels = departments[r["department_id"]][1]
+                levels[r["media_level"]] = levels.get(r["media_level"], 0) + r["n"]
+            continue
+        county = county_of.get(r["region_id"])
+        if county in counties:
+            levels = counties[county][1]
+            levels[r["media_level"]] = levels.get(r["media_level"], 0) + r["n"]
+    try:
+        standings = rules.media_standings(
+            profile_for(region, year), counties=counties, departments=departments
+        )
+    except (ParameterNotSet, NoProfile) as exc:
+        out.refusal = str(exc)
+        return out
+    out.counties = [s for s in standings if s.kind == rules.COUNTY]
+    out.departments = [s for s in standings if s.kind == rules.DEPARTMENT]
+    return out
+
+
+def record_departments_of(user: User, city: Region) -> QuerySet[Department]:
+    """市直各成员单位 the user may see: the city's own departments (a department user: itself)."""
+    scope = scope_of(user)
+    qs = Department.objects.filter(region=city).order_by("position", "name")
+    if scope.is_department:
+        qs = qs.filter(pk=scope.department_id or -1)
+    return qs

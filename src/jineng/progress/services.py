@@ -22,9 +22,20 @@ from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
 from jineng.policy import progress as rules
 from jineng.policy.targets import LABELS
-from jineng.progress.models import Bulletin, MonthlyActual, MonthlyReport, ReportState, Rollup
+from jineng.progress.models import (
+    Bulletin,
+    Competition,
+    CompetitionLevel,
+    MediaItem,
+    MediaLevel,
+    MonthlyActual,
+    MonthlyReport,
+    RecordState,
+    ReportState,
+    Rollup,
+)
 from jineng.progress.selectors import HELPERS, INDICATORS, Filter, actual_rows
-from jineng.regions.models import Region
+from jineng.regions.models import Department, Region
 from jineng.targets.selectors import target_rows
 
 H06 = "H06"
@@ -272,3 +283,227 @@ def actuals_refresh(*, actor: User | None, year: int) -> int:
         payload={"year": year, "rows": len(rows)},
     )
     return len(rows)
+
+
+# --- H08 publicity items and H02 competitions ------------------------------------------------------------
+
+H08 = rules.H08
+H08_CLAUSE = "XC23 三(四) 强化宣传引导"
+H02 = "H02"
+H02_CLAUSE = "XC23 一 举办各级各类职业技能竞赛；二(一)10 职业技能竞赛培训专项行动"
+
+
+def _text(value: str, field: str, limit: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise Refusal("不能为空", field=field)
+    if len(value) > limit:
+        raise Refusal(f"不能超过 {limit} 个字", field=field, value=value[:20])
+    return value
+
+
+def _not_future(day: dt.date, field: str, today: dt.date) -> None:
+    if day > today:
+        raise Refusal(f"{day:%Y-%m-%d} 尚未到来", field=field, value=day.isoformat())
+
+
+def _record_scope(actor: User, region: Region | None, department: Department | None) -> None:
+    """The bureau records in its subtree; a department user only for its own department."""
+    if not can(actor.role, "outreach.record"):
+        raise Refusal("您的角色不能登记宣传信息和技能竞赛")
+    scope = scope_of(actor)
+    if department is not None:
+        if scope.is_department and department.pk != scope.department_id:
+            raise Refusal("行业部门只能为本部门登记", field="部门", value=department.name)
+        if not scope.contains_path(department.region.path):
+            raise Refusal("只能为本辖区的部门登记", field="部门", value=department.name)
+    elif scope.is_department:
+        raise Refusal("行业部门登记时须选择本部门", field="部门")
+    if region is not None and not scope.contains_path(region.path):
+        raise Refusal("只能登记本辖区的地区", field="地区", value=region.name)
+
+
+def _withdrawable(actor: User, obj: MediaItem | Competition, reason: str) -> tuple[str, str]:
+    _record_scope(actor, obj.region, obj.department)
+    if obj.state != RecordState.RECORDED:
+        raise Refusal("已撤回，不能再次撤回", field="状态", value=obj.get_state_display())
+    return obj.state, _text(reason, "撤回原因", 200)
+
+
+@transaction.atomic
+def media_item_record(
+    *,
+    actor: User,
+    region: Region | None,
+    department: Department | None,
+    title: str,
+    media_name: str,
+    media_level: int,
+    published_on: dt.date,
+    link: str,
+    today: dt.date | None = None,
+) -> MediaItem:
+    """H08: record one publicity item of a county (``region``) or of a department (``department``; the
+    item then belongs to the department's region). The same item twice would be counted twice: refused."""
+    today = today or timezone.localdate()
+    _record_scope(actor, region, department)
+    if department is not None:
+        if region is not None and region.pk != department.region_id:
+            raise Refusal(
+                f"部门的宣传信息计入其所属的{department.region.name}，不能另选地区",
+                field="地区",
+                value=region.name,
+            )
+        region = department.region
+    if region is None:
+        raise Refusal("请选择发布宣传信息的县（市、区）或部门", field="地区", rule=H08, clause=H08_CLAUSE)
+    if media_level not in MediaLevel.values:
+        raise Refusal(
+            "媒体级别应为县级、市级、省级、国家级或乡镇及以下", field="媒体级别", value=str(media_level)
+        )
+    title = _text(title, "标题", 200)
+    media_name = _text(media_name, "媒体名称", 100)
+    link = _text(link, "链接或出处", 500)
+    _not_future(published_on, "发布日期", today)
+    duplicate = MediaItem.objects.filter(
+        region=region,
+        department=department,
+        title=title,
+        media_name=media_name,
+        published_on=published_on,
+        state=RecordState.RECORDED,
+    ).exists()
+    if duplicate:
+        raise Refusal(
+            f"该宣传信息已登记（{media_name} {published_on:%Y-%m-%d}），不能重复计数",
+            field="标题",
+            value=title,
+            rule=H08,
+            clause=H08_CLAUSE,
+        )
+    item = MediaItem.objects.create(
+        region=region,
+        department=department,
+        title=title,
+        media_name=media_name,
+        media_level=media_level,
+        published_on=published_on,
+        link=link,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    event_record(
+        actor=actor,
+        action="media_item.record",
+        obj=item,
+        to_state=item.state,
+        payload={"title": title, "media": media_name, "level": media_level, "on": published_on.isoformat()},
+        region_path=region.path,
+        department_id=department.pk if department else None,
+    )
+    return item
+
+
+@transaction.atomic
+def media_item_withdraw(*, actor: User, item: MediaItem, reason: str) -> MediaItem:
+    """Withdraw an item recorded by mistake: it stays listed, no longer counted toward H08."""
+    item = (
+        MediaItem.objects.select_for_update(of=("self",))
+        .select_related("region", "department")
+        .get(pk=item.pk)
+    )
+    from_state, reason = _withdrawable(actor, item, reason)
+    item.state, item.withdrawn_by, item.withdrawn_at = RecordState.WITHDRAWN, actor, timezone.now()
+    item.withdraw_reason = reason
+    item.save(update_fields=["state", "withdrawn_by", "withdrawn_at", "withdraw_reason"])
+    event_record(
+        actor=actor,
+        action="media_item.withdraw",
+        obj=item,
+        from_state=from_state,
+        to_state=item.state,
+        payload={"reason": reason},
+        region_path=item.region.path,
+        department_id=item.department_id,
+    )
+    return item
+
+
+@transaction.atomic
+def competition_record(
+    *,
+    actor: User,
+    region: Region,
+    department: Department | None,
+    name: str,
+    level: int,
+    held_on: dt.date,
+    participants: int,
+    today: dt.date | None = None,
+) -> Competition:
+    """H02 技能竞赛（场）: record a competition held; the dashboard counts it in its region, organiser
+    department and month."""
+    today = today or timezone.localdate()
+    _record_scope(actor, region, department)
+    if level not in CompetitionLevel.values:
+        raise Refusal("竞赛级别不正确", field="竞赛级别", value=str(level))
+    name = _text(name, "竞赛名称", 200)
+    _not_future(held_on, "举办日期", today)
+    if participants < 1:
+        raise Refusal(
+            "参赛人数应为正整数", field="参赛人数", value=str(participants), rule=H02, clause=H02_CLAUSE
+        )
+    if Competition.objects.filter(
+        region=region, name=name, held_on=held_on, state=RecordState.RECORDED
+    ).exists():
+        raise Refusal(
+            f"该竞赛已登记（{held_on:%Y-%m-%d}），不能重复计数",
+            field="竞赛名称",
+            value=name,
+            rule=H02,
+            clause=H02_CLAUSE,
+        )
+    competition = Competition.objects.create(
+        region=region,
+        department=department,
+        name=name,
+        level=level,
+        held_on=held_on,
+        participants=participants,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    event_record(
+        actor=actor,
+        action="competition.record",
+        obj=competition,
+        to_state=competition.state,
+        payload={"name": name, "level": level, "on": held_on.isoformat(), "participants": participants},
+        region_path=region.path,
+        department_id=department.pk if department else None,
+    )
+    return competition
+
+
+@transaction.atomic
+def competition_withdraw(*, actor: User, competition: Competition, reason: str) -> Competition:
+    competition = (
+        Competition.objects.select_for_update(of=("self",))
+        .select_related("region", "department")
+        .get(pk=competition.pk)
+    )
+    from_state, reason = _withdrawable(actor, competition, reason)
+    competition.state, competition.withdrawn_by = RecordState.WITHDRAWN, actor
+    competition.withdrawn_at, competition.withdraw_reason = timezone.now(), reason
+    competition.save(update_fields=["state", "withdrawn_by", "withdrawn_at", "withdraw_reason"])
+    event_record(
+        actor=actor,
+        action="competition.withdraw",
+        obj=competition,
+        from_state=from_state,
+        to_state=competition.state,
+        payload={"reason": reason},
+        region_path=competition.region.path,
+        department_id=competition.department_id,
+    )
+    return competition

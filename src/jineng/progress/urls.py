@@ -12,4 +12,12 @@ urlpatterns = [
     path("reports/<int:report_id>/", views.report_detail, name="report"),
     path("bulletins/issue/", views.bulletin_issue, name="bulletin_issue"),
     path("bulletins/<int:bulletin_id>/", views.bulletin_detail, name="bulletin"),
+    path("media/", views.media_list, name="media"),
+    path("media/new/", views.media_new, name="media_new"),
+    path("media/<int:item_id>/withdraw/", views.media_withdraw, name="media_withdraw"),
+    path("competitions/", views.competition_list, name="competitions"),
+    path("competitions/new/", views.competition_new, name="competition_new"),
+    path(
+        "competitions/<int:competition_id>/withdraw/", views.competition_withdraw, name="competition_withdraw"
+    ),
 ]

@@ -16,16 +16,23 @@ from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import can
+from jineng.accounts.scope import scope_of
 from jineng.core.errors import Refusal
+from jineng.core.pagination import paginate
 from jineng.core.permissions import require
 from jineng.core.xlsx import xlsx_response
+from jineng.policy import progress as rules
 from jineng.policy.targets import LABELS
 from jineng.progress import board, services
-from jineng.progress.models import MonthlyReport
+from jineng.progress.forms import CompetitionForm, MediaItemForm
+from jineng.progress.models import Competition, MediaItem, MonthlyReport
 from jineng.progress.selectors import (
     INDICATORS,
     bulletins_visible,
+    competitions_visible,
     department_for_progress,
+    media_compliance,
+    media_items_visible,
     region_for_progress,
     reports_visible,
     rollup_of,
@@ -154,6 +161,7 @@ SHORT = {
     "high_skilled": "高技能",
     "technicians": "技师",
     "apprentices": "学徒",
+    "competitions": "竞赛",
     "vouchers_issued": "发券",
     "vouchers_used": "用券",
 }
@@ -384,3 +392,239 @@ def refresh(request: HttpRequest) -> HttpResponse:
     )
     region = _int(request, "region")
     return redirect(f"/progress/?year={year}" + (f"&region={region}" if region else ""))
+
+
+# --- H08 publicity items and H02 competitions ------------------------------------------------------------
+
+MEDIA_HEADERS = [
+    "序号",
+    "地区",
+    "部门",
+    "标题",
+    "媒体名称",
+    "媒体级别",
+    "发布日期",
+    "链接或出处",
+    "状态",
+    "登记人",
+]
+COMPLIANCE_HEADERS = [
+    "序号",
+    "类别",
+    "县（市、区）/ 市直部门",
+    "计入篇数",
+    "不计入篇数",
+    "最少篇数",
+    "差额",
+    "达标",
+]
+COMPETITION_HEADERS = [
+    "序号",
+    "举办地区",
+    "主办部门",
+    "竞赛名称",
+    "级别",
+    "举办日期",
+    "参赛人数",
+    "状态",
+    "登记人",
+]
+
+
+def _record_year(request: HttpRequest, qs: Any, field: str) -> int:
+    """The year asked for; by default the latest year with records (else this year)."""
+    latest = qs.order_by(f"-{field}").values_list(field, flat=True).first()
+    return _year(request, latest.year if latest else timezone.localdate().year)
+
+
+def _regions_to_show(user: User) -> Any:
+    # Province, cities and counties of the scope: the levels H08 is judged at.
+    return Region.objects.filter(path__startswith=scope_of(user).region_path, depth__lte=2).order_by("path")
+
+
+def _standing_rows(c: Any) -> list[list[Any]]:
+    rows = []
+    for i, st in enumerate(c.counties + c.departments, start=1):
+        kind = "县（市、区）" if st.kind == rules.COUNTY else "市直部门"
+        rows.append(
+            [i, kind, st.name, st.counted, st.below, st.minimum, st.shortfall, "达标" if st.ok else "未达标"]
+        )
+    return rows
+
+
+@login_required
+def media_list(request: HttpRequest) -> HttpResponse:
+    """H08: the year's items, and each county's and city department's standing against the minimum."""
+    user = _user(request)
+    require(user, "outreach.view")
+    region = region_for_progress(user, _int(request, "region"))
+    visible = media_items_visible(user)
+    year = _record_year(request, visible, "published_on")
+    qs = visible.filter(published_on__year=year, region__path__startswith=region.path)
+    compliance = media_compliance(user, region, year)
+    if request.GET.get("format") == "xlsx":
+        if request.GET.get("sheet") == "compliance":
+            rows = [[compliance.refusal]] if compliance.refusal else _standing_rows(compliance)
+            return xlsx_response(
+                f"{year}年{region.name}宣传信息达标情况.xlsx", "H08达标情况", COMPLIANCE_HEADERS, rows
+            )
+        data = [
+            [
+                i,
+                m.region.name,
+                m.department.name if m.department else "",
+                m.title,
+                m.media_name,
+                m.get_media_level_display(),
+                m.published_on,
+                m.link,
+                m.get_state_display(),
+                m.recorded_by.label,
+            ]
+            for i, m in enumerate(qs, start=1)
+        ]
+        return xlsx_response(f"{year}年{region.name}宣传信息.xlsx", "宣传信息", MEDIA_HEADERS, data)
+    page, query = paginate(request, qs)
+    return render(
+        request,
+        "progress/media.html",
+        {
+            "region": region,
+            "year": year,
+            "c": compliance,
+            "page": page,
+            "query": query,
+            "regions": _regions_to_show(user),
+            "can_record": can(user.role, "outreach.record"),
+        },
+    )
+
+
+@login_required
+def media_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require(user, "outreach.record")
+    form = MediaItemForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            item = services.media_item_record(
+                actor=user,
+                region=d["region"],
+                department=d["department"],
+                title=d["title"],
+                media_name=d["media_name"],
+                media_level=d["media_level"],
+                published_on=d["published_on"],
+                link=d["link"],
+            )
+        except Refusal as exc:
+            messages.error(request, exc.render())
+        else:
+            messages.success(request, f"已登记宣传信息：{item.title}")
+            return redirect(f"/progress/media/?year={item.published_on.year}")
+    return render(
+        request,
+        "progress/record_form.html",
+        {"form": form, "title": "登记宣传信息", "rule": "H08", "back": "media"},
+    )
+
+
+@login_required
+@require_POST
+def media_withdraw(request: HttpRequest, item_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "outreach.record")
+    item: MediaItem = get_object_or_404(media_items_visible(user), pk=item_id)
+    reason = request.POST.get("reason", "")
+    _act(
+        request,
+        f"已撤回宣传信息：{item.title}",
+        lambda: services.media_item_withdraw(actor=user, item=item, reason=reason),
+    )
+    return redirect(f"/progress/media/?year={item.published_on.year}")
+
+
+@login_required
+def competition_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require(user, "outreach.view")
+    region = region_for_progress(user, _int(request, "region"))
+    visible = competitions_visible(user)
+    year = _record_year(request, visible, "held_on")
+    qs = visible.filter(held_on__year=year, region__path__startswith=region.path)
+    if request.GET.get("format") == "xlsx":
+        data = [
+            [
+                i,
+                c.region.name,
+                c.department.name if c.department else "",
+                c.name,
+                c.get_level_display(),
+                c.held_on,
+                c.participants,
+                c.get_state_display(),
+                c.recorded_by.label,
+            ]
+            for i, c in enumerate(qs, start=1)
+        ]
+        return xlsx_response(f"{year}年{region.name}技能竞赛.xlsx", "技能竞赛", COMPETITION_HEADERS, data)
+    page, query = paginate(request, qs)
+    held = qs.filter(state="recorded")
+    return render(
+        request,
+        "progress/competitions.html",
+        {
+            "region": region,
+            "year": year,
+            "page": page,
+            "query": query,
+            "held": held.count(),
+            "regions": _regions_to_show(user),
+            "can_record": can(user.role, "outreach.record"),
+        },
+    )
+
+
+@login_required
+def competition_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require(user, "outreach.record")
+    form = CompetitionForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            competition = services.competition_record(
+                actor=user,
+                region=d["region"],
+                department=d["department"],
+                name=d["name"],
+                level=d["level"],
+                held_on=d["held_on"],
+                participants=d["participants"],
+            )
+        except Refusal as exc:
+            messages.error(request, exc.render())
+        else:
+            messages.success(request, f"已登记技能竞赛：{competition.name}")
+            return redirect(f"/progress/competitions/?year={competition.held_on.year}")
+    return render(
+        request,
+        "progress/record_form.html",
+        {"form": form, "title": "登记技能竞赛", "rule": "H02", "back": "competitions"},
+    )
+
+
+@login_required
+@require_POST
+def competition_withdraw(request: HttpRequest, competition_id: int) -> HttpResponse:
+    user = _user(request)
+    require(user, "outreach.record")
+    competition: Competition = get_object_or_404(competitions_visible(user), pk=competition_id)
+    reason = request.POST.get("reason", "")
+    _act(
+        request,
+        f"已撤回技能竞赛：{competition.name}",
+        lambda: services.competition_withdraw(actor=user, competition=competition, reason=reason),
+    )
+    return redirect(f"/progress/competitions/?year={competition.held_on.year}")

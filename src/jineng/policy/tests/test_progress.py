@@ -132,3 +132,43 @@ def test_h04_ratio_refuses_where_the_profile_sets_no_threshold() -> None:
         pytest.skip("ZZ21 sets the share")
     with pytest.raises(ParameterNotSet, match="本政策口径未规定"):
         p.high_skilled_ratio(zz21, high_skilled=1, skilled=2)
+
+
+# --- H08 ----------------------------------------------------------------------------------------------
+
+
+def test_h08_xc23_county_counts_county_level_media_and_up_not_township_newsletters() -> None:
+    # Given XC23 (counties ≥ 3 items in 县级以上 media, departments ≥ 1 in 市级以上 media)
+    xc23 = get_profile("XC23")
+    # and 禹州市 with 2 items in county media and 1 in a township newsletter (level 0), 长葛市 with
+    # 1 county + 1 provincial + 1 national item, and 市工信局 with 2 county-level items, 市教育局 one city-level
+    got = p.media_standings(
+        xc23,
+        counties={
+            1: ("禹州市", {p.MEDIA_COUNTY: 2, p.MEDIA_OTHER: 1}),
+            2: ("长葛市", {p.MEDIA_COUNTY: 1, p.MEDIA_PROVINCE: 1, p.MEDIA_NATIONAL: 1}),
+        },
+        departments={7: ("市工信局", {p.MEDIA_COUNTY: 2}), 8: ("市教育局", {p.MEDIA_CITY: 1})},
+    )
+    # Then the township item and the department's county-level items do not count
+    assert [(s.name, s.counted, s.below, s.minimum, s.shortfall) for s in got] == [
+        ("禹州市", 2, 1, 3, 1),
+        ("长葛市", 3, 0, 3, 0),
+        ("市工信局", 0, 2, 1, 1),
+        ("市教育局", 1, 0, 1, 0),
+    ]
+    # and the violations name H08 and the clause, with the shortfall
+    vs = p.media_violations(got)
+    assert [v.rule for v in vs] == ["H08", "H08"]
+    assert vs[0].clause == "XC23 三(四) 各县（市、区）在县级以上媒体发布宣传信息不少于3篇"
+    assert vs[0].message == "禹州市在县级以上媒体发布宣传信息 2 篇，应不少于 3 篇，差 1 篇"
+    assert vs[1].clause == "XC23 三(四) 市直各成员单位在市级以上媒体发布宣传信息不少于1篇"
+    assert vs[1].message == "市工信局在市级以上媒体发布宣传信息 0 篇，应不少于 1 篇，差 1 篇"
+
+
+@pytest.mark.parametrize("code", ["ZZ21", "HC21", "XC19"])
+def test_h08_profiles_without_a_count_refuse_with_not_set(code: str) -> None:
+    with pytest.raises(ParameterNotSet, match="本政策口径未规定“各县在县级以上媒体发布宣传信息最少篇数”"):
+        p.media_standings(get_profile(code), counties={1: ("某县", {p.MEDIA_COUNTY: 5})}, departments={})
+    with pytest.raises(ParameterNotSet, match="本政策口径未规定“市直单位在市级以上媒体发布宣传信息最少篇数”"):
+        p.media_standings(get_profile(code), counties={}, departments={1: ("某局", {p.MEDIA_CITY: 5})})

@@ -5,15 +5,17 @@ test_reports.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
 
 from jineng.accounts.models import User
+from jineng.accounts.roles import DEPT_ROLES
 from jineng.conftest import World
 from jineng.core.tests.matrix import API, Case, fixed, roles
-from jineng.progress.models import Bulletin, MonthlyReport, ReportState
-from jineng.regions.models import Region
+from jineng.progress.models import Bulletin, Competition, MediaItem, MonthlyReport, ReportState
+from jineng.regions.models import Department, Region
 
 P = f"{API}/progress"
 YEAR, MONTH = 2021, 6
@@ -125,7 +127,257 @@ def _foreign(build: Any) -> Any:
     return lambda w, u: [build(w, u)]
 
 
-CASES: tuple[Case, ...] = (
+# --- H08 publicity items and H02 competitions: the bureau records for its counties and the city's
+# departments, a department user for its own department only.
+RECORDED_MEDIA = {"progress.MediaItem": 1, "audit.Event": 1}
+RECORDED_COMPETITION = {"progress.Competition": 1, "audit.Event": 1}
+WITHDRAWN = {"audit.Event": 1}
+
+
+def _is_dept(u: User) -> bool:
+    return u.role in DEPT_ROLES
+
+
+def _media(w: World, *, region: Region, department: Department | None = None) -> MediaItem:
+    return MediaItem.objects.create(
+        region=department.region if department else region,
+        department=department,
+        title="技能河南建设宣传",
+        media_name="许昌日报",
+        media_level=2,
+        published_on=dt.date(YEAR, 5, 6),
+        link="https://example.org/1",
+        recorded_by=w.users["hr_admin"],
+        recorded_at=timezone.now(),
+    )
+
+
+def _competition(w: World, *, region: Region, department: Department | None = None) -> Competition:
+    return Competition.objects.create(
+        region=region,
+        department=department,
+        name="焊工技能竞赛",
+        level=1,
+        held_on=dt.date(YEAR, 5, 6),
+        participants=40,
+        recorded_by=w.users["hr_admin"],
+        recorded_at=timezone.now(),
+    )
+
+
+def _own(make: Any) -> Any:
+    """An object of the user's own scope: a county's for the bureau, its department's for a department."""
+
+    def build(w: World, u: User) -> Any:
+        if _is_dept(u):
+            return make(w, region=w.zhengzhou, department=w.zz_industry)
+        return make(w, region=w.jinshui)
+
+    return build
+
+
+def _others(make: Any) -> Any:
+    def build(w: World, u: User) -> list[Any]:
+        out = [make(w, region=w.weidu), make(w, region=w.xuchang, department=w.xc_industry)]
+        if _is_dept(u):
+            out.append(make(w, region=w.zhengzhou, department=w.zz_education))  # another department
+        return out
+
+    return build
+
+
+def _withdraw_url(make: Any, page: str, api: str, *, is_api: bool, foreign: bool = False) -> Any:
+    def url(w: World, u: User) -> Any:
+        objs = _others(make)(w, u) if foreign else [_own(make)(w, u)]
+        urls = [
+            f"{P}/{api}/{o.pk}/withdraw" if is_api else f"/progress/{page}/{o.pk}/withdraw/" for o in objs
+        ]
+        return urls if foreign else urls[0]
+
+    return url
+
+
+def _blank(api: bool, value: Any) -> Any:
+    return value if value is not None else (None if api else "")
+
+
+def _media_data(*, api: bool = False) -> Any:
+    def data(w: World, u: User, region: Any = None, department: Any = None) -> dict[str, Any]:
+        if region is None and department is None:
+            region, department = (None, w.zz_industry) if _is_dept(u) else (w.jinshui, None)
+        return {
+            "region_id" if api else "region": _blank(api, region.pk if region else None),
+            "department_id" if api else "department": _blank(api, department.pk if department else None),
+            "title": "“人人持证、技能河南”建设成效",
+            "media_name": "金水融媒",
+            "media_level": 1,
+            "published_on": f"{YEAR}-05-06",
+            "link": "https://example.org/jinshui/1",
+        }
+
+    return data
+
+
+def _media_foreign(*, api: bool = False) -> Any:
+    def data(w: World, u: User) -> list[dict[str, Any]]:
+        make = _media_data(api=api)
+        out = [make(w, u, region=w.weidu), make(w, u, department=w.xc_industry)]
+        if _is_dept(u):
+            out.append(make(w, u, department=w.zz_education))
+        return out
+
+    return data
+
+
+def _competition_data(*, api: bool = False) -> Any:
+    def data(w: World, u: User, region: Any = None, department: Any = None) -> dict[str, Any]:
+        if region is None:
+            region, department = (w.zhengzhou, w.zz_industry) if _is_dept(u) else (w.jinshui, None)
+        return {
+            "region_id" if api else "region": region.pk,
+            "department_id" if api else "department": _blank(api, department.pk if department else None),
+            "name": "金水区电工职业技能竞赛",
+            "level": 1,
+            "held_on": f"{YEAR}-05-06",
+            "participants": 60,
+        }
+
+    return data
+
+
+def _competition_foreign(*, api: bool = False) -> Any:
+    def data(w: World, u: User) -> list[dict[str, Any]]:
+        make = _competition_data(api=api)
+        out = [make(w, u, region=w.weidu), make(w, u, region=w.zhengzhou, department=w.xc_industry)]
+        if _is_dept(u):
+            out.append(make(w, u, region=w.zhengzhou, department=w.zz_education))
+        return out
+
+    return data
+
+
+def _reason(w: World, u: User) -> dict[str, Any]:
+    return {"reason": "重复登记"}
+
+
+OUTREACH: tuple[Case, ...] = (
+    Case(
+        "GET",
+        "progress/media/",
+        roles("outreach.view"),
+        fixed(f"/progress/media/?year={YEAR}"),
+        foreign=lambda w, u: [f"/progress/media/?region={w.weidu.pk}"],
+    ),
+    Case("GET", "progress/media/new/", roles("outreach.record"), fixed("/progress/media/new/")),
+    Case(
+        "POST",
+        "progress/media/new/",
+        roles("outreach.record"),
+        fixed("/progress/media/new/"),
+        data=_media_data(),
+        foreign_data=_media_foreign(),
+        ok=302,
+        delta=RECORDED_MEDIA,
+        scoped=True,
+        form=True,
+    ),
+    Case(
+        "POST",
+        "progress/media/<int:item_id>/withdraw/",
+        roles("outreach.record"),
+        _withdraw_url(_media, "media", "media", is_api=False),
+        foreign=_withdraw_url(_media, "media", "media", is_api=False, foreign=True),
+        data=_reason,
+        ok=302,
+        delta=WITHDRAWN,
+        scoped=True,
+    ),
+    Case(
+        "GET",
+        "progress/competitions/",
+        roles("outreach.view"),
+        fixed(f"/progress/competitions/?year={YEAR}"),
+        foreign=lambda w, u: [f"/progress/competitions/?region={w.weidu.pk}"],
+    ),
+    Case("GET", "progress/competitions/new/", roles("outreach.record"), fixed("/progress/competitions/new/")),
+    Case(
+        "POST",
+        "progress/competitions/new/",
+        roles("outreach.record"),
+        fixed("/progress/competitions/new/"),
+        data=_competition_data(),
+        foreign_data=_competition_foreign(),
+        ok=302,
+        delta=RECORDED_COMPETITION,
+        scoped=True,
+        form=True,
+    ),
+    Case(
+        "POST",
+        "progress/competitions/<int:competition_id>/withdraw/",
+        roles("outreach.record"),
+        _withdraw_url(_competition, "competitions", "competitions", is_api=False),
+        foreign=_withdraw_url(_competition, "competitions", "competitions", is_api=False, foreign=True),
+        data=_reason,
+        ok=302,
+        delta=WITHDRAWN,
+        scoped=True,
+    ),
+    # --- API ---
+    Case("GET", f"{P}/media", roles("outreach.view"), fixed(f"{P}/media?year={YEAR}")),
+    Case(
+        "POST",
+        f"{P}/media",
+        roles("outreach.record"),
+        fixed(f"{P}/media"),
+        data=_media_data(api=True),
+        foreign_data=_media_foreign(api=True),
+        ok=201,
+        delta=RECORDED_MEDIA,
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        f"{P}/media/{{item_id}}/withdraw",
+        roles("outreach.record"),
+        _withdraw_url(_media, "media", "media", is_api=True),
+        foreign=_withdraw_url(_media, "media", "media", is_api=True, foreign=True),
+        data=_reason,
+        delta=WITHDRAWN,
+        scoped=True,
+    ),
+    Case(
+        "GET",
+        f"{P}/media/compliance",
+        roles("outreach.view"),
+        fixed(f"{P}/media/compliance?year={YEAR}"),
+        foreign=lambda w, u: [f"{P}/media/compliance?year=2023&region_id={w.xuchang.pk}"],
+    ),
+    Case("GET", f"{P}/competitions", roles("outreach.view"), fixed(f"{P}/competitions?year={YEAR}")),
+    Case(
+        "POST",
+        f"{P}/competitions",
+        roles("outreach.record"),
+        fixed(f"{P}/competitions"),
+        data=_competition_data(api=True),
+        foreign_data=_competition_foreign(api=True),
+        ok=201,
+        delta=RECORDED_COMPETITION,
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        f"{P}/competitions/{{competition_id}}/withdraw",
+        roles("outreach.record"),
+        _withdraw_url(_competition, "competitions", "competitions", is_api=True),
+        foreign=_withdraw_url(_competition, "competitions", "competitions", is_api=True, foreign=True),
+        data=_reason,
+        delta=WITHDRAWN,
+        scoped=True,
+    ),
+)
+
+REPORTS: tuple[Case, ...] = (
     Case(
         "GET",
         "progress/",
@@ -250,3 +502,5 @@ CASES: tuple[Case, ...] = (
         scoped=True,
     ),
 )
+
+CASES: tuple[Case, ...] = (*REPORTS, *OUTREACH)
