@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from jineng.accounts.models import User
-from jineng.claims import services
+from jineng.claims import bulk, services
 from jineng.claims.models import Claim, Objection, PaymentBatch
 from jineng.claims.schemas import (
     BankIn,
@@ -21,6 +21,7 @@ from jineng.claims.schemas import (
     LineOut,
     PayIn,
     ResolveIn,
+    ReviewBatchIn,
     ReviewIn,
     SubmitIn,
 )
@@ -61,6 +62,25 @@ def claim_create(request: HttpRequest, data: ClaimCreateIn) -> Status:
     else:
         tc = get_object_or_404(classes_visible(user), pk=data.class_id)
     return Status(201, services.claim_create(actor=user, training_class=tc))
+
+
+@router.post(
+    "/review-batch",
+    response=list[ClaimOut],
+    summary="批量签署（所选各笔在各自环节签署，全部或全不；F09：初审、复核为不同的人）",
+)
+def claim_review_batch(request: HttpRequest, data: ReviewBatchIn) -> list[Claim]:
+    user = _user(request)
+    require(user, "claim.review")
+    ids = set(data.claim_ids)
+    claims = list(claims_visible(user).filter(pk__in=ids))
+    if len(claims) != len(ids):
+        # One claim outside the reviewer's scope: not found, as on its own; nothing is signed.
+        raise Http404
+    signed = bulk.claims_review_bulk(actor=user, claims=claims, decision=data.decision, comment=data.comment)
+    return list(
+        Claim.objects.select_related("training_class").filter(pk__in=[c.pk for c in signed]).order_by("pk")
+    )
 
 
 @router.get("/{claim_id}", response=ClaimOut, summary="申领详情")

@@ -29,6 +29,14 @@ class ReviewIn(Schema):
     comment: str = ""
 
 
+class ReviewBatchIn(Schema):
+    claim_ids: list[int] = Field(
+        min_length=1, max_length=1000, description="待签署的申领 id（一次至多 1000 笔）"
+    )
+    decision: str = Field(description="pass 通过 / return 退回修改")
+    comment: str = ""
+
+
 class ResolveIn(Schema):
     outcome: str = Field(description="dismissed 异议不成立 / upheld 异议成立（核减该学员）")
     resolution: str

@@ -6,6 +6,7 @@ app_name = "claims"
 urlpatterns = [
     path("", views.claim_list, name="list"),
     path("queue/", views.claim_queue, name="queue"),
+    path("queue/sign/", views.claim_sign_batch, name="sign_batch"),
     path("new/<int:class_id>/", views.claim_new, name="new"),
     path("<int:claim_id>/", views.claim_detail, name="detail"),
     path("<int:claim_id>/submit/", views.claim_submit, name="submit"),

@@ -256,7 +256,8 @@ class TraineeFacts:
 
     def __post_init__(self) -> None:
         if self.certificate is not None:
-            _require(self.certificate, CERTIFICATE_KINDS, "certificate kind")
+            if self.certificate not in CERTIFICATE_KINDS:
+                _require(self.certificate, CERTIFICATE_KINDS, "certificate kind")
             if self.certificate in LEVELLED_KINDS and self.level not in LEVEL_LABELS:
                 raise ValueError(f"a {self.certificate} certificate needs a level 1–5, got {self.level}")
         if self.yigong_months < 0:
@@ -533,11 +534,17 @@ def _trainee_exclusions(
             for v in _rule_e03(profile, replace(facts, target_certificate=COMPLETION), field="取得证书")
         ]
     earlier = _earlier(facts, history.get(t.person_key, ()))
+    # As the roster check does: without an earlier enrolment B02 (cap ≥ 1) and B08 have nothing to judge,
+    # and B07 only judges new-hire classes — then the trainee's roster row need not even be built.
+    b02_without_past = params.b02_limit is not None and params.b02_limit < 1
+    if not earlier and not b02_without_past and params.b07_months is None:
+        return out
     row = t.roster_row()
-    if rule != "F03":
+    if rule != "F03" and (earlier or b02_without_past):
         out += _rule_b02(params, facts, row, earlier)
     out += _rule_b07(params, facts, row)
-    out += _rule_b08(params, row, earlier)
+    if earlier:
+        out += _rule_b08(params, row, earlier)
     return out
 
 
@@ -692,7 +699,10 @@ def class_entitlement(
                 )
             )
 
-    texts: dict[_Rate, str] = {}  # the one-person computation of each rate, formatted once per class
+    # Each rate's one-person computation and amount, worked out once per class. Keyed by the rate object
+    # (a class's drafts share the few in ``rates``): hashing a frozen rate's fields for every trainee
+    # cost more than the line itself.
+    texts: dict[int, tuple[str, Decimal]] = {}
     lines = tuple(_line(cls, d, forfeits, texts) for d in drafts)
     result = ClassEntitlement(
         class_ref=facts.ref,
@@ -714,21 +724,24 @@ def class_entitlement(
 
 
 def _line(
-    cls: SubsidyClass, d: _Draft, forfeits: Sequence[Violation], texts: dict[_Rate, str]
+    cls: SubsidyClass, d: _Draft, forfeits: Sequence[Violation], texts: dict[int, tuple[str, Decimal]]
 ) -> EntitlementLine:
     t = d.trainee
-    violations = (*d.excluded, *forfeits)
+    violations = (*d.excluded, *forfeits) if forfeits else d.excluded
     rule_ids = d.rate.rule_ids if d.rate else ((cls.rule,) if cls.rule else ())
-    text = ""
+    text, per_head = "", ZERO
     if d.rate is not None:
-        text = texts.get(d.rate) or texts.setdefault(d.rate, d.rate.text(1))
+        known = texts.get(id(d.rate))
+        if known is None:
+            known = texts[id(d.rate)] = (d.rate.text(1), _money(d.rate.per_head))
+        text, per_head = known
     if not violations:
         assert d.rate is not None  # a line with no rate always carries its reason
         return EntitlementLine(
             person_key=t.person_key,
             name=t.name,
             row=t.row,
-            amount=_money(d.rate.per_head),
+            amount=per_head,
             rule_ids=rule_ids,
             computation=text,
             status="payable",

@@ -116,6 +116,25 @@ def _for_review(w: World, u: User, *, foreign: bool = False) -> Claim | None:
     return claim_in(w, ClaimState.SUBMITTED, foreign=foreign)
 
 
+def _sign_batch(w: World, u: User, *, key: str) -> dict[str, Any]:
+    # 批量签署 of the one claim waiting for this reviewer: the same signature as its own page.
+    # A role that signs nothing gets a claim all the same: it must meet 403, not a malformed body.
+    claim = _for_review(w, u) or claim_in(w, ClaimState.SUBMITTED)
+    return {key: [claim.pk], "decision": "pass"}
+
+
+def _sign_batch_foreign(w: World, u: User, *, key: str) -> list[dict[str, Any]]:
+    """A Xuchang claim alone, and beside one in scope: either way 404 and nothing signed (all or none)."""
+    foreign = _for_review(w, u, foreign=True)
+    if foreign is None:
+        return []
+    own = _for_review(w, u)
+    bodies = [{key: [foreign.pk], "decision": "pass"}]
+    if own is not None:
+        bodies.append({key: [own.pk, foreign.pk], "decision": "pass"})
+    return bodies
+
+
 def _visible(w: World, u: User) -> Claim | None:
     if u.role == Role.TRAINEE:
         claim = claim_in(w, ClaimState.SUBMITTED)
@@ -318,6 +337,17 @@ CASES: tuple[Case, ...] = (
     Case("GET", "claims/queue/", roles("claim.queue"), fixed("/claims/queue/")),
     Case(
         "POST",
+        "claims/queue/sign/",
+        roles("claim.review"),
+        fixed("/claims/queue/sign/"),
+        data=lambda w, u: _sign_batch(w, u, key="claim"),
+        foreign_data=lambda w, u: _sign_batch_foreign(w, u, key="claim"),
+        ok=302,
+        delta=SIGNED,
+        scoped=True,
+    ),
+    Case(
+        "POST",
         "claims/new/<int:class_id>/",
         roles("claim.apply"),
         lambda w, u: _assessed_for(w, u),
@@ -504,6 +534,16 @@ CASES: tuple[Case, ...] = (
         foreign=_foreign("/withdraw", api=True, state=ClaimState.DRAFT),
         data=lambda w, u: {},
         delta=EVENT,
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        f"{C}/review-batch",
+        roles("claim.review"),
+        fixed(f"{C}/review-batch"),
+        data=lambda w, u: _sign_batch(w, u, key="claim_ids"),
+        foreign_data=lambda w, u: _sign_batch_foreign(w, u, key="claim_ids"),
+        delta=SIGNED,
         scoped=True,
     ),
     Case(
