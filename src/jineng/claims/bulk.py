@@ -231,16 +231,18 @@ def claims_create_bulk(
             )
         )
         all_lines.append(lines)
+    # One code per region of the batch (a zone's is its city's, read once), not a parent read per claim.
+    areas = {c.region_id: c.region.area_code() for c in claims}
     ids = _reserve_ids(Claim, len(claims))
     if ids:
         for c, pk in zip(claims, ids, strict=True):
             c.pk = pk
-            c.ref = _ref(c)
+            c.ref = _ref(c, areas)
         _insert(Claim, claims)
     else:
         Claim.objects.bulk_create(claims)
         for c in claims:
-            c.ref = _ref(c)
+            c.ref = _ref(c, areas)
         Claim.objects.bulk_update(claims, ["ref"])
     try:
         with transaction.atomic():
@@ -292,8 +294,8 @@ def _line_rows(
             )
 
 
-def _ref(c: Claim) -> str:
-    return f"BT{c.training_class.year}{(c.region.code or '000000')[:6]}{c.pk:06d}"
+def _ref(c: Claim, areas: dict[int, str]) -> str:
+    return f"BT{c.training_class.year}{areas[c.region_id][:6]}{c.pk:06d}"
 
 
 def _reserve_ids(model: type[models.Model], n: int) -> list[int]:

@@ -393,7 +393,7 @@ def batch_open(*, actor: User, region: Region, today: dt.date | None = None) -> 
         },
     )
     if created:
-        batch.ref = f"PB{cycle.period_start:%Y%m%d}{(region.code or '000000')[:6]}{batch.pk:04d}"
+        batch.ref = f"PB{cycle.period_start:%Y%m%d}{region.area_code()[:6]}{batch.pk:04d}"
         batch.save(update_fields=["ref"])
         event_record(
             actor=actor,

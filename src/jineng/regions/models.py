@@ -42,6 +42,13 @@ class Region(models.Model):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    def area_code(self) -> str:
+        """The GB/T 2260 code that reference numbers carry: a functional zone (郑东新区, 航空港区) has
+        none of its own, so its nearest coded ancestor's; "000000" only where no ancestor has one."""
+        if self.code:
+            return self.code
+        return self.parent.area_code() if self.parent is not None else "000000"
+
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part]
 

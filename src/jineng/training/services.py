@@ -202,8 +202,7 @@ def class_create(*, actor: User, data: ClassInput) -> TrainingClass:
     _profile(tc.region, tc.year)  # a class in a year without a profile cannot be judged: say so now
     tc.save()
     # A functional zone (郑东新区, 航空港区) has no GB/T 2260 code: the number carries its city's.
-    area = tc.region.code or (tc.region.parent.code if tc.region.parent else None) or "000000"
-    tc.ref = f"KB{tc.year}{area[:6]}{tc.pk:06d}"
+    tc.ref = f"KB{tc.year}{tc.region.area_code()[:6]}{tc.pk:06d}"
     tc.save(update_fields=["ref"])
     tc.teachers.set(teachers)
     _event(actor, "class.created", tc, "")

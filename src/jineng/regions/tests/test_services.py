@@ -8,7 +8,7 @@ import pytest
 
 from jineng.audit.models import Event
 from jineng.conftest import World
-from jineng.regions.models import ProfileAssignment
+from jineng.regions.models import ProfileAssignment, Region
 from jineng.regions.selectors import NoProfile, profile_assignment_for, profile_for
 from jineng.regions.services import department_create, profile_assign, region_create
 
@@ -108,3 +108,13 @@ def test_profile_assign_unknown_profile_refused_and_nothing_written(world: World
     with pytest.raises(KeyError, match="ZZ21 v7"):
         profile_assign(actor=None, region=world.jinshui, year=2021, profile_code="ZZ21", profile_version=7)
     assert (ProfileAssignment.objects.count(), Event.objects.count()) == before
+
+
+def test_a_zone_without_a_gb_code_carries_its_citys_code_in_reference_numbers(world: World) -> None:
+    # Given a functional zone (no GB/T 2260 code of its own) under Zhengzhou, and an uncoded top region
+    zone = region_create(
+        actor=None, name="郑州航空港经济综合实验区", kind=Region.Kind.ZONE, parent=world.zhengzhou
+    )
+    lonely = region_create(actor=None, name="未编码区域", kind=Region.Kind.PROVINCE, parent=None)
+    # Then class, claim and batch numbers in the zone carry 410100; a county its own; no ancestor: 000000
+    assert (zone.area_code(), world.jinshui.area_code(), lonely.area_code()) == ("410100", "410105", "000000")
