@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,25 +12,13 @@ from jineng.accounts.roles import Role, can
 from jineng.claims import prepayments as services
 from jineng.claims.models import Prepayment, PrepaymentState
 from jineng.claims.prepayment_selectors import prepayable_classes, prepayments_visible
-from jineng.core.errors import Refusal
+from jineng.core.feedback import act_returning
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _act(request: HttpRequest, done: str, call: Callable[[], Any]) -> Any:
-    try:
-        result = call()
-    except Refusal as exc:
-        messages.error(request, exc.render())
-        for v in exc.violations[:20]:
-            messages.error(request, v.render())
-        return None
-    messages.success(request, done)
-    return result
 
 
 @login_required
@@ -65,7 +49,7 @@ def prepayment_new(request: HttpRequest, class_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "prepayment.apply")
     tc = get_object_or_404(prepayable_classes(user), pk=class_id)
-    p = _act(
+    p = act_returning(
         request,
         "预拨申请已提交人社部门审核（F04）",
         lambda: services.prepayment_request(
@@ -102,7 +86,7 @@ def prepayment_review(request: HttpRequest, prepayment_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "prepayment.review")
     p = _prepayment(user, prepayment_id)
-    _act(
+    act_returning(
         request,
         "已签署",
         lambda: services.prepayment_review(
@@ -121,5 +105,5 @@ def prepayment_pay(request: HttpRequest, prepayment_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "prepayment.pay")
     p = _prepayment(user, prepayment_id)
-    _act(request, "预拨款已拨付", lambda: services.prepayment_pay(actor=user, prepayment=p))
+    act_returning(request, "预拨款已拨付", lambda: services.prepayment_pay(actor=user, prepayment=p))
     return redirect("claims:prepayment", p.pk)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +30,7 @@ from jineng.claims.selectors import (
     reviews_of,
 )
 from jineng.core.errors import Refusal
+from jineng.core.feedback import act, refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
 from jineng.core.xlsx import xlsx_response
@@ -69,22 +69,6 @@ PAYMENT_HEADERS = [
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _refused(request: HttpRequest, exc: Refusal) -> None:
-    messages.error(request, exc.render())
-    for v in exc.violations[:50]:
-        messages.error(request, v.render())
-
-
-def _act(request: HttpRequest, done: str, call: Callable[[], Any]) -> bool:
-    try:
-        call()
-    except Refusal as exc:
-        _refused(request, exc)
-        return False
-    messages.success(request, done)
-    return True
 
 
 def _row(c: Claim) -> list[Any]:
@@ -188,7 +172,7 @@ def claim_sign_batch(request: HttpRequest) -> HttpResponse:
     if len(claims) != len(ids):
         # A claim outside the reviewer's scope is not found, as on its own page; nothing is signed.
         raise Http404
-    _act(
+    act(
         request,
         f"已签署 {len(claims)} 笔申领",
         lambda: bulk.claims_review_bulk(
@@ -215,7 +199,7 @@ def claim_new(request: HttpRequest, class_id: int) -> HttpResponse:
     try:
         claim = services.claim_create(actor=user, training_class=tc)
     except Refusal as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return redirect("claims:list")
     messages.success(
         request,
@@ -292,7 +276,7 @@ def claim_submit(request: HttpRequest, claim_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "claim.apply")
     claim = _claim(user, claim_id)
-    _act(
+    act(
         request,
         "已签署承诺并提交行业主管部门审核",
         lambda: services.claim_submit(
@@ -311,7 +295,7 @@ def claim_bank(request: HttpRequest, claim_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "claim.apply")
     claim = _claim(user, claim_id)
-    _act(
+    act(
         request,
         "已修改收款账户",
         lambda: services.claim_bank_set(
@@ -330,7 +314,7 @@ def claim_withdraw(request: HttpRequest, claim_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "claim.apply")
     claim = _claim(user, claim_id)
-    _act(request, "已撤回申领", lambda: services.claim_withdraw(actor=user, claim=claim))
+    act(request, "已撤回申领", lambda: services.claim_withdraw(actor=user, claim=claim))
     return redirect("claims:detail", claim.pk)
 
 
@@ -340,7 +324,7 @@ def claim_review(request: HttpRequest, claim_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "claim.review")
     claim = _claim(user, claim_id)
-    _act(
+    act(
         request,
         "已签署审核意见",
         lambda: services.claim_review(
@@ -359,7 +343,7 @@ def notice_close(request: HttpRequest, claim_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "claim.notice")
     claim = _claim(user, claim_id)
-    _act(request, "公示已结束，转人社部门审核", lambda: services.claim_notice_close(actor=user, claim=claim))
+    act(request, "公示已结束，转人社部门审核", lambda: services.claim_notice_close(actor=user, claim=claim))
     return redirect("claims:detail", claim.pk)
 
 
@@ -370,7 +354,7 @@ def objection_resolve(request: HttpRequest, claim_id: int, objection_id: int) ->
     require(user, "claim.notice")
     claim = _claim(user, claim_id)
     objection = get_object_or_404(Objection, pk=objection_id, claim=claim)
-    _act(
+    act(
         request,
         "已记录异议处理情况",
         lambda: services.objection_resolve(
@@ -410,7 +394,7 @@ def batch_open(request: HttpRequest) -> HttpResponse:
         batch = services.batch_open(actor=user, region=user.region)  # type: ignore[arg-type]
         n = services.batch_collect(actor=user, batch=batch)
     except Refusal as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return redirect("claims:batches")
     messages.success(request, f"批次 {batch.ref}：新汇总 {n} 笔已核准的申领")
     return redirect("claims:batch", batch.pk)
@@ -473,7 +457,7 @@ def batch_collect(request: HttpRequest, batch_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "batch.manage")
     batch = _batch(user, batch_id)
-    _act(request, "已汇总已核准的申领", lambda: services.batch_collect(actor=user, batch=batch))
+    act(request, "已汇总已核准的申领", lambda: services.batch_collect(actor=user, batch=batch))
     return redirect("claims:batch", batch.pk)
 
 
@@ -483,7 +467,7 @@ def batch_send(request: HttpRequest, batch_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "batch.manage")
     batch = _batch(user, batch_id)
-    _act(request, "批次已送交财政", lambda: services.batch_send(actor=user, batch=batch))
+    act(request, "批次已送交财政", lambda: services.batch_send(actor=user, batch=batch))
     return redirect("claims:batch", batch.pk)
 
 
@@ -493,7 +477,7 @@ def batch_pay(request: HttpRequest, batch_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "batch.pay")
     batch = _batch(user, batch_id)
-    _act(
+    act(
         request,
         "已确认拨付",
         lambda: services.batch_pay(
@@ -540,7 +524,7 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
                 line_row=int(row) if row.isdigit() else None,
             )
         except Refusal as exc:
-            _refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, f"异议已收到（编号 {sent.pk}），人社部门将在公示期结束前核实处理。")
             return redirect("claims:notice", claim.pk)

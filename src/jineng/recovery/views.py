@@ -4,11 +4,8 @@ blacklist and the weekly / monthly reports. Thin: selectors read, services write
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +16,7 @@ from jineng.accounts.models import User
 from jineng.accounts.roles import can
 from jineng.claims.models import ClaimLine
 from jineng.claims.selectors import claims_visible
-from jineng.core.errors import Refusal
+from jineng.core.feedback import act
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
 from jineng.core.xlsx import xlsx_response
@@ -66,18 +63,6 @@ REPORT_HEADERS = [
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _act(request: HttpRequest, done: str, call: Callable[[], Any]) -> bool:
-    try:
-        call()
-    except Refusal as exc:
-        messages.error(request, exc.render())
-        for v in exc.violations[:20]:
-            messages.error(request, v.render())
-        return False
-    messages.success(request, done)
-    return True
 
 
 def _date(value: str | None, default: dt.date) -> dt.date:
@@ -155,7 +140,7 @@ def wrong_new(request: HttpRequest, claim_id: int) -> HttpResponse:
                 org_action=request.POST.get("org_action", "suspend"),
             )
 
-        if _act(request, "已登记错发资金并确认应收（F14）", record):
+        if act(request, "已登记错发资金并确认应收（F14）", record):
             return redirect("recovery:detail", holder["wp"].pk)
     lines = claim.lines.filter(status=ClaimLine.Status.PAYABLE).select_related("person").order_by("row")[:500]
     return render(
@@ -199,7 +184,7 @@ def refund(request: HttpRequest, wp_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "recovery.manage")
     wp = _wp(user, wp_id)
-    _act(
+    act(
         request,
         "已登记退回",
         lambda: services.refund_record(
@@ -227,7 +212,7 @@ def case_notice(request: HttpRequest, wp_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "recovery.manage")
     case = _case(user, wp_id)
-    _act(
+    act(
         request,
         "已登记追缴通知送达",
         lambda: services.case_notice_serve(
@@ -246,7 +231,7 @@ def case_close(request: HttpRequest, wp_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "recovery.manage")
     case = _case(user, wp_id)
-    _act(
+    act(
         request,
         "追缴案件已结案",
         lambda: services.case_close(actor=user, case=case, note=request.POST.get("note", "")),
