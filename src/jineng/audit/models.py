@@ -30,6 +30,9 @@ class Event(models.Model):
         blank=True,
         related_name="+",
         verbose_name="操作人",
+        # No index: the trail is searched by scope, object, time and the actor's name (actor_label),
+        # never by this id, and every state change writes a row.
+        db_index=False,
     )
     actor_label = models.CharField("操作人姓名", max_length=64, blank=True)
     actor_role = models.CharField("角色", max_length=16, blank=True)
@@ -40,7 +43,7 @@ class Event(models.Model):
     from_state = models.CharField("原状态", max_length=32, blank=True)
     to_state = models.CharField("新状态", max_length=32, blank=True)
     payload = models.JSONField("内容", default=dict, blank=True)
-    region_path = models.CharField(max_length=255, blank=True, db_index=True)
+    region_path = models.CharField(max_length=255, blank=True)
     department_id = models.BigIntegerField(null=True, blank=True)
     organisation_id = models.BigIntegerField(null=True, blank=True)
 
@@ -50,7 +53,14 @@ class Event(models.Model):
         verbose_name = "审计事件"
         verbose_name_plural = "审计事件"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # Scope filters are prefix matches (region_path__startswith): one pattern-ops index serves
+            # them and equality, where db_index=True made two on PostgreSQL, both written per event.
+            models.Index(
+                fields=["region_path"], name="audit_event_region_path", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_label}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role, can
 from jineng.accounts.scope import scope_of
-from jineng.audit.selectors import events_visible
+from jineng.audit.selectors import day_start, events_visible
 from jineng.regions.models import ProfileAssignment
 from jineng.regions.selectors import regions_visible
 from jineng.workcal.selectors import work_calendar
@@ -90,7 +90,7 @@ def work_for(user: User) -> list[WorkItem]:
     if user.role in (Role.INSTITUTION, Role.EVALUATOR):
         items.append(_org_incomplete(user))
     if can(user.role, "audit.view") and user.role == Role.AUDITOR:
-        count = events_visible(user).filter(at__date=today).count()
+        count = events_visible(user).filter(at__gte=day_start(today)).count()
         items.append(
             WorkItem(
                 f"今日新增审计事件 {count} 条",

@@ -193,8 +193,13 @@ class Enrolment(models.Model):
         ENROLLED = "enrolled", "在册"
         WITHDRAWN = "withdrawn", "退出"
 
-    training_class = models.ForeignKey(TrainingClass, models.CASCADE, related_name="enrolments")
-    person = models.ForeignKey(Person, models.PROTECT, related_name="enrolments")
+    # No index of their own: one_enrolment_per_class (training_class, person) and the (person,
+    # training_class) index below serve every lookup by either, and each extra index is written for
+    # every roster row.
+    training_class = models.ForeignKey(
+        TrainingClass, models.CASCADE, related_name="enrolments", db_index=False
+    )
+    person = models.ForeignKey(Person, models.PROTECT, related_name="enrolments", db_index=False)
     row = models.PositiveIntegerField("花名册行号")
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.ENROLLED)
     phone = models.CharField("手机号", max_length=20, blank=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -159,3 +161,35 @@ def test_database_still_accepts_inserts(world: World) -> None:
     with transaction.atomic():
         event_record(actor=None, action="x.y", obj=world.henan)
     assert Event.objects.count() == before + 1
+
+
+def test_date_filter_takes_whole_local_days(world: World) -> None:
+    # Given events just before and just after midnight, Beijing time, between 1 and 2 March 2026
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from jineng.audit.selectors import events_filtered
+
+    auditor = world.users["auditor"]
+    tz = timezone.get_current_timezone()
+    times = {
+        "before": dt.datetime(2026, 3, 1, 23, 59, 59, tzinfo=tz),
+        "midnight": dt.datetime(2026, 3, 2, 0, 0, 0, tzinfo=tz),
+        "evening": dt.datetime(2026, 3, 2, 23, 59, 59, tzinfo=tz),
+        "next": dt.datetime(2026, 3, 3, 0, 0, 0, tzinfo=tz),
+    }
+    for label, at in times.items():
+        with mock.patch("django.utils.timezone.now", return_value=at), transaction.atomic():
+            event_record(
+                actor=None, action=f"test.{label}", obj=world.jinshui, region_path=world.jinshui.path
+            )
+
+    def actions(**dates: dt.date) -> list[str]:
+        return sorted(e.action for e in events_filtered(auditor, action="test.", **dates))
+
+    # When the auditor asks for 2 March, then exactly that day's two events come back
+    day = dt.date(2026, 3, 2)
+    assert actions(date_from=day, date_to=day) == ["test.evening", "test.midnight"]
+    assert actions(date_from=day) == ["test.evening", "test.midnight", "test.next"]
+    assert actions(date_to=day) == ["test.before", "test.evening", "test.midnight"]
