@@ -55,18 +55,47 @@ def events_record(
     region_path: str = "",
     organisation_id: int | None = None,
 ) -> int:
-    """The same event for many objects in one insert (a roster creates thousands of persons at once).
+    """The same event for many objects in one insert: see events_record_objects."""
+    if not objs:
+        _require_transaction(action)
+        return 0
+    return events_record_objects(
+        actor=actor,
+        action=action,
+        object_type=objs[0]._meta.label,
+        objects=[(obj.pk, str(obj)) for obj in objs],
+        to_state=to_state,
+        payload=payload,
+        region_path=region_path,
+        organisation_id=organisation_id,
+    )
+
+
+def events_record_objects(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    objects: Sequence[tuple[Any, str]],
+    to_state: str = "",
+    payload: dict[str, Any] | None = None,
+    region_path: str = "",
+    organisation_id: int | None = None,
+) -> int:
+    """The same event for many objects of one model, given as (pk, label) pairs, in one insert (a
+    roster registers thousands of persons at once).
 
     Only the object differs from one event to the next: the rest is converted for the database once,
-    and the rows go in as plain values (COPY on PostgreSQL, executemany on SQLite) rather than one
-    model instance each, which cost more than the roster check itself."""
+    and the rows go in as plain values (COPY on PostgreSQL, executemany on SQLite). The caller passes
+    what ``str(obj)`` would give, so that thousands of rows it has just written need not be made into
+    model instances only to be labelled (that cost more than the inserts)."""
     _require_transaction(action)
-    if not objs:
+    if not objects:
         return 0
     same = _fields(
         actor=actor,
         action=action,
-        obj=objs[0],
+        obj=None,
         to_state=to_state,
         payload=payload,
         region_path=region_path,
@@ -78,13 +107,15 @@ def events_record(
     fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
     per_object = ("object_type", "object_id", "object_label")
     values = [None if f.name in per_object else f.get_db_prep_save(same[f.name], connection) for f in fields]
-    slots = [i for i, f in enumerate(fields) if f.name in per_object]
-    assert [fields[i].name for i in slots] == list(per_object)
-    rows = []
-    for obj in objs:
-        row = list(values)
-        row[slots[0]], row[slots[1]], row[slots[2]] = obj._meta.label, str(obj.pk), str(obj)[:200]
-        rows.append(row)
+    first = next(i for i, f in enumerate(fields) if f.name in per_object)
+    assert [f.name for f in fields[first : first + 3]] == list(per_object)
+    head, tail = values[:first], values[first + 3 :]
+    rows = [(*head, object_type, str(pk), label[:200], *tail) for pk, label in objects]
+    _write(connection, fields, rows)
+    return len(rows)
+
+
+def _write(connection: Any, fields: Sequence[Any], rows: Sequence[Sequence[Any]]) -> None:
     table = connection.ops.quote_name(Event._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
     with connection.cursor() as cursor:
@@ -95,7 +126,6 @@ def events_record(
         else:
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-    return len(rows)
 
 
 def events_record_many(*, actor: Any, action: str, items: Sequence[dict[str, Any]]) -> int:
@@ -154,16 +184,7 @@ def events_record_many(*, actor: Any, action: str, items: Sequence[dict[str, Any
                 item.get("organisation_id"),
             )
         )
-    table = connection.ops.quote_name(Event._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+    _write(connection, fields, rows)
     return len(rows)
 
 
@@ -176,7 +197,7 @@ def _fields(
     *,
     actor: Any,
     action: str,
-    obj: models.Model,
+    obj: models.Model | None,
     from_state: str = "",
     to_state: str = "",
     payload: dict[str, Any] | None = None,
@@ -184,15 +205,16 @@ def _fields(
     department_id: int | None = None,
     organisation_id: int | None = None,
 ) -> dict[str, Any]:
+    """An event's columns; without ``obj`` the object's three are left to the caller."""
     user = actor if getattr(actor, "pk", None) else None
     return {
         "actor": user,
         "actor_label": (getattr(user, "label", "") or "系统") if user else "系统",
         "actor_role": getattr(user, "role", "") or "",
         "action": action,
-        "object_type": obj._meta.label,
-        "object_id": str(obj.pk),
-        "object_label": str(obj)[:200],
+        "object_type": obj._meta.label if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None else "",
+        "object_label": str(obj)[:200] if obj is not None else "",
         "from_state": from_state,
         "to_state": to_state,
         "payload": payload or {},

@@ -62,9 +62,15 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber:
     expected = ric.calc_check_digit(number)
     if number[17] != expected:
         raise InvalidIdNumber(f"身份证号校验码错误：末位应为 {expected}，实际为 {number[17]}")
+    return parsed_valid_id_number(number)
+
+
+def parsed_valid_id_number(number: str) -> IdNumber:
+    """What parse_id_number returns for a normalised number it has already accepted, without checking
+    it again (a roster's numbers are checked once, by B01, and read again when the persons are written)."""
     return IdNumber(
         number=number,
-        birth_date=birth,
+        birth_date=dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
         sex="男" if int(number[16]) % 2 == 1 else "女",
         area_code=number[:6],
     )

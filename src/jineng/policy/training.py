@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -102,6 +103,7 @@ def _non_negative(**numbers: int) -> None:
 # --- small helpers ----------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # a roster repeats a handful of codes ten thousand times
 def minor_group(occupation_code: str) -> str | None:
     """The 小类 of an occupation code ("6-02-06-01" → "6-02-06"); None when the code is too short."""
     parts = [p.strip() for p in occupation_code.strip().split("-")]

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -23,6 +24,7 @@ from jineng.catalogue.models import (
     Teacher,
 )
 from jineng.orgs.models import Organisation
+from jineng.people.models import Person
 from jineng.policy import training as rules
 from jineng.policy.identity import normalise_id_number
 from jineng.policy.profiles import Profile
@@ -187,18 +189,37 @@ def id_numbers_in(numbers: Iterable[str]) -> Any:
     return plain
 
 
+def persons_known(numbers: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """ID number → (Person id, name) of those already registered: one query."""
+    return {
+        number: (pk, name)
+        for number, pk, name in Person.objects.filter(id_number__in=id_numbers_in(numbers)).values_list(
+            "id_number", "pk", "name"
+        )
+    }
+
+
+def _ids_in(ids: Iterable[int]) -> Any:
+    """``person_id__in`` for thousands of ids: one string parameter on PostgreSQL (see id_numbers_in)."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(string_to_array(%s, ','))::bigint", [",".join(map(str, ids))])
+    return list(ids)
+
+
 def history_for(
-    numbers: Iterable[str], *, exclude_class: int | None = None
+    persons: Mapping[str, int], *, exclude_class: int | None = None
 ) -> dict[str, list[rules.Enrolment]]:
-    """What the system knows about these persons, across institutions and years: one query."""
+    """What the system knows about these persons (ID number → Person id), across institutions and
+    years: one query. A number not yet registered has no history."""
     out: dict[str, list[rules.Enrolment]] = defaultdict(list)
-    qs = Enrolment.objects.filter(
-        person__id_number__in=id_numbers_in(numbers), training_class__state__in=LIVE_STATES
-    )
+    if not persons:
+        return out
+    number_of = {pk: number for number, pk in persons.items()}
+    qs = Enrolment.objects.filter(person_id__in=_ids_in(number_of), training_class__state__in=LIVE_STATES)
     if exclude_class is not None:
         qs = qs.exclude(training_class_id=exclude_class)
-    for number, ref, occ, level, funding, start, end, assessed, status, inst in qs.values_list(
-        "person__id_number",
+    for person, ref, occ, level, funding, start, end, assessed, status, inst in qs.values_list(
+        "person_id",
         "training_class__ref",
         "training_class__occupation__code",
         "training_class__level",
@@ -209,7 +230,7 @@ def history_for(
         "status",
         "training_class__institution__name",
     ).iterator(chunk_size=5000):
-        out[number].append(
+        out[number_of[person]].append(
             rules.Enrolment(
                 class_ref=ref,
                 occupation_code=occ,
@@ -258,12 +279,36 @@ def class_violations(tc: TrainingClass, profile: Profile, *, today: dt.date) -> 
     return rules.check_class(profile, class_facts(tc, trainees=trainees), today=today)
 
 
+@dataclass(frozen=True)
+class RosterInputs:
+    """Everything check_roster reads from the database, read before it runs (so that the judging
+    itself touches no database and can run while the rows are being written)."""
+
+    cls: rules.ClassFacts
+    rows: list[rules.RosterRow]
+    history: dict[str, list[rules.Enrolment]]
+
+    def violations(self, profile: Profile, *, today: dt.date) -> list[Violation]:
+        return rules.check_roster(profile, self.cls, self.rows, self.history, today=today)
+
+
+def roster_inputs(
+    tc: TrainingClass, rows: Sequence[ParsedRow], *, persons: Mapping[str, int]
+) -> RosterInputs:
+    """``persons``: the registered persons among the rows (persons_known), whose history is read."""
+    return RosterInputs(
+        class_facts(tc, trainees=len(rows)),
+        [_roster_row(r) for r in rows],
+        history_for(persons, exclude_class=tc.pk),
+    )
+
+
 def roster_violations(
     tc: TrainingClass, profile: Profile, rows: Sequence[ParsedRow], *, today: dt.date
 ) -> list[Violation]:
-    cls = class_facts(tc, trainees=len(rows))
-    history = history_for(_numbers(rows), exclude_class=tc.pk)
-    return rules.check_roster(profile, cls, [_roster_row(r) for r in rows], history, today=today)
+    known = persons_known(_numbers(rows))
+    persons = {number: pk for number, (pk, _) in known.items()}
+    return roster_inputs(tc, rows, persons=persons).violations(profile, today=today)
 
 
 def enrolled_violations(tc: TrainingClass, profile: Profile, *, today: dt.date) -> list[Violation]:

@@ -7,27 +7,16 @@ be enrolled is the B-rules' business (jineng.policy.training.check_roster), judg
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from io import BytesIO
 from operator import itemgetter
 from typing import Any
-from xml.etree import ElementTree
 
 from openpyxl import load_workbook
-from openpyxl.cell.text import Text
-from openpyxl.packaging.manifest import Manifest
-from openpyxl.reader.excel import _find_workbook_part
-from openpyxl.reader.workbook import WorkbookParser
-from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils.cell import column_index_from_string
-from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._read_only import read_dimension
-from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, SHEET_MAIN_NS
+from python_calamine import CalamineWorkbook
 
 from jineng.core.xlsx import workbook_bytes
 from jineng.policy.violations import Violation
@@ -165,7 +154,7 @@ def _problem(row: int, header: str, value: str, message: str) -> Violation:
 
 
 def _rows(content: bytes) -> Iterator[tuple[Any, ...]]:
-    """The first sheet's rows as openpyxl's read-only reader gives them (the reference reader)."""
+    """The first sheet's rows as openpyxl's read-only reader gives them (for a file calamine refuses)."""
     try:
         wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -179,276 +168,15 @@ def _rows(content: bytes) -> Iterator[tuple[Any, ...]]:
         wb.close()
 
 
-# --- the fast reader ---------------------------------------------------------------------------------
-# openpyxl builds a Python object per cell: 10,000 rows × 16 columns took seconds, most of a roster
-# import. The rows are read here straight from the sheet's XML instead, giving exactly the values
-# openpyxl's read-only reader gives (same workbook, styles, dates, dimension and row numbering: the
-# metadata is read with openpyxl's own classes). Any shape this reader does not know (rich text in a
-# cell, a namespace prefix, attributes split over lines…) makes it step aside for openpyxl, which then
-# reads the whole file: slower, never different.
-
-
-# Attributes as every producer writes them: ` name="value"`, one space before each, no space or
-# markup inside a value, maybe a closing "/".
-_ATTRS = re.compile(r'(?: [A-Za-z_][\w:.-]*="[^"\s<&]*")*/?')
-
-
-class _NotPlain(Exception):
-    """The file is not in the plain shape the fast reader handles: openpyxl reads it instead."""
-
-
-def _xml_text(text: str) -> str:
-    # What an XML parser does to character data: literal CR/CRLF become LF, then references expand.
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "&" in text:
-        text = html.unescape(text)
-    return text
-
-
-def _plain_t(body: str) -> str | None:
-    """The text of ``<t>…</t>`` (or ``<t xml:space="preserve">…</t>``) when that is all of body."""
-    if body.startswith(("<t>", "<t ")) and body.endswith("</t>") and body.count("<") == 2:
-        return _xml_text(body[body.index(">") + 1 : -4])
-    return None
-
-
-def _shared_strings(xml: str) -> list[str]:
-    if "<sst" not in xml:
-        raise _NotPlain("prefixed string table")
-    out = []
-    for piece in xml.split("<si")[1:]:
-        if piece.startswith("/>"):
-            out.append("")
-            continue
-        if not piece.startswith(">"):
-            raise _NotPlain("si with attributes")
-        body = piece[1 : piece.index("</si>")]
-        text = _plain_t(body)
-        if text is None:
-            # Rich text or phonetic runs: rare, and openpyxl's own class says what the content is.
-            node = ElementTree.fromstring(f'<si xmlns="{SHEET_MAIN_NS}">{body}</si>')
-            text = Text.from_tree(node).content
-        out.append(text.replace("x005F_", ""))
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class _CellKind:
-    """What a cell's attributes other than its reference say: type, date style, self-closing."""
-
-    kind: str  # openpyxl's data type: "n", "s", "inlineStr", "b", "str", "e", "d"
-    date: bool
-    timedelta: bool
-    empty: bool  # <c r="A1" s="1"/>
-
-
-@dataclass
-class _Book:
-    shared: list[str]
-    epoch: dt.datetime
-    date_styles: Any
-    timedelta_styles: Any
-    plain_text: bool  # no "&" or CR anywhere in the sheet's data: cell text needs no decoding
-    columns: dict[str, int] = field(default_factory=dict)
-    kinds: dict[str, _CellKind] = field(default_factory=dict)
-    dates: dict[tuple[int | float, bool], Any] = field(default_factory=dict)
-
-    def date(self, serial: int | float, timedelta: bool) -> Any:
-        """openpyxl's conversion of a date-styled number, once per distinct number (dates repeat)."""
-        key = (serial, timedelta)
-        if key not in self.dates:
-            try:
-                self.dates[key] = from_excel(serial, self.epoch, timedelta=timedelta)
-            except (OverflowError, ValueError):
-                self.dates[key] = "#VALUE!"
-        return self.dates[key]
-
-    def column(self, letters: str) -> int:
-        self.columns[letters] = index = column_index_from_string(letters)
-        return index
-
-    def kind(self, attrs: str) -> _CellKind:
-        """Read once per distinct attribute string (a sheet has a handful: ' t="s"', ' s="3"'…)."""
-        spaced = attrs[:-2] + "/" if attrs.endswith(" /") else attrs  # openpyxl writes <c … />
-        # Every producer writes ` name="value"`, one space before each; anything else (a line break
-        # between attributes, single quotes, a second r) is left to openpyxl.
-        if not _ATTRS.fullmatch(spaced) or ' r="' in spaced:
-            raise _NotPlain(f"cell attributes {attrs!r}")
-        at = spaced.find(' t="')
-        kind = spaced[at + 4 : spaced.index('"', at + 4)] if at >= 0 else "n"
-        at = spaced.find(' s="')
-        style = int(spaced[at + 4 : spaced.index('"', at + 4)]) if at >= 0 else 0
-        self.kinds[attrs] = found = _CellKind(
-            kind, style in self.date_styles, style in self.timedelta_styles, spaced.endswith("/")
-        )
-        return found
-
-
-def _row_values(body: str, book: _Book) -> tuple[list[Any], int]:
-    """The values of one ``<row>``'s cells placed by column (index 0 = column A), and the column of
-    its last cell (openpyxl's row width when the sheet records no dimension). Every cell must start
-    ``<c r="…"``: the reference first, as every producer writes it."""
-    pieces = body.split('<c r="')
-    if len(pieces) - 1 != body.count("<c"):
-        raise _NotPlain("a cell without its reference first")
-    values: list[Any] = []
-    filled = column = 0
-    # Locals: this loop runs once per cell, 160,000 times for a 10,000-row roster.
-    columns, kinds, plain = book.columns.get, book.kinds.get, book.plain_text
-    for piece in pieces[1:]:
-        # piece: B2" t="inlineStr"><is><t>text</t></is></c>   or   I2" s="2"><v>44200</v></c>
-        quote = piece.index('"')
-        letters = piece[:quote].rstrip("0123456789")
-        column = columns(letters) or book.column(letters)
-        gt = piece.index(">", quote)
-        attrs = piece[quote + 1 : gt]
-        cell = kinds(attrs) or book.kind(attrs)
-        kind = cell.kind
-        value: Any = None
-        if cell.empty:
-            pass  # no content, no value
-        elif kind == "inlineStr":
-            if piece.startswith("<is><t>", gt + 1):
-                # The plain case, <is><t>text</t></is>, without slicing the cell apart first.
-                end = piece.find("</t></is></c>", gt + 8)
-                value = piece[gt + 8 : end]
-                if end < 0 or "<" in value:
-                    raise _NotPlain("rich inline string")
-                if not plain:
-                    value = _xml_text(value)
-            else:
-                content = piece[gt + 1 : piece.index("</c>", gt)]
-                if content.startswith("<is>") and content.endswith("</is>"):
-                    value = _plain_t(content[4:-5])
-                    if value is None:
-                        raise _NotPlain("rich inline string")
-                elif content:
-                    raise _NotPlain("inline string without <is>")
-        else:
-            at = piece.find("<v>", gt)
-            if at >= 0:
-                text = piece[at + 3 : piece.index("</v>", at)]
-            elif "<v" in piece and "<v />" not in piece and "<v/>" not in piece:
-                raise _NotPlain("<v> with attributes")
-            else:
-                text = ""  # no <v>, or an empty one
-            if text:
-                if kind == "s":
-                    value = book.shared[int(text)]
-                elif kind == "n":
-                    value = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
-                    if cell.date:
-                        value = book.date(value, cell.timedelta)
-                elif kind == "b":
-                    value = bool(int(text))
-                elif kind == "d":
-                    value = from_ISO8601(text)
-                else:  # "str" (a formula's text), "e" (an error such as #N/A)
-                    value = _xml_text(text)
-        if column == filled + 1:
-            values.append(value)
-            filled = column
-        elif column > filled:
-            values.extend([None] * (column - 1 - filled))
-            values.append(value)
-            filled = column
-        else:
-            values[column - 1] = value  # a cell out of order: the later one wins, as in openpyxl
-    return values, column
-
-
-def _fast_rows(content: bytes) -> list[tuple[Any, ...]]:
-    """The first worksheet's rows, as ``ws.iter_rows(values_only=True)`` of a read-only openpyxl
-    workbook yields them (gaps filled, rows cut to the sheet's recorded dimension)."""
-    with zipfile.ZipFile(BytesIO(content)) as archive:
-        valid = set(archive.namelist())
-        package = Manifest.from_tree(ElementTree.fromstring(archive.read(ARC_CONTENT_TYPES)))
-        parser = WorkbookParser(archive, _find_workbook_part(package).PartName[1:], keep_links=False)
-        parser.parse()
-        wb = parser.wb
-        apply_stylesheet(archive, wb)
-        target = next(
-            (
-                rel.target
-                for _, rel in parser.find_sheets()
-                if rel.target in valid and "chartsheet" not in rel.Type
-            ),
-            None,
-        )
-        if target is None:
-            raise _NotPlain("no worksheet")
-        part = package.find(SHARED_STRINGS)
-        shared = _shared_strings(archive.read(part.PartName[1:]).decode("utf-8")) if part is not None else []
-        with archive.open(target) as source:
-            dimensions = read_dimension(source)
-        xml = archive.read(target).decode("utf-8")
-    start = xml.find("<sheetData")
-    if start < 0:
-        raise _NotPlain("no sheetData")
-    end = xml.find("</sheetData>", start)
-    data = xml[start : end if end >= 0 else len(xml)]
-    if "<![CDATA[" in data:
-        raise _NotPlain("CDATA")
-    plain = "&" not in data and "\r" not in data
-    book = _Book(shared, wb.epoch, wb._date_formats, wb._timedelta_formats, plain)
-    parsed: list[tuple[int, list[Any], int]] = []
-    row_number = 0
-    for chunk in data.split("<row")[1:]:
-        gt = chunk.find(">")
-        head = chunk[:gt]
-        if head.endswith(" /"):
-            head = head[:-2] + "/"
-        if not _ATTRS.fullmatch(head):
-            raise _NotPlain(f"row attributes {head!r}")
-        at = head.find(' r="')
-        row_number = int(head[at + 4 : head.index('"', at + 4)]) if at >= 0 else row_number + 1
-        if head.endswith("/"):
-            parsed.append((row_number, [], 0))
-        else:
-            parsed.append((row_number, *_row_values(chunk[gt + 1 : chunk.rindex("</row>")], book)))
-    return _openpyxl_shape(parsed, dimensions)
-
-
-def _openpyxl_shape(
-    parsed: Iterable[tuple[int, list[Any], int]], dimensions: tuple[int, int, int, int] | None
-) -> list[tuple[Any, ...]]:
-    """ReadOnlyWorksheet._cells_by_row(min_col=1, min_row=1, values_only=True), step for step: rows
-    missing from the file come back empty, and the recorded dimension pads and cuts the rows."""
-    max_col = max_row = None
-    if dimensions is not None:
-        _, _, max_col, max_row = dimensions
-    empty_row: tuple[Any, ...] = (None,) * max_col if max_col is not None else ()
-    out: list[tuple[Any, ...]] = []
-    counter = 1
-    idx = 1
-    for idx, values, last in parsed:
-        if max_row is not None and idx > max_row:
-            break
-        for _ in range(counter, idx):
-            counter += 1
-            out.append(empty_row)
-        if counter <= idx:
-            width = max_col or last
-            if len(values) == width:
-                out.append(tuple(values))
-            elif len(values) < width:
-                out.append((*values, *((None,) * (width - len(values)))))
-            else:
-                out.append(tuple(values[:width]))
-            counter += 1
-    if max_row is not None and max_row < idx:
-        for _ in range(counter, max_row + 1):
-            out.append(empty_row)
-    return out
-
-
-def sheet_rows(content: bytes) -> Iterator[tuple[Any, ...]]:
-    """The first sheet's rows: the fast reader, or openpyxl when the file is not in its plain shape."""
+def sheet_rows(content: bytes) -> Iterator[Sequence[Any]]:
+    """The first sheet's rows from A1, read by calamine (Rust): openpyxl builds a Python object per
+    cell, and 10,000 rows × 16 columns took most of a roster import. An empty cell is "" here (None
+    from openpyxl); the converters below take either. A file calamine cannot read goes to openpyxl,
+    which then reads it or says it is unreadable."""
     try:
-        rows = _fast_rows(content)
+        sheet = CalamineWorkbook.from_object(BytesIO(content)).get_sheet_by_index(0)
+        rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
     except Exception:
-        # Not plain, or broken: openpyxl reads it, and says what is wrong in its own terms.
         yield from _rows(content)
         return
     yield from rows
@@ -464,12 +192,13 @@ _BOOLS: dict[Any, bool] = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FA
 
 
 def _column(column: Column, raw: list[Any], numbers: list[int], problems: list[Violation]) -> list[Any]:
-    """_cell over a whole column, with the common cells (a plain value in a plain cell) done inline."""
+    """_cell over a whole column, with the common cells (a plain value in a plain cell) done inline.
+    An empty cell comes as None (openpyxl) or "" (calamine)."""
     kind = column.kind
     empty = _MISSING if column.required else _EMPTY.get(column.attr, None if kind == "date" else "")
     if kind == "bool":
         fast = dict(_BOOLS)
-        fast[None] = empty
+        fast[None] = fast[""] = empty
         out = [fast.get(v, _MISSING) for v in raw]
     elif kind == "date":
         out = [
@@ -478,7 +207,7 @@ def _column(column: Column, raw: list[Any], numbers: list[int], problems: list[V
             else v
             if type(v) is dt.date
             else empty
-            if v is None
+            if v is None or v == ""
             else _MISSING
             for v in raw
         ]
@@ -487,14 +216,14 @@ def _column(column: Column, raw: list[Any], numbers: list[int], problems: list[V
             v
             if type(v) is str and len(v) == 11 and v[0] == "1" and v.isdigit()
             else empty
-            if v is None
+            if v is None or v == ""
             else _MISSING
             for v in raw
         ]
     else:
         out = [
             v if type(v) is str and v and len(v) <= 128 and not v[0].isspace() and not v[-1].isspace()
-            else empty if v is None else _MISSING
+            else empty if v is None or v == "" else _MISSING
             for v in raw
         ]  # fmt: skip
     if _MISSING in out:
@@ -520,7 +249,7 @@ def read_roster(content: bytes, *, max_rows: int) -> ReadResult:
             )
         index = [names.index(h) for h in HEADERS]
         numbers: list[int] = []
-        kept: list[tuple[Any, ...]] = []
+        kept: list[Sequence[Any]] = []
         for number, values in enumerate(rows, start=2):
             first = values[0] if values else None
             if not (type(first) is str and first.strip()) and not any(_text(v) for v in values):

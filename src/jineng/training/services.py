@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.conf import settings
-from django.db import connections, models, router, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role, can
-from jineng.audit.services import event_record, events_record
+from jineng.audit.services import event_record, events_record_objects
 from jineng.catalogue.models import Occupation, Teacher, Trade
+from jineng.core.alongside import Alongside
+from jineng.core.bulkwrite import copy_rows, reserve_ids
 from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.policy import training as rules
-from jineng.policy.identity import normalise_id_number, parse_id_number
+from jineng.policy.identity import normalise_id_number, parsed_valid_id_number
 from jineng.policy.profiles import Profile
 from jineng.policy.violations import Violation
 from jineng.policy.workdays import CalendarNotCovered
@@ -48,6 +52,9 @@ from jineng.training.models import (
 )
 from jineng.training.roster import read_roster
 from jineng.workcal.selectors import work_calendar
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -289,19 +296,48 @@ def roster_job_run(*, job_id: int, today: dt.date | None = None) -> RosterJob:
     problems = list(read.problems)
     bad_format_rows = {p.row for p in problems}
     checkable = [r for r in read.rows if r.row not in bad_format_rows]
-    problems += facts.roster_violations(tc, profile, checkable, today=today)
-    _progress(job.pk, rows_done=len(read.rows))
-    if problems:
-        problems.sort(key=lambda v: (v.row or 0, v.field))
+    try:
+        with transaction.atomic():
+            plan = _roster_plan(job, tc, read.rows)
+            inputs = facts.roster_inputs(tc, checkable, persons=plan.known)
+            if problems or plan.clashes:
+                # Nothing will be imported: the other rows are judged for a complete report.
+                raise _Refused(problems + plan.clashes + inputs.violations(profile, today=today))
+            # The rows are written while the rules judge them (module core.alongside): the database
+            # server and Python each keep a core busy. Any problem cancels the writer and the
+            # transaction rolls back: all rows or none.
+            writer = Alongside(lambda check: _roster_write(plan, check))
+            try:
+                problems = inputs.violations(profile, today=today)
+            except BaseException:
+                writer.cancel()
+                raise
+            if problems:
+                writer.cancel()
+                raise _Refused(problems)
+            count = writer.result()
+    except _Refused as exc:
+        _progress(job.pk, rows_done=len(read.rows))
+        problems = sorted(exc.problems, key=lambda v: (v.row or 0, v.field))
         bad = len({p.row for p in problems})
         message = f"花名册共 {len(read.rows)} 行，其中 {bad} 行有问题，未导入任何一行。请下载问题清单，修改后重新上传。"
         return _finish(job, RosterJob.Status.REFUSED, message, problems, bad)
-    try:
-        with transaction.atomic():
-            count = _roster_replace(job, tc, read.rows)
     except Refusal as exc:
         return _finish(job, RosterJob.Status.REFUSED, exc.message, exc.violations, len(exc.violations))
+    except IntegrityError:
+        # Another transaction registered one of these persons (or changed the class) first: the
+        # clerk's upload is still good, and uploading it again will find the state as it now is.
+        logger.warning("roster job %s: integrity error while writing, rolled back", job.pk, exc_info=True)
+        message = "保存花名册时与其他操作冲突（如同一学员正由另一花名册登记），未导入任何一行，请重新上传。"
+        return _finish(job, RosterJob.Status.FAILED, message, [], 0)
+    _progress(job.pk, rows_done=len(read.rows))
     return _finish(job, RosterJob.Status.ACCEPTED, f"已导入 {count} 名学员", [], 0)
+
+
+class _Refused(Exception):
+    def __init__(self, problems: list[Violation]) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
 
 
 def _finish(job: RosterJob, status: str, message: str, problems: list[Violation], bad: int) -> RosterJob:
@@ -324,53 +360,36 @@ def _finish(job: RosterJob, status: str, message: str, problems: list[Violation]
     return job
 
 
-def _insert(model: type[models.Model], names: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Insert plain rows without building a model instance or a bound parameter per value: COPY on
-    PostgreSQL (psycopg formats the rows in C), executemany on SQLite. Values are given as the fields
-    hold them (dates, datetimes, bools, the ids of foreign keys)."""
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    table = connection.ops.quote_name(model._meta.db_table)
-    concrete = {key: f for f in model._meta.concrete_fields for key in (f.name, f.attname)}
-    fields_ = [concrete[name] for name in names]
-    columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields_)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        # SQLite keeps datetimes as naive UTC text: Django's conversion, not the sqlite3 module's.
-        stamps = [i for i, f in enumerate(fields_) if f.get_internal_type() == "DateTimeField"]
-        if stamps:
-            adapt = connection.ops.adapt_datetimefield_value
-            rows = [tuple(adapt(v) if i in stamps else v for i, v in enumerate(row)) for row in rows]
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})", rows)
-
-
-# Person's columns in table order: the rows below are written, and read back as instances, in it.
-_PERSON_FIELDS = [f.attname for f in Person._meta.concrete_fields]
+# Person's columns in table order after the id: the rows below are written in it.
+_PERSON_FIELDS = [f.attname for f in Person._meta.concrete_fields][1:]
 assert _PERSON_FIELDS == [
-    "id", "id_number", "name", "sex", "birth_date", "phone", "region_id", "registered_by_id",
+    "id_number", "name", "sex", "birth_date", "phone", "region_id", "registered_by_id",
     "registered_by_organisation_id", "created_at",
 ], _PERSON_FIELDS  # fmt: skip
+_ENROLMENT_FIELDS = [
+    "training_class", "person", "row", "status", "phone", "employer", "is_employee", "post_occupation",
+    "is_transfer", "previous_post_occupation", "hired_on", "is_student", "school", "major_occupation",
+    "is_graduating_year", "wants_training", "wants_work", "able_to_work", "assessed_on",
+]  # fmt: skip
 
 
-def _roster_replace(job: RosterJob, training_class: TrainingClass, rows: list[Any]) -> int:
-    """Set-based: one query for known persons, then one insert each for new persons, their events and
-    the rows (a 10,000-row roster is a handful of statements, none per row)."""
+@dataclass(frozen=True)
+class _RosterPlan:
+    job: RosterJob
+    tc: TrainingClass
+    numbers: dict[str, Any]  # normalised ID number → its ParsedRow
+    known: dict[str, int]  # normalised ID number → Person id, for persons already registered
+    clashes: list[Violation]
+
+
+def _roster_plan(job: RosterJob, training_class: TrainingClass, rows: list[Any]) -> _RosterPlan:
+    """Lock the class and find who is already registered (one query), before the writer starts."""
     tc = _locked(training_class)
     if tc.state not in EDITABLE_STATES:
         raise Refusal(f"检查期间开班申请已变为“{tc.get_state_display()}”，花名册未导入")
-    # Every row passed B01 (a valid number, once per roster): normalising is what parsing would return.
+    # Rows with an invalid number are B01's to refuse; normalising is what parsing would return.
     numbers = {normalise_id_number(r.id_number): r for r in rows}
-    known = {
-        number: (pk, name)
-        for number, pk, name in Person.objects.filter(id_number__in=facts.id_numbers_in(numbers)).values_list(
-            "id_number", "pk", "name"
-        )
-    }
+    known = facts.persons_known(numbers)
     clashes = [
         Violation(
             "B01",
@@ -383,48 +402,77 @@ def _roster_replace(job: RosterJob, training_class: TrainingClass, rows: list[An
         for n, r in numbers.items()
         if n in known and known[n][1] != r.name
     ]
-    if clashes:
-        raise Refusal.from_violations("花名册中有姓名与实名登记不一致的学员", clashes)
+    return _RosterPlan(job, tc, numbers, {n: pk for n, (pk, _) in known.items()}, clashes)
+
+
+def _checked(rows: Iterable[T], check: Callable[[], None], every: int = 2000) -> Iterator[T]:
+    for i, row in enumerate(rows):
+        if i % every == 0:
+            check()
+        yield row
+
+
+def _roster_write(plan: _RosterPlan, check: Callable[[], None]) -> int:
+    """The new persons, their events and the rows: one insert each, none per row. Runs alongside the
+    check (``check()`` raises once it has found a problem); each foreign key is checked as its insert
+    ends rather than at commit, so that this work too is done while the rules run."""
+    tc, job, numbers, known = plan.tc, plan.job, plan.numbers, plan.known
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     actor = job.uploaded_by
     now = timezone.now()
     new_rows = []
     for number, r in numbers.items():
-        if number in known:
-            continue
-        parsed = parse_id_number(number)
-        new_rows.append(
-            (number, r.name, parsed.sex, parsed.birth_date, r.phone, tc.region_id, actor.pk, tc.institution_id, now)
-        )  # fmt: skip
-    _insert(Person, _PERSON_FIELDS[1:], new_rows)
-    created = dict(
-        Person.objects.filter(id_number__in=facts.id_numbers_in(row[0] for row in new_rows)).values_list(
-            "id_number", "pk"
+        if number not in known:
+            parsed = parsed_valid_id_number(number)
+            new_rows.append(
+                (number, r.name, parsed.sex, parsed.birth_date, r.phone, tc.region_id, actor.pk, tc.institution_id, now)
+            )  # fmt: skip
+    check()
+    ids = reserve_ids(Person, len(new_rows))
+    if ids:
+        copy_rows(
+            Person,
+            ["id", *_PERSON_FIELDS],
+            _checked(((pk, *row) for pk, row in zip(ids, new_rows, strict=True)), check),
         )
-    )
-    persons = {number: pk for number, (pk, _) in known.items()} | created
-    events_record(
+        created = {row[0]: pk for pk, row in zip(ids, new_rows, strict=True)}
+    else:
+        copy_rows(Person, _PERSON_FIELDS, _checked(new_rows, check))
+        created = dict(
+            Person.objects.filter(id_number__in=facts.id_numbers_in(row[0] for row in new_rows)).values_list(
+                "id_number", "pk"
+            )
+        )
+    check()
+    events_record_objects(
         actor=actor,
         action="person.registered",
-        # The stored rows as instances, the way a query returns them (from_db: every field in order,
-        # none of the keyword handling of Person(...), which cost more than the inserts themselves).
-        objs=[Person.from_db(None, _PERSON_FIELDS, (created[row[0]], *row)) for row in new_rows],
+        object_type=Person._meta.label,
+        objects=[(created[row[0]], row[1]) for row in new_rows],  # a person's label is the name
         to_state="registered",
         payload={"roster_job": job.pk, "class": tc.ref},
         region_path=tc.region.path,
         organisation_id=tc.institution_id,
     )
+    check()
+    persons = known | created
     removed = Enrolment.objects.filter(training_class=tc).delete()[0]
-    _insert(
+    enrolled = Enrolment.Status.ENROLLED.value
+    copy_rows(
         Enrolment,
-        ["training_class", "person", "row", "status", "phone", "employer", "is_employee", "post_occupation",
-         "is_transfer", "previous_post_occupation", "hired_on", "is_student", "school", "major_occupation",
-         "is_graduating_year", "wants_training", "wants_work", "able_to_work", "assessed_on"],
-        [
-            (tc.pk, persons[number], r.row, Enrolment.Status.ENROLLED.value, r.phone, r.employer, r.is_employee,
-             r.post_occupation, r.is_transfer, r.previous_post_occupation, r.hired_on, r.is_student, r.school,
-             r.major_occupation, r.is_graduating_year, r.wants_training, r.wants_work, r.able_to_work, None)
-            for number, r in numbers.items()
-        ],
+        _ENROLMENT_FIELDS,
+        _checked(
+            (
+                (tc.pk, persons[number], r.row, enrolled, r.phone, r.employer, r.is_employee, r.post_occupation,
+                 r.is_transfer, r.previous_post_occupation, r.hired_on, r.is_student, r.school, r.major_occupation,
+                 r.is_graduating_year, r.wants_training, r.wants_work, r.able_to_work, None)
+                for number, r in numbers.items()
+            ),
+            check,
+        ),
     )  # fmt: skip
     _event(
         actor,
@@ -433,6 +481,9 @@ def _roster_replace(job: RosterJob, training_class: TrainingClass, rows: list[An
         tc.state,
         {"job": job.pk, "rows": len(numbers), "replaced": removed, "new_persons": len(new_rows)},
     )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return len(numbers)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 import zipfile
 from io import BytesIO
+from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
@@ -16,7 +18,7 @@ from jineng.audit.models import Event
 from jineng.conftest import World
 from jineng.core.xlsx import workbook_bytes
 from jineng.people.models import Person
-from jineng.training import roster, services
+from jineng.training import facts, roster, services
 from jineng.training.models import Enrolment, RosterJob
 from jineng.training.roster import read_roster
 from jineng.training.tests.factories import APPLIED, draft_class, fresh_rows, roster_bytes, roster_row
@@ -100,7 +102,7 @@ def test_wrong_headers_name_the_missing_columns() -> None:
     assert result.fatal.startswith("表头与花名册模板不一致，缺少列：身份证号、")
 
 
-# --- the fast reader: the same rows as openpyxl, whatever wrote the file ---------------------------------
+# --- the reader: calamine reads what openpyxl reads, whatever wrote the file ----------------------------
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -182,12 +184,16 @@ def _odd_roster() -> bytes:
         pytest.param(excel_layout(_odd_roster()), id="odd-cells-shared"),
     ],
 )
-def test_fast_reader_gives_exactly_what_openpyxl_gives(content: bytes) -> None:
-    # Given a roster file, when the fast reader reads it, then every row, value and type is openpyxl's.
-    fast = roster._fast_rows(content)
-    reference = list(roster._rows(content))
+def test_reader_gives_exactly_what_reading_with_openpyxl_gives(
+    content: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a roster file as openpyxl, Excel or WPS writes it, when it is read (by calamine),
+    fast = read_roster(content, max_rows=100)
+    # then every typed row and every format problem is what reading it with openpyxl gives.
+    monkeypatch.setattr(roster, "sheet_rows", roster._rows)
+    reference = read_roster(content, max_rows=100)
     assert fast == reference
-    assert [[type(v) for v in row] for row in fast] == [[type(v) for v in row] for row in reference]
+    assert fast.rows and not fast.fatal
 
 
 def test_rich_text_reads_as_its_plain_text() -> None:
@@ -195,22 +201,24 @@ def test_rich_text_reads_as_its_plain_text() -> None:
     assert read_roster(content, max_rows=10).rows[0].name == "学员1000"
 
 
-def test_a_shape_the_fast_reader_does_not_know_is_read_by_openpyxl() -> None:
-    # Given cell attributes split over lines (valid XML, written by no common tool)
+def test_a_file_calamine_refuses_is_read_by_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a reader that cannot open the file
     content = roster_bytes(fresh_rows(3))
-    source = zipfile.ZipFile(BytesIO(content))
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'" t="inlineStr"', b'"\n\tt="inlineStr"')
-            target.writestr(item, data)
-    odd = out.getvalue()
-    with pytest.raises(roster._NotPlain):
-        roster._fast_rows(odd)
-    # When it is read, then the rows are those of the plain file.
-    assert read_roster(odd, max_rows=10).rows == read_roster(content, max_rows=10).rows
+    expected = read_roster(content, max_rows=10)
+
+    class Refusing:
+        @staticmethod
+        def from_object(_: object) -> None:
+            raise ValueError("not for calamine")
+
+    monkeypatch.setattr(roster, "CalamineWorkbook", Refusing)
+    # when it is read, then openpyxl reads it and the rows are the same.
+    assert read_roster(content, max_rows=10) == expected
+
+
+def test_a_broken_file_is_reported_as_unreadable() -> None:
+    result = read_roster(b"PK\x03\x04 not really a workbook", max_rows=10)
+    assert (result.fatal, result.rows) == ("无法读取文件：请上传用花名册模板填写的 .xlsx 文件", [])
 
 
 def test_reader_reports_format_problems_row_by_row_left_to_right() -> None:
@@ -267,3 +275,69 @@ def test_import_runs_as_many_statements_for_30_rows_as_for_5(world: World, known
         assert job.status == (RosterJob.Status.REFUSED if known else RosterJob.Status.ACCEPTED)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("first", ["writer", "check"], ids=["rows-written-first", "problem-found-first"])
+def test_a_problem_found_while_the_rows_are_written_leaves_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    # Given a roster whose only problem is a B01 check digit (no format problem: the rows are written
+    # alongside the check), and either the writer or the check made to finish first
+    rows = fresh_rows(40)
+    good = rows[20]["id_number"]
+    rows[20]["id_number"] = good[:-1] + ("0" if good[-1] != "0" else "1")
+    if first == "writer":
+        judge = facts.RosterInputs.violations
+
+        def slow_judge(self: facts.RosterInputs, *args: Any, **kwargs: Any) -> Any:
+            time.sleep(0.5)
+            return judge(self, *args, **kwargs)
+
+        monkeypatch.setattr(facts.RosterInputs, "violations", slow_judge)
+    else:
+        write = services._roster_write
+
+        def slow_write(plan: Any, check: Any) -> int:
+            time.sleep(0.5)
+            return write(plan, check)
+
+        monkeypatch.setattr(services, "_roster_write", slow_write)
+    written = Event.objects.filter(action__in=["person.registered", "class.roster_replaced"])
+    counts = (Person.objects.count(), Enrolment.objects.count(), written.count())
+    # When the roster is checked,
+    job = _run(world, roster_bytes(rows))
+    # then it is refused naming row 22, and no person, row or their events remain.
+    assert (job.status, [(p["row"], p["rule"]) for p in job.report]) == (
+        RosterJob.Status.REFUSED,
+        [(22, "B01")],
+    )
+    assert (Person.objects.count(), Enrolment.objects.count(), written.count()) == counts
+
+
+def test_a_database_error_while_writing_fails_the_job_and_imports_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a roster without problems, and the same new person registered by another import at the
+    # same moment (the unique ID number refuses the second insert)
+    def clash(plan: Any, check: Any) -> int:
+        raise IntegrityError('duplicate key value violates unique constraint "person_id_number_unique"')
+
+    monkeypatch.setattr(services, "_roster_write", clash)
+    # When it is run, then the job fails with a message the clerk can act on, and nothing is imported.
+    job = _run(world, roster_bytes(fresh_rows(5)))
+    assert (job.status, job.message) == (
+        RosterJob.Status.FAILED,
+        "保存花名册时与其他操作冲突（如同一学员正由另一花名册登记），未导入任何一行，请重新上传。",
+    )
+    assert Enrolment.objects.count() == 0
+
+
+def test_a_bug_in_the_writer_is_not_swallowed(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(plan: Any, check: Any) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(services, "_roster_write", broken)
+    # The task fails loudly (Celery records it) rather than reporting a roster it did not import.
+    with pytest.raises(RuntimeError, match="a bug"):
+        _run(world, roster_bytes(fresh_rows(5)))
+    assert Enrolment.objects.count() == 0

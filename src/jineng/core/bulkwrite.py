@@ -1,0 +1,52 @@
+"""Writing rows by the thousand: plain tuples into a table, and ids reserved ahead of the rows.
+
+A roster of 10,000 trainees or a batch of a million claim lines as model instances (bulk_create) cost
+more than judging them; these write the values as the fields hold them, without an instance or a bound
+parameter per value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connections, models, router
+
+
+def copy_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert plain rows into ``model``'s table: COPY on PostgreSQL (psycopg formats the rows in C),
+    executemany on SQLite. ``names`` are field names or attnames (``person`` or ``person_id``); values
+    are given as the fields hold them (dates, datetimes, bools, the ids of foreign keys)."""
+    connection = connections[router.db_for_write(model)]
+    table = connection.ops.quote_name(model._meta.db_table)
+    concrete = {key: f for f in model._meta.concrete_fields for key in (f.name, f.attname)}
+    fields = [concrete[name] for name in names]
+    columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        # SQLite keeps datetimes as naive UTC text: Django's conversion, not the sqlite3 module's.
+        stamps = {i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"}
+        if stamps:
+            adapt = connection.ops.adapt_datetimefield_value
+            rows = [tuple(adapt(v) if i in stamps else v for i, v in enumerate(row)) for row in rows]
+        marks = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(rows))
+
+
+def reserve_ids(model: type[models.Model], n: int) -> list[int]:
+    """On PostgreSQL, ``n`` ids from the table's sequence in one query, so that rows can go in with
+    their ids and their children with them, without reading the new ids back. Elsewhere none: SQLite
+    hands out ids only as rows go in (the caller inserts, then reads them back)."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql" or n == 0:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, n],
+        )
+        return [row[0] for row in cursor.fetchall()]
