@@ -30,9 +30,13 @@ class Event(models.Model):
         blank=True,
         related_name="+",
         verbose_name="操作人",
-        # No index: the trail is searched by scope, object, time and the actor's name (actor_label),
-        # never by this id, and every state change writes a row.
+        # No index and no database constraint: the trail is searched by scope, object, time and the
+        # actor's name (actor_label, copied with the role at write time), never by this id; and every
+        # state change writes a row, where the constraint's check cost as much as the row itself
+        # (thousands per roster). PROTECT still keeps the ORM from deleting a user who has acted;
+        # accounts are deactivated, not deleted.
         db_index=False,
+        db_constraint=False,
     )
     actor_label = models.CharField("操作人姓名", max_length=64, blank=True)
     actor_role = models.CharField("角色", max_length=16, blank=True)

@@ -112,6 +112,7 @@ def minor_group(occupation_code: str) -> str | None:
     return "-".join(parts[:3])
 
 
+@functools.lru_cache(maxsize=8192)  # B03/B07 ask it for every row, mostly of the same few dates
 def add_months(day: dt.date, months: int) -> dt.date:
     """Same day ``months`` calendar months later, clamped to the month's last day (1-31 + 1 → 2-28)."""
     years, month0 = divmod(day.month - 1 + months, 12)

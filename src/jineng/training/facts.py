@@ -193,9 +193,9 @@ def persons_known(numbers: Iterable[str]) -> dict[str, tuple[int, str]]:
     """ID number → (Person id, name) of those already registered: one query."""
     return {
         number: (pk, name)
-        for number, pk, name in Person.objects.filter(id_number__in=id_numbers_in(numbers)).values_list(
-            "id_number", "pk", "name"
-        )
+        for number, pk, name in Person.objects.filter(id_number__in=id_numbers_in(numbers))
+        .order_by()  # no sort: the answer is a mapping
+        .values_list("id_number", "pk", "name")
     }
 
 
@@ -215,7 +215,9 @@ def history_for(
     if not persons:
         return out
     number_of = {pk: number for number, pk in persons.items()}
-    qs = Enrolment.objects.filter(person_id__in=_ids_in(number_of), training_class__state__in=LIVE_STATES)
+    qs = Enrolment.objects.filter(
+        person_id__in=_ids_in(number_of), training_class__state__in=LIVE_STATES
+    ).order_by()  # sorted below, per person, which costs less than sorting every row in the query
     if exclude_class is not None:
         qs = qs.exclude(training_class_id=exclude_class)
     for person, ref, occ, level, funding, start, end, assessed, status, inst in qs.values_list(
@@ -244,6 +246,9 @@ def history_for(
                 institution=inst,
             )
         )
+    # Oldest first, so that a refusal naming "the" earlier class names the same one every time.
+    for enrolments in out.values():
+        enrolments.sort(key=lambda e: (e.start_date, e.class_ref))
     return out
 
 
