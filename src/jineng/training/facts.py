@@ -206,32 +206,39 @@ def _ids_in(ids: Iterable[int]) -> Any:
     return list(ids)
 
 
-def history_for(
-    persons: Mapping[str, int], *, exclude_class: int | None = None
-) -> dict[str, list[rules.Enrolment]]:
-    """What the system knows about these persons (ID number → Person id), across institutions and
-    years: one query. A number not yet registered has no history."""
-    out: dict[str, list[rules.Enrolment]] = defaultdict(list)
+HistoryRow = tuple[Any, ...]
+
+
+def history_rows(persons: Mapping[str, int], *, exclude_class: int | None = None) -> list[HistoryRow]:
+    """The enrolments of these persons (ID number → Person id) across institutions and years, as the
+    query returns them: one query. history_from makes them the rules' facts."""
     if not persons:
-        return out
-    number_of = {pk: number for number, pk in persons.items()}
+        return []
     qs = Enrolment.objects.filter(
-        person_id__in=_ids_in(number_of), training_class__state__in=LIVE_STATES
-    ).order_by()  # sorted below, per person, which costs less than sorting every row in the query
+        person_id__in=_ids_in(persons.values()), training_class__state__in=LIVE_STATES
+    ).order_by()  # history_from sorts per person, which costs less than sorting every row here
     if exclude_class is not None:
         qs = qs.exclude(training_class_id=exclude_class)
-    for person, ref, occ, level, funding, start, end, assessed, status, inst in qs.values_list(
-        "person_id",
-        "training_class__ref",
-        "training_class__occupation__code",
-        "training_class__level",
-        "training_class__funding_type",
-        "training_class__start_date",
-        "training_class__end_date",
-        "assessed_on",
-        "status",
-        "training_class__institution__name",
-    ).iterator(chunk_size=5000):
+    return list(
+        qs.values_list(
+            "person_id",
+            "training_class__ref",
+            "training_class__occupation__code",
+            "training_class__level",
+            "training_class__funding_type",
+            "training_class__start_date",
+            "training_class__end_date",
+            "assessed_on",
+            "status",
+            "training_class__institution__name",
+        )
+    )
+
+
+def history_from(rows: Sequence[HistoryRow], persons: Mapping[str, int]) -> dict[str, list[rules.Enrolment]]:
+    out: dict[str, list[rules.Enrolment]] = defaultdict(list)
+    number_of = {pk: number for number, pk in persons.items()}
+    for person, ref, occ, level, funding, start, end, assessed, status, inst in rows:
         out[number_of[person]].append(
             rules.Enrolment(
                 class_ref=ref,
@@ -250,6 +257,17 @@ def history_for(
     for enrolments in out.values():
         enrolments.sort(key=lambda e: (e.start_date, e.class_ref))
     return out
+
+
+def history_for(
+    persons: Mapping[str, int], *, exclude_class: int | None = None
+) -> dict[str, list[rules.Enrolment]]:
+    """What the system knows about these persons: their history as the rules read it."""
+    return history_from(history_rows(persons, exclude_class=exclude_class), persons)
+
+
+def roster_rows(rows: Sequence[ParsedRow]) -> list[rules.RosterRow]:
+    return [_roster_row(r) for r in rows]
 
 
 def _roster_row(r: Any) -> rules.RosterRow:
@@ -303,7 +321,7 @@ def roster_inputs(
     """``persons``: the registered persons among the rows (persons_known), whose history is read."""
     return RosterInputs(
         class_facts(tc, trainees=len(rows)),
-        [_roster_row(r) for r in rows],
+        roster_rows(rows),
         history_for(persons, exclude_class=tc.pk),
     )
 

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, fields
 from typing import Any, Literal, TypeVar
 
@@ -50,7 +51,7 @@ from jineng.training.models import (
     RosterJob,
     TrainingClass,
 )
-from jineng.training.roster import read_roster
+from jineng.training.roster import ParsedRow, read_roster
 from jineng.workcal.selectors import work_calendar
 
 T = TypeVar("T")
@@ -299,23 +300,11 @@ def roster_job_run(*, job_id: int, today: dt.date | None = None) -> RosterJob:
     try:
         with transaction.atomic():
             plan = _roster_plan(job, tc, read.rows)
-            inputs = facts.roster_inputs(tc, checkable, persons=plan.known)
             if problems or plan.clashes:
                 # Nothing will be imported: the other rows are judged for a complete report.
+                inputs = facts.roster_inputs(tc, checkable, persons=plan.known)
                 raise _Refused(problems + plan.clashes + inputs.violations(profile, today=today))
-            # The rows are written while the rules judge them (module core.alongside): the database
-            # server and Python each keep a core busy. Any problem cancels the writer and the
-            # transaction rolls back: all rows or none.
-            writer = Alongside(lambda check: _roster_write(plan, check))
-            try:
-                problems = inputs.violations(profile, today=today)
-            except BaseException:
-                writer.cancel()
-                raise
-            if problems:
-                writer.cancel()
-                raise _Refused(problems)
-            count = writer.result()
+            count = _judge_while_writing(plan, profile, checkable, today=today)
     except _Refused as exc:
         _progress(job.pk, rows_done=len(read.rows))
         problems = sorted(exc.problems, key=lambda v: (v.row or 0, v.field))
@@ -338,6 +327,39 @@ class _Refused(Exception):
     def __init__(self, problems: list[Violation]) -> None:
         super().__init__(f"{len(problems)} problems")
         self.problems = problems
+
+
+def _judge_while_writing(
+    plan: _RosterPlan, profile: Profile, rows: list[ParsedRow], *, today: dt.date
+) -> int:
+    """Judge the rows while they are being written (module core.alongside): the database server and
+    Python each keep a core busy. The writer first reads the persons' history for the rules (the
+    connection is the writer's until it is done), then writes. A problem cancels the writer and
+    raises _Refused, and the caller's transaction rolls back: all rows or none."""
+    tc = plan.tc
+    cls = facts.class_facts(tc, trainees=len(rows))
+    history: Future[list[facts.HistoryRow]] = Future()
+
+    def work(check: Callable[[], None]) -> int:
+        try:
+            history.set_result(facts.history_rows(plan.known, exclude_class=tc.pk))
+        except BaseException as exc:
+            history.set_exception(exc)
+            raise
+        return _roster_write(plan, check)
+
+    writer = Alongside(work)
+    try:
+        facts_rows = facts.roster_rows(rows)
+        inputs = facts.RosterInputs(cls, facts_rows, facts.history_from(history.result(), plan.known))
+        problems = inputs.violations(profile, today=today)
+    except BaseException:
+        writer.cancel()
+        raise
+    if problems:
+        writer.cancel()
+        raise _Refused(problems)
+    return writer.result()
 
 
 def _finish(job: RosterJob, status: str, message: str, problems: list[Violation], bad: int) -> RosterJob:
