@@ -40,11 +40,19 @@ class InvalidIdNumber(ValueError):
 def normalise_id_number(raw: str) -> str:
     # NFKC turns full-width digits typed with a Chinese IME (４１０１…) into ASCII, so that one person
     # cannot be stored twice under two spellings of the same number.
-    return unicodedata.normalize("NFKC", raw).strip().replace(" ", "").upper()
+    if not raw.isascii():  # NFKC leaves ASCII as it is, and a roster is ten thousand ASCII numbers
+        raw = unicodedata.normalize("NFKC", raw)
+    return raw.strip().replace(" ", "").upper()
 
 
 def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber:
     """Validate a 18-character 居民身份证 number; raise InvalidIdNumber with a Chinese reason."""
+    return parsed_valid_id_number(checked_id_number(raw, today=today))
+
+
+def checked_id_number(raw: str, *, today: dt.date | None = None) -> str:
+    """The normalised number when it is valid (parse_id_number without building its result, for a
+    roster's ten thousand); raise InvalidIdNumber with a Chinese reason."""
     number = normalise_id_number(raw)
     if len(number) == 15:
         raise InvalidIdNumber("15位第一代身份证号码已停止使用，请填写18位号码")
@@ -62,17 +70,20 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber:
     expected = ric.calc_check_digit(number)
     if number[17] != expected:
         raise InvalidIdNumber(f"身份证号校验码错误：末位应为 {expected}，实际为 {number[17]}")
-    return parsed_valid_id_number(number)
+    return number
 
 
 def parsed_valid_id_number(number: str) -> IdNumber:
     """What parse_id_number returns for a normalised number it has already accepted, without checking
     it again (a roster's numbers are checked once, by B01, and read again when the persons are written)."""
-    return IdNumber(
-        number=number,
-        birth_date=dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
-        sex="男" if int(number[16]) % 2 == 1 else "女",
-        area_code=number[:6],
+    birth, sex = birth_and_sex(number)
+    return IdNumber(number=number, birth_date=birth, sex=sex, area_code=number[:6])
+
+
+def birth_and_sex(number: str) -> tuple[dt.date, str]:
+    """A valid number's birth date (7th–14th characters) and sex (the 17th: odd 男, even 女)."""
+    return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14])), (
+        "男" if int(number[16]) % 2 == 1 else "女"
     )
 
 

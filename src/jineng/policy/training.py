@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, NamedTuple
 
-from jineng.policy.identity import RULE_B01_CLAUSE, InvalidIdNumber, mask_id_number, parse_id_number
+from jineng.policy.identity import RULE_B01_CLAUSE, InvalidIdNumber, checked_id_number, mask_id_number
 from jineng.policy.profiles import Profile
 from jineng.policy.violations import Violation
 from jineng.policy.workdays import WorkCalendar
@@ -874,7 +874,7 @@ def check_roster(
     for r in rows:
         number: str | None = None
         try:
-            number = parse_id_number(r.id_number, today=today).number
+            number = checked_id_number(r.id_number, today=today)
         except InvalidIdNumber as exc:
             out.append(exc.violation(row=r.row, value=r.id_number))
         if number is not None:

@@ -29,7 +29,7 @@ from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.policy import training as rules
-from jineng.policy.identity import normalise_id_number, parsed_valid_id_number
+from jineng.policy.identity import birth_and_sex, normalise_id_number
 from jineng.policy.profiles import Profile
 from jineng.policy.violations import Violation
 from jineng.policy.workdays import CalendarNotCovered
@@ -445,13 +445,12 @@ def _roster_write(plan: _RosterPlan, check: Callable[[], None]) -> int:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     actor = job.uploaded_by
     now = timezone.now()
+    region, org = tc.region_id, tc.institution_id
     new_rows = []
     for number, r in numbers.items():
         if number not in known:
-            parsed = parsed_valid_id_number(number)
-            new_rows.append(
-                (number, r.name, parsed.sex, parsed.birth_date, r.phone, tc.region_id, actor.pk, tc.institution_id, now)
-            )  # fmt: skip
+            birth, sex = birth_and_sex(number)
+            new_rows.append((number, r.name, sex, birth, r.phone, region, actor.pk, org, now))
     check()
     ids = reserve_ids(Person, len(new_rows))
     if ids:
