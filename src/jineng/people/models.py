@@ -18,10 +18,17 @@ class Person(models.Model):
     birth_date = models.DateField("出生日期")
     phone = models.CharField("手机号", max_length=20, blank=True)
     region = models.ForeignKey(Region, models.PROTECT, related_name="persons", verbose_name="登记地")
-    # No index: nothing looks persons up by the clerk who registered them (scope goes by organisation),
-    # and a roster writes thousands of persons at once.
+    # Provenance, as the person.registered event also records it. No index: nothing looks persons up
+    # by the clerk who registered them (scope goes by organisation). No database constraint: a roster
+    # registers thousands of persons at once, and each row's check cost a third of writing it; PROTECT
+    # still keeps the ORM from deleting a user who registered someone (accounts are deactivated).
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="registered_persons", db_index=False
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="registered_persons",
+        db_index=False,
+        db_constraint=False,
     )
     registered_by_organisation = models.ForeignKey(
         Organisation, models.PROTECT, null=True, blank=True, related_name="registered_persons"

@@ -727,7 +727,10 @@ def class_review_due(
 # --- B: roster ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# Not frozen, unlike the other facts: a roster makes ten thousand of these and a batch of claims a
+# million, and a frozen dataclass's __init__ sets each field through object.__setattr__, twice the
+# cost. Nothing here changes them; they are never hashed.
+@dataclass(slots=True, kw_only=True)
 class RosterRow:
     """One row of the uploaded 花名册, as typed (the ID number raw, not yet validated)."""
 
@@ -751,7 +754,7 @@ class RosterRow:
     able_to_work: bool | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)  # not frozen: see RosterRow
 class Enrolment:
     """A person's enrolment the system already knows about (any institution, any year)."""
 

@@ -24,7 +24,7 @@ from jineng.accounts.roles import Role, can
 from jineng.audit.services import event_record, events_record_objects
 from jineng.catalogue.models import Occupation, Teacher, Trade
 from jineng.core.alongside import Alongside
-from jineng.core.bulkwrite import copy_rows, reserve_ids
+from jineng.core.bulkwrite import collector_paused, copy_rows, reserve_ids
 from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
@@ -279,6 +279,7 @@ def _progress(job_id: int, **values: Any) -> None:
     RosterJob.objects.filter(pk=job_id).update(**values)
 
 
+@collector_paused()
 def roster_job_run(*, job_id: int, today: dt.date | None = None) -> RosterJob:
     """Check a queued roster and, if every row passes, replace the class's roster. Idempotent."""
     today = today or timezone.localdate()
