@@ -34,7 +34,7 @@ from jineng.training.facts import LIVE_STATES
 from jineng.training.models import Enrolment, TrainingClass
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # made per trainee, a million a run: not frozen (see policy.training.RosterRow)
 class Line:
     person_id: int
     row: int

@@ -242,7 +242,7 @@ class SubsidyClass:
         return FUNDING_RULES.get(self.facts.funding_type)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)  # not frozen, made per trainee: see training.RosterRow
 class TraineeFacts:
     """One trainee of the class with the outcome of the assessment."""
 
@@ -270,7 +270,7 @@ class TraineeFacts:
 # --- output -----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)  # not frozen, made per trainee: see training.RosterRow
 class EntitlementLine:
     """One trainee's entitlement. ``amount`` is what is payable: zero exactly when ``status`` is
     "excluded", and then ``violations`` says why (the computation still shows the amount at stake)."""
