@@ -3,7 +3,7 @@
 The pages and the API go through here too, with a batch of one (``services.claim_create`` /
 ``services.claim_review``), so the checks a clerk or a reviewer meets on one claim are exactly those a
 batch of 20,000 meets, and the bench times the production path. Set-based: the facts are read once per
-kind per batch (``rosters.compute_many``), and the lines, signatures, books and audit events are
+kind per batch (``entitle.compute_many``), and the lines, signatures, books and audit events are
 written with a handful of statements per batch instead of some per claim or per line.
 
 All or nothing: one class or claim of the batch refused refuses the batch, naming it.
@@ -26,7 +26,7 @@ from django.utils import timezone
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role
 from jineng.audit import services as audit
-from jineng.claims import books, entitle, rosters
+from jineng.claims import books, entitle
 from jineng.claims import services as claim_services
 from jineng.claims.models import (
     ApplicantKind,
@@ -204,7 +204,7 @@ def claims_create_bulk(
     if person is not None and many:
         raise Refusal("个人申请一次只能申领一个培训班的补贴", field="培训班")
     try:
-        computed = rosters.compute_many(locked, profiles, person=person)
+        computed = entitle.compute_many(locked, profiles, person=person)
     except ParameterNotSet as exc:
         raise claim_services._not_set(exc) from None
     # A trainee already in a live claim of the class (an individual's own, say) is not claimed again.

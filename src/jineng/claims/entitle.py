@@ -185,6 +185,23 @@ def subsidy_class(tc: TrainingClass) -> subsidy.SubsidyClass:
     return _subsidy_classes([tc])[tc.pk]
 
 
+# (class whose assessment recorded it, passed, certificate kind, level), per enrolment.
+_Outcome = tuple[int, bool, str, int | None]
+
+
+def _results(ids: Sequence[int]) -> dict[int, _Outcome]:
+    """The results recorded by the batch's classes' assessments, by enrolment. A result counts only for
+    the class whose assessment recorded it, so these are all the ones that can count; read by assessment
+    (a thousand short ranges of one index) rather than by the trainees' enrolment ids (50,000 probes a
+    batch, a cost that grew with the batch and the table)."""
+    rows = _tuples(
+        Result.objects.filter(assessment__training_class_id__in=_id_list(ids, ids))
+        .order_by()
+        .values_list("enrolment_id", "assessment__training_class_id", "passed", "certificate_kind", "level")
+    )
+    return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
+
+
 def _read(classes: Sequence[TrainingClass]) -> _Batch:
     ids = [tc.pk for tc in classes]
     out = _subsidy_classes(classes)
@@ -217,18 +234,7 @@ def _read(classes: Sequence[TrainingClass]) -> _Batch:
             .values_list("pk", "id_number", "name")
         )
     }
-    results = {
-        enrolment_id: rest
-        for enrolment_id, *rest in _tuples(
-            Result.objects.filter(
-                enrolment_id__in=_id_list([r[0] for r in roster], Subquery(enrolled.values("pk")))
-            )
-            .order_by()
-            .values_list(
-                "enrolment_id", "assessment__training_class_id", "passed", "certificate_kind", "level"
-            )
-        )
-    }
+    results = _results(ids)
     none = (None, None, None, None)
     for enrolment_id, cid, person_id, row, hired_on, assessed_on in roster:
         number, name = people[person_id]

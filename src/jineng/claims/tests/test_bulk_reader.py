@@ -1,4 +1,4 @@
-"""The bulk path's reader (claims.rosters), the claim line's enrolment key and the paused collector."""
+"""The bulk path's reader (results by assessment), the claim line's enrolment key and the paused collector."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from jineng.claims import entitle, rosters
+from jineng.claims import entitle
 from jineng.claims.bulk import claims_create_bulk
 from jineng.claims.models import ClaimLine
 from jineng.claims.tests.factories import CLAIMED, assessed_class
@@ -17,22 +17,18 @@ from jineng.core.errors import Refusal
 from jineng.training.tests.factories import approved_class
 
 
-def test_f02_b02_c02_reader_by_assessment_gives_the_batch_the_entitle_reader_gives(world: World) -> None:
-    # Given two assessed classes of the same people's school, one with failed exams, one cut by C02,
-    # and a class claimed earlier (its lines are in the people's history)
+def test_f02_a_result_counts_only_for_the_class_whose_assessment_recorded_it(world: World) -> None:
+    # Given two assessed classes, one with two failed exams, after a class claimed earlier
     earlier = assessed_class(world, failing_rows=(4,))
     claims_create_bulk(actor=world.users["institution"], classes=[earlier], today=CLAIMED)
     failing = assessed_class(world, failing_rows=(3, 9))
     cut = assessed_class(world, present=(28, 27))
-    classes = [failing, cut]
-    # When both readers read the batch
-    ours, theirs = rosters.read(classes), entitle._read(classes)
-    # Then classes, trainees with their certificates, persons and histories are the same
-    assert ours.classes == theirs.classes
-    assert ours.trainees == theirs.trainees
-    assert ours.person_of == theirs.person_of
-    assert ours.history == theirs.history
-    assert [t.certificate for t in ours.trainees[failing.pk]].count(None) == 2
+    # When the batch is read (results by the classes' own assessments)
+    batch = entitle._read([failing, cut])
+    # then the failed rows have no certificate and every other trainee has the assessment's.
+    failed = [t.row for t in batch.trainees[failing.pk] if t.certificate is None]
+    assert failed == [3, 9]
+    assert all(t.certificate == "skill_level" for t in batch.trainees[cut.pk])
 
 
 @pytest.mark.postgres_only
