@@ -14,6 +14,7 @@ range; profiles without one (HC21, XC23) refuse with “本政策口径未规定
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -306,10 +307,25 @@ def _standing(claim: Claim) -> Prepayment | None:
     )
 
 
-def prepaid_preview(claim: Claim) -> Decimal:
-    """What the batch will deduct from this claim for the class's paid prepayment."""
-    p = _standing(claim)
-    return min(Decimal(p.amount), Decimal(claim.amount)) if p is not None else ZERO
+def prepaid_previews(claims: Sequence[Claim]) -> dict[int, Decimal]:
+    """What a batch will deduct from each claim for its class's paid prepayment (``_standing``'s, for
+    all the claims in one query). An individual's claim has none: the prepayment went to the institution."""
+    institutions = [c for c in claims if c.payee_organisation_id is not None]
+    paid: dict[tuple[int, int], Decimal] = {}
+    if institutions:
+        for class_id, institution_id, amount in (
+            Prepayment.objects.filter(
+                training_class_id__in={c.training_class_id for c in institutions}, state=PrepaymentState.PAID
+            )
+            .order_by("pk")  # _standing takes the first
+            .values_list("training_class_id", "institution_id", "amount")
+        ):
+            paid.setdefault((class_id, institution_id), Decimal(amount))
+    out = {}
+    for c in claims:
+        p = paid.get((c.training_class_id, c.payee_organisation_id)) if c.payee_organisation_id else None
+        out[c.pk] = min(p, Decimal(c.amount)) if p is not None else ZERO
+    return out
 
 
 def prepayment_settle(*, actor: Any, claim: Claim, day: dt.date) -> Decimal:

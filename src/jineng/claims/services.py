@@ -417,11 +417,26 @@ def batch_collect(*, actor: User, batch: PaymentBatch) -> int:
     claims = list(
         # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the batch_item outer join.
         Claim.objects.select_for_update(of=("self",))
+        .select_related("region")
         .filter(region__path__startswith=b.region.path, state=ClaimState.APPROVED, batch_item__isnull=True)
         .order_by("approved_at", "id")
     )
-    planned: dict[str, Decimal] = {}
-    BatchItem.objects.bulk_create([_planned_item(b, c, planned) for c in claims])
+    # Each item as finance will see it: the claim less the class's F04 prepayment and less what its payee
+    # owes back (F14); batch_pay books the same deductions (recomputed then, as refunds may have come in).
+    prepaid = prepayments.prepaid_previews(claims)
+    offset = recovery.offset_previews(claims, {c.pk: Decimal(c.amount) - prepaid[c.pk] for c in claims})
+    BatchItem.objects.bulk_create(
+        [
+            BatchItem(
+                batch=b,
+                claim=c,
+                amount=Decimal(c.amount) - prepaid[c.pk] - offset[c.pk],
+                prepaid=prepaid[c.pk],
+                offset=offset[c.pk],
+            )
+            for c in claims
+        ]
+    )
     Claim.objects.filter(pk__in=[c.pk for c in claims]).update(
         state=ClaimState.IN_BATCH, updated_at=timezone.now()
     )
@@ -435,16 +450,6 @@ def batch_collect(*, actor: User, batch: PaymentBatch) -> int:
         region_path=b.region.path,
     )
     return len(claims)
-
-
-def _planned_item(b: PaymentBatch, c: Claim, planned: dict[str, Decimal]) -> BatchItem:
-    """The item as finance will see it: the claim less the class's F04 prepayment and less what its payee
-    owes back (F14); batch_pay books the same deductions (recomputed then, as refunds may have come in)."""
-    prepaid = prepayments.prepaid_preview(c)
-    offset = recovery.offset_preview(c, Decimal(c.amount) - prepaid, planned)
-    return BatchItem(
-        batch=b, claim=c, amount=Decimal(c.amount) - prepaid - offset, prepaid=prepaid, offset=offset
-    )
 
 
 @transaction.atomic

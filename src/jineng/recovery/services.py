@@ -5,11 +5,13 @@ institution's status and the blacklist. Each write: one transaction, its ledger 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from jineng.accounts.models import User
@@ -515,20 +517,49 @@ def offset_apply(*, actor: Any, claim: Claim, limit: Decimal, day: dt.date) -> D
     return take
 
 
-def offset_preview(claim: Claim, limit: Decimal, already: dict[str, Decimal]) -> Decimal:
-    """What offset_apply would deduct now, given ``already`` planned for the same payee in this batch."""
-    region = books.books_region(claim.region)
-    payee = books.payee(claim)
-    key = f"{region.pk}:{claim.payee_organisation_id}:{claim.payee_person_id}"
-    tracked = WrongPayment.objects.filter(
-        books_region=region,
-        payee_organisation_id=claim.payee_organisation_id,
-        payee_person_id=claim.payee_person_id,
-    ).aggregate(a=Sum("amount"), r=Sum("refunded"), o=Sum("offset"))
-    open_total = (tracked["a"] or ZERO) - (tracked["r"] or ZERO) - (tracked["o"] or ZERO)
-    if open_total <= 0:
-        return ZERO
-    due = min(open_total, receivable_due(region, payee)) - already.get(key, ZERO)
-    take = max(min(due, limit), ZERO)
-    already[key] = already.get(key, ZERO) + take
-    return take
+_PayeeKey = tuple[int, int | None, int | None]  # (books region, payee organisation, payee person)
+
+
+def offset_previews(claims: Sequence[Claim], limits: Mapping[int, Decimal]) -> dict[int, Decimal]:
+    """What offset_apply would deduct from each claim of a batch (at most ``limits[claim id]``), in the
+    claims' order: a payee's debt is taken once across its claims. The wrong payments of all the payees
+    in one query, then the receivable of each payee that still owes (few) — not a query per claim."""
+    regions: dict[int, Region] = {}
+    for c in claims:
+        if c.region_id not in regions:
+            regions[c.region_id] = books.books_region(c.region)
+    by_pk = {r.pk: r for r in regions.values()}
+
+    def key(c: Claim) -> _PayeeKey:
+        return (regions[c.region_id].pk, c.payee_organisation_id, c.payee_person_id)
+
+    keys = {key(c) for c in claims}
+    open_total: dict[_PayeeKey, Decimal] = {}
+    if keys:
+        rows = (
+            WrongPayment.objects.filter(books_region_id__in={k[0] for k in keys})
+            .filter(
+                Q(payee_organisation_id__in={k[1] for k in keys if k[1]})
+                | Q(payee_person_id__in={k[2] for k in keys if k[2]})
+            )
+            .values("books_region_id", "payee_organisation_id", "payee_person_id")
+            .annotate(a=Sum("amount"), r=Sum("refunded"), o=Sum("offset"))
+            .order_by()
+        )
+        for row in rows:
+            found: _PayeeKey = (row["books_region_id"], row["payee_organisation_id"], row["payee_person_id"])
+            if found in keys:
+                open_total[found] = (row["a"] or ZERO) - (row["r"] or ZERO) - (row["o"] or ZERO)
+    due: dict[_PayeeKey, Decimal] = {}
+    for owing, total in open_total.items():
+        if total > 0:
+            payee: Organisation | Person = Organisation(pk=owing[1]) if owing[1] else Person(pk=owing[2])
+            due[owing] = min(total, receivable_due(by_pk[owing[0]], payee))
+    taken: dict[_PayeeKey, Decimal] = defaultdict(lambda: ZERO)
+    out = {}
+    for c in claims:
+        k = key(c)
+        take = max(min(due.get(k, ZERO) - taken[k], limits[c.pk]), ZERO)
+        taken[k] += take
+        out[c.pk] = take
+    return out
