@@ -38,7 +38,7 @@ from jineng.claims.models import (
     ClaimState,
     ClaimStep,
 )
-from jineng.core.bulkwrite import collector_paused
+from jineng.core.bulkwrite import collector_paused, reserve_ids
 from jineng.core.errors import Refusal
 from jineng.ledger import services as ledger
 from jineng.ledger.models import Account, AccountKind, EntryKind, JournalEntry, Posting
@@ -80,7 +80,7 @@ def _insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
         model._default_manager.bulk_create(objs)
         return
     missing = [o for o in objs if o.pk is None]
-    for o, pk in zip(missing, _reserve_ids(model, len(missing)), strict=True):
+    for o, pk in zip(missing, reserve_ids(model, len(missing)), strict=True):
         o.pk = pk
     fields = model._meta.concrete_fields
     _copy(
@@ -240,7 +240,7 @@ def claims_create_bulk(
         all_lines.append(lines)
     # One code per region of the batch (a zone's is its city's, read once), not a parent read per claim.
     areas = {c.region_id: c.region.area_code() for c in claims}
-    ids = _reserve_ids(Claim, len(claims))
+    ids = reserve_ids(Claim, len(claims))
     if ids:
         for c, pk in zip(claims, ids, strict=True):
             c.pk = pk
@@ -334,20 +334,6 @@ def _line_rows(
 
 def _ref(c: Claim, areas: dict[int, str]) -> str:
     return f"BT{c.training_class.year}{areas[c.region_id][:6]}{c.pk:06d}"
-
-
-def _reserve_ids(model: type[models.Model], n: int) -> list[int]:
-    """On PostgreSQL, ``n`` ids from the table's sequence, so that a claim's reference (made of its id)
-    goes in with the row instead of by a second, per-row update. Elsewhere none: insert, then update."""
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql" or n == 0:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, n],
-        )
-        return [row[0] for row in cursor.fetchall()]
 
 
 def _reasons(line: entitle.Line) -> str:
