@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_POST
 from jineng.accounts.models import User
 from jineng.accounts.roles import can
 from jineng.accounts.scope import scope_of
-from jineng.core.errors import Refusal
+from jineng.core.feedback import act, act_returning
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
 from jineng.core.xlsx import xlsx_response
@@ -321,15 +319,6 @@ def bulletin_detail(request: HttpRequest, bulletin_id: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, done: str, call: Callable[[], Any]) -> None:
-    try:
-        call()
-    except Refusal as exc:
-        messages.error(request, exc.render())
-    else:
-        messages.success(request, done)
-
-
 def _post_region(request: HttpRequest) -> tuple[User, Region, int, int]:
     user = _user(request)
     region = region_for_progress(user, _int(request, "region"))
@@ -346,7 +335,7 @@ def _back(region: Region, year: int, month: int) -> HttpResponse:
 def report_submit(request: HttpRequest) -> HttpResponse:
     require(_user(request), "report.submit")
     user, region, year, month = _post_region(request)
-    _act(
+    act(
         request,
         f"已报送{region.name}{year}年{month}月月报",
         lambda: services.report_submit(actor=user, region=region, year=year, month=month),
@@ -359,7 +348,7 @@ def report_submit(request: HttpRequest) -> HttpResponse:
 def report_approve(request: HttpRequest) -> HttpResponse:
     require(_user(request), "report.approve")
     user, region, year, month = _post_region(request)
-    _act(
+    act(
         request,
         f"已审核{region.name}{year}年{month}月月报",
         lambda: services.report_approve(actor=user, region=region, year=year, month=month),
@@ -372,7 +361,7 @@ def report_approve(request: HttpRequest) -> HttpResponse:
 def bulletin_issue(request: HttpRequest) -> HttpResponse:
     require(_user(request), "report.approve")
     user, region, year, month = _post_region(request)
-    _act(
+    act(
         request,
         f"已签发{region.name}{year}年{month}月通报",
         lambda: services.bulletin_issue(actor=user, region=region, year=year, month=month),
@@ -387,9 +376,7 @@ def refresh(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     require(user, "report.approve")
     year = _year(request, timezone.localdate().year)
-    _act(
-        request, f"已按系统记录重新汇总{year}年实绩", lambda: services.actuals_refresh(actor=user, year=year)
-    )
+    act(request, f"已按系统记录重新汇总{year}年实绩", lambda: services.actuals_refresh(actor=user, year=year))
     region = _int(request, "region")
     return redirect(f"/progress/?year={year}" + (f"&region={region}" if region else ""))
 
@@ -507,8 +494,10 @@ def media_new(request: HttpRequest) -> HttpResponse:
     form = MediaItemForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            item = services.media_item_record(
+        item = act_returning(
+            request,
+            f"已登记宣传信息：{d['title']}",
+            lambda: services.media_item_record(
                 actor=user,
                 region=d["region"],
                 department=d["department"],
@@ -517,11 +506,9 @@ def media_new(request: HttpRequest) -> HttpResponse:
                 media_level=d["media_level"],
                 published_on=d["published_on"],
                 link=d["link"],
-            )
-        except Refusal as exc:
-            messages.error(request, exc.render())
-        else:
-            messages.success(request, f"已登记宣传信息：{item.title}")
+            ),
+        )
+        if item is not None:
             return redirect(f"/progress/media/?year={item.published_on.year}")
     return render(
         request,
@@ -537,7 +524,7 @@ def media_withdraw(request: HttpRequest, item_id: int) -> HttpResponse:
     require(user, "outreach.record")
     item: MediaItem = get_object_or_404(media_items_visible(user), pk=item_id)
     reason = request.POST.get("reason", "")
-    _act(
+    act(
         request,
         f"已撤回宣传信息：{item.title}",
         lambda: services.media_item_withdraw(actor=user, item=item, reason=reason),
@@ -593,8 +580,10 @@ def competition_new(request: HttpRequest) -> HttpResponse:
     form = CompetitionForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            competition = services.competition_record(
+        competition = act_returning(
+            request,
+            f"已登记技能竞赛：{d['name']}",
+            lambda: services.competition_record(
                 actor=user,
                 region=d["region"],
                 department=d["department"],
@@ -602,11 +591,9 @@ def competition_new(request: HttpRequest) -> HttpResponse:
                 level=d["level"],
                 held_on=d["held_on"],
                 participants=d["participants"],
-            )
-        except Refusal as exc:
-            messages.error(request, exc.render())
-        else:
-            messages.success(request, f"已登记技能竞赛：{competition.name}")
+            ),
+        )
+        if competition is not None:
             return redirect(f"/progress/competitions/?year={competition.held_on.year}")
     return render(
         request,
@@ -622,7 +609,7 @@ def competition_withdraw(request: HttpRequest, competition_id: int) -> HttpRespo
     require(user, "outreach.record")
     competition: Competition = get_object_or_404(competitions_visible(user), pk=competition_id)
     reason = request.POST.get("reason", "")
-    _act(
+    act(
         request,
         f"已撤回技能竞赛：{competition.name}",
         lambda: services.competition_withdraw(actor=user, competition=competition, reason=reason),
