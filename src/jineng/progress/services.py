@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -323,11 +323,35 @@ def _record_scope(actor: User, region: Region | None, department: Department | N
         raise Refusal("只能登记本辖区的地区", field="地区", value=region.name)
 
 
-def _withdrawable(actor: User, obj: MediaItem | Competition, reason: str) -> tuple[str, str]:
-    _record_scope(actor, obj.region, obj.department)
-    if obj.state != RecordState.RECORDED:
-        raise Refusal("已撤回，不能再次撤回", field="状态", value=obj.get_state_display())
-    return obj.state, _text(reason, "撤回原因", 200)
+R = TypeVar("R", MediaItem, Competition)
+
+
+def _withdraw(actor: User, record: R, reason: str, action: str) -> R:
+    """A record entered by mistake, withdrawn: it stays listed, no longer counted (H02 / H08)."""
+    record = (
+        type(record)
+        .objects.select_for_update(of=("self",))
+        .select_related("region", "department")
+        .get(pk=record.pk)
+    )
+    _record_scope(actor, record.region, record.department)
+    if record.state != RecordState.RECORDED:
+        raise Refusal("已撤回，不能再次撤回", field="状态", value=record.get_state_display())
+    from_state, reason = record.state, _text(reason, "撤回原因", 200)
+    record.state, record.withdrawn_by = RecordState.WITHDRAWN, actor
+    record.withdrawn_at, record.withdraw_reason = timezone.now(), reason
+    record.save(update_fields=["state", "withdrawn_by", "withdrawn_at", "withdraw_reason"])
+    event_record(
+        actor=actor,
+        action=action,
+        obj=record,
+        from_state=from_state,
+        to_state=record.state,
+        payload={"reason": reason},
+        region_path=record.region.path,
+        department_id=record.department_id,
+    )
+    return record
 
 
 @transaction.atomic
@@ -407,26 +431,7 @@ def media_item_record(
 @transaction.atomic
 def media_item_withdraw(*, actor: User, item: MediaItem, reason: str) -> MediaItem:
     """Withdraw an item recorded by mistake: it stays listed, no longer counted toward H08."""
-    item = (
-        MediaItem.objects.select_for_update(of=("self",))
-        .select_related("region", "department")
-        .get(pk=item.pk)
-    )
-    from_state, reason = _withdrawable(actor, item, reason)
-    item.state, item.withdrawn_by, item.withdrawn_at = RecordState.WITHDRAWN, actor, timezone.now()
-    item.withdraw_reason = reason
-    item.save(update_fields=["state", "withdrawn_by", "withdrawn_at", "withdraw_reason"])
-    event_record(
-        actor=actor,
-        action="media_item.withdraw",
-        obj=item,
-        from_state=from_state,
-        to_state=item.state,
-        payload={"reason": reason},
-        region_path=item.region.path,
-        department_id=item.department_id,
-    )
-    return item
+    return _withdraw(actor, item, reason, "media_item.withdraw")
 
 
 @transaction.atomic
@@ -487,23 +492,4 @@ def competition_record(
 
 @transaction.atomic
 def competition_withdraw(*, actor: User, competition: Competition, reason: str) -> Competition:
-    competition = (
-        Competition.objects.select_for_update(of=("self",))
-        .select_related("region", "department")
-        .get(pk=competition.pk)
-    )
-    from_state, reason = _withdrawable(actor, competition, reason)
-    competition.state, competition.withdrawn_by = RecordState.WITHDRAWN, actor
-    competition.withdrawn_at, competition.withdraw_reason = timezone.now(), reason
-    competition.save(update_fields=["state", "withdrawn_by", "withdrawn_at", "withdraw_reason"])
-    event_record(
-        actor=actor,
-        action="competition.withdraw",
-        obj=competition,
-        from_state=from_state,
-        to_state=competition.state,
-        payload={"reason": reason},
-        region_path=competition.region.path,
-        department_id=competition.department_id,
-    )
-    return competition
+    return _withdraw(actor, competition, reason, "competition.withdraw")
