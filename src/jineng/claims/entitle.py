@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -390,19 +390,38 @@ def compute_many(
     """Each class judged whole (C02 places go in roster order across all its trainees); an individual's
     claim (``person``) keeps only that person's line. ``classes`` need ``occupation``, ``trade`` and
     ``institution`` loaded."""
-    batch = _read(classes)
-    return {
-        tc.pk: _judge(
+    return {tc.pk: computed for tc, computed in judge_each(classes, profiles, person=person)}
+
+
+def judge_each(
+    classes: Sequence[TrainingClass], profiles: Mapping[int, Profile], *, person: Person | None = None
+) -> Iterator[tuple[TrainingClass, Computed]]:
+    """``compute_many`` one class at a time, in the order given. The facts of the whole batch are read
+    here, now; each class is judged when the returned iterator reaches it, without a query — so that a
+    caller can write one class's lines (a COPY, during which the connection runs nothing else) while the
+    next is judged."""
+    return _judged(_read(classes), classes, profiles, person)
+
+
+def _judged(
+    batch: _Batch,
+    classes: Sequence[TrainingClass],
+    profiles: Mapping[int, Profile],
+    person: Person | None,
+) -> Iterator[tuple[TrainingClass, Computed]]:
+    for tc in classes:
+        yield (
             tc,
-            profiles[tc.pk],
-            replace(batch.classes[tc.pk], payee=_payee(tc, person)),
-            batch.trainees[tc.pk],
-            batch.person_of[tc.pk],
-            batch.history,
-            person,
+            _judge(
+                tc,
+                profiles[tc.pk],
+                replace(batch.classes[tc.pk], payee=_payee(tc, person)),
+                batch.trainees[tc.pk],
+                batch.person_of[tc.pk],
+                batch.history,
+                person,
+            ),
         )
-        for tc in classes
-    }
 
 
 def compute(tc: TrainingClass, profile: Profile, *, person: Person | None = None) -> Computed:

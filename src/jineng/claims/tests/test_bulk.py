@@ -86,6 +86,25 @@ def test_batch_with_one_class_not_assessed_is_refused_naming_it_and_nothing_chan
     assert _counts() == before
 
 
+def test_f02_batch_refused_at_its_last_class_writes_none_of_the_lines_already_streamed(world: World) -> None:
+    # Given two assessed classes, the second (claimed after the first's lines have gone to the database —
+    # on PostgreSQL they stream into one COPY as each class is judged) with every trainee failing the exam
+    fine = assessed_class(world)
+    failed = assessed_class(world, failing_rows=tuple(range(2, 32)))
+    assert fine.pk < failed.pk
+    before = _counts()
+    # When both are claimed in one call, then the batch is refused, naming the second class and F02
+    with pytest.raises(Refusal) as refused:
+        claims_create_bulk(actor=world.users["institution"], classes=[fine, failed], today=CLAIMED)
+    assert refused.value.message.startswith(f"培训班 {failed.ref}：本班没有符合补贴条件的学员")
+    assert refused.value.violations and refused.value.violations[0].rule == "F02"
+    # And nothing was written: no claim, no line (not even the first class's), no event
+    assert _counts() == before
+    # And the connection is usable: the first class alone is claimed afterwards, with its 30 lines
+    claim = claims_create_bulk(actor=world.users["institution"], classes=[fine], today=CLAIMED)[0]
+    assert (claim.headcount, ClaimLine.objects.filter(claim=claim).count()) == (30, 30)
+
+
 def test_f02_batch_skips_trainees_already_in_a_live_claim_of_the_class(world: World) -> None:
     # Given a class already claimed
     tc = assessed_class(world)
