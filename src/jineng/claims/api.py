@@ -11,7 +11,8 @@ from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from jineng.accounts.models import User
-from jineng.claims import bulk, services
+from jineng.accounts.roles import can
+from jineng.claims import bulk, runs, services
 from jineng.claims.models import Claim, Objection, PaymentBatch
 from jineng.claims.schemas import (
     BankIn,
@@ -23,9 +24,20 @@ from jineng.claims.schemas import (
     ResolveIn,
     ReviewBatchIn,
     ReviewIn,
+    RunIn,
+    RunOut,
     SubmitIn,
 )
-from jineng.claims.selectors import ClaimFilter, batches_visible, claims_search, claims_visible, lines_of
+from jineng.claims.selectors import (
+    ClaimFilter,
+    RunProgress,
+    batches_visible,
+    claims_search,
+    claims_visible,
+    lines_of,
+    run_progress,
+    runs_visible,
+)
 from jineng.core.permissions import require
 from jineng.training.selectors import classes_visible
 
@@ -81,6 +93,37 @@ def claim_review_batch(request: HttpRequest, data: ReviewBatchIn) -> list[Claim]
     return list(
         Claim.objects.select_related("training_class").filter(pk__in=[c.pk for c in signed]).order_by("pk")
     )
+
+
+@router.post(
+    "/runs",
+    response={201: RunOut},
+    summary="申领批处理：数千个培训班批量申领或数千笔申领批量签署，分批由后台并行处理（每批全部或全不）",
+)
+def run_start(request: HttpRequest, data: RunIn) -> Status:
+    user = _user(request)
+    require(user, "claim.apply" if data.kind == "create" else "claim.review")
+    ids = set(data.ids)
+    visible = classes_visible(user) if data.kind == "create" else claims_visible(user)
+    if visible.filter(pk__in=ids).count() != len(ids):
+        # One id outside the user's scope: not found, as on its own page; no run is started.
+        raise Http404
+    run = runs.claim_run_start(
+        actor=user, kind=data.kind, ids=sorted(ids), decision=data.decision, comment=data.comment
+    )
+    return Status(201, run_progress(run))
+
+
+@router.get(
+    "/runs/{run_id}",
+    response=RunOut,
+    summary="申领批处理的进度与未通过的批次（列明培训班或申领、规则、依据）",
+)
+def run_detail(request: HttpRequest, run_id: int) -> RunProgress:
+    user = _user(request)
+    # Who may start a run (either kind) may follow one; anyone else meets 403, as elsewhere.
+    require(user, "claim.apply" if can(user.role, "claim.apply") else "claim.review")
+    return run_progress(get_object_or_404(runs_visible(user), pk=run_id))
 
 
 @router.get("/{claim_id}", response=ClaimOut, summary="申领详情")

@@ -350,3 +350,58 @@ class Prepayment(models.Model):
 
     def __str__(self) -> str:
         return self.ref
+
+
+class ClaimRun(models.Model):
+    """Thousands of classes claimed, or thousands of claims signed, in the background (申领批处理).
+
+    The ids are cut into chunks that Celery workers take side by side; each chunk is one call of
+    ``claims.bulk`` — all or nothing, as a batch on the page — and records its own outcome in the same
+    transaction, so a chunk delivered twice is done once. A refused chunk names the class or claim and
+    the rule; the others go through. The run's progress is counted from its chunks."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", "批量申领"
+        REVIEW = "review", "批量签署"
+
+    kind = models.CharField("类别", max_length=8, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="claim_runs")
+    decision = models.CharField("审核结论", max_length=8, choices=ClaimDecision.choices, blank=True)
+    comment = models.TextField("审核意见", blank=True)
+    on = models.DateField("办理日期")
+    items = models.PositiveIntegerField("培训班或申领数")
+    chunk_size = models.PositiveIntegerField("每批数量")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "申领批处理"
+        verbose_name_plural = "申领批处理"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class ClaimRunChunk(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "待处理"
+        DONE = "done", "已完成"
+        REFUSED = "refused", "未通过"
+
+    run = models.ForeignKey(ClaimRun, models.CASCADE, related_name="chunks")
+    position = models.PositiveIntegerField("批次序号")
+    ids = models.JSONField("培训班或申领 id")
+    state = models.CharField("状态", max_length=8, choices=State.choices, default=State.PENDING)
+    claims = models.PositiveIntegerField("申领笔数", default=0)
+    message = models.TextField("未通过原因", blank=True)
+    details = models.JSONField("未通过明细", default=list)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "申领批处理分批"
+        verbose_name_plural = "申领批处理分批"
+        ordering = ["run", "position"]
+        constraints = [models.UniqueConstraint(fields=["run", "position"], name="one_chunk_per_position")]
+
+    def __str__(self) -> str:
+        return f"{self.run} 第{self.position}批"

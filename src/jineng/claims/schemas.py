@@ -123,3 +123,51 @@ class BatchOut(Schema):
     @staticmethod
     def resolve_region(obj: PaymentBatch, context: Any) -> str:
         return obj.region.name
+
+
+class RunIn(Schema):
+    kind: str = Field(description="create 批量申领（培训班 id）/ review 批量签署（申领 id）")
+    ids: list[int] = Field(
+        min_length=1, max_length=100_000, description="培训班或申领 id（一次至多 100,000 项）"
+    )
+    decision: str = Field("", description="批量签署：pass 通过 / return 退回修改")
+    comment: str = ""
+
+
+class RunRefusalOut(Schema):
+    position: int
+    ids: list[int]
+    message: str
+    details: list[dict[str, Any]]
+
+
+class RunOut(Schema):
+    id: int
+    kind: str
+    state: str = Field(
+        description="queued 排队中 / running 处理中 / done 全部完成 / partly_refused 部分未通过 / refused 全部未通过"
+    )
+    items: int
+    chunks: int
+    pending: int
+    done: int
+    refused: int
+    claims: int = Field(description="已完成各批的申领笔数（新建或签署）")
+    refusals: list[RunRefusalOut]
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_id(obj: Any, context: Any) -> int:
+        return int(obj.run.pk)
+
+    @staticmethod
+    def resolve_kind(obj: Any, context: Any) -> str:
+        return str(obj.run.kind)
+
+    @staticmethod
+    def resolve_items(obj: Any, context: Any) -> int:
+        return int(obj.run.items)
+
+    @staticmethod
+    def resolve_created_at(obj: Any, context: Any) -> dt.datetime:
+        return obj.run.created_at

@@ -5,12 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role, can
 from jineng.accounts.scope import scope_of
-from jineng.claims.models import Claim, ClaimLine, ClaimReview, ClaimState, Objection, PaymentBatch
+from jineng.claims.models import (
+    Claim,
+    ClaimLine,
+    ClaimReview,
+    ClaimRun,
+    ClaimRunChunk,
+    ClaimState,
+    Objection,
+    PaymentBatch,
+)
 from jineng.policy.identity import mask_id_number
 
 
@@ -172,4 +181,51 @@ def batches_visible(user: User) -> QuerySet[PaymentBatch]:
         .select_related("region")
         .annotate(claims=Count("items"))
         .order_by("-period_start", "-id")
+    )
+
+
+def runs_visible(user: User) -> QuerySet[ClaimRun]:
+    """A user's own 申领批处理: who started it follows it (the claims it made are scoped as claims)."""
+    if not (can(user.role, "claim.apply") or can(user.role, "claim.review")):
+        return ClaimRun.objects.none()
+    return ClaimRun.objects.filter(actor=user)
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    run: ClaimRun
+    chunks: int
+    pending: int
+    done: int
+    refused: int
+    claims: int
+    refusals: list[ClaimRunChunk]
+
+    @property
+    def state(self) -> str:
+        if self.pending:
+            return "running" if self.pending < self.chunks else "queued"
+        return "refused" if self.refused == self.chunks else "partly_refused" if self.refused else "done"
+
+
+def run_progress(run: ClaimRun) -> RunProgress:
+    """The run counted from its chunks, one query (and one for the refused chunks' reasons, if any)."""
+    counts = {
+        state: (n, claims or 0)
+        for state, n, claims in run.chunks.order_by()
+        .values("state")
+        .annotate(n=Count("pk"), claims=Sum("claims"))
+        .values_list("state", "n", "claims")
+    }
+    refused = counts.get(ClaimRunChunk.State.REFUSED, (0, 0))[0]
+    return RunProgress(
+        run=run,
+        chunks=sum(n for n, _ in counts.values()),
+        pending=counts.get(ClaimRunChunk.State.PENDING, (0, 0))[0],
+        done=counts.get(ClaimRunChunk.State.DONE, (0, 0))[0],
+        refused=refused,
+        claims=sum(c for _, c in counts.values()),
+        refusals=list(run.chunks.filter(state=ClaimRunChunk.State.REFUSED).order_by("position")[:100])
+        if refused
+        else [],
     )

@@ -18,6 +18,8 @@ from jineng.claims.models import (
     Claim,
     ClaimLine,
     ClaimReview,
+    ClaimRun,
+    ClaimRunChunk,
     ClaimState,
     Objection,
     PaymentBatch,
@@ -133,6 +135,15 @@ def _sign_batch_foreign(w: World, u: User, *, key: str) -> list[dict[str, Any]]:
     if own is not None:
         bodies.append({key: [own.pk, foreign.pk], "decision": "pass"})
     return bodies
+
+
+def _run_of(u: User) -> ClaimRun:
+    """A 申领批处理 started by ``u``: only its starter follows it."""
+    run = ClaimRun.objects.create(
+        kind="review", actor=u, decision="pass", on=timezone.localdate(), items=1, chunk_size=1000
+    )
+    ClaimRunChunk.objects.create(run=run, position=1, ids=[1])
+    return run
 
 
 def _visible(w: World, u: User) -> Claim | None:
@@ -614,6 +625,26 @@ CASES: tuple[Case, ...] = (
         foreign=_foreign_batch(PaymentBatch.State.SENT, "/pay", api=True),
         data=lambda w, u: {"bank_reference": "HX0001"},
         delta=PAID,
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        f"{C}/runs",
+        roles("claim.review"),
+        fixed(f"{C}/runs"),
+        data=lambda w, u: {"kind": "review", **_sign_batch(w, u, key="ids")},
+        foreign_data=lambda w, u: [{"kind": "review", **b} for b in _sign_batch_foreign(w, u, key="ids")],
+        ok=201,
+        # Started, its chunk sent after the commit (the tasks' work is tested in test_runs.py).
+        delta={"claims.ClaimRun": 1, "claims.ClaimRunChunk": 1, "audit.Event": 1},
+        scoped=True,
+    ),
+    Case(
+        "GET",
+        f"{C}/runs/{{run_id}}",
+        roles("claim.apply", "claim.review"),
+        lambda w, u: f"{C}/runs/{_run_of(u).pk}",
+        foreign=lambda w, u: [f"{C}/runs/{_run_of(w.outsiders[u.role]).pk}"],
         scoped=True,
     ),
 )

@@ -1,0 +1,148 @@
+"""申领批处理: thousands of classes claimed, or thousands of claims signed, by Celery workers side by side.
+
+A run cuts its ids into chunks (``CLAIM_RUN_CHUNK``, 1,000 by default) and sends one task per chunk after
+the commit; each worker takes a chunk and calls ``claims.bulk`` with it — the same checks and writes as a
+batch signed on the page — and records the chunk's outcome in that same transaction. So:
+
+* a chunk is all or nothing, and done exactly once: the chunk row is locked and must still be pending,
+  so a task delivered twice (a retry, a worker lost after the commit) finds it done and does nothing;
+* a refused chunk names its class or claim, the rule and the clause, and the other chunks go through
+  (a clerk fixes that class and starts a run for it, or claims it on its page);
+* the chunks of one run have no order between them. A class's B02/B08 history counts the enrolments
+  *before* it whoever claims first; only an earlier class's refused line (which makes its enrolment not
+  count) can be missed by a class judged at the same moment — as with two clerks claiming at once — and
+  then the later class is refused rather than paid twice. Claims that depend on each other (earlier
+  classes first) go in separate runs, one after the other; the bench does so.
+
+In the embedded default (eager Celery) the tasks run one after the other in the starting request, after
+its commit; with a broker and ``celery worker --concurrency N`` they run N at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from jineng.accounts.models import User
+from jineng.audit.services import event_record
+from jineng.claims import bulk
+from jineng.claims.models import Claim, ClaimDecision, ClaimRun, ClaimRunChunk
+from jineng.core.errors import Refusal
+from jineng.training.models import TrainingClass
+
+MAX_ITEMS = 100_000  # a province's year of classes fits; more is split by whoever starts the runs
+
+
+def _chunk_size() -> int:
+    return int(getattr(settings, "CLAIM_RUN_CHUNK", 1000))
+
+
+@transaction.atomic
+def claim_run_start(
+    *,
+    actor: User,
+    kind: str,
+    ids: Sequence[int],
+    decision: str = "",
+    comment: str = "",
+    today: dt.date | None = None,
+    chunk_size: int | None = None,
+) -> ClaimRun:
+    """A run over ``ids`` — assessed classes to claim (``create``) or claims to sign (``review``) — cut
+    into chunks, one task each, sent after the commit. The caller has checked that the actor sees every
+    id (the API answers 404 otherwise); what each chunk may do is checked when it runs, by claims.bulk."""
+    if kind not in ClaimRun.Kind.values:
+        raise Refusal("批处理类别应为“批量申领”或“批量签署”", field="类别", value=kind)
+    unique = sorted(set(ids))
+    if not unique:
+        raise Refusal("未选择培训班或申领", field="id")
+    if len(unique) > MAX_ITEMS:
+        raise Refusal(f"一次批处理至多 {MAX_ITEMS:,} 项，本次 {len(unique):,} 项", field="id")
+    if kind == ClaimRun.Kind.REVIEW:
+        if decision not in ClaimDecision.values:
+            raise Refusal("审核结论应为“通过”或“退回修改”", field="审核结论", value=decision)
+        if decision == ClaimDecision.RETURN and not comment.strip():
+            raise Refusal("退回修改须填写意见", field="审核意见")
+    elif decision or comment:
+        raise Refusal("批量申领不填写审核结论和意见", field="审核结论")
+    size = chunk_size or _chunk_size()
+    run = ClaimRun.objects.create(
+        kind=kind,
+        actor=actor,
+        decision=decision,
+        comment=comment.strip(),
+        on=today or timezone.localdate(),
+        items=len(unique),
+        chunk_size=size,
+    )
+    chunks = ClaimRunChunk.objects.bulk_create(
+        ClaimRunChunk(run=run, position=n + 1, ids=unique[i : i + size])
+        for n, i in enumerate(range(0, len(unique), size))
+    )
+    event_record(
+        actor=actor,
+        action="claim_run.started",
+        obj=run,
+        to_state=ClaimRunChunk.State.PENDING,
+        payload={"kind": kind, "items": len(unique), "chunks": len(chunks), "decision": decision},
+        region_path=actor.region.path if actor.region_id else "",  # type: ignore[union-attr]
+        department_id=actor.department_id,
+        organisation_id=actor.organisation_id,
+    )
+    chunk_ids = [c.pk for c in chunks]
+    transaction.on_commit(lambda: _send(chunk_ids))
+    return run
+
+
+def _send(chunk_ids: list[int]) -> None:
+    from jineng.claims.tasks import claim_run_chunk_task
+
+    for pk in chunk_ids:
+        claim_run_chunk_task.delay(pk)
+
+
+@transaction.atomic
+def claim_run_chunk_process(*, chunk_id: int) -> ClaimRunChunk | None:
+    """One chunk, once: claims.bulk on its ids and the chunk's outcome, in one transaction. A chunk that
+    is no longer pending (done by an earlier delivery) or no longer exists is left alone."""
+    chunk = (
+        ClaimRunChunk.objects.select_for_update(of=("self",))
+        .select_related("run", "run__actor")
+        .filter(pk=chunk_id)
+        .first()
+    )
+    if chunk is None or chunk.state != ClaimRunChunk.State.PENDING:
+        return chunk
+    run = chunk.run
+    try:
+        with transaction.atomic():  # a refusal undoes the chunk's writes, not its outcome below
+            if run.kind == ClaimRun.Kind.CREATE:
+                classes = list(TrainingClass.objects.filter(pk__in=chunk.ids).order_by("pk"))
+                done = bulk.claims_create_bulk(actor=run.actor, classes=classes, today=run.on)
+            else:
+                claims = list(Claim.objects.filter(pk__in=chunk.ids).order_by("pk"))
+                done = bulk.claims_review_bulk(
+                    actor=run.actor, claims=claims, decision=run.decision, comment=run.comment, today=run.on
+                )
+        chunk.state, chunk.claims = ClaimRunChunk.State.DONE, len(done)
+    except Refusal as exc:
+        chunk.state, chunk.message, chunk.details = ClaimRunChunk.State.REFUSED, exc.render(), exc.details()
+    chunk.finished_at = timezone.now()
+    chunk.save(update_fields=["state", "claims", "message", "details", "finished_at"])
+    actor = run.actor
+    event_record(
+        actor=actor,
+        action=f"claim_run.chunk.{chunk.state}",
+        obj=chunk,
+        from_state=ClaimRunChunk.State.PENDING,
+        to_state=chunk.state,
+        payload={"run": run.pk, "position": chunk.position, "claims": chunk.claims, "message": chunk.message},
+        region_path=actor.region.path if actor.region_id else "",  # type: ignore[union-attr]
+        department_id=actor.department_id,
+        organisation_id=actor.organisation_id,
+    )
+    return chunk
