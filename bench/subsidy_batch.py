@@ -542,6 +542,80 @@ def sign(
         clock.map(load, one, list(chunks(ids, chunk)))
 
 
+def start_workers(n: int) -> Any:
+    """``--celery N``: the product's Celery worker (bench/celery_worker.py) with N prefork processes on
+    the bench's database and the Redis of ``REDIS_URL``, started before anything is timed."""
+    import os
+    import subprocess
+
+    from jineng.celery import app
+
+    app.control.purge()  # a queue left by an interrupted run would be taken first
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "celery_worker.py"), "--concurrency", str(n),
+         "--pool", "prefork", "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
+         "-n", f"bench{os.getpid()}@%h"],
+        env=os.environ.copy(),
+    )  # fmt: skip
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"Celery worker 启动失败（退出码 {proc.returncode}）")
+        if app.control.ping(timeout=0.5):
+            time.sleep(1.0)  # the pool's children, forked after the worker answers
+            return proc
+    proc.kill()
+    sys.exit("Celery worker 90 秒内未就绪")
+
+
+def stop_workers(proc: Any) -> None:
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def run_to_end(actor: Any, kind: str, ids: Sequence[int], today: dt.date, chunk: int) -> float:
+    """Seconds from ``claim_run_start`` (the page's or the API's call) until no chunk of the run is
+    pending — the workers' wall-clock time, polled every 50 ms. A refused chunk stops the bench."""
+    from jineng.claims.models import ClaimRunChunk
+    from jineng.claims.runs import claim_run_start
+
+    t0 = time.perf_counter()
+    run = claim_run_start(
+        actor=actor, kind=kind, ids=ids, decision="pass" if kind == "review" else "", today=today,
+        chunk_size=chunk,
+    )  # fmt: skip
+    pending = ClaimRunChunk.objects.filter(run=run, state=ClaimRunChunk.State.PENDING)
+    while pending.exists():
+        time.sleep(0.05)
+    seconds = time.perf_counter() - t0
+    refused = ClaimRunChunk.objects.filter(run=run, state=ClaimRunChunk.State.REFUSED).first()
+    if refused is not None:
+        print(f"UNEXPECTED: run {run.pk} chunk {refused.position} refused: {refused.message}")
+        sys.exit(1)
+    return seconds
+
+
+def compute_by_runs(world: World, data: Data, chunk: int) -> tuple[float, list[int]]:
+    from jineng.claims.models import Claim
+
+    # A classes, then B classes, in two runs: the B lines weigh the A lines written before them (B02).
+    seconds = sum(
+        run_to_end(world.users["institution"], "create", phase, CLAIMED, chunk)
+        for phase in (data.a_classes, data.b_classes)
+    )
+    return seconds, list(Claim.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def sign_by_runs(world: World, ids: list[int], roles: Sequence[str], today: dt.date, chunk: int) -> float:
+    return sum(run_to_end(world.users[role], "review", ids, today, chunk) for role in roles)
+
+
 def raw_copy(ids: list[int]) -> tuple[float, int]:
     """The same claim-line rows, written raw (no rule, no claim, no audit), rolled back. ``live`` is false
     so that the copies stand beside the real lines (the one-live-line-per-trainee index)."""
@@ -594,15 +668,29 @@ def run(args: argparse.Namespace, target: Target) -> None:
 
     lines = data.rows
     Clock.workers = args.workers
-    compute_s, ids = compute(world, data, args.chunk, args.profile)
     by_sql = args.between == "sql"
-    submit_s = between_by_sql(ids, "submit") if by_sql else submit_all(world, ids)
-    clock = Clock(args.profile)
-    sign(world, ids, ("dept_first", "dept_second"), CLAIMED, args.chunk, clock)
-    close_s = between_by_sql(ids, "close") if by_sql else notice_close_all(world, ids)
-    sign(world, ids, ("hr_first", "hr_second"), NOTICE_OVER, args.chunk, clock)
-    clock.report("approve")
-    approve_s = clock.seconds
+    if args.celery:
+        print(f"mode: 申领批处理 (claims.runs) on {args.celery} Celery worker processes, Redis {args.redis}")
+        workers = start_workers(args.celery)
+        try:
+            compute_s, ids = compute_by_runs(world, data, args.chunk)
+            submit_s = between_by_sql(ids, "submit") if by_sql else submit_all(world, ids)
+            approve_s = sign_by_runs(world, ids, ("dept_first", "dept_second"), CLAIMED, args.chunk)
+            close_s = between_by_sql(ids, "close") if by_sql else notice_close_all(world, ids)
+            approve_s += sign_by_runs(world, ids, ("hr_first", "hr_second"), NOTICE_OVER, args.chunk)
+        finally:
+            stop_workers(workers)
+    else:
+        print("mode: claims.bulk called in this process, one chunk after the other" if args.workers == 1
+              else f"mode: claims.bulk on {args.workers} threads of this process")  # fmt: skip
+        compute_s, ids = compute(world, data, args.chunk, args.profile)
+        submit_s = between_by_sql(ids, "submit") if by_sql else submit_all(world, ids)
+        clock = Clock(args.profile)
+        sign(world, ids, ("dept_first", "dept_second"), CLAIMED, args.chunk, clock)
+        close_s = between_by_sql(ids, "close") if by_sql else notice_close_all(world, ids)
+        sign(world, ids, ("hr_first", "hr_second"), NOTICE_OVER, args.chunk, clock)
+        clock.report("approve")
+        approve_s = clock.seconds
     raw_s, raw_n = raw_copy(ids)
 
     got = Counter()
@@ -663,6 +751,18 @@ def main() -> None:
         default=1,
         help="chunks run at once, each on its own thread, connection and transaction (default 1)",
     )
+    parser.add_argument(
+        "--celery",
+        type=int,
+        default=0,
+        metavar="N",
+        help="through 申领批处理 (claims.runs) on a Celery worker with N processes (PostgreSQL and Redis)",
+    )
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/15",
+        help="broker for --celery (default redis://127.0.0.1:6379/15, emptied at the start)",
+    )
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the timed steps")
     parser.add_argument(
         "--between",
@@ -675,7 +775,18 @@ def main() -> None:
         sys.exit("--workers 至少为 1；--profile 只能与 --workers 1 一起使用")
     if args.lines < 1000 or args.lines % (2 * PER_CLASS * CUT_EVERY):
         sys.exit(f"--lines 应为 {2 * PER_CLASS * CUT_EVERY} 的倍数且不少于 1000")
+    if args.celery < 0 or (args.celery and (args.workers > 1 or args.profile)):
+        sys.exit("--celery N 不能与 --workers、--profile 同用")
     target = _choose_database()
+    if args.celery:
+        import os
+
+        if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            target.cleanup()
+            sys.exit("--celery 需要 PostgreSQL 的 DATABASE_URL（各 worker 进程各有连接）")
+        # After _choose_database, which makes the bench's own process eager: tasks go to the broker.
+        os.environ["REDIS_URL"] = args.redis
+        os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
     try:
         run(args, target)
     finally:

@@ -410,6 +410,23 @@ def _taken(line: entitle.Line, ref: str) -> entitle.Line:
 # --- review (F09), notice (F08), finance (F10), approval -----------------------------------------------------
 
 
+# What a signature reads of a claim (the step, the scope, the payee and amount to book). The rest — its
+# computation, bank details, timestamps — is not loaded: a bureau signs thousands at once, and parsing
+# four timestamps and a JSON document per claim was a third of reading them.
+_SIGNING_FIELDS = (
+    "id",
+    "ref",
+    "state",
+    "review_round",
+    "region",
+    "department",
+    "training_class",
+    "payee_organisation",
+    "payee_person",
+    "amount",
+)
+
+
 @collector_paused()
 @transaction.atomic
 def claims_review_bulk(
@@ -423,11 +440,15 @@ def claims_review_bulk(
     """The actor's signature on each claim, at the step each claim is at (F09: the right role, in scope,
     and a second signature by another person than the first). A department's second signature puts the
     list on public notice (F08); the bureau's second goes to finance where the profile has that step (F10),
-    else approves, and approval books the payable. Returns the claims in id order."""
+    else approves, and approval books the payable. Returns the claims in id order,
+    with only the fields a signature reads loaded (the others load when asked for)."""
     today = today or timezone.localdate()
     many = len({c.pk for c in claims}) > 1
     locked = list(
-        Claim.objects.select_for_update().filter(pk__in=_ids({c.pk for c in claims})).order_by("pk")
+        Claim.objects.select_for_update()
+        .filter(pk__in=_ids({c.pk for c in claims}))
+        .only(*_SIGNING_FIELDS)
+        .order_by("pk")
     )
     _share(locked, "region")
     # The classes' frozen profiles, read once for the batch rather than a class per claim.

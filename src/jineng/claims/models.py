@@ -133,7 +133,12 @@ class ClaimLine(models.Model):
     # and the enrolment's own keys prove the class and the person exist — so each line has two keys to
     # check at commit instead of three (for a million lines the checks were a fifth of claiming them).
     # Deleting a class or a person with lines is still refused here (PROTECT) as before.
-    person = models.ForeignKey(Person, models.PROTECT, related_name="claim_lines", db_constraint=False)
+    # Not indexed whole: lines are looked up by person only for the refused ones (a trainee's history for
+    # B02/B08, claims.entitle), which the partial index below serves — a tenth of the entries to keep up
+    # at every COPY, and a probe per person instead of a scan of every line as the table grows.
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="claim_lines", db_constraint=False, db_index=False
+    )
     training_class = models.ForeignKey(
         TrainingClass, models.PROTECT, related_name="claim_lines", db_constraint=False
     )
@@ -155,6 +160,11 @@ class ClaimLine(models.Model):
                 fields=["training_class", "person"],
                 condition=models.Q(live=True),
                 name="one_live_claim_line_per_trainee_and_class",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["person"], condition=models.Q(status="excluded"), name="claimline_refused_by_person"
             )
         ]
 

@@ -119,12 +119,13 @@ def claim_run_chunk_process(*, chunk_id: int) -> ClaimRunChunk | None:
         return chunk
     run = chunk.run
     try:
+        # claims.bulk locks and reads the classes or claims itself, by id: only the ids are read here.
         with transaction.atomic():  # a refusal undoes the chunk's writes, not its outcome below
             if run.kind == ClaimRun.Kind.CREATE:
-                classes = list(TrainingClass.objects.filter(pk__in=chunk.ids).order_by("pk"))
+                classes = list(TrainingClass.objects.filter(pk__in=chunk.ids).only("pk").order_by("pk"))
                 done = bulk.claims_create_bulk(actor=run.actor, classes=classes, today=run.on)
             else:
-                claims = list(Claim.objects.filter(pk__in=chunk.ids).order_by("pk"))
+                claims = list(Claim.objects.filter(pk__in=chunk.ids).only("pk").order_by("pk"))
                 done = bulk.claims_review_bulk(
                     actor=run.actor, claims=claims, decision=run.decision, comment=run.comment, today=run.on
                 )

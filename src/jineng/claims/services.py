@@ -216,10 +216,10 @@ def claim_review(
 ) -> Claim:
     """One signature. The department's second signature puts the list on public notice (F08); the bureau's
     second goes to finance where the profile has that step (F10), else approves; approval books the payable."""
-    # A batch of one: the same checks and writes as a reviewer's batch sign-off (claims.bulk).
-    return bulk.claims_review_bulk(
-        actor=actor, claims=[claim], decision=decision, comment=comment, today=today
-    )[0]
+    # A batch of one: the same checks and writes as a reviewer's batch sign-off (claims.bulk), which
+    # reads only what signing needs; the claim is returned whole.
+    bulk.claims_review_bulk(actor=actor, claims=[claim], decision=decision, comment=comment, today=today)
+    return Claim.objects.select_related("training_class", "region").get(pk=claim.pk)
 
 
 # --- public notice and objections (F08) ----------------------------------------------------------------------

@@ -214,3 +214,47 @@ def test_f13_bureau_batch_approval_books_one_payable_per_claim_once_and_the_book
     assert payee_balance(world.zhengzhou, AccountKind.PAYABLE, world.zz_school) == D("118000.00")
     assert Event.objects.filter(action="ledger.payable").count() == 2
     assert_books_balance()
+
+
+def _signing_queries(world: World, n: int) -> list[int]:
+    """Queries of each of the four signatures (department first and second, then the bureau's first and
+    second, which approves and books) on ``n`` claims signed in one call each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jineng.claims.services import claim_notice_close
+
+    claims = _submitted(
+        world,
+        claims_create_bulk(
+            actor=world.users["institution"], classes=[assessed_class(world) for _ in range(n)], today=CLAIMED
+        ),
+    )
+    counts = []
+    for role, today in (
+        ("dept_first", CLAIMED),
+        ("dept_second", CLAIMED),
+        ("hr_first", NOTICE_OVER),
+        ("hr_second", NOTICE_OVER),
+    ):
+        if role == "hr_first":
+            claims = [
+                claim_notice_close(actor=world.users["hr_first"], claim=c, today=NOTICE_OVER) for c in claims
+            ]
+        with CaptureQueriesContext(connection) as queries:
+            claims = claims_review_bulk(actor=world.users[role], claims=claims, decision="pass", today=today)
+        counts.append(len(queries))
+    assert {Claim.objects.get(pk=c.pk).state for c in claims} == {ClaimState.APPROVED}
+    return counts
+
+
+def test_f09_f13_signing_three_claims_takes_as_many_queries_as_one(world: World) -> None:
+    # Given one submitted claim, and later three: each signed through all four signatures in one call each
+    # (after a first approval, which opens the school's and the region's accounts in the books)
+    funded(world)
+    _signing_queries(world, 1)
+    one = _signing_queries(world, 1)
+    three = _signing_queries(world, 3)
+    # Then each signature of three claims runs exactly the queries it runs for one (nothing per claim:
+    # in particular no field a signature reads is left to load claim by claim)
+    assert three == one
