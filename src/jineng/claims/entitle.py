@@ -125,7 +125,7 @@ class _Batch:
 
     classes: dict[int, subsidy.SubsidyClass]
     trainees: dict[int, list[subsidy.TraineeFacts]]
-    person_of: dict[int, dict[str, int]]  # class → ID number → person id
+    person_of: dict[int, dict[str, int]]  # class → person key (the person id as text) → person id
     history: dict[str, list[PastEnrolment]]
 
 
@@ -202,7 +202,7 @@ def _results(ids: Sequence[int]) -> dict[int, _Outcome]:
     return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
 
 
-def _read(classes: Sequence[TrainingClass]) -> _Batch:
+def _read(classes: Sequence[TrainingClass], profiles: Mapping[int, Profile]) -> _Batch:
     ids = [tc.pk for tc in classes]
     out = _subsidy_classes(classes)
     # The classes' ids as one string too: given them as a list, PostgreSQL's plan scanned the whole
@@ -211,40 +211,50 @@ def _read(classes: Sequence[TrainingClass]) -> _Batch:
         training_class_id__in=_id_list(ids, ids), status=Enrolment.Status.ENROLLED
     )
     yigong = {tc.pk: _months(tc.start_date, tc.end_date) for tc in classes if tc.funding_type == "yigong"}
-    trainees: dict[int, list[subsidy.TraineeFacts]] = defaultdict(list)
-    person_of: dict[int, dict[str, int]] = defaultdict(dict)
-    number_of: dict[int, str] = {}
-    in_batch: Counter[int] = Counter()
-    mine: list[tuple[int, int, dt.date | None]] = []  # (person, class, assessed on) of the batch
-    # The roster, then its persons and its results, each by its own index. One query joining the three let
-    # PostgreSQL hash the whole person and result tables for every batch — a cost that grows with the
+    # The roster, then its results and the trainees' history, each by its own index. One query joining them
+    # let PostgreSQL hash the whole person and result tables for every batch — a cost that grows with the
     # system, not the batch (a million lines: 21 s of 67 s in the roster alone).
     roster = _tuples(
         enrolled.order_by("training_class_id", "row").values_list(
             "pk", "training_class_id", "person_id", "row", "hired_on", "assessed_on"
         )
     )
-    people = {
-        pk: (number, name)
-        for pk, number, name in _tuples(
-            Person.objects.filter(
-                pk__in=_id_list({r[2] for r in roster}, Subquery(enrolled.values("person_id")))
+    in_batch: Counter[int] = Counter(r[2] for r in roster)
+    mine = [(person_id, cid, assessed_on) for _, cid, person_id, _, _, assessed_on in roster]
+    history = _history(enrolled, classes, in_batch, mine)
+    # A trainee's name and ID number are read only where a B-rule may name him (subsidy.trainees_named):
+    # those with earlier enrolments, and everyone of a class that B07 judges. The rest are known by their
+    # person id alone — most of a batch, where few trainees have been trained before.
+    everyone = {tc.pk for tc in classes if subsidy.trainees_named(
+        profiles[tc.pk], out[tc.pk].facts, with_history=False
+    )}  # fmt: skip
+    named = {int(key) for key in history} | {r[2] for r in roster if r[1] in everyone}
+    people: dict[int, tuple[str, str]] = {}
+    if named:
+        people = {
+            pk: (number, name)
+            for pk, number, name in _tuples(
+                Person.objects.filter(pk__in=_id_list(named, Subquery(enrolled.values("person_id"))))
+                .order_by()
+                .values_list("pk", "id_number", "name")
             )
-            .order_by()
-            .values_list("pk", "id_number", "name")
-        )
-    }
+        }
     results = _results(ids)
+    trainees: dict[int, list[subsidy.TraineeFacts]] = defaultdict(list)
+    person_of: dict[int, dict[str, int]] = defaultdict(dict)
     none = (None, None, None, None)
-    for enrolment_id, cid, person_id, row, hired_on, assessed_on in roster:
-        number, name = people[person_id]
+    anonymous = ("", "")
+    for enrolment_id, cid, person_id, row, hired_on, _ in roster:
+        number, name = people.get(person_id, anonymous)
         assessed_for, passed, kind, level = results.get(enrolment_id, none)
         # A result counts for the class whose assessment recorded it, when passed with a certificate.
         obtained = assessed_for == cid and passed and kind
+        key = str(person_id)
         trainees[cid].append(
             subsidy.TraineeFacts(
-                person_key=number,
+                person_key=key,
                 name=name,
+                id_number=number,
                 row=row,
                 certificate=kind if obtained else None,
                 level=level if obtained else None,
@@ -252,11 +262,7 @@ def _read(classes: Sequence[TrainingClass]) -> _Batch:
                 yigong_months=yigong.get(cid, 0),
             )
         )
-        person_of[cid][number] = person_id
-        number_of[person_id] = number
-        in_batch[person_id] += 1
-        mine.append((person_id, cid, assessed_on))
-    history = _history(enrolled, classes, number_of, in_batch, mine)
+        person_of[cid][key] = person_id
     return _Batch(out, trainees, person_of, history)
 
 
@@ -288,12 +294,12 @@ def _id_list(ids: Iterable[int], otherwise: Any) -> Any:
 def _history(
     enrolled: Any,
     classes: Sequence[TrainingClass],
-    number_of: dict[int, str],
     in_batch: Counter[int],
     mine: list[tuple[int, int, dt.date | None]],
 ) -> dict[str, list[PastEnrolment]]:
     """The enrolments, across institutions and years, of the persons enrolled in the batch's classes that
-    any of those classes can weigh, those whose claim line was finally refused marked as not subsidised.
+    any of those classes can weigh, those whose claim line was finally refused marked as not subsidised;
+    keyed by the person's id as text (the trainees' ``person_key``), persons with none left out.
 
     The policy weighs only enrolments *before* a class, never the class itself (``subsidy._earlier``), so
     left out are: enrolments in classes starting after the batch's last start (no class of the batch can
@@ -305,14 +311,33 @@ def _history(
     """
     ids = [tc.pk for tc in classes]
     last_start = max(tc.start_date for tc in classes)
-    persons = _id_list(number_of, Subquery(enrolled.values("person_id")))
-    refused = set(
-        _tuples(
-            ClaimLine.objects.filter(person_id__in=persons, status=ClaimLine.Status.EXCLUDED)
-            .order_by()
-            .values_list("person_id", "training_class_id")
+    # Narrow rows (no ORDER BY: the model's default ordering would join and sort tens of thousands of
+    # rows for nothing); what a class is about is read once per class below, not once per enrolment.
+    rows = _tuples(
+        Enrolment.objects.filter(
+            person_id__in=_id_list(in_batch, Subquery(enrolled.values("person_id"))),
+            training_class__state__in=LIVE_STATES,
+            training_class__start_date__lte=last_start,
         )
+        .exclude(training_class_id__in=ids)
+        .order_by()
+        .values_list("person_id", "training_class_id", "assessed_on", "status")
     )
+    again = [m for m in mine if in_batch[m[0]] > 1]  # the batch's enrolments another of its classes weighs
+    # Refused lines only of the persons with something to weigh (by the partial index of refused lines).
+    weighed = {row[0] for row in rows} | {m[0] for m in again}
+    refused: set[tuple[Any, ...]] = set()
+    if weighed:
+        refused = set(
+            _tuples(
+                ClaimLine.objects.filter(
+                    person_id__in=_id_list(weighed, Subquery(enrolled.values("person_id"))),
+                    status=ClaimLine.Status.EXCLUDED,
+                )
+                .order_by()
+                .values_list("person_id", "training_class_id")
+            )
+        )
     out: dict[str, list[PastEnrolment]] = defaultdict(list)
     shared: dict[tuple[Any, ...], PastEnrolment] = {}
     about: dict[
@@ -337,20 +362,8 @@ def _history(
                 status=status,
                 institution=inst,
             )
-        out[number_of[person_id]].append(past)
+        out[str(person_id)].append(past)
 
-    # Narrow rows (no ORDER BY: the model's default ordering would join and sort tens of thousands of
-    # rows for nothing); what a class is about is read once per class below, not once per enrolment.
-    rows = _tuples(
-        Enrolment.objects.filter(
-            person_id__in=persons,
-            training_class__state__in=LIVE_STATES,
-            training_class__start_date__lte=last_start,
-        )
-        .exclude(training_class_id__in=ids)
-        .order_by()
-        .values_list("person_id", "training_class_id", "assessed_on", "status")
-    )
     for pk, *rest in (
         TrainingClass.objects.filter(pk__in={row[1] for row in rows})
         .order_by()
@@ -378,9 +391,8 @@ def _history(
         )
     for person_id, cid, assessed, status in rows:
         add(person_id, cid, assessed, status)
-    for person_id, cid, assessed in mine:
-        if in_batch[person_id] > 1:
-            add(person_id, cid, assessed, Enrolment.Status.ENROLLED)
+    for person_id, cid, assessed in again:
+        add(person_id, cid, assessed, Enrolment.Status.ENROLLED)
     return out
 
 
@@ -400,7 +412,7 @@ def judge_each(
     here, now; each class is judged when the returned iterator reaches it, without a query — so that a
     caller can write one class's lines (a COPY, during which the connection runs nothing else) while the
     next is judged."""
-    return _judged(_read(classes), classes, profiles, person)
+    return _judged(_read(classes, profiles), classes, profiles, person)
 
 
 def _judged(
@@ -453,7 +465,7 @@ def _judge(
             reasons=ln.violations,
         )
         for ln in result.lines
-        if person is None or ln.person_key == person.id_number
+        if person is None or person_of[ln.person_key] == person.pk
     ]
     payable = [ln for ln in lines if ln.status == payable_status]
     summary: dict[str, Any] = {

@@ -246,13 +246,14 @@ class SubsidyClass:
 class TraineeFacts:
     """One trainee of the class with the outcome of the assessment."""
 
-    person_key: str  # the normalised ID number (the key of PersonHistory)
-    name: str
+    person_key: str  # one key per person, the key of PersonHistory (the ID number, or the caller's id)
+    name: str  # as id_number: needed only where a B-rule may name the trainee (see trainees_named)
     row: int  # 花名册行号: lines are listed, and C02 places given, in this order
     certificate: str | None = None  # CERTIFICATE_KINDS code obtained; None = failed or not assessed
     level: int | None = None  # level of a qualification / skill-level certificate (5 = 初级工 … 1)
     hired_on: dt.date | None = None  # 入职日期: B07 (new hire), F03 employment months
     yigong_months: int = 0  # F03: months of 以工代训 claimed for this person
+    id_number: str = ""  # the normalised ID number, when person_key is not it (B02/B07/B08 messages)
 
     def __post_init__(self) -> None:
         if self.certificate is not None:
@@ -264,7 +265,21 @@ class TraineeFacts:
             raise ValueError(f"yigong_months must not be negative, got {self.yigong_months}")
 
     def roster_row(self) -> RosterRow:
-        return RosterRow(row=self.row, id_number=self.person_key, name=self.name, hired_on=self.hired_on)
+        return RosterRow(
+            row=self.row, id_number=self.id_number or self.person_key, name=self.name, hired_on=self.hired_on
+        )
+
+
+def trainees_named(profile: Profile, facts: ClassFacts, *, with_history: bool) -> bool:
+    """Whether a B-rule may name a trainee of this class (name and masked ID number in its message):
+    always where one has earlier enrolments (B02, B08 weigh them), and without any only where B07 judges
+    the class (a new-hire class) or B02 allows no subsidised training at all. A caller that reads the
+    trainees' identities lazily reads them for exactly these (``_trainee_exclusions`` builds the roster
+    row on the same condition)."""
+    if with_history:
+        return True
+    params = _RosterParams.of(profile, facts)
+    return (params.b02_limit is not None and params.b02_limit < 1) or params.b07_months is not None
 
 
 # --- output -----------------------------------------------------------------------------------------------

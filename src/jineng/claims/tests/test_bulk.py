@@ -122,7 +122,7 @@ def test_f02_c02_entitlement_facts_of_the_batch_give_the_same_lines_as_the_full_
     # Given an assessed class with a failed trainee and a C02 cut
     tc = assessed_class(world, failing_rows=(7,), present=(30, 26))
     profile = get_profile("ZZ21")
-    batch = entitle._read([tc])
+    batch = entitle._read([tc], {tc.pk: profile})
     trainees, history = batch.trainees[tc.pk], batch.history
     # When it is judged with the batch's facts and with the full class facts the A-rules read
     full = dataclasses.replace(
