@@ -128,11 +128,11 @@ class ClaimLine(models.Model):
     # key could never fail — and checking it a million times at commit cost a tenth of claiming a million
     # lines. Deleting a claim still deletes its lines (CASCADE, in the ORM).
     claim = models.ForeignKey(Claim, models.CASCADE, related_name="lines", db_constraint=False)
-    # The line is an enrolment's: on PostgreSQL one foreign key (training_class, person) → the enrolment
-    # (migration 0003) stands for the two single ones — it proves the trainee is on that class's roster,
-    # and the enrolment's own keys prove the class and the person exist — so each line has two keys to
-    # check at commit instead of three (for a million lines the checks were a fifth of claiming them).
-    # Deleting a class or a person with lines is still refused here (PROTECT) as before.
+    # The line is an enrolment's: written only by claims.bulk from the roster it has just read, its class
+    # locked. On PostgreSQL a trigger on training_enrolment (migration 0007) refuses removing or re-keying
+    # an enrolment whose trainee has a line — the guard a key (training_class, person) → enrolment gave
+    # (0003) without its check of every line at commit, which locked each enrolment row and cost a seventh
+    # of claiming a million lines. Deleting a class or a person with lines is refused here (PROTECT).
     # Not indexed whole: lines are looked up by person only for the refused ones (a trainee's history for
     # B02/B08, claims.entitle), which the partial index below serves — a tenth of the entries to keep up
     # at every COPY, and a probe per person instead of a scan of every line as the table grows.

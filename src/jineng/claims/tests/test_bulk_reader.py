@@ -34,27 +34,30 @@ def test_f02_a_result_counts_only_for_the_class_whose_assessment_recorded_it(wor
 
 
 @pytest.mark.postgres_only
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the enrolment key is PostgreSQL's (0003)")
-def test_f02_a_line_for_someone_not_on_the_class_roster_is_refused_by_the_database(world: World) -> None:
-    # Given a claimed class and another class with other trainees
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the enrolment guard is PostgreSQL's (0007)")
+def test_f02_an_enrolment_whose_trainee_is_claimed_cannot_be_removed_or_rekeyed(world: World) -> None:
+    from jineng.training.models import Enrolment
+
+    # Given a claimed class, and another class with other trainees
     tc = assessed_class(world)
-    claim = claims_create_bulk(actor=world.users["institution"], classes=[tc], today=CLAIMED)[0]
+    claims_create_bulk(actor=world.users["institution"], classes=[tc], today=CLAIMED)
+    claimed = tc.enrolments.get(row=3)
     stranger = approved_class(world).enrolments.exclude(person__in=tc.enrolments.values("person")).first()
     assert stranger is not None
-    # When a line is written for a person not enrolled in the claim's class, then the key refuses it
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ClaimLine.objects.create(
-            claim=claim,
-            person_id=stranger.person_id,
-            training_class=tc,
-            row=99,
-            status="payable",
-            amount=Decimal("2000.00"),
-            rule_ids="F02",
-            computation="F02",
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # When the claimed trainee's enrolment is deleted, or moved to another person, then the database refuses
+    with (
+        pytest.raises(IntegrityError, match=r"花名册第 3 行.*已有补贴申领明细，不能删除或更改"),
+        transaction.atomic(),
+    ):
+        Enrolment.objects.filter(pk=claimed.pk).delete()
+    with pytest.raises(IntegrityError, match="已有补贴申领明细"), transaction.atomic():
+        Enrolment.objects.filter(pk=claimed.pk).update(person_id=stranger.person_id)
+    # And the roster, its lines and the claim are as they were
+    assert tc.enrolments.filter(pk=claimed.pk, person_id=claimed.person_id).exists()
+    assert ClaimLine.objects.filter(training_class=tc, person_id=claimed.person_id).count() == 1
+    # While an enrolment nobody claimed is still removed freely
+    Enrolment.objects.filter(pk=stranger.pk).delete()
+    assert not Enrolment.objects.filter(pk=stranger.pk).exists()
 
 
 def test_f02_collector_is_on_again_after_a_batch_claimed_or_refused(world: World) -> None:
