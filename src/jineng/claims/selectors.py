@@ -21,6 +21,7 @@ from jineng.claims.models import (
     PaymentBatch,
 )
 from jineng.policy.identity import mask_id_number
+from jineng.training.models import TrainingClass
 
 
 def claims_visible(user: User) -> QuerySet[Claim]:
@@ -228,4 +229,30 @@ def run_progress(run: ClaimRun) -> RunProgress:
         refusals=list(run.chunks.filter(state=ClaimRunChunk.State.REFUSED).order_by("position")[:100])
         if refused
         else [],
+    )
+
+
+def runs_listed(user: User) -> QuerySet[ClaimRun]:
+    """The user's runs, newest first, each with its chunks counted by state (one query)."""
+    return runs_visible(user).annotate(
+        n_chunks=Count("chunks"),
+        n_pending=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.PENDING)),
+        n_done=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.DONE)),
+        n_refused=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.REFUSED)),
+        n_claims=Sum("chunks__claims"),
+    ).order_by("-created_at", "-id")  # a GROUP BY query drops the model's ordering
+
+
+def classes_unclaimed(user: User) -> QuerySet[TrainingClass]:
+    """The institution's assessed classes with no live claim line: what 批量申领 would claim."""
+    from jineng.claims.services import CLAIMABLE_CLASS_STATES
+    from jineng.training.selectors import classes_visible
+
+    if user.role != Role.INSTITUTION or not user.organisation_id:
+        return TrainingClass.objects.none()
+    return (
+        classes_visible(user)
+        .filter(institution_id=user.organisation_id, state__in=CLAIMABLE_CLASS_STATES)
+        .exclude(Exists(ClaimLine.objects.filter(training_class=OuterRef("pk"), live=True)))
+        .order_by("pk")
     )

@@ -8,6 +8,10 @@ urlpatterns = [
     path("queue/", views.claim_queue, name="queue"),
     path("queue/sign/", views.claim_sign_batch, name="sign_batch"),
     path("new/<int:class_id>/", views.claim_new, name="new"),
+    # 申领批处理: large batches by background workers (claims.runs).
+    path("runs/", views.run_list, name="runs"),
+    path("runs/claim-all/", views.run_claim_all, name="run_claim_all"),
+    path("runs/<int:run_id>/", views.run_detail, name="run"),
     path("<int:claim_id>/", views.claim_detail, name="detail"),
     path("<int:claim_id>/submit/", views.claim_submit, name="submit"),
     path("<int:claim_id>/bank/", views.claim_bank, name="bank"),

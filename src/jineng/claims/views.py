@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,19 +16,23 @@ from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role, can
-from jineng.claims import bulk, services
+from jineng.claims import bulk, runs, services
 from jineng.claims.models import Claim, ClaimLine, ClaimState, Objection, PaymentBatch
 from jineng.claims.selectors import (
     ClaimFilter,
     batches_visible,
     claims_search,
     claims_visible,
+    classes_unclaimed,
     lines_of,
     notice_lines,
     notices_public,
     objections_of,
     review_queue,
     reviews_of,
+    run_progress,
+    runs_listed,
+    runs_visible,
 )
 from jineng.core.errors import Refusal
 from jineng.core.feedback import act, refused
@@ -538,3 +543,54 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "objections": claim.objections.count(),
         },
     )
+
+
+# --- 申领批处理 (claims.runs) -----------------------------------------------------------------------------
+
+
+def _require_runs(user: User) -> None:
+    # Who may start a run (either kind) may follow one; anyone else meets 403, as elsewhere.
+    require(user, "claim.apply" if can(user.role, "claim.apply") else "claim.review")
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _require_runs(user)
+    page, query = paginate(request, runs_listed(user))
+    unclaimed = classes_unclaimed(user).count() if user.role == Role.INSTITUTION else None
+    return render(
+        request,
+        "claims/runs.html",
+        {"page": page, "query": query, "unclaimed": unclaimed, "chunk_size": runs._chunk_size()},
+    )
+
+
+@login_required
+@require_POST
+def run_claim_all(request: HttpRequest) -> HttpResponse:
+    """批量申领: every assessed class of the clerk's institution not yet claimed, in the background."""
+    user = _user(request)
+    require(user, "claim.apply")
+    if user.role != Role.INSTITUTION:
+        raise PermissionDenied("批量申领限培训机构经办人（个人申请逐班申领）")
+    ids = list(classes_unclaimed(user).values_list("pk", flat=True))
+    if not ids:
+        messages.info(request, "本机构没有已考核、尚未申领的培训班")
+        return redirect("claims:runs")
+    try:
+        run = runs.claim_run_start(actor=user, kind="create", ids=ids)
+    except Refusal as exc:
+        refused(request, exc)
+        return redirect("claims:runs")
+    messages.success(request, f"已开始批量申领：{run.items} 个培训班，每 {run.chunk_size} 个一批在后台处理")
+    return redirect("claims:run", run.pk)
+
+
+@login_required
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    user = _user(request)
+    _require_runs(user)
+    progress = run_progress(get_object_or_404(runs_visible(user), pk=run_id))
+    template = "claims/_run.html" if request.headers.get("HX-Request") else "claims/run.html"
+    return render(request, template, {"p": progress, "run": progress.run})

@@ -143,6 +143,13 @@ MENU: tuple[NavItem, ...] = (
     ),
     NavItem(
         "资金",
+        "申领批处理",
+        "claims:runs",
+        "claim.apply",
+        "本机构全部已考核班级一次批量申领，后台分批办理，逐批列明未通过的班级与规则（API 亦可批量签署）",
+    ),
+    NavItem(
+        "资金",
         "拨付批次",
         "claims:batches",
         "batch.view",

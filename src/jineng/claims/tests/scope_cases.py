@@ -647,4 +647,23 @@ CASES: tuple[Case, ...] = (
         foreign=lambda w, u: [f"{C}/runs/{_run_of(w.outsiders[u.role]).pk}"],
         scoped=True,
     ),
+    Case("GET", "claims/runs/", roles("claim.apply", "claim.review"), fixed("/claims/runs/")),
+    Case(
+        "GET",
+        "claims/runs/<int:run_id>/",
+        roles("claim.apply", "claim.review"),
+        lambda w, u: f"/claims/runs/{_run_of(u).pk}/",
+        foreign=lambda w, u: [f"/claims/runs/{_run_of(w.outsiders[u.role]).pk}/"],
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        "claims/runs/claim-all/",
+        frozenset({Role.INSTITUTION.value}),
+        fixed("/claims/runs/claim-all/"),
+        # The school's one assessed, unclaimed class; its chunk is sent after the commit (test_runs.py).
+        data=lambda w, u: {"class": _class(w).pk},
+        ok=302,
+        delta={"claims.ClaimRun": 1, "claims.ClaimRunChunk": 1, "audit.Event": 1},
+    ),
 )

@@ -230,3 +230,54 @@ def test_api_someone_elses_run_is_not_found(world: World, django_capture_on_comm
     # The bureau's reviewer of the same city did not start it: not found
     response = world.client(world.users["hr_first"]).get(f"{API}/{run.pk}")
     assert response.status_code == 404
+
+
+def test_f02_page_clerk_claims_every_unclaimed_class_and_reads_the_refused_one(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Given the school's three assessed classes, one already claimed and one with every trainee failing
+    claimed, fine, failed = (
+        assessed_class(world),
+        assessed_class(world),
+        assessed_class(world, failing_rows=FAILING_ALL),
+    )
+    claims_create_bulk(actor=world.users["institution"], classes=[claimed], today=CLAIMED)
+    client = world.client(world.users["institution"])
+    # When the clerk opens 申领批处理, she is offered the two unclaimed classes
+    page = client.get("/claims/runs/").content.decode()
+    assert "本机构已考核、尚未申领的培训班共 <b>2</b> 个" in page
+    # And when she claims them all (one chunk of both: the failed class refuses the chunk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/claims/runs/claim-all/")
+    run = ClaimRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/claims/runs/{run.pk}/"
+    # Then the run page names the refused chunk, the class, F02 and its clause; nothing was claimed
+    detail = client.get(f"/claims/runs/{run.pk}/").content.decode()
+    assert "<b>全部批次未通过</b>" in detail  # the only chunk was refused
+    assert f"培训班 {failed.ref}：本班没有符合补贴条件的学员" in detail
+    assert '<span class="rule">F02</span>' in detail and "依据 ZZ21 三(一)" in detail
+    assert sorted(ClaimRun.objects.get().chunks.get().ids) == sorted([fine.pk, failed.pk])
+    assert not Claim.objects.filter(training_class__in=[fine, failed]).exists()
+    # And the list shows the run with its one refused chunk
+    listing = client.get("/claims/runs/").content.decode()
+    assert f'<a href="/claims/runs/{run.pk}/">{run.pk}</a>' in listing
+    assert '<span class="badge danger">1</span>' in listing
+
+
+def test_page_run_in_progress_polls_and_a_finished_one_does_not(world: World) -> None:
+    tc = assessed_class(world)
+    # A run whose chunk has not been taken yet (the tasks are sent after the commit; none ran here)
+    run = claim_run_start(actor=world.users["institution"], kind="create", ids=[tc.pk], today=CLAIMED)
+    client = world.client(world.users["institution"])
+    partial = client.get(f"/claims/runs/{run.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert partial.startswith('<div id="run" class="panel" hx-get=') and "待处理 1 批" in partial
+    claim_run_chunk_process(chunk_id=run.chunks.get().pk)
+    done = client.get(f"/claims/runs/{run.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-get" not in done and "全部完成" in done and "已生成申领 1 笔" in done
+
+
+def test_page_claim_all_with_nothing_to_claim_starts_nothing(world: World) -> None:
+    before = _counts()
+    response = world.client(world.users["institution"]).post("/claims/runs/claim-all/", follow=True)
+    assert "本机构没有已考核、尚未申领的培训班" in response.content.decode()
+    assert _counts() == before
