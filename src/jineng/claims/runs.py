@@ -131,7 +131,15 @@ def claim_run_chunk_process(*, chunk_id: int) -> ClaimRunChunk | None:
                 )
         chunk.state, chunk.claims = ClaimRunChunk.State.DONE, len(done)
     except Refusal as exc:
-        chunk.state, chunk.message, chunk.details = ClaimRunChunk.State.REFUSED, exc.render(), exc.details()
+        message = exc.render()
+        if len(chunk.ids) == 1:
+            # claims.bulk names the class or claim only in a batch of several; a chunk of one is named here.
+            model = TrainingClass if run.kind == ClaimRun.Kind.CREATE else Claim
+            ref = model.objects.filter(pk=chunk.ids[0]).values_list("ref", flat=True).first()
+            message = (
+                f"{'培训班' if run.kind == ClaimRun.Kind.CREATE else '申领'} {ref or chunk.ids[0]}：{message}"
+            )
+        chunk.state, chunk.message, chunk.details = ClaimRunChunk.State.REFUSED, message, exc.details()
     chunk.finished_at = timezone.now()
     chunk.save(update_fields=["state", "claims", "message", "details", "finished_at"])
     actor = run.actor

@@ -137,6 +137,7 @@ class RunIn(Schema):
 class RunRefusalOut(Schema):
     position: int
     ids: list[int]
+    refs: list[str] = Field(description="该批第一个（及最后一个）培训班或申领的编号")
     message: str
     details: list[dict[str, Any]]
 

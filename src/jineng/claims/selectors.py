@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
@@ -193,6 +194,19 @@ def runs_visible(user: User) -> QuerySet[ClaimRun]:
 
 
 @dataclass(frozen=True)
+class RefusedChunk:
+    """A refused chunk as its reader needs it: the references of its first and last class or claim (an
+    id means nothing to a clerk), why, and the violations behind it."""
+
+    pk: int
+    position: int
+    ids: list[int]
+    refs: list[str]
+    message: str
+    details: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class RunProgress:
     run: ClaimRun
     chunks: int
@@ -200,7 +214,7 @@ class RunProgress:
     done: int
     refused: int
     claims: int
-    refusals: list[ClaimRunChunk]
+    refusals: list[RefusedChunk]
 
     @property
     def state(self) -> str:
@@ -226,21 +240,42 @@ def run_progress(run: ClaimRun) -> RunProgress:
         done=counts.get(ClaimRunChunk.State.DONE, (0, 0))[0],
         refused=refused,
         claims=sum(c for _, c in counts.values()),
-        refusals=list(run.chunks.filter(state=ClaimRunChunk.State.REFUSED).order_by("position")[:100])
-        if refused
-        else [],
+        refusals=_refused_chunks(run) if refused else [],
     )
+
+
+def _refused_chunks(run: ClaimRun) -> list[RefusedChunk]:
+    chunks = list(run.chunks.filter(state=ClaimRunChunk.State.REFUSED).order_by("position")[:100])
+    ends = {pk for c in chunks for pk in (c.ids[0], c.ids[-1])}
+    model = TrainingClass if run.kind == ClaimRun.Kind.CREATE else Claim
+    refs = dict(model.objects.filter(pk__in=ends).values_list("pk", "ref"))
+    return [
+        RefusedChunk(
+            pk=c.pk,
+            position=c.position,
+            ids=c.ids,
+            refs=[refs.get(c.ids[0], str(c.ids[0]))]
+            + ([refs.get(c.ids[-1], str(c.ids[-1]))] if len(c.ids) > 1 else []),
+            message=c.message,
+            details=c.details,
+        )
+        for c in chunks
+    ]
 
 
 def runs_listed(user: User) -> QuerySet[ClaimRun]:
     """The user's runs, newest first, each with its chunks counted by state (one query)."""
-    return runs_visible(user).annotate(
-        n_chunks=Count("chunks"),
-        n_pending=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.PENDING)),
-        n_done=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.DONE)),
-        n_refused=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.REFUSED)),
-        n_claims=Sum("chunks__claims"),
-    ).order_by("-created_at", "-id")  # a GROUP BY query drops the model's ordering
+    return (
+        runs_visible(user)
+        .annotate(
+            n_chunks=Count("chunks"),
+            n_pending=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.PENDING)),
+            n_done=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.DONE)),
+            n_refused=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.REFUSED)),
+            n_claims=Sum("chunks__claims"),
+        )
+        .order_by("-created_at", "-id")
+    )  # a GROUP BY query drops the model's ordering
 
 
 def classes_unclaimed(user: User) -> QuerySet[TrainingClass]:

@@ -103,8 +103,8 @@ def test_f02_a_refused_chunk_names_its_class_and_rule_and_the_other_chunks_go_th
     progress = run_progress(run)
     assert (progress.state, progress.done, progress.refused, progress.claims) == ("partly_refused", 2, 1, 2)
     [refused] = progress.refusals
-    assert (refused.position, refused.ids) == (2, [failed.pk])
-    assert refused.message == "本班没有符合补贴条件的学员"
+    assert (refused.position, refused.ids, refused.refs) == (2, [failed.pk], [failed.ref])
+    assert refused.message == f"培训班 {failed.ref}：本班没有符合补贴条件的学员"
     assert {d["rule"] for d in refused.details} == {"F02"}
     assert all(str(d["clause"]).startswith("ZZ21 三(一)") for d in refused.details)
     assert not Claim.objects.filter(training_class=failed).exists()
