@@ -286,6 +286,7 @@ def generate(classes: int, seed: int) -> dict[str, Any]:
         k = c % len(counties)
         county = counties[k] if c % 20 else cities[c % CITIES]
         city_id = county.parent_id if county.kind == "county" else county.pk
+        assert city_id is not None  # a county's parent is its city
         dept = city_depts[city_id][r.randrange(DEPARTMENTS)]
         # An institution trains in its own county (institution i lies in county i mod 180).
         inst = institutions[(k + len(counties) * r.randrange(INSTITUTIONS // len(counties))) % INSTITUTIONS]
@@ -455,7 +456,7 @@ def generate(classes: int, seed: int) -> dict[str, Any]:
         )
         n_vouchers = 100_000 if n_classes >= 20_000 else n_classes * 5
         redeemed = n_vouchers // 5
-        voucher_rows = []
+        voucher_rows: list[tuple[Any, ...]] = []
         for v in range(n_vouchers):
             c = assessed[v % len(assessed)]
             if v < redeemed:
@@ -665,7 +666,7 @@ def check_same(world: dict[str, Any], duck_rows: dict[str, Any]) -> None:
     )
     ours: dict[int, int] = {}
     for r in rows:
-        ours[r.child_id] = ours.get(r.child_id, 0) + r.persons  # type: ignore[index]
+        ours[r.child_id] = ours.get(r.child_id, 0) + r.persons  # type: ignore[index,arg-type]
     theirs: dict[int, int] = {}
     for child, _month, _funding, n in duck_rows["training"]:
         theirs[child] = theirs.get(child, 0) + n

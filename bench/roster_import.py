@@ -533,7 +533,7 @@ def good_row(i: int, number: str, name: str) -> dict[str, Any]:
 
 def known_persons(rows: int, history_persons: int) -> list[int]:
     """History persons put on the roster (one row in KNOWN_EVERY), spread over the clean kinds."""
-    out = []
+    out: list[int] = []
     p = 0
     while len(out) < rows // KNOWN_EVERY and p < history_persons:
         if p % PERSONS_PER_KIND in CLEAN_KINDS:

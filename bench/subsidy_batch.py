@@ -693,7 +693,7 @@ def run(args: argparse.Namespace, target: Target) -> None:
         approve_s = clock.seconds
     raw_s, raw_n = raw_copy(ids)
 
-    got = Counter()
+    got: Counter[str] = Counter()
     for status, rules, n in ClaimLine.objects.values_list("status", "rule_ids").annotate(n=Count("pk")):
         if status == "payable":
             got["payable"] += n

@@ -530,6 +530,9 @@ def _cached_profile(c: Claim, frozen: list[Any], cache: dict[tuple[Any, ...], Pr
     return cache[key]
 
 
+_DECISIONS = frozenset(ClaimDecision.values)  # .values builds a new list at every call: once per claim
+
+
 def _check_signature(
     actor: User,
     c: Claim,
@@ -552,7 +555,7 @@ def _check_signature(
             clause=profile.cite("reviewers_per_step"),
         )
     claim_services._in_scope_reviewer(actor, c, stage)
-    if decision not in ClaimDecision.values:
+    if decision not in _DECISIONS:
         raise Refusal("审核结论应为“通过”或“退回修改”", field="审核结论", value=decision)
     if decision == ClaimDecision.RETURN and not comment.strip():
         raise Refusal("退回修改须填写意见", field="审核意见")
