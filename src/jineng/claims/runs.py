@@ -31,6 +31,7 @@ from jineng.accounts.models import User
 from jineng.audit.services import event_record
 from jineng.claims import bulk
 from jineng.claims.models import Claim, ClaimDecision, ClaimRun, ClaimRunChunk
+from jineng.claims.selectors import run_item_refs
 from jineng.core.errors import Refusal
 from jineng.training.models import TrainingClass
 
@@ -134,11 +135,8 @@ def claim_run_chunk_process(*, chunk_id: int) -> ClaimRunChunk | None:
         message = exc.render()
         if len(chunk.ids) == 1:
             # claims.bulk names the class or claim only in a batch of several; a chunk of one is named here.
-            model = TrainingClass if run.kind == ClaimRun.Kind.CREATE else Claim
-            ref = model.objects.filter(pk=chunk.ids[0]).values_list("ref", flat=True).first()
-            message = (
-                f"{'培训班' if run.kind == ClaimRun.Kind.CREATE else '申领'} {ref or chunk.ids[0]}：{message}"
-            )
+            ref = run_item_refs(run, chunk.ids).get(chunk.ids[0], str(chunk.ids[0]))
+            message = f"{'培训班' if run.kind == ClaimRun.Kind.CREATE else '申领'} {ref}：{message}"
         chunk.state, chunk.message, chunk.details = ClaimRunChunk.State.REFUSED, message, exc.details()
     chunk.finished_at = timezone.now()
     chunk.save(update_fields=["state", "claims", "message", "details", "finished_at"])

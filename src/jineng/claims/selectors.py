@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -244,11 +245,15 @@ def run_progress(run: ClaimRun) -> RunProgress:
     )
 
 
+def run_item_refs(run: ClaimRun, ids: Iterable[int]) -> dict[int, str]:
+    """The references of a run's classes (批量申领) or claims (批量签署) by id, for the people reading it."""
+    model = TrainingClass if run.kind == ClaimRun.Kind.CREATE else Claim
+    return dict(model.objects.filter(pk__in=set(ids)).values_list("pk", "ref"))
+
+
 def _refused_chunks(run: ClaimRun) -> list[RefusedChunk]:
     chunks = list(run.chunks.filter(state=ClaimRunChunk.State.REFUSED).order_by("position")[:100])
-    ends = {pk for c in chunks for pk in (c.ids[0], c.ids[-1])}
-    model = TrainingClass if run.kind == ClaimRun.Kind.CREATE else Claim
-    refs = dict(model.objects.filter(pk__in=ends).values_list("pk", "ref"))
+    refs = run_item_refs(run, (pk for c in chunks for pk in (c.ids[0], c.ids[-1])))
     return [
         RefusedChunk(
             pk=c.pk,

@@ -37,7 +37,7 @@ from jineng.claims.selectors import (
 from jineng.core.errors import Refusal
 from jineng.core.feedback import act, refused
 from jineng.core.pagination import paginate
-from jineng.core.permissions import require
+from jineng.core.permissions import require, require_any
 from jineng.core.xlsx import xlsx_response
 from jineng.people.selectors import id_number_for
 from jineng.policy.claims import overdue
@@ -548,15 +548,10 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 # --- 申领批处理 (claims.runs) -----------------------------------------------------------------------------
 
 
-def _require_runs(user: User) -> None:
-    # Who may start a run (either kind) may follow one; anyone else meets 403, as elsewhere.
-    require(user, "claim.apply" if can(user.role, "claim.apply") else "claim.review")
-
-
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _require_runs(user)
+    require_any(user, "claim.apply", "claim.review")  # who may start a run may follow one
     page, query = paginate(request, runs_listed(user))
     unclaimed = classes_unclaimed(user).count() if user.role == Role.INSTITUTION else None
     return render(
@@ -590,7 +585,7 @@ def run_claim_all(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     user = _user(request)
-    _require_runs(user)
+    require_any(user, "claim.apply", "claim.review")  # who may start a run may follow one
     progress = run_progress(get_object_or_404(runs_visible(user), pk=run_id))
     template = "claims/_run.html" if request.headers.get("HX-Request") else "claims/run.html"
     return render(request, template, {"p": progress, "run": progress.run})
