@@ -760,8 +760,8 @@ def main() -> None:
     )
     parser.add_argument(
         "--redis",
-        default="redis://127.0.0.1:6379/15",
-        help="broker for --celery (default redis://127.0.0.1:6379/15, emptied at the start)",
+        default="redis://127.0.0.1:6379/14",
+        help="broker for --celery (default redis://127.0.0.1:6379/14, emptied at the start; CI uses /15)",
     )
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the timed steps")
     parser.add_argument(
