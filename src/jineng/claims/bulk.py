@@ -38,7 +38,7 @@ from jineng.claims.models import (
     ClaimState,
     ClaimStep,
 )
-from jineng.core.bulkwrite import collector_paused, reserve_ids
+from jineng.core.bulkwrite import collector_paused, id_list, reserve_ids
 from jineng.core.errors import Refusal
 from jineng.ledger import services as ledger
 from jineng.ledger.models import Account, AccountKind, EntryKind, JournalEntry, Posting
@@ -94,11 +94,9 @@ def _insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
 
 
 def _ids(ids: Iterable[int]) -> Any:
-    """The right-hand side of ``pk__in`` for a batch's thousand ids: on PostgreSQL one string the server
-    splits (``entitle._id_list``) — a thousand parameters cost more to quote and parse than the rows
-    they select —, elsewhere the list."""
+    """The right-hand side of ``pk__in`` for a batch's thousand ids (``core.bulkwrite.id_list``)."""
     values = list(ids)
-    return entitle._id_list(values, values)
+    return id_list(values, values)
 
 
 def _share(objs: Sequence[models.Model], *names: str) -> None:
@@ -490,7 +488,6 @@ def claims_review_bulk(
     calendar = _Memo(work_calendar())
     events: dict[str, list[dict[str, Any]]] = defaultdict(list)
     changes: dict[tuple[tuple[str, Any], ...], list[int]] = defaultdict(list)
-    changes_of: dict[int, bool] = {}
     approved: list[Claim] = []
     for c, stage, which, profile in steps:
         from_state = c.state
@@ -503,10 +500,11 @@ def claims_review_bulk(
             raise _refusal(claim_services._calendar_refusal(exc), f"申领 {c.ref}", many) from None
         for name, value in fields.items():
             setattr(c, name, value)
+        if fields:
+            c.updated_at = now
         if c.state == ClaimState.APPROVED:
             approved.append(c)
         changes[tuple(sorted(fields.items()))].append(c.pk)
-        changes_of[c.pk] = bool(fields)
         events[f"claim.review.{stage}.{which}"].append(_claim_event(c, from_state, payload))
     _payables_recognise(actor, approved, today)
     for fields_key, ids in changes.items():
@@ -514,9 +512,6 @@ def claims_review_bulk(
         # no UPDATE then, which rewrote a thousand claim rows and their twelve indexes for a timestamp.
         if fields_key:
             Claim.objects.filter(pk__in=_ids(ids)).update(**dict(fields_key), updated_at=now)
-    for c in locked:
-        if changes_of[c.pk]:
-            c.updated_at = now
     for action, items in events.items():
         _events(actor, action, items)
     return locked
@@ -531,6 +526,15 @@ def _cached_profile(c: Claim, frozen: list[Any], cache: dict[tuple[Any, ...], Pr
 
 
 _DECISIONS = frozenset(ClaimDecision.values)  # .values builds a new list at every call: once per claim
+
+
+def check_decision(decision: str, comment: str) -> None:
+    """A signature's conclusion: pass or return, and a return says why (also checked when a 批量签署
+    run is started, before any claim is looked at)."""
+    if decision not in _DECISIONS:
+        raise Refusal("审核结论应为“通过”或“退回修改”", field="审核结论", value=decision)
+    if decision == ClaimDecision.RETURN and not comment.strip():
+        raise Refusal("退回修改须填写意见", field="审核意见")
 
 
 def _check_signature(
@@ -555,10 +559,7 @@ def _check_signature(
             clause=profile.cite("reviewers_per_step"),
         )
     claim_services._in_scope_reviewer(actor, c, stage)
-    if decision not in _DECISIONS:
-        raise Refusal("审核结论应为“通过”或“退回修改”", field="审核结论", value=decision)
-    if decision == ClaimDecision.RETURN and not comment.strip():
-        raise Refusal("退回修改须填写意见", field="审核意见")
+    check_decision(decision, comment)
     problems = rules.signature_violations(
         profile,
         first_reviewer=first,

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
 from django.db.models import Subquery
-from django.db.models.expressions import RawSQL
 
 from jineng.assessment.models import Assessment, Result
 from jineng.catalogue.models import OccupationCertificate
 from jineng.claims.models import ClaimLine
+from jineng.core.bulkwrite import id_list
 from jineng.people.models import Person
 from jineng.policy import subsidy
 from jineng.policy import training as rules
@@ -125,7 +125,6 @@ class _Batch:
 
     classes: dict[int, subsidy.SubsidyClass]
     trainees: dict[int, list[subsidy.TraineeFacts]]
-    person_of: dict[int, dict[str, int]]  # class → person key (the person id as text) → person id
     history: dict[str, list[PastEnrolment]]
 
 
@@ -195,7 +194,7 @@ def _results(ids: Sequence[int]) -> dict[int, _Outcome]:
     (a thousand short ranges of one index) rather than by the trainees' enrolment ids (50,000 probes a
     batch, a cost that grew with the batch and the table)."""
     rows = _tuples(
-        Result.objects.filter(assessment__training_class_id__in=_id_list(ids, ids))
+        Result.objects.filter(assessment__training_class_id__in=id_list(ids, ids))
         .order_by()
         .values_list("enrolment_id", "assessment__training_class_id", "passed", "certificate_kind", "level")
     )
@@ -208,7 +207,7 @@ def _read(classes: Sequence[TrainingClass], profiles: Mapping[int, Profile]) -> 
     # The classes' ids as one string too: given them as a list, PostgreSQL's plan scanned the whole
     # enrolment table for every batch instead of walking the class index.
     enrolled = Enrolment.objects.filter(
-        training_class_id__in=_id_list(ids, ids), status=Enrolment.Status.ENROLLED
+        training_class_id__in=id_list(ids, ids), status=Enrolment.Status.ENROLLED
     )
     yigong = {tc.pk: _months(tc.start_date, tc.end_date) for tc in classes if tc.funding_type == "yigong"}
     # The roster, then its results and the trainees' history, each by its own index. One query joining them
@@ -234,14 +233,13 @@ def _read(classes: Sequence[TrainingClass], profiles: Mapping[int, Profile]) -> 
         people = {
             pk: (number, name)
             for pk, number, name in _tuples(
-                Person.objects.filter(pk__in=_id_list(named, Subquery(enrolled.values("person_id"))))
+                Person.objects.filter(pk__in=id_list(named, Subquery(enrolled.values("person_id"))))
                 .order_by()
                 .values_list("pk", "id_number", "name")
             )
         }
     results = _results(ids)
     trainees: dict[int, list[subsidy.TraineeFacts]] = defaultdict(list)
-    person_of: dict[int, dict[str, int]] = defaultdict(dict)
     none = (None, None, None, None)
     anonymous = ("", "")
     for enrolment_id, cid, person_id, row, hired_on, _ in roster:
@@ -249,10 +247,9 @@ def _read(classes: Sequence[TrainingClass], profiles: Mapping[int, Profile]) -> 
         assessed_for, passed, kind, level = results.get(enrolment_id, none)
         # A result counts for the class whose assessment recorded it, when passed with a certificate.
         obtained = assessed_for == cid and passed and kind
-        key = str(person_id)
         trainees[cid].append(
             subsidy.TraineeFacts(
-                person_key=key,
+                person_key=str(person_id),  # int(person_key) gives the line's person back
                 name=name,
                 id_number=number,
                 row=row,
@@ -262,8 +259,7 @@ def _read(classes: Sequence[TrainingClass], profiles: Mapping[int, Profile]) -> 
                 yigong_months=yigong.get(cid, 0),
             )
         )
-        person_of[cid][key] = person_id
-    return _Batch(out, trainees, person_of, history)
+    return _Batch(out, trainees, history)
 
 
 def _tuples(qs: Any) -> list[tuple[Any, ...]]:
@@ -277,18 +273,6 @@ def _tuples(qs: Any) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-def _id_list(ids: Iterable[int], otherwise: Any) -> Any:
-    """The right-hand side of ``__in`` for the batch's tens of thousands of ids (persons, enrolments).
-
-    On PostgreSQL the ids go as one string that the server splits (psycopg binds a long list value by
-    value in Python, and the planner then walks the index rather than hashing the whole table, as it
-    does for the equivalent sub-select); SQLite caps the number of parameters, so there ``otherwise``
-    (the same ids as a sub-select) is used."""
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(string_to_array(%s, ','))::bigint", [",".join(str(i) for i in ids)])
-    return otherwise
 
 
 def _history(
@@ -315,7 +299,7 @@ def _history(
     # rows for nothing); what a class is about is read once per class below, not once per enrolment.
     rows = _tuples(
         Enrolment.objects.filter(
-            person_id__in=_id_list(in_batch, Subquery(enrolled.values("person_id"))),
+            person_id__in=id_list(in_batch, Subquery(enrolled.values("person_id"))),
             training_class__state__in=LIVE_STATES,
             training_class__start_date__lte=last_start,
         )
@@ -331,7 +315,7 @@ def _history(
         refused = set(
             _tuples(
                 ClaimLine.objects.filter(
-                    person_id__in=_id_list(weighed, Subquery(enrolled.values("person_id"))),
+                    person_id__in=id_list(weighed, Subquery(enrolled.values("person_id"))),
                     status=ClaimLine.Status.EXCLUDED,
                 )
                 .order_by()
@@ -429,7 +413,6 @@ def _judged(
                 profiles[tc.pk],
                 replace(batch.classes[tc.pk], payee=_payee(tc, person)),
                 batch.trainees[tc.pk],
-                batch.person_of[tc.pk],
                 batch.history,
                 person,
             ),
@@ -445,7 +428,6 @@ def _judge(
     profile: Profile,
     cls: subsidy.SubsidyClass,
     trainees: list[subsidy.TraineeFacts],
-    person_of: dict[str, int],
     history: Mapping[str, Sequence[PastEnrolment]],
     person: Person | None,
 ) -> Computed:
@@ -456,7 +438,7 @@ def _judge(
     payable_status, excluded_status = ClaimLine.Status.PAYABLE, ClaimLine.Status.EXCLUDED
     lines = [
         Line(
-            person_id=person_of[ln.person_key],
+            person_id=int(ln.person_key),
             row=ln.row,
             status=payable_status if ln.status == "payable" else excluded_status,
             amount=ln.amount,
@@ -465,7 +447,7 @@ def _judge(
             reasons=ln.violations,
         )
         for ln in result.lines
-        if person is None or person_of[ln.person_key] == person.pk
+        if person is None or int(ln.person_key) == person.pk
     ]
     payable = [ln for ln in lines if ln.status == payable_status]
     summary: dict[str, Any] = {

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -30,7 +31,7 @@ from django.utils import timezone
 from jineng.accounts.models import User
 from jineng.audit.services import event_record
 from jineng.claims import bulk
-from jineng.claims.models import Claim, ClaimDecision, ClaimRun, ClaimRunChunk
+from jineng.claims.models import Claim, ClaimRun, ClaimRunChunk
 from jineng.claims.selectors import run_item_refs
 from jineng.core.errors import Refusal
 from jineng.training.models import TrainingClass
@@ -64,10 +65,7 @@ def claim_run_start(
     if len(unique) > MAX_ITEMS:
         raise Refusal(f"一次批处理至多 {MAX_ITEMS:,} 项，本次 {len(unique):,} 项", field="id")
     if kind == ClaimRun.Kind.REVIEW:
-        if decision not in ClaimDecision.values:
-            raise Refusal("审核结论应为“通过”或“退回修改”", field="审核结论", value=decision)
-        if decision == ClaimDecision.RETURN and not comment.strip():
-            raise Refusal("退回修改须填写意见", field="审核意见")
+        bulk.check_decision(decision, comment)
     elif decision or comment:
         raise Refusal("批量申领不填写审核结论和意见", field="审核结论")
     size = chunk_size or _chunk_size()
@@ -84,15 +82,12 @@ def claim_run_start(
         ClaimRunChunk(run=run, position=n + 1, ids=unique[i : i + size])
         for n, i in enumerate(range(0, len(unique), size))
     )
-    event_record(
-        actor=actor,
-        action="claim_run.started",
-        obj=run,
+    _event(
+        actor,
+        "claim_run.started",
+        run,
         to_state=ClaimRunChunk.State.PENDING,
         payload={"kind": kind, "items": len(unique), "chunks": len(chunks), "decision": decision},
-        region_path=actor.region.path if actor.region_id else "",  # type: ignore[union-attr]
-        department_id=actor.department_id,
-        organisation_id=actor.organisation_id,
     )
     chunk_ids = [c.pk for c in chunks]
     transaction.on_commit(lambda: _send(chunk_ids))
@@ -140,16 +135,25 @@ def claim_run_chunk_process(*, chunk_id: int) -> ClaimRunChunk | None:
         chunk.state, chunk.message, chunk.details = ClaimRunChunk.State.REFUSED, message, exc.details()
     chunk.finished_at = timezone.now()
     chunk.save(update_fields=["state", "claims", "message", "details", "finished_at"])
-    actor = run.actor
-    event_record(
-        actor=actor,
-        action=f"claim_run.chunk.{chunk.state}",
-        obj=chunk,
+    _event(
+        run.actor,
+        f"claim_run.chunk.{chunk.state}",
+        chunk,
         from_state=ClaimRunChunk.State.PENDING,
         to_state=chunk.state,
         payload={"run": run.pk, "position": chunk.position, "claims": chunk.claims, "message": chunk.message},
+    )
+    return chunk
+
+
+def _event(actor: User, action: str, obj: ClaimRun | ClaimRunChunk, **fields: Any) -> None:
+    # A run's trail is scoped as its starter is: the claims it makes or signs carry their own events.
+    event_record(
+        actor=actor,
+        action=action,
+        obj=obj,
         region_path=actor.region.path if actor.region_id else "",  # type: ignore[union-attr]
         department_id=actor.department_id,
         organisation_id=actor.organisation_id,
+        **fields,
     )
-    return chunk

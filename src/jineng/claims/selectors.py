@@ -226,22 +226,29 @@ class RunProgress:
 
 def run_progress(run: ClaimRun) -> RunProgress:
     """The run counted from its chunks, one query (and one for the refused chunks' reasons, if any)."""
-    counts = {
-        state: (n, claims or 0)
-        for state, n, claims in run.chunks.order_by()
-        .values("state")
-        .annotate(n=Count("pk"), claims=Sum("claims"))
-        .values_list("state", "n", "claims")
-    }
-    refused = counts.get(ClaimRunChunk.State.REFUSED, (0, 0))[0]
+    n = _counted(ClaimRun.objects.filter(pk=run.pk)).values(*_COUNTS).get()
     return RunProgress(
         run=run,
-        chunks=sum(n for n, _ in counts.values()),
-        pending=counts.get(ClaimRunChunk.State.PENDING, (0, 0))[0],
-        done=counts.get(ClaimRunChunk.State.DONE, (0, 0))[0],
-        refused=refused,
-        claims=sum(c for _, c in counts.values()),
-        refusals=_refused_chunks(run) if refused else [],
+        chunks=n["n_chunks"],
+        pending=n["n_pending"],
+        done=n["n_done"],
+        refused=n["n_refused"],
+        claims=n["n_claims"] or 0,
+        refusals=_refused_chunks(run) if n["n_refused"] else [],
+    )
+
+
+_COUNTS = ("n_chunks", "n_pending", "n_done", "n_refused", "n_claims")
+
+
+def _counted(runs: QuerySet[ClaimRun]) -> QuerySet[ClaimRun]:
+    """Runs with their chunks counted by state, and the claims their chunks made or signed."""
+    return runs.annotate(
+        n_chunks=Count("chunks"),
+        n_pending=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.PENDING)),
+        n_done=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.DONE)),
+        n_refused=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.REFUSED)),
+        n_claims=Sum("chunks__claims"),
     )
 
 
@@ -270,17 +277,8 @@ def _refused_chunks(run: ClaimRun) -> list[RefusedChunk]:
 
 def runs_listed(user: User) -> QuerySet[ClaimRun]:
     """The user's runs, newest first, each with its chunks counted by state (one query)."""
-    return (
-        runs_visible(user)
-        .annotate(
-            n_chunks=Count("chunks"),
-            n_pending=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.PENDING)),
-            n_done=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.DONE)),
-            n_refused=Count("chunks", filter=Q(chunks__state=ClaimRunChunk.State.REFUSED)),
-            n_claims=Sum("chunks__claims"),
-        )
-        .order_by("-created_at", "-id")
-    )  # a GROUP BY query drops the model's ordering
+    # Ordered here: a GROUP BY query drops the model's ordering.
+    return _counted(runs_visible(user)).order_by("-created_at", "-id")
 
 
 def classes_unclaimed(user: User) -> QuerySet[TrainingClass]:
