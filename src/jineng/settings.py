@@ -211,6 +211,7 @@ LOGGING = {
 }
 
 # Demo accounts share one password, printed by `make run`; never used outside the embedded demo.
+JINENG_MODE = CONF.mode
 JINENG_DEMO_PASSWORD = "Jineng@2021demo"
 JINENG_PAGE_SIZE = 50
 CSRF_FAILURE_VIEW = "jineng.core.views.csrf_failure"

@@ -46,13 +46,16 @@ class AssessmentOut(Schema):
 
 
 class ResultIn(Schema):
-    id_number: str = Field(max_length=32)
+    id_number: str = Field(
+        max_length=32, description="身份证号：完整号码；或与 key 一起给出模板中的脱敏号码，或留空"
+    )
     passed: bool
     certificate_kind: str = ""
     level: int | None = None
     certificate_number: str = ""
     issued_on: dt.date | None = None
     issuer: str = ""
+    key: int | None = Field(None, ge=1, description="考号（结果模板中的花名册行号）")
 
 
 class ResultsOut(Schema):

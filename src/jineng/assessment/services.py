@@ -25,7 +25,7 @@ from jineng.catalogue.models import LEVELLED_KINDS, CertificateKind
 from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
 from jineng.policy import training as rules
-from jineng.policy.identity import InvalidIdNumber, parse_id_number
+from jineng.policy.identity import InvalidIdNumber, mask_id_number, parse_id_number
 from jineng.policy.profiles import Profile
 from jineng.policy.violations import Violation
 from jineng.regions.selectors import NoProfile, profile_for
@@ -173,6 +173,10 @@ class ResultRow:
     issued_on: dt.date | None = None
     issuer: str = ""
     row: int | None = None  # spreadsheet row, for the report
+    # 考号: the trainee's roster row in this class. The template handed to the evaluation body carries it
+    # with a masked ID number instead of the whole one (least privilege); a file from the body's own
+    # system may give the whole number and no 考号.
+    key: int | None = None
 
 
 def _row_problems(assessment: Assessment, r: ResultRow, row: int) -> list[Violation]:
@@ -207,6 +211,42 @@ def _row_problems(assessment: Assessment, r: ResultRow, row: int) -> list[Violat
 
 
 @transaction.atomic
+def _rows_by_key(tc: TrainingClass, rows: list[ResultRow], problems: list[Violation]) -> list[ResultRow]:
+    """Rows that name their trainee by 考号 get his whole ID number from the roster; the number the row
+    shows (masked, as in the template, or whole) must be his."""
+    keys = {r.key for r in rows if r.key is not None}
+    if not keys:
+        return rows
+    numbers = dict(
+        Enrolment.objects.filter(
+            training_class=tc, status=Enrolment.Status.ENROLLED, row__in=keys
+        ).values_list("row", "person__id_number")
+    )
+    out = []
+    for i, r in enumerate(rows, start=1):
+        if r.key is None:
+            out.append(r)
+            continue
+        row = r.row or i
+        number = numbers.get(r.key)
+        shown = r.id_number.strip().upper()
+        if number is None:
+            problems.append(
+                Violation(
+                    "E02", E02_CLAUSE, "考号不在本次考核的名单中", field="考号", row=row, value=str(r.key)
+                )
+            )
+            number = ""
+        elif shown and shown not in (number, mask_id_number(number)):
+            problems.append(
+                Violation(
+                    "E02", E02_CLAUSE, "身份证号与考号对应的学员不符", field="身份证号", row=row, value=shown
+                )
+            )
+        out.append(dataclasses.replace(r, id_number=number))
+    return out
+
+
 def results_enter(*, actor: User, assessment: Assessment, rows: list[ResultRow]) -> int:
     """Results of trainees, all or nothing: any bad row refuses the whole batch with a report by row.
 
@@ -222,9 +262,12 @@ def results_enter(*, actor: User, assessment: Assessment, rows: list[ResultRow])
     if not rows:
         raise Refusal("没有可录入的结果", field="结果")
     problems: list[Violation] = []
+    rows = _rows_by_key(tc, rows, problems)
     numbers: dict[int, str] = {}
     for i, r in enumerate(rows, start=1):
         row = r.row or i
+        if not r.id_number:
+            continue  # a 考号 that matched no trainee: reported by _rows_by_key
         try:
             numbers[row] = parse_id_number(r.id_number).number
         except InvalidIdNumber as exc:
@@ -353,6 +396,9 @@ def results_enter(*, actor: User, assessment: Assessment, rows: list[ResultRow])
 # --- the results workbook -----------------------------------------------------------------------------------
 
 TEMPLATE_HEADERS = ["身份证号", "姓名", "是否合格", "证书类型", "等级", "证书编号", "发证日期", "发证机构"]
+# Written into the template after the columns above; optional when reading (a body's own file may
+# name trainees by whole ID numbers instead).
+KEY_HEADER = "考号"
 KIND_BY_LABEL = {label: value for value, label in CertificateKind.choices}
 
 
@@ -378,6 +424,8 @@ def results_workbook_read(content: bytes) -> list[ResultRow]:
     rows = list(ws.iter_rows(values_only=True))
     if not rows or [str(c or "").strip() for c in rows[0][: len(TEMPLATE_HEADERS)]] != TEMPLATE_HEADERS:
         raise Refusal("表头与模板不一致：" + "、".join(TEMPLATE_HEADERS), field="结果文件")
+    header = [str(c or "").strip() for c in rows[0]]
+    key_at = header.index(KEY_HEADER) if KEY_HEADER in header else None
     out: list[ResultRow] = []
     problems: list[Violation] = []
     for n, values in enumerate(rows[1:], start=2):
@@ -385,6 +433,13 @@ def results_workbook_read(content: bytes) -> list[ResultRow]:
         if all(c in (None, "") for c in cells):
             continue
         id_number, _name, passed, kind, level, number, issued, issuer = cells
+        key_text = str(values[key_at] if key_at is not None and key_at < len(values) else "").strip()
+        key_text = key_text.removesuffix(".0")  # a number cell read as a float
+        if key_text and not key_text.isdigit():
+            problems.append(
+                Violation("E02", E02_CLAUSE, "考号应为数字", field=KEY_HEADER, row=n, value=key_text)
+            )
+            continue
         passed_text = str(passed or "").strip()
         if passed_text not in ("合格", "不合格"):
             problems.append(
@@ -424,6 +479,7 @@ def results_workbook_read(content: bytes) -> list[ResultRow]:
                 issued_on=issued_on,
                 issuer=str(issuer or "").strip(),
                 row=n,
+                key=int(key_text) if key_text else None,
             )
         )
     if problems:

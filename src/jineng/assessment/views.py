@@ -22,6 +22,7 @@ from jineng.core.pagination import paginate
 from jineng.core.permissions import require
 from jineng.core.xlsx import xlsx_response
 from jineng.people.selectors import id_number_for
+from jineng.policy.identity import mask_id_number
 from jineng.supervision import links
 from jineng.supervision.forms import add_refusal
 from jineng.supervision.selectors import classes_supervised
@@ -77,7 +78,9 @@ def _may_enter(user: User, a: Assessment) -> bool:
 
 @login_required
 def template(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    """The results workbook for this assessment's roster (full ID numbers: the body needs them to match)."""
+    """The results workbook for this assessment's roster. It carries what the body needs to enter
+    results and no more: the trainee's 考号 (roster row), name and masked ID number, which the body
+    checks against the ID card at the exam; the whole number stays in Jineng."""
     user = _user(request)
     require(user, "assessment.results")
     a = get_object_or_404(assessments_visible(user), pk=assessment_id)
@@ -85,10 +88,10 @@ def template(request: HttpRequest, assessment_id: int) -> HttpResponse:
     return xlsx_response(
         f"考核结果_{a.training_class.ref}.xlsx",
         "考核结果",
-        services.TEMPLATE_HEADERS,
+        [*services.TEMPLATE_HEADERS, services.KEY_HEADER],
         (
             [
-                e.person.id_number,
+                mask_id_number(e.person.id_number),
                 e.person.name,
                 "",
                 a.get_certificate_kind_display(),
@@ -96,6 +99,7 @@ def template(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 "",
                 "",
                 a.body.name,
+                e.row,
             ]
             for e in enrolments.select_related("person").order_by("row")
         ),

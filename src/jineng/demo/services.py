@@ -12,6 +12,7 @@ from jineng.accounts.models import User
 from jineng.accounts.roles import Role
 from jineng.accounts.services import user_create
 from jineng.catalogue.demo import catalogue_demo_load
+from jineng.core.errors import Refusal
 from jineng.demo import data
 from jineng.demo.claims import demo_claims_load
 from jineng.demo.classes import demo_classes_load
@@ -104,7 +105,14 @@ def _chain(region: Region) -> list[str]:
 
 @transaction.atomic
 def demo_load() -> bool:
-    """Returns False when the demo was already there (running `make run` twice changes nothing)."""
+    """Returns False when the demo was already there (running `make run` twice changes nothing).
+
+    Refused in production mode: the demo's accounts share one published password, and its people,
+    classes and payments are invented; neither belongs in a bureau's real database."""
+    if settings.JINENG_MODE == "production":
+        raise Refusal(
+            "生产模式（JINENG_MODE=production）下不能载入演示数据：演示账号的密码是公开的，演示数据是虚构的"
+        )
     if Region.objects.filter(code="410000").exists():
         return False
     actor = None
@@ -211,7 +219,6 @@ def demo_load() -> bool:
             role=role,
             region=Region.objects.get(name=region_name),
         )
-    User.objects.filter(username="zz_admin").update(is_staff=True, is_superuser=True)
 
     # Trainees registered by the school's clerk, spread over Zhengzhou's units.
     clerk = accounts[Role.INSTITUTION]

@@ -24,6 +24,15 @@ def persons_visible(user: User) -> QuerySet[Person]:
             person_id=OuterRef("pk"), training_class__institution_id=scope.organisation_id
         )
         return qs.filter(Q(registered_by_organisation_id=scope.organisation_id) | Exists(on_my_roster))
+    if scope.is_department:
+        # A department reviewer needs the trainees of the classes his department reviews, not the city's
+        # whole real-name registry (least privilege for personal data).
+        in_my_department = Enrolment.objects.filter(
+            person_id=OuterRef("pk"),
+            training_class__department_id=scope.department_id,
+            training_class__region__path__startswith=scope.region_path,
+        )
+        return qs.filter(Exists(in_my_department))
     return qs.filter(scope.region_q())
 
 

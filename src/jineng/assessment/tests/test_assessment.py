@@ -17,6 +17,7 @@ from jineng.assessment.models import Assessment, Result
 from jineng.assessment.selectors import special_completion_shares
 from jineng.conftest import World
 from jineng.core.errors import Refusal
+from jineng.policy.identity import mask_id_number
 from jineng.supervision.models import Summary
 from jineng.supervision.tests.factory import END, make_class, xuchang_class
 from jineng.training.models import ClassState, Enrolment, TrainingClass
@@ -169,11 +170,11 @@ def test_results_by_another_body_refused(world: World) -> None:
         services.results_enter(actor=world.outsiders[Role.EVALUATOR], assessment=a, rows=rows_for(tc, a))
 
 
-def workbook(rows: list[list[Any]]) -> bytes:
+def workbook(rows: list[list[Any]], headers: list[str] | None = None) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.append(services.TEMPLATE_HEADERS)
+    ws.append(headers or [*services.TEMPLATE_HEADERS, services.KEY_HEADER])
     for r in rows:
         ws.append(r)
     out = BytesIO()
@@ -303,3 +304,53 @@ def test_api_apply_and_results(world: World) -> None:
         f"/api/v1/assessment/{a.pk}/results", rows, content_type="application/json"
     )
     assert response.json() == {"entered": 3, "assessment_state": "results_entered", "class_state": "assessed"}
+
+
+def test_the_template_for_the_evaluation_body_carries_masked_numbers_and_a_key(world: World) -> None:
+    # Given an assessment of a class of three trainees, applied for with the evaluation body
+    tc = ended(world)
+    a = apply(world, tc)
+    client = world.client(world.users[Role.EVALUATOR])
+    # When the body downloads its results template
+    content = client.get(f"/assessment/{a.pk}/template/").content
+    sheet = load_workbook(BytesIO(content)).active
+    assert sheet is not None
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    enrolments = list(Enrolment.objects.filter(training_class=tc).select_related("person").order_by("row"))
+    # Then it names each trainee by 考号, name and a masked number, never the whole number
+    assert rows[0] == [*services.TEMPLATE_HEADERS, "考号"]
+    assert [(r[0], r[1], r[8]) for r in rows[1:]] == [
+        (mask_id_number(e.person.id_number), e.person.name, e.row) for e in enrolments
+    ]
+    for e in enrolments:
+        assert e.person.id_number.encode() not in content
+    # And the filled template goes back in by 考号
+    for i, line in enumerate(rows[1:]):
+        line[2], line[5], line[6] = "合格", f"K{i}", a.assessment_date
+    rows_read = services.results_workbook_read(workbook(rows[1:]))
+    assert [r.key for r in rows_read] == [e.row for e in enrolments]
+    assert services.results_enter(actor=world.users[Role.EVALUATOR], assessment=a, rows=rows_read) == 3
+    assert sorted(Result.objects.values_list("enrolment__person__id_number", flat=True)) == sorted(
+        e.person.id_number for e in enrolments
+    )
+
+
+def test_a_key_that_is_not_on_the_roster_or_does_not_match_the_number_is_refused_e02(world: World) -> None:
+    tc = ended(world)
+    a = apply(world, tc)
+    enrolments = list(Enrolment.objects.filter(training_class=tc).select_related("person").order_by("row"))
+    other = enrolments[1].person.id_number
+    lines = [
+        [mask_id_number(enrolments[0].person.id_number), "", "合格", "", "", "K1", a.assessment_date, "", 99],
+        [mask_id_number(other), "", "合格", "", "", "K2", a.assessment_date, "", enrolments[0].row],
+    ]
+    with pytest.raises(Refusal) as refused:
+        services.results_enter(
+            actor=world.users[Role.EVALUATOR],
+            assessment=a,
+            rows=services.results_workbook_read(workbook(lines)),
+        )
+    found = {(v.row, v.field, v.rule, v.message) for v in refused.value.violations}
+    assert (2, "考号", "E02", "考号不在本次考核的名单中") in found
+    assert (3, "身份证号", "E02", "身份证号与考号对应的学员不符") in found
+    assert not Result.objects.exists()

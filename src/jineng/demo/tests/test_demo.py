@@ -191,3 +191,22 @@ def test_the_province_admin_sees_all_three_cities_plans(demo):
     assert cities and Region.objects.filter(pk__in=cities, name="许昌市").exists()
     zz_admin = User.objects.get(username="zz_admin")
     assert target_rows(user=zz_admin, year=2023, region=henan) == []  # Zhengzhou's admin: not Xuchang's
+
+
+def test_no_demo_account_is_a_superuser_or_may_enter_the_django_admin(demo):
+    # Issue 12.1: the demo's city admin was a Django superuser and could take over other cities' users.
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert not User.objects.filter(is_staff=True).exists()
+
+
+def test_demo_load_is_refused_in_production_mode_and_writes_nothing(settings):
+    from django.core.management import CommandError, call_command
+
+    from jineng.core.errors import Refusal
+
+    settings.JINENG_MODE = "production"
+    with pytest.raises(Refusal, match="生产模式"):
+        demo_load()
+    with pytest.raises(CommandError, match=r"生产模式（JINENG_MODE=production）下不能载入演示数据"):
+        call_command("demo_load")
+    assert not Region.objects.exists() and not User.objects.exists() and not Event.objects.exists()

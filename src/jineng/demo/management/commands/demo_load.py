@@ -4,8 +4,9 @@ import unicodedata
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from jineng.core.errors import Refusal
 from jineng.demo.services import demo_accounts, demo_load
 
 
@@ -19,7 +20,10 @@ class Command(BaseCommand):
     help = "载入演示数据（来自五份政策文件的表格），已载入则跳过；打印每个角色的演示账号"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        loaded = demo_load()
+        try:
+            loaded = demo_load()
+        except Refusal as exc:
+            raise CommandError(exc.render()) from None
         self.stdout.write("演示数据已载入。" if loaded else "演示数据已存在，未重复载入。")
         self.stdout.write(
             f"\n演示账号（每个角色一个，另有省级管理员一个；密码均为 {settings.JINENG_DEMO_PASSWORD}）："
