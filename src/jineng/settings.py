@@ -39,7 +39,10 @@ ALLOWED_HOSTS = CONF.allowed_hosts
 CSRF_TRUSTED_ORIGINS = CONF.csrf_trusted_origins
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # First, so that its changepassword / createsuperuser replace django.contrib.auth's: every account
+    # change goes through accounts.services and leaves an audit event.
+    "jineng.accounts",
+    "jineng.core.admin_config.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,7 +54,6 @@ INSTALLED_APPS = [
     "jineng.audit",
     "jineng.regions",
     "jineng.orgs",
-    "jineng.accounts",
     "jineng.people",
     "jineng.workcal",
     "jineng.catalogue",

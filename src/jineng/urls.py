@@ -4,10 +4,6 @@ from django.urls import include, path
 from jineng.api import api
 from jineng.core import views as core_views
 
-admin.site.site_header = "技能 · 基础数据管理"
-admin.site.site_title = "技能"
-admin.site.index_title = "基础数据"
-
 urlpatterns = [
     path("", include("jineng.core.urls")),
     path("regions/", include("jineng.regions.urls")),

@@ -1,15 +1,74 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
 
 from jineng.accounts.roles import Role
 from jineng.orgs.models import Organisation
 from jineng.regions.models import Department, Region
 
+# What decides who may log in and what they may do: a change to any of these must leave an audit event,
+# so it may only happen inside accounts.services (which records one), whatever the path — page, admin,
+# management command or a shell.
+GUARDED_FIELDS = frozenset(
+    {
+        "password",
+        "role",
+        "is_active",
+        "is_superuser",
+        "is_staff",
+        "region",
+        "department",
+        "organisation",
+        "person",
+    }
+)
+_FOREIGN = frozenset({"region", "department", "organisation", "person"})
+_GUARDED_COLUMNS = (GUARDED_FIELDS - _FOREIGN) | {f"{f}_id" for f in _FOREIGN}
+_sanctioned: ContextVar[bool] = ContextVar("accounts_sanctioned", default=False)
+
+UNSANCTIONED = "账户的密码、角色、范围和启用状态只能通过 accounts.services 修改（每次修改都记审计事件）"
+
+
+@contextmanager
+def sanctioned() -> Iterator[None]:
+    """Opened by accounts.services around a change it records in the audit trail."""
+    token = _sanctioned.set(True)
+    try:
+        yield
+    finally:
+        _sanctioned.reset(token)
+
+
+class GuardedUserQuerySet(models.QuerySet["User"]):
+    def update(self, **kwargs: Any) -> int:
+        if not _sanctioned.get() and (GUARDED_FIELDS | _GUARDED_COLUMNS) & set(kwargs):
+            raise PermissionError(UNSANCTIONED)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        if not _sanctioned.get() and (GUARDED_FIELDS | _GUARDED_COLUMNS) & set(fields):
+            raise PermissionError(UNSANCTIONED)
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
+class GuardedUserManager(UserManager.from_queryset(GuardedUserQuerySet)):  # type: ignore[misc]
+    pass
+
 
 class User(AbstractUser):
-    """A login. Its scope is a region subtree, optionally narrowed to a department or an organisation."""
+    """A login. Its scope is a region subtree, optionally narrowed to a department or an organisation.
+
+    A platform operator (the Django admin's only user) is a superuser with no role and no region, and so
+    sees nothing in the application; a user with a role is never a superuser or staff (a database
+    constraint), so no bureau account can enter the admin site.
+    """
 
     display_name = models.CharField("姓名", max_length=32, blank=True)
     role = models.CharField("角色", max_length=16, choices=Role.choices, blank=True)
@@ -20,13 +79,58 @@ class User(AbstractUser):
         "people.Person", models.PROTECT, null=True, blank=True, related_name="account", verbose_name="本人"
     )
 
+    objects = GuardedUserManager()
+
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="") | Q(is_superuser=False, is_staff=False),
+                name="accounts_user_role_not_superuser",
+                violation_error_message="有角色的业务账号不能是超级用户或后台人员",
+            ),
+        ]
 
     @property
     def label(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def is_operator(self) -> bool:
+        """The platform operator: the Django admin's user, with no role in the programme."""
+        return bool(self.is_active and self.is_superuser and not self.role)
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> User:
+        user = super().from_db(db, field_names, values)
+        user._loaded = {f: user.__dict__.get(f) for f in _GUARDED_COLUMNS if f in user.__dict__}
+        return user
+
+    def _guarded_changes(self, update_fields: Any) -> set[str]:
+        if self._state.adding:
+            return {"(new account)"}
+        names = (
+            {f"{f}_id" if f in _FOREIGN else f for f in update_fields}
+            if update_fields is not None
+            else _GUARDED_COLUMNS
+        ) & _GUARDED_COLUMNS
+        loaded: dict[str, Any] | None = getattr(self, "_loaded", None)
+        if loaded is None:  # an instance not read from the database: nothing to compare with
+            return names
+        return {f for f in names if f in loaded and self.__dict__.get(f) != loaded[f]}
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A guard, not behaviour: the change itself and its audit event live in accounts.services.
+        if not _sanctioned.get() and self._guarded_changes(kwargs.get("update_fields")):
+            raise PermissionError(UNSANCTIONED)
+        super().save(*args, **kwargs)
+        self._loaded = {f: self.__dict__.get(f) for f in _GUARDED_COLUMNS if f in self.__dict__}
+
+    def check_password(self, raw_password: str | None) -> bool:
+        # A hash upgraded at login is the same password under a stronger hash, not a change.
+        with sanctioned():
+            return super().check_password(raw_password)
 
 
 class ApiToken(models.Model):

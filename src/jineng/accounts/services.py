@@ -4,10 +4,12 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from jineng.accounts.models import ApiToken, User
+from jineng.accounts.models import ApiToken, User, sanctioned
 from jineng.accounts.roles import DEPT_ROLES, ORG_ROLES, Role, can
 from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
@@ -43,18 +45,22 @@ def user_create(
         raise Refusal("部门须属于管辖区域或其上级", field="部门", value=department.name)
     if organisation is not None and not organisation.region.path.startswith(region.path):
         raise Refusal("机构须在管辖区域之内", field="机构", value=organisation.name)
+    _may_manage(actor, region)
     if User.objects.filter(username=username).exists():
         raise Refusal(f"用户名 {username} 已存在", field="用户名", value=username)
-    user = User.objects.create_user(
-        username=username,
-        password=password,
-        display_name=display_name,
-        role=role,
-        region=region,
-        department=department,
-        organisation=organisation,
-        person=person,
-    )
+    candidate = User(username=username, display_name=display_name)
+    password_check(password, user=candidate)
+    with sanctioned():
+        user = User.objects.create_user(
+            username=username,
+            password=password,
+            display_name=display_name,
+            role=role,
+            region=region,
+            department=department,
+            organisation=organisation,
+            person=person,
+        )
     event_record(
         actor=actor,
         action="user.created",
@@ -65,6 +71,181 @@ def user_create(
         department_id=department.pk if department else None,
         organisation_id=organisation.pk if organisation else None,
     )
+    return user
+
+
+def password_check(password: str, *, user: User | None = None) -> None:
+    """The one password policy (settings.AUTH_PASSWORD_VALIDATORS) for every way an account gets a
+    password: page, admin, management command, demo."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise Refusal("；".join(exc.messages), field="密码") from None
+
+
+def _may_manage(actor: Any, region: Region | None) -> None:
+    """Accounts are managed by the platform operator (admin site, commands), by the system (actor
+    None: demo, fixtures), or by a bureau admin for accounts within his own region."""
+    if actor is None or getattr(actor, "is_operator", False):
+        return
+    if (
+        getattr(actor, "role", "") == Role.HR_ADMIN
+        and actor.region is not None
+        and region is not None
+        and region.path.startswith(actor.region.path)
+    ):
+        return
+    raise Refusal("只有平台运维人员或本辖区的人社局管理员可以管理账号", field="账号")
+
+
+def _user_event(actor: Any, user: User, action: str, **kwargs: Any) -> None:
+    event_record(
+        actor=actor,
+        action=action,
+        obj=user,
+        region_path=user.region.path if user.region else "",
+        department_id=user.department_id,
+        organisation_id=user.organisation_id,
+        **kwargs,
+    )
+
+
+@transaction.atomic
+def operator_create(*, actor: Any, username: str, password: str, display_name: str = "") -> User:
+    """The platform operator: the only account that may enter the Django admin. No role and no region,
+    so the application itself shows him nothing."""
+    if actor is not None and not getattr(actor, "is_operator", False):
+        raise Refusal("只有平台运维人员可以创建运维账号", field="账号")
+    username = username.strip()
+    if not username:
+        raise Refusal("请填写用户名", field="用户名")
+    if User.objects.filter(username=username).exists():
+        raise Refusal(f"用户名 {username} 已存在", field="用户名", value=username)
+    password_check(password, user=User(username=username, display_name=display_name))
+    with sanctioned():
+        user = User.objects.create_superuser(username=username, password=password, display_name=display_name)
+    _user_event(actor, user, "user.operator_created", to_state="active")
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, actor: Any, user: User, password: str | None) -> User:
+    """A new password (None: no usable password, the account can no longer log in with one)."""
+    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    if getattr(actor, "pk", None) != user.pk:  # anyone may change his own password
+        if user.role:
+            _may_manage(actor, user.region)
+        else:
+            _operator_only(actor)
+    with sanctioned():
+        if password is None:
+            user.set_unusable_password()
+        else:
+            password_check(password, user=user)
+            user.set_password(password)
+        user.save(update_fields=["password"])
+    _user_event(actor, user, "user.password_changed", payload={"usable": password is not None})
+    return user
+
+
+def _operator_only(actor: Any) -> None:
+    if actor is not None and not getattr(actor, "is_operator", False):
+        raise Refusal("只有平台运维人员可以管理运维账号", field="账号")
+
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: Any,
+    user: User,
+    display_name: str = _UNSET,
+    role: str = _UNSET,
+    region: Region | None = _UNSET,
+    department: Department | None = _UNSET,
+    organisation: Organisation | None = _UNSET,
+    is_active: bool = _UNSET,
+) -> User:
+    """Changes an account's role, scope, name or active state: one event per kind of change
+    (user.role_changed, user.deactivated / user.reactivated, user.renamed)."""
+    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    if user.role:
+        _may_manage(actor, user.region)
+    else:
+        _operator_only(actor)
+    before = {
+        "role": user.role,
+        "region": user.region_id,
+        "department": user.department_id,
+        "organisation": user.organisation_id,
+    }
+    new_role = user.role if role is _UNSET else role
+    new_region = user.region if region is _UNSET else region
+    new_department = user.department if department is _UNSET else department
+    new_organisation = user.organisation if organisation is _UNSET else organisation
+    if user.role or new_role:
+        if new_role not in Role.values:
+            raise Refusal(f"未知角色 {new_role!r}", field="角色", value=str(new_role))
+        if new_region is None:
+            raise Refusal("请选择管辖区域", field="管辖区域")
+        _may_manage(actor, new_region)
+        if new_role in DEPT_ROLES and new_department is None:
+            raise Refusal("行业部门的审核人须指定部门", field="部门")
+        if new_role in ORG_ROLES and new_organisation is None:
+            raise Refusal("机构经办须指定机构", field="机构")
+        if new_role == Role.TRAINEE and user.person_id is None:
+            raise Refusal("学员账号须关联实名登记的人员", field="本人")
+        if new_department is not None and not new_region.path.startswith(new_department.region.path):
+            raise Refusal("部门须属于管辖区域或其上级", field="部门", value=new_department.name)
+        if new_organisation is not None and not new_organisation.region.path.startswith(new_region.path):
+            raise Refusal("机构须在管辖区域之内", field="机构", value=new_organisation.name)
+        if user.is_superuser or user.is_staff:
+            raise Refusal("运维账号不能担任业务角色", field="角色")
+    fields: list[str] = []
+    with sanctioned():
+        user.role = new_role
+        user.region = new_region
+        user.department = new_department if new_role in DEPT_ROLES else None
+        user.organisation = new_organisation if new_role in ORG_ROLES else None
+        after = {
+            "role": user.role,
+            "region": user.region_id,
+            "department": user.department_id,
+            "organisation": user.organisation_id,
+        }
+        if after != before:
+            fields += ["role", "region", "department", "organisation"]
+        if display_name is not _UNSET and display_name.strip() != user.display_name:
+            user.display_name = display_name.strip()
+            fields.append("display_name")
+        was_active = user.is_active
+        if is_active is not _UNSET and bool(is_active) != was_active:
+            user.is_active = bool(is_active)
+            fields.append("is_active")
+        if not fields:
+            return user
+        user.save(update_fields=fields)
+    if after != before:
+        _user_event(
+            actor,
+            user,
+            "user.role_changed",
+            from_state=str(before["role"]),
+            to_state=user.role,
+            payload={"before": before, "after": after},
+        )
+    if "is_active" in fields:
+        _user_event(
+            actor,
+            user,
+            "user.deactivated" if not user.is_active else "user.reactivated",
+            from_state="active" if was_active else "inactive",
+            to_state="active" if user.is_active else "inactive",
+        )
+    if "display_name" in fields:
+        _user_event(actor, user, "user.renamed", payload={"display_name": user.display_name})
     return user
 
 
@@ -97,7 +278,7 @@ def api_token_issue(*, actor: User, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = ApiToken.objects.select_for_update().select_related("user__region").get(pk=token.pk)
     if token.revoked_at is not None:
         return token
     token.revoked_at = timezone.now()
@@ -109,8 +290,10 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         from_state="active",
         to_state="revoked",
         payload={"prefix": token.prefix},
-        region_path=actor.region.path if actor.region else "",
-        organisation_id=actor.organisation_id,
+        # The owner's scope, so his city's auditor sees the revocation whoever made it (owner, his
+        # bureau admin or the platform operator).
+        region_path=token.user.region.path if token.user.region else "",
+        organisation_id=token.user.organisation_id,
     )
     return token
 

@@ -1,50 +1,63 @@
-"""Django admin writes reference data through the same audit trail as every other path."""
+"""The Django admin is the platform operator's, not the bureau's (issue 12.1).
+
+Its only user is the operator (a superuser with no role, made by ``manage.py operator_create``); no
+bureau account can enter it (accounts.User's constraint keeps every role-holder from being superuser
+or staff, and the site itself admits only the operator). Even there, domain data is read-only, or is
+changed through the same service as the product's pages, with the same checks and the same audit event.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin
-from django.db import models, transaction
+from django.contrib import admin, messages
+from django.db import models
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from jineng.audit.services import event_record
-
-
-def _region_path(obj: models.Model) -> str:
-    region = getattr(obj, "region", None)
-    if region is not None:
-        return str(region.path)
-    return str(getattr(obj, "path", "") or "/")
+from jineng.core.errors import Refusal
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Each save and delete writes an event in the admin's own transaction (changeform is atomic)."""
+class OperatorAdminSite(admin.AdminSite):
+    site_header = "技能 · 平台运维"
+    site_title = "技能"
+    index_title = "平台运维（只读数据与经服务的维护）"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return bool(getattr(request.user, "is_operator", False))
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewed here; changed only on the product's pages, through its services."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ServiceAddAdmin(ReadOnlyAdmin):
+    """New rows are made by the domain's service (``create``), never by the form's own save; existing
+    rows are read-only. A refusal of the service is shown on the form, and nothing is written."""
+
+    create: Callable[..., models.Model]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            event_record(
-                actor=request.user,
-                action=f"{obj._meta.model_name}.{'changed' if change else 'created'}_by_admin",
-                obj=obj,
-                payload={"fields": sorted(form.changed_data)},
-                region_path=_region_path(obj),
-            )
+        made = type(self).create(actor=request.user, **form.cleaned_data)
+        obj.pk = made.pk
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        with transaction.atomic():
-            event_record(
-                actor=request.user,
-                action=f"{obj._meta.model_name}.deleted_by_admin",
-                obj=obj,
-                to_state="deleted",
-                region_path=_region_path(obj),
-            )
-            super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        with transaction.atomic():
-            for obj in queryset:
-                self.delete_model(request, obj)
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        # changeform_view is atomic: a refusal rolls the service's work back before it gets here.
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except Refusal as exc:
+            messages.error(request, exc.render())
+            return HttpResponseRedirect(request.get_full_path())

@@ -1,25 +1,29 @@
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
 
-from jineng.core.admin_mixins import AuditedAdmin
+from jineng.core.admin_mixins import ReadOnlyAdmin, ServiceAddAdmin
 from jineng.policy.profiles import all_profiles
 from jineng.regions.models import Department, ProfileAssignment, Region
+from jineng.regions.services import department_create, profile_assign
 
 
 @admin.register(Region)
-class RegionAdmin(AuditedAdmin):
+class RegionAdmin(ReadOnlyAdmin):
+    # A region's path is derived from its id and its parent's: created by regions.services only.
     list_display = ("name", "code", "kind", "parent", "path")
     search_fields = ("name", "code")
-    readonly_fields = ("path", "depth", "parent")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # A region's path is derived from its id and its parent's: created by regions.services only.
-        return False
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ("region", "name", "kind", "position")
 
 
 @admin.register(Department)
-class DepartmentAdmin(AuditedAdmin):
+class DepartmentAdmin(ServiceAddAdmin):
+    create = staticmethod(department_create)
+    form = DepartmentForm
     list_display = ("name", "region", "kind")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -38,9 +42,14 @@ class ProfileAssignmentForm(forms.ModelForm):
             raise forms.ValidationError(f"没有政策档案 {key[0]} v{key[1]}；现有：{known}")
         return data
 
+    def validate_unique(self) -> None:
+        # A second assignment for the same region and year replaces the first (profile_assign).
+        pass
+
 
 @admin.register(ProfileAssignment)
-class ProfileAssignmentAdmin(AuditedAdmin):
+class ProfileAssignmentAdmin(ServiceAddAdmin):
+    create = staticmethod(profile_assign)
     form = ProfileAssignmentForm
     list_display = ("region", "year", "profile_code", "profile_version")
     list_filter = ("year", "profile_code")

@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from jineng.accounts.models import ApiToken
 from jineng.accounts.roles import Role
-from jineng.accounts.services import TOKEN_PREFIX, api_token_authenticate, api_token_issue, api_token_revoke
+from jineng.accounts.services import (
+    TOKEN_PREFIX,
+    api_token_authenticate,
+    api_token_issue,
+    api_token_revoke,
+    user_update,
+)
 from jineng.audit.models import Event
 from jineng.conftest import World
 from jineng.core.errors import Refusal
@@ -101,8 +107,7 @@ def test_revoke_is_recorded_once(world: World) -> None:
 def test_token_of_an_inactive_user_is_refused(world: World) -> None:
     clerk = world.users[Role.INSTITUTION]
     _, secret = api_token_issue(actor=clerk, name="对接")
-    clerk.is_active = False
-    clerk.save(update_fields=["is_active"])
+    user_update(actor=None, user=clerk, is_active=False)
     assert api_token_authenticate(secret) is None
     assert_envelope(bearer(secret).get(f"{API}/me"), 401, "unauthorized")
 
@@ -120,8 +125,7 @@ def test_token_stops_working_when_its_owner_loses_the_capability(world: World) -
     clerk = world.users[Role.INSTITUTION]
     _, secret = api_token_issue(actor=clerk, name="对接")
     assert api_token_authenticate(secret) == clerk
-    clerk.role = Role.HR_FIRST
-    clerk.save(update_fields=["role"])
+    clerk = user_update(actor=None, user=clerk, role=Role.HR_FIRST)
     assert api_token_authenticate(secret) is None
     assert_envelope(bearer(secret).get(f"{API}/me"), 401, "unauthorized")
 

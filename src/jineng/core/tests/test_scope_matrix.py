@@ -648,8 +648,11 @@ def test_public_routes(world: World) -> None:
 
 
 def test_user_without_role_sees_nothing(world: World) -> None:
-    """A bare account (no role, no region) is refused everywhere a capability is needed."""
-    bare = User.objects.create_user(username="bare", password="Bare@pass-2026")
+    """A bare account (no role, no region: the platform operator) is refused everywhere a capability is
+    needed; the Django admin is the only place he works."""
+    from jineng.accounts.services import operator_create
+
+    bare = operator_create(actor=None, username="bare", password="Bare@pass-2026")
     client = world.client(bare)
     for case in MATRIX:
         if case.roles == EVERYONE or case.method != "GET":

@@ -221,9 +221,9 @@ def test_h06_the_province_waits_for_its_cities_in_turn(world: World) -> None:
     services.report_approve(
         actor=world.users["hr_admin"], region=world.zhengzhou, year=2021, month=6, today=TODAY
     )
-    province_admin = world.users["hr_admin"]
-    province_admin.region = world.henan
-    province_admin.save(update_fields=["region"])
+    from jineng.accounts.services import user_update
+
+    province_admin = user_update(actor=None, user=world.users["hr_admin"], region=world.henan)
     # When the province approves, it is refused naming 许昌市
     with pytest.raises(Refusal) as refused:
         services.report_approve(actor=province_admin, region=world.henan, year=2021, month=6, today=TODAY)
