@@ -207,7 +207,9 @@ def user_update(
     with sanctioned():
         user.role = new_role
         user.region = new_region
-        user.department = new_department if new_role in DEPT_ROLES else None
+        # A department is a reviewer's scope and, for bureau staff, their home unit: kept as given. An
+        # organisation only scopes a clerk.
+        user.department = new_department
         user.organisation = new_organisation if new_role in ORG_ROLES else None
         after = {
             "role": user.role,

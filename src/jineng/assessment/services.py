@@ -210,7 +210,6 @@ def _row_problems(assessment: Assessment, r: ResultRow, row: int) -> list[Violat
     return out
 
 
-@transaction.atomic
 def _rows_by_key(tc: TrainingClass, rows: list[ResultRow], problems: list[Violation]) -> list[ResultRow]:
     """Rows that name their trainee by 考号 get his whole ID number from the roster; the number the row
     shows (masked, as in the template, or whole) must be his."""
@@ -247,6 +246,7 @@ def _rows_by_key(tc: TrainingClass, rows: list[ResultRow], problems: list[Violat
     return out
 
 
+@transaction.atomic
 def results_enter(*, actor: User, assessment: Assessment, rows: list[ResultRow]) -> int:
     """Results of trainees, all or nothing: any bad row refuses the whole batch with a report by row.
 

@@ -314,7 +314,10 @@ def test_individual_claims_only_his_own_line(world: World) -> None:
 
     tc = assessed_class(world)
     person = tc.enrolments.get(row=2).person
-    User.objects.filter(pk=world.users["trainee"].pk).update(person=person)
+    from jineng.accounts.models import sanctioned
+
+    with sanctioned():  # test set-up: the trainee's account is linked to the roster's third row
+        User.objects.filter(pk=world.users["trainee"].pk).update(person=person)
     trainee = User.objects.get(pk=world.users["trainee"].pk)
     claim = services.claim_create(actor=trainee, training_class=tc, today=CLAIMED)
     assert (claim.applicant_kind, claim.payee_person, claim.headcount, claim.amount) == (

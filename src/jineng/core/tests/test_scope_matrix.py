@@ -144,13 +144,23 @@ def own_person(w: World, u: User) -> Person | None:
         return None  # an evaluation body registers nobody, so sees nobody until classes exist
     if u.role == Role.INSTITUTION:
         return registered_by_clerk(w)
+    if u.role in (Role.DEPT_FIRST, Role.DEPT_SECOND):
+        return on_department_roster(w)
     return w.zz_person  # also the Zhengzhou trainee's own record
+
+
+def on_department_roster(w: World) -> Person:
+    """A trainee of a class of the Zhengzhou 工信局: the only persons its reviewers see."""
+    from jineng.supervision.tests.factory import make_class
+
+    return make_class(w, trainees=1, department=w.zz_industry).enrolments.get().person
 
 
 def foreign_persons(w: World, u: User) -> list[Person]:
     persons = [w.xc_person]
-    if u.role in (Role.INSTITUTION, Role.EVALUATOR):
-        persons.append(w.zz_person)  # in the city, but not registered by this organisation
+    if u.role in (Role.INSTITUTION, Role.EVALUATOR, Role.DEPT_FIRST, Role.DEPT_SECOND):
+        # in the city, but not registered by this organisation / on no roster of this department
+        persons.append(w.zz_person)
     if u.role == Role.TRAINEE:
         persons.append(registered_by_clerk(w))  # a neighbour in the same city
     return persons

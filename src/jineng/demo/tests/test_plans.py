@@ -117,7 +117,9 @@ def test_h01_xc23_annex2_departments_fall_short_of_the_citys_12_wan(demo):
 
 def test_h01_the_plan_page_shows_the_xc23_annex2_shortfall(demo):
     admin = User.objects.get(username="zz_admin")
-    User.objects.filter(pk=admin.pk).update(region=Region.objects.get(name="许昌市"))
+    from jineng.accounts.services import user_update
+
+    user_update(actor=None, user=admin, region=Region.objects.get(name="许昌市"), department=None)
     client = Client()
     client.force_login(User.objects.get(pk=admin.pk))
     plan = Plan.objects.get(source="XC23 附件2")
