@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -171,5 +171,5 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     @admin.action(description="吊销所选令牌")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
-            api_token_revoke(actor=request.user, token=token)
+            api_token_revoke(actor=cast(User, request.user), token=token)
         messages.success(request, f"已吊销 {queryset.count()} 个令牌")

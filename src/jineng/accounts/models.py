@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -79,7 +79,7 @@ class User(AbstractUser):
         "people.Person", models.PROTECT, null=True, blank=True, related_name="account", verbose_name="本人"
     )
 
-    objects = GuardedUserManager()
+    objects: ClassVar[GuardedUserManager] = GuardedUserManager()
 
     class Meta:
         verbose_name = "用户"
@@ -102,8 +102,8 @@ class User(AbstractUser):
         return bool(self.is_active and self.is_superuser and not self.role)
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> User:
-        user = super().from_db(db, field_names, values)
+    def from_db(cls, *args: Any, **kwargs: Any) -> User:
+        user = super().from_db(*args, **kwargs)
         user._loaded = {f: user.__dict__.get(f) for f in _GUARDED_COLUMNS if f in user.__dict__}
         return user
 
@@ -117,7 +117,7 @@ class User(AbstractUser):
         ) & _GUARDED_COLUMNS
         loaded: dict[str, Any] | None = getattr(self, "_loaded", None)
         if loaded is None:  # an instance not read from the database: nothing to compare with
-            return names
+            return set(names)
         return {f for f in names if f in loaded and self.__dict__.get(f) != loaded[f]}
 
     def save(self, *args: Any, **kwargs: Any) -> None:

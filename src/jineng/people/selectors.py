@@ -29,7 +29,7 @@ def persons_visible(user: User) -> QuerySet[Person]:
         # whole real-name registry (least privilege for personal data).
         in_my_department = Enrolment.objects.filter(
             person_id=OuterRef("pk"),
-            training_class__department_id=scope.department_id,
+            training_class__department_id=scope.department_id or 0,
             training_class__region__path__startswith=scope.region_path,
         )
         return qs.filter(Exists(in_my_department))
