@@ -145,9 +145,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = CONF.var_dir / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [
-    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
-    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # htmx and ECharts from node_modules: only the files the pages load (core/staticfinders.py).
+    "jineng.core.staticfinders.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
