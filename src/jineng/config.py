@@ -111,6 +111,17 @@ def load(base_dir: Path) -> Config:
     database_owner_url = env_str("DATABASE_OWNER_URL")
     if database_owner_url is not None:
         check_url("DATABASE_OWNER_URL", database_owner_url, ("postgres", "postgresql"))
+        app_role = urlparse(database_url or "").username
+        if not app_role or not (database_url or "").startswith("postgres"):
+            raise _fail(
+                "DATABASE_URL",
+                "设置了 DATABASE_OWNER_URL 时须是写明应用角色用户名的 PostgreSQL 连接，如 postgres://jineng@/jineng",
+            )
+        if urlparse(database_owner_url).username in (None, "", app_role):
+            raise _fail(
+                "DATABASE_OWNER_URL",
+                f"须写明所有者角色的用户名，且不同于应用角色 {app_role}，如 postgres://jineng_owner@/jineng",
+            )
     redis_url = env_str("REDIS_URL")
     if redis_url is not None:
         check_url("REDIS_URL", redis_url, ("redis", "rediss"))

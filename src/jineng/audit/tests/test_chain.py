@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import io
 import itertools
+import threading
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,6 +21,7 @@ from jineng.audit.models import ChainHead, Event
 from jineng.audit.services import event_record, events_record_many, events_record_objects
 from jineng.conftest import World
 from jineng.people.models import Person
+from jineng.regions.models import Region
 
 ON_POSTGRES = connection.vendor == "postgresql"
 
@@ -223,3 +225,51 @@ def test_canonical_form_sorts_keys_and_keeps_the_time_in_utc(value: dict[str, An
     assert chain.link("", values) == chain.link("", same_time_in_utc)
     assert chain.stamp(at) == "2026-03-02T00:00:00.000005Z"
     assert chain.link("", values) != chain.link("0" * 64, values)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite runs one writer at a time: there is no race")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_do_not_fork_a_chain_nor_deadlock() -> None:
+    # Given two regions, and writers on their own connections released together: single events of
+    # one region, and bulk writes over both regions named in opposite orders
+    a = Region.objects.create(name="甲", kind="province", path="/a/")
+    b = Region.objects.create(name="乙", kind="province", path="/b/")
+    writers = 8
+    barrier = threading.Barrier(writers)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            barrier.wait()
+            for _ in range(3):
+                with transaction.atomic():
+                    if n % 2:
+                        event_record(actor=None, action=f"t.{n}", obj=a, region_path=a.path)
+                        event_record(actor=None, action=f"t.{n}", obj=a, region_path=a.path)
+                    else:
+                        order = [a, b] if n % 4 else [b, a]
+                        events_record_many(
+                            actor=None,
+                            action=f"t.{n}",
+                            items=[{"obj": r, "region_path": r.path} for r in order],
+                        )
+        except BaseException as exc:  # handed to the test's thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # Then every write went in, each event's predecessor is a different one, and the chains verify
+    assert errors == []
+    assert Event.objects.filter(region_path=a.path).count() == 4 * 3 * 2 + 4 * 3
+    assert Event.objects.filter(region_path=b.path).count() == 4 * 3
+    for region in (a.path, b.path):
+        prevs = list(Event.objects.filter(region_path=region).values_list("prev_hash", flat=True))
+        assert len(set(prevs)) == len(prevs)
+        assert_linked(region)
+    assert verify() == (0, [f"审计链完整：2 条链，共 {Event.objects.count()} 条事件。"])

@@ -2,15 +2,12 @@
 
     deploy/jineng-manage db_roles | runuser -u postgres -- psql -v ON_ERROR_STOP=1 -d jineng
 
-The role names, the database and the owner's password come from DATABASE_OWNER_URL and DATABASE_URL
-(a URL without a user name, like postgres:///jineng, is the system user's role through the local
-socket), or from the options. Nothing is run here: a superuser runs the printed SQL.
+The role names, the database and the owner's password (if its URL has one) come from DATABASE_URL and
+DATABASE_OWNER_URL, or from the options. Nothing is run here: a superuser runs the printed SQL.
 """
 
 from __future__ import annotations
 
-import getpass
-import os
 from typing import Any
 
 import dj_database_url
@@ -31,11 +28,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         app = settings.DATABASES["default"]
         owner = dj_database_url.parse(settings.DATABASE_OWNER_URL) if settings.DATABASE_OWNER_URL else {}
-        app_role = options["app_role"] or app.get("USER") or os.environ.get("PGUSER") or getpass.getuser()
+        app_role = options["app_role"] or app.get("USER")
         owner_role = options["owner_role"] or owner.get("USER")
         database = options["database"] or app.get("NAME")
         if not app["ENGINE"].endswith("postgresql") and not options["database"]:
             raise CommandError("DATABASE_URL 不是 PostgreSQL 连接：嵌入模式（SQLite）没有数据库角色。")
+        if not app_role:
+            raise CommandError(
+                "缺少应用角色：请在 DATABASE_URL 中写明用户名（如 postgres://jineng@/jineng），或用 --app-role 指定。"
+            )
         if not owner_role:
             raise CommandError(
                 "缺少所有者角色：请设置 DATABASE_OWNER_URL（含用户名），或用 --owner-role 指定。"

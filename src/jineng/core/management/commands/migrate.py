@@ -2,8 +2,7 @@
 
 The web processes and workers connect as the application role (DATABASE_URL), which owns nothing and
 may only SELECT and INSERT on the append-only tables. Migrations need the owner: with
-DATABASE_OWNER_URL set, this command asks the application's connection which role it is, points the
-default connection at the owner for the run, migrates, and then gives the application role its
+DATABASE_OWNER_URL set, this command points the default connection at the owner for the run, migrates, and then gives the application role its
 privileges on every table (jineng.core.dbroles.privileges_grant), so that the tables of this run's
 migrations get theirs too. Without DATABASE_OWNER_URL it is Django's migrate, unchanged (the
 embedded mode, the tests, a single-role install: `check --deploy --database default` refuses the
@@ -43,7 +42,7 @@ class Command(DjangoMigrate):
             raise CommandError(
                 f"DATABASE_OWNER_URL 的数据库 {owner['NAME']!r} 与 DATABASE_URL 的 {app['NAME']!r} 不同。"
             )
-        app_role = dbroles.current_role(connection)
+        app_role = str(app["USER"])  # config.load makes sure that DATABASE_URL names it
         connection.close()
         kept = {key: app.get(key) for key in SWAPPED}
         app.update({key: owner.get(key) or "" for key in SWAPPED})
