@@ -260,7 +260,8 @@ def test_db_roles_then_migrate_as_owner(tmp_path: Path) -> None:
         # Then the deployment check passes for the application role, and refuses the owner's URL
         checked = manage("check", "--deploy", "--database", "default", "--fail-level", "WARNING", env=env)
         assert checked.returncode == 0, checked.stdout + checked.stderr
-        as_owner = manage("check", "--database", "default", env={**env, "DATABASE_URL": owner_url})
+        site = {key: value for key, value in env.items() if key != "DATABASE_OWNER_URL"}
+        as_owner = manage("check", "--database", "default", env={**site, "DATABASE_URL": owner_url})
         assert as_owner.returncode != 0
         assert (
             "jineng.E001" in as_owner.stderr and f"{owner} 是只追加表 audit_event 的所有者" in as_owner.stderr
