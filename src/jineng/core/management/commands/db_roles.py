@@ -27,7 +27,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         app = settings.DATABASES["default"]
-        owner = dj_database_url.parse(settings.DATABASE_OWNER_URL) if settings.DATABASE_OWNER_URL else {}
+        owner: dict[str, Any] = (
+            dict(dj_database_url.parse(settings.DATABASE_OWNER_URL)) if settings.DATABASE_OWNER_URL else {}
+        )
         app_role = options["app_role"] or app.get("USER")
         owner_role = options["owner_role"] or owner.get("USER")
         database = options["database"] or app.get("NAME")

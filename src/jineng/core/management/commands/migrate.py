@@ -36,7 +36,7 @@ class Command(DjangoMigrate):
         connection = connections[DEFAULT_DB_ALIAS]
         if connection.vendor != "postgresql":
             raise CommandError("DATABASE_OWNER_URL 只用于 PostgreSQL：DATABASE_URL 也应为 PostgreSQL 连接。")
-        owner = dj_database_url.parse(owner_url)
+        owner: dict[str, Any] = dict(dj_database_url.parse(owner_url))
         app = connection.settings_dict
         if owner["NAME"] != app["NAME"]:
             raise CommandError(
