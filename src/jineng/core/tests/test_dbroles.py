@@ -287,10 +287,20 @@ def test_db_roles_then_migrate_as_owner(tmp_path: Path) -> None:
 
 
 def test_db_roles_refuses_one_role_for_both(tmp_path: Path) -> None:
-    url = "postgres://jineng@127.0.0.1:5432/jineng"
-    done = manage("db_roles", env=production_env(tmp_path, DATABASE_URL=url, DATABASE_OWNER_URL=url))
+    # (the same two URLs stop every command at start: test_deploy)
+    env = production_env(
+        tmp_path,
+        DATABASE_URL="postgres://jineng@/jineng",
+        DATABASE_OWNER_URL="postgres://jineng_owner@/jineng",
+    )
+    done = manage("db_roles", "--owner-role", "jineng", env=env)
     assert done.returncode != 0
     assert "应用角色与所有者角色不能相同（都是 jineng）" in done.stderr
+    printed = manage("db_roles", env=env)
+    assert printed.returncode == 0, printed.stderr
+    assert 'REASSIGN OWNED BY "jineng" TO "jineng_owner";' in printed.stdout
+    assert 'ALTER DATABASE "jineng" OWNER TO "jineng_owner";' in printed.stdout
+    assert "PASSWORD" not in printed.stdout
 
 
 def test_grant_statements_name_each_table_once() -> None:
