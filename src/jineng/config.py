@@ -87,6 +87,7 @@ class Config:
     allowed_hosts: list[str]
     csrf_trusted_origins: list[str]
     database_url: str | None
+    database_owner_url: str | None
     redis_url: str | None
     secure_proxy: bool
     celery_eager: bool
@@ -105,6 +106,22 @@ def load(base_dir: Path) -> Config:
     database_url = env_str("DATABASE_URL")
     if database_url is not None:
         check_url("DATABASE_URL", database_url, ("postgres", "postgresql", "sqlite"))
+    # The role that owns the tables and runs migrations; DATABASE_URL is then the application's role
+    # with least privilege (jineng.core.dbroles). Read by `manage.py migrate` and `db_roles` only.
+    database_owner_url = env_str("DATABASE_OWNER_URL")
+    if database_owner_url is not None:
+        check_url("DATABASE_OWNER_URL", database_owner_url, ("postgres", "postgresql"))
+        app_role = urlparse(database_url or "").username
+        if not app_role or not (database_url or "").startswith("postgres"):
+            raise _fail(
+                "DATABASE_URL",
+                "设置了 DATABASE_OWNER_URL 时须是写明应用角色用户名的 PostgreSQL 连接，如 postgres://jineng@/jineng",
+            )
+        if urlparse(database_owner_url).username in (None, "", app_role):
+            raise _fail(
+                "DATABASE_OWNER_URL",
+                f"须写明所有者角色的用户名，且不同于应用角色 {app_role}，如 postgres://jineng_owner@/jineng",
+            )
     redis_url = env_str("REDIS_URL")
     if redis_url is not None:
         check_url("REDIS_URL", redis_url, ("redis", "rediss"))
@@ -150,6 +167,7 @@ def load(base_dir: Path) -> Config:
         allowed_hosts=allowed_hosts,
         csrf_trusted_origins=csrf_trusted_origins,
         database_url=database_url,
+        database_owner_url=database_owner_url,
         redis_url=redis_url,
         secure_proxy=env_bool("JINENG_BEHIND_TLS_PROXY", production),
         # Eager unless a broker is configured: the embedded default runs tasks in-process.

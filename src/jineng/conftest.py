@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
+from unittest import mock
 
 import pytest
 from django.test import Client, override_settings
@@ -33,6 +35,26 @@ def _fast_password_hashing() -> Iterator[None]:
     # Production hashing (PBKDF2, a million rounds) made each world ~10 s to build; tests check who may
     # log in, not the strength of the hash.
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_append_only_triggers() -> Iterator[None]:
+    """Between transactional tests pytest-django empties every table with TRUNCATE, which the
+    append-only tables refuse by trigger on PostgreSQL (audit 0005, ledger 0003). The flush, run as
+    the test database's superuser, switches triggers off for its own transaction: the standard way a
+    superuser loads or empties a database past its triggers (pg_restore --disable-triggers). The
+    triggers themselves have no way around them for anyone else; the application role has no
+    TRUNCATE privilege at all."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self: DatabaseOperations, style: Any, tables: Any, **options: Any) -> list[str]:
+        sql = original(self, style, tables, **options)
+        return ["SET LOCAL session_replication_role = replica", *sql] if sql else sql
+
+    with mock.patch.object(DatabaseOperations, "sql_flush", sql_flush):
         yield
 
 

@@ -122,6 +122,8 @@ else:
     }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("TEST", {})
+# The owner role's connection, used by `manage.py migrate` only (jineng.core.dbroles).
+DATABASE_OWNER_URL = CONF.database_owner_url
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class EventQuerySet(models.QuerySet["Event"]):
@@ -17,12 +18,15 @@ class EventQuerySet(models.QuerySet["Event"]):
 class Event(models.Model):
     """One state change of a domain object, written in the same transaction as the change.
 
-    Append-only: the ORM refuses update/delete here, and on PostgreSQL a trigger refuses UPDATE and
-    DELETE in the database itself (migration 0002), whoever connects.
+    Append-only: the ORM refuses update/delete here; on PostgreSQL triggers refuse UPDATE, DELETE
+    (migration 0002) and TRUNCATE (0005) whoever connects, and the application's database role may
+    only SELECT and INSERT (jineng.core.dbroles). Each event is chained by hash to the one before it
+    in its region (jineng.audit.chain; `manage.py audit_verify` walks the chains).
     The scope columns are copied at write time so that an auditor's view is one indexed filter.
     """
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Set by the writer (not auto_now_add): the time is hashed before the row goes in.
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -50,6 +54,8 @@ class Event(models.Model):
     region_path = models.CharField(max_length=255, blank=True)
     department_id = models.BigIntegerField(null=True, blank=True)
     organisation_id = models.BigIntegerField(null=True, blank=True)
+    prev_hash = models.CharField("前一事件哈希", max_length=64, blank=True, editable=False)
+    hash = models.CharField("哈希", max_length=64, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -77,3 +83,19 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("审计事件只能追加，不能删除")
+
+
+class ChainHead(models.Model):
+    """The last hash of one region's chain. A writer locks the row until its transaction ends, so
+    that two transactions writing events of one region chain them one after the other instead of
+    both onto the same predecessor. Not append-only: the row is updated with every write."""
+
+    region_path = models.CharField(max_length=255, primary_key=True)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"
+
+    def __str__(self) -> str:
+        return f"{self.region_path or '(无地区)'} {self.hash[:12]}"

@@ -1,14 +1,23 @@
-"""The one way to write the audit trail."""
+"""The one way to write the audit trail.
+
+Every write chains its events to their region's chain (jineng.audit.chain): it locks the region's
+ChainHead row until the transaction ends, hashes each event onto the head's hash and moves the head.
+A transaction that writes events of several regions one by one (event_record) locks their heads in
+the order it writes; the bulk writers know their regions up front and lock them sorted. Two
+transactions that lock two heads in opposite orders are ended by PostgreSQL's deadlock check (one
+of them fails and rolls back); on SQLite writers are serialised by IMMEDIATE transactions anyway.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from jineng.audit.models import Event
+from jineng.audit import chain
+from jineng.audit.models import ChainHead, Event
 
 
 class AuditOutsideTransaction(RuntimeError):
@@ -30,7 +39,8 @@ def event_record(
     """Append an event for ``obj``. Must run inside the transaction that makes the change, so that the
     change and its trail commit or roll back together."""
     _require_transaction(action)
-    return Event.objects.create(
+    event = Event(
+        at=timezone.now(),
         **_fields(
             actor=actor,
             action=action,
@@ -41,8 +51,45 @@ def event_record(
             region_path=region_path,
             department_id=department_id,
             organisation_id=organisation_id,
-        )
+        ),
     )
+    connection = connections[router.db_for_write(Event)]
+    event.prev_hash = _heads_lock(connection, [region_path])[region_path]
+    event.hash = chain.link(event.prev_hash, [_column(event, name) for name in chain.COLUMNS])
+    event.save(force_insert=True)
+    _heads_move(connection, {region_path: event.hash})
+    return event
+
+
+def _column(event: Event, name: str) -> Any:
+    value = getattr(event, name)
+    return chain.plain(value) if name == "payload" else value
+
+
+def _heads_lock(connection: Any, regions: Iterable[str]) -> dict[str, str]:
+    """Lock the heads of these regions' chains until the transaction ends (making the missing ones)
+    and read their hashes. Sorted, so that two bulk writes over the same regions cannot deadlock."""
+    table = connection.ops.quote_name(ChainHead._meta.db_table)
+    heads = {}
+    with connection.cursor() as cursor:
+        for region in sorted(set(regions)):
+            # One statement locks an existing head and makes a new one (locked as well).
+            cursor.execute(
+                f"INSERT INTO {table} (region_path, hash) VALUES (%s, '') "
+                f"ON CONFLICT (region_path) DO UPDATE SET hash = {table}.hash RETURNING hash",
+                [region],
+            )
+            heads[region] = cursor.fetchone()[0]
+    return heads
+
+
+def _heads_move(connection: Any, heads: dict[str, str]) -> None:
+    table = connection.ops.quote_name(ChainHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET hash = %s WHERE region_path = %s",
+            [(digest, region) for region, digest in heads.items()],
+        )
 
 
 def events_record(
@@ -106,12 +153,32 @@ def events_record_objects(
     connection = connections[router.db_for_write(Event)]
     fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
     per_object = ("object_type", "object_id", "object_label")
-    values = [None if f.name in per_object else f.get_db_prep_save(same[f.name], connection) for f in fields]
+    per_event = ("prev_hash", "hash")
+    values = [
+        None if f.name in per_object + per_event else f.get_db_prep_save(same[f.name], connection)
+        for f in fields
+    ]
     first = next(i for i, f in enumerate(fields) if f.name in per_object)
     assert [f.name for f in fields[first : first + 3]] == list(per_object)
-    head, tail = values[:first], values[first + 3 :]
-    rows = [(*head, object_type, str(pk), label[:200], *tail) for pk, label in objects]
+    assert [f.name for f in fields[-2:]] == list(per_event)
+    head, tail = values[:first], values[first + 3 : -2]
+    # The chain: the columns every event shares are encoded once, the object's three per event.
+    same["actor_id"] = same["actor"]
+    same["payload"] = chain.plain(same["payload"])
+    encoded = chain.parts([same.get(name) for name in chain.COLUMNS])
+    at = chain.COLUMNS.index("object_type")
+    assert chain.COLUMNS[at : at + 3] == per_object
+    before, after = ",".join(encoded[:at]), ",".join(encoded[at + 3 :])
+    prev = _heads_lock(connection, [region_path])[region_path]
+    rows = []
+    for pk, label in objects:
+        object_id, object_label = str(pk), label[:200]
+        own = ",".join((chain.encode(object_type), chain.encode(object_id), chain.encode(object_label)))
+        digest = chain.link_parts(prev, (before, own, after))
+        rows.append((*head, object_type, object_id, object_label, *tail, prev, digest))
+        prev = digest
     _write(connection, fields, rows)
+    _heads_move(connection, {region_path: prev})
     return len(rows)
 
 
@@ -157,15 +224,37 @@ def events_record_many(*, actor: Any, action: str, items: Sequence[dict[str, Any
         "region_path",
         "department_id",
         "organisation_id",
+        "prev_hash",
+        "hash",
     ], names  # the row below is built in this order
-    at = fields[0].get_db_prep_save(timezone.now(), connection)
+    now = timezone.now()
+    at = fields[0].get_db_prep_save(now, connection)
     actor_id = user.pk if user is not None else None
     label = (getattr(user, "label", "") or "系统") if user else "系统"
     role = getattr(user, "role", "") or ""
     payload_field = fields[10]
+    # The time, the actor and the action are the same for every event: encoded once for the chain.
+    before = ",".join(chain.parts([now, actor_id, label, role, action]))
+    assert chain.COLUMNS[5] == "object_type"
+    heads = _heads_lock(connection, {item.get("region_path", "") for item in items})
     rows = []
     for item in items:
         obj = item["obj"]
+        payload = item.get("payload") or {}
+        region = item.get("region_path", "")
+        row = (
+            obj._meta.label,
+            str(obj.pk),
+            str(obj)[:200],
+            item.get("from_state", ""),
+            item.get("to_state", ""),
+            chain.plain(payload),
+            region,
+            item.get("department_id"),
+            item.get("organisation_id"),
+        )
+        prev = heads[region]
+        heads[region] = digest = chain.link_parts(prev, (before, *map(chain.encode, row)))
         rows.append(
             (
                 at,
@@ -173,18 +262,15 @@ def events_record_many(*, actor: Any, action: str, items: Sequence[dict[str, Any
                 label,
                 role,
                 action,
-                obj._meta.label,
-                str(obj.pk),
-                str(obj)[:200],
-                item.get("from_state", ""),
-                item.get("to_state", ""),
-                payload_field.get_db_prep_save(item.get("payload") or {}, connection),
-                item.get("region_path", ""),
-                item.get("department_id"),
-                item.get("organisation_id"),
+                *row[:5],
+                payload_field.get_db_prep_save(payload, connection),
+                *row[6:],
+                prev,
+                digest,
             )
         )
     _write(connection, fields, rows)
+    _heads_move(connection, heads)
     return len(rows)
 
 

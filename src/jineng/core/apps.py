@@ -8,3 +8,4 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Load the Celery app so that @shared_task binds to it in every Django process.
         import jineng.celery  # noqa: F401
+        from jineng.core import checks  # noqa: F401  (registers the database role check)

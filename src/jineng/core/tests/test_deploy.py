@@ -12,9 +12,11 @@ import json
 import os
 import re
 import secrets
+import shutil
 import string
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -109,6 +111,11 @@ def test_check_deploy_fails_on_a_warning(tmp_path: Path) -> None:
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
         ({"JINENG_MODE": "bogus"}, "JINENG_MODE"),
         ({"JINENG_DEBUG": "maybe"}, "JINENG_DEBUG"),
+        # the owner's connection beside an application URL that does not name its role
+        ({"DATABASE_OWNER_URL": "postgres://owner@/x", "DATABASE_URL": "postgres:///x"}, "DATABASE_URL"),
+        # the owner's connection as the application's own role
+        ({"DATABASE_OWNER_URL": "postgres://u:p@127.0.0.1:5432/x"}, "DATABASE_OWNER_URL"),
+        ({"DATABASE_OWNER_URL": "mysql://owner@127.0.0.1/x"}, "DATABASE_OWNER_URL"),
     ],
 )
 def test_bad_configuration_stops_with_a_chinese_message(
@@ -218,11 +225,56 @@ def test_deploy_files_agree() -> None:
 
     for step in (
         "createdb",
+        "adduser --system --group --no-create-home jineng_owner",
+        "deploy/jineng-manage db_roles | runuser -u postgres -- psql -v ON_ERROR_STOP=1 -d jineng",
         "migrate --noinput",
         "collectstatic --noinput",
-        "check --deploy --fail-level WARNING",
+        "check --deploy --database default --fail-level WARNING",
+        "audit_verify",
         "systemctl enable --now jineng-web jineng-worker jineng-beat",
         "check_worker",
     ):
         assert step in readme, step
     assert os.access(DEPLOY / "jineng-manage", os.X_OK)
+    # the two roles of .env.example are the ones the README sets up
+    assert values["DATABASE_URL"] == "postgres://jineng@/jineng"
+    assert values["DATABASE_OWNER_URL"] == "postgres://jineng_owner@/jineng"
+    assert "/etc/jineng/owner.env" in readme
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="jineng-manage switches users with runuser: root only")
+def test_jineng_manage_gives_the_owner_connection_to_migrate_only() -> None:
+    # Given a checkout whose python only tells who runs it and with which owner URL, and the two
+    # environment files (the owner's password only in the root-only one)
+    with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+        root = Path(tmp)
+        os.chmod(root, 0o755)  # the other system user must reach the fake python
+        (root / "deploy").mkdir()
+        (root / ".venv" / "bin").mkdir(parents=True)
+        shutil.copy(DEPLOY / "jineng-manage", root / "deploy" / "jineng-manage")
+        python = root / ".venv" / "bin" / "python"
+        python.write_text('#!/bin/sh\necho "$(id -un) ${DATABASE_OWNER_URL:-none} $2"\n')
+        python.chmod(0o755)
+        (root / "jineng.env").write_text(
+            "DATABASE_URL=postgres://jineng@/jineng\nDATABASE_OWNER_URL=postgres://jineng_owner@/jineng\n"
+        )
+        (root / "owner.env").write_text("DATABASE_OWNER_URL=postgres://jineng_owner:s3cret@db:5432/jineng\n")
+        env = {
+            "PATH": os.environ["PATH"],
+            "JINENG_ENV_FILE": str(root / "jineng.env"),
+            "JINENG_OWNER_ENV_FILE": str(root / "owner.env"),
+            "JINENG_USER": "root",
+            "JINENG_OWNER_USER": "nobody",
+        }
+
+        def manage_as(command: str) -> str:
+            done = run([str(root / "deploy" / "jineng-manage"), command], env)
+            assert done.returncode == 0, done.stderr
+            return done.stdout.strip()
+
+        # When migrate and db_roles run: as the owner's system user, with the owner's connection
+        assert manage_as("migrate") == "nobody postgres://jineng_owner:s3cret@db:5432/jineng migrate"
+        assert manage_as("db_roles") == "nobody postgres://jineng_owner:s3cret@db:5432/jineng db_roles"
+        # And any other command: as the site's user, without it
+        assert manage_as("check") == "root none check"
+        assert manage_as("shell") == "root none shell"
