@@ -43,7 +43,7 @@ class VendorFinder(BaseFinder):
         if missing:
             return [
                 Error(
-                    f"缺少前端依赖文件 {'、'.join(missing)}：请运行 npm ci（make install）", id="jineng.E001"
+                    f"缺少前端依赖文件 {'、'.join(missing)}：请运行 npm ci（make install）", id="jineng.E002"
                 )
             ]
         return []
