@@ -75,7 +75,8 @@ class Limits:
 
 
 class _Upload(Protocol):
-    size: int | None
+    @property
+    def size(self) -> int | None: ...
 
     def read(self, size: int = ...) -> bytes: ...
 
@@ -390,7 +391,7 @@ def _inflate(content: bytes, member: zipfile.ZipInfo) -> Iterator[bytes]:
     at = 0
     try:
         while not inflater.eof:
-            pending = inflater.unconsumed_tail
+            pending: bytes | memoryview = inflater.unconsumed_tail
             if not pending:
                 if at >= len(raw):
                     break
