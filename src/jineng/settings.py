@@ -224,3 +224,10 @@ CSRF_FAILURE_VIEW = "jineng.core.views.csrf_failure"
 # A roster is one class: A03 caps a class far below this; the cap only stops a runaway upload.
 JINENG_ROSTER_MAX_ROWS = 20_000
 JINENG_ROSTER_MAX_BYTES = 20_000_000
+# Every uploaded spreadsheet is checked against these before it is parsed (jineng.core.uploads):
+# together they keep a parse of the largest file allowed well under 300 MB of memory.
+JINENG_UPLOAD_MAX_BYTES = config.env_int("JINENG_UPLOAD_MAX_BYTES", 20_000_000, minimum=1)
+JINENG_UPLOAD_MAX_UNCOMPRESSED = config.env_int("JINENG_UPLOAD_MAX_UNCOMPRESSED", 50_000_000, minimum=1)
+JINENG_UPLOAD_MAX_ROWS = config.env_int("JINENG_UPLOAD_MAX_ROWS", 100_000, minimum=1)
+JINENG_UPLOAD_MAX_COLUMNS = config.env_int("JINENG_UPLOAD_MAX_COLUMNS", 200, minimum=1)
+JINENG_UPLOAD_MAX_CELLS = config.env_int("JINENG_UPLOAD_MAX_CELLS", 1_000_000, minimum=1)

@@ -10,18 +10,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role
 from jineng.assessment.models import Assessment, ExamSetBy, Result
 from jineng.audit.services import event_record
 from jineng.catalogue.models import LEVELLED_KINDS, CertificateKind
+from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
 from jineng.policy import training as rules
@@ -414,14 +413,9 @@ def _cell_date(value: Any) -> dt.date | None:
 
 def results_workbook_read(content: bytes) -> list[ResultRow]:
     """Reads the template's columns; an unreadable row refuses the whole file with a report by row."""
-    try:
-        wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        raise Refusal("无法读取文件：请上传由本页下载的 .xlsx 模板", field="结果文件") from None
-    ws = wb.active
-    if ws is None:
-        raise Refusal("文件中没有工作表", field="结果文件")
-    rows = list(ws.iter_rows(values_only=True))
+    rows = uploads.xlsx_rows(
+        content, unreadable="无法读取文件：请上传由本页下载的 .xlsx 模板", what="结果文件"
+    )
     if not rows or [str(c or "").strip() for c in rows[0][: len(TEMPLATE_HEADERS)]] != TEMPLATE_HEADERS:
         raise Refusal("表头与模板不一致：" + "、".join(TEMPLATE_HEADERS), field="结果文件")
     header = [str(c or "").strip() for c in rows[0]]

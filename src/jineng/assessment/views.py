@@ -17,6 +17,7 @@ from jineng.assessment.selectors import (
     results_queue,
     special_completion_shares,
 )
+from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
@@ -116,7 +117,7 @@ def upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
     try:
         if file is None:
             raise Refusal("请选择结果文件", field="结果文件")
-        rows = services.results_workbook_read(file.read())
+        rows = services.results_workbook_read(uploads.upload_bytes(file, what="结果文件"))
         n = services.results_enter(actor=user, assessment=a, rows=rows)
     except Refusal as exc:
         messages.error(request, exc.render())

@@ -10,10 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 from typing import Any
-
-from openpyxl import load_workbook
 
 from jineng.catalogue.models import (
     LEVELLED_KINDS,
@@ -22,6 +19,8 @@ from jineng.catalogue.models import (
     Level,
     Occupation,
 )
+from jineng.core import uploads
+from jineng.core.errors import Refusal
 
 HEADERS = ["职业编码", "职业名称", "工种", "等级", "证书类型", "课时", "补贴标准（元）"]
 TEMPLATE_EXAMPLE = [
@@ -102,18 +101,12 @@ def parse_workbook(content: bytes) -> tuple[list[tuple[int, list[Any]]], list[Ro
             RowError(0, "", "", f"文件过大（{len(content) // 1024} KB），上限 {MAX_BYTES // 1024 // 1024} MB")
         ]
     try:
-        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        return [], [RowError(0, "", "", "文件不是有效的 Excel（.xlsx）文件，请使用下载的模板填写")]
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            return [], [RowError(0, "", "", "文件中没有工作表")]
-        numbered = [(n, list(r)) for n, r in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    except Exception:
-        return [], [RowError(0, "", "", "文件内容损坏，无法读取，请使用下载的模板重新填写")]
-    finally:
-        workbook.close()
+        sheet = uploads.xlsx_rows(
+            content, unreadable="文件不是有效的 Excel（.xlsx）文件，请使用下载的模板填写"
+        )
+    except Refusal as exc:
+        return [], [RowError(0, "", "", exc.message)]
+    numbered = [(n, list(r)) for n, r in enumerate(sheet, start=1)]
     rows = [(n, r) for n, r in numbered if any(_text(v) for v in r)]
     if not rows:
         return [], [RowError(0, "", "", "文件为空：没有表头和数据行")]

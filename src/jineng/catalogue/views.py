@@ -38,6 +38,7 @@ from jineng.catalogue.services import (
     teacher_file,
     workstation_set,
 )
+from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
@@ -220,7 +221,10 @@ def item_import(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             result = catalogue_import(
-                actor=user, region=data["region"], year=data["year"], content=data["file"].read()
+                actor=user,
+                region=data["region"],
+                year=data["year"],
+                content=uploads.upload_bytes(data["file"], what="文件"),
             )
         except ImportRejected as exc:
             errors = exc.errors

@@ -9,16 +9,13 @@ Rows named 合计/总计 are the table's own totals, kept to check the rows agai
 
 from __future__ import annotations
 
-import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from io import BytesIO
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
+from jineng.core import uploads
+from jineng.core.errors import Refusal
 from jineng.core.xlsx import workbook_bytes
 from jineng.policy.targets import LABELS, FigureError, Indicator, count_to_persons, wan_to_persons
 from jineng.policy.violations import Violation
@@ -119,17 +116,11 @@ def _figure(value: Any, in_wan: bool) -> int:
     return wan_to_persons(text) if in_wan else count_to_persons(text)
 
 
-def _rows(content: bytes) -> Iterator[tuple[Any, ...]]:
+def _rows(content: bytes) -> list[Sequence[Any]]:
     try:
-        wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValueError("无法读取文件：请上传用目标任务模板填写的 .xlsx 文件") from exc
-    try:
-        if not wb.worksheets:
-            raise ValueError("文件中没有工作表")
-        yield from wb.worksheets[0].iter_rows(values_only=True)
-    finally:
-        wb.close()
+        return uploads.xlsx_rows(content, unreadable="无法读取文件：请上传用目标任务模板填写的 .xlsx 文件")
+    except Refusal as exc:
+        raise ValueError(exc.message) from None
 
 
 def read_sheet(content: bytes, *, layout: str) -> SheetResult:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import can
+from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
@@ -147,7 +148,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
                 source=form.cleaned_data["source"],
                 title=form.cleaned_data["title"],
                 layout=form.cleaned_data["layout"],
-                content=upload.read(),
+                content=uploads.upload_bytes(upload, what="文件"),
                 filename=upload.name or "目标任务.xlsx",
             )
         except Refusal as exc:

@@ -18,6 +18,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from python_calamine import CalamineWorkbook
 
+from jineng.core import uploads
+from jineng.core.errors import Refusal
 from jineng.core.xlsx import workbook_bytes
 from jineng.policy.violations import Violation
 
@@ -100,6 +102,9 @@ class RosterUnreadable(ValueError):
     pass
 
 
+UNREADABLE = "无法读取文件：请上传用花名册模板填写的 .xlsx 文件"
+
+
 def template_bytes() -> bytes:
     return workbook_bytes("花名册", HEADERS, [[c.example for c in COLUMNS]])
 
@@ -158,7 +163,7 @@ def _rows(content: bytes) -> Iterator[tuple[Any, ...]]:
     try:
         wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RosterUnreadable("无法读取文件：请上传用花名册模板填写的 .xlsx 文件") from exc
+        raise RosterUnreadable(UNREADABLE) from exc
     ws = wb.worksheets[0] if wb.worksheets else None
     if ws is None:
         raise RosterUnreadable("文件中没有工作表")
@@ -172,7 +177,12 @@ def sheet_rows(content: bytes) -> Iterator[Sequence[Any]]:
     """The first sheet's rows from A1, read by calamine (Rust): openpyxl builds a Python object per
     cell, and 10,000 rows × 16 columns took most of a roster import. An empty cell is "" here (None
     from openpyxl); the converters below take either. A file calamine cannot read goes to openpyxl,
-    which then reads it or says it is unreadable."""
+    which then reads it or says it is unreadable. Neither runs before the file has passed the upload
+    checks (jineng.core.uploads): both trust what the file declares."""
+    try:
+        uploads.checked_or_refused(content, unreadable=UNREADABLE)
+    except Refusal as exc:
+        raise RosterUnreadable(exc.message) from None
     try:
         sheet = CalamineWorkbook.from_object(BytesIO(content)).get_sheet_by_index(0)
         rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)

@@ -23,6 +23,7 @@ from jineng.accounts.models import User
 from jineng.accounts.roles import Role, can
 from jineng.audit.services import event_record, events_record_objects
 from jineng.catalogue.models import Occupation, Teacher, Trade
+from jineng.core import uploads
 from jineng.core.alongside import Alongside
 from jineng.core.bulkwrite import collector_paused, copy_rows, reserve_ids
 from jineng.core.errors import Refusal
@@ -252,6 +253,8 @@ def roster_job_create(
         raise Refusal("上传的文件是空的", field="花名册文件")
     if len(content) > settings.JINENG_ROSTER_MAX_BYTES:
         raise Refusal(f"文件超过 {settings.JINENG_ROSTER_MAX_BYTES // 1_000_000} MB", field="花名册文件")
+    # A zip bomb is refused here, before a job is stored; the sheet is checked by the job's reader.
+    uploads.envelope_check(content, what="花名册文件")
     job = RosterJob.objects.create(
         training_class=tc,
         uploaded_by=actor,

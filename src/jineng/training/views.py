@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role, can
 from jineng.catalogue.models import CertificateKind, Level, Teacher
+from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
@@ -381,7 +382,10 @@ def roster_upload(request: HttpRequest, class_id: int) -> HttpResponse:
         return redirect("training:detail", tc.pk)
     try:
         job = services.roster_job_create(
-            actor=user, training_class=tc, filename=upload.name or "花名册.xlsx", content=upload.read()
+            actor=user,
+            training_class=tc,
+            filename=upload.name or "花名册.xlsx",
+            content=uploads.upload_bytes(upload, what="花名册文件"),
         )
     except Refusal as exc:
         messages.error(request, exc.render())

@@ -12,13 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import HR_ROLES, Role
@@ -26,6 +24,7 @@ from jineng.accounts.scope import scope_of
 from jineng.assessment.models import Result
 from jineng.audit.services import event_record, events_record
 from jineng.catalogue.models import Occupation
+from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
@@ -216,14 +215,9 @@ class BulkRow:
 
 def bulk_workbook_read(content: bytes) -> list[BulkRow]:
     """The template's two columns (身份证号, 姓名); blank rows are skipped."""
-    try:
-        wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        raise Refusal("无法读取文件：请上传由本页下载的 .xlsx 模板", field="发放名单") from None
-    ws = wb.active
-    if ws is None:
-        raise Refusal("文件中没有工作表", field="发放名单")
-    rows = list(ws.iter_rows(values_only=True))
+    rows = uploads.xlsx_rows(
+        content, unreadable="无法读取文件：请上传由本页下载的 .xlsx 模板", what="发放名单"
+    )
     if not rows or [str(c or "").strip() for c in rows[0][: len(TEMPLATE_HEADERS)]] != TEMPLATE_HEADERS:
         raise Refusal("表头与模板不一致：" + "、".join(TEMPLATE_HEADERS), field="发放名单")
     out = []

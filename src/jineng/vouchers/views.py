@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import can
+from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
@@ -171,7 +172,7 @@ def voucher_bulk(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            rows = services.bulk_workbook_read(d["file"].read())
+            rows = services.bulk_workbook_read(uploads.upload_bytes(d["file"], what="发放名单"))
             created = services.vouchers_issue_bulk(
                 actor=user,
                 rows=rows,
