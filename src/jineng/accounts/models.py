@@ -1,11 +1,37 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.auth.password_validation import validate_password
 from django.db import models
 
 from jineng.accounts.roles import Role
 from jineng.orgs.models import Organisation
 from jineng.regions.models import Department, Region
+
+
+class UserManager(DjangoUserManager["User"]):
+    """Django's, but a password must pass AUTH_PASSWORD_VALIDATORS here too: `createsuperuser` offers to
+    bypass them and skips them with --noinput, and code may call create_user directly. A ValidationError
+    (in Chinese) stops the creation; no password at all still makes an account that cannot log in."""
+
+    def _checked(self, username: str, email: str | None, password: str | None, extra: dict[str, Any]) -> None:
+        if password is not None:
+            validate_password(password, self.model(username=username, email=email or "", **extra))
+
+    def create_user(  # type: ignore[override]
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> User:
+        self._checked(username, email, password, extra_fields)
+        return super().create_user(username, email, password, **extra_fields)
+
+    def create_superuser(  # type: ignore[override]
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> User:
+        self._checked(username, email, password, extra_fields)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -19,6 +45,8 @@ class User(AbstractUser):
     person = models.OneToOneField(
         "people.Person", models.PROTECT, null=True, blank=True, related_name="account", verbose_name="本人"
     )
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = "用户"
