@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -21,13 +21,13 @@ class UserManager(DjangoUserManager["User"]):
         if password is not None:
             validate_password(password, self.model(username=username, email=email or "", **extra))
 
-    def create_user(  # type: ignore[override]
+    def create_user(
         self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
     ) -> User:
         self._checked(username, email, password, extra_fields)
         return super().create_user(username, email, password, **extra_fields)
 
-    def create_superuser(  # type: ignore[override]
+    def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
     ) -> User:
         self._checked(username, email, password, extra_fields)
@@ -46,7 +46,7 @@ class User(AbstractUser):
         "people.Person", models.PROTECT, null=True, blank=True, related_name="account", verbose_name="本人"
     )
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = "用户"
