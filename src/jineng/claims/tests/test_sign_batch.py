@@ -103,7 +103,7 @@ def test_f09_batch_sign_is_refused_naming_the_claim_when_the_same_person_signs_f
     other = user_create(
         actor=None,
         username="zz_czj2",
-        password="x",
+        password="Test@pass-2026",
         display_name="钱多",
         role="finance",
         region=world.zhengzhou,

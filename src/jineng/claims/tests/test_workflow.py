@@ -265,7 +265,7 @@ def test_f10_finance_step_with_two_different_finance_officers(
     second_finance = user_create(
         actor=None,
         username="zz_czj2",
-        password="x",
+        password="Test@pass-2026",
         display_name="钱多",
         role="finance",
         region=world.zhengzhou,
