@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from jineng import config
@@ -50,6 +52,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # ninja in the apps: /api/v1/docs then loads Swagger UI from its own static files, not from a CDN
+    # that a bureau's network cannot reach.
+    "ninja",
+    "axes",
+    "csp",
     "jineng.core",
     "jineng.audit",
     "jineng.regions",
@@ -71,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jineng.core.middleware.api_error_envelope",
+    # Last, as django-axes asks: it turns a login refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jineng.urls"
@@ -131,12 +141,35 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
+# Every way an account gets a password goes through these: accounts.services.user_create (and so the
+# demo), the user manager (createsuperuser, create_user), the admin's forms and `changepassword`.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "jineng.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "jineng.accounts.passwords.LettersAndDigitsValidator"},
 ]
+
+# Brute-force protection (django-axes): the first backend refuses a login while its username or its
+# address is locked; the second is Django's own.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Locked when either count reaches the limit within the cool-off: failures for one username from any
+# address (one account sprayed from many machines), or failures from one address for any usernames
+# (one machine trying many accounts).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Each try while locked starts the cool-off again, so "N 分钟后再试" counts from the last try.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_CALLABLE = "jineng.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "jineng.accounts.lockout.client_ip"
+# Behind the TLS proxy the client's address is the one nginx appends to X-Forwarded-For; otherwise the
+# header is the client's own word and is ignored.
+JINENG_CLIENT_IP_FROM_PROXY = CONF.secure_proxy
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -173,6 +206,23 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp) on every response. Scripts only from this site's own files: no
+# inline script, no event-handler attribute, no eval — the pages' scripts are static files. Styles
+# allow 'unsafe-inline': ECharts' tooltips, Swagger UI and htmx write style attributes and elements at
+# run time, and an inline style cannot run code; the whole page still loads nothing from elsewhere.
+# Images allow data: URIs (Swagger UI's stylesheet has its icons inline).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if CONF.mode == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -17,6 +17,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, ReadOnlyPasswordHashField
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -60,6 +62,12 @@ class AccountAddForm(forms.ModelForm):
         data = super().clean() or {}
         if data.get("password1") != data.get("password2"):
             self.add_error("password2", "两次输入的密码不一致")
+        elif data.get("password1"):
+            # Shown on the form, like Django's own; user_create checks the same policy again.
+            try:
+                validate_password(data["password1"], User(username=data.get("username", "")))
+            except ValidationError as exc:
+                self.add_error("password1", exc)
         return data
 
 

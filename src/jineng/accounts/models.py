@@ -5,7 +5,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.auth.password_validation import validate_password
 from django.db import models
 from django.db.models import Q
 
@@ -58,8 +60,30 @@ class GuardedUserQuerySet(models.QuerySet["User"]):
         return super().bulk_update(objs, fields, batch_size=batch_size)
 
 
+class UserManager(DjangoUserManager["User"]):
+    """Django's, but a password must pass AUTH_PASSWORD_VALIDATORS here too: `createsuperuser` offers to
+    bypass them and skips them with --noinput, and code may call create_user directly. A ValidationError
+    (in Chinese) stops the creation; no password at all still makes an account that cannot log in."""
+
+    def _checked(self, username: str, email: str | None, password: str | None, extra: dict[str, Any]) -> None:
+        if password is not None:
+            validate_password(password, self.model(username=username, email=email or "", **extra))
+
+    def create_user(
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> User:
+        self._checked(username, email, password, extra_fields)
+        return super().create_user(username, email, password, **extra_fields)
+
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> User:
+        self._checked(username, email, password, extra_fields)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class GuardedUserManager(UserManager.from_queryset(GuardedUserQuerySet)):  # type: ignore[misc]
-    pass
+    """Checks passwords (UserManager) and guards account fields against unaudited updates."""
 
 
 class User(AbstractUser):

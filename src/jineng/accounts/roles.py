@@ -40,6 +40,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "calendar.view": frozenset(Role),
     "calendar.edit": frozenset({Role.HR_ADMIN}),
     "token.manage": ORG_ROLES | {Role.HR_ADMIN},
+    # Unlocking an account that django-axes locked after too many failed logins, within the admin's region.
+    "account.unlock": frozenset({Role.HR_ADMIN}),
     "self.view": frozenset({Role.TRAINEE}),
     # --- catalogue (目录清单): occupations, the province's subsidised-training list, what each
     # institution may train, filed teachers, workstations, online platforms, institution status.

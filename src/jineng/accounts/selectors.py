@@ -1,12 +1,90 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Max, QuerySet, Sum
+from django.utils import timezone
 
 from jineng.accounts.models import ApiToken, User
 from jineng.accounts.roles import can
+from jineng.accounts.scope import scope_of
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
     if not can(user.role, "token.manage"):
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user=user)
+
+
+def unlockable_users(user: User) -> QuerySet[User]:
+    """The accounts an admin may unlock: those whose region lies in his region subtree."""
+    if not can(user.role, "account.unlock"):
+        return User.objects.none()
+    return User.objects.filter(scope_of(user).region_q())
+
+
+@dataclass(frozen=True)
+class Lockout:
+    user: User
+    failures: int
+    last_attempt: dt.datetime
+    addresses: list[str]
+
+    @property
+    def locked_until(self) -> dt.datetime:
+        return self.last_attempt + (get_cool_off() or dt.timedelta(0))
+
+
+def _recent_attempts() -> QuerySet[AccessAttempt]:
+    """The failures django-axes still counts: those within the cool-off."""
+    cool_off = get_cool_off()
+    attempts = AccessAttempt.objects.all()
+    if cool_off:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    return attempts
+
+
+def failures_of(username: str) -> int:
+    total = _recent_attempts().filter(username=username).aggregate(n=Sum("failures_since_start"))["n"]
+    return int(total or 0)
+
+
+def lockouts_of(user: User) -> list[Lockout]:
+    """Accounts in the admin's scope locked by their own username's failures, most recent first.
+
+    An address locked for trying many usernames is not an account's: the platform operator lifts it
+    with `manage.py axes_reset_ip`."""
+    if not can(user.role, "account.unlock"):
+        return []
+    rows = list(
+        _recent_attempts()
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-last")
+    )
+    users = {
+        u.username: u
+        for u in unlockable_users(user)
+        .filter(username__in=[r["username"] for r in rows])
+        .select_related("region")
+    }
+    addresses: dict[str, set[str]] = {}
+    for username, ip in (
+        _recent_attempts().filter(username__in=list(users)).values_list("username", "ip_address")
+    ):
+        addresses.setdefault(username, set()).add(ip or "")
+    return [
+        Lockout(
+            user=users[r["username"]],
+            failures=r["failures"],
+            last_attempt=r["last"],
+            addresses=sorted(addresses[r["username"]]),
+        )
+        for r in rows
+        if r["username"] in users
+    ]

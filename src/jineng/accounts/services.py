@@ -4,13 +4,14 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from axes.utils import reset as axes_reset
 from django.db import transaction
 from django.utils import timezone
 
 from jineng.accounts.models import ApiToken, User, sanctioned
+from jineng.accounts.passwords import password_check
 from jineng.accounts.roles import DEPT_ROLES, ORG_ROLES, Role, can
+from jineng.accounts.selectors import failures_of
 from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
@@ -72,15 +73,6 @@ def user_create(
         organisation_id=organisation.pk if organisation else None,
     )
     return user
-
-
-def password_check(password: str, *, user: User | None = None) -> None:
-    """The one password policy (settings.AUTH_PASSWORD_VALIDATORS) for every way an account gets a
-    password: page, admin, management command, demo."""
-    try:
-        validate_password(password, user=user)
-    except ValidationError as exc:
-        raise Refusal("；".join(exc.messages), field="密码") from None
 
 
 def _may_manage(actor: Any, region: Region | None) -> None:
@@ -249,6 +241,33 @@ def user_update(
     if "display_name" in fields:
         _user_event(actor, user, "user.renamed", payload={"display_name": user.display_name})
     return user
+
+
+@transaction.atomic
+def user_unlock(*, actor: User, user: User) -> int:
+    """Lifts a lockout: forgets the account's failed logins (from every address), so it may log in at
+    once instead of after the cool-off. Returns how many failures were forgotten."""
+    if not can(actor.role, "account.unlock"):
+        raise Refusal("只有人社局管理员可以解锁账户")
+    region_path = user.region.path if user.region else ""
+    if not actor.region or not region_path.startswith(actor.region.path):
+        raise Refusal("该账户不在您的管辖范围内", field="账户", value=user.username)
+    failures = failures_of(user.username)
+    if failures == 0:
+        raise Refusal("该账户没有被锁定，也没有未过期的登录失败记录", field="账户", value=user.username)
+    axes_reset(username=user.username)
+    event_record(
+        actor=actor,
+        action="user.unlocked",
+        obj=user,
+        from_state="locked",
+        to_state="active",
+        payload={"failures": failures},
+        region_path=region_path,
+        department_id=user.department_id,
+        organisation_id=user.organisation_id,
+    )
+    return failures
 
 
 def _hash(secret: str) -> str:

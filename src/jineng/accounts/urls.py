@@ -6,4 +6,6 @@ app_name = "accounts"
 urlpatterns = [
     path("tokens/", views.token_list, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("lockouts/", views.lockout_list, name="lockouts"),
+    path("lockouts/<int:user_id>/unlock/", views.lockout_unlock, name="lockout_unlock"),
 ]

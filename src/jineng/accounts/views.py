@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from jineng.accounts.lockout import cool_off_minutes
 from jineng.accounts.models import User
-from jineng.accounts.selectors import tokens_of
-from jineng.accounts.services import api_token_issue, api_token_revoke
+from jineng.accounts.selectors import lockouts_of, tokens_of, unlockable_users
+from jineng.accounts.services import api_token_issue, api_token_revoke, user_unlock
 from jineng.core.errors import Refusal
+from jineng.core.feedback import act
 from jineng.core.permissions import require
 
 
@@ -37,3 +40,32 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     api_token_revoke(actor=user, token=token)
     messages.success(request, f"已吊销令牌“{token.name}”")
     return redirect("accounts:tokens")
+
+
+@login_required
+def lockout_list(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    require(user, "account.unlock")
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {
+            "lockouts": lockouts_of(user),
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": cool_off_minutes(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def lockout_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    require(user, "account.unlock")
+    target = get_object_or_404(unlockable_users(user), pk=user_id)
+    act(
+        request,
+        f"已解锁账户 {target.username}（{target.label}），可立即登录",
+        lambda: user_unlock(actor=user, user=target),
+    )
+    return redirect("accounts:lockouts")

@@ -216,6 +216,13 @@ MENU: tuple[NavItem, ...] = (
     ),
     NavItem("监督", "审计日志", "audit:list", "audit.view", "所有状态变更的只增不改记录"),
     NavItem("设置", "API 令牌", "accounts:tokens", "token.manage", "机构自有系统对接 /api/v1 的访问令牌"),
+    NavItem(
+        "设置",
+        "登录锁定",
+        "accounts:lockouts",
+        "account.unlock",
+        "登录失败次数过多被暂时锁定的本辖区账户，可解锁",
+    ),
 )
 
 

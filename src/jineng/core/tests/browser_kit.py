@@ -78,15 +78,38 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# What chromium writes to the console when the Content-Security-Policy blocks something.
+CSP_CONSOLE = ("Content Security Policy", "Refused to")
+
+
+def watch_csp(pg: Any, into: list[str]) -> None:
+    """Adds to ``into`` every Content-Security-Policy violation the page reports, from the console and
+    from the document's securitypolicyviolation event (which also names what was blocked)."""
+    pg.on(
+        "console",
+        lambda msg: (
+            into.append(f"CSP: {msg.text}") if any(mark in msg.text for mark in CSP_CONSOLE) else None
+        ),
+    )
+    pg.add_init_script(
+        """document.addEventListener("securitypolicyviolation", function (e) {
+            console.error("Refused to load or run (securitypolicyviolation): " + e.violatedDirective
+                + " " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber);
+        });"""
+    )
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser context; any page error or failed request (HTTP ≥ 400) fails the test."""
+    """A fresh browser context; any page error, failed request (HTTP ≥ 400) or Content-Security-Policy
+    violation fails the test."""
     context = browser.new_context(
         viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True
     )
     context.set_default_timeout(15_000)
     pg = context.new_page()
     errors: list[str] = []
+    watch_csp(pg, errors)
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     pg.on(
         "response",

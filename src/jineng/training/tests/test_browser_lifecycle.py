@@ -244,6 +244,12 @@ def test_a_class_from_application_to_assessment_results_through_the_pages(
     expect(page.locator("#id_all-issuer")).to_have_value(world.zz_station.name)
     lines = page.locator("table.entry tbody tr")
     expect(lines).to_have_count(TRAINEES)
+    # The two fill-all buttons (jineng/app.js: no inline onclick under the Content-Security-Policy).
+    outcomes = page.locator("table.entry select[name$='-outcome']")
+    page.get_by_role("button", name="全部设为合格").click()
+    assert set(outcomes.evaluate_all("els => els.map(e => e.value)")) == {"pass"}
+    page.get_by_role("button", name="全部清空").click()
+    assert set(outcomes.evaluate_all("els => els.map(e => e.value)")) == {""}
     for i in range(BY_FORM):
         line = lines.nth(i)
         if i == FAILING_LINE:
