@@ -23,6 +23,7 @@ from jineng.ledger.selectors import trial_balance
 from jineng.ledger.services import payment_make
 from jineng.ledger.tests.books import D, assert_books_balance, cash, funded, last_event_id, owe, payee_balance
 from jineng.people.services import person_register
+from jineng.policy.claims import F13_FUND_ORDER
 from jineng.policy.identity import make_id_number
 
 pytestmark = [
@@ -75,6 +76,7 @@ def test_fifty_simultaneous_payments_with_one_key_pay_once(world: World) -> None
     # When 50 requests pay the claim with the same idempotency key at the same moment
     def attempt(i: int) -> int:
         return payment_make(
+            fund_order=F13_FUND_ORDER,
             actor=finance,
             region=world.zhengzhou,
             payee=world.zz_school,
@@ -107,6 +109,7 @@ def test_fifty_double_submissions_with_different_keys_pay_once(world: World) -> 
     # When 50 submissions each carry a key of their own (a form posted twice, two browser tabs…)
     def attempt(i: int) -> int:
         return payment_make(
+            fund_order=F13_FUND_ORDER,
             actor=None,
             region=world.zhengzhou,
             payee=world.zz_school,
@@ -146,7 +149,12 @@ def test_fifty_payees_drawing_on_one_fund_never_overdraw_it(world: World) -> Non
     # When all 50 are paid at once
     def attempt(i: int) -> int:
         return payment_make(
-            actor=None, region=world.zhengzhou, payee=people[i], amount=D("100.00"), key=f"trainee-{i}"
+            fund_order=F13_FUND_ORDER,
+            actor=None,
+            region=world.zhengzhou,
+            payee=people[i],
+            amount=D("100.00"),
+            key=f"trainee-{i}",
         ).pk
 
     results, errors = race(attempt)
