@@ -952,7 +952,7 @@ def _write(actor: Any, items: Sequence[_Entry]) -> dict[str, JournalEntry]:
         Posting,
         ("entry", "account", "debit", "credit"),
         [
-            (entry.pk, line.account.pk, line.debit, line.credit)
+            (entry.pk, _row(line).pk, line.debit, line.credit)
             for entry, item in zip(entries, items, strict=True)
             for line in item.lines
         ],
@@ -968,10 +968,7 @@ def _write(actor: Any, items: Sequence[_Entry]) -> dict[str, JournalEntry]:
                     "date": item.date.isoformat(),
                     "total": str(sum((line.debit for line in item.lines), ZERO)),
                     "source": list(item.source) if item.source[0] else [],
-                    "lines": [
-                        [line.account.code, str(line.debit), str(line.credit)]  # type: ignore[union-attr]
-                        for line in item.lines
-                    ],
+                    "lines": [[line.account.code, str(line.debit), str(line.credit)] for line in item.lines],
                 },
                 "region_path": item.region.path,
                 "organisation_id": item.payee.pk if isinstance(item.payee, Organisation) else None,
@@ -1073,11 +1070,12 @@ def _check(region: Region, lines: Sequence[Line]) -> None:
     if len(lines) < 2:
         raise Refusal("一笔分录至少两行（有借必有贷）", field="分录行", value=str(len(lines)))
     for row, line in enumerate(lines, start=1):
-        if line.account.region_id != region.pk:
+        account = _row(line)
+        if account.region_id != region.pk:
             raise Refusal(
-                f"账户“{line.account.name}”不属于{region.name}的账簿：一笔分录的账户须属于同一区域",
+                f"账户“{account.name}”不属于{region.name}的账簿：一笔分录的账户须属于同一区域",
                 field=f"第 {row} 行账户",
-                value=line.account.code,
+                value=account.code,
             )
     debit = sum((line.debit for line in lines), ZERO)
     credit = sum((line.credit for line in lines), ZERO)
@@ -1089,6 +1087,12 @@ def _check(region: Region, lines: Sequence[Line]) -> None:
         )
 
 
+def _row(line: Line) -> Account:
+    """The line's account row (``entries_post`` has replaced every AccountRef by then)."""
+    assert isinstance(line.account, Account)
+    return line.account
+
+
 def _keep_non_negative(lines: Sequence[Line]) -> None:
     """No account may end below zero on its normal side: a fund spending more than it holds, a payable
     paid beyond what is owed, a receivable refunded beyond what is due. The accounts that these lines
@@ -1097,8 +1101,7 @@ def _keep_non_negative(lines: Sequence[Line]) -> None:
     moves: dict[int, Decimal] = defaultdict(lambda: ZERO)
     accounts: dict[int, Account] = {}
     for line in lines:
-        account = line.account
-        assert isinstance(account, Account)
+        account = _row(line)
         signed = line.debit - line.credit
         moves[account.pk] += signed if account.debit_normal else -signed
         accounts[account.pk] = account
