@@ -15,18 +15,17 @@ import dataclasses
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connections, models, router, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role
 from jineng.audit import services as audit
-from jineng.claims import books, entitle
+from jineng.claims import entitle
 from jineng.claims import services as claim_services
 from jineng.claims.models import (
     ApplicantKind,
@@ -41,7 +40,6 @@ from jineng.claims.models import (
 from jineng.core.bulkwrite import collector_paused, id_list, reserve_ids
 from jineng.core.errors import Refusal
 from jineng.ledger import services as ledger
-from jineng.ledger.models import Account, AccountKind, EntryKind, JournalEntry, Posting
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.policy import claims as rules
@@ -637,10 +635,9 @@ def _next_state(
 
 
 def _payables_recognise(actor: Any, claims: Sequence[Claim], day: dt.date) -> None:
-    """``books.payable_recognise`` for many claims: per claim one balanced entry (debit the subsidy expense,
-    credit the payee's payable) under the key ``claim:<id>:payable``, its postings and its audit event,
-    with the ledger's own key, amount, balance and non-negative checks; the accounts are opened once per
-    region and payee. A claim already booked under its key (a retry) is not booked again."""
+    """The payables of the approved claims in one ``ledger.entries_post``: per claim one balanced entry
+    (debit the subsidy expense, credit the payee's payable) under the key ``claim:<id>:payable``. A claim
+    already booked under its key (a retry) is not booked again."""
     if not claims:
         return
     # The payees, read in two queries rather than one per claim.
@@ -654,120 +651,19 @@ def _payables_recognise(actor: Any, claims: Sequence[Claim], day: dt.date) -> No
     regions: dict[int, Region] = {}
     for c in claims:
         if c.region_id not in regions:
-            regions[c.region_id] = books.books_region(c.region)
-    wanted = []
-    for c in claims:
-        region, payee = regions[c.region_id], books.payee(c)
-        amount = ledger._money(c.amount, "金额")
-        key = ledger._key(f"claim:{c.pk}:payable")
-        source = ledger._source(("claims.Claim", str(c.pk)))
-        fingerprint = ledger._fingerprint(
-            "payable_recognise",
-            region=region.pk,
-            payee=ledger._payee_ref(payee),
-            amount=str(amount),
-            source=source,
-        )
-        wanted.append((c, region, payee, amount, key, source, fingerprint))
-    booked = dict(
-        JournalEntry.objects.filter(key__in=[w[4] for w in wanted]).values_list("key", "fingerprint")
-    )
-    for _, _, _, _, key, _, fingerprint in wanted:
-        if key in booked and booked[key] != fingerprint:
-            ledger._replay(key, fingerprint)  # refuses, with the ledger's message
-    wanted = [w for w in wanted if w[4] not in booked]
-    if not wanted:
-        return
-    expense = {pk: ledger.expense_account(region) for pk, region in regions.items()}
-    payables = _payee_accounts(
-        {(region.pk, ledger._payee_ref(payee)): (region, payee) for _, region, payee, *_ in wanted}
-    )
-    entries, lines_of = [], []
-    for c, region, payee, amount, key, source, fingerprint in wanted:
-        lines = ledger._normalise(
-            [
-                ledger.Line(expense[c.region_id], debit=amount),
-                ledger.Line(payables[(region.pk, ledger._payee_ref(payee))], credit=amount),
-            ]
-        )
-        ledger._check(region, lines)
-        ledger._keep_non_negative(lines)
-        lines_of.append(lines)
-        entries.append(
-            JournalEntry(
-                region=region,
+            regions[c.region_id] = ledger.books_region(c.region)
+    ledger.entries_post(
+        actor=actor,
+        entries=[
+            ledger.payable_entry(
+                region=regions[c.region_id],
+                payee=c.payee,
+                amount=c.amount,
+                key=f"claim:{c.pk}:payable",
                 date=day,
-                kind=EntryKind.PAYABLE,
-                memo=f"补贴申领 {c.ref} 核准"[:200],
-                actor=actor if getattr(actor, "pk", None) else None,
-                key=key,
-                fingerprint=fingerprint,
-                source_type=source[0],
-                source_id=source[1],
+                memo=f"补贴申领 {c.ref} 核准",
+                source=("claims.Claim", str(c.pk)),
             )
-        )
-    _insert(JournalEntry, entries)
-    _insert(
-        Posting,
-        [
-            Posting(entry=entry, account=line.account, debit=line.debit, credit=line.credit)
-            for entry, lines in zip(entries, lines_of, strict=True)
-            for line in lines
+            for c in claims
         ],
     )
-    _events(
-        actor,
-        f"ledger.{EntryKind.PAYABLE}",
-        [
-            {
-                "obj": entry,
-                "to_state": str(EntryKind.PAYABLE),
-                "payload": {
-                    "key": entry.key,
-                    "date": day.isoformat(),
-                    "total": str(sum((line.debit for line in lines), ledger.ZERO)),
-                    "source": [entry.source_type, entry.source_id],
-                    "lines": [[line.account.code, str(line.debit), str(line.credit)] for line in lines],
-                },
-                "region_path": w[1].path,
-                "organisation_id": w[2].pk if isinstance(w[2], Organisation) else None,
-            }
-            for entry, lines, w in zip(entries, lines_of, wanted, strict=True)
-        ],
-    )
-
-
-def _payee_accounts(
-    wanted: dict[tuple[int, str], tuple[Region, Organisation | Person]],
-) -> dict[tuple[int, str], Account]:
-    """The payees' payable accounts (``ledger.payee_account``), the missing ones opened in one insert."""
-    kind = AccountKind.PAYABLE
-    code_of: Callable[[str], str] = lambda ref: f"{kind}:{ref}"  # noqa: E731 — as payee_account names it
-    by_region: dict[int, list[str]] = defaultdict(list)
-    for region_pk, ref in wanted:
-        by_region[region_pk].append(code_of(ref))
-
-    def existing() -> dict[tuple[int, str], Account]:
-        q = Q()
-        for region_pk, codes in by_region.items():
-            q |= Q(region_id=region_pk, code__in=codes)
-        return {(a.region_id, a.code): a for a in Account.objects.filter(q)}
-
-    found = existing()
-    missing = [
-        Account(
-            region=region,
-            kind=kind,
-            code=code_of(ref),
-            name=f"{AccountKind(kind).label}·{payee}",
-            organisation=payee if isinstance(payee, Organisation) else None,
-            person=payee if isinstance(payee, Person) else None,
-        )
-        for (region_pk, ref), (region, payee) in wanted.items()
-        if (region_pk, code_of(ref)) not in found
-    ]
-    if missing:
-        # A concurrent batch may open the same account: the database keeps one, both then read it.
-        Account.objects.bulk_create(missing, ignore_conflicts=True)
-        found = existing()
-    return {(region_pk, ref): found[(region_pk, code_of(ref))] for region_pk, ref in wanted}

@@ -110,6 +110,13 @@ class Claim(models.Model):
         return self.ref
 
     @property
+    def payee(self) -> Organisation | Person:
+        """Who is paid: the organisation, or for an individual claim the person."""
+        if self.payee_organisation_id:
+            return self.payee_organisation  # type: ignore[return-value]
+        return self.payee_person  # type: ignore[return-value]
+
+    @property
     def payee_name(self) -> str:
         if self.payee_organisation_id:
             return self.payee_organisation.name  # type: ignore[union-attr]

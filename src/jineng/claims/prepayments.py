@@ -24,11 +24,9 @@ from django.utils import timezone
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role
 from jineng.audit.services import event_record
-from jineng.claims import books
 from jineng.claims.models import Claim, Prepayment, PrepaymentState
 from jineng.core.errors import Refusal
 from jineng.ledger import services as ledger
-from jineng.ledger.models import JournalEntry, Posting
 from jineng.policy import claims as rules
 from jineng.policy import subsidy
 from jineng.policy.profiles import ParameterNotSet, Profile, get_profile
@@ -267,21 +265,17 @@ def prepayment_pay(*, actor: User, prepayment: Prepayment, today: dt.date | None
             )
         entry = ledger.prepayment_make(
             actor=actor,
-            region=books.books_region(p.region),
+            region=ledger.books_region(p.region),
             payee=p.institution,
             amount=p.amount,
             key=f"prepayment:{p.pk}:pay",
+            fund_order=rules.fund_order(get_profile(p.profile_code, p.profile_version)),
             date=today,
             memo=f"项目制预拨 {p.ref}（{p.training_class.ref}）",
             source=p,
         )
         p.journal_entry_id = entry.pk
-        p.funds = [
-            {"fund": x.account.fund.get_kind_display(), "amount": str(x.credit)}  # type: ignore[union-attr]
-            for x in Posting.objects.filter(entry=entry, account__fund__isnull=False, credit__gt=0)
-            .select_related("account__fund")
-            .order_by("id")
-        ]
+        p.funds = ledger.entry_funds(entry)
         before = p.state
         p.state, p.paid_on, p.paid_by = PrepaymentState.PAID, today, actor
         p.save()
@@ -331,8 +325,9 @@ def prepaid_previews(claims: Sequence[Claim]) -> dict[int, Decimal]:
 def prepayment_settle(*, actor: Any, claim: Claim, day: dt.date) -> Decimal:
     """F04: settle the class's prepayment against the claim's final amount; returns what it covers.
 
-    Approval already booked the whole claim as payable (claims.services._approve → books.payable_recognise);
-    the settlement recognises the final subsidy itself (ledger.prepayment_settle), so that payable entry is
+    Approval already booked the whole claim as payable (the bureau's second signature, claims.bulk
+    ``claims_review_bulk`` → ``ledger.payable_entry`` under the key ``claim:<id>:payable``); the
+    settlement recognises the final subsidy itself (ledger.prepayment_settle), so that payable entry is
     reversed first, in the same transaction — the expense is booked once, and the payable left is the
     remainder the batch pays."""
     p = _standing(claim)
@@ -341,8 +336,8 @@ def prepayment_settle(*, actor: Any, claim: Claim, day: dt.date) -> Decimal:
     p = _locked(p)
     if p.state != PrepaymentState.PAID:
         return ZERO
-    region = books.books_region(claim.region)
-    payable = JournalEntry.objects.filter(key=f"claim:{claim.pk}:payable").first()
+    region = ledger.books_region(claim.region)
+    payable = ledger.entry_find(f"claim:{claim.pk}:payable")
     if payable is not None:
         ledger.entry_reverse(
             actor=actor,
@@ -354,7 +349,7 @@ def prepayment_settle(*, actor: Any, claim: Claim, day: dt.date) -> Decimal:
     entry = ledger.prepayment_settle(
         actor=actor,
         region=region,
-        payee=books.payee(claim),
+        payee=claim.payee,
         subsidy=Decimal(claim.amount),
         key=f"prepayment:{p.pk}:settle",
         source=p,

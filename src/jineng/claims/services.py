@@ -15,7 +15,7 @@ from django.utils import timezone
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role
 from jineng.audit.services import event_record
-from jineng.claims import books, bulk, prepayments
+from jineng.claims import bulk, prepayments
 from jineng.claims.models import (
     BatchItem,
     Claim,
@@ -28,6 +28,7 @@ from jineng.claims.models import (
     PaymentBatch,
 )
 from jineng.core.errors import Refusal
+from jineng.ledger import services as ledger
 from jineng.ledger.models import ZERO
 from jineng.policy import claims as rules
 from jineng.policy.profiles import ParameterNotSet, Profile, get_profile
@@ -493,6 +494,7 @@ def batch_pay(
         if not reference:
             raise Refusal("请填写银行回单号", field="银行回单号")
         items = list(b.items.select_related("claim", "claim__region").order_by("id"))
+        profiles: dict[tuple[Any, ...], Profile] = {}
         for item in items:
             # F04 first (the class's prepayment covers part of the claim), then F14 (what the payee owes
             # back is deducted from the rest); the bank pays what is left, possibly nothing.
@@ -504,11 +506,9 @@ def batch_pay(
             item.amount = claim_amount - item.prepaid - item.offset
             item.funds = []
             if item.amount > ZERO:
-                entry, funds = books.payment_make(
-                    actor=actor, claim=item.claim, amount=item.amount, day=today
-                )
-                item.journal_entry_id = entry
-                item.funds = funds
+                entry = _payment_make(actor, item.claim, item.amount, today, profiles)
+                item.journal_entry_id = entry.pk
+                item.funds = ledger.entry_funds(entry)
         BatchItem.objects.bulk_update(items, ["journal_entry_id", "funds", "amount", "prepaid", "offset"])
         Claim.objects.filter(pk__in=[i.claim_id for i in items]).update(
             state=ClaimState.PAID, paid_on=today, updated_at=timezone.now()
@@ -530,3 +530,24 @@ def batch_pay(
                 actor, "claim.paid", item.claim, ClaimState.IN_BATCH, {"batch": b.ref, "funds": item.funds}
             )
     return b
+
+
+def _payment_make(
+    actor: User, claim: Claim, amount: Decimal, day: dt.date, profiles: dict[tuple[Any, ...], Profile]
+) -> Any:
+    """Pay the claim from the books region's funds in the order of the claim's profile (F13), under a key
+    derived from the claim, so that a retry finds the payment it already made."""
+    frozen = (claim.profile_code, claim.profile_version)
+    if frozen not in profiles:
+        profiles[frozen] = get_profile(*frozen) if claim.profile_code else claim_profile(claim)
+    return ledger.payment_make(
+        actor=actor,
+        region=ledger.books_region(claim.region),
+        payee=claim.payee,
+        amount=amount,
+        key=f"claim:{claim.pk}:payment",
+        fund_order=rules.fund_order(profiles[frozen]),
+        date=day,
+        memo=f"补贴申领 {claim.ref} 拨付",
+        source=("claims.Claim", str(claim.pk)),
+    )

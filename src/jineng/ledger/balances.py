@@ -5,6 +5,7 @@ Pages and the API read through ``selectors`` (scoped to the user), which build o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
@@ -31,6 +32,22 @@ def balance(account: Account, *, extra: Q | None = None) -> Decimal:
         qs = qs.filter(extra)
     debit, credit = sums(qs)
     return debit - credit if account.debit_normal else credit - debit
+
+
+def balances_of(accounts: Sequence[Account]) -> dict[int, Decimal]:
+    """``balance`` of each account, account id → balance, in one query."""
+    totals = {
+        row["account_id"]: (_q(row["d"]), _q(row["c"]))
+        for row in Posting.objects.filter(account_id__in=[a.pk for a in accounts])
+        .order_by()
+        .values("account_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    }
+    out = {}
+    for account in accounts:
+        debit, credit = totals.get(account.pk, (ZERO, ZERO))
+        out[account.pk] = debit - credit if account.debit_normal else credit - debit
+    return out
 
 
 def _q(value: Decimal | None) -> Decimal:

@@ -1,6 +1,6 @@
-"""The claim's calendar: review deadlines (F07, F10), the public notice (F08), review signatures (F09)
-and the disbursement cycle (F11 weekly 三四五 / F12 monthly push). Pure: a profile and a calendar in,
-dates or violations out."""
+"""The claim's calendar: review deadlines (F07, F10), the public notice (F08), review signatures (F09),
+the disbursement cycle (F11 weekly 三四五 / F12 monthly push) and the order the funds pay in (F13).
+Pure: a profile and a calendar in, dates or violations out."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from jineng.policy.profiles import ParameterNotSet, Profile
+from jineng.policy.profiles import FUND_KINDS, ParameterNotSet, Profile
 from jineng.policy.violations import Violation
 from jineng.policy.workdays import WorkCalendar
 
@@ -135,16 +135,23 @@ def _on_or_after(calendar: WorkCalendar, day: dt.date) -> dt.date:
 
 
 def disbursement_cycle(profile: Profile, calendar: WorkCalendar, day: dt.date) -> Cycle:
-    """The cycle holding ``day``. F11 weekly: Wednesday collect, Thursday send, Friday finance (each moved to
-    the next working day when it is a holiday, never before the previous step). F12 monthly: the month's
+    """The cycle holding ``day``. F11 weekly: collect, send to finance, finance pays on the profile's three
+    weekdays (ZZ21: Wednesday, Thursday, Friday), each moved to the next working day when it is a holiday,
+    never before the previous step. F12 monthly: the month's
     list is pushed to finance on its last working day."""
     kind = profile.value("disbursement_cycle")
     clause = profile.cite("disbursement_cycle")
     if kind == "weekly":
+        # The three weekdays (1 = Monday) are the profile's: ZZ21 七(二) 周三收交、周四送财政、周五财政审核.
+        collect_day, send_day, pay_day = profile.value("weekly_cycle_weekdays")
         monday = day - dt.timedelta(days=day.weekday())
-        collect = _on_or_after(calendar, monday + dt.timedelta(days=2))
-        send = _on_or_after(calendar, max(collect + dt.timedelta(days=1), monday + dt.timedelta(days=3)))
-        pay = _on_or_after(calendar, max(send + dt.timedelta(days=1), monday + dt.timedelta(days=4)))
+        collect = _on_or_after(calendar, monday + dt.timedelta(days=collect_day - 1))
+        send = _on_or_after(
+            calendar, max(collect + dt.timedelta(days=1), monday + dt.timedelta(days=send_day - 1))
+        )
+        pay = _on_or_after(
+            calendar, max(send + dt.timedelta(days=1), monday + dt.timedelta(days=pay_day - 1))
+        )
         return Cycle("weekly", monday, collect, send, pay, clause)
     if kind == "monthly":
         first = day.replace(day=1)
@@ -154,3 +161,19 @@ def disbursement_cycle(profile: Profile, calendar: WorkCalendar, day: dt.date) -
             last -= dt.timedelta(days=1)
         return Cycle("monthly", first, last, last, last, clause)
     raise ParameterNotSet(profile, profile.param("disbursement_cycle"))
+
+
+# F13 where the profile's documents fix no order (``fund_source_priority`` not set): RULES.md F13, the
+# special account first, then the employment subsidy fund (附件2; HC21 三(二)) — the order every payment
+# followed before it was read from the profile. A profile that sets its own order is followed instead. The
+# unemployment insurance fund is in no automatic order unless a profile puts it there: a payment draws on
+# it only when the payer names it.
+F13_FUND_ORDER: tuple[str, ...] = ("special_account", "employment_subsidy")
+
+
+def fund_order(profile: Profile) -> tuple[str, ...]:
+    """F13: the ledger's fund kinds a payment under ``profile`` draws on, in order."""
+    names = profile.get("fund_source_priority")
+    if names is None:
+        return F13_FUND_ORDER
+    return tuple(FUND_KINDS[name] for name in names)

@@ -198,6 +198,14 @@ CHOICE_LABELS = {
     "monthly": "每月向财政推送",
 }
 
+# F13: the funds as the documents name them → the ledger's fund kinds (jineng.ledger.models.FundKind).
+FUND_KINDS: dict[str, str] = {
+    "职业技能提升行动资金": "special_account",
+    "职业技能提升行动专账资金": "special_account",
+    "就业补助资金": "employment_subsidy",
+    "失业保险基金": "unemployment_insurance",
+}
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -283,6 +291,29 @@ def _convert(spec: ParamSpec, raw: Any) -> tuple[Any, str | None]:
     raise AssertionError(f"unknown kind {kind}")  # schema error, not a data error
 
 
+def _meaning_problems(params: dict[str, Parameter]) -> list[str]:
+    """What a value's kind cannot say: the parameters the money path reads as weekdays or fund names."""
+    problems = []
+    weekdays = params.get("weekly_cycle_weekdays")
+    if weekdays is not None and weekdays.is_set:
+        days = weekdays.value
+        if len(days) != 3 or not all(1 <= d <= 7 for d in days) or days != sorted(days):
+            problems.append(
+                f"参数 weekly_cycle_weekdays（F11）应为收交、送财政、财政审核三个星期（1=周一 … 7=周日，"
+                f"依次不早于前一个），实际为 {days!r}"
+            )
+    priority = params.get("fund_source_priority")
+    if priority is not None and priority.is_set:
+        unknown = [name for name in priority.value if name not in FUND_KINDS]
+        kinds = [FUND_KINDS[name] for name in priority.value if name in FUND_KINDS]
+        if unknown or len(set(kinds)) != len(kinds):
+            problems.append(
+                f"参数 fund_source_priority（F13）应为不重复的资金名称（{'、'.join(FUND_KINDS)}），"
+                f"实际为 {priority.value!r}"
+            )
+    return problems
+
+
 _HEADER = {
     "code": str,
     "version": int,
@@ -338,6 +369,7 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
                 problems.append(f"{where} 的 not_set 应写明未规定的原因")
                 continue
             params[spec.name] = Parameter(spec, None, str(clause or "").strip(), not_set.strip())
+    problems.extend(_meaning_problems(params))
     unknown = sorted(set(raw_params) - set(SPECS))
     for name in unknown:
         problems.append(f"未知参数 {name}：不在参数表中（拼写错误？）")

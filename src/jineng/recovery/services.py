@@ -18,7 +18,6 @@ from jineng.accounts.models import User
 from jineng.accounts.roles import Role
 from jineng.audit.services import event_record
 from jineng.catalogue import services as catalogue
-from jineng.claims import books
 from jineng.claims.models import Claim, ClaimLine, ClaimState
 from jineng.core.errors import Refusal
 from jineng.ledger import services as ledger
@@ -92,7 +91,7 @@ def _new(
         kind=kind,
         claim=claim,
         region=claim.region,
-        books_region=books.books_region(claim.region),
+        books_region=ledger.books_region(claim.region),
         payee_organisation_id=claim.payee_organisation_id,
         payee_person_id=claim.payee_person_id,
         rows=rows,
@@ -456,8 +455,8 @@ def prepayment_excess_record(
 def offset_apply(*, actor: Any, claim: Claim, limit: Decimal, day: dt.date) -> Decimal:
     """F14: deduct what the claim's payee owes back from this claim's payment (at most ``limit``, what is
     still payable on it), oldest wrong payment first. Runs inside batch_pay's transaction."""
-    region = books.books_region(claim.region)
-    payee = books.payee(claim)
+    region = ledger.books_region(claim.region)
+    payee = claim.payee
     if limit <= 0:
         return ZERO
     owed_back = (
@@ -527,7 +526,7 @@ def offset_previews(claims: Sequence[Claim], limits: Mapping[int, Decimal]) -> d
     regions: dict[int, Region] = {}
     for c in claims:
         if c.region_id not in regions:
-            regions[c.region_id] = books.books_region(c.region)
+            regions[c.region_id] = ledger.books_region(c.region)
     by_pk = {r.pk: r for r in regions.values()}
 
     def key(c: Claim) -> _PayeeKey:

@@ -20,9 +20,10 @@ from jineng.conftest import World
 from jineng.core.errors import Refusal
 from jineng.ledger.models import EntryKind, JournalEntry
 from jineng.ledger.selectors import trial_balance
-from jineng.ledger.services import payment_make
+from jineng.ledger.services import entries_post, payable_entry, payment_make
 from jineng.ledger.tests.books import D, assert_books_balance, cash, funded, last_event_id, owe, payee_balance
 from jineng.people.services import person_register
+from jineng.policy.claims import F13_FUND_ORDER
 from jineng.policy.identity import make_id_number
 
 pytestmark = [
@@ -75,6 +76,7 @@ def test_fifty_simultaneous_payments_with_one_key_pay_once(world: World) -> None
     # When 50 requests pay the claim with the same idempotency key at the same moment
     def attempt(i: int) -> int:
         return payment_make(
+            fund_order=F13_FUND_ORDER,
             actor=finance,
             region=world.zhengzhou,
             payee=world.zz_school,
@@ -107,6 +109,7 @@ def test_fifty_double_submissions_with_different_keys_pay_once(world: World) -> 
     # When 50 submissions each carry a key of their own (a form posted twice, two browser tabs…)
     def attempt(i: int) -> int:
         return payment_make(
+            fund_order=F13_FUND_ORDER,
             actor=None,
             region=world.zhengzhou,
             payee=world.zz_school,
@@ -146,7 +149,12 @@ def test_fifty_payees_drawing_on_one_fund_never_overdraw_it(world: World) -> Non
     # When all 50 are paid at once
     def attempt(i: int) -> int:
         return payment_make(
-            actor=None, region=world.zhengzhou, payee=people[i], amount=D("100.00"), key=f"trainee-{i}"
+            fund_order=F13_FUND_ORDER,
+            actor=None,
+            region=world.zhengzhou,
+            payee=people[i],
+            amount=D("100.00"),
+            key=f"trainee-{i}",
         ).pk
 
     results, errors = race(attempt)
@@ -157,4 +165,31 @@ def test_fifty_payees_drawing_on_one_fund_never_overdraw_it(world: World) -> Non
     assert all(isinstance(e, Refusal) and e.rule == "F13" for e in errors), errors[:3]
     assert cash(funds["special_account"]) == D("0.00")
     assert JournalEntry.objects.filter(kind=EntryKind.PAYMENT).count() == 20
+    assert_books_balance()
+
+
+def test_fifty_overlapping_lists_write_each_key_once(world: World) -> None:
+    # Given 50 batches that each book the same five payables and one of their own (a batch retried while
+    # it still runs, say)
+    events_before = last_event_id()
+
+    def attempt(i: int) -> list[int]:
+        keys = [f"shared:{n}" for n in range(5)] + [f"own:{i}"]
+        entries = [
+            payable_entry(region=world.zhengzhou, payee=world.zz_school, amount=D("10.00"), key=key)
+            for key in keys
+        ]
+        return [e.pk for e in entries_post(actor=None, entries=entries).entries]
+
+    # When they are all posted at the same moment
+    results, errors = race(attempt)
+
+    # Then each key is written once, every batch got the shared entries, and each its own
+    assert errors == []
+    shared = sorted(JournalEntry.objects.filter(key__startswith="shared:").values_list("pk", flat=True))
+    assert len(shared) == 5
+    assert all(sorted(r[:5]) == shared for r in results)
+    assert JournalEntry.objects.filter(key__startswith="own:").count() == THREADS
+    assert Event.objects.filter(pk__gt=events_before, action="ledger.payable").count() == 5 + THREADS
+    assert payee_balance(world.zhengzhou, "payable", world.zz_school) == D("550.00")
     assert_books_balance()

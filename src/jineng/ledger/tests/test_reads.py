@@ -22,6 +22,7 @@ from jineng.ledger.selectors import (
 )
 from jineng.ledger.services import payment_make, prepayment_make, receivable_raise
 from jineng.ledger.tests.books import DAY, D, funded, owe
+from jineng.policy.claims import F13_FUND_ORDER
 
 API = "/api/v1/ledger"
 
@@ -34,6 +35,7 @@ def books(world: World) -> World:
     funded(world.zhengzhou, special_account="10000.00", employment_subsidy="5000.00")
     owe(world.zhengzhou, world.zz_school, "12000.00")
     payment_make(
+        fund_order=F13_FUND_ORDER,
         actor=None,
         region=world.zhengzhou,
         payee=world.zz_school,
@@ -52,12 +54,24 @@ def books(world: World) -> World:
         date=DAY,
     )
     prepayment_make(
-        actor=None, region=world.zhengzhou, payee=world.zz_person, amount=D("500.00"), key="zz-pre", date=DAY
+        fund_order=F13_FUND_ORDER,
+        actor=None,
+        region=world.zhengzhou,
+        payee=world.zz_person,
+        amount=D("500.00"),
+        key="zz-pre",
+        date=DAY,
     )
     funded(world.xuchang, employment_subsidy="777.00")
     owe(world.xuchang, world.xc_school, "77.00")
     payment_make(
-        actor=None, region=world.xuchang, payee=world.xc_school, amount=D("77.00"), key="xc-pay", date=DAY
+        fund_order=F13_FUND_ORDER,
+        actor=None,
+        region=world.xuchang,
+        payee=world.xc_school,
+        amount=D("77.00"),
+        key="xc-pay",
+        date=DAY,
     )
     return world
 

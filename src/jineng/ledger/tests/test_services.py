@@ -21,7 +21,6 @@ from jineng.ledger.models import (
     ReceivableReason,
 )
 from jineng.ledger.services import (
-    F13_FUND_ORDER,
     Line,
     entry_reverse,
     expense_account,
@@ -50,6 +49,7 @@ from jineng.ledger.tests.books import (
     owe,
     payee_balance,
 )
+from jineng.policy.claims import F13_FUND_ORDER
 
 SPECIAL = FundKind.SPECIAL_ACCOUNT.value
 EMPLOYMENT = FundKind.EMPLOYMENT_SUBSIDY.value
@@ -322,10 +322,22 @@ def test_a_key_cannot_serve_two_operations_and_must_not_be_blank(world: World) -
     )
     with pytest.raises(Refusal, match="该键已用于分录"):
         payment_make(
-            actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("50.00"), key="claim-9"
+            fund_order=F13_FUND_ORDER,
+            actor=None,
+            region=world.zhengzhou,
+            payee=world.zz_school,
+            amount=D("50.00"),
+            key="claim-9",
         )
     with pytest.raises(Refusal, match="幂等键不能为空"):
-        payment_make(actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("50.00"), key="  ")
+        payment_make(
+            fund_order=F13_FUND_ORDER,
+            actor=None,
+            region=world.zhengzhou,
+            payee=world.zz_school,
+            amount=D("50.00"),
+            key="  ",
+        )
     assert payee_balance(world.zhengzhou, PAYABLE, world.zz_school) == D("150.00")
 
 
@@ -362,6 +374,7 @@ def test_f13_payment_draws_on_the_special_account_first(world: World) -> None:
     # When it is paid
     before = last_event_id()
     entry = payment_make(
+        fund_order=F13_FUND_ORDER,
         actor=world.users["finance"],
         region=world.zhengzhou,
         payee=world.zz_school,
@@ -392,6 +405,7 @@ def test_f13_payment_splits_across_funds_when_the_special_account_is_short(world
     funds = funded(world.zhengzhou, special_account="1000.00", employment_subsidy="5000.00")
     owe(world.zhengzhou, world.zz_school, "1500.50")
     entry = payment_make(
+        fund_order=F13_FUND_ORDER,
         actor=None,
         region=world.zhengzhou,
         payee=world.zz_school,
@@ -408,6 +422,7 @@ def test_f13_payment_splits_across_funds_when_the_special_account_is_short(world
     # And the next payment skips the empty special account
     owe(world.zhengzhou, world.zz_person, "200.00")
     entry = payment_make(
+        fund_order=F13_FUND_ORDER,
         actor=None,
         region=world.zhengzhou,
         payee=world.zz_person,
@@ -433,7 +448,12 @@ def test_f13_payment_refused_in_chinese_when_all_funds_are_short(world: World) -
     # When 500.00 is paid / Then refused, naming each fund, the rule and the clause; nothing written
     with pytest.raises(Refusal) as exc:
         payment_make(
-            actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("500.00"), key="pay-short"
+            fund_order=F13_FUND_ORDER,
+            actor=None,
+            region=world.zhengzhou,
+            payee=world.zz_school,
+            amount=D("500.00"),
+            key="pay-short",
         )
     assert exc.value.render() == (
         "“资金来源”：应支付 500.00 元，郑州市可用资金合计 300.00 元（职业技能提升行动专账资金 100.00 元，"
@@ -447,7 +467,14 @@ def test_f13_payment_refused_in_chinese_when_all_funds_are_short(world: World) -
 def test_f13_payment_refused_when_the_region_has_no_fund(world: World) -> None:
     owe(world.zhengzhou, world.zz_school, "10.00")
     with pytest.raises(Refusal) as exc:
-        payment_make(actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("10.00"), key="p")
+        payment_make(
+            fund_order=F13_FUND_ORDER,
+            actor=None,
+            region=world.zhengzhou,
+            payee=world.zz_school,
+            amount=D("10.00"),
+            key="p",
+        )
     assert "（职业技能提升行动专账资金 未设立，就业补助资金 未设立）" in exc.value.message
     assert exc.value.rule == "F13"
 
@@ -456,6 +483,7 @@ def test_f13_payment_from_a_named_fund(world: World) -> None:
     funds = funded(world.zhengzhou, special_account="1000.00", unemployment_insurance="800.00")
     owe(world.zhengzhou, world.zz_school, "300.00")
     entry = payment_make(
+        fund_order=F13_FUND_ORDER,
         actor=None,
         region=world.zhengzhou,
         payee=world.zz_school,
@@ -473,19 +501,38 @@ def test_payment_beyond_what_is_owed_is_refused(world: World) -> None:
     # Given 1000.00 owed and paid once
     funded(world.zhengzhou, special_account="10000.00")
     owe(world.zhengzhou, world.zz_school, "1000.00")
-    payment_make(actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("1000.00"), key="first")
+    payment_make(
+        fund_order=F13_FUND_ORDER,
+        actor=None,
+        region=world.zhengzhou,
+        payee=world.zz_school,
+        amount=D("1000.00"),
+        key="first",
+    )
     before = counts()
     # When a double submission pays it again under another key / Then refused
     with pytest.raises(Refusal) as exc:
         payment_make(
-            actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("1000.00"), key="second"
+            fund_order=F13_FUND_ORDER,
+            actor=None,
+            region=world.zhengzhou,
+            payee=world.zz_school,
+            amount=D("1000.00"),
+            key="second",
         )
     assert exc.value.render() == (
         "“金额”：应付“郑州商业技师学院”的余额为 0.00 元，本次支付 1000.00 元超过应付余额，未支付（同一笔应付不能重复支付）"
     )
     # And paying someone who is owed nothing at all is refused the same way
     with pytest.raises(Refusal, match=re.escape("应付“李明”的余额为 0.00 元")):
-        payment_make(actor=None, region=world.zhengzhou, payee=world.zz_person, amount=D("1.00"), key="third")
+        payment_make(
+            fund_order=F13_FUND_ORDER,
+            actor=None,
+            region=world.zhengzhou,
+            payee=world.zz_person,
+            amount=D("1.00"),
+            key="third",
+        )
     assert counts() == before
 
 
@@ -493,13 +540,23 @@ def test_payment_retried_with_its_key_returns_the_first_payment(world: World) ->
     funds = funded(world.zhengzhou, special_account="10000.00")
     owe(world.zhengzhou, world.zz_school, "1000.00")
     first = payment_make(
-        actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("1000.00"), key="claim-3:pay"
+        fund_order=F13_FUND_ORDER,
+        actor=None,
+        region=world.zhengzhou,
+        payee=world.zz_school,
+        amount=D("1000.00"),
+        key="claim-3:pay",
     )
     before = counts()
     # The retry comes after the payable is paid: it returns the payment, it is not a refusal
     for _ in range(3):
         again = payment_make(
-            actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("1000.00"), key="claim-3:pay"
+            fund_order=F13_FUND_ORDER,
+            actor=None,
+            region=world.zhengzhou,
+            payee=world.zz_school,
+            amount=D("1000.00"),
+            key="claim-3:pay",
         )
         assert again.pk == first.pk
     assert counts() == before
@@ -507,7 +564,12 @@ def test_payment_retried_with_its_key_returns_the_first_payment(world: World) ->
     # The same key with another amount is not a retry
     with pytest.raises(Refusal, match=f"该键已用于分录 #{first.pk}（支付（F13）"):
         payment_make(
-            actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("999.00"), key="claim-3:pay"
+            fund_order=F13_FUND_ORDER,
+            actor=None,
+            region=world.zhengzhou,
+            payee=world.zz_school,
+            amount=D("999.00"),
+            key="claim-3:pay",
         )
 
 
@@ -519,7 +581,14 @@ def test_f14_wrong_payment_refunded_then_offset_against_a_later_claim(world: Wor
     # Given 10000.00 in the special account; 3000.00 owed to the school and paid
     funds = funded(world.zhengzhou, special_account="10000.00")
     owe(world.zhengzhou, world.zz_school, "3000.00")
-    payment_make(actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("3000.00"), key="pay-1")
+    payment_make(
+        fund_order=F13_FUND_ORDER,
+        actor=None,
+        region=world.zhengzhou,
+        payee=world.zz_school,
+        amount=D("3000.00"),
+        key="pay-1",
+    )
     assert_books_balance()
     # When 800.00 of it is found to be a wrong payment
     entry = receivable_raise(
@@ -584,7 +653,14 @@ def test_f14_wrong_payment_refunded_then_offset_against_a_later_claim(world: Wor
     assert payee_balance(world.zhengzhou, RECEIVABLE, world.zz_school) == D("0.00")
     assert_books_balance()
     # Then the school is paid the 700.00 balance, and the fund has spent exactly the net expense
-    payment_make(actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("700.00"), key="pay-2")
+    payment_make(
+        fund_order=F13_FUND_ORDER,
+        actor=None,
+        region=world.zhengzhou,
+        payee=world.zz_school,
+        amount=D("700.00"),
+        key="pay-2",
+    )
     assert cash(funds[SPECIAL]) == D("6800.00")
     assert expense(world.zhengzhou) == D("3200.00")
     assert D("10000.00") - cash(funds[SPECIAL]) == expense(world.zhengzhou)
@@ -594,7 +670,14 @@ def test_f14_wrong_payment_refunded_then_offset_against_a_later_claim(world: Wor
 def test_f14_recovery_from_a_person_refunded_into_a_named_fund(world: World) -> None:
     funds = funded(world.zhengzhou, special_account="100.00", employment_subsidy="5000.00")
     owe(world.zhengzhou, world.zz_person, "1200.00")
-    payment_make(actor=None, region=world.zhengzhou, payee=world.zz_person, amount=D("1200.00"), key="p")
+    payment_make(
+        fund_order=F13_FUND_ORDER,
+        actor=None,
+        region=world.zhengzhou,
+        payee=world.zz_person,
+        amount=D("1200.00"),
+        key="p",
+    )
     entry = receivable_raise(
         actor=None,
         region=world.zhengzhou,
@@ -660,7 +743,14 @@ def test_f14_receivable_refusals(world: World) -> None:
 def test_f14_offset_of_a_named_amount_beyond_either_balance_is_refused(world: World) -> None:
     funded(world.zhengzhou, special_account="1000.00")
     owe(world.zhengzhou, world.zz_school, "500.00")
-    payment_make(actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("500.00"), key="p")
+    payment_make(
+        fund_order=F13_FUND_ORDER,
+        actor=None,
+        region=world.zhengzhou,
+        payee=world.zz_school,
+        amount=D("500.00"),
+        key="p",
+    )
     receivable_raise(
         actor=None,
         region=world.zhengzhou,
@@ -692,6 +782,7 @@ PROJECT = ("claims.Project", "7")
 def _prepaid(world: World, amount: str = "2000.00") -> dict[str, Fund]:
     funds = funded(world.zhengzhou, special_account="10000.00")
     entry = prepayment_make(
+        fund_order=F13_FUND_ORDER,
         actor=None,
         region=world.zhengzhou,
         payee=world.zz_school,
@@ -735,7 +826,12 @@ def test_f04_prepayment_settled_with_a_balance_due(world: World) -> None:
     assert_books_balance()
     # And the balance due is paid like any payable
     payment_make(
-        actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("2800.00"), key="project-7:pay"
+        fund_order=F13_FUND_ORDER,
+        actor=None,
+        region=world.zhengzhou,
+        payee=world.zz_school,
+        amount=D("2800.00"),
+        key="project-7:pay",
     )
     assert cash(funds[SPECIAL]) == D("5200.00")
     assert expense(world.zhengzhou) == D("4800.00")
@@ -851,6 +947,7 @@ def test_f04_settle_is_once_per_project_and_needs_a_prepayment(world: World) -> 
 def test_f04_prepayment_is_drawn_in_f13_order_and_refused_when_short(world: World) -> None:
     funds = funded(world.zhengzhou, special_account="300.00", employment_subsidy="1000.00")
     entry = prepayment_make(
+        fund_order=F13_FUND_ORDER,
         actor=None,
         region=world.zhengzhou,
         payee=world.zz_school,
@@ -864,7 +961,12 @@ def test_f04_prepayment_is_drawn_in_f13_order_and_refused_when_short(world: Worl
     ]
     with pytest.raises(Refusal, match=r"资金不足.*F13"):
         prepayment_make(
-            actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("800.01"), key="pp2"
+            fund_order=F13_FUND_ORDER,
+            actor=None,
+            region=world.zhengzhou,
+            payee=world.zz_school,
+            amount=D("800.01"),
+            key="pp2",
         )
     assert cash(funds[EMPLOYMENT]) == D("800.00")
     assert_books_balance()
@@ -878,7 +980,12 @@ def test_entry_reverse_swaps_every_side_once(world: World) -> None:
     funds = funded(world.zhengzhou, special_account="1000.00")
     owe(world.zhengzhou, world.zz_school, "400.00")
     payment = payment_make(
-        actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("400.00"), key="p"
+        fund_order=F13_FUND_ORDER,
+        actor=None,
+        region=world.zhengzhou,
+        payee=world.zz_school,
+        amount=D("400.00"),
+        key="p",
     )
     reversal = entry_reverse(actor=world.users["finance"], entry=payment, key="p:reverse", date=DAY)
     assert (reversal.kind, reversal.source_type, reversal.source_id, reversal.memo) == (
@@ -903,7 +1010,14 @@ def test_entry_reverse_cannot_take_a_spent_budget_back(world: World) -> None:
     fund = fund_open(actor=None, region=world.zhengzhou, kind=SPECIAL)
     budget = fund_appropriate(actor=None, fund=fund, amount=D("500.00"), key="b")
     owe(world.zhengzhou, world.zz_school, "300.00")
-    payment_make(actor=None, region=world.zhengzhou, payee=world.zz_school, amount=D("300.00"), key="p")
+    payment_make(
+        fund_order=F13_FUND_ORDER,
+        actor=None,
+        region=world.zhengzhou,
+        payee=world.zz_school,
+        amount=D("300.00"),
+        key="p",
+    )
     with pytest.raises(Refusal, match=re.escape("余额 200.00 元，本分录减少 500.00 元后为负")):
         entry_reverse(actor=None, entry=budget, key="b:reverse")
     assert cash(fund) == D("200.00")

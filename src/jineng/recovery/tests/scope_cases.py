@@ -19,6 +19,7 @@ from jineng.conftest import World
 from jineng.core.tests.matrix import API, Case, fixed, roles
 from jineng.ledger import services as ledger
 from jineng.ledger.models import FundKind
+from jineng.policy.claims import F13_FUND_ORDER
 from jineng.recovery.models import CaseState, RecoveryCase, WrongKind, WrongPayment
 from jineng.supervision.tests.factory import make_class, xuchang_class
 from jineng.training.models import ClassState, TrainingClass
@@ -61,6 +62,7 @@ def _booked(w: World, claim: Claim) -> None:
         date=day,
     )
     ledger.payment_make(
+        fund_order=F13_FUND_ORDER,
         actor=None,
         region=w.zhengzhou,
         payee=claim.payee_organisation,  # type: ignore[arg-type]
