@@ -141,12 +141,12 @@ def _apply_input(tc: TrainingClass, data: ClassInput, actor: User) -> list[Teach
     if data.enterprise_id is not None and not (
         selectors.class_enterprises(actor).filter(pk=data.enterprise_id).exists()
     ):
-        raise Refusal("委托/学徒企业须为本省登记的企业", field="委托/学徒企业", value=str(data.enterprise_id))
+        raise Refusal("所选企业不是本省登记的企业", field="委托/学徒企业", value=str(data.enterprise_id))
     if data.online_platform_id is not None and not (
         selectors.class_platforms(actor).filter(pk=data.online_platform_id).exists()
     ):
         raise Refusal(
-            "线上平台须为本省登记的线上培训平台", field="线上平台", value=str(data.online_platform_id)
+            "所选平台不是本省登记的线上培训平台", field="线上平台", value=str(data.online_platform_id)
         )
     # The form's plain fields map one to one onto the class; references were resolved above.
     for f in fields(ClassInput):
