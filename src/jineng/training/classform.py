@@ -164,6 +164,8 @@ def _page_field(f: dataclasses.Field[Any]) -> forms.Field:
         options["choices"] = model_field.choices
     made = model_field.formfield(**options)
     assert made is not None, f.name
+    if page.choices is not None:
+        made.queryset = made.queryset.none()  # type: ignore[attr-defined]  # until page_choices: none
     return made
 
 

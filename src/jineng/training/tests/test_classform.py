@@ -203,6 +203,8 @@ def test_clerk_creates_a_class_with_an_enterprise_and_an_online_platform_on_the_
     detail = client.get(f"/classes/{tc.pk}/").content.decode()
     assert "委托培训（郑州轨道交通公司） · 线上+线下（河南职业技能线上学习平台）" in detail
     edit = client.get(f"/classes/{tc.pk}/edit/").content.decode()
+    # A date input shows only an ISO value: in the locale's 2021/06/01 the edit page's dates were blank.
+    assert '<input type="date" name="start_date" value="2021-06-01"' in edit
     assert re.search(rf'<option value="{partners.enterprise.pk}" selected>郑州轨道交通公司</option>', edit)
     assert re.search(
         rf'<option value="{partners.platform.pk}" selected>河南职业技能线上学习平台</option>', edit
