@@ -6,39 +6,14 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from jineng.training import classform
 from jineng.training.models import TrainingClass
 
 
-class ClassIn(Schema):
-    region_id: int
-    department_id: int
-    contact_name: str
-    contact_phone: str
-    bank_name: str
-    bank_account: str
-    batch: str
-    start_date: dt.date
-    end_date: dt.date
-    occupation_code: str = Field(description="2022 年版职业分类大典编码，如 6-31-01-03")
-    trade_name: str = ""
-    level: int | None = Field(None, description="5=五级/初级工 … 1=一级/高级技师")
-    target_certificate: str
-    planned_trainees: int
-    total_hours: int
-    theory_hours: int
-    practical_hours: int
-    minutes_per_hour: int
-    mode: str
-    delivery: str = "offline"
-    online_hours: int = 0
-    offline_practical_hours: int = 0
-    funding_type: str
-    workstations: int
-    venue: str
-    teacher_ids: list[int]
-    enterprise_id: int | None = None
-    online_platform_id: int | None = None
-    cross_city_approved: bool = False
+# The body of POST /api/v1/classes: classform.ClassInput's fields, names, types and defaults, so that
+# the API takes exactly what the page and the services do. No docstring: it would show in the OpenAPI.
+class ClassIn(classform.ApiFields):
+    pass
 
 
 class ClassOut(Schema):

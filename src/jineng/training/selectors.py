@@ -10,6 +10,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role, can
 from jineng.accounts.scope import scope_of
+from jineng.catalogue.models import Teacher
+from jineng.orgs.models import Organisation
+from jineng.regions.models import Department, Region
 from jineng.training.models import (
     UNDER_REVIEW_STATES,
     ClassReview,
@@ -91,3 +94,55 @@ def review_queue(user: User) -> QuerySet[TrainingClass]:
 
 def roster_jobs(user: User, tc: TrainingClass) -> QuerySet[RosterJob]:
     return RosterJob.objects.filter(training_class=tc).defer("content")
+
+
+# --- what a clerk may name on the 附件2 form (the page's choices; the service accepts the same) ----------
+
+# 委托/学徒企业: an enterprise, or an enterprise's own training centre training its staff (企业自主培训).
+ENTERPRISE_KINDS = frozenset({Organisation.Kind.ENTERPRISE, Organisation.Kind.ENTERPRISE_CENTRE})
+
+
+def _province_path(user: User) -> str | None:
+    """The province of the clerk's institution as a path prefix ("/<id>/"): a class is this
+    province's programme, so everything named on its form is of this province."""
+    org = user.organisation if can(user.role, "class.apply") else None
+    if org is None:
+        return None
+    return "/" + org.region.path.strip("/").split("/")[0] + "/"
+
+
+def class_regions(user: User) -> QuerySet[Region]:
+    province = _province_path(user)
+    return Region.objects.filter(path__startswith=province) if province else Region.objects.none()
+
+
+def class_departments(user: User) -> QuerySet[Department]:
+    province = _province_path(user)
+    if not province:
+        return Department.objects.none()
+    return Department.objects.filter(region__path__startswith=province).select_related("region")
+
+
+def class_teachers(user: User) -> QuerySet[Teacher]:
+    if _province_path(user) is None:
+        return Teacher.objects.none()
+    return Teacher.objects.filter(organisation=user.organisation, active=True)
+
+
+def class_enterprises(user: User) -> QuerySet[Organisation]:
+    """委托/学徒企业 the clerk may name: the enterprises of his province."""
+    province = _province_path(user)
+    if not province:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(kind__in=ENTERPRISE_KINDS, region__path__startswith=province)
+
+
+def class_platforms(user: User) -> QuerySet[Organisation]:
+    """线上平台 the clerk may name: the online platforms of his province. Whether one is listed, filed
+    and approved is D01's to judge at submission, with its reason, not a silent gap in the list."""
+    province = _province_path(user)
+    if not province:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.ONLINE_PLATFORM, region__path__startswith=province
+    )

@@ -27,7 +27,6 @@ from jineng.core import uploads
 from jineng.core.alongside import Alongside
 from jineng.core.bulkwrite import collector_paused, copy_rows, reserve_ids
 from jineng.core.errors import Refusal
-from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.policy import training as rules
 from jineng.policy.identity import birth_and_sex, normalise_id_number
@@ -37,7 +36,8 @@ from jineng.policy.workdays import CalendarNotCovered
 from jineng.recovery import guards
 from jineng.regions.models import Department, Region
 from jineng.regions.selectors import NoProfile, profile_for
-from jineng.training import facts
+from jineng.training import facts, selectors
+from jineng.training.classform import ClassInput
 from jineng.training.models import (
     EDITABLE_STATES,
     ClassReview,
@@ -57,41 +57,6 @@ from jineng.workcal.selectors import work_calendar
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class ClassInput:
-    """The 附件2 / 附件3 form, as typed by the clerk (pages and API fill the same structure)."""
-
-    region_id: int
-    department_id: int
-    contact_name: str
-    contact_phone: str
-    bank_name: str
-    bank_account: str
-    batch: str
-    start_date: dt.date
-    end_date: dt.date
-    occupation_code: str
-    level: int | None
-    target_certificate: str
-    planned_trainees: int
-    total_hours: int
-    theory_hours: int
-    practical_hours: int
-    minutes_per_hour: int
-    mode: str
-    funding_type: str
-    workstations: int
-    venue: str
-    teacher_ids: list[int]
-    delivery: str = Delivery.OFFLINE
-    online_hours: int = 0
-    offline_practical_hours: int = 0
-    trade_name: str = ""
-    enterprise_id: int | None = None
-    online_platform_id: int | None = None
-    cross_city_approved: bool = False
 
 
 def _event(
@@ -173,16 +138,17 @@ def _apply_input(tc: TrainingClass, data: ClassInput, actor: User) -> list[Teach
     teachers = list(Teacher.objects.filter(pk__in=data.teacher_ids, organisation=institution))
     if len(teachers) != len(set(data.teacher_ids)):
         raise Refusal("所选教师须为本机构登记的教师", field="授课教师")
-    orgs = {
-        o.pk: o
-        for o in Organisation.objects.filter(
-            pk__in=[x for x in (data.enterprise_id, data.online_platform_id) if x]
+    # The same rows the page offers (training.selectors): the API may name no others.
+    if data.enterprise_id is not None and not (
+        selectors.class_enterprises(actor).filter(pk=data.enterprise_id).exists()
+    ):
+        raise Refusal("所选企业不是本省登记的企业", field="委托/学徒企业", value=str(data.enterprise_id))
+    if data.online_platform_id is not None and not (
+        selectors.class_platforms(actor).filter(pk=data.online_platform_id).exists()
+    ):
+        raise Refusal(
+            "所选平台不是本省登记的线上培训平台", field="线上平台", value=str(data.online_platform_id)
         )
-    }
-    if data.enterprise_id and data.enterprise_id not in orgs:
-        raise Refusal("委托/学徒企业不存在", field="委托/学徒企业")
-    if data.online_platform_id and orgs.get(data.online_platform_id) is None:
-        raise Refusal("线上平台不存在", field="线上平台")
     # The form's plain fields map one to one onto the class; references were resolved above.
     for f in fields(ClassInput):
         if f.name in ("region_id", "department_id", "occupation_code", "trade_name", "teacher_ids"):

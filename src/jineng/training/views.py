@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role, can
-from jineng.catalogue.models import CertificateKind, Level, Teacher
+from jineng.catalogue.models import Level
 from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.pagination import paginate
@@ -22,16 +21,13 @@ from jineng.core.permissions import require
 from jineng.core.xlsx import XLSX, xlsx_response
 from jineng.people.selectors import id_number_for, phone_for
 from jineng.policy.identity import mask_bank_account
-from jineng.regions.models import Department, Region
-from jineng.training import services
+from jineng.training import classform, services
 from jineng.training.models import (
     EDITABLE_STATES,
     UNDER_REVIEW_STATES,
     ClassState,
     Decision,
     Delivery,
-    FundingType,
-    Mode,
     RosterJob,
     TrainingClass,
 )
@@ -114,96 +110,15 @@ def class_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-class ClassForm(forms.Form):
-    region = forms.ModelChoiceField(label="培训地点所在区域", queryset=Region.objects.none())
-    department = forms.ModelChoiceField(label="行业主管部门", queryset=Department.objects.none())
-    venue = forms.CharField(label="培训地点", max_length=200)
-    contact_name = forms.CharField(label="联系人", max_length=32)
-    contact_phone = forms.CharField(label="联系电话", max_length=20)
-    bank_name = forms.CharField(label="开户银行", max_length=64)
-    bank_account = forms.CharField(label="银行账号", max_length=32)
-    batch = forms.CharField(label="开班批次", max_length=32)
-    start_date = forms.DateField(label="开班日期", widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label="结业日期", widget=forms.DateInput(attrs={"type": "date"}))
-    occupation_code = forms.CharField(label="培训职业编码", max_length=16, help_text="如 6-31-01-03")
-    trade_name = forms.CharField(label="工种", max_length=64, required=False)
-    level = forms.TypedChoiceField(
-        label="等级",
-        choices=[("", "（无等级）"), *Level.choices],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
-    target_certificate = forms.ChoiceField(label="拟取得证书", choices=CertificateKind.choices)
-    planned_trainees = forms.IntegerField(label="拟培训人数", min_value=1)
-    total_hours = forms.IntegerField(label="总课时", min_value=1)
-    theory_hours = forms.IntegerField(label="理论课时", min_value=0)
-    practical_hours = forms.IntegerField(label="实操课时", min_value=0)
-    minutes_per_hour = forms.IntegerField(label="每课时分钟数", min_value=1)
-    mode = forms.ChoiceField(label="培训方式", choices=Mode.choices)
-    delivery = forms.ChoiceField(label="授课形式", choices=Delivery.choices)
-    online_hours = forms.IntegerField(label="线上理论课时", min_value=0, initial=0)
-    offline_practical_hours = forms.IntegerField(label="线下实训课时", min_value=0, initial=0)
-    funding_type = forms.ChoiceField(label="补贴类别", choices=FundingType.choices)
-    workstations = forms.IntegerField(label="工位数", min_value=0)
-    teachers = forms.ModelMultipleChoiceField(label="授课教师", queryset=Teacher.objects.none())
-    cross_city_approved = forms.BooleanField(label="跨市培训已获批准", required=False)
+class ClassForm(classform.PageFields):
+    """The 附件2 / 附件3 form on the page: the fields are classform's, the choices the clerk's own."""
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        org = user.organisation
-        assert org is not None
-        province = "/".join(org.region.path.split("/")[:2])
-        self.fields["region"].queryset = Region.objects.filter(path__startswith=province)  # type: ignore[attr-defined]
-        self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
-            region__path__startswith=province
-        ).select_related("region")
-        self.fields["teachers"].queryset = Teacher.objects.filter(organisation=org, active=True)  # type: ignore[attr-defined]
+        classform.page_choices(self, user)
 
     def to_input(self) -> services.ClassInput:
-        d = self.cleaned_data
-        return services.ClassInput(
-            region_id=d["region"].pk,
-            department_id=d["department"].pk,
-            contact_name=d["contact_name"],
-            contact_phone=d["contact_phone"],
-            bank_name=d["bank_name"],
-            bank_account=d["bank_account"],
-            batch=d["batch"],
-            start_date=d["start_date"],
-            end_date=d["end_date"],
-            occupation_code=d["occupation_code"],
-            trade_name=d["trade_name"],
-            level=d["level"],
-            target_certificate=d["target_certificate"],
-            planned_trainees=d["planned_trainees"],
-            total_hours=d["total_hours"],
-            theory_hours=d["theory_hours"],
-            practical_hours=d["practical_hours"],
-            minutes_per_hour=d["minutes_per_hour"],
-            mode=d["mode"],
-            delivery=d["delivery"],
-            online_hours=d["online_hours"] or 0,
-            offline_practical_hours=d["offline_practical_hours"] or 0,
-            funding_type=d["funding_type"],
-            workstations=d["workstations"],
-            venue=d["venue"],
-            teacher_ids=[t.pk for t in d["teachers"]],
-            cross_city_approved=d["cross_city_approved"],
-        )
-
-
-def _initial(tc: TrainingClass) -> dict[str, Any]:
-    names = [f for f in ClassForm.base_fields if hasattr(tc, f)]
-    data = {n: getattr(tc, n) for n in names}
-    data.update(
-        region=tc.region_id,
-        department=tc.department_id,
-        occupation_code=tc.occupation.code,
-        trade_name=tc.trade.name if tc.trade else "",
-        teachers=list(tc.teachers.values_list("pk", flat=True)),
-    )
-    return data
+        return classform.input_from_page(self.cleaned_data)
 
 
 def _defaults(user: User) -> dict[str, Any]:
@@ -245,7 +160,7 @@ def class_edit(request: HttpRequest, class_id: int) -> HttpResponse:
     user = _user(request)
     require(user, "class.apply")
     tc = _visible(user, class_id)
-    form = ClassForm(request.POST or None, user=user, initial=_initial(tc))
+    form = ClassForm(request.POST or None, user=user, initial=classform.page_initial(tc))
     if request.method == "POST" and form.is_valid():
         try:
             services.class_update(actor=user, training_class=tc, data=form.to_input())
