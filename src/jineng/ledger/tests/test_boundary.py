@@ -33,8 +33,13 @@ WRITES = frozenset(
 )
 
 
+# The database-role tests try to rewrite and empty the books as the application role, to prove the
+# database refuses it: naming the tables in SQL is their point.
+PROBES = frozenset({SRC / "core" / "tests" / "test_dbroles.py"})
+
+
 def _outside_modules() -> list[Path]:
-    files = [p for p in SRC.rglob("*.py") if LEDGER not in p.parents]
+    files = [p for p in SRC.rglob("*.py") if LEDGER not in p.parents and p not in PROBES]
     files += sorted(BENCH.glob("*.py")) if BENCH.is_dir() else []
     return sorted(files)
 
