@@ -44,10 +44,12 @@ run: demo
 	@$(MAKE) --no-print-directory serve
 
 # The whole suite on the embedded SQLite database, or on DATABASE_URL when it is set; the real-broker
-# Celery tests run when REDIS_URL is set. Extra pytest arguments: make test PYTEST_ARGS="-k config".
-# Needs no demo data: each test builds its own.
+# Celery tests run when REDIS_URL is set. Extra pytest arguments: make test PYTEST_ARGS="-k config"
+# (PYTEST_ARGS="-n 0" runs in one process, e.g. for pdb; --lf reruns the last failures).
+# Needs no demo data: each test builds its own. One worker process per core (pytest-xdist); tests
+# marked redis share one worker (they share the broker).
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 # A Celery worker for a machine with Redis. In the embedded default tasks run inside the web process
 # and no worker is needed; point the site at the worker with CELERY_TASK_ALWAYS_EAGER=false.

@@ -30,6 +30,14 @@ from jineng.regions.services import department_create, profile_assign, region_cr
 PASSWORD = "Test@pass-2026"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Under pytest-xdist (make test): tests that use the real Redis broker share its queue, so they run
+    # one after the other on one worker.
+    for item in items:
+        if item.get_closest_marker("redis"):
+            item.add_marker(pytest.mark.xdist_group("redis"))
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing() -> Iterator[None]:
     # Production hashing (PBKDF2, a million rounds) made each world ~10 s to build; tests check who may
