@@ -27,6 +27,7 @@ from jineng.accounts.models import ApiToken, User
 from jineng.accounts.services import api_token_revoke, user_create, user_password_set, user_update
 from jineng.core.admin_mixins import ReadOnlyAdmin
 from jineng.core.errors import Refusal
+from jineng.core.feedback import refused
 
 # The admin's password form is built by Django with the target user only: the operator acting is
 # handed to it for the length of the request.
@@ -159,7 +160,7 @@ class UserAdmin(BaseUserAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except Refusal as exc:
-            messages.error(request, exc.render())
+            refused(request, exc)
             return HttpResponseRedirect(request.get_full_path())
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
@@ -167,7 +168,7 @@ class UserAdmin(BaseUserAdmin):
             with _acting_as(request.user):
                 return super().user_change_password(request, id, form_url)
         except Refusal as exc:
-            messages.error(request, exc.render())
+            refused(request, exc)
             return HttpResponseRedirect(request.get_full_path())
 
 

@@ -12,20 +12,21 @@ from jineng.accounts.models import User
 from jineng.accounts.selectors import lockouts_of, tokens_of, unlockable_users
 from jineng.accounts.services import api_token_issue, api_token_revoke, user_unlock
 from jineng.core.errors import Refusal
-from jineng.core.feedback import act
+from jineng.core.feedback import act, refused
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 
 
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request_user(request)
     require(user, "token.manage")
     secret = None
     if request.method == "POST":
         try:
             token, secret = api_token_issue(actor=user, name=request.POST.get("name", ""))
         except Refusal as exc:
-            messages.error(request, exc.render())
+            refused(request, exc)
         else:
             messages.success(request, f"已签发令牌“{token.name}”。令牌只显示这一次，请立即复制保存。")
     return render(request, "accounts/tokens.html", {"tokens": tokens_of(user), "secret": secret})
@@ -34,7 +35,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request_user(request)
     require(user, "token.manage")
     token = get_object_or_404(tokens_of(user), pk=token_id)
     api_token_revoke(actor=user, token=token)
@@ -44,7 +45,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @login_required
 def lockout_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request_user(request)
     require(user, "account.unlock")
     return render(
         request,
@@ -60,7 +61,7 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def lockout_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request_user(request)
     require(user, "account.unlock")
     target = get_object_or_404(unlockable_users(user), pk=user_id)
     act(

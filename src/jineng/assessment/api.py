@@ -9,19 +9,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from jineng.accounts.models import User
 from jineng.assessment import services
 from jineng.assessment.schemas import ApplyIn, AssessmentOut, CertificateOut, ResultIn, ResultsOut
 from jineng.assessment.selectors import assessments_visible, certificates_search
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.orgs.models import Organisation
 from jineng.supervision.selectors import class_for
 
 router = Router()
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def evaluation_bodies() -> Any:
@@ -33,7 +29,7 @@ def evaluation_bodies() -> Any:
 @router.get("", response=list[AssessmentOut], summary="结业考核（评价机构只见本机构承担的考核）")
 @paginate(PageNumberPagination, page_size=50)
 def assessments(request: HttpRequest, state: str = "") -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     qs = assessments_visible(user)
     return qs.filter(state=state) if state else qs
@@ -42,14 +38,14 @@ def assessments(request: HttpRequest, state: str = "") -> Any:
 @router.get("/certificates", response=list[CertificateOut], summary="证书查询（q：完整身份证号或姓名开头）")
 @paginate(PageNumberPagination, page_size=50)
 def certificates(request: HttpRequest, q: str = "") -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "certificate.view")
     return certificates_search(user, q=q)
 
 
 @router.get("/{assessment_id}", response=AssessmentOut, summary="结业考核详情")
 def assessment(request: HttpRequest, assessment_id: int) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     return get_object_or_404(assessments_visible(user), pk=assessment_id)
 
@@ -60,7 +56,7 @@ def assessment(request: HttpRequest, assessment_id: int) -> Any:
     summary="申请结业考核（E01 提前申报、E03 最高证书、E04 线下、E05 出题层级）",
 )
 def apply(request: HttpRequest, class_id: int, data: ApplyIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "assessment.apply")
     tc = class_for(user, class_id)
     body = get_object_or_404(evaluation_bodies(), pk=data.body_id)
@@ -80,7 +76,7 @@ def apply(request: HttpRequest, class_id: int, data: ApplyIn) -> Status:
 
 @router.post("/{assessment_id}/results", response=ResultsOut, summary="录入考核结果（整批全部通过才录入）")
 def results(request: HttpRequest, assessment_id: int, data: list[ResultIn]) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     require(user, "assessment.results")
     a = get_object_or_404(assessments_visible(user), pk=assessment_id)
     n = services.results_enter(actor=user, assessment=a, rows=[services.ResultRow(**r.dict()) for r in data])

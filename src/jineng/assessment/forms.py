@@ -1,5 +1,5 @@
 """Forms of the assessment pages: the institution's application (E01, E03–E05) and the evaluation
-body's per-trainee results. Refusals land next to the field they name (supervision.forms.add_refusal)."""
+body's per-trainee results. Refusals land next to the field they name (core.feedback.form_refused)."""
 
 from __future__ import annotations
 

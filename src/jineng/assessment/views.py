@@ -19,24 +19,21 @@ from jineng.assessment.selectors import (
 )
 from jineng.core import uploads
 from jineng.core.errors import Refusal
+from jineng.core.feedback import form_refused, refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.core.xlsx import xlsx_response
 from jineng.people.selectors import id_number_for
 from jineng.policy.identity import mask_id_number
 from jineng.supervision import links
-from jineng.supervision.forms import add_refusal
 from jineng.supervision.selectors import classes_supervised
 from jineng.training.models import Enrolment
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     page, query = paginate(request, assessments_visible(user))
     return render(
@@ -48,7 +45,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     a = get_object_or_404(assessments_visible(user), pk=assessment_id)
     results = {r.enrolment_id: r for r in Result.objects.filter(assessment=a)}
@@ -82,7 +79,7 @@ def template(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """The results workbook for this assessment's roster. It carries what the body needs to enter
     results and no more: the trainee's 考号 (roster row), name and masked ID number, which the body
     checks against the ID card at the exam; the whole number stays in Jineng."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "assessment.results")
     a = get_object_or_404(assessments_visible(user), pk=assessment_id)
     enrolments = Enrolment.objects.filter(training_class=a.training_class, status=Enrolment.Status.ENROLLED)
@@ -110,7 +107,7 @@ def template(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "assessment.results")
     a = get_object_or_404(assessments_visible(user), pk=assessment_id)
     file = request.FILES.get("file")
@@ -120,9 +117,7 @@ def upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
         rows = services.results_workbook_read(uploads.upload_bytes(file, what="结果文件"))
         n = services.results_enter(actor=user, assessment=a, rows=rows)
     except Refusal as exc:
-        messages.error(request, exc.render())
-        for v in exc.violations[:200]:
-            messages.error(request, v.render())
+        refused(request, exc)
     else:
         messages.success(request, f"已录入 {n} 名学员的考核结果")
     return redirect("assessment:detail", a.pk)
@@ -131,7 +126,7 @@ def upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @login_required
 def certificates(request: HttpRequest) -> HttpResponse:
     """The certificate registry: search by a full ID number or a name; masked IDs; E06 by region and year."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "certificate.view")
     q = request.GET.get("q", "").strip()
     qs = certificates_search(user, q=q)
@@ -177,7 +172,7 @@ APPLY_PARAMS = (
 @login_required
 def apply(request: HttpRequest, class_id: int) -> HttpResponse:
     """结业考核申请, from the class page: ended → assessment_applied."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "assessment.apply")
     tc = get_object_or_404(classes_supervised(user), pk=class_id)
     form = ApplyForm(
@@ -188,7 +183,7 @@ def apply(request: HttpRequest, class_id: int) -> HttpResponse:
         try:
             a = services.assessment_apply(actor=user, training_class=tc, **form.cleaned_data)
         except Refusal as exc:
-            add_refusal(form, exc)
+            form_refused(form, exc)
         else:
             messages.success(
                 request,
@@ -216,7 +211,7 @@ def apply(request: HttpRequest, class_id: int) -> HttpResponse:
 def results(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """Per-trainee results in one form, beside the workbook upload: the lines filled in are entered
     together or not at all, and each problem shows on its trainee's line."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "assessment.results")
     a = get_object_or_404(assessments_visible(user), pk=assessment_id)
     data = request.POST if request.method == "POST" else None

@@ -8,6 +8,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from jineng.audit.schemas import EventOut
 from jineng.audit.selectors import events_filtered
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 
 router = Router()
 
@@ -24,7 +25,7 @@ def events(
 ) -> Any:
     require(request.user, "audit.view")
     return events_filtered(
-        request.user,  # type: ignore[arg-type]
+        request_user(request),
         action=action,
         object_type=object_type,
         object_id=object_id,

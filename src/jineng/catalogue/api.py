@@ -47,14 +47,11 @@ from jineng.catalogue.services import (
 )
 from jineng.core.errors import Refusal
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.orgs.models import Organisation
 from jineng.regions.selectors import regions_visible
 
 router = Router()
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _occupation(code: str) -> Occupation:
@@ -97,7 +94,7 @@ def items(
     request: HttpRequest, q: str = "", region_id: int | None = None, year: int | None = None, kind: str = ""
 ) -> Any:
     require(request.user, "catalogue.view")
-    return selectors.catalogue_search(_user(request), q=q, region_id=region_id, year=year, kind=kind)
+    return selectors.catalogue_search(request_user(request), q=q, region_id=region_id, year=year, kind=kind)
 
 
 @router.post(
@@ -106,7 +103,7 @@ def items(
     summary="导入补贴性培训目录（xlsx 的 Base64；全部正确才写入，否则 422 并逐行列出全部错误）",
 )
 def items_import(request: HttpRequest, data: ImportIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "catalogue.manage")
     region = get_object_or_404(regions_visible(user), pk=data.region_id)
     try:
@@ -129,7 +126,7 @@ def institutions(
 ) -> Any:
     require(request.user, "catalogue.view")
     return selectors.institution_occupations_search(
-        _user(request), q=q, organisation_id=organisation_id, on=on
+        request_user(request), q=q, organisation_id=organisation_id, on=on
     )
 
 
@@ -137,7 +134,7 @@ def institutions(
     "/institutions", response={201: InstitutionOccupationOut}, summary="列入机构培训目录（A11，自生效日起）"
 )
 def institution_add(request: HttpRequest, data: InstitutionOccupationIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "catalogue.manage")
     org = _training_org(user, data.organisation_id)
     entry = institution_occupation_set(
@@ -152,7 +149,7 @@ def institution_add(request: HttpRequest, data: InstitutionOccupationIn) -> Stat
     summary="终止机构培训目录条目（A11，自失效日起）",
 )
 def institution_end(request: HttpRequest, entry_id: int, data: EndIn) -> InstitutionOccupation:
-    user = _user(request)
+    user = request_user(request)
     require(user, "catalogue.manage")
     entry = get_object_or_404(selectors.institution_occupations_visible(user), pk=entry_id)
     return institution_occupation_end(actor=user, entry=entry, valid_to=data.valid_to)
@@ -168,13 +165,13 @@ def teachers(
 ) -> Any:
     require(request.user, "catalogue.view")
     return selectors.teachers_search(
-        _user(request), q=q, organisation_id=organisation_id, active=None if include_inactive else True
+        request_user(request), q=q, organisation_id=organisation_id, active=None if include_inactive else True
     )
 
 
 @router.post("/teachers", response={201: TeacherOut}, summary="报备教师（A15；身份证号按 GB 11643 校验）")
 def teacher_create(request: HttpRequest, data: TeacherIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "teacher.file")
     org = _training_org(user, data.organisation_id)
     teacher = teacher_file(
@@ -190,7 +187,7 @@ def teacher_create(request: HttpRequest, data: TeacherIn) -> Status:
 
 @router.post("/teachers/{teacher_id}/deactivate", response=TeacherOut, summary="撤销教师报备")
 def teacher_remove(request: HttpRequest, teacher_id: int) -> Teacher:
-    user = _user(request)
+    user = request_user(request)
     require(user, "teacher.file")
     teacher = get_object_or_404(selectors.teachers_visible(user), pk=teacher_id)
     return teacher_deactivate(actor=user, teacher=teacher)
@@ -203,12 +200,12 @@ def teacher_remove(request: HttpRequest, teacher_id: int) -> Teacher:
 @paginate(PageNumberPagination, page_size=50)
 def workstations(request: HttpRequest) -> QuerySet[Workstation]:
     require(request.user, "catalogue.view")
-    return selectors.workstations_visible(_user(request))
+    return selectors.workstations_visible(request_user(request))
 
 
 @router.post("/workstations", response=WorkstationOut, summary="登记或修改某职业的实训工位数")
 def workstation_put(request: HttpRequest, data: WorkstationIn) -> Workstation:
-    user = _user(request)
+    user = request_user(request)
     require(user, "teacher.file")
     org = _training_org(user, data.organisation_id)
     return workstation_set(
@@ -220,12 +217,12 @@ def workstation_put(request: HttpRequest, data: WorkstationIn) -> Workstation:
 @paginate(PageNumberPagination, page_size=50)
 def platforms(request: HttpRequest) -> QuerySet[Organisation]:
     require(request.user, "catalogue.view")
-    return selectors.platforms_visible(_user(request))
+    return selectors.platforms_visible(request_user(request))
 
 
 @router.post("/platforms", response=PlatformOut, summary="登记线上培训平台的目录、备案与审核（D01）")
 def platform_file(request: HttpRequest, data: PlatformIn) -> Organisation:
-    user = _user(request)
+    user = request_user(request)
     require(user, "catalogue.manage")
     org = get_object_or_404(selectors.platforms_visible(user), pk=data.organisation_id)
     online_platform_file(
@@ -242,7 +239,7 @@ def platform_file(request: HttpRequest, data: PlatformIn) -> Organisation:
 
 
 def _status_org(request: HttpRequest, org_id: int) -> tuple[User, Organisation]:
-    user = _user(request)
+    user = request_user(request)
     require(user, "org.status")
     return user, _training_org(user, org_id)
 

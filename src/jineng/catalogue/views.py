@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jineng.accounts.models import User
 from jineng.accounts.roles import can
 from jineng.catalogue import selectors
 from jineng.catalogue.forms import (
@@ -40,18 +39,16 @@ from jineng.catalogue.services import (
 )
 from jineng.core import uploads
 from jineng.core.errors import Refusal
+from jineng.core.feedback import refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.core.xlsx import workbook_bytes, xlsx_response
 from jineng.orgs.models import Organisation
 from jineng.regions.selectors import regions_visible
 
 REPORT_KEY = "catalogue_import_errors"
 REPORT_HEADERS = ["行号", "列", "值", "问题"]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _int(raw: str | None) -> int | None:
@@ -133,7 +130,7 @@ def occupation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def occupation_detail(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, "catalogue.view")
-    user = _user(request)
+    user = request_user(request)
     occupation = get_object_or_404(Occupation, code=code)
     names = selectors.category_names()
     return render(
@@ -161,7 +158,7 @@ def occupation_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def item_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "catalogue.view")
-    user = _user(request)
+    user = request_user(request)
     q = request.GET.get("q", "").strip()
     region_id = _int(request.GET.get("region"))
     year = _int(request.GET.get("year"))
@@ -214,7 +211,7 @@ def item_template(request: HttpRequest) -> HttpResponse:
 @login_required
 def item_import(request: HttpRequest) -> HttpResponse:
     require(request.user, "catalogue.manage")
-    user = _user(request)
+    user = request_user(request)
     form = ImportForm(request.POST or None, request.FILES or None, regions=regions_visible(user))
     errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
@@ -231,7 +228,7 @@ def item_import(request: HttpRequest) -> HttpResponse:
             request.session[REPORT_KEY] = exc.details()
             messages.error(request, exc.message)
         except Refusal as exc:
-            messages.error(request, exc.render())
+            refused(request, exc)
         else:
             request.session.pop(REPORT_KEY, None)
             messages.success(
@@ -268,7 +265,7 @@ def error_report_bytes(details: list[dict[str, Any]]) -> bytes:
 
 @login_required
 def institution_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if request.method == "POST":
         require(user, "catalogue.manage")
     else:
@@ -285,7 +282,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
                 valid_from=data["valid_from"],
             )
         except Refusal as exc:
-            messages.error(request, exc.render())
+            refused(request, exc)
         else:
             messages.success(request, f"已列入目录：{entry}（自 {entry.valid_from:%Y-%m-%d} 起）")
             return redirect("catalogue:institutions")
@@ -324,7 +321,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def institution_end(request: HttpRequest, entry_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "catalogue.manage")
     entry = get_object_or_404(selectors.institution_occupations_visible(user), pk=entry_id)
     form = EndForm(request.POST)
@@ -332,7 +329,7 @@ def institution_end(request: HttpRequest, entry_id: int) -> HttpResponse:
     try:
         institution_occupation_end(actor=user, entry=entry, valid_to=valid_to)
     except Refusal as exc:
-        messages.error(request, exc.render())
+        refused(request, exc)
     else:
         messages.success(request, f"已终止：{entry}")
     return redirect("catalogue:institutions")
@@ -344,7 +341,7 @@ def institution_end(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 def teacher_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "teacher.file" if request.method == "POST" else "catalogue.view")
     orgs = selectors.training_organisations(user)
     form = TeacherForm(request.POST or None, organisations=orgs)
@@ -360,7 +357,7 @@ def teacher_list(request: HttpRequest) -> HttpResponse:
                 full_time=data["full_time"],
             )
         except Refusal as exc:
-            messages.error(request, exc.render())
+            refused(request, exc)
         else:
             messages.success(request, f"已报备教师：{teacher.name}（{teacher.organisation.name}）")
             return redirect("catalogue:teachers")
@@ -410,13 +407,13 @@ def teacher_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def teacher_deactivate_view(request: HttpRequest, teacher_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "teacher.file")
     teacher = get_object_or_404(selectors.teachers_visible(user), pk=teacher_id)
     try:
         teacher_deactivate(actor=user, teacher=teacher)
     except Refusal as exc:
-        messages.error(request, exc.render())
+        refused(request, exc)
     else:
         messages.success(request, f"已撤销报备：{teacher.name}")
     return redirect("catalogue:teachers")
@@ -428,7 +425,7 @@ def teacher_deactivate_view(request: HttpRequest, teacher_id: int) -> HttpRespon
 
 @login_required
 def workstation_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "teacher.file" if request.method == "POST" else "catalogue.view")
     orgs = selectors.training_organisations(user)
     form = WorkstationForm(request.POST or None, organisations=orgs)
@@ -442,7 +439,7 @@ def workstation_list(request: HttpRequest) -> HttpResponse:
                 count=data["count"],
             )
         except Refusal as exc:
-            messages.error(request, exc.render())
+            refused(request, exc)
         else:
             messages.success(request, f"已登记实训工位：{station}")
             return redirect("catalogue:workstations")
@@ -464,7 +461,7 @@ def workstation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def platform_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "catalogue.manage" if request.method == "POST" else "catalogue.view")
     orgs = selectors.platforms_visible(user)
     form = PlatformForm(request.POST or None, organisations=orgs)
@@ -479,7 +476,7 @@ def platform_list(request: HttpRequest) -> HttpResponse:
                 platform_approved_on=data["platform_approved_on"],
             )
         except Refusal as exc:
-            messages.error(request, exc.render())
+            refused(request, exc)
         else:
             messages.success(request, f"已保存线上平台备案：{data['organisation'].name}")
             return redirect("catalogue:platforms")
@@ -507,7 +504,7 @@ def platform_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def status_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "org.status")
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()
@@ -552,7 +549,7 @@ def status_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def status_change(request: HttpRequest, org_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "org.status")
     org = get_object_or_404(selectors.training_organisations(user), pk=org_id)
     form = StatusForm(request.POST)
@@ -582,7 +579,7 @@ def status_change(request: HttpRequest, org_id: int) -> HttpResponse:
                 actor=user, organisation=org, found_on=data["found_on"], note=data["reason"]
             )
     except Refusal as exc:
-        messages.error(request, f"{org.name}：{exc.render()}")
+        refused(request, exc, prefix=f"{org.name}：")
     else:
         messages.success(request, f"{org.name}：已{dict(StatusForm.ACTIONS)[data['action']]}")
     return redirect("catalogue:status")

@@ -38,14 +38,11 @@ from jineng.claims.selectors import (
     runs_visible,
 )
 from jineng.core.permissions import require, require_any
+from jineng.core.requests import request_user
 from jineng.training.selectors import classes_visible
 
 router = Router()
 batches = Router()
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _claim(user: User, claim_id: int) -> Claim:
@@ -55,14 +52,14 @@ def _claim(user: User, claim_id: int) -> Claim:
 @router.get("", response=list[ClaimOut], summary="补贴申领（按状态、编号/机构/职业、超期筛选）")
 @paginate(PageNumberPagination, page_size=50)
 def claim_list(request: HttpRequest, state: str = "", q: str = "", overdue: bool = False) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.view")
     return claims_search(user, ClaimFilter(state=state, q=q, overdue=overdue), today=timezone.localdate())
 
 
 @router.post("", response={201: ClaimOut}, summary="为已考核的培训班申领补贴（逐人计算金额与依据）")
 def claim_create(request: HttpRequest, data: ClaimCreateIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.apply")
     if user.role == "trainee":
         from jineng.training.models import TrainingClass
@@ -81,7 +78,7 @@ def claim_create(request: HttpRequest, data: ClaimCreateIn) -> Status:
     summary="批量签署（所选各笔在各自环节签署，全部或全不；F09：初审、复核为不同的人）",
 )
 def claim_review_batch(request: HttpRequest, data: ReviewBatchIn) -> list[Claim]:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.review")
     ids = set(data.claim_ids)
     claims = list(claims_visible(user).filter(pk__in=ids))
@@ -100,7 +97,7 @@ def claim_review_batch(request: HttpRequest, data: ReviewBatchIn) -> list[Claim]
     summary="申领批处理：数千个培训班批量申领或数千笔申领批量签署，分批由后台并行处理（每批全部或全不）",
 )
 def run_start(request: HttpRequest, data: RunIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.apply" if data.kind == "create" else "claim.review")
     ids = set(data.ids)
     visible = classes_visible(user) if data.kind == "create" else claims_visible(user)
@@ -119,28 +116,28 @@ def run_start(request: HttpRequest, data: RunIn) -> Status:
     summary="申领批处理的进度与未通过的批次（列明培训班或申领、规则、依据）",
 )
 def run_detail(request: HttpRequest, run_id: int) -> RunProgress:
-    user = _user(request)
+    user = request_user(request)
     require_any(user, "claim.apply", "claim.review")  # who may start a run (either kind) may follow one
     return run_progress(get_object_or_404(runs_visible(user), pk=run_id))
 
 
 @router.get("/{claim_id}", response=ClaimOut, summary="申领详情")
 def claim_detail(request: HttpRequest, claim_id: int) -> Claim:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.view")
     return _claim(user, claim_id)
 
 
 @router.get("/{claim_id}/lines", response=list[LineOut], summary="逐人补贴明细：金额、计算过程、依据规则")
 def claim_lines(request: HttpRequest, claim_id: int) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.view")
     return list(lines_of(_claim(user, claim_id)))
 
 
 @router.post("/{claim_id}/bank", response=ClaimOut, summary="修改收款账户（提交前）")
 def claim_bank(request: HttpRequest, claim_id: int, data: BankIn) -> Claim:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.apply")
     return services.claim_bank_set(
         actor=user, claim=_claim(user, claim_id), bank_name=data.bank_name, bank_account=data.bank_account
@@ -149,7 +146,7 @@ def claim_bank(request: HttpRequest, claim_id: int, data: BankIn) -> Claim:
 
 @router.post("/{claim_id}/submit", response=ClaimOut, summary="签署承诺（F06）并提交行业主管部门审核")
 def claim_submit(request: HttpRequest, claim_id: int, data: SubmitIn) -> Claim:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.apply")
     return services.claim_submit(
         actor=user, claim=_claim(user, claim_id), pledge_name=data.pledge_name, pledge=data.pledge
@@ -158,14 +155,14 @@ def claim_submit(request: HttpRequest, claim_id: int, data: SubmitIn) -> Claim:
 
 @router.post("/{claim_id}/withdraw", response=ClaimOut, summary="申请人撤回")
 def claim_withdraw(request: HttpRequest, claim_id: int) -> Claim:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.apply")
     return services.claim_withdraw(actor=user, claim=_claim(user, claim_id))
 
 
 @router.post("/{claim_id}/review", response=ClaimOut, summary="审核签署（F09：初审、复核为不同的人）")
 def claim_review(request: HttpRequest, claim_id: int, data: ReviewIn) -> Claim:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.review")
     return services.claim_review(
         actor=user, claim=_claim(user, claim_id), decision=data.decision, comment=data.comment
@@ -174,14 +171,14 @@ def claim_review(request: HttpRequest, claim_id: int, data: ReviewIn) -> Claim:
 
 @router.post("/{claim_id}/notice/close", response=ClaimOut, summary="公示期满、异议处理完毕后结束公示（F08）")
 def notice_close(request: HttpRequest, claim_id: int) -> Claim:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.notice")
     return services.claim_notice_close(actor=user, claim=_claim(user, claim_id))
 
 
 @router.post("/{claim_id}/objections/{objection_id}/resolve", response=ClaimOut, summary="处理公示异议")
 def objection_resolve(request: HttpRequest, claim_id: int, objection_id: int, data: ResolveIn) -> Claim:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.notice")
     claim = _claim(user, claim_id)
     objection = get_object_or_404(Objection, pk=objection_id, claim=claim)
@@ -198,21 +195,21 @@ def _batch(user: User, batch_id: int) -> PaymentBatch:
 @batches.get("", response=list[BatchOut], summary="拨付批次")
 @paginate(PageNumberPagination, page_size=50)
 def batch_list(request: HttpRequest) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "batch.view")
     return batches_visible(user)
 
 
 @batches.post("", response={201: BatchOut}, summary="打开本周期的拨付批次（F11 每周 / F12 每月）")
 def batch_open(request: HttpRequest) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "batch.manage")
     return Status(201, services.batch_open(actor=user, region=user.region))  # type: ignore[arg-type]
 
 
 @batches.post("/{batch_id}/collect", response=BatchOut, summary="汇总已核准的申领")
 def batch_collect(request: HttpRequest, batch_id: int) -> PaymentBatch:
-    user = _user(request)
+    user = request_user(request)
     require(user, "batch.manage")
     b = _batch(user, batch_id)
     services.batch_collect(actor=user, batch=b)
@@ -221,7 +218,7 @@ def batch_collect(request: HttpRequest, batch_id: int) -> PaymentBatch:
 
 @batches.post("/{batch_id}/send", response=BatchOut, summary="送交财政")
 def batch_send(request: HttpRequest, batch_id: int) -> PaymentBatch:
-    user = _user(request)
+    user = request_user(request)
     require(user, "batch.manage")
     return services.batch_send(actor=user, batch=_batch(user, batch_id))
 
@@ -230,6 +227,6 @@ def batch_send(request: HttpRequest, batch_id: int) -> PaymentBatch:
     "/{batch_id}/pay", response=BatchOut, summary="财政确认拨付（按 F13 顺序动用资金；重复请求不会重复拨付）"
 )
 def batch_pay(request: HttpRequest, batch_id: int, data: PayIn) -> PaymentBatch:
-    user = _user(request)
+    user = request_user(request)
     require(user, "batch.pay")
     return services.batch_pay(actor=user, batch=_batch(user, batch_id), bank_reference=data.bank_reference)

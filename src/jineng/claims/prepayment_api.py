@@ -17,6 +17,7 @@ from jineng.claims import prepayments as services
 from jineng.claims.models import Prepayment
 from jineng.claims.prepayment_selectors import prepayments_visible
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.training.selectors import classes_visible
 
 router = Router()
@@ -67,10 +68,6 @@ class PrepaymentOut(Schema):
         return f"{obj.profile_code} v{obj.profile_version}"
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _prepayment(user: User, prepayment_id: int) -> Prepayment:
     return get_object_or_404(prepayments_visible(user), pk=prepayment_id)
 
@@ -78,7 +75,7 @@ def _prepayment(user: User, prepayment_id: int) -> Prepayment:
 @router.get("", response=list[PrepaymentOut], summary="项目制预拨（F04）")
 @paginate(PageNumberPagination, page_size=50)
 def prepayment_list(request: HttpRequest, state: str = "") -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "prepayment.view")
     qs = prepayments_visible(user)
     return qs.filter(state=state) if state else qs
@@ -86,7 +83,7 @@ def prepayment_list(request: HttpRequest, state: str = "") -> Any:
 
 @router.post("", response={201: PrepaymentOut}, summary="申请预拨：预计补贴 × 预拨比例（F04）")
 def prepayment_request(request: HttpRequest, data: PrepaymentIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "prepayment.apply")
     tc = get_object_or_404(classes_visible(user), pk=data.class_id)
     return Status(201, services.prepayment_request(actor=user, training_class=tc, share=data.share))
@@ -94,14 +91,14 @@ def prepayment_request(request: HttpRequest, data: PrepaymentIn) -> Status:
 
 @router.get("/{prepayment_id}", response=PrepaymentOut, summary="预拨详情")
 def prepayment_detail(request: HttpRequest, prepayment_id: int) -> Prepayment:
-    user = _user(request)
+    user = request_user(request)
     require(user, "prepayment.view")
     return _prepayment(user, prepayment_id)
 
 
 @router.post("/{prepayment_id}/review", response=PrepaymentOut, summary="人社初审、复核（F09：不同的人）")
 def prepayment_review(request: HttpRequest, prepayment_id: int, data: PrepaymentReviewIn) -> Prepayment:
-    user = _user(request)
+    user = request_user(request)
     require(user, "prepayment.review")
     return services.prepayment_review(
         actor=user, prepayment=_prepayment(user, prepayment_id), decision=data.decision, comment=data.comment
@@ -110,6 +107,6 @@ def prepayment_review(request: HttpRequest, prepayment_id: int, data: Prepayment
 
 @router.post("/{prepayment_id}/pay", response=PrepaymentOut, summary="财政拨付预拨款（仅一次）")
 def prepayment_pay(request: HttpRequest, prepayment_id: int) -> Prepayment:
-    user = _user(request)
+    user = request_user(request)
     require(user, "prepayment.pay")
     return services.prepayment_pay(actor=user, prepayment=_prepayment(user, prepayment_id))

@@ -15,15 +15,12 @@ from jineng.claims.prepayment_selectors import prepayable_classes, prepayments_v
 from jineng.core.feedback import act_returning
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from jineng.core.requests import request_user
 
 
 @login_required
 def prepayment_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "prepayment.view")
     state = request.GET.get("state", "")
     qs = prepayments_visible(user)
@@ -46,7 +43,7 @@ def prepayment_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def prepayment_new(request: HttpRequest, class_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "prepayment.apply")
     tc = get_object_or_404(prepayable_classes(user), pk=class_id)
     p = act_returning(
@@ -65,7 +62,7 @@ def _prepayment(user: User, prepayment_id: int) -> Prepayment:
 
 @login_required
 def prepayment_detail(request: HttpRequest, prepayment_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "prepayment.view")
     p = _prepayment(user, prepayment_id)
     waiting = {PrepaymentState.REQUESTED: Role.HR_FIRST, PrepaymentState.FIRST_SIGNED: Role.HR_SECOND}
@@ -83,7 +80,7 @@ def prepayment_detail(request: HttpRequest, prepayment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def prepayment_review(request: HttpRequest, prepayment_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "prepayment.review")
     p = _prepayment(user, prepayment_id)
     act_returning(
@@ -102,7 +99,7 @@ def prepayment_review(request: HttpRequest, prepayment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def prepayment_pay(request: HttpRequest, prepayment_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "prepayment.pay")
     p = _prepayment(user, prepayment_id)
     act_returning(request, "预拨款已拨付", lambda: services.prepayment_pay(actor=user, prepayment=p))

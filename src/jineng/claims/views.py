@@ -38,6 +38,7 @@ from jineng.core.errors import Refusal
 from jineng.core.feedback import act, refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require, require_any
+from jineng.core.requests import request_user
 from jineng.core.xlsx import xlsx_response
 from jineng.people.selectors import id_number_for
 from jineng.policy.claims import overdue
@@ -72,10 +73,6 @@ PAYMENT_HEADERS = [
 ]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _row(c: Claim) -> list[Any]:
     return [
         c.ref,
@@ -92,7 +89,7 @@ def _row(c: Claim) -> list[Any]:
 
 @login_required
 def claim_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.view")
     today = timezone.localdate()
     f = ClaimFilter(
@@ -135,7 +132,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def claim_queue(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.queue")
     page, query = paginate(request, review_queue(user))
     return render(
@@ -161,7 +158,7 @@ SIGN_MAX = 1000
 @require_POST
 def claim_sign_batch(request: HttpRequest) -> HttpResponse:
     """批量签署: the reviewer's signature on every ticked claim of the queue, all or none (F09 per claim)."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.review")
     try:
         ids = {int(v) for v in request.POST.getlist("claim")}
@@ -193,7 +190,7 @@ def claim_sign_batch(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def claim_new(request: HttpRequest, class_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.apply")
     if user.role == Role.TRAINEE:
         tc = get_object_or_404(
@@ -219,7 +216,7 @@ def _claim(user: User, claim_id: int) -> Claim:
 
 @login_required
 def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.view")
     claim = _claim(user, claim_id)
     lines = lines_of(claim)
@@ -278,7 +275,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def claim_submit(request: HttpRequest, claim_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.apply")
     claim = _claim(user, claim_id)
     act(
@@ -297,7 +294,7 @@ def claim_submit(request: HttpRequest, claim_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def claim_bank(request: HttpRequest, claim_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.apply")
     claim = _claim(user, claim_id)
     act(
@@ -316,7 +313,7 @@ def claim_bank(request: HttpRequest, claim_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def claim_withdraw(request: HttpRequest, claim_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.apply")
     claim = _claim(user, claim_id)
     act(request, "已撤回申领", lambda: services.claim_withdraw(actor=user, claim=claim))
@@ -326,7 +323,7 @@ def claim_withdraw(request: HttpRequest, claim_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def claim_review(request: HttpRequest, claim_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.review")
     claim = _claim(user, claim_id)
     act(
@@ -345,7 +342,7 @@ def claim_review(request: HttpRequest, claim_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_close(request: HttpRequest, claim_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.notice")
     claim = _claim(user, claim_id)
     act(request, "公示已结束，转人社部门审核", lambda: services.claim_notice_close(actor=user, claim=claim))
@@ -355,7 +352,7 @@ def notice_close(request: HttpRequest, claim_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def objection_resolve(request: HttpRequest, claim_id: int, objection_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.notice")
     claim = _claim(user, claim_id)
     objection = get_object_or_404(Objection, pk=objection_id, claim=claim)
@@ -377,7 +374,7 @@ def objection_resolve(request: HttpRequest, claim_id: int, objection_id: int) ->
 
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "batch.view")
     page, query = paginate(request, batches_visible(user))
     waiting = (
@@ -393,7 +390,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def batch_open(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "batch.manage")
     try:
         batch = services.batch_open(actor=user, region=user.region)  # type: ignore[arg-type]
@@ -411,7 +408,7 @@ def _batch(user: User, batch_id: int) -> PaymentBatch:
 
 @login_required
 def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "batch.view")
     batch = _batch(user, batch_id)
     items = batch.items.select_related("claim", "claim__payee_organisation", "claim__payee_person").order_by(
@@ -459,7 +456,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def batch_collect(request: HttpRequest, batch_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "batch.manage")
     batch = _batch(user, batch_id)
     act(request, "已汇总已核准的申领", lambda: services.batch_collect(actor=user, batch=batch))
@@ -469,7 +466,7 @@ def batch_collect(request: HttpRequest, batch_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def batch_send(request: HttpRequest, batch_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "batch.manage")
     batch = _batch(user, batch_id)
     act(request, "批次已送交财政", lambda: services.batch_send(actor=user, batch=batch))
@@ -479,7 +476,7 @@ def batch_send(request: HttpRequest, batch_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def batch_pay(request: HttpRequest, batch_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "batch.pay")
     batch = _batch(user, batch_id)
     act(
@@ -550,7 +547,7 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require_any(user, "claim.apply", "claim.review")  # who may start a run may follow one
     page, query = paginate(request, runs_listed(user))
     unclaimed = classes_unclaimed(user).count() if user.role == Role.INSTITUTION else None
@@ -565,7 +562,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def run_claim_all(request: HttpRequest) -> HttpResponse:
     """批量申领: every assessed class of the clerk's institution not yet claimed, in the background."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "claim.apply")
     if user.role != Role.INSTITUTION:
         raise PermissionDenied("批量申领限培训机构经办人（个人申请逐班申领）")
@@ -584,7 +581,7 @@ def run_claim_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require_any(user, "claim.apply", "claim.review")  # who may start a run may follow one
     progress = run_progress(get_object_or_404(runs_visible(user), pk=run_id))
     template = "claims/_run.html" if request.headers.get("HX-Request") else "claims/run.html"

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from jineng.core.errors import Refusal
+from jineng.core.feedback import refused
 
 
 class OperatorAdminSite(admin.AdminSite):
@@ -59,5 +60,5 @@ class ServiceAddAdmin(ReadOnlyAdmin):
         try:
             return super().add_view(request, form_url, extra_context)
         except Refusal as exc:
-            messages.error(request, exc.render())
+            refused(request, exc)
             return HttpResponseRedirect(request.get_full_path())

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 
-from jineng.accounts.models import User
 from jineng.core.errors import Refusal
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.ledger.schemas import EntryOut, FundOut, StatementOut, TrialBalanceOut
 from jineng.ledger.selectors import (
     entries_search,
@@ -27,20 +27,16 @@ from jineng.people.models import Person
 router = Router()
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @router.get("/funds", response=list[FundOut], summary="各项资金的拨入、已用与余额（F13）")
 def funds(request: HttpRequest) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "ledger.view")
     return [FundOut.of(row) for row in fund_balances(user)]
 
 
 @router.get("/trial-balance", response=TrialBalanceOut, summary="试算平衡表（借方余额合计 = 贷方余额合计）")
 def trial(request: HttpRequest, as_of: dt.date | None = None) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "ledger.view")
     return TrialBalanceOut.of(trial_balance(user, as_of=as_of))
 
@@ -55,7 +51,7 @@ def entries(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "ledger.view")
     return with_postings(
         entries_search(
@@ -71,7 +67,7 @@ def entries(
 
 @router.get("/entries/{entry_id}", response=EntryOut, summary="一笔记账分录及其分录行")
 def entry(request: HttpRequest, entry_id: int) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "ledger.view")
     return entry_for(user, entry_id)
 
@@ -82,7 +78,7 @@ def entry(request: HttpRequest, entry_id: int) -> Any:
     summary="收款人对账单：应付、应收（F14）、预拨（F04）余额与明细；organisation_id 与 person_id 二选一",
 )
 def statement(request: HttpRequest, organisation_id: int | None = None, person_id: int | None = None) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "ledger.view")
     if (organisation_id is None) == (person_id is None):
         raise Refusal("须且只须指定一个收款人：organisation_id 或 person_id", field="收款人")

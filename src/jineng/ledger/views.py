@@ -8,16 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from jineng.accounts.models import User
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.core.xlsx import xlsx_response
 from jineng.ledger.models import AccountKind, EntryKind, Posting
 from jineng.ledger.selectors import entries_search, fund_balances, trial_balance, with_postings
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _date(raw: str | None) -> dt.date | None:
@@ -29,7 +25,7 @@ def _date(raw: str | None) -> dt.date | None:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "ledger.view")
     as_of = _date(request.GET.get("as_of"))
     tb = trial_balance(user, as_of=as_of)
@@ -64,7 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def entries(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "ledger.view")
     f = {
         "kind": request.GET.get("kind", "").strip(),

@@ -9,8 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from jineng.accounts.roles import HR_ROLES, can
 from jineng.audit.models import Event
 from jineng.core.errors import Refusal
+from jineng.core.feedback import refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.core.xlsx import xlsx_response
 from jineng.orgs.models import Organisation
 from jineng.orgs.selectors import organisations_search, organisations_visible
@@ -26,7 +28,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
-    qs = organisations_search(request.user, q=q, kind=kind, status=status)  # type: ignore[arg-type]
+    qs = organisations_search(request_user(request), q=q, kind=kind, status=status)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             "机构名录.xlsx",
@@ -56,7 +58,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "kinds": Organisation.Kind.choices,
             "statuses": Organisation.Status.choices,
-            "can_register": can(request.user.role, "org.register"),  # type: ignore[union-attr]
+            "can_register": can(request_user(request).role, "org.register"),
         },
     )
 
@@ -64,8 +66,8 @@ def org_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def org_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     require(request.user, "org.view")
-    org = get_object_or_404(organisations_visible(request.user), pk=org_id)  # type: ignore[arg-type]
-    full = request.user.role in HR_ROLES or request.user.organisation_id == org.pk  # type: ignore[union-attr,operator]
+    org = get_object_or_404(organisations_visible(request_user(request)), pk=org_id)
+    full = request_user(request).role in HR_ROLES or request_user(request).organisation_id == org.pk
     events = Event.objects.filter(object_type=org._meta.label, object_id=str(org.pk))[:20]
     return render(
         request,
@@ -98,14 +100,14 @@ class OrganisationForm(forms.Form):
 def org_new(request: HttpRequest) -> HttpResponse:
     require(request.user, "org.register")
     form = OrganisationForm(request.POST or None)
-    form.fields["region"].queryset = regions_visible(request.user)  # type: ignore[attr-defined,arg-type]
-    form.fields["department"].queryset = departments_visible(request.user)  # type: ignore[attr-defined,arg-type]
+    form.fields["region"].queryset = regions_visible(request_user(request))  # type: ignore[attr-defined]
+    form.fields["department"].queryset = departments_visible(request_user(request))  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             org = organisation_register(actor=request.user, **data)
         except Refusal as exc:
-            messages.error(request, exc.render())
+            refused(request, exc)
         else:
             messages.success(request, f"已登记：{org.name}")
             return redirect("orgs:detail", org.pk)

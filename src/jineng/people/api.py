@@ -8,6 +8,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from jineng.accounts.models import User
 from jineng.accounts.roles import can
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.people.models import Person
 from jineng.people.schemas import PersonIn, PersonOut
 from jineng.people.selectors import persons_search, persons_visible
@@ -23,12 +24,12 @@ router = Router()
 @paginate(PageNumberPagination, page_size=50)
 def people(request: HttpRequest, q: str = "") -> Any:
     require(request.user, "person.view")
-    return persons_search(request.user, q=q)  # type: ignore[arg-type]
+    return persons_search(request_user(request), q=q)
 
 
 @router.get("/{person_id}", response=PersonOut, summary="人员详情")
 def person(request: HttpRequest, person_id: int) -> Person:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request_user(request)
     # A trainee's scope is their own record: another id is out of scope (404), like any other object.
     if not can(user.role, "self.view"):
         require(user, "person.view")
@@ -41,7 +42,7 @@ def person(request: HttpRequest, person_id: int) -> Person:
     summary="实名登记（B01：GB 11643 校验）；已登记则返回原记录",
 )
 def person_create(request: HttpRequest, data: PersonIn) -> Status:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request_user(request)
     require(user, "person.register")
     region = registration_region(user, data.region_id)
     before = Person.objects.filter(id_number=normalise_id_number(data.id_number)).exists()

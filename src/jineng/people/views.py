@@ -9,8 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from jineng.accounts.models import User
 from jineng.accounts.roles import can
 from jineng.core.errors import Refusal
+from jineng.core.feedback import refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.core.xlsx import xlsx_response
 from jineng.people.api import registration_region
 from jineng.people.models import Person
@@ -23,7 +25,7 @@ from jineng.regions.selectors import regions_visible
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request_user(request)
     require(user, "person.view")
     q = request.GET.get("q", "").strip()
     qs = persons_search(user, q=q)
@@ -54,7 +56,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request_user(request)
     # A trainee's scope is their own record: another id is out of scope (404), like any other object.
     if not can(user.role, "self.view"):
         require(user, "person.view")
@@ -72,7 +74,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def person_me(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request_user(request)
     require(user, "self.view")
     if user.person_id is None:
         raise Http404
@@ -88,7 +90,7 @@ class PersonForm(forms.Form):
 
 @login_required
 def person_new(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request_user(request)
     require(user, "person.register")
     form = PersonForm(request.POST or None)
     if user.organisation is not None:
@@ -105,7 +107,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
                 actor=user, id_number=data["id_number"], name=data["name"], region=region, phone=data["phone"]
             )
         except Refusal as exc:
-            messages.error(request, exc.render())
+            refused(request, exc)
         else:
             messages.success(
                 request, ("该人员已登记，未重复建档：" if existed else "已实名登记：") + person.name

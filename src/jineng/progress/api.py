@@ -13,6 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from jineng.accounts.models import User
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.progress import board, services
 from jineng.progress.models import Bulletin, Competition, MediaItem, MonthlyReport
 from jineng.progress.schemas import (
@@ -45,10 +46,6 @@ from jineng.regions.models import Department, Region
 router = Router()
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @router.get(
     "", response=BoardOut, summary="目标完成进度：全部指标、下级地区、部门、单位、按月（实绩由记录自动统计）"
 )
@@ -59,7 +56,7 @@ def progress_board(
     indicator: str = "training",
     department_id: int | None = None,
 ) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "progress.view")
     today = timezone.localdate()
     b = board.build(
@@ -86,7 +83,7 @@ def progress_board(
 
 @router.get("/reports", response=list[ReportOut], summary="月报（按地区、年度、月份）")
 def report_list(request: HttpRequest, year: int | None = None, month: int | None = None) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "progress.view")
     qs = reports_visible(user)
     if year:
@@ -98,7 +95,7 @@ def report_list(request: HttpRequest, year: int | None = None, month: int | None
 
 @router.post("/reports", response={201: ReportOut}, summary="报送本地区月报（H06，县级）")
 def report_submit(request: HttpRequest, data: PeriodIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "report.submit")
     region = region_for_progress(user, data.region_id)
     report = services.report_submit(actor=user, region=region, year=data.year, month=data.month)
@@ -107,7 +104,7 @@ def report_submit(request: HttpRequest, data: PeriodIn) -> Status:
 
 @router.post("/reports/approve", response=ReportOut, summary="审核月报：下级地区须全部报送（H06）")
 def report_approve(request: HttpRequest, data: PeriodIn) -> MonthlyReport:
-    user = _user(request)
+    user = request_user(request)
     require(user, "report.approve")
     region = region_for_progress(user, data.region_id)
     return services.report_approve(actor=user, region=region, year=data.year, month=data.month)
@@ -115,14 +112,14 @@ def report_approve(request: HttpRequest, data: PeriodIn) -> MonthlyReport:
 
 @router.get("/reports/{report_id}", response=ReportOut, summary="月报详情")
 def report_detail(request: HttpRequest, report_id: int) -> MonthlyReport:
-    user = _user(request)
+    user = request_user(request)
     require(user, "progress.view")
     return get_object_or_404(reports_visible(user), pk=report_id)
 
 
 @router.post("/bulletins", response={201: BulletinOut}, summary="签发月通报：下级地区按完成率排名（H06）")
 def bulletin_issue(request: HttpRequest, data: PeriodIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "report.approve")
     region = region_for_progress(user, data.region_id)
     return Status(201, services.bulletin_issue(actor=user, region=region, year=data.year, month=data.month))
@@ -130,7 +127,7 @@ def bulletin_issue(request: HttpRequest, data: PeriodIn) -> Status:
 
 @router.get("/bulletins/{bulletin_id}", response=BulletinOut, summary="通报详情")
 def bulletin_detail(request: HttpRequest, bulletin_id: int) -> Bulletin:
-    user = _user(request)
+    user = request_user(request)
     require(user, "progress.view")
     return get_object_or_404(bulletins_visible(user), pk=bulletin_id)
 
@@ -153,7 +150,7 @@ def _region(user: User, region_id: int | None, *, competition: bool = False) -> 
 @router.get("/media", response=list[MediaItemOut], summary="宣传信息（H08；year 发布年度，含已撤回）")
 @paginate(PageNumberPagination, page_size=50)
 def media_list(request: HttpRequest, year: int | None = None) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "outreach.view")
     qs = media_items_visible(user)
     return qs.filter(published_on__year=year) if year else qs
@@ -161,7 +158,7 @@ def media_list(request: HttpRequest, year: int | None = None) -> Any:
 
 @router.post("/media", response={201: MediaItemOut}, summary="登记宣传信息（H08）")
 def media_create(request: HttpRequest, data: MediaItemIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "outreach.record")
     department = _department(user, data.department_id)
     region = _region(user, data.region_id)
@@ -180,7 +177,7 @@ def media_create(request: HttpRequest, data: MediaItemIn) -> Status:
 
 @router.post("/media/{item_id}/withdraw", response=MediaItemOut, summary="撤回宣传信息（不再计入 H08）")
 def media_withdraw(request: HttpRequest, item_id: int, data: WithdrawIn) -> MediaItem:
-    user = _user(request)
+    user = request_user(request)
     require(user, "outreach.record")
     item = get_object_or_404(media_items_visible(user), pk=item_id)
     return services.media_item_withdraw(actor=user, item=item, reason=data.reason)
@@ -192,7 +189,7 @@ def media_withdraw(request: HttpRequest, item_id: int, data: WithdrawIn) -> Medi
     summary="H08 达标情况：各县（市、区）县级以上媒体、市直部门市级以上媒体的篇数与差额",
 )
 def media_compliance_get(request: HttpRequest, year: int, region_id: int | None = None) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     require(user, "outreach.view")
     c = media_compliance(user, region_for_progress(user, region_id), year)
     return {
@@ -209,7 +206,7 @@ def media_compliance_get(request: HttpRequest, year: int, region_id: int | None 
 )
 @paginate(PageNumberPagination, page_size=50)
 def competition_list(request: HttpRequest, year: int | None = None) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "outreach.view")
     qs = competitions_visible(user)
     return qs.filter(held_on__year=year) if year else qs
@@ -217,7 +214,7 @@ def competition_list(request: HttpRequest, year: int | None = None) -> Any:
 
 @router.post("/competitions", response={201: CompetitionOut}, summary="登记技能竞赛（H02 技能竞赛场次）")
 def competition_create(request: HttpRequest, data: CompetitionIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "outreach.record")
     department = _department(user, data.department_id)
     region = _region(user, data.region_id, competition=True)
@@ -238,7 +235,7 @@ def competition_create(request: HttpRequest, data: CompetitionIn) -> Status:
     "/competitions/{competition_id}/withdraw", response=CompetitionOut, summary="撤回技能竞赛（不再计入 H02）"
 )
 def competition_withdraw(request: HttpRequest, competition_id: int, data: WithdrawIn) -> Competition:
-    user = _user(request)
+    user = request_user(request)
     require(user, "outreach.record")
     competition = get_object_or_404(competitions_visible(user), pk=competition_id)
     return services.competition_withdraw(actor=user, competition=competition, reason=data.reason)

@@ -18,6 +18,7 @@ from jineng.accounts.scope import scope_of
 from jineng.core.feedback import act, act_returning
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.core.xlsx import xlsx_response
 from jineng.policy import progress as rules
 from jineng.policy.targets import LABELS
@@ -39,10 +40,6 @@ from jineng.regions.models import Region
 from jineng.regions.selectors import departments_visible
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _int(request: HttpRequest, name: str, default: int | None = None) -> int | None:
     raw = (request.POST.get(name) if request.method == "POST" else None) or request.GET.get(name, "")
     try:
@@ -62,7 +59,7 @@ def _pct(rate: Decimal | None) -> str:
 
 
 def _board(request: HttpRequest) -> board.Board:
-    user = _user(request)
+    user = request_user(request)
     today = timezone.localdate()
     indicator = request.GET.get("indicator", "training")
     if indicator not in INDICATORS:
@@ -100,7 +97,7 @@ def _table_rows(lines: list[board.Line]) -> list[list[Any]]:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "progress.view")
     b = _board(request)
     if request.GET.get("format") == "xlsx":
@@ -194,7 +191,7 @@ def _period(request: HttpRequest) -> tuple[int, int]:
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     """One month for the shown region: its lower regions' reports, its own, the bulletin."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "progress.view")
     region = region_for_progress(user, _int(request, "region"))
     year, month = _period(request)
@@ -242,7 +239,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "progress.view")
     report = get_object_or_404(reports_visible(user), pk=report_id)
     title = f"{report.region.name}{report.year}年{report.month}月职业技能提升行动月报"
@@ -277,7 +274,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 def bulletin_detail(request: HttpRequest, bulletin_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "progress.view")
     bulletin = get_object_or_404(bulletins_visible(user), pk=bulletin_id)
     if request.GET.get("format") == "xlsx":
@@ -320,7 +317,7 @@ def bulletin_detail(request: HttpRequest, bulletin_id: int) -> HttpResponse:
 
 
 def _post_region(request: HttpRequest) -> tuple[User, Region, int, int]:
-    user = _user(request)
+    user = request_user(request)
     region = region_for_progress(user, _int(request, "region"))
     year, month = _period(request)
     return user, region, year, month
@@ -333,7 +330,7 @@ def _back(region: Region, year: int, month: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_submit(request: HttpRequest) -> HttpResponse:
-    require(_user(request), "report.submit")
+    require(request_user(request), "report.submit")
     user, region, year, month = _post_region(request)
     act(
         request,
@@ -346,7 +343,7 @@ def report_submit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def report_approve(request: HttpRequest) -> HttpResponse:
-    require(_user(request), "report.approve")
+    require(request_user(request), "report.approve")
     user, region, year, month = _post_region(request)
     act(
         request,
@@ -359,7 +356,7 @@ def report_approve(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def bulletin_issue(request: HttpRequest) -> HttpResponse:
-    require(_user(request), "report.approve")
+    require(request_user(request), "report.approve")
     user, region, year, month = _post_region(request)
     act(
         request,
@@ -373,7 +370,7 @@ def bulletin_issue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def refresh(request: HttpRequest) -> HttpResponse:
     """Rebuild the year's roll-up now rather than at the next scheduled run."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "report.approve")
     year = _year(request, timezone.localdate().year)
     act(request, f"已按系统记录重新汇总{year}年实绩", lambda: services.actuals_refresh(actor=user, year=year))
@@ -442,7 +439,7 @@ def _standing_rows(c: Any) -> list[list[Any]]:
 @login_required
 def media_list(request: HttpRequest) -> HttpResponse:
     """H08: the year's items, and each county's and city department's standing against the minimum."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "outreach.view")
     region = region_for_progress(user, _int(request, "region"))
     visible = media_items_visible(user)
@@ -489,7 +486,7 @@ def media_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def media_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "outreach.record")
     form = MediaItemForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -520,7 +517,7 @@ def media_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def media_withdraw(request: HttpRequest, item_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "outreach.record")
     item: MediaItem = get_object_or_404(media_items_visible(user), pk=item_id)
     reason = request.POST.get("reason", "")
@@ -534,7 +531,7 @@ def media_withdraw(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 def competition_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "outreach.view")
     region = region_for_progress(user, _int(request, "region"))
     visible = competitions_visible(user)
@@ -575,7 +572,7 @@ def competition_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def competition_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "outreach.record")
     form = CompetitionForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -605,7 +602,7 @@ def competition_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def competition_withdraw(request: HttpRequest, competition_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "outreach.record")
     competition: Competition = get_object_or_404(competitions_visible(user), pk=competition_id)
     reason = request.POST.get("reason", "")

@@ -14,6 +14,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from jineng.accounts.models import User
 from jineng.claims.selectors import claims_visible
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.recovery import services
 from jineng.recovery.models import RecoveryCase, WrongPayment
 from jineng.recovery.schemas import (
@@ -39,10 +40,6 @@ from jineng.recovery.selectors import (
 router = Router()
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _wp(user: User, wp_id: int) -> WrongPayment:
     return get_object_or_404(wrong_payments_visible(user), pk=wp_id)
 
@@ -52,7 +49,7 @@ def _wp(user: User, wp_id: int) -> WrongPayment:
 )
 @paginate(PageNumberPagination, page_size=50)
 def wrong_list(request: HttpRequest, kind: str = "", open_only: bool = False, q: str = "") -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.view")
     return wrong_payments_search(user, WrongFilter(kind=kind, open_only=open_only, q=q))
 
@@ -63,7 +60,7 @@ def wrong_list(request: HttpRequest, kind: str = "", open_only: bool = False, q:
     summary="登记错发资金，确认应收；骗取套取立案追缴并列入黑名单",
 )
 def wrong_record(request: HttpRequest, data: WrongIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.manage")
     claim = get_object_or_404(claims_visible(user), pk=data.claim_id)
     wp = services.wrong_payment_record(
@@ -80,21 +77,21 @@ def wrong_record(request: HttpRequest, data: WrongIn) -> Status:
 
 @router.get("/wrong-payments/{wp_id}", response=WrongOut, summary="错发资金详情")
 def wrong_detail(request: HttpRequest, wp_id: int) -> WrongPayment:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.view")
     return _wp(user, wp_id)
 
 
 @router.get("/wrong-payments/{wp_id}/movements", response=list[MovementOut], summary="退回与抵扣记录")
 def wrong_movements(request: HttpRequest, wp_id: int) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.view")
     return list(movements_of(_wp(user, wp_id)))
 
 
 @router.post("/wrong-payments/{wp_id}/refunds", response={201: MovementOut}, summary="登记退回（F14）")
 def refund(request: HttpRequest, wp_id: int, data: RefundIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.manage")
     move = services.refund_record(
         actor=user,
@@ -112,7 +109,7 @@ def _case(user: User, wp_id: int) -> RecoveryCase:
 
 @router.post("/wrong-payments/{wp_id}/case/notice", response=WrongOut, summary="追缴：登记追缴通知送达")
 def case_notice(request: HttpRequest, wp_id: int, data: NoticeIn) -> WrongPayment:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.manage")
     services.case_notice_serve(
         actor=user,
@@ -125,7 +122,7 @@ def case_notice(request: HttpRequest, wp_id: int, data: NoticeIn) -> WrongPaymen
 
 @router.post("/wrong-payments/{wp_id}/case/close", response=WrongOut, summary="追缴：全额追回后结案")
 def case_close(request: HttpRequest, wp_id: int, data: CloseIn) -> WrongPayment:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.manage")
     services.case_close(actor=user, case=_case(user, wp_id), note=data.note)
     return _wp(user, wp_id)
@@ -134,7 +131,7 @@ def case_close(request: HttpRequest, wp_id: int, data: CloseIn) -> WrongPayment:
 @router.get("/blacklist", response=list[BlacklistOut], summary="黑名单（F14）")
 @paginate(PageNumberPagination, page_size=50)
 def blacklist(request: HttpRequest) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.view")
     return blacklist_visible(user)
 
@@ -146,7 +143,7 @@ def report_get(
     day: dt.date | None = None,
     region_id: int | None = None,
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.view")
     region = get_object_or_404(regions_for_report(user), pk=region_id or user.region_id or 0)
     result = report(user, kind=kind, day=day or timezone.localdate(), region=region)

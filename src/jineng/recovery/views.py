@@ -19,6 +19,7 @@ from jineng.claims.selectors import claims_visible
 from jineng.core.feedback import act
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.core.xlsx import xlsx_response
 from jineng.ledger.models import FundKind
 from jineng.recovery import services
@@ -61,10 +62,6 @@ REPORT_HEADERS = [
 ]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _date(value: str | None, default: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(value) if value else default
@@ -74,7 +71,7 @@ def _date(value: str | None, default: dt.date) -> dt.date:
 
 @login_required
 def wrong_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.view")
     f = WrongFilter(
         kind=request.GET.get("kind", ""),
@@ -120,7 +117,7 @@ def wrong_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def wrong_new(request: HttpRequest, claim_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.manage")
     claim = get_object_or_404(claims_visible(user), pk=claim_id)
     if request.method == "POST":
@@ -160,7 +157,7 @@ def _wp(user: User, wp_id: int) -> WrongPayment:
 
 @login_required
 def wrong_detail(request: HttpRequest, wp_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.view")
     wp = _wp(user, wp_id)
     case = RecoveryCase.objects.filter(wrong_payment=wp).first()
@@ -181,7 +178,7 @@ def wrong_detail(request: HttpRequest, wp_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def refund(request: HttpRequest, wp_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.manage")
     wp = _wp(user, wp_id)
     act(
@@ -209,7 +206,7 @@ def _case(user: User, wp_id: int) -> RecoveryCase:
 @login_required
 @require_POST
 def case_notice(request: HttpRequest, wp_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.manage")
     case = _case(user, wp_id)
     act(
@@ -228,7 +225,7 @@ def case_notice(request: HttpRequest, wp_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_close(request: HttpRequest, wp_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.manage")
     case = _case(user, wp_id)
     act(
@@ -241,7 +238,7 @@ def case_close(request: HttpRequest, wp_id: int) -> HttpResponse:
 
 @login_required
 def blacklist(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.view")
     page, query = paginate(request, blacklist_visible(user))
     return render(request, "recovery/blacklist.html", {"page": page, "query": query})
@@ -249,7 +246,7 @@ def blacklist(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_page(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "recovery.view")
     kind: Period = "monthly" if request.GET.get("kind") == "monthly" else "weekly"
     day = _date(request.GET.get("day"), timezone.localdate())

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.core.xlsx import xlsx_response
 from jineng.orgs.models import Organisation
 from jineng.policy.profiles import SCHEMA, all_profiles
@@ -25,7 +26,7 @@ def _year(request: HttpRequest) -> int:
 @login_required
 def region_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "region.view")
-    regions = list(regions_visible(request.user))  # type: ignore[arg-type]
+    regions = list(regions_visible(request_user(request)))
     # Assignments on the visible regions and on their ancestors (inherited), none from other cities.
     chain = {ancestor for region in regions for ancestor in region.ancestor_ids()}
     assignments = {(a.region_id, a.year): a for a in ProfileAssignment.objects.filter(region_id__in=chain)}
@@ -72,7 +73,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def department_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "department.view")
-    departments = departments_visible(request.user)  # type: ignore[arg-type]
+    departments = departments_visible(request_user(request))
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             "部门.xlsx",

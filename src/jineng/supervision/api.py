@@ -12,6 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.supervision import services
 from jineng.supervision.models import Summary
 from jineng.supervision.schemas import (
@@ -41,10 +42,6 @@ def require_end(user: User) -> None:
         require(user, "class.supervise")
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _summary(tc: TrainingClass) -> dict[str, Any]:
     s = Summary.objects.filter(training_class=tc).first()
     return {
@@ -63,7 +60,7 @@ def _summary(tc: TrainingClass) -> dict[str, Any]:
 @router.get("/classes", response=list[ClassOut], summary="受监管的培训班（已批准及以后）")
 @paginate(PageNumberPagination, page_size=50)
 def classes(request: HttpRequest, state: str = "") -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     qs = classes_supervised(user)
     return qs.filter(state=state) if state else qs
@@ -73,7 +70,7 @@ def classes(request: HttpRequest, state: str = "") -> Any:
     "/classes/{class_id}", response=SummaryOut, summary="培训班过程监管汇总（开班人数、平均出勤人数、满意度）"
 )
 def class_summary(request: HttpRequest, class_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     return _summary(class_for(user, class_id))
 
@@ -84,7 +81,7 @@ def class_summary(request: HttpRequest, class_id: int) -> dict[str, Any]:
     summary="开班当日检查（A10 须已批准且已到开班日期；C02 实到人数）",
 )
 def class_open(request: HttpRequest, class_id: int, data: OpenIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.supervise")
     tc = services.class_open(
         actor=user,
@@ -101,7 +98,7 @@ def class_open(request: HttpRequest, class_id: int, data: OpenIn) -> dict[str, A
     "/classes/{class_id}/inspections", response={201: InspectionOut}, summary="培训期间检查（C01；C03 远程）"
 )
 def inspection_create(request: HttpRequest, class_id: int, data: InspectionIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.supervise")
     inspection = services.inspection_record(
         actor=user, training_class=class_for(user, class_id), **data.dict()
@@ -115,7 +112,7 @@ def inspection_create(request: HttpRequest, class_id: int, data: InspectionIn) -
     summary="人脸识别签到批量接收（C07）：同一记录只存一次，问题行逐行报告",
 )
 def checkins(request: HttpRequest, class_id: int, data: list[CheckInIn]) -> services.CheckInReport:
-    user = _user(request)
+    user = request_user(request)
     require(user, "assessment.apply")  # the institution's own systems send them
     rows = [services.CheckInRow(r.id_number, r.at, r.matched, r.device) for r in data]
     return services.checkins_ingest(actor=user, training_class=class_for(user, class_id), rows=rows)
@@ -123,7 +120,7 @@ def checkins(request: HttpRequest, class_id: int, data: list[CheckInIn]) -> serv
 
 @router.post("/classes/{class_id}/leaves", response={201: LeaveOut}, summary="书面请假（C08）")
 def leave_create(request: HttpRequest, class_id: int, data: LeaveIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "assessment.apply")
     tc = class_for(user, class_id)
     enrolment = get_object_or_404(
@@ -141,7 +138,7 @@ def leave_create(request: HttpRequest, class_id: int, data: LeaveIn) -> Status:
 
 @router.post("/leaves/{leave_id}/makeup", response=LeaveOut, summary="补课（C08，须全程录像，计入到课率）")
 def leave_make_up(request: HttpRequest, leave_id: int, data: MakeUpIn) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "assessment.apply")
     return services.leave_make_up(
         actor=user, leave=leave_for(user, leave_id), made_up_on=data.made_up_on, video_ref=data.video_ref
@@ -150,7 +147,7 @@ def leave_make_up(request: HttpRequest, leave_id: int, data: MakeUpIn) -> Any:
 
 @router.post("/classes/{class_id}/videos", response={201: VideoOut}, summary="授课录像（C04、C05、C06）")
 def video_create(request: HttpRequest, class_id: int, data: VideoIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "assessment.apply")
     video = services.video_record(actor=user, training_class=class_for(user, class_id), **data.dict())
     return Status(201, video)
@@ -160,14 +157,14 @@ def video_create(request: HttpRequest, class_id: int, data: VideoIn) -> Status:
     "/classes/{class_id}/end", response=SummaryOut, summary="结业（C02 培训人数 = 检查在位平均人数）"
 )
 def class_end(request: HttpRequest, class_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     require_end(user)
     return _summary(services.class_end(actor=user, training_class=class_for(user, class_id)))
 
 
 @router.post("/classes/{class_id}/satisfaction", response=SummaryOut, summary="培训满意度调查结果（C09）")
 def satisfaction(request: HttpRequest, class_id: int, data: SatisfactionIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.supervise")
     tc = class_for(user, class_id)
     services.satisfaction_record(

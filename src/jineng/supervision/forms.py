@@ -8,13 +8,11 @@ the rule and the clause, instead of a bare "required".
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 
 from jineng.accounts.models import User
-from jineng.core.errors import Refusal
 from jineng.people.selectors import id_number_for
 from jineng.supervision.models import LessonKind
 from jineng.training.models import Enrolment, TrainingClass
@@ -52,19 +50,6 @@ def int_field(
             "min_value": f"“{label}”不能小于 {min_value}",
         },
     )
-
-
-def add_refusal(form: forms.Form, exc: Refusal, aliases: Mapping[str, str] | None = None) -> None:
-    """Each problem of ``exc`` next to the field it names (a field's Chinese label, or ``aliases``:
-    the service's field name → form field); whatever names no field goes on top of the form."""
-    by_label = {str(f.label): name for name, f in form.fields.items()}
-    by_label.update(aliases or {})
-    if exc.violations:
-        form.add_error(None, exc.message)
-        for v in exc.violations:
-            form.add_error(by_label.get(v.field), v.render())
-    else:
-        form.add_error(by_label.get(exc.field), exc.render())
 
 
 # --- C04–C06 lesson video ---------------------------------------------------------------------------------

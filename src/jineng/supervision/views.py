@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role, can
 from jineng.core.errors import Refusal
+from jineng.core.feedback import form_refused, refusal_lines, refused
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.people.selectors import id_number_for
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.supervision import links, selectors, services
@@ -21,21 +23,16 @@ from jineng.supervision.forms import (
     MakeUpForm,
     SatisfactionForm,
     VideoForm,
-    add_refusal,
 )
 from jineng.supervision.models import Leave, Summary
 from jineng.training.models import ClassState, TrainingClass
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Each role's supervision work: inspectors and HR (today, no inspection yet — C01), the institution
     (to open, to end, to apply assessment for)."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     today = timezone.localdate()
     sections = []
@@ -76,7 +73,7 @@ class InspectForm(forms.Form):
 @login_required
 def today_page(request: HttpRequest) -> HttpResponse:
     """The inspector's phone page: today's classes in the region, one form per class."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.supervise")
     today = timezone.localdate()
     rows = []
@@ -100,7 +97,7 @@ def today_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def open_class(request: HttpRequest, class_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.supervise")
     tc = get_object_or_404(selectors.classes_supervised(user), pk=class_id)
     form = OpenForm(request.POST, prefix=f"c{tc.pk}")
@@ -110,7 +107,7 @@ def open_class(request: HttpRequest, class_id: int) -> HttpResponse:
     try:
         services.class_open(actor=user, training_class=tc, **form.cleaned_data)
     except Refusal as exc:
-        messages.error(request, exc.render())
+        refused(request, exc)
     else:
         messages.success(request, f"{tc.ref} 已开班，开班人数 {form.cleaned_data['present']} 人")
     return redirect("supervision:today")
@@ -119,7 +116,7 @@ def open_class(request: HttpRequest, class_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def inspect_class(request: HttpRequest, class_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.supervise")
     tc = get_object_or_404(selectors.classes_supervised(user), pk=class_id)
     form = InspectForm(request.POST, prefix=f"c{tc.pk}")
@@ -129,7 +126,7 @@ def inspect_class(request: HttpRequest, class_id: int) -> HttpResponse:
     try:
         services.inspection_record(actor=user, training_class=tc, at=timezone.now(), **form.cleaned_data)
     except Refusal as exc:
-        messages.error(request, exc.render())
+        refused(request, exc)
     else:
         messages.success(request, f"{tc.ref} 检查已记录")
     return redirect("supervision:today")
@@ -137,7 +134,7 @@ def inspect_class(request: HttpRequest, class_id: int) -> HttpResponse:
 
 @login_required
 def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     tc = get_object_or_404(selectors.classes_supervised(user), pk=class_id)
     attendance = selectors.attendance(tc)
@@ -177,7 +174,7 @@ SATISFACTION_PARAMS = ("satisfaction_min", "satisfaction_effect", "satisfaction_
 
 def _clerk_class(request: HttpRequest, class_id: int) -> tuple[User, TrainingClass]:
     # The institution's own records: the capability the API uses for the institution's clerk.
-    user = _user(request)
+    user = request_user(request)
     require(user, "assessment.apply")
     return user, _class(user, class_id)
 
@@ -193,7 +190,7 @@ def videos(request: HttpRequest, class_id: int) -> HttpResponse:
         try:
             video = services.video_record(actor=user, training_class=tc, **form.cleaned_data)
         except Refusal as exc:
-            add_refusal(form, exc, form.aliases())
+            form_refused(form, exc, form.aliases())
         else:
             messages.success(
                 request,
@@ -259,7 +256,7 @@ def leaves(request: HttpRequest, class_id: int) -> HttpResponse:
                 written=d["written"],
             )
         except Refusal as exc:
-            add_refusal(form, exc)
+            form_refused(form, exc)
         else:
             messages.success(
                 request, f"已登记 {leave.enrolment.person.name} {leave.lesson_date:%Y-%m-%d} 的书面请假"
@@ -285,7 +282,7 @@ def leaves(request: HttpRequest, class_id: int) -> HttpResponse:
 def make_up(request: HttpRequest, leave_id: int) -> HttpResponse:
     """C08 make-up lesson for one leave. From htmx: the leave's table row comes back, with the refusal
     next to the field; otherwise back to the leave page with a message."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "assessment.apply")
     leave = get_object_or_404(
         Leave.objects.select_related("enrolment__person", "enrolment__training_class"),
@@ -299,7 +296,7 @@ def make_up(request: HttpRequest, leave_id: int) -> HttpResponse:
         try:
             leave = services.leave_make_up(actor=user, leave=leave, **form.cleaned_data)
         except Refusal as exc:
-            add_refusal(form, exc)
+            form_refused(form, exc)
         else:
             done = True
     if request.headers.get("HX-Request"):
@@ -325,7 +322,7 @@ def make_up(request: HttpRequest, leave_id: int) -> HttpResponse:
 @login_required
 def end(request: HttpRequest, class_id: int) -> HttpResponse:
     """结业: the trained headcount becomes the average present at the inspections (C02)."""
-    user = _user(request)
+    user = request_user(request)
     require_end(user)
     tc = _class(user, class_id)
     today = timezone.localdate()
@@ -334,7 +331,7 @@ def end(request: HttpRequest, class_id: int) -> HttpResponse:
         try:
             tc = services.class_end(actor=user, training_class=tc)
         except Refusal as exc:
-            errors = [exc.render(), *(v.render() for v in exc.violations)]
+            errors = refusal_lines(exc)
         else:
             summary = Summary.objects.get(training_class=tc)
             messages.success(
@@ -361,7 +358,7 @@ def end(request: HttpRequest, class_id: int) -> HttpResponse:
 @login_required
 def satisfaction(request: HttpRequest, class_id: int) -> HttpResponse:
     """培训满意度调查 (C09), entered by the supervising staff after the class ended."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.supervise")
     tc = _class(user, class_id)
     summary = Summary.objects.filter(training_class=tc).first()
@@ -373,7 +370,7 @@ def satisfaction(request: HttpRequest, class_id: int) -> HttpResponse:
         try:
             summary = services.satisfaction_record(actor=user, training_class=tc, **form.cleaned_data)
         except Refusal as exc:
-            add_refusal(form, exc)
+            form_refused(form, exc)
         else:
             messages.success(request, f"已记录满意度调查：{summary.satisfied}/{summary.surveyed} 人满意")
             violation = links.satisfaction_violation(tc, summary)

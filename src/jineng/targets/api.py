@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from jineng.accounts.models import User
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.core.xlsx import workbook_bytes
 from jineng.regions.models import Region
 from jineng.targets import selectors, services
@@ -19,14 +19,10 @@ from jineng.targets.schemas import PlanDetailOut, PlanImportIn, PlanImportOut, P
 router = Router()
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @router.get("", response=list[PlanOut], summary="目标计划（按年度、下达地区筛选）")
 @paginate(PageNumberPagination, page_size=50)
 def plan_list(request: HttpRequest, year: int | None = None, region_id: int | None = None) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "plan.view")
     return selectors.plan_list(user, year=year, region_id=region_id)
 
@@ -39,7 +35,7 @@ def plan_list(request: HttpRequest, year: int | None = None, region_id: int | No
 def plan_import(request: HttpRequest, data: PlanImportIn) -> Status | HttpResponse:
     from jineng.api import envelope
 
-    user = _user(request)
+    user = request_user(request)
     require(user, "plan.manage")
     region = selectors.manageable_regions(user).filter(pk=data.region_id).first()
     if region is None or not isinstance(region, Region):
@@ -70,7 +66,7 @@ def plan_import(request: HttpRequest, data: PlanImportIn) -> Status | HttpRespon
 # After /import: Django tries the routes in order, and "import" would match {plan_id}.
 @router.get("/{plan_id}", response=PlanDetailOut, summary="目标计划详情：原表各行、合计、H01/H07 提示")
 def plan_detail(request: HttpRequest, plan_id: int) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     require(user, "plan.view")
     try:
         plan = selectors.plan_get(user, plan_id)

@@ -16,8 +16,10 @@ from jineng.accounts.models import User
 from jineng.accounts.roles import can
 from jineng.core import uploads
 from jineng.core.errors import Refusal
+from jineng.core.feedback import form_refused, refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.core.xlsx import XLSX, xlsx_response
 from jineng.regions.models import Region
 from jineng.targets import selectors, services, sheet
@@ -25,10 +27,6 @@ from jineng.targets.models import Plan, PlanImport
 from jineng.targets.table import PlanTable
 
 LIST_HEADERS = ["年度", "下达地区", "出处", "标题", "表式", "行数"]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _int(value: str | None) -> int | None:
@@ -40,7 +38,7 @@ def _int(value: str | None) -> int | None:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "plan.view")
     year = _int(request.GET.get("year"))
     region_id = _int(request.GET.get("region"))
@@ -102,7 +100,7 @@ def _export(table: PlanTable) -> HttpResponse:
 
 @login_required
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "plan.view")
     plan = _plan(user, plan_id)
     table = selectors.plan_table(user, plan)
@@ -135,7 +133,7 @@ class ImportForm(forms.Form):
 
 @login_required
 def plan_import(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "plan.manage")
     form = ImportForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -152,7 +150,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
                 filename=upload.name or "目标任务.xlsx",
             )
         except Refusal as exc:
-            form.add_error(None, exc.render())
+            form_refused(form, exc)
         else:
             if record.state == PlanImport.State.ACCEPTED:
                 messages.success(request, f"已导入目标计划“{record.source}”")
@@ -170,7 +168,7 @@ def _import(user: User, import_id: int) -> PlanImport:
 
 @login_required
 def import_result(request: HttpRequest, import_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "plan.manage")
     record = _import(user, import_id)
     return render(request, "targets/import_result.html", {"record": record})
@@ -178,7 +176,7 @@ def import_result(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @login_required
 def import_report(request: HttpRequest, import_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "plan.manage")
     record = _import(user, import_id)
     response = HttpResponse(sheet.report_bytes(record.report), content_type=XLSX)
@@ -188,7 +186,7 @@ def import_report(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @login_required
 def template(request: HttpRequest, layout: str) -> HttpResponse:
-    require(_user(request), "plan.view")
+    require(request_user(request), "plan.view")
     if layout not in sheet.KEY_HEADERS:
         raise Http404("没有这种模板")
     response = HttpResponse(sheet.template_bytes(layout), content_type=XLSX)
@@ -200,7 +198,7 @@ def template(request: HttpRequest, layout: str) -> HttpResponse:
 @require_POST
 def province_set(request: HttpRequest, target_id: int) -> HttpResponse:
     """H05: enter (or clear) the province's figure for one row."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "plan.manage")
     target = get_object_or_404(
         selectors.targets_visible(user).select_related("plan__region", "region"), pk=target_id
@@ -216,7 +214,7 @@ def province_set(request: HttpRequest, target_id: int) -> HttpResponse:
     try:
         services.target_province_set(actor=user, target=target, persons=persons)
     except Refusal as exc:
-        messages.error(request, exc.render())
+        refused(request, exc)
     except PermissionDenied:
         raise Http404("不在您的管辖范围内") from None
     else:

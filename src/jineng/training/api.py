@@ -13,6 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from jineng.accounts.models import User
 from jineng.accounts.roles import can
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.core.xlsx import workbook_bytes
 from jineng.training import services
 from jineng.training.models import RosterJob, TrainingClass
@@ -23,10 +24,6 @@ from jineng.training.selectors import QueueFilter, classes_search, classes_visib
 router = Router()
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _class(user: User, class_id: int) -> TrainingClass:
     return get_object_or_404(classes_visible(user), pk=class_id)
 
@@ -34,14 +31,14 @@ def _class(user: User, class_id: int) -> TrainingClass:
 @router.get("", response=list[ClassOut], summary="培训班（按状态、编号/机构/职业、审核超期筛选）")
 @paginate(PageNumberPagination, page_size=50)
 def class_list(request: HttpRequest, state: str = "", q: str = "", overdue: bool = False) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     return classes_search(user, QueueFilter(state=state, q=q, overdue=overdue), today=timezone.localdate())
 
 
 @router.post("", response={201: ClassOut}, summary="申请开班（附件2/附件3 各栏），保存为草稿")
 def class_create(request: HttpRequest, data: ClassIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.apply")
     tc = services.class_create(actor=user, data=services.ClassInput(**data.dict()))
     return Status(201, tc)
@@ -49,7 +46,7 @@ def class_create(request: HttpRequest, data: ClassIn) -> Status:
 
 @router.get("/{class_id}", response=ClassOut, summary="培训班详情")
 def class_detail(request: HttpRequest, class_id: int) -> TrainingClass:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     return _class(user, class_id)
 
@@ -60,7 +57,7 @@ def class_detail(request: HttpRequest, class_id: int) -> TrainingClass:
     summary="上传花名册（整表检查 B01–B08、A14，全部通过才导入）；返回检查任务，用 roster-jobs/{id} 查看进度",
 )
 def roster_upload(request: HttpRequest, class_id: int, data: RosterIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.apply")
     tc = _class(user, class_id)
     # The API's rows go through the same reader as an uploaded spreadsheet: one path, one set of checks.
@@ -83,7 +80,7 @@ def _cell(value: Any) -> Any:
 
 @router.get("/roster-jobs/{job_id}", response=RosterJobOut, summary="花名册检查进度与问题清单")
 def roster_job(request: HttpRequest, job_id: int) -> RosterJob:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     job = get_object_or_404(RosterJob.objects.defer("content"), pk=job_id)
     _class(user, job.training_class_id)
@@ -94,14 +91,14 @@ def roster_job(request: HttpRequest, job_id: int) -> RosterJob:
     "/{class_id}/submit", response=ClassOut, summary="提交审核（按政策档案检查 A01–A09、A11–A13、D02、D05）"
 )
 def class_submit(request: HttpRequest, class_id: int) -> TrainingClass:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.apply")
     return services.class_submit(actor=user, training_class=_class(user, class_id))
 
 
 @router.post("/{class_id}/review", response=ClassOut, summary="审核签署（F09：初审、复核为不同的人）")
 def class_review(request: HttpRequest, class_id: int, data: ReviewIn) -> TrainingClass:
-    user = _user(request)
+    user = request_user(request)
     if not can(user.role, "class.review_hr"):
         require(user, "class.review_dept")
     return services.class_review(
@@ -111,13 +108,13 @@ def class_review(request: HttpRequest, class_id: int, data: ReviewIn) -> Trainin
 
 @router.post("/{class_id}/withdraw", response=ClassOut, summary="机构撤回开班申请")
 def class_withdraw(request: HttpRequest, class_id: int, data: ReasonIn) -> TrainingClass:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.apply")
     return services.class_withdraw(actor=user, training_class=_class(user, class_id), reason=data.reason)
 
 
 @router.post("/{class_id}/cancel", response=ClassOut, summary="人社部门取消开班")
 def class_cancel(request: HttpRequest, class_id: int, data: ReasonIn) -> TrainingClass:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.cancel")
     return services.class_cancel(actor=user, training_class=_class(user, class_id), reason=data.reason)

@@ -16,8 +16,10 @@ from jineng.accounts.roles import Role, can
 from jineng.catalogue.models import Level
 from jineng.core import uploads
 from jineng.core.errors import Refusal
+from jineng.core.feedback import form_refused, refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.core.xlsx import XLSX, xlsx_response
 from jineng.people.selectors import id_number_for, phone_for
 from jineng.policy.identity import mask_bank_account
@@ -48,10 +50,6 @@ LIST_HEADERS = [
 ]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _row(tc: TrainingClass) -> list[Any]:
     return [
         tc.ref,
@@ -69,7 +67,7 @@ def _row(tc: TrainingClass) -> list[Any]:
 
 @login_required
 def class_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     today = timezone.localdate()
     f = QueueFilter(
@@ -98,7 +96,7 @@ def class_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def class_queue(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not (can(user.role, "class.review_dept") or can(user.role, "class.review_hr")):
         require(user, "class.review_dept")
     qs = review_queue(user)
@@ -137,14 +135,14 @@ def _defaults(user: User) -> dict[str, Any]:
 
 @login_required
 def class_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.apply")
     form = ClassForm(request.POST or None, user=user, initial=_defaults(user))
     if request.method == "POST" and form.is_valid():
         try:
             tc = services.class_create(actor=user, data=form.to_input())
         except Refusal as exc:
-            form.add_error(None, exc.render())
+            form_refused(form, exc)
         else:
             messages.success(request, f"已保存开班申请 {tc.ref}，请上传花名册后提交。")
             return redirect("training:detail", tc.pk)
@@ -157,7 +155,7 @@ def _visible(user: User, class_id: int) -> TrainingClass:
 
 @login_required
 def class_edit(request: HttpRequest, class_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.apply")
     tc = _visible(user, class_id)
     form = ClassForm(request.POST or None, user=user, initial=classform.page_initial(tc))
@@ -165,7 +163,7 @@ def class_edit(request: HttpRequest, class_id: int) -> HttpResponse:
         try:
             services.class_update(actor=user, training_class=tc, data=form.to_input())
         except Refusal as exc:
-            form.add_error(None, exc.render())
+            form_refused(form, exc)
         else:
             messages.success(request, "已保存修改")
             return redirect("training:detail", tc.pk)
@@ -174,7 +172,7 @@ def class_edit(request: HttpRequest, class_id: int) -> HttpResponse:
 
 @login_required
 def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     tc = _visible(user, class_id)
     enrolments = tc.enrolments.select_related("person").order_by("row")
@@ -232,11 +230,9 @@ def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
 
 def _act(request: HttpRequest, tc: TrainingClass, done: str, fn: Any, **kwargs: Any) -> HttpResponse:
     try:
-        fn(actor=_user(request), training_class=tc, **kwargs)
+        fn(actor=request_user(request), training_class=tc, **kwargs)
     except Refusal as exc:
-        messages.error(request, exc.render())
-        for v in exc.violations[:50]:
-            messages.error(request, v.render())
+        refused(request, exc)
     else:
         messages.success(request, done)
     return redirect("training:detail", tc.pk)
@@ -245,15 +241,15 @@ def _act(request: HttpRequest, tc: TrainingClass, done: str, fn: Any, **kwargs: 
 @login_required
 @require_POST
 def class_submit(request: HttpRequest, class_id: int) -> HttpResponse:
-    require(_user(request), "class.apply")
-    tc = _visible(_user(request), class_id)
+    require(request_user(request), "class.apply")
+    tc = _visible(request_user(request), class_id)
     return _act(request, tc, "已提交，等待行业主管部门审核", services.class_submit)
 
 
 @login_required
 @require_POST
 def class_review(request: HttpRequest, class_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not (can(user.role, "class.review_dept") or can(user.role, "class.review_hr")):
         require(user, "class.review_dept")
     tc = _visible(user, class_id)
@@ -271,15 +267,15 @@ def class_review(request: HttpRequest, class_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def class_withdraw(request: HttpRequest, class_id: int) -> HttpResponse:
-    require(_user(request), "class.apply")
-    tc = _visible(_user(request), class_id)
+    require(request_user(request), "class.apply")
+    tc = _visible(request_user(request), class_id)
     return _act(request, tc, "已撤回", services.class_withdraw, reason=request.POST.get("reason", ""))
 
 
 @login_required
 @require_POST
 def class_cancel(request: HttpRequest, class_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.cancel")
     tc = _visible(user, class_id)
     return _act(request, tc, "已取消开班", services.class_cancel, reason=request.POST.get("reason", ""))
@@ -288,7 +284,7 @@ def class_cancel(request: HttpRequest, class_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def roster_upload(request: HttpRequest, class_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.apply")
     tc = _visible(user, class_id)
     upload = request.FILES.get("file")
@@ -303,7 +299,7 @@ def roster_upload(request: HttpRequest, class_id: int) -> HttpResponse:
             content=uploads.upload_bytes(upload, what="花名册文件"),
         )
     except Refusal as exc:
-        messages.error(request, exc.render())
+        refused(request, exc)
         return redirect("training:detail", tc.pk)
     return redirect("training:roster_job", job.pk)
 
@@ -316,7 +312,7 @@ def _job(user: User, job_id: int) -> RosterJob:
 
 @login_required
 def roster_job(request: HttpRequest, job_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     job = _job(user, job_id)
     template = "training/_job.html" if request.headers.get("HX-Request") else "training/job.html"
@@ -325,7 +321,7 @@ def roster_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 def roster_job_report(request: HttpRequest, job_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "class.view")
     job = _job(user, job_id)
     response = HttpResponse(report_bytes(job.report), content_type=XLSX)
@@ -335,7 +331,7 @@ def roster_job_report(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 def roster_template(request: HttpRequest) -> HttpResponse:
-    require(_user(request), "class.view")
+    require(request_user(request), "class.view")
     response = HttpResponse(template_bytes(), content_type=XLSX)
     response["Content-Disposition"] = (
         "attachment; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from jineng.accounts.models import User
 from jineng.accounts.roles import can
 from jineng.core.errors import Refusal
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.policy.identity import RULE_B01_CLAUSE, InvalidIdNumber, parse_id_number
 from jineng.regions.selectors import regions_visible
 from jineng.training.models import Enrolment
@@ -35,30 +35,26 @@ from jineng.vouchers.selectors import (
 router = Router()
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @router.get(
     "", response=list[VoucherOut], summary="培训券（state 状态、year 发放年度、q 券号/完整身份证号/姓名开头）"
 )
 @paginate(PageNumberPagination, page_size=50)
 def voucher_list(request: HttpRequest, state: str = "", year: int | None = None, q: str = "") -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "voucher.view")
     return vouchers_search(user, VoucherFilter(state=state, year=year, q=q))
 
 
 @router.get("/mine", response=list[VoucherOut], summary="我的培训券（学员本人）")
 def voucher_mine(request: HttpRequest) -> Any:
-    user = _user(request)
+    user = request_user(request)
     require(user, "self.view")
     return list(vouchers_mine(user))
 
 
 @router.get("/counts", response=CountsOut, summary="G02 年度发放数与有效使用数（区域含下级）")
 def counts(request: HttpRequest, region_id: int, year: int) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     require(user, "voucher.counts")
     region = get_object_or_404(regions_visible(user), pk=region_id)
     c = voucher_counts(region=region, year=year)
@@ -67,7 +63,7 @@ def counts(request: HttpRequest, region_id: int, year: int) -> dict[str, Any]:
 
 @router.post("", response={201: VoucherOut}, summary="发放培训券（G01 实名制：每人同时只持有一张）")
 def issue(request: HttpRequest, data: IssueIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     require(user, "voucher.issue")
     try:
         parse_id_number(data.id_number)
@@ -95,7 +91,7 @@ def issue(request: HttpRequest, data: IssueIn) -> Status:
 
 @router.post("/bind", response=VoucherOut, summary="绑定培训券到本人的开班学员记录（G01 不得转让）")
 def bind(request: HttpRequest, data: BindIn) -> Voucher:
-    user = _user(request)
+    user = request_user(request)
     require(user, "voucher.use")
     # Any class in scope: one that is not open for vouchers is refused with its reason (A10), not hidden.
     enrolment = get_object_or_404(
@@ -110,7 +106,7 @@ def bind(request: HttpRequest, data: BindIn) -> Voucher:
 
 @router.get("/{voucher_id}", response=VoucherOut, summary="培训券详情")
 def voucher_detail(request: HttpRequest, voucher_id: int) -> Voucher:
-    user = _user(request)
+    user = request_user(request)
     if not can(user.role, "self.view"):
         require(user, "voucher.view")
     return get_object_or_404(vouchers_visible(user), pk=voucher_id)
@@ -122,7 +118,7 @@ def voucher_detail(request: HttpRequest, voucher_id: int) -> Voucher:
     summary="以证换券（G01 无证无价：须已录入所绑定培训班的合格证书）",
 )
 def redeem(request: HttpRequest, voucher_id: int) -> Voucher:
-    user = _user(request)
+    user = request_user(request)
     require(user, "voucher.use")
     voucher = get_object_or_404(vouchers_visible(user), pk=voucher_id)
     services.voucher_redeem(actor=user, voucher=voucher)
@@ -131,7 +127,7 @@ def redeem(request: HttpRequest, voucher_id: int) -> Voucher:
 
 @router.post("/{voucher_id}/revoke", response=VoucherOut, summary="作废培训券（已发放或已绑定）")
 def revoke(request: HttpRequest, voucher_id: int, data: RevokeIn) -> Voucher:
-    user = _user(request)
+    user = request_user(request)
     require(user, "voucher.issue")
     voucher = get_object_or_404(vouchers_visible(user), pk=voucher_id)
     services.voucher_revoke(actor=user, voucher=voucher, reason=data.reason)

@@ -15,8 +15,10 @@ from jineng.accounts.models import User
 from jineng.accounts.roles import can
 from jineng.core import uploads
 from jineng.core.errors import Refusal
+from jineng.core.feedback import refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.core.xlsx import xlsx_response
 from jineng.people.selectors import id_number_for
 from jineng.vouchers import services
@@ -47,10 +49,6 @@ LIST_HEADERS = [
 ]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _row(user: User, v: Voucher) -> list[Any]:
     return [
         v.serial,
@@ -68,19 +66,13 @@ def _row(user: User, v: Voucher) -> list[Any]:
     ]
 
 
-def _refused(request: HttpRequest, exc: Refusal) -> None:
-    messages.error(request, exc.render())
-    for v in exc.violations[:200]:
-        messages.error(request, v.render())
-
-
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
 @login_required
 def voucher_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "voucher.view")
     f = VoucherFilter(
         state=request.GET.get("state", ""),
@@ -113,14 +105,14 @@ def voucher_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def voucher_mine(request: HttpRequest) -> HttpResponse:
     """我的培训券: the trainee's own vouchers, with his own full ID number."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "self.view")
     return render(request, "vouchers/mine.html", {"vouchers": list(vouchers_mine(user))})
 
 
 @login_required
 def voucher_detail(request: HttpRequest, voucher_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     # A trainee's scope is his own vouchers: another id is out of scope (404), like any other object.
     if not can(user.role, "self.view"):
         require(user, "voucher.view")
@@ -141,7 +133,7 @@ def voucher_detail(request: HttpRequest, voucher_id: int) -> HttpResponse:
 
 @login_required
 def voucher_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "voucher.issue")
     form = IssueForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -156,7 +148,7 @@ def voucher_new(request: HttpRequest) -> HttpResponse:
                 institution=d["institution"],
             )
         except Refusal as exc:
-            _refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, f"已向 {v.person.name} 发放培训券 {v.serial}")
             return redirect("vouchers:detail", v.pk)
@@ -166,7 +158,7 @@ def voucher_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def voucher_bulk(request: HttpRequest) -> HttpResponse:
     """Issue from a workbook of ID numbers: all or nothing, with every bad row reported."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "voucher.issue")
     form = BulkForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -182,7 +174,7 @@ def voucher_bulk(request: HttpRequest) -> HttpResponse:
                 institution=d["institution"],
             )
         except Refusal as exc:
-            _refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(
                 request, f"已发放 {len(created)} 张培训券（{created[0].serial} — {created[-1].serial}）"
@@ -193,7 +185,7 @@ def voucher_bulk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def bulk_template(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "voucher.issue")
     return xlsx_response("培训券发放名单.xlsx", "发放名单", services.TEMPLATE_HEADERS, [])
 
@@ -201,7 +193,7 @@ def bulk_template(request: HttpRequest) -> HttpResponse:
 @login_required
 def voucher_bind(request: HttpRequest) -> HttpResponse:
     """At the counter: the trainee shows his voucher, the clerk enters its serial and his ID number."""
-    user = _user(request)
+    user = request_user(request)
     require(user, "voucher.use")
     form = BindForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -216,7 +208,7 @@ def voucher_bind(request: HttpRequest) -> HttpResponse:
             try:
                 services.voucher_bind(actor=user, voucher=voucher, enrolment=enrolment)
             except Refusal as exc:
-                _refused(request, exc)
+                refused(request, exc)
             else:
                 messages.success(request, f"培训券 {voucher.serial} 已绑定 {d['training_class'].ref}")
                 return redirect("vouchers:detail", voucher.pk)
@@ -226,13 +218,13 @@ def voucher_bind(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def voucher_redeem(request: HttpRequest, voucher_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "voucher.use")
     v = get_object_or_404(vouchers_visible(user), pk=voucher_id)
     try:
         v = services.voucher_redeem(actor=user, voucher=v)
     except Refusal as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, f"培训券 {v.serial} 已以证换券")
     return redirect("vouchers:detail", v.pk)
@@ -241,7 +233,7 @@ def voucher_redeem(request: HttpRequest, voucher_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def voucher_revoke(request: HttpRequest, voucher_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     require(user, "voucher.issue")
     v = get_object_or_404(vouchers_visible(user), pk=voucher_id)
     form = RevokeForm(request.POST)
@@ -249,7 +241,7 @@ def voucher_revoke(request: HttpRequest, voucher_id: int) -> HttpResponse:
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         v = services.voucher_revoke(actor=user, voucher=v, reason=reason)
     except Refusal as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, f"培训券 {v.serial} 已作废")
     return redirect("vouchers:detail", v.pk)

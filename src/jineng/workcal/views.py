@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from jineng.accounts.roles import Role
 from jineng.core.errors import Refusal
+from jineng.core.feedback import refused
 from jineng.core.permissions import require
+from jineng.core.requests import request_user
 from jineng.policy.workdays import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR, CalendarNotCovered
 from jineng.workcal.models import CalendarYear
 from jineng.workcal.selectors import work_calendar
@@ -43,7 +45,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "entered": CalendarYear.objects.all(),
             "next_uncovered": calendar.next_uncovered_year(today.year),
             "upcoming": upcoming,
-            "is_admin": request.user.role == Role.HR_ADMIN,  # type: ignore[union-attr]
+            "is_admin": request_user(request).role == Role.HR_ADMIN,
         },
     )
 
@@ -119,7 +121,7 @@ def year_new(request: HttpRequest) -> HttpResponse:
                 workdays=_parse_days("调休上班日期", data["workdays"]),
             )
         except Refusal as exc:
-            messages.error(request, exc.render())
+            refused(request, exc)
         else:
             messages.success(request, f"已录入 {cal_year.year} 年节假日安排")
             return redirect("workcal:index")
