@@ -9,7 +9,16 @@ from jineng.outbox.models import OutboxTask
 @admin.register(OutboxTask)
 class OutboxTaskAdmin(admin.ModelAdmin):
     # Read-only: a row is the record of a task; the watchdog, not an operator, changes it.
-    list_display = ["id", "task", "object_type", "object_id", "state", "attempts", "errors", "next_attempt_at"]
+    list_display = [
+        "id",
+        "task",
+        "object_type",
+        "object_id",
+        "state",
+        "attempts",
+        "errors",
+        "next_attempt_at",
+    ]
     list_filter = ["state", "task"]
     search_fields = ["object_id"]
 

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from celery import Task
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from jineng.outbox.models import OutboxTask
@@ -56,12 +55,17 @@ def backoff(errors: int) -> dt.timedelta:
 
 def sent_timeout(attempts: int) -> dt.timedelta:
     """How long a delivered task has to get its work done before it is sent again (doubles each time)."""
-    return dt.timedelta(seconds=_setting("JINENG_OUTBOX_SENT_TIMEOUT_SECONDS", 600) * 2 ** max(attempts - 1, 0))
+    return dt.timedelta(
+        seconds=_setting("JINENG_OUTBOX_SENT_TIMEOUT_SECONDS", 600) * 2 ** max(attempts - 1, 0)
+    )
 
 
-def _slices(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for i in range(0, len(ids), _SLICE):
-        yield ids[i : i + _SLICE]
+T = TypeVar("T")
+
+
+def _slices(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), _SLICE):
+        yield items[i : i + _SLICE]
 
 
 # --- enqueue -----------------------------------------------------------------------------------------
@@ -187,7 +191,9 @@ def _mark_sent(ids: Sequence[int]) -> None:
     # Attempts counted before the update: the row's next look is after its own (doubling) timeout.
     by_attempts: dict[int, list[int]] = {}
     for part in _slices(list(ids)):
-        for pk, attempts in OutboxTask.objects.filter(pk__in=part, state__in=OPEN).values_list("pk", "attempts"):
+        for pk, attempts in OutboxTask.objects.filter(pk__in=part, state__in=OPEN).values_list(
+            "pk", "attempts"
+        ):
             by_attempts.setdefault(attempts + 1, []).append(pk)
     for attempts, pks in by_attempts.items():
         for part in _slices(pks):
@@ -234,34 +240,36 @@ def outbox_watchdog(*, now: dt.datetime | None = None, limit: int = 5000) -> Wat
     watch = Watch()
     max_attempts = int(_setting("JINENG_OUTBOX_MAX_ATTEMPTS", 5))
     oldest = now - dt.timedelta(seconds=_setting("JINENG_OUTBOX_MAX_AGE_SECONDS", 24 * 3600))
-    due = list(
+    due = (
         OutboxTask.objects.filter(state__in=OPEN, next_attempt_at__lte=now)
         .order_by("pk")
-        .values_list("pk", "task", "object_id", "state", "attempts", "created_at")[:limit]
+        .values_list("pk", "task", "object_id", "attempts", "created_at")[:limit]
     )
-    by_task: dict[str, list[tuple[int, int, str, int, dt.datetime]]] = {}
-    for pk, task, object_id, state, attempts, created in due:
-        by_task.setdefault(task, []).append((pk, object_id, state, attempts, created))
+    by_task: dict[str, list[_Due]] = {}
+    for pk, task, object_id, attempts, created in due:
+        by_task.setdefault(task, []).append(_Due(pk, object_id, attempts, created))
     resend: list[int] = []
     for task, rows in by_task.items():
         owner = owner_of(task)
         if owner is None:
-            logger.error("outbox: no owner registered for task %s; %d row(s) left as they are", task, len(rows))
+            logger.error(
+                "outbox: no owner registered for task %s; %d row(s) left as they are", task, len(rows)
+            )
             continue
         finished: set[int] = set()
-        for part in _slices(rows):
-            finished.update(owner.finished([row[1] for row in part]))
-        done = [row[0] for row in rows if row[1] in finished]
+        for some in _slices(rows):
+            finished.update(owner.finished([row.object_id for row in some]))
+        done = [row.pk for row in rows if row.object_id in finished]
         for part in _slices(done):
             watch.done += OutboxTask.objects.filter(pk__in=part, state__in=OPEN).update(
                 state=State.DONE, finished_at=now
             )
-        left = [row for row in rows if row[1] not in finished]
+        left = [row for row in rows if row.object_id not in finished]
         # Given up: delivered too often without its work getting done, or too old (a broker down for a day).
-        hopeless = [row for row in left if row[3] >= max_attempts or row[4] < oldest]
+        hopeless = [row for row in left if row.attempts >= max_attempts or row.created_at < oldest]
         if hopeless:
             watch.failed += _give_up(owner.give_up, hopeless, now, max_attempts)
-        resend += [row[0] for row in left if row not in hopeless]
+        resend += [row.pk for row in left if row not in hopeless]
     if resend:
         result = outbox_send(resend)
         watch.sent, watch.waiting, watch.error = len(result.sent), len(result.waiting), result.error
@@ -270,24 +278,31 @@ def outbox_watchdog(*, now: dt.datetime | None = None, limit: int = 5000) -> Wat
     return watch
 
 
+class _Due(NamedTuple):
+    pk: int
+    object_id: int
+    attempts: int
+    created_at: dt.datetime
+
+
 def _give_up(
-    give_up: Any, rows: list[tuple[int, int, str, int, dt.datetime]], now: dt.datetime, max_attempts: int
+    give_up: Callable[[Sequence[int]], None], rows: list[_Due], now: dt.datetime, max_attempts: int
 ) -> int:
     count = 0
     for part in _slices(rows):
         with transaction.atomic():
             # The owner fails its objects and the rows close in one transaction: both or neither.
-            pks = [row[0] for row in part]
+            pks = [row.pk for row in part]
             locked = dict(
                 OutboxTask.objects.select_for_update()
                 .filter(pk__in=pks, state__in=OPEN)
                 .values_list("pk", "last_error")
             )
-            rows_left = [row for row in part if row[0] in locked]
+            rows_left = [row for row in part if row.pk in locked]
             if not rows_left:
                 continue
-            give_up([row[1] for row in rows_left])
-            for pk, _, _, attempts, _ in rows_left:
+            give_up([row.object_id for row in rows_left])
+            for pk, _, attempts, _ in rows_left:
                 reason = (
                     f"gave up after {attempts} deliveries without the work getting done"
                     if attempts >= max_attempts
@@ -295,7 +310,9 @@ def _give_up(
                 )
                 last = locked[pk]
                 OutboxTask.objects.filter(pk=pk).update(
-                    state=State.FAILED, finished_at=now, last_error=f"{reason}; last error: {last}" if last else reason
+                    state=State.FAILED,
+                    finished_at=now,
+                    last_error=f"{reason}; last error: {last}" if last else reason,
                 )
             count += len(rows_left)
     logger.warning("outbox: gave up %d task(s)", count)

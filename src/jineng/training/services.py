@@ -277,9 +277,7 @@ def roster_job_create(
     return job
 
 
-ROSTER_JOB_GIVEN_UP = (
-    "后台任务多次未能执行完毕（后台服务繁忙或中断），花名册未导入任何一行。请重新上传；如仍失败，请联系管理员。"
-)
+ROSTER_JOB_GIVEN_UP = "后台任务多次未能执行完毕（后台服务繁忙或中断），花名册未导入任何一行。请重新上传；如仍失败，请联系管理员。"
 _FINAL = (RosterJob.Status.ACCEPTED, RosterJob.Status.REFUSED, RosterJob.Status.FAILED)
 
 
@@ -354,9 +352,11 @@ class _Superseded(Exception):
 
 def _hold(job_id: int, token: int) -> None:
     # Locks the job for the writing transaction: until it commits, nobody takes the job over or fails it.
-    if not RosterJob.objects.select_for_update().filter(
-        pk=job_id, runs=token, status=RosterJob.Status.RUNNING
-    ).exists():
+    if (
+        not RosterJob.objects.select_for_update()
+        .filter(pk=job_id, runs=token, status=RosterJob.Status.RUNNING)
+        .exists()
+    ):
         raise _Superseded
 
 
@@ -372,7 +372,9 @@ def roster_job_run(*, job_id: int, today: dt.date | None = None) -> RosterJob:
     try:
         return _run(job, token, today)
     except _Superseded:
-        logger.warning("roster job %s: run %s was taken over by a later run; its outcome is dropped", job_id, token)
+        logger.warning(
+            "roster job %s: run %s was taken over by a later run; its outcome is dropped", job_id, token
+        )
         return RosterJob.objects.select_related("training_class").get(pk=job_id)
     except BaseException:
         # Let the task's next delivery run it at once rather than after the lease (nothing was written).

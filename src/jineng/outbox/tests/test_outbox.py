@@ -77,7 +77,10 @@ def test_broker_down_roster_upload_answers_and_the_job_runs_once_the_broker_is_b
         # When the clerk uploads a roster
         response, job = _upload(world)
     # Then the page answers with the job's page (no 500), the job waits 排队中 and its task is pending
-    assert (response.status_code, response["Location"]) == (302, reverse("training:roster_job", args=[job.pk]))
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("training:roster_job", args=[job.pk]),
+    )
     assert job.status == RosterJob.Status.QUEUED
     row = OutboxTask.objects.get(task=ROSTER_TASK, object_id=job.pk)
     assert (row.state, row.attempts, row.errors, row.object_type) == ("pending", 0, 1, "training.RosterJob")
@@ -112,14 +115,17 @@ def test_broker_down_claim_run_answers_and_every_chunk_is_done_once_the_broker_i
     # Given three assessed classes and Redis unreachable
     classes = [assessed_class(world) for _ in range(3)]
     client = world.client(world.users["institution"])
-    with broker_down(), django_capture_on_commit_callbacks(execute=True):
-        # When the clerk's system starts a run of one class per chunk
-        with override_settings(CLAIM_RUN_CHUNK=1):
-            response = client.post(
-                "/api/v1/claims/runs",
-                json.dumps({"kind": "create", "ids": [tc.pk for tc in classes]}),
-                content_type="application/json",
-            )
+    # When the clerk's system starts a run of one class per chunk
+    with (
+        broker_down(),
+        override_settings(CLAIM_RUN_CHUNK=1),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(
+            "/api/v1/claims/runs",
+            json.dumps({"kind": "create", "ids": [tc.pk for tc in classes]}),
+            content_type="application/json",
+        )
     # Then the API answers 201 with the run, whose three chunks wait, each with its pending task
     assert response.status_code == 201, response.content
     run = ClaimRun.objects.get(pk=response.json()["id"])
@@ -133,14 +139,20 @@ def test_broker_down_claim_run_answers_and_every_chunk_is_done_once_the_broker_i
     # Then every chunk is done and each class has its claim
     assert watch.sent == 3
     assert run_progress(run).state == "done"
-    assert sorted(Claim.objects.values_list("training_class_id", flat=True)) == sorted(tc.pk for tc in classes)
+    assert sorted(Claim.objects.values_list("training_class_id", flat=True)) == sorted(
+        tc.pk for tc in classes
+    )
 
 
 def test_sending_to_a_dead_broker_gives_up_at_once_for_the_whole_batch(world: World) -> None:
     # Given a run of five chunks committed while Redis is unreachable (its rows written, not yet sent)
     classes = [assessed_class(world) for _ in range(5)]
     run = claim_run_start(
-        actor=world.users["institution"], kind="create", ids=[tc.pk for tc in classes], today=CLAIMED, chunk_size=1
+        actor=world.users["institution"],
+        kind="create",
+        ids=[tc.pk for tc in classes],
+        today=CLAIMED,
+        chunk_size=1,
     )
     ids = list(OutboxTask.objects.filter(task=CHUNK_TASK).values_list("pk", flat=True))
     # When they are sent, then the first refusal stops the batch: all five wait, none was lost
@@ -154,11 +166,16 @@ def test_sending_to_a_dead_broker_gives_up_at_once_for_the_whole_batch(world: Wo
 # --- (2) a job whose process died while running is taken over, never left 检查中 -----------------------
 
 
-def _left_running_by_a_dead_process(world: World, *, heartbeat_minutes_ago: float) -> tuple[RosterJob, OutboxTask]:
+def _left_running_by_a_dead_process(
+    world: World, *, heartbeat_minutes_ago: float
+) -> tuple[RosterJob, OutboxTask]:
     """A job as a worker killed mid-check leaves it: 检查中, its run's token taken, its task delivered."""
     tc = draft_class(world)
     job = services.roster_job_create(
-        actor=world.users["institution"], training_class=tc, filename="花名册.xlsx", content=roster_bytes(fresh_rows(4))
+        actor=world.users["institution"],
+        training_class=tc,
+        filename="花名册.xlsx",
+        content=roster_bytes(fresh_rows(4)),
     )
     beat = timezone.now() - dt.timedelta(minutes=heartbeat_minutes_ago)
     RosterJob.objects.filter(pk=job.pk).update(status=RosterJob.Status.RUNNING, runs=1, heartbeat_at=beat)
@@ -170,7 +187,7 @@ def _left_running_by_a_dead_process(world: World, *, heartbeat_minutes_ago: floa
 
 def test_a_job_left_running_by_a_dead_process_is_taken_over_and_imported(world: World) -> None:
     # Given a job left 检查中 eleven minutes ago by a worker that died
-    job, row = _left_running_by_a_dead_process(world, heartbeat_minutes_ago=11)
+    job, _ = _left_running_by_a_dead_process(world, heartbeat_minutes_ago=11)
     # When the watchdog passes (its task was delivered but the job is not over: it sends it again)
     watch = outbox_watchdog()
     # Then the new delivery takes the job over (its lease ran out) and imports the roster
@@ -195,7 +212,10 @@ def test_a_superseded_run_does_not_write_its_outcome(world: World, monkeypatch: 
     # Given a run that is slow, and taken over by a later run while it checks (its lease ran out)
     tc = draft_class(world)
     job = services.roster_job_create(
-        actor=world.users["institution"], training_class=tc, filename="花名册.xlsx", content=roster_bytes(fresh_rows(2))
+        actor=world.users["institution"],
+        training_class=tc,
+        filename="花名册.xlsx",
+        content=roster_bytes(fresh_rows(2)),
     )
     read = services.read_roster
 
@@ -215,7 +235,10 @@ def test_a_run_that_fails_unexpectedly_releases_the_job_for_its_next_delivery(
 ) -> None:
     tc = draft_class(world)
     job = services.roster_job_create(
-        actor=world.users["institution"], training_class=tc, filename="花名册.xlsx", content=roster_bytes(fresh_rows(2))
+        actor=world.users["institution"],
+        training_class=tc,
+        filename="花名册.xlsx",
+        content=roster_bytes(fresh_rows(2)),
     )
 
     def broken(plan: Any, check: Any) -> int:
@@ -279,7 +302,11 @@ def test_a_chunk_whose_task_never_finishes_is_refused_with_a_message_and_the_oth
     # Given a run of two chunks, of which the second one's task keeps dying
     first, second = assessed_class(world), assessed_class(world)
     run = claim_run_start(
-        actor=world.users["institution"], kind="create", ids=[first.pk, second.pk], today=CLAIMED, chunk_size=1
+        actor=world.users["institution"],
+        kind="create",
+        ids=[first.pk, second.pk],
+        today=CLAIMED,
+        chunk_size=1,
     )
     from jineng.claims import runs
 
@@ -314,7 +341,10 @@ def test_a_chunk_whose_task_never_finishes_is_refused_with_a_message_and_the_oth
 def test_a_roster_task_sent_twice_imports_once(world: World) -> None:
     tc = draft_class(world)
     job = services.roster_job_create(
-        actor=world.users["institution"], training_class=tc, filename="花名册.xlsx", content=roster_bytes(fresh_rows(3))
+        actor=world.users["institution"],
+        training_class=tc,
+        filename="花名册.xlsx",
+        content=roster_bytes(fresh_rows(3)),
     )
     row = OutboxTask.objects.get(object_id=job.pk, task=ROSTER_TASK)
     outbox_send([row.pk])
@@ -353,7 +383,10 @@ def test_a_rolled_back_upload_leaves_no_task(world: World) -> None:
     tc = draft_class(world)
     with pytest.raises(RuntimeError), transaction.atomic():
         services.roster_job_create(
-            actor=world.users["institution"], training_class=tc, filename="x.xlsx", content=roster_bytes(fresh_rows(1))
+            actor=world.users["institution"],
+            training_class=tc,
+            filename="x.xlsx",
+            content=roster_bytes(fresh_rows(1)),
         )
         raise RuntimeError("the request failed after the upload")
     assert not OutboxTask.objects.exists() and not RosterJob.objects.exists()
@@ -395,7 +428,7 @@ def test_outbox_publishes_to_the_queue_the_workers_read(world: World) -> None:
         assert result.sent == [row.pk]
         [raw] = client.lrange("celery", 0, -1)
         message = json.loads(raw)
-        args, kwargs, _ = json.loads(base64.b64decode(message["body"]))
+        args, _, _ = json.loads(base64.b64decode(message["body"]))
         assert (message["headers"]["task"], message["headers"]["id"], args) == (
             CHUNK_TASK,
             f"outbox-{row.pk}",
