@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "jineng.core",
+    "jineng.outbox",
     "jineng.audit",
     "jineng.regions",
     "jineng.orgs",
@@ -249,12 +250,18 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 24 * 3600
+# A request never waits on a broker that is down: the outbox (jineng.outbox) sends over its own connection
+# that gives up within JINENG_OUTBOX_SEND_TIMEOUT_SECONDS, and this bounds kombu's connection retries elsewhere.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Periodic work, run by `celery -A jineng.celery beat` next to the worker. Each task is idempotent.
 CELERY_BEAT_SCHEDULE = {
     # G01: unbound vouchers past their last valid day expire, shortly after midnight.
     "vouchers-expire-daily": {"task": "jineng.vouchers.expire", "schedule": crontab(hour=0, minute=15)},
     # The dashboard's monthly roll-up of the actuals, rebuilt from the records every 15 minutes (H03).
     "progress-refresh": {"task": "jineng.progress.refresh", "schedule": crontab(minute="*/15")},
+    # The outbox watchdog: sends again what the broker did not take or a worker did not finish, fails
+    # with a message what cannot finish (jineng.outbox.services). Also `manage.py outbox_watchdog`.
+    "outbox-watchdog": {"task": "jineng.outbox.watchdog", "schedule": 60.0},
 }
 
 LOGGING = {

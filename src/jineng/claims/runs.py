@@ -1,7 +1,7 @@
 """申领批处理: thousands of classes claimed, or thousands of claims signed, by Celery workers side by side.
 
 A run cuts its ids into chunks (``CLAIM_RUN_CHUNK``, 1,000 by default) and sends one task per chunk after
-the commit; each worker takes a chunk and calls ``claims.bulk`` with it — the same checks and writes as a
+the commit (through the outbox, jineng.outbox: the tasks are rows written with the run); each worker takes a chunk and calls ``claims.bulk`` with it — the same checks and writes as a
 batch signed on the page — and records the chunk's outcome in that same transaction. So:
 
 * a chunk is all or nothing, and done exactly once: the chunk row is locked and must still be pending,
@@ -34,6 +34,7 @@ from jineng.claims import bulk
 from jineng.claims.models import Claim, ClaimRun, ClaimRunChunk
 from jineng.claims.selectors import run_item_refs
 from jineng.core.errors import Refusal
+from jineng.outbox.services import tasks_enqueue
 from jineng.training.models import TrainingClass
 
 MAX_ITEMS = 100_000  # a province's year of classes fits; more is split by whoever starts the runs
@@ -89,16 +90,52 @@ def claim_run_start(
         to_state=ClaimRunChunk.State.PENDING,
         payload={"kind": kind, "items": len(unique), "chunks": len(chunks), "decision": decision},
     )
-    chunk_ids = [c.pk for c in chunks]
-    transaction.on_commit(lambda: _send(chunk_ids))
+    from jineng.claims.tasks import claim_run_chunk_task
+
+    # In this transaction, one insert for all chunks: the run and its tasks commit together, and are sent
+    # after the commit (a broker that is down delays them; the outbox watchdog sends them later).
+    tasks_enqueue(task=claim_run_chunk_task, objects=chunks)
     return run
 
 
-def _send(chunk_ids: list[int]) -> None:
-    from jineng.claims.tasks import claim_run_chunk_task
+CHUNK_GIVEN_UP = (
+    "后台任务多次未能执行完毕（后台服务繁忙或中断），本批未办理，其中的培训班或申领未作任何改动。"
+    "请对这些培训班或申领重新发起批处理；如仍失败，请联系管理员。"
+)
 
-    for pk in chunk_ids:
-        claim_run_chunk_task.delay(pk)
+
+def run_chunks_finished(chunk_ids: Sequence[int]) -> set[int]:
+    """Of these chunks, those that are done or refused, or no longer exist (the outbox asks)."""
+    open_ = set(
+        ClaimRunChunk.objects.filter(pk__in=chunk_ids, state=ClaimRunChunk.State.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    return set(chunk_ids) - open_
+
+
+@transaction.atomic
+def claim_run_chunks_abandon(chunk_ids: Sequence[int]) -> int:
+    """Refuse chunks whose task could not be run (the outbox gave up), with a message the run's page and
+    API show. A chunk being processed is locked: it finishes first, and is then no longer pending."""
+    chunks = list(
+        ClaimRunChunk.objects.select_for_update(of=("self",))
+        .select_related("run", "run__actor")
+        .filter(pk__in=chunk_ids, state=ClaimRunChunk.State.PENDING)
+    )
+    now = timezone.now()
+    for chunk in chunks:
+        chunk.state, chunk.message, chunk.finished_at = ClaimRunChunk.State.REFUSED, CHUNK_GIVEN_UP, now
+        chunk.save(update_fields=["state", "message", "finished_at"])
+        _event(
+            chunk.run.actor,
+            "claim_run.chunk.given_up",
+            chunk,
+            from_state=ClaimRunChunk.State.PENDING,
+            to_state=chunk.state,
+            payload={"run": chunk.run_id, "position": chunk.position, "message": chunk.message},
+        )
+    return len(chunks)
 
 
 @transaction.atomic

@@ -237,7 +237,7 @@ class RosterJob(models.Model):
         RUNNING = "running", "检查中"
         ACCEPTED = "accepted", "已导入"
         REFUSED = "refused", "未通过检查"
-        FAILED = "failed", "无法读取"
+        FAILED = "failed", "已失败"
 
     training_class = models.ForeignKey(TrainingClass, models.CASCADE, related_name="roster_jobs")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
@@ -252,6 +252,11 @@ class RosterJob(models.Model):
     message = models.TextField("结果说明", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease of the run that holds the job: each run that takes it counts one more (its token), and
+    # renews heartbeat_at as it goes. A job left 检查中 by a process that died has a stale heartbeat, and
+    # the next delivery of its task (the outbox watchdog sends it again) takes it over.
+    runs = models.PositiveIntegerField("检查次数", default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "花名册导入"

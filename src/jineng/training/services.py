@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, fields
 from typing import Any, Literal, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from jineng.accounts.models import User
@@ -27,6 +28,7 @@ from jineng.core import uploads
 from jineng.core.alongside import Alongside
 from jineng.core.bulkwrite import collector_paused, copy_rows, reserve_ids
 from jineng.core.errors import Refusal
+from jineng.outbox.services import task_enqueue
 from jineng.people.models import Person
 from jineng.policy import training as rules
 from jineng.policy.identity import birth_and_sex, normalise_id_number
@@ -239,58 +241,158 @@ def roster_job_create(
     )
     from jineng.training.tasks import roster_job_run_task
 
-    transaction.on_commit(lambda: roster_job_run_task.delay(job.pk))
+    # In this transaction: the upload and its task commit together, and are sent after the commit.
+    task_enqueue(task=roster_job_run_task, obj=job)
     return job
 
 
-def _progress(job_id: int, **values: Any) -> None:
-    # Outside the job's transaction on purpose: the page polls these numbers while the check runs.
-    RosterJob.objects.filter(pk=job_id).update(**values)
+ROSTER_JOB_GIVEN_UP = "后台任务多次未能执行完毕（后台服务繁忙或中断），花名册未导入任何一行。请重新上传；如仍失败，请联系管理员。"
+_FINAL = (RosterJob.Status.ACCEPTED, RosterJob.Status.REFUSED, RosterJob.Status.FAILED)
+
+
+def roster_job_lease() -> dt.timedelta:
+    """How long a run holds its job without a sign of life before another delivery may take it over.
+    Shorter than the outbox's wait before it sends a task again, so that the sending again takes over."""
+    return dt.timedelta(seconds=int(getattr(settings, "JINENG_ROSTER_JOB_LEASE_SECONDS", 300)))
+
+
+def roster_jobs_finished(job_ids: Sequence[int]) -> set[int]:
+    """Of these jobs, those whose check is over (the outbox asks, to close their tasks)."""
+    return set(RosterJob.objects.filter(pk__in=job_ids, status__in=_FINAL).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def roster_jobs_abandon(job_ids: Sequence[int]) -> int:
+    """Fail jobs whose task could not be run (the outbox gave up), with a message the clerk reads on the
+    job's page and in the API. A run still holding one (locked by its transaction) finishes first."""
+    jobs = list(
+        RosterJob.objects.select_for_update(of=("self",))
+        .filter(pk__in=job_ids, status__in=(RosterJob.Status.QUEUED, RosterJob.Status.RUNNING))
+        .select_related("training_class", "training_class__region")
+        .defer("content")
+    )
+    now = timezone.now()
+    for job in jobs:
+        RosterJob.objects.filter(pk=job.pk).update(
+            status=RosterJob.Status.FAILED, message=ROSTER_JOB_GIVEN_UP, finished_at=now, heartbeat_at=None
+        )
+        tc = job.training_class
+        event_record(
+            actor=None,
+            action="roster.given_up",
+            obj=job,
+            from_state=job.status,
+            to_state=RosterJob.Status.FAILED,
+            payload={"class": tc.ref, "runs": job.runs},
+            region_path=tc.region.path,
+            organisation_id=tc.institution_id,
+        )
+    return len(jobs)
+
+
+def _claim(job_id: int) -> int | None:
+    """Take the job for this run: queued, or held by a run whose lease ran out (its process died). The
+    run's token is the job's count of runs; None when another run holds it or it is over."""
+    now = timezone.now()
+    stale = Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - roster_job_lease())
+    claimed = (
+        RosterJob.objects.filter(pk=job_id)
+        .filter(Q(status=RosterJob.Status.QUEUED) | (Q(status=RosterJob.Status.RUNNING) & stale))
+        .update(status=RosterJob.Status.RUNNING, runs=F("runs") + 1, heartbeat_at=now)
+    )
+    if not claimed:
+        return None
+    return int(RosterJob.objects.filter(pk=job_id).values_list("runs", flat=True).get())
+
+
+def _progress(job: RosterJob, token: int, **values: int) -> None:
+    # Outside the job's transaction on purpose: the page polls these numbers while the check runs. Each
+    # is also a sign of life (the lease), written only while this run still holds the job.
+    for name, value in values.items():
+        setattr(job, name, value)
+    RosterJob.objects.filter(pk=job.pk, runs=token, status=RosterJob.Status.RUNNING).update(
+        heartbeat_at=timezone.now(), **values
+    )
+
+
+class _Superseded(Exception):
+    """Another run took the job over (this one's lease had run out): this run's outcome is not written."""
+
+
+def _hold(job_id: int, token: int) -> None:
+    # Locks the job for the writing transaction: until it commits, nobody takes the job over or fails it.
+    if (
+        not RosterJob.objects.select_for_update()
+        .filter(pk=job_id, runs=token, status=RosterJob.Status.RUNNING)
+        .exists()
+    ):
+        raise _Superseded
 
 
 @collector_paused()
 def roster_job_run(*, job_id: int, today: dt.date | None = None) -> RosterJob:
-    """Check a queued roster and, if every row passes, replace the class's roster. Idempotent."""
+    """Check a queued roster and, if every row passes, replace the class's roster. Idempotent: a job
+    that is over, or held by a live run, is left alone; one whose run died is taken over."""
     today = today or timezone.localdate()
-    claimed = RosterJob.objects.filter(pk=job_id, status=RosterJob.Status.QUEUED).update(
-        status=RosterJob.Status.RUNNING
-    )
+    token = _claim(job_id)
     job = RosterJob.objects.select_related("training_class", "training_class__region").get(pk=job_id)
-    if not claimed:
-        return job  # already run (a retried task, a second worker): nothing to do
+    if token is None:
+        return job  # already run, or running elsewhere (a retried task, a second worker): nothing to do
+    try:
+        return _run(job, token, today)
+    except _Superseded:
+        logger.warning(
+            "roster job %s: run %s was taken over by a later run; its outcome is dropped", job_id, token
+        )
+        return RosterJob.objects.select_related("training_class").get(pk=job_id)
+    except BaseException:
+        # Let the task's next delivery run it at once rather than after the lease (nothing was written).
+        try:
+            RosterJob.objects.filter(pk=job_id, runs=token, status=RosterJob.Status.RUNNING).update(
+                status=RosterJob.Status.QUEUED, heartbeat_at=None
+            )
+        except Exception:
+            logger.warning("roster job %s: could not release run %s", job_id, token, exc_info=True)
+        raise
+
+
+def _run(job: RosterJob, token: int, today: dt.date) -> RosterJob:
     tc = job.training_class
     read = read_roster(bytes(job.content), max_rows=settings.JINENG_ROSTER_MAX_ROWS)
     if read.fatal:
-        return _finish(job, RosterJob.Status.FAILED, read.fatal, [], 0)
-    _progress(job.pk, rows_total=len(read.rows))
-    profile = _profile(tc.region, tc.year)
+        return _finish(job, token, RosterJob.Status.FAILED, read.fatal, [], 0)
+    _progress(job, token, rows_total=len(read.rows))
     problems = list(read.problems)
     bad_format_rows = {p.row for p in problems}
     checkable = [r for r in read.rows if r.row not in bad_format_rows]
     try:
+        profile = _profile(tc.region, tc.year)
         with transaction.atomic():
+            _hold(job.pk, token)
             plan = _roster_plan(job, tc, read.rows)
             if problems or plan.clashes:
                 # Nothing will be imported: the other rows are judged for a complete report.
                 inputs = facts.roster_inputs(tc, checkable, persons=plan.known)
                 raise _Refused(problems + plan.clashes + inputs.violations(profile, today=today))
             count = _judge_while_writing(plan, profile, checkable, today=today)
+            # Accepted in the transaction that writes the rows: the roster and the job's outcome commit
+            # together, so no crash leaves the rows written and the job 检查中.
+            job.rows_done = len(read.rows)  # written by _finish, with the outcome
+            return _finish(job, token, RosterJob.Status.ACCEPTED, f"已导入 {count} 名学员", [], 0)
     except _Refused as exc:
-        _progress(job.pk, rows_done=len(read.rows))
+        _progress(job, token, rows_done=len(read.rows))
         problems = sorted(exc.problems, key=lambda v: (v.row or 0, v.field))
         bad = len({p.row for p in problems})
         message = f"花名册共 {len(read.rows)} 行，其中 {bad} 行有问题，未导入任何一行。请下载问题清单，修改后重新上传。"
-        return _finish(job, RosterJob.Status.REFUSED, message, problems, bad)
+        return _finish(job, token, RosterJob.Status.REFUSED, message, problems, bad)
     except Refusal as exc:
-        return _finish(job, RosterJob.Status.REFUSED, exc.message, exc.violations, len(exc.violations))
+        return _finish(job, token, RosterJob.Status.REFUSED, exc.message, exc.violations, len(exc.violations))
     except IntegrityError:
         # Another transaction registered one of these persons (or changed the class) first: the
         # clerk's upload is still good, and uploading it again will find the state as it now is.
         logger.warning("roster job %s: integrity error while writing, rolled back", job.pk, exc_info=True)
         message = "保存花名册时与其他操作冲突（如同一学员正由另一花名册登记），未导入任何一行，请重新上传。"
-        return _finish(job, RosterJob.Status.FAILED, message, [], 0)
-    _progress(job.pk, rows_done=len(read.rows))
-    return _finish(job, RosterJob.Status.ACCEPTED, f"已导入 {count} 名学员", [], 0)
+        return _finish(job, token, RosterJob.Status.FAILED, message, [], 0)
 
 
 class _Refused(Exception):
@@ -332,7 +434,10 @@ def _judge_while_writing(
     return writer.result()
 
 
-def _finish(job: RosterJob, status: str, message: str, problems: list[Violation], bad: int) -> RosterJob:
+def _finish(
+    job: RosterJob, token: int, status: str, message: str, problems: list[Violation], bad: int
+) -> RosterJob:
+    """The run's outcome, written only while this run still holds the job (else _Superseded)."""
     job.status = status
     job.message = message
     job.bad_rows = bad
@@ -348,7 +453,18 @@ def _finish(job: RosterJob, status: str, message: str, problems: list[Violation]
         for p in problems
     ]
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "message", "bad_rows", "report", "finished_at"])
+    written = RosterJob.objects.filter(pk=job.pk, runs=token, status=RosterJob.Status.RUNNING).update(
+        status=status,
+        message=message,
+        bad_rows=bad,
+        report=job.report,
+        finished_at=job.finished_at,
+        rows_total=job.rows_total,
+        rows_done=job.rows_done,
+        heartbeat_at=None,
+    )
+    if not written:
+        raise _Superseded
     return job
 
 

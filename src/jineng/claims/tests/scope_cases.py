@@ -636,7 +636,7 @@ CASES: tuple[Case, ...] = (
         foreign_data=lambda w, u: [{"kind": "review", **b} for b in _sign_batch_foreign(w, u, key="ids")],
         ok=201,
         # Started, its chunk sent after the commit (the tasks' work is tested in test_runs.py).
-        delta={"claims.ClaimRun": 1, "claims.ClaimRunChunk": 1, "audit.Event": 1},
+        delta={"claims.ClaimRun": 1, "claims.ClaimRunChunk": 1, "outbox.OutboxTask": 1, "audit.Event": 1},
         scoped=True,
     ),
     Case(
@@ -664,6 +664,6 @@ CASES: tuple[Case, ...] = (
         # The school's one assessed, unclaimed class; its chunk is sent after the commit (test_runs.py).
         data=lambda w, u: {"class": _class(w).pk},
         ok=302,
-        delta={"claims.ClaimRun": 1, "claims.ClaimRunChunk": 1, "audit.Event": 1},
+        delta={"claims.ClaimRun": 1, "claims.ClaimRunChunk": 1, "outbox.OutboxTask": 1, "audit.Event": 1},
     ),
 )

@@ -182,7 +182,7 @@ CASES: tuple[Case, ...] = (
         foreign=_foreign("roster/"),
         data=_upload,
         ok=302,
-        delta={"training.RosterJob": 1, "audit.Event": 1},
+        delta={"training.RosterJob": 1, "outbox.OutboxTask": 1, "audit.Event": 1},
         scoped=True,
     ),
     Case(
@@ -272,7 +272,7 @@ CASES: tuple[Case, ...] = (
         foreign=_foreign("/roster", api=True),
         data=_api_roster,
         ok=202,
-        delta={"training.RosterJob": 1, "audit.Event": 1},
+        delta={"training.RosterJob": 1, "outbox.OutboxTask": 1, "audit.Event": 1},
         scoped=True,
     ),
     Case(
