@@ -299,7 +299,7 @@ def api_token_issue(*, actor: User, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
-    token = ApiToken.objects.select_for_update().select_related("user__region").get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(of=("self",)).select_related("user__region").get(pk=token.pk)
     if token.revoked_at is not None:
         return token
     token.revoked_at = timezone.now()

@@ -184,7 +184,9 @@ def test_pages_dashboard_reports_export_and_print(world: World) -> None:
     assert sheet[1][:7] == (1, "金水区", "已审核", 10, 5, 5, "50.00%")
     report = MonthlyReport.objects.get(region=world.jinshui)
     printed = admin.get(f"/progress/reports/{report.pk}/", {"print": 1}).content.decode()
-    assert "金水区2021年6月职业技能提升行动月报" in printed and "window.print()" in printed
+    assert (
+        "金水区2021年6月职业技能提升行动月报" in printed and "data-print" in printed
+    )  # the print button (core/static/jineng/app.js)
     bulletin = Bulletin.objects.get()
     assert "二七区" in admin.get(f"/progress/bulletins/{bulletin.pk}/").content.decode()
     assert _sheet(admin.get(f"/progress/bulletins/{bulletin.pk}/", {"format": "xlsx"}))[1][:3] == (
