@@ -1,12 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
+from typing import Any
+
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jineng.accounts.roles import Role
+from jineng.audit import kinds
+from jineng.audit.models import Event
 from jineng.audit.selectors import events_filtered
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
@@ -18,6 +24,24 @@ def _date(raw: str | None) -> dt.date | None:
         return dt.date.fromisoformat(raw or "")
     except ValueError:
         return None
+
+
+@cache
+def type_label(object_type: str) -> str:
+    """The model's Chinese name (its verbose_name) for an event's ``app_label.Model``; the label itself
+    for a model that no longer exists."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+def _labelled(events: Any) -> list[Event]:
+    rows = list(events)
+    for e in rows:
+        e.action_label = kinds.label_of(e.action)  # type: ignore[attr-defined]
+        e.type_label = type_label(e.object_type)  # type: ignore[attr-defined]
+    return rows
 
 
 @login_required
@@ -37,14 +61,29 @@ def event_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             "审计日志.xlsx",
             "审计日志",
-            ["编号", "时间", "操作人", "角色", "动作", "对象类型", "对象编号", "对象", "原状态", "新状态"],
+            [
+                "编号",
+                "时间",
+                "操作人",
+                "角色",
+                "动作",
+                "动作代码",
+                "对象类型",
+                "对象类型代码",
+                "对象编号",
+                "对象",
+                "原状态",
+                "新状态",
+            ],
             (
                 [
                     e.pk,
                     e.at,
                     e.actor_label,
                     roles.get(e.actor_role, e.actor_role),
+                    kinds.label_of(e.action),
                     e.action,
+                    type_label(e.object_type),
                     e.object_type,
                     e.object_id,
                     e.object_label,
@@ -55,4 +94,17 @@ def event_list(request: HttpRequest) -> HttpResponse:
             ),
         )
     page, query = paginate(request, qs)
-    return render(request, "audit/list.html", {"page": page, "query": query, "f": filters, "roles": roles})
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "page": page,
+            "events": _labelled(page),
+            "query": query,
+            "f": filters,
+            "roles": roles,
+            "kinds": kinds.choices(),
+            # A prefix typed into the address (``?action=person.``) is still honoured and shown.
+            "action_unlisted": filters["action"] and not kinds.is_registered(str(filters["action"])),
+        },
+    )

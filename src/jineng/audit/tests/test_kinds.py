@@ -41,7 +41,9 @@ def test_an_unregistered_kind_is_refused_by_every_writer(world: World) -> None:
             lambda: event_record(actor=None, action=fake, obj=world.jinshui),
             lambda: events_record(actor=None, action=fake, objs=[world.jinshui]),
             lambda: events_record(actor=None, action=fake, objs=[]),
-            lambda: events_record_objects(actor=None, action=fake, object_type="regions.Region", objects=[(1, "x")]),
+            lambda: events_record_objects(
+                actor=None, action=fake, object_type="regions.Region", objects=[(1, "x")]
+            ),
             lambda: events_record_many(actor=None, action=fake, items=[{"obj": world.jinshui}]),
         ):
             with pytest.raises(kinds.UnregisteredEventKind, match=r"'class\.teleported'"):
@@ -106,14 +108,18 @@ def _helpers(sources: dict[str, ast.Module]) -> dict[tuple[str, str], int | None
         for module, tree in sources.items():
             for fn in _functions(tree):
                 params = [a.arg for a in fn.args.args]
-                if (module, fn.name) in helpers or "action" not in params + [a.arg for a in fn.args.kwonlyargs]:
+                if (module, fn.name) in helpers or "action" not in params + [
+                    a.arg for a in fn.args.kwonlyargs
+                ]:
                     continue
                 for call in (n for n in ast.walk(fn) if isinstance(n, ast.Call)):
                     name = _name(call)
                     if name in RECORDERS or (module, name) in helpers:
                         value = _action(call, helpers.get((module, name or "")))
                         if isinstance(value, ast.Name) and value.id == "action":
-                            helpers[(module, fn.name)] = params.index("action") if "action" in params else None
+                            helpers[(module, fn.name)] = (
+                                params.index("action") if "action" in params else None
+                            )
                             grew = True
                             break
     return helpers
@@ -150,9 +156,15 @@ def test_every_kind_in_the_sources_is_registered() -> None:
                     continue  # a helper passing its caller's kind on: checked at the caller
                 elif (found := _literals(value)) is not None:
                     seen.update(found)
-                    problems += [f"{where}: {k!r} is not in jineng.audit.kinds" for k in found if not kinds.is_registered(k)]
+                    problems += [
+                        f"{where}: {k!r} is not in jineng.audit.kinds"
+                        for k in found
+                        if not kinds.is_registered(k)
+                    ]
                 elif (module, fn.name) not in BUILT:
-                    problems.append(f"{where}: the kind {ast.unparse(value)} cannot be checked; pass a string")
+                    problems.append(
+                        f"{where}: the kind {ast.unparse(value)} cannot be checked; pass a string"
+                    )
     assert problems == []
     # The scan found the kinds written inline, helpers' callers included
     assert {"class.submitted", "roster.uploaded", "user.password_changed", "claim.created"} <= seen
