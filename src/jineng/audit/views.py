@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-
 from typing import Any
 
 from django.apps import apps
@@ -39,8 +38,8 @@ def type_label(object_type: str) -> str:
 def _labelled(events: Any) -> list[Event]:
     rows = list(events)
     for e in rows:
-        e.action_label = kinds.label_of(e.action)  # type: ignore[attr-defined]
-        e.type_label = type_label(e.object_type)  # type: ignore[attr-defined]
+        e.action_label = kinds.label_of(e.action)
+        e.type_label = type_label(e.object_type)
     return rows
 
 
