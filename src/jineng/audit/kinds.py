@@ -12,6 +12,9 @@ listed in full here, and the test enumerates those choices so that a new choice 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+
+from django.apps import apps
 
 
 @dataclass(frozen=True)
@@ -177,3 +180,13 @@ def require_registered(action: str) -> None:
 def choices() -> list[tuple[str, str]]:
     """(code, label) of every kind, in the registry's order (grouped by domain): the audit page's filter."""
     return [(kind.code, kind.label) for kind in _KINDS]
+
+
+@cache
+def object_type_label(object_type: str) -> str:
+    """The Chinese name (the model's verbose_name) of an event's object type, ``app_label.Model``; the
+    type itself for a model that no longer exists."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,21 +23,11 @@ def _date(raw: str | None) -> dt.date | None:
         return None
 
 
-@cache
-def type_label(object_type: str) -> str:
-    """The model's Chinese name (its verbose_name) for an event's ``app_label.Model``; the label itself
-    for a model that no longer exists."""
-    try:
-        return str(apps.get_model(object_type)._meta.verbose_name)
-    except (LookupError, ValueError):
-        return object_type
-
-
 def _labelled(events: Any) -> list[Event]:
     rows = list(events)
     for e in rows:
         e.action_label = kinds.label_of(e.action)
-        e.type_label = type_label(e.object_type)
+        e.type_label = kinds.object_type_label(e.object_type)
     return rows
 
 
@@ -82,7 +70,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
                     roles.get(e.actor_role, e.actor_role),
                     kinds.label_of(e.action),
                     e.action,
-                    type_label(e.object_type),
+                    kinds.object_type_label(e.object_type),
                     e.object_type,
                     e.object_id,
                     e.object_label,

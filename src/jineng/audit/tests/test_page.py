@@ -40,3 +40,18 @@ def test_audit_page_shows_the_kind_by_its_label(world: World) -> None:
         str(tc.pk),
         event.object_label,
     )
+
+
+def test_audit_api_gives_the_labels_beside_the_codes(world: World) -> None:
+    # Given a submitted class
+    tc = submitted_class(world)
+    # When the auditor reads its events through the API
+    body = (
+        world.client(world.users["auditor"])
+        .get(f"/api/v1/events?action=class.submitted&object_id={tc.pk}")
+        .json()
+    )
+    # Then each carries its kind's and its object type's Chinese labels beside the codes
+    (item,) = body["items"]
+    assert (item["action"], item["action_label"]) == ("class.submitted", "班级已提交")
+    assert (item["object_type"], item["object_type_label"]) == ("training.TrainingClass", "培训班")
