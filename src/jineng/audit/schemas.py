@@ -5,6 +5,7 @@ from typing import Any
 
 from ninja import Schema
 
+from jineng.audit import kinds
 from jineng.audit.models import Event
 
 
@@ -14,7 +15,9 @@ class EventOut(Schema):
     actor: str
     actor_role: str
     action: str
+    action_label: str
     object_type: str
+    object_type_label: str
     object_id: str
     object_label: str
     from_state: str
@@ -24,3 +27,11 @@ class EventOut(Schema):
     @staticmethod
     def resolve_actor(obj: Event) -> str:
         return obj.actor_label
+
+    @staticmethod
+    def resolve_action_label(obj: Event) -> str:
+        return kinds.label_of(obj.action)
+
+    @staticmethod
+    def resolve_object_type_label(obj: Event) -> str:
+        return kinds.object_type_label(obj.object_type)

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from jineng.audit import chain
+from jineng.audit import chain, kinds
 from jineng.audit.models import ChainHead, Event
 
 
@@ -275,6 +275,8 @@ def events_record_many(*, actor: Any, action: str, items: Sequence[dict[str, Any
 
 
 def _require_transaction(action: str) -> None:
+    # Every writer passes here first: an unregistered kind is refused before anything is written.
+    kinds.require_registered(action)
     if not transaction.get_connection().in_atomic_block:
         raise AuditOutsideTransaction(f"{action}: the event must be written inside the change's transaction")
 

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jineng.accounts.roles import Role
+from jineng.audit import kinds
+from jineng.audit.models import Event
 from jineng.audit.selectors import events_filtered
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
@@ -19,6 +22,14 @@ def _date(raw: str | None) -> dt.date | None:
         return dt.date.fromisoformat(raw or "")
     except ValueError:
         return None
+
+
+def _labelled(events: Any) -> list[Event]:
+    rows = list(events)
+    for e in rows:
+        e.action_label = kinds.label_of(e.action)
+        e.type_label = kinds.object_type_label(e.object_type)
+    return rows
 
 
 @login_required
@@ -38,14 +49,29 @@ def event_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             "审计日志.xlsx",
             "审计日志",
-            ["编号", "时间", "操作人", "角色", "动作", "对象类型", "对象编号", "对象", "原状态", "新状态"],
+            [
+                "编号",
+                "时间",
+                "操作人",
+                "角色",
+                "动作",
+                "动作代码",
+                "对象类型",
+                "对象类型代码",
+                "对象编号",
+                "对象",
+                "原状态",
+                "新状态",
+            ],
             (
                 [
                     e.pk,
                     e.at,
                     e.actor_label,
                     roles.get(e.actor_role, e.actor_role),
+                    kinds.label_of(e.action),
                     e.action,
+                    kinds.object_type_label(e.object_type),
                     e.object_type,
                     e.object_id,
                     e.object_label,
@@ -56,4 +82,17 @@ def event_list(request: HttpRequest) -> HttpResponse:
             ),
         )
     page, query = paginate(request, qs)
-    return render(request, "audit/list.html", {"page": page, "query": query, "f": filters, "roles": roles})
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "page": page,
+            "events": _labelled(page),
+            "query": query,
+            "f": filters,
+            "roles": roles,
+            "kinds": kinds.choices(),
+            # A prefix typed into the address (``?action=person.``) is still honoured and shown.
+            "action_unlisted": filters["action"] and not kinds.is_registered(str(filters["action"])),
+        },
+    )

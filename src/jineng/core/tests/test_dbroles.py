@@ -162,7 +162,9 @@ def test_app_role_does_the_normal_work(app_role: str) -> None:
         entry = owe(world.zhengzhou, world.zz_school, "300.00")
         assert Posting.objects.filter(entry=entry).count() == 2
         with transaction.atomic():
-            event = event_record(actor=None, action="t.x", obj=world.erqi, region_path=world.erqi.path)
+            event = event_record(
+                actor=None, action="region.created", obj=world.erqi, region_path=world.erqi.path
+            )
         assert ChainHead.objects.get(region_path=world.erqi.path).hash == event.hash
         assert Region.objects.filter(pk=world.erqi.pk).update(name="二七") == 1
         execute("DELETE FROM django_session")
