@@ -69,8 +69,17 @@ def _fast_passwords(settings: Any) -> None:
 # What may change: a snapshot of every project model's row count, plus every token's revocation.
 
 
+# Bookkeeping rows that a write may or may not add depending on what was written before it: a region's
+# audit chain head is made by the first event in that region (audit.chain), whichever test came first.
+NOT_COUNTED = frozenset({"audit.ChainHead"})
+
+
 def project_models() -> list[Any]:
-    return [m for m in apps.get_models() if m.__module__.startswith("jineng.")]
+    return [
+        m
+        for m in apps.get_models()
+        if m.__module__.startswith("jineng.") and m._meta.label not in NOT_COUNTED
+    ]
 
 
 def snapshot() -> dict[str, Any]:

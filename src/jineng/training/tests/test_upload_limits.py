@@ -39,7 +39,7 @@ def test_a_roster_beyond_the_limits_fails_its_job_with_the_limit(
     job = services.roster_job_run(job_id=job.pk, today=APPLIED)
     assert (job.status, job.get_status_display(), job.message) == (
         RosterJob.Status.FAILED,
-        "无法读取",
+        "已失败",
         message,
     )
     assert job.finished_at is not None
