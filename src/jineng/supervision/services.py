@@ -472,7 +472,7 @@ def video_record(
             rule="C04",
             clause=profile.cite("min_practical_video_minutes_per_hour")
             if profile.param("min_practical_video_minutes_per_hour").is_set
-            else "ZZ21 六(一)",
+            else profile.rule_clause("C04"),
         )
     if not video_ref.strip():
         raise Refusal("请填写录像编号", field="录像编号")
