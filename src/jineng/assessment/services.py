@@ -35,7 +35,6 @@ from jineng.training.facts import class_facts
 from jineng.training.models import ClassState, Enrolment, TrainingClass
 
 
-
 def _profile(tc: TrainingClass) -> Profile:
     try:
         return profile_for(tc.region, tc.year)
@@ -119,7 +118,11 @@ def assessment_apply(
         raise Refusal("所选机构不是评价（鉴定）机构", field="评价机构", value=body.name)
     if certificate_kind not in CertificateKind.values:
         raise Refusal(
-            "未知的证书类型", field="考核证书类别", value=certificate_kind, rule="E02", clause=profile.rule_clause("E02")
+            "未知的证书类型",
+            field="考核证书类别",
+            value=certificate_kind,
+            rule="E02",
+            clause=profile.rule_clause("E02"),
         )
     if exam_set_by and exam_set_by not in ExamSetBy.values:
         raise Refusal("未知的出题组织单位", field="出题组织单位", value=exam_set_by)
@@ -191,7 +194,9 @@ class ResultRow:
     key: int | None = None
 
 
-def _row_problems(assessment: Assessment, r: ResultRow, row: int, clause: Callable[[], str]) -> list[Violation]:
+def _row_problems(
+    assessment: Assessment, r: ResultRow, row: int, clause: Callable[[], str]
+) -> list[Violation]:
     def v(field: str, message: str, value: str = "", rule: str = "E02") -> Violation:
         return Violation(rule, clause(), message, field=field, row=row, value=value)
 
@@ -450,9 +455,7 @@ def results_workbook_read(content: bytes, *, assessment: Assessment | None = Non
         key_text = str(values[key_at] if key_at is not None and key_at < len(values) else "").strip()
         key_text = key_text.removesuffix(".0")  # a number cell read as a float
         if key_text and not key_text.isdigit():
-            problems.append(
-                Violation("E02", e02(), "考号应为数字", field=KEY_HEADER, row=n, value=key_text)
-            )
+            problems.append(Violation("E02", e02(), "考号应为数字", field=KEY_HEADER, row=n, value=key_text))
             continue
         passed_text = str(passed or "").strip()
         if passed_text not in ("合格", "不合格"):

@@ -237,7 +237,12 @@ def organisation_bars(org_ids: Iterable[int], on_date: dt.date) -> dict[int, lis
         bars: list[Violation] = []
         if org.status == Organisation.Status.EXITED:
             bars.append(
-                Violation("A11", rule_clause(org, "A11", on_date), f"{org.name} 已退出目录：{org.status_reason}", field="机构")
+                Violation(
+                    "A11",
+                    rule_clause(org, "A11", on_date),
+                    f"{org.name} 已退出目录：{org.status_reason}",
+                    field="机构",
+                )
             )
         elif org.status == Organisation.Status.SUSPENDED and (
             org.suspended_until is None or on_date < org.suspended_until
@@ -265,7 +270,12 @@ def organisation_bars(org_ids: Iterable[int], on_date: dt.date) -> dict[int, lis
             filing: OnlinePlatformFiling | None = getattr(org, "platform_filing", None)
             if filing is None or not filing.ready_on(on_date):
                 bars.append(
-                    Violation("D01", rule_clause(org, "D01", on_date), f"{org.name} 未列入目录或未完成备案审核", field="线上平台")
+                    Violation(
+                        "D01",
+                        rule_clause(org, "D01", on_date),
+                        f"{org.name} 未列入目录或未完成备案审核",
+                        field="线上平台",
+                    )
                 )
         out[org.pk] = bars
     return out

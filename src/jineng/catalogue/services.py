@@ -32,7 +32,6 @@ from jineng.regions.models import Region
 from jineng.regions.selectors import NoProfile, profile_for, profile_latest
 
 
-
 def rule_clause(organisation: Organisation, rule: str, day: dt.date | None = None) -> str:
     """The clause of ``rule`` as the profile of the institution's region words it (the profile of the
     day's year, else the latest before it); a region with no profile at all is refused."""
@@ -40,6 +39,8 @@ def rule_clause(organisation: Organisation, rule: str, day: dt.date | None = Non
         return profile_latest(organisation.region, _today(day).year).rule_clause(rule)
     except NoProfile as exc:
         raise Refusal(str(exc), field="机构") from None
+
+
 SUSPENSION_RULES = {"": "其他原因", "A12": "审计、督查发现问题（A12）", "C09": "满意度不达标整改（C09）"}
 
 
@@ -256,7 +257,10 @@ def institution_occupation_set(
     _training_provider(organisation, rule="A11", day=today)
     if organisation.status == Organisation.Status.EXITED:
         raise Refusal(
-            f"{organisation.name} 已退出，不得列入目录", field="机构", rule="A11", clause=rule_clause(organisation, "A11", today)
+            f"{organisation.name} 已退出，不得列入目录",
+            field="机构",
+            rule="A11",
+            clause=rule_clause(organisation, "A11", today),
         )
     if valid_from < today:
         raise Refusal(
@@ -464,7 +468,12 @@ def online_platform_file(
             f"{organisation.name} 不是线上培训平台", field="机构", value=organisation.name, rule="D01"
         )
     if platform_approved_on and not platform_filed_on:
-        raise Refusal("须先备案，才能审核通过", field="审核通过日期", rule="D01", clause=rule_clause(organisation, "D01", None))
+        raise Refusal(
+            "须先备案，才能审核通过",
+            field="审核通过日期",
+            rule="D01",
+            clause=rule_clause(organisation, "D01", None),
+        )
     if platform_approved_on and platform_filed_on and platform_approved_on < platform_filed_on:
         raise Refusal(
             "审核通过日期不得早于备案日期",

@@ -36,6 +36,7 @@ from jineng.supervision.models import (
 )
 from jineng.training.models import ClassState, Enrolment, TrainingClass
 
+
 def a10_clause(profile: Profile) -> str:
     """A10 as the profile's document words it; the A10 parameters are review deadlines, not this clause."""
     return profile.rule_clause("A10")
@@ -202,7 +203,9 @@ def inspection_record(
             field="检查方式",
             value="远程",
             rule="C03",
-            clause=profile.cite("remote_supervision_replaces_onsite") if param.is_set else profile.rule_clause("C03"),
+            clause=profile.cite("remote_supervision_replaces_onsite")
+            if param.is_set
+            else profile.rule_clause("C03"),
         )
     for label, value in (("地点", place), ("师资情况", teachers_present)):
         if not value.strip():
@@ -354,6 +357,7 @@ def checkins_ingest(*, actor: User, training_class: TrainingClass, rows: list[Ch
 
 
 # --- leave and make-up lessons --------------------------------------------------------------------------
+
 
 @transaction.atomic
 def leave_record(
