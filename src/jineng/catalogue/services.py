@@ -29,14 +29,14 @@ from jineng.orgs.models import Organisation
 from jineng.policy.identity import InvalidIdNumber, mask_id_number, parse_id_number
 from jineng.policy.profiles import ParameterNotSet
 from jineng.regions.models import Region
-from jineng.regions.selectors import NoProfile, profile_for, profile_latest
+from jineng.regions.selectors import NoProfile, profile_for
+from jineng.regions.selectors import rule_clause as region_rule_clause
 
 
 def rule_clause(organisation: Organisation, rule: str, day: dt.date | None = None) -> str:
-    """The clause of ``rule`` as the profile of the institution's region words it (the profile of the
-    day's year, else the latest before it); a region with no profile at all is refused."""
+    """The clause of ``rule`` as the profile of the institution's region words it (regions.selectors.rule_clause); a region with no profile at all is refused."""
     try:
-        return profile_latest(organisation.region, _today(day).year).rule_clause(rule)
+        return region_rule_clause(organisation.region, _today(day).year, rule)
     except NoProfile as exc:
         raise Refusal(str(exc), field="机构") from None
 

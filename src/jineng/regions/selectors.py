@@ -66,3 +66,21 @@ def profile_latest(region: Region, year: int) -> Profile:
     if found is None:
         raise NoProfile(region, year)
     return get_profile(found.profile_code, found.profile_version)
+
+
+def rule_clause(region: Region, year: int, rule: str) -> str:
+    """The clause of ``rule`` for an act of ``region``: as its profile words it (profile_latest); for a
+    region above the profiles (a province over cities with their own documents), as the profiles
+    assigned below it word it, each distinct wording once. NoProfile when there is none at all."""
+    try:
+        return profile_latest(region, year).rule_clause(rule)
+    except NoProfile:
+        below = (
+            ProfileAssignment.objects.filter(region__path__startswith=region.path, year__lte=year)
+            .values_list("profile_code", "profile_version")
+            .distinct()
+        )
+        texts = sorted({get_profile(code, version).rule_clause(rule) for code, version in below})
+        if not texts:
+            raise
+        return "；".join(texts)

@@ -15,8 +15,8 @@ from jineng.policy.identity import RULE_B01_CLAUSE, InvalidIdNumber, parse_id_nu
 from jineng.regions.models import Region
 from jineng.training.models import TrainingClass
 from jineng.vouchers.rules import G01
-from jineng.vouchers.services import rule_clause
 from jineng.vouchers.selectors import classes_for_binding, issue_institutions, issue_person, issue_regions
+from jineng.vouchers.services import rule_clause
 
 
 def _year_end() -> dt.date:

@@ -32,7 +32,8 @@ from jineng.people.selectors import persons_visible
 from jineng.policy.identity import InvalidIdNumber, parse_id_number
 from jineng.policy.violations import Violation
 from jineng.regions.models import Region
-from jineng.regions.selectors import NoProfile, profile_latest
+from jineng.regions.selectors import NoProfile
+from jineng.regions.selectors import rule_clause as region_rule_clause
 from jineng.training.models import Enrolment
 from jineng.vouchers import rules
 from jineng.vouchers.models import LIVE_STATES, Voucher, VoucherState
@@ -66,7 +67,7 @@ def rule_clause(region: Region, rule: str, today: dt.date | None = None) -> str:
     """The clause of ``rule`` as the region's profile words it (the profile of the year, else the latest
     before it); a region with no profile at all is refused."""
     try:
-        return profile_latest(region, (today or timezone.localdate()).year).rule_clause(rule)
+        return region_rule_clause(region, (today or timezone.localdate()).year, rule)
     except NoProfile as exc:
         raise Refusal(str(exc), field="地区") from None
 

@@ -7,8 +7,8 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from jineng.vouchers import rules
 from jineng.policy.profiles import get_profile
+from jineng.vouchers import rules
 from jineng.vouchers.rules import EnrolmentFacts, VoucherFacts, check_bind, check_redeem
 
 # Vouchers are a XC23 instrument: the rules quote the clauses of the profile the caller passes.
