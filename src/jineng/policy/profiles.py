@@ -157,13 +157,15 @@ RULE_IDS: frozenset[str] = frozenset(
 )
 
 # The rules app code cites through Profile.rule_clause: each profile's [clauses] table must carry them all.
+# A rule with two clauses for two of its parts has a second key "<rule>_<part>".
 CITED_RULES: dict[str, str] = {
     "A10": "补贴性培训进系统、系统之外零补贴",
     "A11": "目录清单",
     "A12": "审计、检查发现明显问题的机构",
     "A15": "专职教师报备",
     "C01": "培训期间实地检查或随机抽查",
-    "C02": "开班人数、培训人数",
+    "C02": "开班人数以实到人数为准",
+    "C02_trained": "培训人数以检查在位平均人数为准",
     "C03": "远程监管替代实地检查（本档案未规定时引用的条款）",
     "C04": "实操录像（本档案未规定时引用的条款）",
     "C08": "请假补课（本档案未规定时引用的条款）",
@@ -284,7 +286,7 @@ class Profile:
         return f"{self.code} {self.params[name].clause}"
 
     def rule_clause(self, rule: str) -> str:
-        """The clause a refusal of ``rule`` quotes, from the profile's [clauses] table."""
+        """The clause a refusal of ``rule`` (or of "<rule>_<part>") quotes, from the [clauses] table."""
         try:
             return self.clauses[rule]
         except KeyError:
@@ -371,7 +373,7 @@ def _clauses(raw: Any, problems: list[str]) -> dict[str, str]:
         return {}
     clauses: dict[str, str] = {}
     for rule, text in raw.items():
-        if rule not in RULE_IDS:
+        if rule.split("_")[0] not in RULE_IDS:
             problems.append(f"[clauses] 中的 {rule} 不是规则编号（见 RULES.md）")
         elif not isinstance(text, str) or not text.strip():
             problems.append(f"[clauses] 中规则 {rule} 的条款出处应为非空字符串，实际为 {text!r}")
