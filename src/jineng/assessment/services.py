@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,14 +27,12 @@ from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
 from jineng.policy import training as rules
 from jineng.policy.identity import InvalidIdNumber, mask_id_number, parse_id_number
-from jineng.policy.profiles import Profile
+from jineng.policy.profiles import Profile, get_profile
 from jineng.policy.violations import Violation
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.supervision.models import Summary
 from jineng.training.facts import class_facts
 from jineng.training.models import ClassState, Enrolment, TrainingClass
-
-E02_CLAUSE = "ZZ21 附件2；XC23 附件3 结业考核（职业资格、职业技能等级、特种作业、专项能力、培训合格证书）"
 
 
 def _profile(tc: TrainingClass) -> Profile:
@@ -40,6 +40,18 @@ def _profile(tc: TrainingClass) -> Profile:
         return profile_for(tc.region, tc.year)
     except NoProfile as exc:
         raise Refusal(str(exc)) from None
+
+
+def _clause_of(tc: TrainingClass, rule: str) -> Callable[[], str]:
+    """The clause of ``rule`` in the class's profile (frozen at submission, else the region's), looked up
+    only when a refusal needs it: entering results never needed a profile before a row was refused."""
+
+    @functools.cache
+    def clause() -> str:
+        profile = get_profile(tc.profile_code, tc.profile_version) if tc.profile_code else _profile(tc)
+        return profile.rule_clause(rule)
+
+    return clause
 
 
 def _locked(tc: TrainingClass) -> TrainingClass:
@@ -106,7 +118,11 @@ def assessment_apply(
         raise Refusal("所选机构不是评价（鉴定）机构", field="评价机构", value=body.name)
     if certificate_kind not in CertificateKind.values:
         raise Refusal(
-            "未知的证书类型", field="考核证书类别", value=certificate_kind, rule="E02", clause=E02_CLAUSE
+            "未知的证书类型",
+            field="考核证书类别",
+            value=certificate_kind,
+            rule="E02",
+            clause=profile.rule_clause("E02"),
         )
     if exam_set_by and exam_set_by not in ExamSetBy.values:
         raise Refusal("未知的出题组织单位", field="出题组织单位", value=exam_set_by)
@@ -119,7 +135,7 @@ def assessment_apply(
         violations.append(
             Violation(
                 "E02",
-                E02_CLAUSE,
+                profile.rule_clause("E02"),
                 f"该职业可取得的证书为：{names}",
                 field="考核证书类别",
                 value=CertificateKind(certificate_kind).label,
@@ -178,9 +194,11 @@ class ResultRow:
     key: int | None = None
 
 
-def _row_problems(assessment: Assessment, r: ResultRow, row: int) -> list[Violation]:
+def _row_problems(
+    assessment: Assessment, r: ResultRow, row: int, clause: Callable[[], str]
+) -> list[Violation]:
     def v(field: str, message: str, value: str = "", rule: str = "E02") -> Violation:
-        return Violation(rule, E02_CLAUSE, message, field=field, row=row, value=value)
+        return Violation(rule, clause(), message, field=field, row=row, value=value)
 
     out: list[Violation] = []
     if not r.passed:
@@ -209,7 +227,9 @@ def _row_problems(assessment: Assessment, r: ResultRow, row: int) -> list[Violat
     return out
 
 
-def _rows_by_key(tc: TrainingClass, rows: list[ResultRow], problems: list[Violation]) -> list[ResultRow]:
+def _rows_by_key(
+    tc: TrainingClass, rows: list[ResultRow], problems: list[Violation], clause: Callable[[], str]
+) -> list[ResultRow]:
     """Rows that name their trainee by 考号 get his whole ID number from the roster; the number the row
     shows (masked, as in the template, or whole) must be his."""
     keys = {r.key for r in rows if r.key is not None}
@@ -231,14 +251,14 @@ def _rows_by_key(tc: TrainingClass, rows: list[ResultRow], problems: list[Violat
         if number is None:
             problems.append(
                 Violation(
-                    "E02", E02_CLAUSE, "考号不在本次考核的名单中", field="考号", row=row, value=str(r.key)
+                    "E02", clause(), "考号不在本次考核的名单中", field="考号", row=row, value=str(r.key)
                 )
             )
             number = ""
         elif shown and shown not in (number, mask_id_number(number)):
             problems.append(
                 Violation(
-                    "E02", E02_CLAUSE, "身份证号与考号对应的学员不符", field="身份证号", row=row, value=shown
+                    "E02", clause(), "身份证号与考号对应的学员不符", field="身份证号", row=row, value=shown
                 )
             )
         out.append(dataclasses.replace(r, id_number=number))
@@ -261,7 +281,8 @@ def results_enter(*, actor: User, assessment: Assessment, rows: list[ResultRow])
     if not rows:
         raise Refusal("没有可录入的结果", field="结果")
     problems: list[Violation] = []
-    rows = _rows_by_key(tc, rows, problems)
+    e02 = _clause_of(tc, "E02")
+    rows = _rows_by_key(tc, rows, problems, e02)
     numbers: dict[int, str] = {}
     for i, r in enumerate(rows, start=1):
         row = r.row or i
@@ -302,7 +323,7 @@ def results_enter(*, actor: User, assessment: Assessment, rows: list[ResultRow])
             problems.append(
                 Violation(
                     "E02",
-                    E02_CLAUSE,
+                    e02(),
                     "该身份证号不在本班花名册中",
                     field="身份证号",
                     row=row,
@@ -314,7 +335,7 @@ def results_enter(*, actor: User, assessment: Assessment, rows: list[ResultRow])
             problems.append(
                 Violation(
                     "E02",
-                    E02_CLAUSE,
+                    e02(),
                     "同一学员在本批中出现两次",
                     field="身份证号",
                     row=row,
@@ -327,19 +348,19 @@ def results_enter(*, actor: User, assessment: Assessment, rows: list[ResultRow])
             problems.append(
                 Violation(
                     "E02",
-                    E02_CLAUSE,
+                    e02(),
                     "该学员的考核结果已录入",
                     field="身份证号",
                     row=row,
                     value=e.person.name,
                 )
             )
-        problems += _row_problems(a, r, row)
+        problems += _row_problems(a, r, row, e02)
         cert = (r.certificate_kind, r.certificate_number.strip())
         if r.passed and cert[1]:
             if cert in taken or cert in seen_certs:
                 problems.append(
-                    Violation("E02", E02_CLAUSE, "证书编号重复", field="证书编号", row=row, value=cert[1])
+                    Violation("E02", e02(), "证书编号重复", field="证书编号", row=row, value=cert[1])
                 )
             seen_certs.add(cert)
     if problems:
@@ -411,8 +432,12 @@ def _cell_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value).strip())
 
 
-def results_workbook_read(content: bytes) -> list[ResultRow]:
-    """Reads the template's columns; an unreadable row refuses the whole file with a report by row."""
+def results_workbook_read(content: bytes, *, assessment: Assessment | None = None) -> list[ResultRow]:
+    """Reads the template's columns; an unreadable row refuses the whole file with a report by row.
+
+    A bad row quotes E02 as the assessment's profile words it; read without an assessment (parsing only),
+    the report names the rule and no clause."""
+    e02 = _clause_of(assessment.training_class, "E02") if assessment is not None else str
     rows = uploads.xlsx_rows(
         content, unreadable="无法读取文件：请上传由本页下载的 .xlsx 模板", what="结果文件"
     )
@@ -430,16 +455,14 @@ def results_workbook_read(content: bytes) -> list[ResultRow]:
         key_text = str(values[key_at] if key_at is not None and key_at < len(values) else "").strip()
         key_text = key_text.removesuffix(".0")  # a number cell read as a float
         if key_text and not key_text.isdigit():
-            problems.append(
-                Violation("E02", E02_CLAUSE, "考号应为数字", field=KEY_HEADER, row=n, value=key_text)
-            )
+            problems.append(Violation("E02", e02(), "考号应为数字", field=KEY_HEADER, row=n, value=key_text))
             continue
         passed_text = str(passed or "").strip()
         if passed_text not in ("合格", "不合格"):
             problems.append(
                 Violation(
                     "E02",
-                    E02_CLAUSE,
+                    e02(),
                     "“是否合格”应为“合格”或“不合格”",
                     field="是否合格",
                     row=n,
@@ -456,7 +479,7 @@ def results_workbook_read(content: bytes) -> list[ResultRow]:
             problems.append(
                 Violation(
                     "E02",
-                    E02_CLAUSE,
+                    e02(),
                     "发证日期应为日期（如 2023-06-30），等级应为 1–5",
                     field="发证日期/等级",
                     row=n,

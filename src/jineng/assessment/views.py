@@ -114,7 +114,7 @@ def upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
     try:
         if file is None:
             raise Refusal("请选择结果文件", field="结果文件")
-        rows = services.results_workbook_read(uploads.upload_bytes(file, what="结果文件"))
+        rows = services.results_workbook_read(uploads.upload_bytes(file, what="结果文件"), assessment=a)
         n = services.results_enter(actor=user, assessment=a, rows=rows)
     except Refusal as exc:
         refused(request, exc)

@@ -23,7 +23,7 @@ from jineng.catalogue.models import (
     Teacher,
     Workstation,
 )
-from jineng.catalogue.services import A11_CLAUSE, A12_CLAUSE, D01_CLAUSE
+from jineng.catalogue.services import rule_clause
 from jineng.orgs.models import Organisation
 from jineng.orgs.selectors import organisations_visible
 from jineng.policy.identity import mask_id_number
@@ -231,13 +231,18 @@ def organisation_bars(org_ids: Iterable[int], on_date: dt.date) -> dict[int, lis
 
     A12: suspended, exited, or an audit/inspection finding since 2022; C09: a rectification suspension;
     D01: an online platform not listed, filed and approved."""
-    orgs = Organisation.objects.filter(pk__in=list(org_ids)).select_related("platform_filing")
+    orgs = Organisation.objects.filter(pk__in=list(org_ids)).select_related("platform_filing", "region")
     out: dict[int, list[Violation]] = {}
     for org in orgs:
         bars: list[Violation] = []
         if org.status == Organisation.Status.EXITED:
             bars.append(
-                Violation("A11", A11_CLAUSE, f"{org.name} 已退出目录：{org.status_reason}", field="机构")
+                Violation(
+                    "A11",
+                    rule_clause(org, "A11", on_date),
+                    f"{org.name} 已退出目录：{org.status_reason}",
+                    field="机构",
+                )
             )
         elif org.status == Organisation.Status.SUSPENDED and (
             org.suspended_until is None or on_date < org.suspended_until
@@ -247,7 +252,7 @@ def organisation_bars(org_ids: Iterable[int], on_date: dt.date) -> dict[int, lis
             bars.append(
                 Violation(
                     rule,
-                    "" if rule == "C09" else A12_CLAUSE,
+                    "" if rule == "C09" else rule_clause(org, "A12", on_date),
                     f"{org.name} 暂停{until}：{org.status_reason}",
                     field="机构",
                 )
@@ -256,7 +261,7 @@ def organisation_bars(org_ids: Iterable[int], on_date: dt.date) -> dict[int, lis
             bars.append(
                 Violation(
                     "A12",
-                    A12_CLAUSE,
+                    rule_clause(org, "A12", on_date),
                     f"{org.name} 于 {org.audit_finding_on.isoformat()} 被审计或督查发现问题",
                     field="机构",
                 )
@@ -265,7 +270,12 @@ def organisation_bars(org_ids: Iterable[int], on_date: dt.date) -> dict[int, lis
             filing: OnlinePlatformFiling | None = getattr(org, "platform_filing", None)
             if filing is None or not filing.ready_on(on_date):
                 bars.append(
-                    Violation("D01", D01_CLAUSE, f"{org.name} 未列入目录或未完成备案审核", field="线上平台")
+                    Violation(
+                        "D01",
+                        rule_clause(org, "D01", on_date),
+                        f"{org.name} 未列入目录或未完成备案审核",
+                        field="线上平台",
+                    )
                 )
         out[org.pk] = bars
     return out

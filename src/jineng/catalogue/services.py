@@ -30,11 +30,17 @@ from jineng.policy.identity import InvalidIdNumber, mask_id_number, parse_id_num
 from jineng.policy.profiles import ParameterNotSet
 from jineng.regions.models import Region
 from jineng.regions.selectors import NoProfile, profile_for
+from jineng.regions.selectors import rule_clause as region_rule_clause
 
-A11_CLAUSE = "HC21 三(二)；XC23 三(二) 目录清单，职业变更自变更之日起生效"
-A12_CLAUSE = "XC23 二(二) 2022年以来审计、督查发现明显问题的机构不得开展补贴性培训"
-A15_CLAUSE = "ZZ21 六(二)1；HC21 21(1) 专职教师报备"
-D01_CLAUSE = "ZZ21 六(二)2 线上平台须列入目录并备案审核"
+
+def rule_clause(organisation: Organisation, rule: str, day: dt.date | None = None) -> str:
+    """The clause of ``rule`` as the profile of the institution's region words it (regions.selectors.rule_clause); a region with no profile at all is refused."""
+    try:
+        return region_rule_clause(organisation.region, _today(day).year, rule)
+    except NoProfile as exc:
+        raise Refusal(str(exc), field="机构") from None
+
+
 SUSPENSION_RULES = {"": "其他原因", "A12": "审计、督查发现问题（A12）", "C09": "满意度不达标整改（C09）"}
 
 
@@ -223,14 +229,16 @@ def catalogue_import(*, actor: Any, region: Region, year: int, content: bytes) -
 # What each institution may train (A11).
 
 
-def _training_provider(organisation: Organisation, *, rule: str, clause: str) -> None:
+def _training_provider(
+    organisation: Organisation, *, rule: str, day: dt.date | None = None, clause: str | None = None
+) -> None:
     if not organisation.is_training_provider:
         raise Refusal(
             f"{organisation.name}（{organisation.get_kind_display()}）不是培训机构",
             field="机构",
             value=organisation.name,
             rule=rule,
-            clause=clause,
+            clause=rule_clause(organisation, rule, day) if clause is None else clause,
         )
 
 
@@ -246,10 +254,13 @@ def institution_occupation_set(
     """A11: list an occupation for an institution from the day of change (today, or a later day)."""
     today = _today(today)
     valid_from = valid_from or today
-    _training_provider(organisation, rule="A11", clause=A11_CLAUSE)
+    _training_provider(organisation, rule="A11", day=today)
     if organisation.status == Organisation.Status.EXITED:
         raise Refusal(
-            f"{organisation.name} 已退出，不得列入目录", field="机构", rule="A11", clause=A11_CLAUSE
+            f"{organisation.name} 已退出，不得列入目录",
+            field="机构",
+            rule="A11",
+            clause=rule_clause(organisation, "A11", today),
         )
     if valid_from < today:
         raise Refusal(
@@ -257,7 +268,7 @@ def institution_occupation_set(
             field="生效日期",
             value=valid_from.isoformat(),
             rule="A11",
-            clause=A11_CLAUSE,
+            clause=rule_clause(organisation, "A11", today),
         )
     overlapping = InstitutionOccupation.objects.filter(
         organisation=organisation, occupation=occupation
@@ -268,7 +279,7 @@ def institution_occupation_set(
             field="职业",
             value=occupation.code,
             rule="A11",
-            clause=A11_CLAUSE,
+            clause=rule_clause(organisation, "A11", today),
         )
     entry = InstitutionOccupation.objects.create(
         organisation=organisation, occupation=occupation, valid_from=valid_from
@@ -309,7 +320,7 @@ def institution_occupation_end(
             field="失效日期",
             value=valid_to.isoformat(),
             rule="A11",
-            clause=A11_CLAUSE,
+            clause=rule_clause(entry.organisation, "A11", today),
         )
     before = entry.valid_to
     entry.valid_to = valid_to
@@ -343,7 +354,7 @@ def teacher_file(
     filed_on: dt.date | None = None,
 ) -> Teacher:
     """A15: file a teacher of an institution; a full-time teacher is full-time at one institution only."""
-    _training_provider(organisation, rule="A15", clause=A15_CLAUSE)
+    _training_provider(organisation, rule="A15", day=filed_on)
     name = name.strip()
     if not name:
         raise Refusal("教师姓名不能为空", field="姓名")
@@ -370,7 +381,7 @@ def teacher_file(
                 field="身份证号",
                 value=mask_id_number(number),
                 rule="A15",
-                clause=A15_CLAUSE,
+                clause=rule_clause(organisation, "A15", filed_on),
             )
     teacher = Teacher.objects.create(
         organisation=organisation,
@@ -457,14 +468,19 @@ def online_platform_file(
             f"{organisation.name} 不是线上培训平台", field="机构", value=organisation.name, rule="D01"
         )
     if platform_approved_on and not platform_filed_on:
-        raise Refusal("须先备案，才能审核通过", field="审核通过日期", rule="D01", clause=D01_CLAUSE)
+        raise Refusal(
+            "须先备案，才能审核通过",
+            field="审核通过日期",
+            rule="D01",
+            clause=rule_clause(organisation, "D01", None),
+        )
     if platform_approved_on and platform_filed_on and platform_approved_on < platform_filed_on:
         raise Refusal(
             "审核通过日期不得早于备案日期",
             field="审核通过日期",
             value=platform_approved_on.isoformat(),
             rule="D01",
-            clause=D01_CLAUSE,
+            clause=rule_clause(organisation, "D01", None),
         )
     filing, _ = OnlinePlatformFiling.objects.get_or_create(organisation=organisation)
     before = _platform_state(filing)

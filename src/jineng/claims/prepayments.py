@@ -37,7 +37,6 @@ from jineng.training import facts
 from jineng.training.models import ClassState, Mode, TrainingClass
 
 F04 = "F04"
-CLAUSE = ledger.F04_CLAUSE
 # A prepayment is for a class that has been approved and not yet claimed.
 PREPAYABLE_CLASS_STATES = frozenset({ClassState.APPROVED, ClassState.IN_TRAINING})
 ZERO = Decimal("0.00")
@@ -50,6 +49,15 @@ def _profile(tc: TrainingClass) -> Profile:
         return profile_for(tc.region, tc.year)
     except NoProfile as exc:
         raise Refusal(str(exc)) from None
+
+
+def _f04(tc: TrainingClass) -> str:
+    return _profile(tc).rule_clause(F04)
+
+
+def _f04_of(p: Prepayment) -> str:
+    """F04 as the profile the prepayment was computed under words it."""
+    return get_profile(p.profile_code, p.profile_version).rule_clause(F04)
 
 
 def _event(actor: Any, action: str, p: Prepayment, from_state: str, payload: dict[str, Any]) -> None:
@@ -116,7 +124,7 @@ def prepayment_request(
             field="培训方式",
             value=tc.get_mode_display(),
             rule=F04,
-            clause=CLAUSE,
+            clause=_f04(tc),
         )
     if tc.state not in PREPAYABLE_CLASS_STATES:
         raise Refusal(
@@ -124,7 +132,7 @@ def prepayment_request(
             field="培训班状态",
             value=tc.get_state_display(),
             rule=F04,
-            clause=CLAUSE,
+            clause=_f04(tc),
         )
     profile = _profile(tc)
     estimate, allowed = _range(profile, tc)
@@ -132,7 +140,11 @@ def prepayment_request(
         chosen = allowed.share_max if share in (None, "") else Decimal(str(share).strip())
     except InvalidOperation:
         raise Refusal(
-            "预拨比例应为小数，如 0.30", field="预拨比例", value=str(share), rule=F04, clause=CLAUSE
+            "预拨比例应为小数，如 0.30",
+            field="预拨比例",
+            value=str(share),
+            rule=F04,
+            clause=profile.rule_clause(F04),
         ) from None
     if not allowed.share_min <= chosen <= allowed.share_max:
         allowed_text = (
@@ -149,7 +161,9 @@ def prepayment_request(
         )
     amount = (estimate.amount * chosen).quantize(Decimal("0.01"))
     if amount <= 0:
-        raise Refusal("预计补贴为零，无可预拨金额", field="预拨金额", rule=F04, clause=CLAUSE)
+        raise Refusal(
+            "预计补贴为零，无可预拨金额", field="预拨金额", rule=F04, clause=profile.rule_clause(F04)
+        )
     try:
         with transaction.atomic():
             p = Prepayment.objects.create(
@@ -171,7 +185,11 @@ def prepayment_request(
             )
     except IntegrityError:
         raise Refusal(
-            "本班已有预拨申请，不能重复申请", field="培训班", value=tc.ref, rule=F04, clause=CLAUSE
+            "本班已有预拨申请，不能重复申请",
+            field="培训班",
+            value=tc.ref,
+            rule=F04,
+            clause=profile.rule_clause(F04),
         ) from None
     p.ref = f"YB{tc.year}{p.pk:06d}"
     p.save(update_fields=["ref"])
@@ -254,14 +272,14 @@ def prepayment_pay(*, actor: User, prepayment: Prepayment, today: dt.date | None
             raise Refusal(
                 f"预拨申请当前状态为“{p.get_state_display()}”：人社部门复核通过后方可拨付",
                 rule=F04,
-                clause=CLAUSE,
+                clause=_f04_of(p),
             )
         claimed = (
             Claim.objects.filter(training_class_id=p.training_class_id).exclude(state="withdrawn").exists()
         )
         if claimed:
             raise Refusal(
-                "本班已申领补贴，不再预拨：按核定金额直接拨付", field="培训班", rule=F04, clause=CLAUSE
+                "本班已申领补贴，不再预拨：按核定金额直接拨付", field="培训班", rule=F04, clause=_f04_of(p)
             )
         entry = ledger.prepayment_make(
             actor=actor,

@@ -4,6 +4,11 @@ Every parameter of :data:`SCHEMA` must appear in every profile, either with a ``
 ``not_set`` saying why the document does not fix it. A parameter carries its rule ID (checked against
 the schema, so a file cannot drift from RULES.md) and the clause it comes from. Decimals and money are
 written as strings ("0.65", "600") so that no float ever touches them.
+
+A rule that app code cites but that has no parameter of its own (A10 "进系统", E02 the certificate kinds …)
+takes its clause from the profile's ``[clauses]`` table: rule ID → the clause exactly as a refusal quotes
+it. Every profile carries every rule of :data:`CITED_RULES`, so app code never quotes a clause itself and a
+new document is one profile file.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -137,6 +142,45 @@ SCHEMA: tuple[ParamSpec, ...] = (
 )
 SPECS: dict[str, ParamSpec] = {spec.name: spec for spec in SCHEMA}
 
+# Every rule ID of RULES.md (the rules inventory); a [clauses] key outside it is a typo.
+RULE_IDS: frozenset[str] = frozenset(
+    [f"A{n:02d}" for n in range(1, 16)]
+    + [f"B{n:02d}" for n in range(1, 9)]
+    + [f"C{n:02d}" for n in range(1, 10)]
+    + [f"D{n:02d}" for n in range(1, 7)]
+    + [f"E{n:02d}" for n in range(1, 10)]
+    + [f"F{n:02d}" for n in range(1, 16)]
+    + [f"G{n:02d}" for n in range(1, 3)]
+    + [f"H{n:02d}" for n in range(1, 9)]
+    + [f"I{n:02d}" for n in range(1, 10)]
+    + [f"J{n:02d}" for n in range(1, 5)]
+)
+
+# The rules app code cites through Profile.rule_clause: each profile's [clauses] table must carry them all.
+# A rule with two clauses for two of its parts has a second key "<rule>_<part>".
+CITED_RULES: dict[str, str] = {
+    "A10": "补贴性培训进系统、系统之外零补贴",
+    "A11": "目录清单",
+    "A12": "审计、检查发现明显问题的机构",
+    "A15": "专职教师报备",
+    "C01": "培训期间实地检查或随机抽查",
+    "C02": "开班人数以实到人数为准",
+    "C02_trained": "培训人数以检查在位平均人数为准",
+    "C03": "远程监管替代实地检查（本档案未规定时引用的条款）",
+    "C04": "实操录像（本档案未规定时引用的条款）",
+    "C08": "请假补课（本档案未规定时引用的条款）",
+    "D01": "线上平台列入目录并备案",
+    "E02": "结业考核证书类别",
+    "F04": "项目制预拨",
+    "F14": "错误资金退还、追缴",
+    "G01": "电子职业培训券",
+    "H01": "目标任务分解",
+    "H02": "目标任务指标",
+    "H05": "省级下达数与市级指导数",
+    "H06": "月统计、月报、通报",
+    "H08": "宣传引导",
+}
+
 
 class ProfileError(ValueError):
     """A profile file that cannot be used; ``problems`` lists every one found, in Chinese."""
@@ -218,6 +262,7 @@ class Profile:
     short: str
     source_file: str
     params: dict[str, Parameter]
+    clauses: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -239,6 +284,13 @@ class Profile:
     def cite(self, name: str) -> str:
         """The clause to quote in a refusal: "ZZ21 六(二)1"."""
         return f"{self.code} {self.params[name].clause}"
+
+    def rule_clause(self, rule: str) -> str:
+        """The clause a refusal of ``rule`` (or of "<rule>_<part>") quotes, from the [clauses] table."""
+        try:
+            return self.clauses[rule]
+        except KeyError:
+            raise KeyError(f"政策档案 {self.code} 未写明规则 {rule} 的条款出处（[clauses] 表）") from None
 
     def by_rule(self) -> Iterator[tuple[str, list[Parameter]]]:
         rules: dict[str, list[Parameter]] = {}
@@ -314,6 +366,25 @@ def _meaning_problems(params: dict[str, Parameter]) -> list[str]:
     return problems
 
 
+def _clauses(raw: Any, problems: list[str]) -> dict[str, str]:
+    """The [clauses] table: every rule of CITED_RULES, each a non-empty clause; only rule IDs of RULES.md."""
+    if not isinstance(raw, dict):
+        problems.append("缺少 [clauses] 表（规则编号 = 条款出处）")
+        return {}
+    clauses: dict[str, str] = {}
+    for rule, text in raw.items():
+        if rule.split("_")[0] not in RULE_IDS:
+            problems.append(f"[clauses] 中的 {rule} 不是规则编号（见 RULES.md）")
+        elif not isinstance(text, str) or not text.strip():
+            problems.append(f"[clauses] 中规则 {rule} 的条款出处应为非空字符串，实际为 {text!r}")
+        else:
+            clauses[rule] = text.strip()
+    for rule, label in CITED_RULES.items():
+        if rule not in raw:
+            problems.append(f"[clauses] 缺少规则 {rule}（{label}）的条款出处")
+    return clauses
+
+
 _HEADER = {
     "code": str,
     "version": int,
@@ -373,6 +444,7 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
     unknown = sorted(set(raw_params) - set(SPECS))
     for name in unknown:
         problems.append(f"未知参数 {name}：不在参数表中（拼写错误？）")
+    clauses = _clauses(data.get("clauses"), problems)
     years = data.get("years", [])
     if isinstance(years, list) and not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
         problems.append(f"档案字段 years 应为整数列表，实际为 {years!r}")
@@ -388,6 +460,7 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
         short=data["short"],
         source_file=data["source_file"],
         params=params,
+        clauses=clauses,
     )
 
 

@@ -127,8 +127,6 @@ LEVEL_PARAMS: Mapping[int, tuple[str, str]] = {
     3: ("subsidy_senior", "高级工"),
 }
 
-# C02 has no profile parameter (the rule has no number); its sources as RULES.md quotes them.
-C02_CLAUSE = "HC21 三(二) 实地检查少于开班人员的按检查在位平均人数作为本次培训数；XC23 二(三)1 培训人数以实地检查在位平均人数为准"
 
 EQUIPMENT_KINDS: Mapping[str, tuple[str, str]] = {
     "base": ("高技能人才培训基地", "equipment_cap_base"),
@@ -632,7 +630,7 @@ def _class_checks(profile: Profile, cls: SubsidyClass) -> tuple[list[Violation],
             forfeits.append(
                 Violation(
                     "C02",
-                    C02_CLAUSE,
+                    profile.rule_clause("C02_trained"),
                     "本班没有培训期间检查记录，无法确定培训人数（检查在位平均人数），不予补贴",
                     field="培训期间检查",
                     value="0",
@@ -706,7 +704,7 @@ def class_entitlement(
             d.excluded.append(
                 Violation(
                     "C02",
-                    C02_CLAUSE,
+                    profile.rule_clause("C02_trained"),
                     f"培训人数（检查在位平均人数）为 {headcount} 人，符合条件的 {len(eligible)} 人按花名册顺序补贴前 {headcount} 人，本行超出",
                     field="培训人数",
                     row=d.trainee.row,

@@ -61,9 +61,6 @@ UNITS: Mapping[str, str] = {
     Indicator.VOUCHERS_USED: "张",
 }
 
-H01_CLAUSE = "ZZ21 附件1；HC21 附件1；ZZHS21 表1–表5；XC23 附件1–附件2"
-H05_CLAUSE = "XC23 附件2 备注1"
-
 
 class FigureError(ValueError):
     """A figure that is not an exact, non-negative count; the message is Chinese and names the value."""
@@ -136,9 +133,10 @@ def check_sum(
     parent: int,
     children_label: str,
     children: Iterable[int],
-    clause: str = H01_CLAUSE,
+    clause: str = "",
 ) -> Violation | None:
-    """H01: the decomposition must add up to the parent figure exactly; the warning says by how much not."""
+    """H01: the decomposition must add up to the parent figure exactly; the warning says by how much not.
+    ``clause``: the table's own source, or the profile's H01 clause (the caller quotes it)."""
     total = sum(children)
     check = SumCheck(indicator, parent_label, parent, children_label, total)
     if check.difference == 0:
@@ -159,7 +157,6 @@ def check_sum(
 class Effective:
     persons: int
     source: str  # "province" | "city"
-    clause: str = H05_CLAUSE
 
 
 def effective_target(*, city_guidance: int, province: int | None) -> Effective:

@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.progress.models import CompetitionLevel, MediaLevel
 from jineng.progress.selectors import competition_regions, record_departments, record_regions
+from jineng.progress.services import rule_clause
 from jineng.regions.models import Department, Region
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -47,9 +49,9 @@ class MediaItemForm(_ScopedForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("region") and not data.get("department") and not self.errors:
-            raise forms.ValidationError(
-                "请选择发布宣传信息的县（市、区）或部门（规则 H08，依据 XC23 三(四)）"
-            )
+            region = self.user.region
+            clause = rule_clause(region, "H08", timezone.localdate().year) if region is not None else ""
+            raise forms.ValidationError(f"请选择发布宣传信息的县（市、区）或部门（规则 H08，依据 {clause}）")
         return data
 
 

@@ -36,10 +36,20 @@ from jineng.progress.models import (
 )
 from jineng.progress.selectors import HELPERS, INDICATORS, Filter, actual_rows
 from jineng.regions.models import Department, Region
+from jineng.regions.selectors import NoProfile
+from jineng.regions.selectors import rule_clause as region_rule_clause
 from jineng.targets.selectors import target_rows
 
 H06 = "H06"
-H06_CLAUSE = "ZZHS21 六 月统计、适时通报；HC21 三(一) 落实月报制度；XC23 三(一) 周调度、月通报"
+
+
+def rule_clause(region: Region, rule: str, year: int) -> str:
+    """The clause of ``rule`` as the region's profile words it (the profile of the year, else the latest
+    before it); a region with no profile at all is refused."""
+    try:
+        return region_rule_clause(region, year, rule)
+    except NoProfile as exc:
+        raise Refusal(str(exc), field="地区") from None
 
 
 def _event(
@@ -106,7 +116,7 @@ def report_submit(
             field="地区",
             value=region.name,
             rule=H06,
-            clause=H06_CLAUSE,
+            clause=rule_clause(region, H06, year),
         )
     report = MonthlyReport.objects.select_for_update().filter(region=region, year=year, month=month).first()
     if report is not None and report.state == ReportState.APPROVED:
@@ -146,7 +156,7 @@ def report_approve(
             field="下级地区",
             value="、".join(missing),
             rule=H06,
-            clause=H06_CLAUSE,
+            clause=rule_clause(region, H06, year),
         )
     now = timezone.now()
     for r in lower.values():
@@ -181,7 +191,10 @@ def bulletin_issue(
     own = MonthlyReport.objects.filter(region=region, year=year, month=month).first()
     if own is None or own.state != ReportState.APPROVED:
         raise Refusal(
-            f"{region.name}{year}年{month}月月报尚未审核，不能通报", field="月报", rule=H06, clause=H06_CLAUSE
+            f"{region.name}{year}年{month}月月报尚未审核，不能通报",
+            field="月报",
+            rule=H06,
+            clause=rule_clause(region, H06, year),
         )
     if Bulletin.objects.filter(region=region, year=year, month=month).exists():
         raise Refusal(f"{region.name}{year}年{month}月已通报", field="通报")
@@ -288,9 +301,7 @@ def actuals_refresh(*, actor: User | None, year: int) -> int:
 # --- H08 publicity items and H02 competitions ------------------------------------------------------------
 
 H08 = rules.H08
-H08_CLAUSE = "XC23 三(四) 强化宣传引导"
 H02 = "H02"
-H02_CLAUSE = "XC23 一 举办各级各类职业技能竞赛；二(一)10 职业技能竞赛培训专项行动"
 
 
 def _text(value: str, field: str, limit: int) -> str:
@@ -380,7 +391,12 @@ def media_item_record(
             )
         region = department.region
     if region is None:
-        raise Refusal("请选择发布宣传信息的县（市、区）或部门", field="地区", rule=H08, clause=H08_CLAUSE)
+        raise Refusal(
+            "请选择发布宣传信息的县（市、区）或部门",
+            field="地区",
+            rule=H08,
+            clause=rule_clause(actor.region, H08, today.year) if actor.region is not None else "",
+        )
     if media_level not in MediaLevel.values:
         raise Refusal(
             "媒体级别应为县级、市级、省级、国家级或乡镇及以下", field="媒体级别", value=str(media_level)
@@ -403,7 +419,7 @@ def media_item_record(
             field="标题",
             value=title,
             rule=H08,
-            clause=H08_CLAUSE,
+            clause=rule_clause(region, H08, today.year),
         )
     item = MediaItem.objects.create(
         region=region,
@@ -456,7 +472,11 @@ def competition_record(
     _not_future(held_on, "举办日期", today)
     if participants < 1:
         raise Refusal(
-            "参赛人数应为正整数", field="参赛人数", value=str(participants), rule=H02, clause=H02_CLAUSE
+            "参赛人数应为正整数",
+            field="参赛人数",
+            value=str(participants),
+            rule=H02,
+            clause=rule_clause(region, H02, today.year),
         )
     if Competition.objects.filter(
         region=region, name=name, held_on=held_on, state=RecordState.RECORDED
@@ -466,7 +486,7 @@ def competition_record(
             field="竞赛名称",
             value=name,
             rule=H02,
-            clause=H02_CLAUSE,
+            clause=rule_clause(region, H02, today.year),
         )
     competition = Competition.objects.create(
         region=region,

@@ -36,18 +36,29 @@ from jineng.recovery.models import (
     WrongPayment,
 )
 from jineng.regions.models import Region
+from jineng.regions.selectors import NoProfile
+from jineng.regions.selectors import rule_clause as region_rule_clause
 
 F14 = "F14"
-CLAUSE = ledger.F14_CLAUSE
+
+
+def _f14(region: Region) -> str:
+    """F14 as the region's profile words it (regions.selectors.rule_clause)."""
+    try:
+        return region_rule_clause(region, timezone.localdate().year, F14)
+    except NoProfile as exc:
+        raise Refusal(str(exc), field="地区") from None
+
+
 HR_STAFF = frozenset({Role.HR_FIRST, Role.HR_SECOND, Role.HR_ADMIN})
 ORG_ACTIONS = {"suspend": "暂停", "exit": "退出"}
 
 
 def _hr_in_scope(actor: User, region: Region) -> None:
     if actor.role not in HR_STAFF or actor.region_id is None:
-        raise Refusal("只有人社部门工作人员可以办理错发资金退回与追缴", rule=F14, clause=CLAUSE)
+        raise Refusal("只有人社部门工作人员可以办理错发资金退回与追缴", rule=F14, clause=_f14(region))
     if not region.path.startswith(actor.region.path):  # type: ignore[union-attr]
-        raise Refusal("只能办理本辖区的错发资金", rule=F14, clause=CLAUSE)
+        raise Refusal("只能办理本辖区的错发资金", rule=F14, clause=_f14(region))
 
 
 def _event(
@@ -65,16 +76,18 @@ def _event(
     )
 
 
-def _money(value: object, field: str) -> Decimal:
+def _money(value: object, field: str, region: Region) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise Refusal("金额须为十进制数", field=field, value=str(value), rule=F14, clause=CLAUSE)
+        raise Refusal("金额须为十进制数", field=field, value=str(value), rule=F14, clause=_f14(region))
     try:
         amount = Decimal(str(value).strip())
     except ArithmeticError:
-        raise Refusal("金额不是有效数字", field=field, value=str(value), rule=F14, clause=CLAUSE) from None
+        raise Refusal(
+            "金额不是有效数字", field=field, value=str(value), rule=F14, clause=_f14(region)
+        ) from None
     if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
         raise Refusal(
-            "金额须为大于零、最多两位小数的数", field=field, value=str(value), rule=F14, clause=CLAUSE
+            "金额须为大于零、最多两位小数的数", field=field, value=str(value), rule=F14, clause=_f14(region)
         )
     return amount.quantize(Decimal("0.01"))
 
@@ -128,7 +141,11 @@ def wrong_payment_record(
     _hr_in_scope(actor, c.region)
     if kind not in (WrongKind.ERROR, WrongKind.FRAUD):
         raise Refusal(
-            "类别应为“错发/多发”或“骗取套取（追缴）”", field="类别", value=kind, rule=F14, clause=CLAUSE
+            "类别应为“错发/多发”或“骗取套取（追缴）”",
+            field="类别",
+            value=kind,
+            rule=F14,
+            clause=_f14(c.region),
         )
     if c.state != ClaimState.PAID:
         raise Refusal(
@@ -136,12 +153,12 @@ def wrong_payment_record(
             field="申领",
             value=c.ref,
             rule=F14,
-            clause=CLAUSE,
+            clause=_f14(c.region),
         )
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise Refusal("请填写错发原因（不少于4个字）", field="原因", rule=F14, clause=CLAUSE)
-    money = _money(amount, "金额")
+        raise Refusal("请填写错发原因（不少于4个字）", field="原因", rule=F14, clause=_f14(c.region))
+    money = _money(amount, "金额", c.region)
     rows = sorted({int(r) for r in (rows or [])})
     if rows:
         lines = dict(
@@ -156,7 +173,7 @@ def wrong_payment_record(
                 field="明细序号",
                 value=",".join(map(str, missing)),
                 rule=F14,
-                clause=CLAUSE,
+                clause=_f14(c.region),
             )
         lines_total = sum(lines.values(), ZERO)
         if money > lines_total:
@@ -165,7 +182,7 @@ def wrong_payment_record(
                 field="金额",
                 value=str(money),
                 rule=F14,
-                clause=CLAUSE,
+                clause=_f14(c.region),
             )
     earlier = (
         WrongPayment.objects.filter(claim=c)
@@ -179,7 +196,7 @@ def wrong_payment_record(
             field="金额",
             value=str(money),
             rule=F14,
-            clause=CLAUSE,
+            clause=_f14(c.region),
         )
     if kind == WrongKind.FRAUD and c.payee_organisation_id and org_action not in ORG_ACTIONS:
         raise Refusal(
@@ -187,7 +204,7 @@ def wrong_payment_record(
             field="机构处理",
             value=org_action,
             rule=F14,
-            clause=CLAUSE,
+            clause=_f14(c.region),
         )
     wp = _new(c, kind, money, reason, rows, actor, today)
     payee = payee_of(wp)
@@ -306,14 +323,14 @@ def refund_record(
     today = today or timezone.localdate()
     wp = _locked(wrong_payment)
     _hr_in_scope(actor, wp.region)
-    money = _money(amount, "金额")
+    money = _money(amount, "金额", wp.region)
     if money > wp.outstanding:
         raise Refusal(
             f"{wp.ref} 尚未退回 {wp.outstanding} 元，本次退回 {money} 元超过未退金额",
             field="金额",
             value=str(money),
             rule=F14,
-            clause=CLAUSE,
+            clause=_f14(wp.region),
         )
     move = Movement.objects.create(
         wrong_payment=wp,
@@ -373,10 +390,10 @@ def case_notice_serve(
             f"追缴案件当前状态为“{rc.get_state_display()}”，不能再送达通知",
             field="状态",
             rule=F14,
-            clause=CLAUSE,
+            clause=_f14(wp.region),
         )
     if not number.strip():
-        raise Refusal("请填写追缴通知文号", field="追缴通知文号", rule=F14, clause=CLAUSE)
+        raise Refusal("请填写追缴通知文号", field="追缴通知文号", rule=F14, clause=_f14(wp.region))
     before = rc.state
     rc.state, rc.notice_served_on, rc.notice_number = CaseState.NOTICE_SERVED, served_on, number.strip()[:64]
     rc.save(update_fields=["state", "notice_served_on", "notice_number"])
@@ -392,16 +409,16 @@ def case_close(*, actor: User, case: RecoveryCase, note: str, today: dt.date | N
     wp = _locked(rc.wrong_payment)
     _hr_in_scope(actor, wp.region)
     if rc.state == CaseState.CLOSED:
-        raise Refusal("追缴案件已结案", field="状态", rule=F14, clause=CLAUSE)
+        raise Refusal("追缴案件已结案", field="状态", rule=F14, clause=_f14(wp.region))
     if rc.state != CaseState.NOTICE_SERVED:
-        raise Refusal("须先送达追缴通知，方可结案", field="状态", rule=F14, clause=CLAUSE)
+        raise Refusal("须先送达追缴通知，方可结案", field="状态", rule=F14, clause=_f14(wp.region))
     if wp.outstanding > 0:
         raise Refusal(
             f"尚有 {wp.outstanding} 元未追回，不能结案",
             field="金额",
             value=str(wp.outstanding),
             rule=F14,
-            clause=CLAUSE,
+            clause=_f14(wp.region),
         )
     before = rc.state
     rc.state, rc.closed_on, rc.closing_note = CaseState.CLOSED, today, note.strip()

@@ -51,3 +51,36 @@ def profile_assignment_for(region: Region, year: int) -> ProfileAssignment:
 def profile_for(region: Region, year: int) -> Profile:
     assignment = profile_assignment_for(region, year)
     return get_profile(assignment.profile_code, assignment.profile_version)
+
+
+def profile_latest(region: Region, year: int) -> Profile:
+    """The profile in force in ``year``, else the latest one assigned to an earlier year: for a clause to
+    quote where the act (a catalogue listing, a voucher, a report) is not tied to one programme year.
+    Nearest region first within a year; NoProfile when the chain has none up to ``year``."""
+    found = (
+        ProfileAssignment.objects.filter(region_id__in=region.ancestor_ids(), year__lte=year)
+        .select_related("region")
+        .order_by("-year", "-region__depth")
+        .first()
+    )
+    if found is None:
+        raise NoProfile(region, year)
+    return get_profile(found.profile_code, found.profile_version)
+
+
+def rule_clause(region: Region, year: int, rule: str) -> str:
+    """The clause of ``rule`` for an act of ``region``: as its profile words it (profile_latest); for a
+    region above the profiles (a province over cities with their own documents), as the profiles
+    assigned below it word it, each distinct wording once. NoProfile when there is none at all."""
+    try:
+        return profile_latest(region, year).rule_clause(rule)
+    except NoProfile:
+        below = (
+            ProfileAssignment.objects.filter(region__path__startswith=region.path, year__lte=year)
+            .values_list("profile_code", "profile_version")
+            .distinct()
+        )
+        texts = sorted({get_profile(code, version).rule_clause(rule) for code, version in below})
+        if not texts:
+            raise
+        return "；".join(texts)

@@ -36,18 +36,10 @@ from jineng.supervision.models import (
 )
 from jineng.training.models import ClassState, Enrolment, TrainingClass
 
-# A10 as each document words it; the profiles' A10 parameters are review deadlines, not this clause.
-A10_CLAUSES = {
-    "ZZ21": "ZZ21 六(一) 实现“补贴性培训进系统、系统之外零补贴”，严格落实年度补贴性培训申请表规定流程开展培训",
-    "HC21": "HC21 20 实现“补贴性培训进系统、系统之外零补贴”；严格落实年度补贴性培训申请表规定流程开展培训",
-    "XC19": "XC19 二(三)3 补贴性培训进系统、系统之外零补贴",
-    "XC23": "XC23 二(三) 实现“补贴培训进系统、系统之外零补贴”",
-}
-C01_CLAUSE = "XC23 二(三)2 培训期间…至少进行一次实地检查或随机抽查，如实记录检查情况；附件2 过程监管"
-
 
 def a10_clause(profile: Profile) -> str:
-    return A10_CLAUSES.get(profile.code, A10_CLAUSES["ZZ21"])
+    """A10 as the profile's document words it; the A10 parameters are review deadlines, not this clause."""
+    return profile.rule_clause("A10")
 
 
 def _profile(tc: TrainingClass) -> Profile:
@@ -152,7 +144,7 @@ def class_open(
             field="实到人数",
             value=str(present),
             rule="C02",
-            clause="XC23 二(三)1 开班人数以实到培训人数为准；HC21 三(二)",
+            clause=profile.rule_clause("C02"),
         )
     if signed_in < 0 or signed_in > enrolled:
         raise Refusal(f"签到人数须在 0 至在册人数 {enrolled} 之间", field="签到人数", value=str(signed_in))
@@ -211,7 +203,9 @@ def inspection_record(
             field="检查方式",
             value="远程",
             rule="C03",
-            clause=f"{profile.code} {param.clause}" if param.is_set else "HC21 三(二)；XC23 二(三)1",
+            clause=profile.cite("remote_supervision_replaces_onsite")
+            if param.is_set
+            else profile.rule_clause("C03"),
         )
     for label, value in (("地点", place), ("师资情况", teachers_present)):
         if not value.strip():
@@ -219,7 +213,7 @@ def inspection_record(
                 f"请填写{label}：检查须如实记录时间、地点、师资、出勤与检查人员",
                 field=label,
                 rule="C01",
-                clause=C01_CLAUSE,
+                clause=profile.rule_clause("C01"),
             )
     enrolled = _enrolled(tc)
     if trainees_present < 0 or trainees_present > enrolled:
@@ -228,7 +222,7 @@ def inspection_record(
             field="学员出勤情况",
             value=str(trainees_present),
             rule="C01",
-            clause=C01_CLAUSE,
+            clause=profile.rule_clause("C01"),
         )
     if timezone.localtime(at).date() < tc.start_date:
         raise Refusal("检查时间早于开班日期", field="检查时间", value=at.isoformat())
@@ -364,8 +358,6 @@ def checkins_ingest(*, actor: User, training_class: TrainingClass, rows: list[Ch
 
 # --- leave and make-up lessons --------------------------------------------------------------------------
 
-C08_CLAUSE_FALLBACK = "HC21 三(二)；XC23 二(三)2"
-
 
 @transaction.atomic
 def leave_record(
@@ -378,7 +370,7 @@ def leave_record(
     clause = (
         profile.cite("make_up_lessons_allowed")
         if profile.param("make_up_lessons_allowed").is_set
-        else C08_CLAUSE_FALLBACK
+        else profile.rule_clause("C08")
     )
     if tc.state not in (ClassState.IN_TRAINING, ClassState.ENDED):
         raise Refusal(f"培训班当前状态为“{tc.get_state_display()}”，不能登记请假", field="状态")
@@ -406,7 +398,7 @@ def leave_make_up(*, actor: User, leave: Leave, made_up_on: dt.date, video_ref: 
     _own_institution(actor, tc)
     profile = _profile(tc)
     param = profile.param("make_up_lessons_allowed")
-    clause = profile.cite("make_up_lessons_allowed") if param.is_set else C08_CLAUSE_FALLBACK
+    clause = profile.cite("make_up_lessons_allowed") if param.is_set else profile.rule_clause("C08")
     if not profile.get("make_up_lessons_allowed", False):
         raise Refusal(
             f"本政策口径未规定请假补课计入到课率（{param.clause or '未规定'}）",
@@ -484,7 +476,7 @@ def video_record(
             rule="C04",
             clause=profile.cite("min_practical_video_minutes_per_hour")
             if profile.param("min_practical_video_minutes_per_hour").is_set
-            else "ZZ21 六(一)",
+            else profile.rule_clause("C04"),
         )
     if not video_ref.strip():
         raise Refusal("请填写录像编号", field="录像编号")
@@ -560,7 +552,7 @@ def class_end(*, actor: User, training_class: TrainingClass, today: dt.date | No
             "本班尚无培训期间检查记录：培训期间至少进行一次实地检查或随机抽查，培训人数以检查在位平均人数为准",
             field="培训期间检查",
             rule="C01",
-            clause=C01_CLAUSE,
+            clause=_profile(tc).rule_clause("C01"),
         )
     summary = Summary.objects.select_for_update().get(training_class=tc)
     summary.trained_headcount = rules.trained_headcount(counts, opening_headcount=summary.opening_headcount)

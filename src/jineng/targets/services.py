@@ -18,9 +18,11 @@ from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
 from jineng.core.permissions import require
 from jineng.orgs.models import Organisation
-from jineng.policy.targets import H01_CLAUSE, H05_CLAUSE, LABELS, Indicator
+from jineng.policy.targets import LABELS, Indicator
 from jineng.policy.violations import Violation
 from jineng.regions.models import Department, Region
+from jineng.regions.selectors import NoProfile
+from jineng.regions.selectors import rule_clause as region_rule_clause
 from jineng.targets import sheet
 from jineng.targets.models import Control, Plan, PlanImport, Target
 
@@ -54,6 +56,14 @@ class Resolved:
     rows: list[RowIn] = field(default_factory=list)
     controls: list[ControlIn] = field(default_factory=list)
     problems: list[Violation] = field(default_factory=list)
+
+
+def _clause(region: Region, year: int, rule: str) -> str:
+    """The clause of ``rule`` as the region's profile words it (regions.selectors.rule_clause)."""
+    try:
+        return region_rule_clause(region, year, rule)
+    except NoProfile as exc:
+        raise Refusal(str(exc), field="地区") from None
 
 
 def _check_manage(actor: Any, region: Region) -> None:
@@ -102,7 +112,7 @@ def plan_create(
                 field="地区",
                 value=row.label,
                 rule="H01",
-                clause=H01_CLAUSE,
+                clause=_clause(region, year, "H01"),
             )
         for indicator, persons in row.figures.items():
             if indicator not in Indicator.__members__.values() or persons < 0:
@@ -119,7 +129,11 @@ def plan_create(
             )
             if key in keys:
                 raise Refusal(
-                    f"“{row.label}”重复", field="行名称", value=row.label, rule="H01", clause=H01_CLAUSE
+                    f"“{row.label}”重复",
+                    field="行名称",
+                    value=row.label,
+                    rule="H01",
+                    clause=_clause(region, year, "H01"),
                 )
             keys.add(key)
     plan = Plan.objects.create(
@@ -359,7 +373,11 @@ def target_province_set(*, actor: Any, target: Target, persons: int | None) -> T
     _check_manage(actor, target.plan.region)
     if persons is not None and persons < 0:
         raise Refusal(
-            "省级下达数不能为负", field="省级下达数", value=str(persons), rule="H05", clause=H05_CLAUSE
+            "省级下达数不能为负",
+            field="省级下达数",
+            value=str(persons),
+            rule="H05",
+            clause=_clause(target.plan.region, target.plan.year, "H05"),
         )
     before = target.province_persons
     Target.objects.filter(pk=target.pk).update(province_persons=persons)

@@ -11,6 +11,8 @@ from jineng.policy import targets as rules
 from jineng.policy.profiles import Profile
 from jineng.policy.targets import LABELS, Indicator
 from jineng.policy.violations import Violation
+from jineng.regions.selectors import NoProfile
+from jineng.regions.selectors import rule_clause as region_rule_clause
 from jineng.targets.models import Control, Plan, Target
 
 CHILDREN_LABELS = {
@@ -95,6 +97,16 @@ def build(
         for i in indicators
     }
     warnings: list[Violation] = []
+
+    def h01() -> str:
+        """A control row without a source of its own quotes H01 as the plan's profile words it."""
+        if profile is not None:
+            return profile.rule_clause("H01")
+        try:
+            return region_rule_clause(plan.region, plan.year, "H01")
+        except NoProfile:
+            return ""  # a table is shown whatever the profiles: the warning keeps its rule and message
+
     control_rows: dict[tuple[str, str], ControlRow] = {}
     children_label = CHILDREN_LABELS.get(Plan.Layout(plan.layout), "各行合计")
     for c in controls:
@@ -109,7 +121,7 @@ def build(
             parent=c.persons,
             children_label=label,
             children=[sums.get(indicator, 0)],
-            clause=c.clause or rules.H01_CLAUSE,
+            clause=c.clause or h01(),
         )
         if found is not None:
             row_c.differences[indicator] = sums.get(indicator, 0) - c.persons

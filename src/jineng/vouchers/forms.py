@@ -14,8 +14,9 @@ from jineng.people.models import Person
 from jineng.policy.identity import RULE_B01_CLAUSE, InvalidIdNumber, parse_id_number
 from jineng.regions.models import Region
 from jineng.training.models import TrainingClass
-from jineng.vouchers.rules import G01, G01_CLAUSE
+from jineng.vouchers.rules import G01
 from jineng.vouchers.selectors import classes_for_binding, issue_institutions, issue_person, issue_regions
+from jineng.vouchers.services import rule_clause
 
 
 def _year_end() -> dt.date:
@@ -57,8 +58,9 @@ class IssueForm(TermsForm):
             raise forms.ValidationError(f"{exc.message}（规则 B01，依据 {RULE_B01_CLAUSE}）") from None
         person = issue_person(self.user, raw)
         if person is None:
+            clause = rule_clause(self.user.region, G01) if self.user.region is not None else ""
             raise forms.ValidationError(
-                f"实名制：该身份证号未在本辖区实名登记，请先登记（规则 {G01}，依据 {G01_CLAUSE}）"
+                f"实名制：该身份证号未在本辖区实名登记，请先登记（规则 {G01}，依据 {clause}）"
             )
         return person
 

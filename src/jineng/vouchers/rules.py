@@ -1,20 +1,20 @@
 """G01 as pure functions over facts: what binding and redeeming a voucher must satisfy.
 
 No Django here (like jineng.policy): the services gather the facts, these return Violations, and the
-refusal a user sees names the field, the rule and the clause.
+refusal a user sees names the field, the rule and the clause. The clause of each rule comes from the
+caller's policy profile (``clause_of``, e.g. ``profile.rule_clause``): these functions quote none.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from jineng.policy.violations import Violation
 
 G01 = "G01"
-G01_CLAUSE = "XC23 二(四) 落实“实名制、不得转让、以证换券、无证无价”要求"
-# Vouchers are a XC23 instrument, so the class must have gone through the system as XC23 words A10.
-A10_CLAUSE = "XC23 二(三) 实现“补贴培训进系统、系统之外零补贴”"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +44,17 @@ class EnrolmentFacts:
     other_voucher: str = ""  # serial of a voucher already bound to or redeemed for this enrolment
 
 
-def _v(message: str, field: str, value: str = "", rule: str = G01, clause: str = G01_CLAUSE) -> Violation:
-    return Violation(rule, clause, message, field=field, value=value)
+def _v(message: str, field: str, value: str = "", rule: str = G01) -> Violation:
+    return Violation(rule, "", message, field=field, value=value)
 
 
-def check_bind(voucher: VoucherFacts, enrolment: EnrolmentFacts, *, today: dt.date) -> list[Violation]:
+def _quoted(violations: list[Violation], clause_of: Callable[[str], str]) -> list[Violation]:
+    return [dataclasses.replace(v, clause=clause_of(v.rule)) for v in violations]
+
+
+def check_bind(
+    voucher: VoucherFacts, enrolment: EnrolmentFacts, *, today: dt.date, clause_of: Callable[[str], str]
+) -> list[Violation]:
     """A voucher may be bound to one class enrolment of its own holder, within the issuer's conditions."""
     out: list[Violation] = []
     if voucher.state != "issued":
@@ -90,20 +96,21 @@ def check_bind(voucher: VoucherFacts, enrolment: EnrolmentFacts, *, today: dt.da
                 "培训班",
                 enrolment.class_ref,
                 rule="A10",
-                clause=A10_CLAUSE,
             )
         )
     if enrolment.other_voucher:
         out.append(_v(f"该学员在本班已使用培训券 {enrolment.other_voucher}", "学员", enrolment.other_voucher))
-    return out
+    return _quoted(out, clause_of)
 
 
-def check_redeem(voucher: VoucherFacts, *, certificate_number: str | None) -> list[Violation]:
+def check_redeem(
+    voucher: VoucherFacts, *, certificate_number: str | None, clause_of: Callable[[str], str]
+) -> list[Violation]:
     """以证换券、无证无价: a bound voucher is exchanged only for a recorded certificate of its class."""
     out: list[Violation] = []
     if voucher.state != "bound":
         out.append(_v(f"培训券当前状态为“{voucher.state_label}”，只有已绑定培训班的券可以兑换", "状态"))
-        return out
+        return _quoted(out, clause_of)
     if not certificate_number:
         out.append(
             _v(
@@ -111,4 +118,4 @@ def check_redeem(voucher: VoucherFacts, *, certificate_number: str | None) -> li
                 "证书",
             )
         )
-    return out
+    return _quoted(out, clause_of)

@@ -32,10 +32,12 @@ from jineng.people.selectors import persons_visible
 from jineng.policy.identity import InvalidIdNumber, parse_id_number
 from jineng.policy.violations import Violation
 from jineng.regions.models import Region
+from jineng.regions.selectors import NoProfile
+from jineng.regions.selectors import rule_clause as region_rule_clause
 from jineng.training.models import Enrolment
 from jineng.vouchers import rules
 from jineng.vouchers.models import LIVE_STATES, Voucher, VoucherState
-from jineng.vouchers.rules import G01, G01_CLAUSE
+from jineng.vouchers.rules import G01
 from jineng.vouchers.selectors import BINDABLE_CLASS_STATES
 
 # A safety cap on one upload, not a policy number: G02's yearly target (50,000) is issued over many
@@ -61,6 +63,15 @@ def _event(actor: Any, action: str, v: Voucher, from_state: str = "", **payload:
     )
 
 
+def rule_clause(region: Region, rule: str, today: dt.date | None = None) -> str:
+    """The clause of ``rule`` as the region's profile words it (the profile of the year, else the latest
+    before it); a region with no profile at all is refused."""
+    try:
+        return region_rule_clause(region, (today or timezone.localdate()).year, rule)
+    except NoProfile as exc:
+        raise Refusal(str(exc), field="地区") from None
+
+
 def _require_issuer(actor: User, region: Region) -> None:
     if actor.role not in HR_ROLES or not scope_of(actor).contains_path(region.path):
         raise Refusal("只有本辖区人社部门工作人员可以发放或作废培训券")
@@ -69,7 +80,7 @@ def _require_issuer(actor: User, region: Region) -> None:
 def _live_refusal(existing: Voucher, *, row: int | None = None) -> Violation:
     return Violation(
         G01,
-        G01_CLAUSE,
+        rule_clause(existing.region, G01),
         f"实名制：该人员已持有未使用的培训券 {existing.serial}（{existing.get_state_display()}），"
         "每人同时只能持有一张",
         field="身份证号",
@@ -78,19 +89,25 @@ def _live_refusal(existing: Voucher, *, row: int | None = None) -> Violation:
     )
 
 
-def _check_terms(*, today: dt.date, expires_on: dt.date, institution: Organisation | None) -> list[Violation]:
+def _check_terms(
+    *, region: Region, today: dt.date, expires_on: dt.date, institution: Organisation | None
+) -> list[Violation]:
     out = []
     if expires_on < today:
         out.append(
             Violation(
-                G01, G01_CLAUSE, "有效期不能早于发放日期", field="有效期至", value=expires_on.isoformat()
+                G01,
+                rule_clause(region, G01, today),
+                "有效期不能早于发放日期",
+                field="有效期至",
+                value=expires_on.isoformat(),
             )
         )
     if institution is not None and not institution.is_training_provider:
         out.append(
             Violation(
                 G01,
-                G01_CLAUSE,
+                rule_clause(region, G01, today),
                 f"“{institution.name}”不是培训机构，不能作为限定使用机构",
                 field="限定培训机构",
                 value=institution.name,
@@ -164,7 +181,7 @@ def voucher_issue(
     """发放 one voucher to a registered person (G01 实名制): refused while he holds a live one."""
     today = today or timezone.localdate()
     _require_issuer(actor, region)
-    problems = _check_terms(today=today, expires_on=expires_on, institution=institution)
+    problems = _check_terms(region=region, today=today, expires_on=expires_on, institution=institution)
     if problems:
         raise Refusal.from_violations("培训券未发放", problems)
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -193,7 +210,7 @@ def voucher_issue(
             "实名制：该人员已持有未使用的培训券，每人同时只能持有一张",
             field="身份证号",
             rule=G01,
-            clause=G01_CLAUSE,
+            clause=rule_clause(region, G01, today),
         ) from None
     _event(
         actor,
@@ -248,7 +265,7 @@ def vouchers_issue_bulk(
         raise Refusal("名单中没有人员", field="发放名单")
     if len(rows) > BULK_MAX_ROWS:
         raise Refusal(f"一次最多发放 {BULK_MAX_ROWS} 张，请分批上传", field="发放名单", value=str(len(rows)))
-    problems = _check_terms(today=today, expires_on=expires_on, institution=institution)
+    problems = _check_terms(region=region, today=today, expires_on=expires_on, institution=institution)
     if problems:
         raise Refusal.from_violations("培训券未发放", problems)
 
@@ -279,7 +296,7 @@ def vouchers_issue_bulk(
             problems.append(
                 Violation(
                     G01,
-                    G01_CLAUSE,
+                    rule_clause(region, G01, today),
                     "实名制：该身份证号未在本辖区实名登记，请先登记",
                     field="身份证号",
                     row=r.row,
@@ -291,7 +308,7 @@ def vouchers_issue_bulk(
             problems.append(
                 Violation(
                     G01,
-                    G01_CLAUSE,
+                    rule_clause(region, G01, today),
                     "实名制：姓名与实名登记不一致，请核对",
                     field="姓名",
                     row=r.row,
@@ -302,7 +319,7 @@ def vouchers_issue_bulk(
             problems.append(
                 Violation(
                     G01,
-                    G01_CLAUSE,
+                    rule_clause(region, G01, today),
                     f"实名制：与第{seen[number]}行为同一人，每人只能发放一张",
                     field="身份证号",
                     row=r.row,
@@ -342,7 +359,7 @@ def vouchers_issue_bulk(
             "实名制：名单中有人员刚刚已被发放培训券，请重新上传",
             field="发放名单",
             rule=G01,
-            clause=G01_CLAUSE,
+            clause=rule_clause(region, G01, today),
         ) from None
     # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35, both of which Jineng requires.
     events_record(
@@ -422,7 +439,9 @@ def voucher_bind(
         institution_name=tc.institution.name,
         other_voucher=other or "",
     )
-    problems = rules.check_bind(_voucher_facts(v), facts, today=today)
+    problems = rules.check_bind(
+        _voucher_facts(v), facts, today=today, clause_of=lambda rule: rule_clause(v.region, rule, today)
+    )
     if problems:
         raise Refusal.from_violations(f"培训券 {v.serial} 未绑定", problems)
     from_state = v.state
@@ -459,7 +478,9 @@ def voucher_redeem(*, actor: User, voucher: Voucher, today: dt.date | None = Non
         raise Refusal("只有培训机构经办人或本辖区人社部门工作人员可以办理以证换券")
     cert = _certificate(v) if v.state == VoucherState.BOUND else None
     problems = rules.check_redeem(
-        _voucher_facts(v), certificate_number=cert.certificate_number if cert else None
+        _voucher_facts(v),
+        certificate_number=cert.certificate_number if cert else None,
+        clause_of=lambda rule: rule_clause(v.region, rule, today),
     )
     if problems or cert is None:
         raise Refusal.from_violations(f"培训券 {v.serial} 未兑换", problems)

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from jineng.accounts.roles import Role
 from jineng.assessment.models import Assessment, Result
-from jineng.assessment.services import E02_CLAUSE
 from jineng.audit.models import Event
 from jineng.conftest import World
 from jineng.policy.identity import mask_id_number
@@ -24,6 +23,9 @@ from jineng.supervision.tests.factory import make_class
 from jineng.training.models import ClassState, Enrolment, TrainingClass
 
 pytestmark = pytest.mark.django_db
+
+# The E02 clause exactly as the application has always quoted it (it now lives in the profiles' [clauses]).
+E02_CLAUSE = "ZZ21 附件2；XC23 附件3 结业考核（职业资格、职业技能等级、特种作业、专项能力、培训合格证书）"
 
 ZZ21_E01 = "ZZ21 附件2 组织考核（评价、鉴定）时间提前3天提出"
 ZZ21_E04 = "ZZ21 六(二)3 政府补贴性培训一律实行线下考核"
@@ -175,6 +177,9 @@ def applied(w: World) -> Assessment:
         start=today() - dt.timedelta(days=30),
         end=today() - dt.timedelta(days=10),
     )
+    # As a real submission does, the class carries the profile it was judged under (results quote its E02).
+    TrainingClass.objects.filter(pk=tc.pk).update(profile_code="ZZ21", profile_version=1)
+    tc.refresh_from_db()
     return Assessment.objects.create(
         training_class=tc,
         body=w.zz_station,

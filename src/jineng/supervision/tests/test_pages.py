@@ -20,7 +20,6 @@ from jineng.conftest import World
 from jineng.policy.identity import mask_id_number
 from jineng.regions.models import ProfileAssignment
 from jineng.supervision.models import Inspection, Leave, LessonVideo, Summary
-from jineng.supervision.services import C01_CLAUSE
 from jineng.supervision.tests.factory import make_class
 from jineng.training.models import ClassState, TrainingClass
 
@@ -28,6 +27,8 @@ pytestmark = pytest.mark.django_db
 
 ZZ21_C04 = "ZZ21 六(一) 理论教学须全程录像，实操培训每学时连续录像不低于15分钟"
 C08_FALLBACK = "HC21 三(二)；XC23 二(三)2"
+# The C01 clause exactly as the application has always quoted it (it now lives in the profiles' [clauses]).
+C01_CLAUSE = "XC23 二(三)2 培训期间…至少进行一次实地检查或随机抽查，如实记录检查情况；附件2 过程监管"
 HC21_C08 = "HC21 三(二) 履行书面请假手续的，可在结业考核前通过补课等方式完成规定课程，并计入培训到课率"
 ZZ21_C09 = "ZZ21 六(二)3 低于85%的停止培训开班，给予为期一个月的整改期"
 
