@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jineng.core.middleware.api_error_envelope",
+    "jineng.core.middleware.reject_nul",
 ]
 
 ROOT_URLCONF = "jineng.urls"

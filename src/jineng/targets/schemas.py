@@ -4,6 +4,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from jineng.core.params import Year
+
 
 class PlanOut(Schema):
     id: int
@@ -43,7 +45,7 @@ class PlanDetailOut(Schema):
 
 
 class PlanImportIn(Schema):
-    year: int
+    year: Year
     region_id: int
     source: str = Field(max_length=64)
     title: str = Field(max_length=200)
@@ -51,7 +53,8 @@ class PlanImportIn(Schema):
     headers: list[str] = Field(
         description="模板第1行：序号（可省）、地区/部门/单位、各指标列名", max_length=20
     )
-    rows: list[list[Any]] = Field(max_length=2000)
+    # Cells as a spreadsheet holds them: an object or a list in a cell has no cell to go into.
+    rows: list[list[str | int | float | bool | None]] = Field(max_length=2000)
 
 
 class PlanImportOut(Schema):

@@ -15,6 +15,7 @@ from jineng.accounts.models import User
 from jineng.accounts.roles import can
 from jineng.core.errors import Refusal
 from jineng.core.pagination import paginate
+from jineng.core.params import year_or_none
 from jineng.core.permissions import require
 from jineng.core.xlsx import xlsx_response
 from jineng.people.selectors import id_number_for
@@ -73,17 +74,14 @@ def _refused(request: HttpRequest, exc: Refusal) -> None:
         messages.error(request, v.render())
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @login_required
 def voucher_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     require(user, "voucher.view")
     f = VoucherFilter(
         state=request.GET.get("state", ""),
-        year=_int(request.GET.get("year")),
+        # Year 0 or 99999 named no date the database can hold: a 500 before it was bounded.
+        year=year_or_none(request.GET.get("year")),
         q=request.GET.get("q", "").strip(),
     )
     qs = vouchers_search(user, f)
