@@ -189,6 +189,8 @@ _PYDANTIC_MESSAGES = {
     "model_type": "须为对象",
     "model_attributes_type": "须为对象",
     "json_invalid": "不是合法的 JSON",
+    # A validator of ours raised ValueError with a Chinese text.
+    "value_error": "：{error}",
 }
 
 

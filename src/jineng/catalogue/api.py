@@ -47,7 +47,7 @@ from jineng.catalogue.services import (
 )
 from jineng.core.errors import Refusal
 from jineng.core.pagination import PageNumberPagination
-from jineng.core.params import Year
+from jineng.core.params import year_query
 from jineng.core.permissions import require
 from jineng.orgs.models import Organisation
 from jineng.regions.selectors import regions_visible
@@ -96,7 +96,11 @@ def occupation(request: HttpRequest, code: str) -> Occupation:
 @router.get("/items", response=list[CatalogueItemOut], summary="补贴性培训目录（本区域、上级区域与下级区域）")
 @paginate(PageNumberPagination, page_size=50)
 def items(
-    request: HttpRequest, q: str = "", region_id: int | None = None, year: Year | None = None, kind: str = ""
+    request: HttpRequest,
+    q: str = "",
+    region_id: int | None = None,
+    year: int | None = year_query(None),
+    kind: str = "",
 ) -> Any:
     require(request.user, "catalogue.view")
     return selectors.catalogue_search(_user(request), q=q, region_id=region_id, year=year, kind=kind)

@@ -7,17 +7,28 @@ voucher for, with room on both sides."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from annotated_types import Interval
+from ninja import Query
 
 YEAR_MIN = 2000
 YEAR_MAX = 2100
 
-# For ninja signatures and input schemas: out of range is a 422 naming the parameter, and the OpenAPI
+# For input schemas: out of range is a 422 naming the parameter, and the OpenAPI
 # document carries the bounds, so a generated client never sends one.
 Year = Annotated[int, Interval(ge=YEAR_MIN, le=YEAR_MAX)]
 Month = Annotated[int, Interval(ge=1, le=12)]
+
+
+# For a view's own parameters: `year: int | None = year_query(None)`. A type alias in the annotation is
+# not enough there: @paginate's wrapper resolves the annotations in ninja's module, where it is unknown.
+def year_query(default: Any = ...) -> Any:
+    return Query(default, ge=YEAR_MIN, le=YEAR_MAX, description="年度")
+
+
+def month_query(default: Any = ...) -> Any:
+    return Query(default, ge=1, le=12, description="月份 1–12")
 
 
 def year_or_none(raw: str | None) -> int | None:

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from jineng.accounts.models import User
 from jineng.core.pagination import PageNumberPagination
-from jineng.core.params import Month, Year
+from jineng.core.params import month_query, year_query
 from jineng.core.permissions import require
 from jineng.progress import board, services
 from jineng.progress.models import Bulletin, Competition, MediaItem, MonthlyReport
@@ -56,7 +56,7 @@ def _user(request: HttpRequest) -> User:
 )
 def progress_board(
     request: HttpRequest,
-    year: Year | None = None,
+    year: int | None = year_query(None),
     region_id: int | None = None,
     indicator: str = "training",
     department_id: int | None = None,
@@ -87,7 +87,9 @@ def progress_board(
 
 
 @router.get("/reports", response=list[ReportOut], summary="月报（按地区、年度、月份）")
-def report_list(request: HttpRequest, year: Year | None = None, month: Month | None = None) -> Any:
+def report_list(
+    request: HttpRequest, year: int | None = year_query(None), month: int | None = month_query(None)
+) -> Any:
     user = _user(request)
     require(user, "progress.view")
     qs = reports_visible(user)
@@ -154,7 +156,7 @@ def _region(user: User, region_id: int | None, *, competition: bool = False) -> 
 
 @router.get("/media", response=list[MediaItemOut], summary="宣传信息（H08；year 发布年度，含已撤回）")
 @paginate(PageNumberPagination, page_size=50)
-def media_list(request: HttpRequest, year: Year | None = None) -> Any:
+def media_list(request: HttpRequest, year: int | None = year_query(None)) -> Any:
     user = _user(request)
     require(user, "outreach.view")
     qs = media_items_visible(user)
@@ -193,7 +195,9 @@ def media_withdraw(request: HttpRequest, item_id: int, data: WithdrawIn) -> Medi
     response=ComplianceOut,
     summary="H08 达标情况：各县（市、区）县级以上媒体、市直部门市级以上媒体的篇数与差额",
 )
-def media_compliance_get(request: HttpRequest, year: Year, region_id: int | None = None) -> dict[str, Any]:
+def media_compliance_get(
+    request: HttpRequest, year: int = year_query(), region_id: int | None = None
+) -> dict[str, Any]:
     user = _user(request)
     require(user, "outreach.view")
     c = media_compliance(user, region_for_progress(user, region_id), year)
@@ -210,7 +214,7 @@ def media_compliance_get(request: HttpRequest, year: Year, region_id: int | None
     "/competitions", response=list[CompetitionOut], summary="技能竞赛（H02；year 举办年度，含已撤回）"
 )
 @paginate(PageNumberPagination, page_size=50)
-def competition_list(request: HttpRequest, year: Year | None = None) -> Any:
+def competition_list(request: HttpRequest, year: int | None = year_query(None)) -> Any:
     user = _user(request)
     require(user, "outreach.view")
     qs = competitions_visible(user)

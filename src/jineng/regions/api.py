@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.errors import HttpError
 
-from jineng.core.params import Year
+from jineng.core.params import year_query
 from jineng.core.permissions import require
 from jineng.policy.profiles import Parameter, Profile, all_profiles, get_profile
 from jineng.regions.models import Region
@@ -46,7 +46,7 @@ def regions(request: HttpRequest) -> list[RegionOut]:
 @router.get(
     "/regions/{region_id}/profile", response=RegionProfileOut, summary="区域某年度适用的政策档案（含继承）"
 )
-def region_profile(request: HttpRequest, region_id: int, year: Year) -> RegionProfileOut:
+def region_profile(request: HttpRequest, region_id: int, year: int = year_query()) -> RegionProfileOut:
     require(request.user, "region.view")
     region = get_object_or_404(regions_visible(request.user), pk=region_id)  # type: ignore[arg-type]
     try:

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from jineng.accounts.models import User
 from jineng.core.pagination import PageNumberPagination
-from jineng.core.params import Year
+from jineng.core.params import year_query
 from jineng.core.permissions import require
 from jineng.core.xlsx import workbook_bytes
 from jineng.regions.models import Region
@@ -27,7 +27,7 @@ def _user(request: HttpRequest) -> User:
 
 @router.get("", response=list[PlanOut], summary="目标计划（按年度、下达地区筛选）")
 @paginate(PageNumberPagination, page_size=50)
-def plan_list(request: HttpRequest, year: Year | None = None, region_id: int | None = None) -> Any:
+def plan_list(request: HttpRequest, year: int | None = year_query(None), region_id: int | None = None) -> Any:
     user = _user(request)
     require(user, "plan.view")
     return selectors.plan_list(user, year=year, region_id=region_id)

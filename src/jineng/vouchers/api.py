@@ -13,7 +13,7 @@ from jineng.accounts.models import User
 from jineng.accounts.roles import can
 from jineng.core.errors import Refusal
 from jineng.core.pagination import PageNumberPagination
-from jineng.core.params import Year
+from jineng.core.params import year_query
 from jineng.core.permissions import require
 from jineng.policy.identity import RULE_B01_CLAUSE, InvalidIdNumber, parse_id_number
 from jineng.regions.selectors import regions_visible
@@ -45,7 +45,9 @@ def _user(request: HttpRequest) -> User:
     "", response=list[VoucherOut], summary="培训券（state 状态、year 发放年度、q 券号/完整身份证号/姓名开头）"
 )
 @paginate(PageNumberPagination, page_size=50)
-def voucher_list(request: HttpRequest, state: str = "", year: Year | None = None, q: str = "") -> Any:
+def voucher_list(
+    request: HttpRequest, state: str = "", year: int | None = year_query(None), q: str = ""
+) -> Any:
     user = _user(request)
     require(user, "voucher.view")
     return vouchers_search(user, VoucherFilter(state=state, year=year, q=q))
@@ -59,7 +61,7 @@ def voucher_mine(request: HttpRequest) -> Any:
 
 
 @router.get("/counts", response=CountsOut, summary="G02 年度发放数与有效使用数（区域含下级）")
-def counts(request: HttpRequest, region_id: int, year: Year) -> dict[str, Any]:
+def counts(request: HttpRequest, region_id: int, year: int = year_query()) -> dict[str, Any]:
     user = _user(request)
     require(user, "voucher.counts")
     region = get_object_or_404(regions_visible(user), pk=region_id)
