@@ -15,6 +15,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
@@ -23,6 +24,7 @@ from ninja.utils import check_csrf
 
 from jineng.accounts.services import api_token_authenticate
 from jineng.core.errors import Refusal
+from jineng.core.middleware import NOT_A_FORM
 
 log = logging.getLogger("jineng.api")
 
@@ -234,6 +236,13 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return envelope(
         request, 413, "payload_too_large", f"请求体过大：不得超过 {limit} MB，请分批提交或改用文件上传"
     )
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # A session's CSRF check reads the form: a body sent as multipart/form-data that is not one (no
+    # boundary, JSON under that header) failed there, before ninja looked at it.
+    return envelope(request, 400, "bad_request", NOT_A_FORM)
 
 
 @api.exception_handler(SuspiciousOperation)

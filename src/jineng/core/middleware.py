@@ -6,9 +6,11 @@ from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 NUL = "\x00"
+NOT_A_FORM = "请求体无法解析：Content-Type 为 multipart/form-data 但内容不是合法的表单；JSON 请求体请用 application/json"
 
 _CODES = {405: ("method_not_allowed", "该接口不支持此请求方法")}
 
@@ -93,7 +95,14 @@ def reject_nul(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[
     error page elsewhere."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        field = _nul_field(request)
+        try:
+            field = _nul_field(request)
+        except MultiPartParserError:
+            # Labelled multipart/form-data but not a form (no boundary, JSON under that header). Pages:
+            # Django's own handler answers 400.
+            if not request.path.startswith("/api/"):
+                raise
+            return JsonResponse({"code": "bad_request", "message": NOT_A_FORM, "details": []}, status=400)
         if field is None:
             return get_response(request)
         message = f"“{field}”含有空字符（\\x00），请删除后重试"

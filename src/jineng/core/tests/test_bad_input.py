@@ -202,6 +202,27 @@ def test_a_body_over_the_limit_is_a_413(world: World, settings: Any) -> None:
     assert changes(before, snapshot()) == {}
 
 
+def test_json_sent_as_multipart_is_a_400(world: World) -> None:
+    # A session's CSRF check reads the form; a body labelled multipart/form-data that is not one (no
+    # boundary) failed there with a 500.
+    client = server_errors_as_responses(Client(enforce_csrf_checks=True))
+    client.force_login(world.users[Role.HR_FIRST])
+    client.get("/")
+    token = client.cookies["csrftoken"].value
+    before = snapshot()
+
+    response = client.post(
+        f"{API}/people",
+        json.dumps(new_person(world)),
+        content_type="multipart/form-data",
+        HTTP_X_CSRFTOKEN=token,
+    )
+
+    body = assert_envelope(response, 400, "bad_request")
+    assert body["message"].startswith("请求体无法解析：Content-Type 为 multipart/form-data")
+    assert changes(before, snapshot()) == {}
+
+
 # --------------------------------------------------------------------------------------------------
 # One ID number registered by several requests at the same moment (PostgreSQL: SQLite runs one
 # writer at a time, so there is no race there).
