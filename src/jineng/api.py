@@ -14,6 +14,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import Field, NinjaAPI, Schema
@@ -236,6 +237,16 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return envelope(
         request, 413, "payload_too_large", f"请求体过大：不得超过 {limit} MB，请分批提交或改用文件上传"
     )
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # An integer past 64 bits in an id or a filter (SQLite: OverflowError; PostgreSQL: "bigint out of
+    # range"), a text past its column: the database refuses what the schema let through. The input is
+    # at fault, so a 4xx; the warning shows the operator which parameter lacks a bound.
+    log.warning("Out-of-range input on %s %s: %s", request.method, request.path, exc)
+    return envelope(request, 422, "out_of_range", "请求中的数值超出范围或文本超出长度，请核对后重试")
 
 
 @api.exception_handler(MultiPartParserError)

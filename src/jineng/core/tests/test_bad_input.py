@@ -110,6 +110,30 @@ def test_nul_in_a_form_field_is_a_400_page_and_nothing_is_written(world: World) 
 
 
 # --------------------------------------------------------------------------------------------------
+# An integer past 64 bits.
+
+
+def test_an_id_past_64_bits_is_refused_not_a_500(world: World) -> None:
+    client = server_errors_as_responses(world.client(world.users[Role.INSTITUTION]))
+    before = snapshot()
+
+    response = client.post(
+        f"{API}/claims/runs",
+        {"kind": "create", "ids": [10**20], "decision": "", "comment": ""},
+        content_type="application/json",
+    )
+
+    if connection.vendor == "sqlite":
+        # SQLite cannot bind the number at all (OverflowError).
+        body = assert_envelope(response, 422, "out_of_range")
+        assert body["message"] == "请求中的数值超出范围或文本超出长度，请核对后重试"
+    else:
+        # PostgreSQL compares it as a numeric: no such class, in scope or not.
+        assert_envelope(response, 404, "not_found")
+    assert changes(before, snapshot()) == {}
+
+
+# --------------------------------------------------------------------------------------------------
 # Years and months outside any date the database can hold.
 
 
