@@ -5,15 +5,27 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.http.multipartparser import MultiPartParserError
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from jineng.accounts.services import api_token_authenticate
 from jineng.core.errors import Refusal
+from jineng.core.middleware import NOT_A_FORM
 
 log = logging.getLogger("jineng.api")
 
@@ -46,7 +58,76 @@ class SessionOrNothing(SessionAuth):
         return request.COOKIES.get(self.param_name)
 
 
-api = NinjaAPI(
+class ErrorEnvelope(Schema):
+    """The body of every error response of /api/v1."""
+
+    code: str = Field(description="机器可读的错误类别，如 validation_error、refused、not_found、bad_request")
+    message: str = Field(description="给用户看的中文说明，指出字段、规则与条款")
+    details: list[dict[str, Any]] = Field(
+        description="逐项说明：参数错误为 loc/message/type；拒绝为 row/field/value/rule/clause/message"
+    )
+
+
+# Declared on every operation, so that a client (and the fuzz pass in CI) knows each error's shape.
+ERROR_RESPONSES = {
+    400: "请求格式不正确（如含空字符、请求体无法解析）",
+    401: "未登录或令牌无效",
+    403: "角色无权执行此操作，或 CSRF 校验失败",
+    404: "资源不存在或不在管辖范围内",
+    409: "与另一请求冲突，请重试",
+    413: "请求体过大",
+    422: "参数不合法，或业务规则拒绝（指出规则与条款）",
+    429: "请求过于频繁",
+    500: "服务器内部错误",
+}
+# Without credentials there is nobody to refuse: public operations do not declare 401 and 403.
+_AUTH_ONLY = {401, 403}
+
+
+class OpenAPIDocument(OpenAPISchema):
+    """ninja's document, keeping every name under which two different schemas were offered.
+
+    ninja stores each model under its class name and keeps the last one silently, so two apps'
+    ``LineOut`` left one operation documented with the other's fields; test_bad_input checks that
+    ``name_collisions`` stays empty."""
+
+    def __init__(self, api: NinjaAPI, path_prefix: str) -> None:
+        self.name_collisions: dict[str, list[dict[str, Any]]] = {}
+        super().__init__(api, path_prefix)
+        self._declare_errors()
+
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        for name, definition in definitions.items():
+            known = self.schemas.get(name)
+            if known is not None and known != definition:
+                self.name_collisions.setdefault(name, [known]).append(definition)
+        super().add_schema_definitions(definitions)
+
+    def _declare_errors(self) -> None:
+        envelope = ErrorEnvelope.model_json_schema(ref_template=REF_TEMPLATE)
+        self.add_schema_definitions({"ErrorEnvelope": envelope})
+        ref = {"$ref": REF_TEMPLATE.format(model="ErrorEnvelope")}
+        for methods in self["paths"].values():
+            for operation in methods.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    if status in _AUTH_ONLY and not operation.get("security"):
+                        continue
+                    responses.setdefault(
+                        status, {"description": description, "content": {"application/json": {"schema": ref}}}
+                    )
+
+
+class JinengAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPIDocument:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return OpenAPIDocument(self, path_prefix)
+
+
+api = JinengAPI(
     title="技能 Jineng API",
     version="1.0",
     description=(
@@ -72,9 +153,63 @@ _STATUS_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "payload_too_large",
     422: "refused",
     429: "too_many_requests",
 }
+
+
+# pydantic's error types, said in Chinese; the English text stays in details for developers.
+_PYDANTIC_MESSAGES = {
+    "missing": "必须填写",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "int_from_float": "须为整数",
+    "float_parsing": "须为数字",
+    "float_type": "须为数字",
+    "decimal_parsing": "须为数字",
+    "decimal_type": "须为数字",
+    "bool_parsing": "须为 true 或 false",
+    "bool_type": "须为 true 或 false",
+    "date_parsing": "须为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "须为日期（YYYY-MM-DD）",
+    "date_type": "须为日期（YYYY-MM-DD）",
+    "datetime_parsing": "须为日期时间（ISO 8601）",
+    "datetime_from_date_parsing": "须为日期时间（ISO 8601）",
+    "string_type": "须为文本",
+    "string_too_long": "长度不得超过 {max_length}",
+    "string_too_short": "长度不得少于 {min_length}",
+    "too_long": "不得超过 {max_length} 项",
+    "too_short": "不得少于 {min_length} 项",
+    "less_than_equal": "不得大于 {le}",
+    "less_than": "须小于 {lt}",
+    "greater_than_equal": "不得小于 {ge}",
+    "greater_than": "须大于 {gt}",
+    "literal_error": "须为 {expected} 之一",
+    "enum": "须为 {expected} 之一",
+    "list_type": "须为列表",
+    "dict_type": "须为对象",
+    "model_type": "须为对象",
+    "model_attributes_type": "须为对象",
+    "json_invalid": "不是合法的 JSON",
+    # A validator of ours raised ValueError with a Chinese text.
+    "value_error": "：{error}",
+}
+
+
+def _field_name(loc: list[str]) -> str:
+    # ["query", "page"] → page; ["body", "data", "rows", "0", "name"] → rows.0.name (the view's
+    # argument name, here "data", means nothing to a caller).
+    parts = loc[2:] if len(loc) > 2 and loc[0] == "body" else loc[1:]
+    return ".".join(parts) or (loc[0] if loc else "请求")
+
+
+def _validation_message(err: dict[str, Any]) -> str:
+    template = _PYDANTIC_MESSAGES.get(str(err.get("type", "")), "不合法")
+    try:
+        return template.format(**err.get("ctx", {}))
+    except (KeyError, IndexError):
+        return "不合法"
 
 
 @api.exception_handler(ValidationError)
@@ -87,7 +222,46 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         }
         for err in exc.errors
     ]
-    return envelope(request, 422, "validation_error", "请求参数不合法", details)
+    message = "请求参数不合法"
+    if exc.errors:
+        first = exc.errors[0]
+        message += f"：“{_field_name(details[0]['loc'])}”{_validation_message(first)}"
+        if len(exc.errors) > 1:
+            message += f"（另有 {len(exc.errors) - 1} 处，见 details）"
+    return envelope(request, 422, "validation_error", message, details)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return envelope(
+        request, 413, "payload_too_large", f"请求体过大：不得超过 {limit} MB，请分批提交或改用文件上传"
+    )
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # An integer past 64 bits in an id or a filter (SQLite: OverflowError; PostgreSQL: "bigint out of
+    # range"), a text past its column: the database refuses what the schema let through. The input is
+    # at fault, so a 4xx; the warning shows the operator which parameter lacks a bound.
+    log.warning("Out-of-range input on %s %s: %s", request.method, request.path, exc)
+    return envelope(request, 422, "out_of_range", "请求中的数值超出范围或文本超出长度，请核对后重试")
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # A session's CSRF check reads the form: a body sent as multipart/form-data that is not one (no
+    # boundary, JSON under that header) failed there, before ninja looked at it.
+    return envelope(request, 400, "bad_request", NOT_A_FORM)
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Too many fields or files, a malformed multipart body: Django refuses the request before any view.
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return envelope(request, 400, "bad_request", "请求中的字段或文件过多，请分批提交")
+    return envelope(request, 400, "bad_request", "请求格式不正确")
 
 
 @api.exception_handler(AuthenticationError)

@@ -7,11 +7,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jineng.assessment import services
 from jineng.assessment.schemas import ApplyIn, AssessmentOut, CertificateOut, ResultIn, ResultsOut
 from jineng.assessment.selectors import assessments_visible, certificates_search
+from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
 from jineng.core.requests import request_user
 from jineng.orgs.models import Organisation

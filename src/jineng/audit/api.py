@@ -3,10 +3,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jineng.audit.schemas import EventOut
 from jineng.audit.selectors import events_filtered
+from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
 from jineng.core.requests import request_user
 

@@ -7,13 +7,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jineng.accounts.models import User
 from jineng.catalogue import selectors
 from jineng.catalogue.models import InstitutionOccupation, Occupation, Teacher, Workstation
 from jineng.catalogue.schemas import (
     CatalogueItemOut,
+    CatalogueReasonIn,
     EndIn,
     FindingIn,
     ImportIn,
@@ -25,7 +26,6 @@ from jineng.catalogue.schemas import (
     OrgStatusOut,
     PlatformIn,
     PlatformOut,
-    ReasonIn,
     SuspendIn,
     TeacherIn,
     TeacherOut,
@@ -46,6 +46,8 @@ from jineng.catalogue.services import (
     workstation_set,
 )
 from jineng.core.errors import Refusal
+from jineng.core.pagination import PageNumberPagination
+from jineng.core.params import year_query
 from jineng.core.permissions import require
 from jineng.core.requests import request_user
 from jineng.orgs.models import Organisation
@@ -91,7 +93,11 @@ def occupation(request: HttpRequest, code: str) -> Occupation:
 @router.get("/items", response=list[CatalogueItemOut], summary="补贴性培训目录（本区域、上级区域与下级区域）")
 @paginate(PageNumberPagination, page_size=50)
 def items(
-    request: HttpRequest, q: str = "", region_id: int | None = None, year: int | None = None, kind: str = ""
+    request: HttpRequest,
+    q: str = "",
+    region_id: int | None = None,
+    year: int | None = year_query(None),
+    kind: str = "",
 ) -> Any:
     require(request.user, "catalogue.view")
     return selectors.catalogue_search(request_user(request), q=q, region_id=region_id, year=year, kind=kind)
@@ -259,7 +265,7 @@ def org_suspend(request: HttpRequest, org_id: int, data: SuspendIn) -> Organisat
 @router.post(
     "/organisations/{org_id}/reinstate", response=OrgStatusOut, summary="恢复暂停的机构（暂停期满后）"
 )
-def org_reinstate(request: HttpRequest, org_id: int, data: ReasonIn) -> Organisation:
+def org_reinstate(request: HttpRequest, org_id: int, data: CatalogueReasonIn) -> Organisation:
     user, org = _status_org(request, org_id)
     return organisation_reinstate(actor=user, organisation=org, reason=data.reason)
 
@@ -267,7 +273,7 @@ def org_reinstate(request: HttpRequest, org_id: int, data: ReasonIn) -> Organisa
 @router.post(
     "/organisations/{org_id}/exit", response=OrgStatusOut, summary="机构退出（最终状态，机构目录同日失效）"
 )
-def org_exit(request: HttpRequest, org_id: int, data: ReasonIn) -> Organisation:
+def org_exit(request: HttpRequest, org_id: int, data: CatalogueReasonIn) -> Organisation:
     user, org = _status_org(request, org_id)
     return organisation_exit(actor=user, organisation=org, reason=data.reason)
 

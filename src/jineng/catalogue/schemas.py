@@ -243,7 +243,7 @@ class SuspendIn(Schema):
     rule: str = Field("", description="暂停依据：A12、C09 或留空")
 
 
-class ReasonIn(Schema):
+class CatalogueReasonIn(Schema):
     reason: str = Field("", max_length=180)
 
 

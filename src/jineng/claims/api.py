@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jineng.accounts.models import User
 from jineng.claims import bulk, runs, services
@@ -17,12 +17,12 @@ from jineng.claims.schemas import (
     BankIn,
     BatchOut,
     ClaimCreateIn,
+    ClaimLineOut,
     ClaimOut,
-    LineOut,
+    ClaimReviewIn,
     PayIn,
     ResolveIn,
     ReviewBatchIn,
-    ReviewIn,
     RunIn,
     RunOut,
     SubmitIn,
@@ -37,6 +37,7 @@ from jineng.claims.selectors import (
     run_progress,
     runs_visible,
 )
+from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require, require_any
 from jineng.core.requests import request_user
 from jineng.training.selectors import classes_visible
@@ -128,7 +129,9 @@ def claim_detail(request: HttpRequest, claim_id: int) -> Claim:
     return _claim(user, claim_id)
 
 
-@router.get("/{claim_id}/lines", response=list[LineOut], summary="逐人补贴明细：金额、计算过程、依据规则")
+@router.get(
+    "/{claim_id}/lines", response=list[ClaimLineOut], summary="逐人补贴明细：金额、计算过程、依据规则"
+)
 def claim_lines(request: HttpRequest, claim_id: int) -> Any:
     user = request_user(request)
     require(user, "claim.view")
@@ -161,7 +164,7 @@ def claim_withdraw(request: HttpRequest, claim_id: int) -> Claim:
 
 
 @router.post("/{claim_id}/review", response=ClaimOut, summary="审核签署（F09：初审、复核为不同的人）")
-def claim_review(request: HttpRequest, claim_id: int, data: ReviewIn) -> Claim:
+def claim_review(request: HttpRequest, claim_id: int, data: ClaimReviewIn) -> Claim:
     user = request_user(request)
     require(user, "claim.review")
     return services.claim_review(

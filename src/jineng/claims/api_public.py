@@ -11,11 +11,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jineng.claims import services
 from jineng.claims.models import Claim, ClaimState
 from jineng.claims.selectors import notice_lines, notices_public
+from jineng.core.pagination import PageNumberPagination
 
 public = Router()
 

@@ -9,13 +9,14 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from jineng.accounts.models import User
 from jineng.claims import prepayments as services
 from jineng.claims.models import Prepayment
 from jineng.claims.prepayment_selectors import prepayments_visible
+from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
 from jineng.core.requests import request_user
 from jineng.training.selectors import classes_visible

@@ -24,7 +24,7 @@ class BankIn(Schema):
     bank_account: str
 
 
-class ReviewIn(Schema):
+class ClaimReviewIn(Schema):
     decision: str = Field(description="pass 通过 / return 退回修改")
     comment: str = ""
 
@@ -46,7 +46,7 @@ class PayIn(Schema):
     bank_reference: str
 
 
-class LineOut(Schema):
+class ClaimLineOut(Schema):
     row: int
     person: str
     id_number: str

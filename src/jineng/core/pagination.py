@@ -6,6 +6,20 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from ninja import Field, Schema
+from ninja import pagination as ninja_pagination
+
+# 10^6 pages of at most 100 rows: beyond any table here, and the offset stays a 64-bit integer (a page
+# number of 30 digits was "datatype mismatch" on SQLite and out of range on PostgreSQL, a 500 either way).
+MAX_PAGE = 1_000_000
+
+
+class PageNumberPagination(ninja_pagination.PageNumberPagination):
+    """ninja's page-number pagination with the page number bounded: every /api/v1 list uses this one."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
 
 
 def paginate(request: HttpRequest, qs: QuerySet[Any], per_page: int | None = None) -> tuple[Page[Any], str]:

@@ -3,10 +3,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import can
+from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
 from jineng.core.requests import request_user
 from jineng.people.models import Person

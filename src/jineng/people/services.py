@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from jineng.accounts.roles import Role
 from jineng.audit.services import event_record
@@ -30,26 +30,30 @@ def person_register(*, actor: Any, id_number: str, name: str, region: Region, ph
         raise Refusal("手机号应为11位数字", field="手机号", value=phone)
     existing = Person.objects.select_for_update().filter(id_number=parsed.number).first()
     if existing is not None:
-        if existing.name != name:
-            raise Refusal(
-                "该身份证号已登记，姓名与登记不一致，请核对",
-                field="姓名",
-                value=name,
-                rule="B01",
-                clause=RULE_B01_CLAUSE,
-            )
-        return existing
+        return _same_person(existing, name)
     org = getattr(actor, "organisation", None) if getattr(actor, "role", "") == Role.INSTITUTION else None
-    person = Person.objects.create(
-        id_number=parsed.number,
-        name=name,
-        sex=parsed.sex,
-        birth_date=parsed.birth_date,
-        phone=phone,
-        region=region,
-        registered_by=actor if getattr(actor, "pk", None) else None,
-        registered_by_organisation=org,
-    )
+    try:
+        # select_for_update locks nothing when there is no row yet: two requests registering one number
+        # at the same moment both get here, and the unique index lets one through. The other, in its
+        # savepoint, answers as if it had come second.
+        with transaction.atomic():
+            person = Person.objects.create(
+                id_number=parsed.number,
+                name=name,
+                sex=parsed.sex,
+                birth_date=parsed.birth_date,
+                phone=phone,
+                region=region,
+                registered_by=actor if getattr(actor, "pk", None) else None,
+                registered_by_organisation=org,
+            )
+    except IntegrityError:
+        winner = Person.objects.filter(id_number=parsed.number).first()
+        if winner is None:
+            raise Refusal(
+                "该身份证号正由另一请求登记，请稍后重试", field="身份证号", value=parsed.number[:4] + "…"
+            ) from None
+        return _same_person(winner, name)
     # The payload holds no full ID number: the trail is read by auditors who need not see it.
     event_record(
         actor=actor,
@@ -61,3 +65,15 @@ def person_register(*, actor: Any, id_number: str, name: str, region: Region, ph
         organisation_id=org.pk if org else None,
     )
     return person
+
+
+def _same_person(existing: Person, name: str) -> Person:
+    if existing.name != name:
+        raise Refusal(
+            "该身份证号已登记，姓名与登记不一致，请核对",
+            field="姓名",
+            value=name,
+            rule="B01",
+            clause=RULE_B01_CLAUSE,
+        )
+    return existing

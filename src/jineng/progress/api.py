@@ -9,9 +9,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jineng.accounts.models import User
+from jineng.core.pagination import PageNumberPagination
+from jineng.core.params import month_query, year_query
 from jineng.core.permissions import require
 from jineng.core.requests import request_user
 from jineng.progress import board, services
@@ -51,7 +53,7 @@ router = Router()
 )
 def progress_board(
     request: HttpRequest,
-    year: int | None = None,
+    year: int | None = year_query(None),
     region_id: int | None = None,
     indicator: str = "training",
     department_id: int | None = None,
@@ -82,7 +84,9 @@ def progress_board(
 
 
 @router.get("/reports", response=list[ReportOut], summary="月报（按地区、年度、月份）")
-def report_list(request: HttpRequest, year: int | None = None, month: int | None = None) -> Any:
+def report_list(
+    request: HttpRequest, year: int | None = year_query(None), month: int | None = month_query(None)
+) -> Any:
     user = request_user(request)
     require(user, "progress.view")
     qs = reports_visible(user)
@@ -149,7 +153,7 @@ def _region(user: User, region_id: int | None, *, competition: bool = False) -> 
 
 @router.get("/media", response=list[MediaItemOut], summary="宣传信息（H08；year 发布年度，含已撤回）")
 @paginate(PageNumberPagination, page_size=50)
-def media_list(request: HttpRequest, year: int | None = None) -> Any:
+def media_list(request: HttpRequest, year: int | None = year_query(None)) -> Any:
     user = request_user(request)
     require(user, "outreach.view")
     qs = media_items_visible(user)
@@ -188,7 +192,9 @@ def media_withdraw(request: HttpRequest, item_id: int, data: WithdrawIn) -> Medi
     response=ComplianceOut,
     summary="H08 达标情况：各县（市、区）县级以上媒体、市直部门市级以上媒体的篇数与差额",
 )
-def media_compliance_get(request: HttpRequest, year: int, region_id: int | None = None) -> dict[str, Any]:
+def media_compliance_get(
+    request: HttpRequest, year: int = year_query(), region_id: int | None = None
+) -> dict[str, Any]:
     user = request_user(request)
     require(user, "outreach.view")
     c = media_compliance(user, region_for_progress(user, region_id), year)
@@ -205,7 +211,7 @@ def media_compliance_get(request: HttpRequest, year: int, region_id: int | None 
     "/competitions", response=list[CompetitionOut], summary="技能竞赛（H02；year 举办年度，含已撤回）"
 )
 @paginate(PageNumberPagination, page_size=50)
-def competition_list(request: HttpRequest, year: int | None = None) -> Any:
+def competition_list(request: HttpRequest, year: int | None = year_query(None)) -> Any:
     user = request_user(request)
     require(user, "outreach.view")
     qs = competitions_visible(user)

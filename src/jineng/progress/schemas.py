@@ -6,11 +6,13 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
+from jineng.core.params import Month, Year
+
 
 class PeriodIn(Schema):
     region_id: int = Field(description="地区")
-    year: int = Field(description="年度")
-    month: int = Field(description="月份 1–12")
+    year: Year = Field(description="年度")
+    month: Month = Field(description="月份 1–12")
 
 
 class LineOut(Schema):

@@ -9,10 +9,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jineng.accounts.models import User
 from jineng.claims.selectors import claims_visible
+from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
 from jineng.core.requests import request_user
 from jineng.recovery import services
@@ -22,8 +23,8 @@ from jineng.recovery.schemas import (
     CloseIn,
     MovementOut,
     NoticeIn,
+    RecoveryReportOut,
     RefundIn,
-    ReportOut,
     WrongIn,
     WrongOut,
 )
@@ -136,7 +137,9 @@ def blacklist(request: HttpRequest) -> Any:
     return blacklist_visible(user)
 
 
-@router.get("/report", response=ReportOut, summary="错发资金周报（周一至周日）/ 月报（F14），按区域、机构")
+@router.get(
+    "/report", response=RecoveryReportOut, summary="错发资金周报（周一至周日）/ 月报（F14），按区域、机构"
+)
 def report_get(
     request: HttpRequest,
     kind: Literal["weekly", "monthly"] = "weekly",

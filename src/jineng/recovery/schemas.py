@@ -119,7 +119,7 @@ class ReportRowOut(Schema):
     outstanding: Decimal
 
 
-class ReportOut(Schema):
+class RecoveryReportOut(Schema):
     kind: str
     region: str
     start: dt.date

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.errors import HttpError
 
+from jineng.core.params import year_query
 from jineng.core.permissions import require
 from jineng.core.requests import request_user
 from jineng.policy.profiles import Parameter, Profile, all_profiles, get_profile
@@ -46,7 +47,7 @@ def regions(request: HttpRequest) -> list[RegionOut]:
 @router.get(
     "/regions/{region_id}/profile", response=RegionProfileOut, summary="区域某年度适用的政策档案（含继承）"
 )
-def region_profile(request: HttpRequest, region_id: int, year: int) -> RegionProfileOut:
+def region_profile(request: HttpRequest, region_id: int, year: int = year_query()) -> RegionProfileOut:
     require(request.user, "region.view")
     region = get_object_or_404(regions_visible(request_user(request)), pk=region_id)
     try:

@@ -7,10 +7,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import Role
+from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
 from jineng.core.requests import request_user
 from jineng.supervision import services
@@ -18,7 +19,6 @@ from jineng.supervision.models import Summary
 from jineng.supervision.schemas import (
     CheckInIn,
     CheckInReportOut,
-    ClassOut,
     InspectionIn,
     InspectionOut,
     LeaveIn,
@@ -26,7 +26,8 @@ from jineng.supervision.schemas import (
     MakeUpIn,
     OpenIn,
     SatisfactionIn,
-    SummaryOut,
+    SupervisedClassOut,
+    SupervisionSummaryOut,
     VideoIn,
     VideoOut,
 )
@@ -57,7 +58,7 @@ def _summary(tc: TrainingClass) -> dict[str, Any]:
     }
 
 
-@router.get("/classes", response=list[ClassOut], summary="受监管的培训班（已批准及以后）")
+@router.get("/classes", response=list[SupervisedClassOut], summary="受监管的培训班（已批准及以后）")
 @paginate(PageNumberPagination, page_size=50)
 def classes(request: HttpRequest, state: str = "") -> Any:
     user = request_user(request)
@@ -67,7 +68,9 @@ def classes(request: HttpRequest, state: str = "") -> Any:
 
 
 @router.get(
-    "/classes/{class_id}", response=SummaryOut, summary="培训班过程监管汇总（开班人数、平均出勤人数、满意度）"
+    "/classes/{class_id}",
+    response=SupervisionSummaryOut,
+    summary="培训班过程监管汇总（开班人数、平均出勤人数、满意度）",
 )
 def class_summary(request: HttpRequest, class_id: int) -> dict[str, Any]:
     user = request_user(request)
@@ -77,7 +80,7 @@ def class_summary(request: HttpRequest, class_id: int) -> dict[str, Any]:
 
 @router.post(
     "/classes/{class_id}/open",
-    response=SummaryOut,
+    response=SupervisionSummaryOut,
     summary="开班当日检查（A10 须已批准且已到开班日期；C02 实到人数）",
 )
 def class_open(request: HttpRequest, class_id: int, data: OpenIn) -> dict[str, Any]:
@@ -154,7 +157,9 @@ def video_create(request: HttpRequest, class_id: int, data: VideoIn) -> Status:
 
 
 @router.post(
-    "/classes/{class_id}/end", response=SummaryOut, summary="结业（C02 培训人数 = 检查在位平均人数）"
+    "/classes/{class_id}/end",
+    response=SupervisionSummaryOut,
+    summary="结业（C02 培训人数 = 检查在位平均人数）",
 )
 def class_end(request: HttpRequest, class_id: int) -> dict[str, Any]:
     user = request_user(request)
@@ -162,7 +167,9 @@ def class_end(request: HttpRequest, class_id: int) -> dict[str, Any]:
     return _summary(services.class_end(actor=user, training_class=class_for(user, class_id)))
 
 
-@router.post("/classes/{class_id}/satisfaction", response=SummaryOut, summary="培训满意度调查结果（C09）")
+@router.post(
+    "/classes/{class_id}/satisfaction", response=SupervisionSummaryOut, summary="培训满意度调查结果（C09）"
+)
 def satisfaction(request: HttpRequest, class_id: int, data: SatisfactionIn) -> dict[str, Any]:
     user = request_user(request)
     require(user, "class.supervise")

@@ -7,7 +7,7 @@ from ninja import Schema
 from pydantic import Field
 
 
-class ClassOut(Schema):
+class SupervisedClassOut(Schema):
     id: int
     ref: str
     state: str
@@ -25,7 +25,7 @@ class ClassOut(Schema):
         return obj.region.name  # type: ignore[attr-defined]
 
 
-class SummaryOut(Schema):
+class SupervisionSummaryOut(Schema):
     class_id: int
     state: str
     opening_headcount: int | None = None

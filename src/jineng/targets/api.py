@@ -6,8 +6,10 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from jineng.core.pagination import PageNumberPagination
+from jineng.core.params import year_query
 from jineng.core.permissions import require
 from jineng.core.requests import request_user
 from jineng.core.xlsx import workbook_bytes
@@ -21,7 +23,7 @@ router = Router()
 
 @router.get("", response=list[PlanOut], summary="目标计划（按年度、下达地区筛选）")
 @paginate(PageNumberPagination, page_size=50)
-def plan_list(request: HttpRequest, year: int | None = None, region_id: int | None = None) -> Any:
+def plan_list(request: HttpRequest, year: int | None = year_query(None), region_id: int | None = None) -> Any:
     user = request_user(request)
     require(user, "plan.view")
     return selectors.plan_list(user, year=year, region_id=region_id)

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import AfterValidator, WithJsonSchema
+
+from jineng.core.params import Year
 
 
 class PlanOut(Schema):
@@ -42,8 +45,23 @@ class PlanDetailOut(Schema):
     warnings: list[str]
 
 
+def _scalar(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        raise ValueError("单元格只能是文本、数字、布尔值或 null")
+    return value
+
+
+# A cell as a spreadsheet holds it: an object or a list has no cell to go into (it was a 500 in the
+# workbook writer). One validator rather than a union, so that the error names the cell once.
+Cell = Annotated[
+    Any,
+    AfterValidator(_scalar),
+    WithJsonSchema({"type": ["string", "number", "boolean", "null"]}),
+]
+
+
 class PlanImportIn(Schema):
-    year: int
+    year: Year
     region_id: int
     source: str = Field(max_length=64)
     title: str = Field(max_length=200)
@@ -51,7 +69,7 @@ class PlanImportIn(Schema):
     headers: list[str] = Field(
         description="模板第1行：序号（可省）、地区/部门/单位、各指标列名", max_length=20
     )
-    rows: list[list[Any]] = Field(max_length=2000)
+    rows: list[list[Cell]] = Field(max_length=2000)
 
 
 class PlanImportOut(Schema):

@@ -8,10 +8,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jineng.accounts.models import User
 from jineng.accounts.roles import can
+from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
 from jineng.core.requests import request_user
 from jineng.core.xlsx import workbook_bytes

@@ -7,10 +7,12 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jineng.accounts.roles import can
 from jineng.core.errors import Refusal
+from jineng.core.pagination import PageNumberPagination
+from jineng.core.params import year_query
 from jineng.core.permissions import require
 from jineng.core.requests import request_user
 from jineng.policy.identity import RULE_B01_CLAUSE, InvalidIdNumber, parse_id_number
@@ -39,7 +41,9 @@ router = Router()
     "", response=list[VoucherOut], summary="培训券（state 状态、year 发放年度、q 券号/完整身份证号/姓名开头）"
 )
 @paginate(PageNumberPagination, page_size=50)
-def voucher_list(request: HttpRequest, state: str = "", year: int | None = None, q: str = "") -> Any:
+def voucher_list(
+    request: HttpRequest, state: str = "", year: int | None = year_query(None), q: str = ""
+) -> Any:
     user = request_user(request)
     require(user, "voucher.view")
     return vouchers_search(user, VoucherFilter(state=state, year=year, q=q))
@@ -53,7 +57,7 @@ def voucher_mine(request: HttpRequest) -> Any:
 
 
 @router.get("/counts", response=CountsOut, summary="G02 年度发放数与有效使用数（区域含下级）")
-def counts(request: HttpRequest, region_id: int, year: int) -> dict[str, Any]:
+def counts(request: HttpRequest, region_id: int, year: int = year_query()) -> dict[str, Any]:
     user = request_user(request)
     require(user, "voucher.counts")
     region = get_object_or_404(regions_visible(user), pk=region_id)

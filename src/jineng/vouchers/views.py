@@ -17,6 +17,7 @@ from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.feedback import refused
 from jineng.core.pagination import paginate
+from jineng.core.params import year_or_none
 from jineng.core.permissions import require
 from jineng.core.requests import request_user
 from jineng.core.xlsx import xlsx_response
@@ -66,8 +67,10 @@ def _row(user: User, v: Voucher) -> list[Any]:
     ]
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+def _refused(request: HttpRequest, exc: Refusal) -> None:
+    messages.error(request, exc.render())
+    for v in exc.violations[:200]:
+        messages.error(request, v.render())
 
 
 @login_required
@@ -76,7 +79,8 @@ def voucher_list(request: HttpRequest) -> HttpResponse:
     require(user, "voucher.view")
     f = VoucherFilter(
         state=request.GET.get("state", ""),
-        year=_int(request.GET.get("year")),
+        # Year 0 or 99999 named no date the database can hold: a 500 before it was bounded.
+        year=year_or_none(request.GET.get("year")),
         q=request.GET.get("q", "").strip(),
     )
     qs = vouchers_search(user, f)

@@ -68,7 +68,9 @@ def findings(path: Path, rel: str | None = None) -> list[str]:
     docs = _docstrings(tree)
     out = []
     for node in ast.walk(tree):
-        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        name = (
+            node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        )
         if name and CLAUSE_NAME.search(name) and name not in ALLOWED_NAMES:
             out.append(f"{rel}:{node.lineno} names a clause constant {name}")
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:

@@ -54,7 +54,10 @@ def _backdated_listing(world: World) -> Refusal:
 def test_a_sixth_profile_file_is_quoted_once_assigned(world: World, sixth: Profile) -> None:
     # Given 许昌 under XC23 (2023): a backdated listing in 2026 quotes XC23's A11, the latest in force
     before = _backdated_listing(world)
-    assert (before.rule, before.clause) == ("A11", "HC21 三(二)；XC23 三(二) 目录清单，职业变更自变更之日起生效")
+    assert (before.rule, before.clause) == (
+        "A11",
+        "HC21 三(二)；XC23 三(二) 目录清单，职业变更自变更之日起生效",
+    )
     # When the sixth document's profile (a file outside the repo, no code change) is assigned for 2026
     profile_assign(actor=None, region=world.xuchang, year=2026, profile_code=sixth.code)
     # Then the same refusal quotes the sixth document's clause
