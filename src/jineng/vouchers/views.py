@@ -67,12 +67,6 @@ def _row(user: User, v: Voucher) -> list[Any]:
     ]
 
 
-def _refused(request: HttpRequest, exc: Refusal) -> None:
-    messages.error(request, exc.render())
-    for v in exc.violations[:200]:
-        messages.error(request, v.render())
-
-
 @login_required
 def voucher_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
