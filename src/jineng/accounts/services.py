@@ -123,7 +123,7 @@ def operator_create(*, actor: Any, username: str, password: str, display_name: s
 @transaction.atomic
 def user_password_set(*, actor: Any, user: User, password: str | None) -> User:
     """A new password (None: no usable password, the account can no longer log in with one)."""
-    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("region").get(pk=user.pk)
     if getattr(actor, "pk", None) != user.pk:  # anyone may change his own password
         if user.role:
             _may_manage(actor, user.region)
@@ -162,7 +162,7 @@ def user_update(
 ) -> User:
     """Changes an account's role, scope, name or active state: one event per kind of change
     (user.role_changed, user.deactivated / user.reactivated, user.renamed)."""
-    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("region").get(pk=user.pk)
     if user.role:
         _may_manage(actor, user.region)
     else:
