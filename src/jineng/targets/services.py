@@ -79,7 +79,7 @@ def _validate(*, year: int, region: Region, source: str, title: str, layout: str
     if not 2000 <= year <= 2100:
         raise Refusal("年度应在 2000 至 2100 之间", field="年度", value=str(year))
     if not source.strip():
-        raise Refusal("请填写出处（如“ZZ21 附件1”）", field="出处")
+        raise Refusal("请填写出处（如文件名及“附件1”）", field="出处")
     if not title.strip():
         raise Refusal("请填写标题", field="标题")
     if layout not in Plan.Layout.values:

@@ -121,7 +121,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 class ImportForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     region = forms.ModelChoiceField(label="下达地区", queryset=Region.objects.none())
-    source = forms.CharField(label="出处", max_length=64, help_text="如“XC23 附件2”")
+    source = forms.CharField(label="出处", max_length=64, help_text="下达文件及表名，如“附件2”")
     title = forms.CharField(label="标题", max_length=200)
     layout = forms.ChoiceField(label="表式", choices=list(sheet.LAYOUT_NAMES.items()))
     file = forms.FileField(label="文件（.xlsx）")
