@@ -67,7 +67,7 @@ def _headers(username: str) -> dict[str, str]:
     from django.test import Client
 
     from jineng.accounts.models import User
-    from jineng.accounts.roles import can
+    from jineng.core.roles import can
     from jineng.accounts.services import api_token_issue
 
     user = User.objects.get(username=username)

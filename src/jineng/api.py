@@ -24,7 +24,7 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from jineng.accounts.services import api_token_authenticate
-from jineng.core.errors import Refusal
+from jineng.core.errors import Refusal, error_envelope
 from jineng.core.middleware import NOT_A_FORM
 
 log = logging.getLogger("jineng.api")
@@ -141,9 +141,7 @@ api = JinengAPI(
 
 
 def envelope(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
-    return api.create_response(
-        request, {"code": code, "message": message, "details": details or []}, status=status
-    )
+    return error_envelope(status, code, message, details)
 
 
 _STATUS_CODES = {

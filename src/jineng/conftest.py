@@ -17,8 +17,8 @@ import pytest
 from django.test import Client, override_settings
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.accounts.services import user_create
+from jineng.core.roles import Role
 from jineng.orgs.models import Organisation
 from jineng.orgs.services import organisation_register
 from jineng.people.models import Person

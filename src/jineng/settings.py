@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "jineng.recovery",
     "jineng.targets",
     "jineng.progress",
+    "jineng.home",
     "jineng.demo",
 ]
 
@@ -140,7 +141,7 @@ DATABASE_OWNER_URL = CONF.database_owner_url
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "core:login"
 
 # Every way an account gets a password goes through these: accounts.services.user_create (and so the

@@ -6,6 +6,7 @@ from jineng.core import views as core_views
 
 urlpatterns = [
     path("", include("jineng.core.urls")),
+    path("", include("jineng.home.urls")),
     path("regions/", include("jineng.regions.urls")),
     path("orgs/", include("jineng.orgs.urls")),
     path("people/", include("jineng.people.urls")),

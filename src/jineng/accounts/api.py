@@ -1,8 +1,8 @@
 from django.http import HttpRequest
 from ninja import Router
 
-from jineng.accounts.roles import CAPABILITIES, Role, can
 from jineng.accounts.schemas import MeOut
+from jineng.core.roles import CAPABILITIES, Role, can
 
 router = Router()
 

@@ -11,7 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import models
 from django.db.models import Q
 
-from jineng.accounts.roles import Role
+from jineng.core.roles import Role
 from jineng.orgs.models import Organisation
 from jineng.regions.models import Department, Region
 

@@ -10,8 +10,8 @@ from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 
 from jineng.accounts.models import ApiToken, User
-from jineng.accounts.roles import can
-from jineng.accounts.scope import scope_of
+from jineng.core.roles import can
+from jineng.core.scope import scope_of
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:

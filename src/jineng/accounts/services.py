@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from jineng.accounts.models import ApiToken, User, sanctioned
 from jineng.accounts.passwords import password_check
-from jineng.accounts.roles import DEPT_ROLES, ORG_ROLES, Role, can
 from jineng.accounts.selectors import failures_of
 from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
+from jineng.core.roles import DEPT_ROLES, ORG_ROLES, Role, can
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.regions.models import Department, Region

@@ -9,12 +9,12 @@ from django.views.decorators.http import require_POST
 
 from jineng.accounts.lockout import cool_off_minutes
 from jineng.accounts.models import User
+from jineng.accounts.requests import request_user
 from jineng.accounts.selectors import lockouts_of, tokens_of, unlockable_users
 from jineng.accounts.services import api_token_issue, api_token_revoke, user_unlock
 from jineng.core.errors import Refusal
 from jineng.core.feedback import act, refused
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
 
 
 @login_required

@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from jineng.accounts.requests import request_user
 from jineng.assessment import services
 from jineng.assessment.schemas import ApplyIn, AssessmentOut, CertificateOut, ResultIn, ResultsOut
 from jineng.assessment.selectors import assessments_visible, certificates_search
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
 from jineng.orgs.models import Organisation
 from jineng.supervision.selectors import class_for
 

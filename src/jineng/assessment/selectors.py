@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role, can
-from jineng.accounts.scope import scope_of
 from jineng.assessment.models import Assessment, Result
+from jineng.core.roles import Role, can
+from jineng.core.scope import scope_of
 from jineng.policy import training as rules
 from jineng.policy.identity import normalise_id_number
 from jineng.policy.violations import Violation

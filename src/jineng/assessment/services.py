@@ -18,12 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.assessment.models import Assessment, ExamSetBy, Result
 from jineng.audit.services import event_record
 from jineng.catalogue.models import LEVELLED_KINDS, CertificateKind
 from jineng.core import uploads
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.orgs.models import Organisation
 from jineng.policy import training as rules
 from jineng.policy.identity import InvalidIdNumber, mask_id_number, parse_id_number

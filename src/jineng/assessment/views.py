@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import can
+from jineng.accounts.requests import request_user
 from jineng.assessment import services
 from jineng.assessment.forms import ApplyForm, CommonForm, ResultRowForm, row_initial
 from jineng.assessment.models import Assessment, Result
@@ -22,7 +22,7 @@ from jineng.core.errors import Refusal
 from jineng.core.feedback import form_refused, refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.roles import can
 from jineng.core.xlsx import xlsx_response
 from jineng.people.selectors import id_number_for
 from jineng.policy.identity import mask_id_number

@@ -9,7 +9,7 @@ from jineng.audit.schemas import EventOut
 from jineng.audit.selectors import events_filtered
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.requests import request_viewer
 
 router = Router()
 
@@ -26,7 +26,7 @@ def events(
 ) -> Any:
     require(request.user, "audit.view")
     return events_filtered(
-        request_user(request),
+        request_viewer(request),
         action=action,
         object_type=object_type,
         object_id=object_id,

@@ -5,13 +5,12 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from jineng.accounts.models import User
-from jineng.accounts.roles import can
-from jineng.accounts.scope import scope_of
 from jineng.audit.models import Event
+from jineng.core.roles import can
+from jineng.core.scope import Viewer, scope_of
 
 
-def events_visible(user: User) -> QuerySet[Event]:
+def events_visible(user: Viewer) -> QuerySet[Event]:
     if not can(user.role, "audit.view"):
         return Event.objects.none()
     scope = scope_of(user)
@@ -19,7 +18,7 @@ def events_visible(user: User) -> QuerySet[Event]:
 
 
 def events_filtered(
-    user: User,
+    user: Viewer,
     *,
     action: str = "",
     object_type: str = "",

@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from jineng.accounts.roles import Role
 from jineng.audit import kinds
 from jineng.audit.models import Event
 from jineng.audit.selectors import events_filtered
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.requests import request_viewer
+from jineng.core.roles import Role
 from jineng.core.xlsx import xlsx_response
 
 
@@ -43,7 +43,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "date_from": _date(request.GET.get("date_from")),
         "date_to": _date(request.GET.get("date_to")),
     }
-    qs = events_filtered(request_user(request), **filters)  # type: ignore[arg-type]
+    qs = events_filtered(request_viewer(request), **filters)  # type: ignore[arg-type]
     roles = dict(Role.choices)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(

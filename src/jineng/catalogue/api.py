@@ -10,6 +10,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from jineng.accounts.models import User
+from jineng.accounts.requests import request_user
 from jineng.catalogue import selectors
 from jineng.catalogue.models import InstitutionOccupation, Occupation, Teacher, Workstation
 from jineng.catalogue.schemas import (
@@ -37,10 +38,6 @@ from jineng.catalogue.services import (
     institution_occupation_end,
     institution_occupation_set,
     online_platform_file,
-    organisation_audit_finding_record,
-    organisation_exit,
-    organisation_reinstate,
-    organisation_suspend,
     teacher_deactivate,
     teacher_file,
     workstation_set,
@@ -49,8 +46,13 @@ from jineng.core.errors import Refusal
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.params import year_query
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
 from jineng.orgs.models import Organisation
+from jineng.orgs.services import (
+    organisation_audit_finding_record,
+    organisation_exit,
+    organisation_reinstate,
+    organisation_suspend,
+)
 from jineng.regions.selectors import regions_visible
 
 router = Router()

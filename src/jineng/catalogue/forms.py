@@ -6,8 +6,8 @@ from django import forms
 
 from jineng.catalogue.importing import MAX_BYTES
 from jineng.catalogue.models import Occupation
-from jineng.catalogue.services import SUSPENSION_RULES
 from jineng.orgs.models import Organisation
+from jineng.orgs.services import SUSPENSION_RULES
 from jineng.regions.models import Region
 
 DATE = forms.DateInput(attrs={"type": "date"})

@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import can
-from jineng.accounts.scope import scope_of
 from jineng.catalogue.models import (
     CatalogueItem,
     InstitutionOccupation,
@@ -24,6 +22,8 @@ from jineng.catalogue.models import (
     Workstation,
 )
 from jineng.catalogue.services import rule_clause
+from jineng.core.roles import can
+from jineng.core.scope import scope_of
 from jineng.orgs.models import Organisation
 from jineng.orgs.selectors import organisations_visible
 from jineng.policy.identity import mask_id_number

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -27,9 +26,8 @@ from jineng.catalogue.models import (
 from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
 from jineng.policy.identity import InvalidIdNumber, mask_id_number, parse_id_number
-from jineng.policy.profiles import ParameterNotSet
 from jineng.regions.models import Region
-from jineng.regions.selectors import NoProfile, profile_for
+from jineng.regions.selectors import NoProfile
 from jineng.regions.selectors import rule_clause as region_rule_clause
 
 
@@ -41,18 +39,8 @@ def rule_clause(organisation: Organisation, rule: str, day: dt.date | None = Non
         raise Refusal(str(exc), field="机构") from None
 
 
-SUSPENSION_RULES = {"": "其他原因", "A12": "审计、督查发现问题（A12）", "C09": "满意度不达标整改（C09）"}
-
-
 def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -511,164 +499,3 @@ def _platform_state(filing: OnlinePlatformFiling) -> str:
     if filing.platform_filed_on:
         return "已备案"
     return "已列入目录" if filing.platform_listed else "未列入目录"
-
-
-# --------------------------------------------------------------------------------------------------
-# Institution status (A12, C09).
-
-
-def _status_event(
-    actor: Any, organisation: Organisation, action: str, before: str, payload: dict[str, Any]
-) -> None:
-    event_record(
-        actor=actor,
-        action=action,
-        obj=organisation,
-        from_state=before,
-        to_state=organisation.status,
-        payload=payload,
-        region_path=organisation.region.path,
-        department_id=organisation.department_id,
-        organisation_id=organisation.pk,
-    )
-
-
-def _locked(organisation: Organisation) -> Organisation:
-    return Organisation.objects.select_for_update().select_related("region").get(pk=organisation.pk)
-
-
-@transaction.atomic
-def organisation_suspend(
-    *,
-    actor: Any,
-    organisation: Organisation,
-    reason: str,
-    until: dt.date | None,
-    rule: str = "",
-    today: dt.date | None = None,
-) -> Organisation:
-    """Suspend an institution. For C09 the suspension lasts at least the profile's rectification period."""
-    today = _today(today)
-    org = _locked(organisation)
-    reason = reason.strip()
-    if rule not in SUSPENSION_RULES:
-        raise Refusal(f"未知的暂停依据 {rule!r}", field="依据", value=rule)
-    if not reason:
-        raise Refusal("须填写暂停原因", field="原因")
-    if org.status == Organisation.Status.EXITED:
-        raise Refusal(f"{org.name} 已退出，不能暂停", field="状态", value=org.get_status_display())
-    if until is not None and until <= today:
-        raise Refusal("暂停截止日期须晚于今天", field="暂停至", value=until.isoformat())
-    if rule == "C09":
-        try:
-            profile = profile_for(org.region, today.year)
-            months = int(profile.value("satisfaction_rectification_months"))
-        except (NoProfile, ParameterNotSet) as exc:
-            raise Refusal(str(exc), field="暂停至", rule="C09") from None
-        earliest = add_months(today, months)
-        if until is None or until < earliest:
-            raise Refusal(
-                f"满意度不达标的整改期至少 {months} 个月，暂停须至少至 {earliest.isoformat()}",
-                field="暂停至",
-                value=until.isoformat() if until else "",
-                rule="C09",
-                clause=profile.cite("satisfaction_rectification_months"),
-            )
-    before = org.status
-    org.status = Organisation.Status.SUSPENDED
-    org.status_reason = (f"{rule}：" if rule else "") + reason
-    org.suspended_until = until
-    org.save(update_fields=["status", "status_reason", "suspended_until"])
-    _status_event(
-        actor,
-        org,
-        "organisation.suspended",
-        before,
-        {"rule": rule, "reason": reason, "until": until.isoformat() if until else None},
-    )
-    return org
-
-
-@transaction.atomic
-def organisation_reinstate(
-    *, actor: Any, organisation: Organisation, reason: str = "", today: dt.date | None = None
-) -> Organisation:
-    today = _today(today)
-    org = _locked(organisation)
-    if org.status != Organisation.Status.SUSPENDED:
-        raise Refusal(
-            f"{org.name} 当前状态为“{org.get_status_display()}”，只有暂停的机构可以恢复", field="状态"
-        )
-    if org.suspended_until is not None and today < org.suspended_until:
-        rule = "C09" if org.status_reason.startswith("C09") else ""
-        raise Refusal(
-            f"暂停期至 {org.suspended_until.isoformat()}，期满前不得恢复",
-            field="暂停至",
-            value=org.suspended_until.isoformat(),
-            rule=rule,
-        )
-    before = org.status
-    org.status = Organisation.Status.ACTIVE
-    org.status_reason = reason.strip()
-    org.suspended_until = None
-    org.save(update_fields=["status", "status_reason", "suspended_until"])
-    _status_event(actor, org, "organisation.reinstated", before, {"reason": reason.strip()})
-    return org
-
-
-@transaction.atomic
-def organisation_exit(
-    *, actor: Any, organisation: Organisation, reason: str, today: dt.date | None = None
-) -> Organisation:
-    """Exit (退出) is final; the institution's open catalogue entries end the same day (A11)."""
-    today = _today(today)
-    org = _locked(organisation)
-    reason = reason.strip()
-    if not reason:
-        raise Refusal("须填写退出原因", field="原因")
-    if org.status == Organisation.Status.EXITED:
-        raise Refusal(f"{org.name} 已退出", field="状态")
-    before = org.status
-    org.status = Organisation.Status.EXITED
-    org.status_reason = reason
-    org.suspended_until = None
-    org.save(update_fields=["status", "status_reason", "suspended_until"])
-    ended = (
-        InstitutionOccupation.objects.filter(organisation=org)
-        .exclude(valid_to__isnull=False, valid_to__lte=today)
-        .update(valid_to=today)
-    )
-    _status_event(
-        actor, org, "organisation.exited", before, {"reason": reason, "catalogue_entries_ended": ended}
-    )
-    return org
-
-
-@transaction.atomic
-def organisation_audit_finding_record(
-    *, actor: Any, organisation: Organisation, found_on: dt.date, note: str, today: dt.date | None = None
-) -> Organisation:
-    """A12: record the date of an audit or inspection finding of clear problems."""
-    today = _today(today)
-    org = _locked(organisation)
-    note = note.strip()
-    if not note:
-        raise Refusal("须填写发现的问题", field="问题")
-    if found_on > today:
-        raise Refusal("发现日期不得晚于今天", field="发现日期", value=found_on.isoformat(), rule="A12")
-    before = org.audit_finding_on
-    if before is None or found_on > before:
-        org.audit_finding_on = found_on
-        org.save(update_fields=["audit_finding_on"])
-    event_record(
-        actor=actor,
-        action="organisation.audit_finding_recorded",
-        obj=org,
-        from_state=before.isoformat() if before else "",
-        to_state=(org.audit_finding_on or found_on).isoformat(),
-        payload={"found_on": found_on.isoformat(), "note": note, "rule": "A12"},
-        region_path=org.region.path,
-        department_id=org.department_id,
-        organisation_id=org.pk,
-    )
-    return org

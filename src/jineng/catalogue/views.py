@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jineng.accounts.roles import can
+from jineng.accounts.requests import request_user
 from jineng.catalogue import selectors
 from jineng.catalogue.forms import (
     EndForm,
@@ -29,10 +29,6 @@ from jineng.catalogue.services import (
     institution_occupation_end,
     institution_occupation_set,
     online_platform_file,
-    organisation_audit_finding_record,
-    organisation_exit,
-    organisation_reinstate,
-    organisation_suspend,
     teacher_deactivate,
     teacher_file,
     workstation_set,
@@ -42,9 +38,15 @@ from jineng.core.errors import Refusal
 from jineng.core.feedback import refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.roles import can
 from jineng.core.xlsx import workbook_bytes, xlsx_response
 from jineng.orgs.models import Organisation
+from jineng.orgs.services import (
+    organisation_audit_finding_record,
+    organisation_exit,
+    organisation_reinstate,
+    organisation_suspend,
+)
 from jineng.regions.selectors import regions_visible
 
 REPORT_KEY = "catalogue_import_errors"

@@ -11,6 +11,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from jineng.accounts.models import User
+from jineng.accounts.requests import request_user
 from jineng.claims import bulk, runs, services
 from jineng.claims.models import Claim, Objection, PaymentBatch
 from jineng.claims.schemas import (
@@ -39,7 +40,6 @@ from jineng.claims.selectors import (
 )
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require, require_any
-from jineng.core.requests import request_user
 from jineng.training.selectors import classes_visible
 
 router = Router()

@@ -23,7 +23,6 @@ from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.audit import services as audit
 from jineng.claims import entitle
 from jineng.claims import services as claim_services
@@ -39,13 +38,14 @@ from jineng.claims.models import (
 )
 from jineng.core.bulkwrite import collector_paused, id_list, reserve_ids
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.ledger import services as ledger
+from jineng.orgs import guards
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.policy import claims as rules
 from jineng.policy.profiles import ParameterNotSet, Profile
 from jineng.policy.workdays import CalendarNotCovered
-from jineng.recovery import guards
 from jineng.regions.models import Region
 from jineng.training.models import TrainingClass
 from jineng.workcal.selectors import work_calendar

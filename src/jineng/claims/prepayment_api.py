@@ -13,12 +13,12 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from jineng.accounts.models import User
+from jineng.accounts.requests import request_user
 from jineng.claims import prepayments as services
 from jineng.claims.models import Prepayment
 from jineng.claims.prepayment_selectors import prepayments_visible
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
 from jineng.training.selectors import classes_visible
 
 router = Router()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role, can
-from jineng.accounts.scope import scope_of
 from jineng.claims.models import Prepayment, PrepaymentState
+from jineng.core.roles import Role, can
+from jineng.core.scope import scope_of
 from jineng.training.models import ClassState, Mode, TrainingClass
 from jineng.training.selectors import classes_visible
 

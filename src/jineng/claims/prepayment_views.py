@@ -8,14 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role, can
+from jineng.accounts.requests import request_user
 from jineng.claims import prepayments as services
 from jineng.claims.models import Prepayment, PrepaymentState
 from jineng.claims.prepayment_selectors import prepayable_classes, prepayments_visible
 from jineng.core.feedback import act_returning
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.roles import Role, can
 
 
 @login_required

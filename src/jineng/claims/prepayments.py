@@ -22,16 +22,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.audit.services import event_record
 from jineng.claims.models import Claim, Prepayment, PrepaymentState
+from jineng.claims.recoveries import recoveries
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.ledger import services as ledger
+from jineng.orgs import guards
 from jineng.policy import claims as rules
 from jineng.policy import subsidy
 from jineng.policy.profiles import ParameterNotSet, Profile, get_profile
 from jineng.policy.training import percent
-from jineng.recovery import guards
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.training import facts
 from jineng.training.models import ClassState, Mode, TrainingClass
@@ -392,9 +393,7 @@ def prepayment_settle(*, actor: Any, claim: Claim, day: dt.date) -> Decimal:
         },
     )
     if result.to_recover > 0:
-        from jineng.recovery.services import prepayment_excess_record
-
-        prepayment_excess_record(
+        recoveries().prepayment_excess_record(
             actor=actor,
             claim=claim,
             amount=result.to_recover,

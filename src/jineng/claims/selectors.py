@@ -10,8 +10,6 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role, can
-from jineng.accounts.scope import scope_of
 from jineng.claims.models import (
     Claim,
     ClaimLine,
@@ -22,6 +20,8 @@ from jineng.claims.models import (
     Objection,
     PaymentBatch,
 )
+from jineng.core.roles import Role, can
+from jineng.core.scope import scope_of
 from jineng.policy.identity import mask_id_number
 from jineng.training.models import TrainingClass
 

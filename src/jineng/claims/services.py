@@ -13,7 +13,6 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.audit.services import event_record
 from jineng.claims import bulk, prepayments
 from jineng.claims.models import (
@@ -27,14 +26,15 @@ from jineng.claims.models import (
     Objection,
     PaymentBatch,
 )
+from jineng.claims.recoveries import recoveries
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.ledger import services as ledger
 from jineng.ledger.models import ZERO
+from jineng.orgs import guards
 from jineng.policy import claims as rules
 from jineng.policy.profiles import ParameterNotSet, Profile, get_profile
 from jineng.policy.workdays import CalendarNotCovered
-from jineng.recovery import guards
-from jineng.recovery import services as recovery
 from jineng.regions.models import Region
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.training.models import ClassState, TrainingClass
@@ -425,7 +425,7 @@ def batch_collect(*, actor: User, batch: PaymentBatch) -> int:
     # Each item as finance will see it: the claim less the class's F04 prepayment and less what its payee
     # owes back (F14); batch_pay books the same deductions (recomputed then, as refunds may have come in).
     prepaid = prepayments.prepaid_previews(claims)
-    offset = recovery.offset_previews(claims, {c.pk: Decimal(c.amount) - prepaid[c.pk] for c in claims})
+    offset = recoveries().offset_previews(claims, {c.pk: Decimal(c.amount) - prepaid[c.pk] for c in claims})
     BatchItem.objects.bulk_create(
         [
             BatchItem(
@@ -500,7 +500,7 @@ def batch_pay(
             # back is deducted from the rest); the bank pays what is left, possibly nothing.
             claim_amount = Decimal(item.claim.amount)
             item.prepaid = prepayments.prepayment_settle(actor=actor, claim=item.claim, day=today)
-            item.offset = recovery.offset_apply(
+            item.offset = recoveries().offset_apply(
                 actor=actor, claim=item.claim, limit=claim_amount - item.prepaid, day=today
             )
             item.amount = claim_amount - item.prepaid - item.offset

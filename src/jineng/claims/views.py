@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role, can
+from jineng.accounts.requests import request_user
 from jineng.claims import bulk, runs, services
 from jineng.claims.models import Claim, ClaimLine, ClaimState, Objection, PaymentBatch
 from jineng.claims.selectors import (
@@ -38,7 +38,7 @@ from jineng.core.errors import Refusal
 from jineng.core.feedback import act, refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require, require_any
-from jineng.core.requests import request_user
+from jineng.core.roles import Role, can
 from jineng.core.xlsx import xlsx_response
 from jineng.people.selectors import id_number_for
 from jineng.policy.claims import overdue

@@ -6,7 +6,22 @@ name the field, and where a policy rule is behind it, the rule ID and the clause
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from django.http import HttpResponse
+from ninja.responses import NinjaJSONEncoder
+
 from jineng.policy.violations import Violation
+
+
+def error_envelope(status: int, code: str, message: str, details: Any = None) -> HttpResponse:
+    """The API's one error body, {"code", "message", "details"}, rendered as django-ninja renders every
+    response; here, below the apps, so that an app's API and the project's handlers share it."""
+    body = {"code": code, "message": message, "details": details or []}
+    return HttpResponse(
+        json.dumps(body, cls=NinjaJSONEncoder), status=status, content_type="application/json; charset=utf-8"
+    )
 
 
 class Refusal(Exception):

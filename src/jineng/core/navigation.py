@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from jineng.accounts.roles import can
+from jineng.core.roles import can
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from jineng.accounts.roles import CAPABILITIES, can
+from jineng.core.roles import CAPABILITIES, can
 
 
 def require(user: Any, capability: str) -> None:

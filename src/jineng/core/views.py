@@ -3,14 +3,11 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from jineng.core.navigation import menu_for
-from jineng.core.work import scope_label, work_for
+from jineng.core.errors import error_envelope
 
 log = logging.getLogger("jineng")
 
@@ -24,33 +21,13 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-def _greeting() -> str:
-    hour = timezone.localtime().hour
-    return "早上好" if hour < 11 else "中午好" if hour < 14 else "下午好" if hour < 18 else "晚上好"
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    return render(
-        request,
-        "core/home.html",
-        {
-            "greeting": _greeting(),
-            "scope_label": scope_label(user),  # type: ignore[arg-type]
-            "work": work_for(user),  # type: ignore[arg-type]
-            "actions": menu_for(user.role),  # type: ignore[union-attr]
-        },
-    )
-
-
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-def _envelope(code: str, message: str, status: int) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message, "details": []}, status=status)
+def _envelope(code: str, message: str, status: int) -> HttpResponse:
+    return error_envelope(status, code, message)
 
 
 def _is_api(request: HttpRequest) -> bool:

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import transaction
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.accounts.services import user_create
 from jineng.catalogue.demo import catalogue_demo_load
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.demo import data
 from jineng.demo.claims import demo_claims_load
 from jineng.demo.classes import demo_classes_load

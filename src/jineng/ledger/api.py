@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.pagination import paginate
 
+from jineng.accounts.requests import request_user
 from jineng.core.errors import Refusal
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
 from jineng.ledger.schemas import EntryOut, FundOut, StatementOut, TrialBalanceOut
 from jineng.ledger.selectors import (
     entries_search,

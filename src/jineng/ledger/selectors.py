@@ -11,8 +11,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import can
-from jineng.accounts.scope import scope_of
+from jineng.core.roles import can
+from jineng.core.scope import scope_of
 from jineng.ledger.models import (
     CENT,
     PAYEE_ACCOUNT_KINDS,

@@ -8,9 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from jineng.accounts.requests import request_user
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
 from jineng.core.xlsx import xlsx_response
 from jineng.ledger.models import AccountKind, EntryKind, Posting
 from jineng.ledger.selectors import entries_search, fund_balances, trial_balance, with_postings

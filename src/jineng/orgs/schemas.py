@@ -5,7 +5,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from jineng.accounts.roles import HR_ROLES
+from jineng.core.roles import HR_ROLES
 from jineng.orgs.models import Organisation
 from jineng.policy.identity import mask_bank_account, mask_phone
 

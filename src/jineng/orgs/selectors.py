@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from jineng.accounts.models import User
-from jineng.accounts.roles import can
-from jineng.accounts.scope import scope_of
+from jineng.core.roles import can
+from jineng.core.scope import Viewer, scope_of
 from jineng.orgs.models import Organisation
 
 
-def organisations_visible(user: User) -> QuerySet[Organisation]:
+def organisations_visible(user: Viewer) -> QuerySet[Organisation]:
     if not can(user.role, "org.view"):
         return Organisation.objects.none()
     scope = scope_of(user)
@@ -21,7 +20,7 @@ def organisations_visible(user: User) -> QuerySet[Organisation]:
 
 
 def organisations_search(
-    user: User, *, q: str = "", kind: str = "", status: str = ""
+    user: Viewer, *, q: str = "", kind: str = "", status: str = ""
 ) -> QuerySet[Organisation]:
     qs = organisations_visible(user)
     if q:

@@ -6,13 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from jineng.accounts.roles import HR_ROLES, can
 from jineng.audit.models import Event
 from jineng.core.errors import Refusal
 from jineng.core.feedback import refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.requests import request_viewer
+from jineng.core.roles import HR_ROLES, can
 from jineng.core.xlsx import xlsx_response
 from jineng.orgs.models import Organisation
 from jineng.orgs.selectors import organisations_search, organisations_visible
@@ -28,7 +28,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
-    qs = organisations_search(request_user(request), q=q, kind=kind, status=status)
+    qs = organisations_search(request_viewer(request), q=q, kind=kind, status=status)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             "机构名录.xlsx",
@@ -58,7 +58,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "kinds": Organisation.Kind.choices,
             "statuses": Organisation.Status.choices,
-            "can_register": can(request_user(request).role, "org.register"),
+            "can_register": can(request_viewer(request).role, "org.register"),
         },
     )
 
@@ -66,8 +66,8 @@ def org_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def org_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     require(request.user, "org.view")
-    org = get_object_or_404(organisations_visible(request_user(request)), pk=org_id)
-    full = request_user(request).role in HR_ROLES or request_user(request).organisation_id == org.pk
+    org = get_object_or_404(organisations_visible(request_viewer(request)), pk=org_id)
+    full = request_viewer(request).role in HR_ROLES or request_viewer(request).organisation_id == org.pk
     events = Event.objects.filter(object_type=org._meta.label, object_id=str(org.pk))[:20]
     return render(
         request,
@@ -100,8 +100,8 @@ class OrganisationForm(forms.Form):
 def org_new(request: HttpRequest) -> HttpResponse:
     require(request.user, "org.register")
     form = OrganisationForm(request.POST or None)
-    form.fields["region"].queryset = regions_visible(request_user(request))  # type: ignore[attr-defined]
-    form.fields["department"].queryset = departments_visible(request_user(request))  # type: ignore[attr-defined]
+    form.fields["region"].queryset = regions_visible(request_viewer(request))  # type: ignore[attr-defined]
+    form.fields["department"].queryset = departments_visible(request_viewer(request))  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

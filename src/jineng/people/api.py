@@ -5,18 +5,17 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from jineng.accounts.models import User
-from jineng.accounts.roles import can
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.requests import request_viewer
+from jineng.core.roles import can
+from jineng.core.scope import Viewer
 from jineng.people.models import Person
 from jineng.people.schemas import PersonIn, PersonOut
-from jineng.people.selectors import persons_search, persons_visible
+from jineng.people.selectors import persons_search, persons_visible, registration_regions
 from jineng.people.services import person_register
 from jineng.policy.identity import normalise_id_number
 from jineng.regions.models import Region
-from jineng.regions.selectors import regions_visible
 
 router = Router()
 
@@ -25,12 +24,12 @@ router = Router()
 @paginate(PageNumberPagination, page_size=50)
 def people(request: HttpRequest, q: str = "") -> Any:
     require(request.user, "person.view")
-    return persons_search(request_user(request), q=q)
+    return persons_search(request_viewer(request), q=q)
 
 
 @router.get("/{person_id}", response=PersonOut, summary="人员详情")
 def person(request: HttpRequest, person_id: int) -> Person:
-    user: User = request_user(request)
+    user: Viewer = request_viewer(request)
     # A trainee's scope is their own record: another id is out of scope (404), like any other object.
     if not can(user.role, "self.view"):
         require(user, "person.view")
@@ -43,7 +42,7 @@ def person(request: HttpRequest, person_id: int) -> Person:
     summary="实名登记（B01：GB 11643 校验）；已登记则返回原记录",
 )
 def person_create(request: HttpRequest, data: PersonIn) -> Status:
-    user: User = request_user(request)
+    user: Viewer = request_viewer(request)
     require(user, "person.register")
     region = registration_region(user, data.region_id)
     before = Person.objects.filter(id_number=normalise_id_number(data.id_number)).exists()
@@ -53,10 +52,5 @@ def person_create(request: HttpRequest, data: PersonIn) -> Status:
     return Status(200 if before else 201, person)
 
 
-def registration_region(user: User, region_id: int) -> Region:
-    # An institution registers trainees in its own region's subtree; bureau staff within theirs.
-    if user.organisation is not None:
-        qs = Region.objects.filter(path__startswith=user.organisation.region.path)
-    else:
-        qs = regions_visible(user)
-    return get_object_or_404(qs, pk=region_id)
+def registration_region(user: Viewer, region_id: int) -> Region:
+    return get_object_or_404(registration_regions(user), pk=region_id)

@@ -4,9 +4,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from jineng.accounts.roles import Role
 from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.people.models import Person
 from jineng.policy.identity import RULE_B01_CLAUSE, InvalidIdNumber, parse_id_number
 from jineng.regions.models import Region

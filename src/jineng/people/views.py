@@ -6,26 +6,31 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from jineng.accounts.models import User
-from jineng.accounts.roles import can
 from jineng.core.errors import Refusal
 from jineng.core.feedback import refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.requests import request_viewer
+from jineng.core.roles import can
+from jineng.core.scope import Viewer
 from jineng.core.xlsx import xlsx_response
 from jineng.people.api import registration_region
 from jineng.people.models import Person
-from jineng.people.selectors import id_number_for, persons_search, persons_visible, phone_for
+from jineng.people.selectors import (
+    id_number_for,
+    persons_search,
+    persons_visible,
+    phone_for,
+    registration_regions,
+)
 from jineng.people.services import person_register
 from jineng.policy.identity import normalise_id_number
 from jineng.regions.models import Region
-from jineng.regions.selectors import regions_visible
 
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    user: User = request_user(request)
+    user: Viewer = request_viewer(request)
     require(user, "person.view")
     q = request.GET.get("q", "").strip()
     qs = persons_search(user, q=q)
@@ -56,7 +61,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    user: User = request_user(request)
+    user: Viewer = request_viewer(request)
     # A trainee's scope is their own record: another id is out of scope (404), like any other object.
     if not can(user.role, "self.view"):
         require(user, "person.view")
@@ -74,7 +79,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def person_me(request: HttpRequest) -> HttpResponse:
-    user: User = request_user(request)
+    user: Viewer = request_viewer(request)
     require(user, "self.view")
     if user.person_id is None:
         raise Http404
@@ -90,14 +95,10 @@ class PersonForm(forms.Form):
 
 @login_required
 def person_new(request: HttpRequest) -> HttpResponse:
-    user: User = request_user(request)
+    user: Viewer = request_viewer(request)
     require(user, "person.register")
     form = PersonForm(request.POST or None)
-    if user.organisation is not None:
-        region_qs = Region.objects.filter(path__startswith=user.organisation.region.path)
-    else:
-        region_qs = regions_visible(user)
-    form.fields["region"].queryset = region_qs  # type: ignore[attr-defined]
+    form.fields["region"].queryset = registration_regions(user)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

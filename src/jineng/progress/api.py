@@ -12,10 +12,10 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from jineng.accounts.models import User
+from jineng.accounts.requests import request_user
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.params import month_query, year_query
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
 from jineng.progress import board, services
 from jineng.progress.models import Bulletin, Competition, MediaItem, MonthlyReport
 from jineng.progress.schemas import (

@@ -35,10 +35,10 @@ from django.db.models.functions import ExtractMonth
 from django.http import Http404
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import can
-from jineng.accounts.scope import scope_of
 from jineng.assessment.models import Result
 from jineng.claims.models import ClaimLine, ClaimState
+from jineng.core.roles import can
+from jineng.core.scope import scope_of
 from jineng.policy import progress as rules
 from jineng.policy.profiles import ParameterNotSet
 from jineng.progress.models import (

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import can
-from jineng.accounts.scope import scope_of
 from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
+from jineng.core.roles import can
+from jineng.core.scope import scope_of
 from jineng.policy import progress as rules
 from jineng.policy.targets import LABELS
 from jineng.progress.models import (

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import can
-from jineng.accounts.scope import scope_of
+from jineng.accounts.requests import request_user
 from jineng.core.feedback import act, act_returning
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.roles import can
+from jineng.core.scope import scope_of
 from jineng.core.xlsx import xlsx_response
 from jineng.policy import progress as rules
 from jineng.policy.targets import LABELS

@@ -12,10 +12,10 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from jineng.accounts.models import User
+from jineng.accounts.requests import request_user
 from jineng.claims.selectors import claims_visible
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
 from jineng.recovery import services
 from jineng.recovery.models import RecoveryCase, WrongPayment
 from jineng.recovery.schemas import (

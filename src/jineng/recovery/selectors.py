@@ -11,8 +11,8 @@ from typing import Literal
 from django.db.models import F, Q, QuerySet
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import can
-from jineng.accounts.scope import scope_of
+from jineng.core.roles import can
+from jineng.core.scope import scope_of
 from jineng.recovery.models import ZERO, BlacklistEntry, MoveKind, Movement, WrongKind, WrongPayment
 from jineng.regions.models import Region
 

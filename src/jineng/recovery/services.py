@@ -15,14 +15,14 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.audit.services import event_record
-from jineng.catalogue import services as catalogue
 from jineng.claims.models import Claim, ClaimLine, ClaimState
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.ledger import services as ledger
 from jineng.ledger.balances import balance
 from jineng.ledger.models import AccountKind, FundKind, ReceivableReason
+from jineng.orgs import services as orgs
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.recovery.models import (
@@ -260,9 +260,9 @@ def _open_case(actor: User, wp: WrongPayment, org_action: str, today: dt.date) -
     why = f"F14 追缴 {wp.ref}：{wp.reason}"[:200]
     if org.status != Organisation.Status.EXITED:
         if org_action == "exit":
-            catalogue.organisation_exit(actor=actor, organisation=org, reason=why, today=today)
+            orgs.organisation_exit(actor=actor, organisation=org, reason=why, today=today)
         elif org.status != Organisation.Status.SUSPENDED:
-            catalogue.organisation_suspend(actor=actor, organisation=org, reason=why, until=None, today=today)
+            orgs.organisation_suspend(actor=actor, organisation=org, reason=why, until=None, today=today)
     blacklist_add(actor=actor, organisation=org, reason=why, wrong_payment=wp, today=today)
     return case
 

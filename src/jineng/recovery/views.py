@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import can
+from jineng.accounts.requests import request_user
 from jineng.claims.models import ClaimLine
 from jineng.claims.selectors import claims_visible
 from jineng.core.feedback import act
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.roles import can
 from jineng.core.xlsx import xlsx_response
 from jineng.ledger.models import FundKind
 from jineng.recovery import services

@@ -9,7 +9,7 @@ from ninja.errors import HttpError
 
 from jineng.core.params import year_query
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.requests import request_viewer
 from jineng.policy.profiles import Parameter, Profile, all_profiles, get_profile
 from jineng.regions.models import Region
 from jineng.regions.schemas import (
@@ -41,7 +41,7 @@ def _region_out(r: Region) -> RegionOut:
 @router.get("/regions", response=list[RegionOut], summary="管辖范围内的行政区域（树，按路径排序）")
 def regions(request: HttpRequest) -> list[RegionOut]:
     require(request.user, "region.view")
-    return [_region_out(r) for r in regions_visible(request_user(request))]
+    return [_region_out(r) for r in regions_visible(request_viewer(request))]
 
 
 @router.get(
@@ -49,7 +49,7 @@ def regions(request: HttpRequest) -> list[RegionOut]:
 )
 def region_profile(request: HttpRequest, region_id: int, year: int = year_query()) -> RegionProfileOut:
     require(request.user, "region.view")
-    region = get_object_or_404(regions_visible(request_user(request)), pk=region_id)
+    region = get_object_or_404(regions_visible(request_viewer(request)), pk=region_id)
     try:
         assignment = profile_assignment_for(region, year)
     except NoProfile as exc:
@@ -63,7 +63,7 @@ def region_profile(request: HttpRequest, region_id: int, year: int = year_query(
 @router.get("/departments", response=list[DepartmentOut], summary="管辖范围内的部门")
 def departments(request: HttpRequest) -> list[DepartmentOut]:
     require(request.user, "department.view")
-    qs: Any = departments_visible(request_user(request))
+    qs: Any = departments_visible(request_viewer(request))
     return [
         DepartmentOut(id=d.pk, name=d.name, kind=d.kind, region_id=d.region_id, region=d.region.name)
         for d in qs

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from jineng.accounts.models import User
-from jineng.accounts.roles import can
-from jineng.accounts.scope import scope_of
+from jineng.core.roles import can
+from jineng.core.scope import Viewer, scope_of
 from jineng.policy.profiles import Profile, get_profile
 from jineng.regions.models import Department, ProfileAssignment, Region
 
@@ -16,13 +15,13 @@ class NoProfile(LookupError):
         super().__init__(f"{region.name} 及其上级区域均未设定 {year} 年适用的政策档案，请管理员先设定")
 
 
-def regions_visible(user: User) -> QuerySet[Region]:
+def regions_visible(user: Viewer) -> QuerySet[Region]:
     if not can(user.role, "region.view"):
         return Region.objects.none()
     return Region.objects.filter(path__startswith=scope_of(user).region_path)
 
 
-def departments_visible(user: User) -> QuerySet[Department]:
+def departments_visible(user: Viewer) -> QuerySet[Department]:
     if not can(user.role, "department.view"):
         return Department.objects.none()
     scope = scope_of(user)

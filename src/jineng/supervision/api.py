@@ -10,10 +10,10 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
+from jineng.accounts.requests import request_user
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.roles import Role
 from jineng.supervision import services
 from jineng.supervision.models import Summary
 from jineng.supervision.schemas import (

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role, can
+from jineng.core.roles import Role, can
 from jineng.policy import training as rules
 from jineng.policy.violations import Violation
 from jineng.regions.selectors import NoProfile, profile_for
@@ -108,18 +108,4 @@ def rule_notes(tc: TrainingClass, names: tuple[str, ...]) -> list[RuleNote]:
             else f"{profile.code} 未规定“{param.spec.label}”：{param.note}"
         )
         out.append(RuleNote(param.rule, text))
-    return out
-
-
-def class_pages(user: User, tc: TrainingClass) -> list[Action]:
-    """The class's supervision record and its assessments, where the viewer may open them."""
-    from jineng.assessment.selectors import assessments_visible  # assessment builds on supervision
-    from jineng.supervision.selectors import SUPERVISED_STATES
-
-    out = []
-    if user.role != Role.EVALUATOR and can(user.role, "class.view") and tc.state in SUPERVISED_STATES:
-        out.append(Action("过程监管记录", reverse("supervision:detail", args=[tc.pk]), "C01–C09"))
-    for a in assessments_visible(user).filter(training_class=tc).order_by("id"):
-        label = f"结业考核（{a.get_certificate_kind_display()}，{a.get_state_display()}）"
-        out.append(Action(label, reverse("assessment:detail", args=[a.pk]), "E01–E05"))
     return out

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
+from jineng.core.roles import Role
 from jineng.supervision.models import CheckIn, Inspection, Leave
 from jineng.training.models import ClassState, Enrolment, TrainingClass
 from jineng.training.selectors import classes_visible

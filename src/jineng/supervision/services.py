@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role, can
-from jineng.accounts.scope import scope_of
 from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role, can
+from jineng.core.scope import scope_of
 from jineng.policy import training as rules
 from jineng.policy.identity import InvalidIdNumber, parse_id_number
 from jineng.policy.profiles import Profile

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role, can
+from jineng.accounts.requests import request_user
 from jineng.core.errors import Refusal
 from jineng.core.feedback import form_refused, refusal_lines, refused
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.roles import Role, can
 from jineng.people.selectors import id_number_for
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.supervision import links, selectors, services

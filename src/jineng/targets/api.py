@@ -8,10 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from jineng.accounts.requests import request_user
+from jineng.core.errors import error_envelope
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.params import year_query
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
 from jineng.core.xlsx import workbook_bytes
 from jineng.regions.models import Region
 from jineng.targets import selectors, services
@@ -35,8 +36,6 @@ def plan_list(request: HttpRequest, year: int | None = year_query(None), region_
     summary="导入目标计划（与 Excel 模板同一套检查；全部行无误才导入，否则 422 并逐行列出问题）",
 )
 def plan_import(request: HttpRequest, data: PlanImportIn) -> Status | HttpResponse:
-    from jineng.api import envelope
-
     user = request_user(request)
     require(user, "plan.manage")
     region = selectors.manageable_regions(user).filter(pk=data.region_id).first()
@@ -55,8 +54,7 @@ def plan_import(request: HttpRequest, data: PlanImportIn) -> Status | HttpRespon
         filename="api.xlsx",
     )
     if record.state == PlanImport.State.REFUSED:
-        return envelope(
-            request,
+        return error_envelope(
             422,
             "refused",
             f"目标计划未导入：共 {len(record.report)} 个问题（导入记录 {record.pk}）",

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import can
-from jineng.accounts.scope import scope_of
+from jineng.core.roles import can
+from jineng.core.scope import scope_of
 from jineng.regions.models import Region
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.targets.models import Control, Plan, Target

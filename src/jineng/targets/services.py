@@ -13,10 +13,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from jineng.accounts.scope import scope_of
 from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
 from jineng.core.permissions import require
+from jineng.core.scope import scope_of
 from jineng.orgs.models import Organisation
 from jineng.policy.targets import LABELS, Indicator
 from jineng.policy.violations import Violation

@@ -13,13 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import can
+from jineng.accounts.requests import request_user
 from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.feedback import form_refused, refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.roles import can
 from jineng.core.xlsx import XLSX, xlsx_response
 from jineng.regions.models import Region
 from jineng.targets import selectors, services, sheet

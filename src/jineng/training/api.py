@@ -11,10 +11,10 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import can
+from jineng.accounts.requests import request_user
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.roles import can
 from jineng.core.xlsx import workbook_bytes
 from jineng.training import services
 from jineng.training.models import RosterJob, TrainingClass

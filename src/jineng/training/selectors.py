@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role, can
-from jineng.accounts.scope import scope_of
 from jineng.catalogue.models import Teacher
+from jineng.core.roles import Role, can
+from jineng.core.scope import scope_of
 from jineng.orgs.models import Organisation
 from jineng.regions.models import Department, Region
 from jineng.training.models import (

@@ -21,13 +21,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role, can
 from jineng.audit.services import event_record, events_record_objects
 from jineng.catalogue.models import Occupation, Teacher, Trade
 from jineng.core import uploads
 from jineng.core.alongside import Alongside
 from jineng.core.bulkwrite import collector_paused, copy_rows, reserve_ids
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role, can
+from jineng.orgs import guards
 from jineng.outbox.services import task_enqueue
 from jineng.people.models import Person
 from jineng.policy import training as rules
@@ -35,7 +36,6 @@ from jineng.policy.identity import birth_and_sex, normalise_id_number
 from jineng.policy.profiles import Profile
 from jineng.policy.violations import Violation
 from jineng.policy.workdays import CalendarNotCovered
-from jineng.recovery import guards
 from jineng.regions.models import Department, Region
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.training import facts, selectors

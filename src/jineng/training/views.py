@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role, can
+from jineng.accounts.requests import request_user
 from jineng.catalogue.models import Level
 from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.feedback import form_refused, refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.roles import Role, can
 from jineng.core.xlsx import XLSX, xlsx_response
 from jineng.people.selectors import id_number_for, phone_for
 from jineng.policy.identity import mask_bank_account

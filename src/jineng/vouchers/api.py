@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from jineng.accounts.roles import can
+from jineng.accounts.requests import request_user
 from jineng.core.errors import Refusal
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.params import year_query
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.roles import can
 from jineng.policy.identity import RULE_B01_CLAUSE, InvalidIdNumber, parse_id_number
 from jineng.regions.selectors import regions_visible
 from jineng.training.models import Enrolment

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role, can
-from jineng.accounts.scope import scope_of
+from jineng.core.roles import Role, can
+from jineng.core.scope import scope_of
 from jineng.orgs.models import Organisation
 from jineng.orgs.selectors import organisations_visible
 from jineng.people.models import Person

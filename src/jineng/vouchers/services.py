@@ -19,13 +19,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import HR_ROLES, Role
-from jineng.accounts.scope import scope_of
 from jineng.assessment.models import Result
 from jineng.audit.services import event_record, events_record
 from jineng.catalogue.models import Occupation
 from jineng.core import uploads
 from jineng.core.errors import Refusal
+from jineng.core.roles import HR_ROLES, Role
+from jineng.core.scope import scope_of
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.people.selectors import persons_visible

@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from jineng.accounts.roles import Role
+from jineng.accounts.requests import request_user
 from jineng.core.errors import Refusal
 from jineng.core.feedback import refused
 from jineng.core.permissions import require
-from jineng.core.requests import request_user
+from jineng.core.roles import Role
 from jineng.policy.workdays import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR, CalendarNotCovered
 from jineng.workcal.models import CalendarYear
 from jineng.workcal.selectors import work_calendar

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
+from jineng.core.roles import Role
 from jineng.core.tests.matrix import Case, fixed, roles
 
 

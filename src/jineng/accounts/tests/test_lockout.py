@@ -13,11 +13,11 @@ from django.core.management import call_command
 from django.test import Client, RequestFactory
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.accounts.services import operator_create
 from jineng.audit.models import Event
 from jineng.conftest import PASSWORD, World
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 
 LIMIT = 10
 LOCKED = "登录失败次数过多，账户已被暂时锁定，请 15 分钟后再试或联系管理员解锁。"

@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from jineng.accounts.models import ApiToken, User, sanctioned
-from jineng.accounts.roles import Role
 from jineng.accounts.services import api_token_issue, operator_create, user_password_set, user_update
 from jineng.audit.models import Event
 from jineng.conftest import World
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.orgs.models import Organisation
 
 OPERATOR_PASSWORD = "Op@platform-2026"

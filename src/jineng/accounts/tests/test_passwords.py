@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from jineng.accounts.models import User, sanctioned
-from jineng.accounts.roles import Role
 from jineng.accounts.services import operator_create, user_create
 from jineng.conftest import World
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.core.tests.test_scope_matrix import changes, snapshot
 
 SHORT = "密码太短，至少须 10 个字符。"

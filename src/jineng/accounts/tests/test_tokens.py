@@ -10,7 +10,6 @@ from django.test import Client
 from django.utils import timezone
 
 from jineng.accounts.models import ApiToken
-from jineng.accounts.roles import Role
 from jineng.accounts.services import (
     TOKEN_PREFIX,
     api_token_authenticate,
@@ -21,6 +20,7 @@ from jineng.accounts.services import (
 from jineng.audit.models import Event
 from jineng.conftest import World
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.core.tests.test_scope_matrix import assert_envelope, changes, snapshot
 
 API = "/api/v1"

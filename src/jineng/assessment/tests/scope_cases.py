@@ -11,10 +11,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.assessment.models import Assessment
 from jineng.assessment.services import TEMPLATE_HEADERS
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.core.tests.matrix import API, Case, fixed, roles
 from jineng.orgs.models import Organisation
 from jineng.supervision.models import Summary

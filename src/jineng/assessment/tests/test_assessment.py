@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from jineng.accounts.roles import Role
 from jineng.assessment import services
 from jineng.assessment.models import Assessment, Result
 from jineng.assessment.selectors import special_completion_shares
 from jineng.conftest import World
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.policy.identity import mask_id_number
 from jineng.supervision.models import Summary
 from jineng.supervision.tests.factory import END, make_class, xuchang_class

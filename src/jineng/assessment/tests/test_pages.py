@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from jineng.accounts.roles import Role
 from jineng.assessment.models import Assessment, Result
 from jineng.audit.models import Event
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.policy.identity import mask_id_number
 from jineng.supervision.models import Summary
 from jineng.supervision.tests.factory import make_class

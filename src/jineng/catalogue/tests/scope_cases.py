@@ -8,16 +8,16 @@ from io import BytesIO
 from typing import Any
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.catalogue.classification import csco22
 from jineng.catalogue.importing import HEADERS
 from jineng.catalogue.models import InstitutionOccupation, Occupation, Teacher
-from jineng.catalogue.services import institution_occupation_set, organisation_suspend, teacher_file
+from jineng.catalogue.services import institution_occupation_set, teacher_file
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.core.tests.matrix import API, Case, fixed, roles
 from jineng.core.xlsx import workbook_bytes
 from jineng.orgs.models import Organisation
-from jineng.orgs.services import organisation_register
+from jineng.orgs.services import organisation_register, organisation_suspend
 from jineng.policy.identity import make_credit_code, make_id_number
 
 C = f"{API}/catalogue"

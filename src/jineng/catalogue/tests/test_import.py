@@ -12,13 +12,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from jineng.accounts.roles import Role
 from jineng.audit.models import Event
 from jineng.catalogue.importing import HEADERS, parse_level
 from jineng.catalogue.models import CatalogueItem, Level, OccupationCertificate, Trade
 from jineng.catalogue.services import ImportRejected, catalogue_import, occupations_load
 from jineng.catalogue.tests.helpers import XLSX, good_rows, sheet_rows, xlsx
 from jineng.conftest import World
+from jineng.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

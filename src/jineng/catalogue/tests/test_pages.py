@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from jineng.accounts.roles import Role
 from jineng.catalogue.services import catalogue_import, teacher_file
 from jineng.catalogue.tests.helpers import XLSX, sheet_rows, xlsx
 from jineng.catalogue.tests.scope_cases import ELECTRICIAN, WELDER, occupation
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.orgs.models import Organisation
 from jineng.policy.identity import make_id_number
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from jineng.accounts.roles import Role
 from jineng.audit.models import Event
 from jineng.catalogue.models import InstitutionOccupation
 from jineng.catalogue.selectors import (
@@ -19,15 +18,10 @@ from jineng.catalogue.selectors import (
     workstations_of,
 )
 from jineng.catalogue.services import (
-    add_months,
     catalogue_import,
     institution_occupation_end,
     institution_occupation_set,
     online_platform_file,
-    organisation_audit_finding_record,
-    organisation_exit,
-    organisation_reinstate,
-    organisation_suspend,
     teacher_file,
     workstation_set,
 )
@@ -35,8 +29,16 @@ from jineng.catalogue.tests.helpers import xlsx
 from jineng.catalogue.tests.scope_cases import ELECTRICIAN, WELDER, occupation, platform
 from jineng.conftest import World
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.orgs.models import Organisation
+from jineng.orgs.services import (
+    organisation_audit_finding_record,
+    organisation_exit,
+    organisation_reinstate,
+    organisation_suspend,
+)
 from jineng.policy.identity import make_id_number
+from jineng.policy.training import add_months
 
 pytestmark = pytest.mark.django_db
 D = dt.date(2021, 6, 1)

@@ -12,7 +12,6 @@ from typing import Any
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.claims.models import (
     BatchItem,
     Claim,
@@ -26,6 +25,7 @@ from jineng.claims.models import (
 )
 from jineng.claims.tests.factories import funded
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.core.tests.matrix import API, Case, fixed, roles
 from jineng.ledger import services as ledger
 from jineng.ledger.models import Fund

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import CAPABILITIES, Role
 from jineng.conftest import World
+from jineng.core.roles import CAPABILITIES, Role
 
 ROLES = [r.value for r in Role]
 API = "/api/v1"

@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.accounts.services import api_token_issue
 from jineng.audit.models import Event
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.core.tests.test_scope_matrix import assert_envelope, changes, snapshot
 from jineng.people.models import Person
 from jineng.policy.identity import make_credit_code, make_id_number

@@ -18,11 +18,11 @@ from django.db import connection, connections
 from django.test import Client
 from openpyxl import load_workbook
 
-from jineng.accounts.roles import Role
 from jineng.api import api
 from jineng.audit.models import Event
 from jineng.conftest import World
 from jineng.core.pagination import MAX_PAGE
+from jineng.core.roles import Role
 from jineng.core.tests.test_scope_matrix import assert_envelope, changes, snapshot
 from jineng.people.models import Person
 from jineng.policy.identity import make_id_number

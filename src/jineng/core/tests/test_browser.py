@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from jineng.accounts.roles import Role
 from jineng.core.navigation import menu_for
+from jineng.core.roles import Role
 from jineng.core.tests import browser_kit
 from jineng.core.tests.browser_kit import CHROMIUM
 from jineng.core.tests.browser_kit import assert_layout as _assert_layout

@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 
 import jineng
-from jineng.accounts.roles import Role
 from jineng.conftest import World
+from jineng.core.roles import Role
 
 POLICY = {
     "default-src": ["'self'"],

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from jineng.accounts.roles import Role
 from jineng.core.permissions import require, require_any
+from jineng.core.roles import Role
 
 
 def _user(role: str) -> SimpleNamespace:

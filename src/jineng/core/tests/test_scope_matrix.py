@@ -25,11 +25,11 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from jineng.accounts.models import ApiToken, User
-from jineng.accounts.roles import Role, can
 from jineng.accounts.services import api_token_issue
 from jineng.api import api
 from jineng.audit.models import Event
 from jineng.conftest import World, build_world
+from jineng.core.roles import Role, can
 from jineng.core.tests.matrix import API, EVERYONE, ROLES, Case, fixed, roles
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person

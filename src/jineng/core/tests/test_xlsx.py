@@ -15,8 +15,8 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from jineng.accounts.roles import Role
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.core.xlsx import FORMULA_STARTS, workbook_bytes
 from jineng.orgs.services import organisation_register
 from jineng.people.services import person_register

@@ -7,8 +7,8 @@ import pytest
 from django.db import transaction
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.audit.models import Event
+from jineng.core.roles import Role
 from jineng.demo import data
 from jineng.demo.services import demo_load
 from jineng.orgs.models import Organisation

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from jineng.accounts.roles import Role
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.core.tests.test_scope_matrix import changes, snapshot
 from jineng.orgs.models import Organisation
 from jineng.policy.identity import make_credit_code

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from jineng.accounts.roles import Role
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.core.tests.test_scope_matrix import changes, snapshot
 from jineng.people.models import Person
 from jineng.people.services import person_register

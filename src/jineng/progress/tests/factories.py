@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from jineng.accounts.roles import Role
 from jineng.assessment.models import Assessment, Result
 from jineng.claims.models import Claim, ClaimLine
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.people.models import Person
 from jineng.regions.models import Region
 from jineng.regions.services import region_create

@@ -11,8 +11,8 @@ from typing import Any
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import DEPT_ROLES
 from jineng.conftest import World
+from jineng.core.roles import DEPT_ROLES
 from jineng.core.tests.matrix import API, Case, fixed, roles
 from jineng.progress.models import Bulletin, Competition, MediaItem, MonthlyReport, ReportState
 from jineng.regions.models import Department, Region

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from jineng.accounts.roles import Role
 from jineng.conftest import World
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.progress import board
 from jineng.progress.models import Competition, MediaItem, MediaLevel
 from jineng.progress.selectors import media_compliance

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from jineng.accounts.roles import can as role_can
+from jineng.core.roles import can as role_can
 
 register = template.Library()
 

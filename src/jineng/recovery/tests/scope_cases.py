@@ -12,10 +12,10 @@ from typing import Any
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.claims.models import Claim, ClaimState, Prepayment, PrepaymentState
 from jineng.claims.tests.scope_cases import claim_in
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.core.tests.matrix import API, Case, fixed, roles
 from jineng.ledger import services as ledger
 from jineng.ledger.models import FundKind

@@ -20,13 +20,3 @@ def class_actions(context: Any, tc: TrainingClass) -> list[links.Action]:
     if user is None or not user.is_authenticated:
         return []
     return links.class_actions(user, tc, timezone.localdate())
-
-
-@register.simple_tag(takes_context=True)
-def class_pages(context: Any, tc: TrainingClass) -> list[links.Action]:
-    """Read-only pages of the class's later life that the viewer can open: supervision, assessment."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return []
-    return links.class_pages(user, tc)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jineng.accounts.roles import Role
 from jineng.catalogue.models import Occupation, OccupationCertificate
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.regions.models import Department, Region

@@ -8,8 +8,8 @@ from typing import Any
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.core.tests.matrix import API, Case, fixed, roles
 from jineng.regions.models import ProfileAssignment
 from jineng.supervision.models import Inspection, Leave, Summary

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from jineng.accounts.roles import Role
 from jineng.audit.models import Event
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.policy.identity import mask_id_number
 from jineng.regions.models import ProfileAssignment
 from jineng.supervision.models import Inspection, Leave, LessonVideo, Summary

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from jineng.accounts.roles import Role
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.supervision.models import CheckIn
 from jineng.supervision.tests.factory import make_class
 from jineng.training.models import ClassState

@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from jineng.accounts.roles import Role
 from jineng.audit.models import Event
 from jineng.conftest import World
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.supervision import services as s
 from jineng.supervision.models import CheckIn, Inspection, LessonVideo, Summary
 from jineng.supervision.tests.factory import END, START, make_class, xuchang_class

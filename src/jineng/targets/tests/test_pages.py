@@ -7,8 +7,8 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from jineng.accounts.roles import Role
 from jineng.audit.models import Event
+from jineng.core.roles import Role
 from jineng.targets.models import Target
 from jineng.targets.selectors import target_rows
 from jineng.targets.tests.factories import department_plan, region_plan

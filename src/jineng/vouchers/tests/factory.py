@@ -8,9 +8,9 @@ import datetime as dt
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role
 from jineng.assessment.models import Assessment, Result
 from jineng.conftest import World
+from jineng.core.roles import Role
 from jineng.people.models import Person
 from jineng.regions.models import Region
 from jineng.supervision.tests.factory import make_class, xuchang_class

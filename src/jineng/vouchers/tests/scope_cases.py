@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import HR_ROLES, Role
 from jineng.conftest import World
+from jineng.core.roles import HR_ROLES, Role
 from jineng.core.tests.matrix import API, Case, fixed, roles
 from jineng.training.models import Enrolment
 from jineng.vouchers.models import Voucher, VoucherState

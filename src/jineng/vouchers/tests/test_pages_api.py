@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import Workbook, load_workbook
 
-from jineng.accounts.roles import Role
 from jineng.conftest import World
 from jineng.core.navigation import menu_for
+from jineng.core.roles import Role
 from jineng.people.services import person_register
 from jineng.policy.identity import make_id_number, mask_id_number
 from jineng.training.models import ClassState

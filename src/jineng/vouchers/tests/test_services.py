@@ -10,12 +10,12 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
-from jineng.accounts.roles import Role
 from jineng.audit.models import Event
 from jineng.catalogue.models import Occupation
 from jineng.celery import app
 from jineng.conftest import World
 from jineng.core.errors import Refusal
+from jineng.core.roles import Role
 from jineng.people.models import Person
 from jineng.people.services import person_register
 from jineng.policy.identity import make_id_number

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.accounts.roles import Role, can
-from jineng.accounts.scope import scope_of
 from jineng.audit.selectors import day_start, events_visible
+from jineng.core.roles import Role, can
+from jineng.core.scope import scope_of
 from jineng.regions.models import ProfileAssignment
 from jineng.regions.selectors import regions_visible
 from jineng.workcal.selectors import work_calendar

@@ -3,11 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.db.models import Q
 
-from jineng.accounts.models import User
-from jineng.accounts.roles import DEPT_ROLES, ORG_ROLES, Role
+from jineng.core.roles import DEPT_ROLES, ORG_ROLES, Role
+
+
+class ViewerRegion(Protocol):
+    @property
+    def pk(self) -> int: ...
+    @property
+    def path(self) -> str: ...
+
+
+class Viewer(Protocol):
+    """What scoping reads of a user. Defined here, below accounts, so that the apps accounts builds on
+    (regions, organisations, people, audit) can scope their reads without importing accounts."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def region(self) -> ViewerRegion | None: ...
+    @property
+    def department_id(self) -> int | None: ...
+    @property
+    def organisation_id(self) -> int | None: ...
+    @property
+    def person_id(self) -> int | None: ...
+
 
 # Matches nothing: a path never starts with this.
 _NOWHERE = "\x00"
@@ -37,7 +63,7 @@ class Scope:
         return path.startswith(self.region_path)
 
 
-def scope_of(user: User) -> Scope:
+def scope_of(user: Viewer) -> Scope:
     """Users without a role or region (e.g. a bare superuser) see nothing through the application."""
     region = user.region if user.is_authenticated else None
     path = region.path if region is not None and user.role else _NOWHERE
