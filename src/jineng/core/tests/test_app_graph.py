@@ -19,6 +19,28 @@ ROOT = Path(__file__).resolve().parents[2]  # src/jineng
 PROJECT = "<project>"
 WIRING = {"api", "urls", "settings", "wsgi"}
 BASE = {"celery", "config"}
+# Lowest first; apps of one layer do not import each other. The README's architecture map says the same.
+LAYERS = [
+    ["policy"],
+    ["core"],
+    ["audit"],
+    ["regions"],
+    ["orgs"],
+    ["people"],
+    ["accounts"],
+    ["workcal", "outbox"],
+    ["catalogue"],
+    ["training"],
+    ["supervision"],
+    ["assessment"],
+    ["ledger"],
+    ["claims"],
+    ["recovery"],
+    ["vouchers", "targets"],
+    ["progress"],
+    ["home", "demo"],
+    [PROJECT],
+]
 
 
 def _apps() -> set[str]:
@@ -108,6 +130,19 @@ def test_no_import_cycle_between_apps() -> None:
     graph = import_graph()
     found = cycles(graph)
     assert not found, "\n".join(_explain(graph, c) for c in found)
+
+
+def test_every_import_goes_down_the_layers() -> None:
+    """Stricter than no cycle: a new app takes its place in LAYERS, and no import climbs."""
+    rank = {app: i for i, layer in enumerate(LAYERS) for app in layer}
+    assert set(rank) == _apps() | {PROJECT}, "every app has its layer"
+    climbing = [
+        f"{a} → {b}: {', '.join(sites[:3])}"
+        for a, targets in sorted(import_graph().items())
+        for b, sites in sorted(targets.items())
+        if rank[b] >= rank[a]
+    ]
+    assert climbing == [], "\n".join(climbing)
 
 
 def test_core_and_policy_import_no_app() -> None:
