@@ -45,7 +45,7 @@ from jineng.core.permissions import require
 from jineng.core.requests import request_user
 from jineng.core.xlsx import workbook_bytes, xlsx_response
 from jineng.orgs.models import Organisation
-from jineng.regions.selectors import regions_visible
+from jineng.regions.selectors import profiles_in_view, regions_visible
 
 REPORT_KEY = "catalogue_import_errors"
 REPORT_HEADERS = ["行号", "列", "值", "问题"]
@@ -542,6 +542,8 @@ def status_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Organisation.Status.choices,
             "form": StatusForm(),
+            # C09: the threshold and rectification period as the profiles in view fix them.
+            "profiles": profiles_in_view(user.region, timezone.localdate().year),
         },
     )
 
