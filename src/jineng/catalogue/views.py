@@ -47,7 +47,7 @@ from jineng.orgs.services import (
     organisation_reinstate,
     organisation_suspend,
 )
-from jineng.regions.selectors import regions_visible
+from jineng.regions.selectors import profiles_in_view, regions_visible
 
 REPORT_KEY = "catalogue_import_errors"
 REPORT_HEADERS = ["行号", "列", "值", "问题"]
@@ -544,6 +544,8 @@ def status_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Organisation.Status.choices,
             "form": StatusForm(),
+            # C09: the threshold and rectification period as the profiles in view fix them.
+            "profiles": profiles_in_view(user.region, timezone.localdate().year),
         },
     )
 

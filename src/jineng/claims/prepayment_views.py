@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
@@ -16,6 +17,7 @@ from jineng.core.feedback import act_returning
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
 from jineng.core.roles import Role, can
+from jineng.regions.selectors import profiles_in_view
 
 
 @login_required
@@ -36,6 +38,8 @@ def prepayment_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": PrepaymentState.choices,
             "classes": prepayable_classes(user)[:50],
+            # F04: the prepayment share as the profiles in view fix it, or that they do not.
+            "profiles": profiles_in_view(user.region, timezone.localdate().year),
         },
     )
 

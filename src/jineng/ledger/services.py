@@ -45,6 +45,7 @@ from jineng.ledger.models import (
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.regions.models import Region
+from jineng.regions.selectors import NoProfile, rule_clause
 
 Payee = Organisation | Person
 # A business object, or its (type, id) as strings: what a claim will pass to point its entries at itself.
@@ -52,9 +53,7 @@ SourceRef = tuple[str, str] | models.Model | None
 
 # F13 (附件2 “资金来源”; HC21 三(二)): a payment draws on the region's funds in an order the caller gives
 # (``fund_order``): the profile's, read by the pipeline (``policy.claims.fund_order``), not this module.
-F13_CLAUSE = "附件2 资金来源；HC21 三(二)"
-F04_CLAUSE = "ZZ21 三(四)；XC19 二(三)1"
-F14_CLAUSE = "ZZ21 七(二)；HC21 三(三)；XC23 三(三)"
+# The clauses its refusals quote (F04, F13, F14) are the region's profile's (``_clause``), not this module's.
 
 MAX_AMOUNT = Decimal("999999999999.99")  # Decimal(14, 2)
 REVERSED_SOURCE = "ledger.JournalEntry"
@@ -208,7 +207,7 @@ def fund_open(*, actor: Any, region: Region, kind: str) -> Fund:
             field="资金来源",
             value=str(kind),
             rule="F13",
-            clause=F13_CLAUSE,
+            clause=_clause(region, "F13", None),
         )
     fund, created = Fund.objects.get_or_create(region=region, kind=kind)
     if created:
@@ -353,7 +352,7 @@ def payment_make(
     )
     if found := _replay(key, request.fingerprint):
         return found
-    order = _order(fund_order, fund_kind)
+    order = _order(region, fund_order, fund_kind, date)
     payable = payee_account_find(region, AccountKind.PAYABLE, payee)
     cash = _fund_cash(region, order)
     _lock(payable, *cash)
@@ -374,7 +373,7 @@ def payment_make(
         kind=EntryKind.PAYMENT,
         date=date,
         memo=memo or f"支付 {payee}",
-        lines=[Line(payable, debit=amount), *_draw(region, cash, amount, order)],
+        lines=[Line(payable, debit=amount), *_draw(region, cash, amount, order, date)],
         source=src,
         payee=payee,
         request=request,
@@ -415,7 +414,7 @@ def prepayment_make(
     )
     if found := _replay(key, request.fingerprint):
         return found
-    order = _order(fund_order, fund_kind)
+    order = _order(region, fund_order, fund_kind, date)
     prepayment = payee_account(region, AccountKind.PREPAYMENT, payee)
     cash = _fund_cash(region, order)
     _lock(prepayment, *cash)
@@ -427,7 +426,7 @@ def prepayment_make(
         kind=EntryKind.PREPAYMENT,
         date=date,
         memo=memo or f"预拨 {payee}",
-        lines=[Line(prepayment, debit=amount), *_draw(region, cash, amount, order)],
+        lines=[Line(prepayment, debit=amount), *_draw(region, cash, amount, order, date)],
         source=src,
         payee=payee,
         request=request,
@@ -457,7 +456,7 @@ def prepayment_settle(
             "预拨清算须指明来源（预拨时的项目或申请），以确定该项目已预拨的金额",
             field="来源",
             rule="F04",
-            clause=F04_CLAUSE,
+            clause=_clause(region, "F04", date),
         )
     request = Request(
         "prepayment_settle",
@@ -482,7 +481,7 @@ def prepayment_settle(
             field="来源",
             value=":".join(src),
             rule="F04",
-            clause=F04_CLAUSE,
+            clause=_clause(region, "F04", date),
         )
     prepaid = ZERO
     if prepayment is not None:
@@ -496,7 +495,7 @@ def prepayment_settle(
             field="来源",
             value=":".join(src),
             rule="F04",
-            clause=F04_CLAUSE,
+            clause=_clause(region, "F04", date),
         )
     assert prepayment is not None
     lines = [Line(prepayment, credit=prepaid)]
@@ -546,7 +545,7 @@ def receivable_raise(
             field="原因",
             value=str(reason),
             rule="F14",
-            clause=F14_CLAUSE,
+            clause=_clause(region, "F14", date),
         )
     request = Request(
         "receivable_raise",
@@ -607,14 +606,14 @@ def refund_record(
     )
     if found := _replay(key, request.fingerprint):
         return found
-    cash = _fund_cash(region, _order((), fund_kind))
+    cash = _fund_cash(region, _order(region, (), fund_kind, date))
     if not cash:
         raise Refusal(
             f"{region.name}尚未设立{_fund_label(fund_kind)}，退回款无处入账",
             field="资金来源",
             value=str(fund_kind),
             rule="F13",
-            clause=F13_CLAUSE,
+            clause=_clause(region, "F13", date),
         )
     receivable = payee_account_find(region, AccountKind.RECEIVABLE, payee)
     _lock(receivable, *cash)
@@ -627,7 +626,7 @@ def refund_record(
             field="金额",
             value=str(amount),
             rule="F14",
-            clause=F14_CLAUSE,
+            clause=_clause(region, "F14", date),
         )
     assert receivable is not None
     spec = EntrySpec(
@@ -686,7 +685,7 @@ def receivable_offset(
             field="金额",
             value=str(offset),
             rule="F14",
-            clause=F14_CLAUSE,
+            clause=_clause(region, "F14", date),
         )
     assert payable is not None and receivable is not None
     spec = EntrySpec(
@@ -764,7 +763,7 @@ def books_region(region: Region) -> Region:
         f"{region.name}及其上级未设立补贴资金账户（就业补助资金、职业技能提升行动专账资金），不能记账",
         field="资金来源",
         rule="F13",
-        clause=F13_CLAUSE,
+        clause=_clause(region, "F13", None),
     )
 
 
@@ -1120,7 +1119,18 @@ def _keep_non_negative(lines: Sequence[Line]) -> None:
             )
 
 
-def _order(fund_order: Sequence[str], fund_kind: str | None) -> list[str]:
+def _clause(region: Region, rule: str, date: dt.date | None) -> str:
+    """The clause a refusal of ``rule`` quotes, as the profile of ``region`` words it in the year of the
+    entry (``regions.selectors.rule_clause``); a region with no profile at all is refused, as elsewhere."""
+    try:
+        return rule_clause(region, (date or timezone.localdate()).year, rule)
+    except NoProfile as exc:
+        raise Refusal(str(exc), field="地区") from None
+
+
+def _order(
+    region: Region, fund_order: Sequence[str], fund_kind: str | None, date: dt.date | None
+) -> list[str]:
     """The funds to draw on, in order: the one named, else ``fund_order`` (F13, from the profile)."""
     kinds = [fund_kind] if fund_kind is not None else [str(k) for k in fund_order]
     for kind in kinds:
@@ -1130,11 +1140,14 @@ def _order(fund_order: Sequence[str], fund_kind: str | None) -> list[str]:
                 field="资金来源",
                 value=str(kind),
                 rule="F13",
-                clause=F13_CLAUSE,
+                clause=_clause(region, "F13", date),
             )
     if not kinds:
         raise Refusal(
-            "未指明资金来源或资金使用顺序，不能支付", field="资金来源", rule="F13", clause=F13_CLAUSE
+            "未指明资金来源或资金使用顺序，不能支付",
+            field="资金来源",
+            rule="F13",
+            clause=_clause(region, "F13", date),
         )
     return kinds
 
@@ -1150,7 +1163,9 @@ def _fund_cash(region: Region, order: Sequence[str]) -> list[Account]:
     return [found[k] for k in order if k in found]
 
 
-def _draw(region: Region, cash: Sequence[Account], amount: Decimal, order: Sequence[str]) -> list[Line]:
+def _draw(
+    region: Region, cash: Sequence[Account], amount: Decimal, order: Sequence[str], date: dt.date | None
+) -> list[Line]:
     """F13: take ``amount`` from the funds in order, splitting when one is short; all or nothing.
     The caller holds the locks on ``cash``."""
     left = amount
@@ -1174,7 +1189,7 @@ def _draw(region: Region, cash: Sequence[Account], amount: Decimal, order: Seque
             field="资金来源",
             value=str(amount),
             rule="F13",
-            clause=F13_CLAUSE,
+            clause=_clause(region, "F13", date),
         )
     return lines
 

@@ -7,13 +7,16 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from jineng.accounts.requests import request_user
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
 from jineng.core.xlsx import xlsx_response
-from jineng.ledger.models import AccountKind, EntryKind, Posting
+from jineng.ledger.models import AccountKind, EntryKind, FundKind, Posting
 from jineng.ledger.selectors import entries_search, fund_balances, trial_balance, with_postings
+from jineng.policy.claims import fund_order
+from jineng.regions.selectors import profiles_in_view
 
 
 def _date(raw: str | None) -> dt.date | None:
@@ -51,10 +54,15 @@ def index(request: HttpRequest) -> HttpResponse:
             ["区域", "账户代码", "账户名称", "科目", "借方发生额", "贷方发生额", "借方余额", "贷方余额"],
             rows,
         )
+    # F13: the order a payment draws on the funds, and its clause, as each profile in view fixes them.
+    orders = [
+        (p, [FundKind(k).label for k in fund_order(p)], p.rule_clause("F13"))
+        for p in profiles_in_view(user.region, timezone.localdate().year)
+    ]
     return render(
         request,
         "ledger/index.html",
-        {"funds": fund_balances(user), "tb": tb, "as_of": as_of, "kinds": kinds},
+        {"funds": fund_balances(user), "tb": tb, "as_of": as_of, "kinds": kinds, "orders": orders},
     )
 
 

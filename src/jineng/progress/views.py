@@ -37,7 +37,7 @@ from jineng.progress.selectors import (
     rollup_of,
 )
 from jineng.regions.models import Region
-from jineng.regions.selectors import departments_visible
+from jineng.regions.selectors import departments_visible, profiles_in_view, rule_clause_shown
 
 
 def _int(request: HttpRequest, name: str, default: int | None = None) -> int | None:
@@ -268,8 +268,13 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         target, cumulative = fig.get("target"), fig.get("cumulative", 0)
         rate = (Decimal(cumulative) / Decimal(target)).quantize(Decimal("0.0001")) if target else None
         figures.append((LABELS[ind], target, fig.get("month", 0), cumulative, _pct(rate)))
-    template = "progress/report_print.html" if request.GET.get("print") else "progress/report_detail.html"
-    return render(request, template, {"report": report, "title": title, "figures": figures})
+    if request.GET.get("print"):
+        clause = rule_clause_shown(report.region, report.year, "H06")
+        context = {"report": report, "title": title, "figures": figures, "h06_clause": clause}
+        return render(request, "progress/report_print.html", context)
+    return render(
+        request, "progress/report_detail.html", {"report": report, "title": title, "figures": figures}
+    )
 
 
 @login_required
@@ -507,10 +512,19 @@ def media_new(request: HttpRequest) -> HttpResponse:
         )
         if item is not None:
             return redirect(f"/progress/media/?year={item.published_on.year}")
+    year = timezone.localdate().year
     return render(
         request,
         "progress/record_form.html",
-        {"form": form, "title": "登记宣传信息", "rule": "H08", "back": "media"},
+        {
+            "form": form,
+            "title": "登记宣传信息",
+            "rule": "H08",
+            "back": "media",
+            # H08 as the user's profile words it, and the minimum numbers of items it fixes, if it does.
+            "h08_clause": rule_clause_shown(user.region, year, "H08"),
+            "profiles": profiles_in_view(user.region, year),
+        },
     )
 
 

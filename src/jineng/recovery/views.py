@@ -34,6 +34,7 @@ from jineng.recovery.selectors import (
     wrong_payments_search,
     wrong_payments_visible,
 )
+from jineng.regions.selectors import profiles_in_view, rule_clause_shown
 
 LIST_HEADERS = [
     "编号",
@@ -111,6 +112,7 @@ def wrong_list(request: HttpRequest) -> HttpResponse:
             "f": f,
             "kinds": WrongKind.choices,
             "can_manage": can(user.role, "recovery.manage"),
+            "f14_clause": rule_clause_shown(user.region, timezone.localdate().year, "F14"),
         },
     )
 
@@ -241,7 +243,8 @@ def blacklist(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     require(user, "recovery.view")
     page, query = paginate(request, blacklist_visible(user))
-    return render(request, "recovery/blacklist.html", {"page": page, "query": query})
+    clause = rule_clause_shown(user.region, timezone.localdate().year, "F14_blacklist")
+    return render(request, "recovery/blacklist.html", {"page": page, "query": query, "clause": clause})
 
 
 @login_required
@@ -287,6 +290,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             "total": result.total,
             "regions": regions[:300],
             "day": day,
+            "profiles": profiles_in_view(region, day.year),
             "zero": Decimal("0.00"),
         },
     )

@@ -67,19 +67,37 @@ def profile_latest(region: Region, year: int) -> Profile:
     return get_profile(found.profile_code, found.profile_version)
 
 
-def rule_clause(region: Region, year: int, rule: str) -> str:
-    """The clause of ``rule`` for an act of ``region``: as its profile words it (profile_latest); for a
-    region above the profiles (a province over cities with their own documents), as the profiles
-    assigned below it word it, each distinct wording once. NoProfile when there is none at all."""
+def profiles_in_view(region: Region | None, year: int) -> list[Profile]:
+    """The profiles that govern the acts of ``region`` in ``year``: its own (profile_latest); for a region
+    above the profiles (a province over cities with their own documents), each profile assigned below it up
+    to ``year``, once, by code. Empty when there is none (or no region): a page then says so."""
+    if region is None:
+        return []
     try:
-        return profile_latest(region, year).rule_clause(rule)
+        return [profile_latest(region, year)]
     except NoProfile:
         below = (
             ProfileAssignment.objects.filter(region__path__startswith=region.path, year__lte=year)
             .values_list("profile_code", "profile_version")
             .distinct()
         )
-        texts = sorted({get_profile(code, version).rule_clause(rule) for code, version in below})
-        if not texts:
-            raise
-        return "；".join(texts)
+        found = {(code, version): get_profile(code, version) for code, version in below}
+        return [found[k] for k in sorted(found)]
+
+
+def rule_clause(region: Region, year: int, rule: str) -> str:
+    """The clause of ``rule`` for an act of ``region``: as its profile words it (profile_latest); for a
+    region above the profiles, as the profiles assigned below it word it, each distinct wording once
+    (profiles_in_view). NoProfile when there is none at all."""
+    profiles = profiles_in_view(region, year)
+    if not profiles:
+        raise NoProfile(region, year)
+    return "；".join(sorted({p.rule_clause(rule) for p in profiles}))
+
+
+def rule_clause_shown(region: Region | None, year: int, rule: str) -> str:
+    """rule_clause for a page's help text: empty where no profile governs the region (the page says so)."""
+    try:
+        return rule_clause(region, year, rule) if region is not None else ""
+    except NoProfile:
+        return ""

@@ -22,6 +22,7 @@ from jineng.core.permissions import require
 from jineng.core.roles import can
 from jineng.core.xlsx import xlsx_response
 from jineng.people.selectors import id_number_for
+from jineng.regions.selectors import profiles_in_view
 from jineng.vouchers import services
 from jineng.vouchers.forms import BindForm, BulkForm, IssueForm, RevokeForm
 from jineng.vouchers.models import Voucher, VoucherState
@@ -84,6 +85,8 @@ def voucher_list(request: HttpRequest) -> HttpResponse:
     counts = None
     if can(user.role, "voucher.counts") and user.region is not None:
         counts = voucher_counts(region=user.region, year=f.year or timezone.localdate().year)
+    # G02: the yearly figures as the profiles of the counted region and year fix them, if they do.
+    profiles = profiles_in_view(counts.region, counts.year) if counts is not None else []
     return render(
         request,
         "vouchers/list.html",
@@ -94,6 +97,7 @@ def voucher_list(request: HttpRequest) -> HttpResponse:
             "f": f,
             "states": VoucherState.choices,
             "counts": counts,
+            "profiles": profiles,
             "can_issue": can(user.role, "voucher.issue"),
             "can_use": can(user.role, "voucher.use"),
         },

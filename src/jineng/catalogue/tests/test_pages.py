@@ -151,3 +151,21 @@ def test_institutions_page_and_api(world: World) -> None:
         content_type="application/json",
     )
     assert refused.status_code == 422 and "A11" in refused.json()["message"]
+
+
+def test_c09_status_page_gives_the_threshold_and_period_of_the_users_profile(world: World) -> None:
+    # Given Zhengzhou under ZZ21 (stop opening) and Xuchang under XC23 (suspend assessment)
+    zz21 = (
+        "郑州2021：低于 85%（ZZ21 六(二)3 满意度调查，低于85%的停止培训开班），"
+        "整改期 1 个月（ZZ21 六(二)3 给予为期一个月的整改期）"
+    )
+    xc23 = (
+        "许昌2023：低于 85%（XC23 二(三)2 满意率低于85%的暂停结业考核），"
+        "整改期 1 个月（XC23 二(三)2 开展至少一个月的全面整改）"
+    )
+    # When each bureau's admin opens the institutions' status page
+    zz = world.client(world.users[Role.HR_ADMIN]).get("/catalogue/status/").content.decode()
+    xc = world.client(world.outsiders[Role.HR_ADMIN]).get("/catalogue/status/").content.decode()
+    # Then C09 quotes each one's own profile, and not the other's
+    assert f"期满前不得恢复。{zz21}。退出为最终状态" in zz and "XC23" not in zz
+    assert f"期满前不得恢复。{xc23}。退出为最终状态" in xc and "ZZ21" not in xc

@@ -9,11 +9,12 @@ from io import BytesIO
 from django.test import Client
 from openpyxl import load_workbook
 
+from jineng.accounts.services import user_create
 from jineng.claims import services
 from jineng.claims.models import Objection
 from jineng.claims.selectors import mask_name
 from jineng.claims.tests.factories import CLAIMED, in_notice
-from jineng.conftest import World
+from jineng.conftest import PASSWORD, World
 from jineng.policy.identity import mask_id_number
 
 
@@ -74,3 +75,30 @@ def test_institution_sees_its_claim_in_the_list_with_the_total(world: World) -> 
     page = world.client(world.users["institution"]).get("/claims/").content.decode()
     assert claim.ref in page and "共 1 笔 · 60000.00 元" in page
     assert CLAIMED.isoformat()[:4] in page
+
+
+def test_f04_prepayment_page_gives_the_share_as_the_users_profile_fixes_it(world: World) -> None:
+    # Given Zhengzhou under ZZ21 (30%—50%), Xuchang under XC23 (no share) and the province above both
+    province = user_create(
+        actor=None,
+        username="hn_hr",
+        password=PASSWORD,
+        display_name="省",
+        role="hr_admin",
+        region=world.henan,
+    )
+    zz21 = "郑州2021：30%—50%（ZZ21 三(四) 享受30%—50%预拨补贴）"
+    xc23 = "许昌2023：本文件未规定预拨比例"
+    # When each opens the prepayment list
+    pages = {
+        who: world.client(user).get("/claims/prepayments/").content.decode()
+        for who, user in (
+            ("zz", world.users["hr_admin"]),
+            ("xc", world.outsiders["hr_admin"]),
+            ("hn", province),
+        )
+    }
+    # Then F04 says what its own profile fixes, the province both, and none types a share of its own
+    assert f"不予预拨。{zz21}。预计补贴" in pages["zz"] and "许昌2023" not in pages["zz"]
+    assert f"不予预拨。{xc23}。预计补贴" in pages["xc"] and "30%" not in pages["xc"]
+    assert f"不予预拨。{xc23}；{zz21}。预计补贴" in pages["hn"]

@@ -11,7 +11,8 @@ from django.http import Http404
 from openpyxl import load_workbook
 
 from jineng.accounts.models import User
-from jineng.conftest import World
+from jineng.accounts.services import user_create
+from jineng.conftest import PASSWORD, World
 from jineng.ledger.models import ReceivableReason
 from jineng.ledger.selectors import (
     entries_search,
@@ -167,6 +168,30 @@ def test_overview_page_shows_funds_and_a_balanced_trial_balance(books: World) ->
     assert "借贷平衡" in html and "借贷不平衡" not in html
     assert "职业技能提升行动专账资金" in html and "16000.00" in html and "3500.00" in html
     assert "许昌" not in html and "777.00" not in html
+
+
+def test_f13_overview_gives_the_fund_order_and_clause_of_the_users_profile(world: World) -> None:
+    # Given Zhengzhou under ZZ21, Xuchang under XC23 and the province above both
+    province = user_create(
+        actor=None, username="hn_cz", password=PASSWORD, display_name="省", role="finance", region=world.henan
+    )
+    order = "职业技能提升行动专账资金 → 就业补助资金"
+    zz21 = f"{order}（ZZ21 附件2 资金来源；HC21 三(二) 优先使用专账资金）"
+    xc23 = f"{order}（XC23 附件3 资金来源；HC21 三(二) 优先使用专账资金）"
+    lead = "支付依次动用各项资金，前一项无结余的从下一项中支出："
+    # When each finance user opens the books
+    pages = {
+        who: _get(world, user, "/ledger/").content.decode()
+        for who, user in (
+            ("zz", world.users["finance"]),
+            ("xc", world.outsiders["finance"]),
+            ("hn", province),
+        )
+    }
+    # Then each reads the order and the F13 clause of its own profile; the province each, named
+    assert f"{lead}{zz21}。" in pages["zz"] and "XC23" not in pages["zz"]
+    assert f"{lead}{xc23}。" in pages["xc"] and "ZZ21" not in pages["xc"]
+    assert f"{lead}许昌2023 {xc23}；郑州2021 {zz21}。" in pages["hn"]
 
 
 def test_trial_balance_export(books: World) -> None:

@@ -50,6 +50,7 @@ from jineng.ledger.tests.books import (
     payee_balance,
 )
 from jineng.policy.claims import F13_FUND_ORDER
+from jineng.regions.services import region_create
 
 SPECIAL = FundKind.SPECIAL_ACCOUNT.value
 EMPLOYMENT = FundKind.EMPLOYMENT_SUBSIDY.value
@@ -90,6 +91,31 @@ def test_f13_fund_open_refuses_an_unknown_kind(world: World) -> None:
         fund_open(actor=None, region=world.zhengzhou, kind="lottery")
     assert exc.value.rule == "F13" and exc.value.field == "资金来源"
     assert "职业技能提升行动专账资金、就业补助资金、失业保险基金" in exc.value.render()
+    assert not Fund.objects.exists()
+
+
+def test_f13_refusal_quotes_the_clause_of_the_region_profile(world: World) -> None:
+    # Given Zhengzhou under ZZ21, Xuchang under XC23 and the province above both
+    quoted = {}
+    for region in (world.zhengzhou, world.xuchang, world.henan):
+        # When each opens a fund of an unknown kind
+        with pytest.raises(Refusal) as exc:
+            fund_open(actor=None, region=region, kind="lottery")
+        quoted[region.name] = exc.value.clause
+    # Then each refusal quotes F13 as its own profile words it; the province every wording below it
+    zz = "ZZ21 附件2 资金来源；HC21 三(二) 优先使用专账资金"
+    xc = "XC23 附件3 资金来源；HC21 三(二) 优先使用专账资金"
+    assert quoted == {"郑州市": zz, "许昌市": xc, "河南省": f"{xc}；{zz}"}
+
+
+def test_f13_refusal_in_a_region_without_a_profile_names_the_missing_profile(world: World) -> None:
+    # Given a city with no profile of its own or above it
+    xinyang = region_create(actor=None, name="信阳市", kind="city", parent=world.henan, code="411500")
+    # When it opens a fund of an unknown kind / Then refused: the clause cannot be quoted without a profile
+    with pytest.raises(Refusal) as exc:
+        fund_open(actor=None, region=xinyang, kind="lottery")
+    assert exc.value.field == "地区"
+    assert exc.value.message.startswith("信阳市 及其上级区域均未设定")
     assert not Fund.objects.exists()
 
 
@@ -457,7 +483,8 @@ def test_f13_payment_refused_in_chinese_when_all_funds_are_short(world: World) -
         )
     assert exc.value.render() == (
         "“资金来源”：应支付 500.00 元，郑州市可用资金合计 300.00 元（职业技能提升行动专账资金 100.00 元，"
-        "就业补助资金 200.00 元），资金不足，未支付（规则 F13，依据 附件2 资金来源；HC21 三(二)）"
+        "就业补助资金 200.00 元），资金不足，未支付"
+        "（规则 F13，依据 ZZ21 附件2 资金来源；HC21 三(二) 优先使用专账资金）"
     )
     assert counts() == before
     assert (cash(funds[SPECIAL]), cash(funds[EMPLOYMENT])) == (D("100.00"), D("200.00"))

@@ -257,3 +257,17 @@ def test_h02_competition_api_records_and_withdraws(world: World) -> None:
         content_type="application/json",
     )
     assert again.status_code == 422 and "已撤回" in again.json()["message"]
+
+
+def test_h08_form_gives_the_minimums_as_the_users_profile_fixes_them(world: World) -> None:
+    # Given Zhengzhou under ZZ21 (no minimum) and Xuchang under XC23 (3 items a county, 1 a department)
+    zz = world.client(world.users[Role.HR_ADMIN]).get("/progress/media/new/").content.decode()
+    xc = world.client(world.outsiders[Role.HR_ADMIN]).get("/progress/media/new/").content.decode()
+    # Then the form quotes H08 from the profile, and the minimums each one's own profile fixes
+    counted = "H08（XC23 三(四) 强化宣传引导）：县（市、区）计县级以上媒体，市直部门计市级以上媒体；"
+    assert counted in zz and counted in xc
+    assert "不计入篇数。郑州2021：本文件未规定宣传篇数。" in zz and "不少于" not in zz
+    assert (
+        "不计入篇数。许昌2023：每个县（市、区）不少于 3 篇（XC23 三(四) 各县（市、区）在县级以上媒体发布宣传信息"
+        "不少于3篇），每个市直单位不少于 1 篇（XC23 三(四) 市直各成员单位在市级以上媒体发布宣传信息不少于1篇）。"
+    ) in xc

@@ -187,6 +187,11 @@ def test_pages_dashboard_reports_export_and_print(world: World) -> None:
     assert (
         "金水区2021年6月职业技能提升行动月报" in printed and "data-print" in printed
     )  # the print button (core/static/jineng/app.js)
+    # H06 as the profile words it
+    assert (
+        "依据：H06 月统计、月报制度（ZZHS21 六 月统计、适时通报；HC21 三(一) 落实月报制度；"
+        "XC23 三(一) 周调度、月通报）。"
+    ) in printed
     bulletin = Bulletin.objects.get()
     assert "二七区" in admin.get(f"/progress/bulletins/{bulletin.pk}/").content.decode()
     assert _sheet(admin.get(f"/progress/bulletins/{bulletin.pk}/", {"format": "xlsx"}))[1][:3] == (

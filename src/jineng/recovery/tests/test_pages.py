@@ -114,3 +114,24 @@ def test_f04_claim_detail_and_payment_file_show_prepaid_offset_and_net(world: Wo
     assert p.ref in listing and "已清算" in listing
     assert_books_balance()
     assert dt.date(2021, 7, 9) == batch.pay_on
+
+
+def test_f14_pages_quote_the_users_profile_and_the_report_its_periods(world: World) -> None:
+    # Given Zhengzhou under ZZ21 (weekly and monthly reports) and Xuchang under XC23 (no period)
+    zz = world.client(world.users["hr_admin"])
+    xc = world.client(world.outsiders["hr_admin"])
+    # When each opens the report page / Then the periods are those of its own profile
+    zz_report = zz.get("/recovery/report/").content.decode()
+    xc_report = xc.get("/recovery/report/").content.decode()
+    assert (
+        "F14 报告周期：郑州2021 每周、每月（ZZ21 七(二) 坚持每周、每月定期上报错误资金申领退还情况报告）。"
+        in zz_report
+    )
+    assert "F14 报告周期：许昌2023 本文件未规定报告周期（三(三) 规定收缴违规拨付资金）。" in xc_report
+    assert "ZZ21" not in xc_report
+    # And the list and the blacklist quote F14 as the profile words it
+    assert "列入黑名单（F14：ZZ21 七(二)；HC21 三(三)；XC23 三(三)）" in zz.get("/recovery/").content.decode()
+    assert (
+        "不得申领补贴（F14；XC23 二(三)3 问题突出的纳入“黑名单”，动态退出）"
+        in xc.get("/recovery/blacklist/").content.decode()
+    )

@@ -13,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import Workbook, load_workbook
 
-from jineng.conftest import World
+from jineng.accounts.services import user_create
+from jineng.conftest import PASSWORD, World
 from jineng.core.navigation import menu_for
 from jineng.core.roles import Role
 from jineng.people.services import person_register
@@ -111,6 +112,35 @@ def test_g02_figures_on_the_list_page_and_api(world: World) -> None:
         "issued": 2,
         "used": 1,
     }
+
+
+def test_g02_panel_gives_the_yearly_figures_as_the_users_profile_fixes_them(world: World) -> None:
+    # Given Zhengzhou under ZZ21 (which fixes no voucher figures), Xuchang under XC23 and the province above
+    province = user_create(
+        actor=None,
+        username="hn_hr",
+        password=PASSWORD,
+        display_name="省",
+        role="hr_admin",
+        region=world.henan,
+    )
+    xc23 = (
+        "许昌2023：全年累计发放职业培训券 50000 张（XC23 二(四) 全年累计发放职业培训券5万张），"
+        "有效使用 10000 张以上（XC23 二(四) 有效使用1万张以上）"
+    )
+    zz21 = "郑州2021：本文件未规定全年职业培训券发放张数，本文件未规定全年职业培训券有效使用张数"
+    # When each opens the list / Then the G02 panel says what its own profile fixes, the province both
+    pages = {
+        who: world.client(user).get("/vouchers/").content.decode()
+        for who, user in (
+            ("zz", world.users[Role.HR_ADMIN]),
+            ("xc", world.outsiders[Role.HR_ADMIN]),
+            ("hn", province),
+        )
+    }
+    assert f"{zz21}。" in pages["zz"] and "XC23" not in pages["zz"]
+    assert f"{xc23}。" in pages["xc"] and "郑州2021" not in pages["xc"]
+    assert f"{xc23}；{zz21}。" in pages["hn"]
 
 
 def test_my_vouchers_page_shows_only_my_own_with_my_full_number(world: World) -> None:
