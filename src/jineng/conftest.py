@@ -38,6 +38,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group("redis"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_looked_up_per_request() -> Iterator[None]:
+    """WhiteNoise lists every static file each time a middleware chain is built, and the test client
+    builds one per Client(): about 20 ms a client, a quarter of the scope matrix's time. In tests it
+    looks a file up when one is asked for (its development mode); the pages' tests still fetch the
+    vendor files through it."""
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing() -> Iterator[None]:
     # Production hashing (PBKDF2, a million rounds) made each world ~10 s to build; tests check who may
