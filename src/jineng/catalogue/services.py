@@ -517,22 +517,6 @@ def _platform_state(filing: OnlinePlatformFiling) -> str:
 # Institution status (A12, C09).
 
 
-def _status_event(
-    actor: Any, organisation: Organisation, action: str, before: str, payload: dict[str, Any]
-) -> None:
-    event_record(
-        actor=actor,
-        action=action,
-        obj=organisation,
-        from_state=before,
-        to_state=organisation.status,
-        payload=payload,
-        region_path=organisation.region.path,
-        department_id=organisation.department_id,
-        organisation_id=organisation.pk,
-    )
-
-
 def _locked(organisation: Organisation) -> Organisation:
     return Organisation.objects.select_for_update().select_related("region").get(pk=organisation.pk)
 
@@ -579,12 +563,13 @@ def organisation_suspend(
     org.status_reason = (f"{rule}：" if rule else "") + reason
     org.suspended_until = until
     org.save(update_fields=["status", "status_reason", "suspended_until"])
-    _status_event(
-        actor,
-        org,
-        "organisation.suspended",
-        before,
-        {"rule": rule, "reason": reason, "until": until.isoformat() if until else None},
+    event_record(
+        actor=actor,
+        action="organisation.suspended",
+        obj=org,
+        from_state=before,
+        to_state=org.status,
+        payload={"rule": rule, "reason": reason, "until": until.isoformat() if until else None},
     )
     return org
 
@@ -612,7 +597,14 @@ def organisation_reinstate(
     org.status_reason = reason.strip()
     org.suspended_until = None
     org.save(update_fields=["status", "status_reason", "suspended_until"])
-    _status_event(actor, org, "organisation.reinstated", before, {"reason": reason.strip()})
+    event_record(
+        actor=actor,
+        action="organisation.reinstated",
+        obj=org,
+        from_state=before,
+        to_state=org.status,
+        payload={"reason": reason.strip()},
+    )
     return org
 
 
@@ -638,8 +630,13 @@ def organisation_exit(
         .exclude(valid_to__isnull=False, valid_to__lte=today)
         .update(valid_to=today)
     )
-    _status_event(
-        actor, org, "organisation.exited", before, {"reason": reason, "catalogue_entries_ended": ended}
+    event_record(
+        actor=actor,
+        action="organisation.exited",
+        obj=org,
+        from_state=before,
+        to_state=org.status,
+        payload={"reason": reason, "catalogue_entries_ended": ended},
     )
     return org
 
@@ -667,8 +664,5 @@ def organisation_audit_finding_record(
         from_state=before.isoformat() if before else "",
         to_state=(org.audit_finding_on or found_on).isoformat(),
         payload={"found_on": found_on.isoformat(), "note": note, "rule": "A12"},
-        region_path=org.region.path,
-        department_id=org.department_id,
-        organisation_id=org.pk,
     )
     return org

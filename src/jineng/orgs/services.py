@@ -63,8 +63,5 @@ def organisation_register(
         obj=org,
         to_state=org.status,
         payload={"credit_code": code, "kind": kind, "region": region.pk},
-        region_path=region.path,
-        department_id=department.pk if department else None,
-        organisation_id=org.pk,
     )
     return org
