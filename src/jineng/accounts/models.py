@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import models
 from django.db.models import Q
 
+from jineng.audit.scope import EventScope
 from jineng.core.roles import Role
 from jineng.orgs.models import Organisation
 from jineng.regions.models import Department, Region
@@ -124,6 +125,12 @@ class User(AbstractUser):
     def is_operator(self) -> bool:
         """The platform operator: the Django admin's user, with no role in the programme."""
         return bool(self.is_active and self.is_superuser and not self.role)
+
+    def audit_scope(self) -> EventScope:
+        """An account's events, and those of what it starts in its own name (a claim run), are seen
+        where the account is scoped; the operator's, with no region, by the whole installation."""
+        region_path = self.region.path if self.region_id else ""  # type: ignore[union-attr]
+        return EventScope(region_path, self.department_id, self.organisation_id)
 
     @classmethod
     def from_db(cls, *args: Any, **kwargs: Any) -> User:

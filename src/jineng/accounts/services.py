@@ -68,9 +68,6 @@ def user_create(
         obj=user,
         to_state="active",
         payload={"role": role, "region": region.pk},
-        region_path=region.path,
-        department_id=department.pk if department else None,
-        organisation_id=organisation.pk if organisation else None,
     )
     return user
 
@@ -90,18 +87,6 @@ def _may_manage(actor: Any, region: Region | None) -> None:
     raise Refusal("只有平台运维人员或本辖区的人社局管理员可以管理账号", field="账号")
 
 
-def _user_event(actor: Any, user: User, action: str, **kwargs: Any) -> None:
-    event_record(
-        actor=actor,
-        action=action,
-        obj=user,
-        region_path=user.region.path if user.region else "",
-        department_id=user.department_id,
-        organisation_id=user.organisation_id,
-        **kwargs,
-    )
-
-
 @transaction.atomic
 def operator_create(*, actor: Any, username: str, password: str, display_name: str = "") -> User:
     """The platform operator: the only account that may enter the Django admin. No role and no region,
@@ -116,7 +101,7 @@ def operator_create(*, actor: Any, username: str, password: str, display_name: s
     password_check(password, user=User(username=username, display_name=display_name))
     with sanctioned():
         user = User.objects.create_superuser(username=username, password=password, display_name=display_name)
-    _user_event(actor, user, "user.operator_created", to_state="active")
+    event_record(actor=actor, action="user.operator_created", obj=user, to_state="active")
     return user
 
 
@@ -136,7 +121,9 @@ def user_password_set(*, actor: Any, user: User, password: str | None) -> User:
             password_check(password, user=user)
             user.set_password(password)
         user.save(update_fields=["password"])
-    _user_event(actor, user, "user.password_changed", payload={"usable": password is not None})
+    event_record(
+        actor=actor, action="user.password_changed", obj=user, payload={"usable": password is not None}
+    )
     return user
 
 
@@ -222,24 +209,26 @@ def user_update(
             return user
         user.save(update_fields=fields)
     if after != before:
-        _user_event(
-            actor,
-            user,
-            "user.role_changed",
+        event_record(
+            actor=actor,
+            action="user.role_changed",
+            obj=user,
             from_state=str(before["role"]),
             to_state=user.role,
             payload={"before": before, "after": after},
         )
     if "is_active" in fields:
-        _user_event(
-            actor,
-            user,
-            "user.deactivated" if not user.is_active else "user.reactivated",
+        event_record(
+            actor=actor,
+            action="user.deactivated" if not user.is_active else "user.reactivated",
+            obj=user,
             from_state="active" if was_active else "inactive",
             to_state="active" if user.is_active else "inactive",
         )
     if "display_name" in fields:
-        _user_event(actor, user, "user.renamed", payload={"display_name": user.display_name})
+        event_record(
+            actor=actor, action="user.renamed", obj=user, payload={"display_name": user.display_name}
+        )
     return user
 
 
@@ -263,9 +252,6 @@ def user_unlock(*, actor: User, user: User) -> int:
         from_state="locked",
         to_state="active",
         payload={"failures": failures},
-        region_path=region_path,
-        department_id=user.department_id,
-        organisation_id=user.organisation_id,
     )
     return failures
 

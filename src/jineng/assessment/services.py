@@ -67,22 +67,6 @@ def _class_facts(tc: TrainingClass, kind: str, level: int | None) -> rules.Class
     return dataclasses.replace(class_facts(tc), target_certificate=kind, level=level)
 
 
-def _event(
-    actor: Any, action: str, obj: Any, tc: TrainingClass, from_state: str = "", **payload: Any
-) -> None:
-    event_record(
-        actor=actor,
-        action=action,
-        obj=obj,
-        from_state=from_state,
-        to_state=tc.state if obj is tc else getattr(obj, "state", ""),
-        payload=payload,
-        region_path=tc.region.path,
-        department_id=tc.department_id,
-        organisation_id=tc.institution_id,
-    )
-
-
 @transaction.atomic
 def assessment_apply(
     *,
@@ -161,16 +145,18 @@ def assessment_apply(
     from_state = tc.state
     tc.state = ClassState.ASSESSMENT_APPLIED
     tc.save(update_fields=["state", "updated_at"])
-    _event(
-        actor,
-        "class.assessment_applied",
-        tc,
-        tc,
-        from_state,
-        assessment=assessment.pk,
-        body=body.pk,
-        kind=certificate_kind,
-        date=assessment_date.isoformat(),
+    event_record(
+        actor=actor,
+        action="class.assessment_applied",
+        obj=tc,
+        from_state=from_state,
+        to_state=tc.state,
+        payload={
+            "assessment": assessment.pk,
+            "body": body.pk,
+            "kind": certificate_kind,
+            "date": assessment_date.isoformat(),
+        },
     )
     return assessment
 
@@ -383,14 +369,14 @@ def results_enter(*, actor: User, assessment: Assessment, rows: list[ResultRow])
             for i, r in enumerate(rows, start=1)
         ]
     )
-    _event(
-        actor,
-        "assessment.results_entered",
-        a,
-        tc,
-        a.state,
-        rows=len(rows),
-        passed=sum(r.passed for r in rows),
+    event_record(
+        actor=actor,
+        action="assessment.results_entered",
+        obj=a,
+        scope=tc,
+        from_state=a.state,
+        to_state=a.state,
+        payload={"rows": len(rows), "passed": sum(r.passed for r in rows)},
     )
     enrolled = Enrolment.objects.filter(training_class=tc, status=Enrolment.Status.ENROLLED)
     if not enrolled.filter(result__isnull=True).exists():
@@ -401,14 +387,13 @@ def results_enter(*, actor: User, assessment: Assessment, rows: list[ResultRow])
         from_state = tc.state
         tc.state = ClassState.ASSESSED
         tc.save(update_fields=["state", "updated_at"])
-        _event(
-            actor,
-            "class.assessed",
-            tc,
-            tc,
-            from_state,
-            assessment=a.pk,
-            assessed_on=a.assessment_date.isoformat(),
+        event_record(
+            actor=actor,
+            action="class.assessed",
+            obj=tc,
+            from_state=from_state,
+            to_state=tc.state,
+            payload={"assessment": a.pk, "assessed_on": a.assessment_date.isoformat()},
         )
     return len(rows)
 

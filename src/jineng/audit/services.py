@@ -6,6 +6,11 @@ A transaction that writes events of several regions one by one (event_record) lo
 the order it writes; the bulk writers know their regions up front and lock them sorted. Two
 transactions that lock two heads in opposite orders are ended by PostgreSQL's deadlock check (one
 of them fails and rolls back); on SQLite writers are serialised by IMMEDIATE transactions anyway.
+
+Every service writes its events through these functions, directly: no app keeps a helper of its own.
+An event's scope (region path, department, organisation) is the object's own when its model says
+where its events are seen (``audit_scope()``, see jineng.audit.scope), or that of the object given
+as ``scope=``, or the three columns spelled out; ``scope_resolve`` is the one place that decides.
 """
 
 from __future__ import annotations
@@ -18,6 +23,17 @@ from django.utils import timezone
 
 from jineng.audit import chain, kinds
 from jineng.audit.models import ChainHead, Event
+from jineng.audit.scope import EventScope, Scoped, scope_resolve
+
+__all__ = [
+    "AuditOutsideTransaction",
+    "EventScope",
+    "Scoped",
+    "event_record",
+    "events_record",
+    "events_record_many",
+    "events_record_objects",
+]
 
 
 class AuditOutsideTransaction(RuntimeError):
@@ -32,13 +48,18 @@ def event_record(
     from_state: str = "",
     to_state: str = "",
     payload: dict[str, Any] | None = None,
+    scope: EventScope | Scoped | None = None,
     region_path: str = "",
     department_id: int | None = None,
     organisation_id: int | None = None,
 ) -> Event:
     """Append an event for ``obj``. Must run inside the transaction that makes the change, so that the
-    change and its trail commit or roll back together."""
+    change and its trail commit or roll back together.
+
+    Its scope: ``scope`` (an EventScope, or the object whose scope it takes: the class, for a leave
+    record), or the three columns, or else ``obj``'s own (see jineng.audit.scope.scope_resolve)."""
     _require_transaction(action)
+    where = scope_resolve(obj, scope, region_path, department_id, organisation_id)
     event = Event(
         at=timezone.now(),
         **_fields(
@@ -48,16 +69,16 @@ def event_record(
             from_state=from_state,
             to_state=to_state,
             payload=payload,
-            region_path=region_path,
-            department_id=department_id,
-            organisation_id=organisation_id,
+            region_path=where.region_path,
+            department_id=where.department_id,
+            organisation_id=where.organisation_id,
         ),
     )
     connection = connections[router.db_for_write(Event)]
-    event.prev_hash = _heads_lock(connection, [region_path])[region_path]
+    event.prev_hash = _heads_lock(connection, [where.region_path])[where.region_path]
     event.hash = chain.link(event.prev_hash, [_column(event, name) for name in chain.COLUMNS])
     event.save(force_insert=True)
-    _heads_move(connection, {region_path: event.hash})
+    _heads_move(connection, {where.region_path: event.hash})
     return event
 
 
@@ -197,11 +218,12 @@ def _write(connection: Any, fields: Sequence[Any], rows: Sequence[Sequence[Any]]
 
 def events_record_many(*, actor: Any, action: str, items: Sequence[dict[str, Any]]) -> int:
     """One event per item, each with its own object, states, payload and scope (``obj``, ``from_state``,
-    ``to_state``, ``payload``, ``region_path``, ``department_id``, ``organisation_id``: the arguments of
-    ``event_record``), in one write inside the caller's transaction — the rows ``event_record`` would
-    write one by one. The actor's columns and the time are converted once; per event only the payload
-    goes through its field (JSON), the rest are plain strings and numbers. A batch of claims writes
-    tens of thousands of events, where converting every column of every row cost more than the insert."""
+    ``to_state``, ``payload``, ``scope``, ``region_path``, ``department_id``, ``organisation_id``: the
+    arguments of ``event_record``, the scope resolved as there), in one write inside the caller's
+    transaction — the rows ``event_record`` would write one by one. The actor's columns and the time
+    are converted once; per event only the payload goes through its field (JSON), the rest are plain
+    strings and numbers. A batch of claims writes tens of thousands of events, where converting every
+    column of every row cost more than the insert."""
     _require_transaction(action)
     if not items:
         return 0
@@ -220,12 +242,22 @@ def events_record_many(*, actor: Any, action: str, items: Sequence[dict[str, Any
     # The time, the actor and the action are the same for every event: encoded once for the chain.
     before = ",".join(chain.parts([now, actor_id, label, role, action]))
     assert chain.COLUMNS[5] == "object_type"
-    heads = _heads_lock(connection, {item.get("region_path", "") for item in items})
+    scopes = [
+        scope_resolve(
+            item["obj"],
+            item.get("scope"),
+            item.get("region_path", ""),
+            item.get("department_id"),
+            item.get("organisation_id"),
+        )
+        for item in items
+    ]
+    heads = _heads_lock(connection, {where.region_path for where in scopes})
     rows = []
-    for item in items:
+    for item, where in zip(items, scopes, strict=True):
         obj = item["obj"]
         payload = item.get("payload") or {}
-        region = item.get("region_path", "")
+        region = where.region_path
         row = (
             obj._meta.label,
             str(obj.pk),
@@ -234,8 +266,8 @@ def events_record_many(*, actor: Any, action: str, items: Sequence[dict[str, Any
             item.get("to_state", ""),
             chain.plain(payload),
             region,
-            item.get("department_id"),
-            item.get("organisation_id"),
+            where.department_id,
+            where.organisation_id,
         )
         prev = heads[region]
         heads[region] = digest = chain.link_parts(prev, (before, *map(chain.encode, row)))

@@ -111,24 +111,6 @@ def _share(objs: Sequence[models.Model], *names: str) -> None:
             setattr(o, name, found[key] if key is not None else None)
 
 
-def _events(actor: Any, action: str, items: Sequence[dict[str, Any]]) -> None:
-    """One audit event per item, in one write, inside the caller's transaction."""
-    audit.events_record_many(actor=actor, action=action, items=items)
-
-
-def _claim_event(c: Claim, from_state: str, payload: dict[str, Any]) -> dict[str, Any]:
-    # The fields services._event gives a claim's event.
-    return {
-        "obj": c,
-        "from_state": from_state,
-        "to_state": c.state,
-        "payload": payload,
-        "region_path": c.region.path,
-        "department_id": c.department_id,
-        "organisation_id": c.payee_organisation_id,
-    }
-
-
 def _refusal(exc: Refusal, what: str, many: bool) -> Refusal:
     """A batch's refusal names the class or claim it is about; a batch of one keeps the plain message."""
     if not many:
@@ -253,10 +235,14 @@ def claims_create_bulk(
     except IntegrityError:
         # A concurrent claim took a trainee between the check and the insert.
         raise Refusal("本班学员的补贴已在另一笔申领中，不能重复申领", field="学员") from None
-    _events(
-        actor,
-        "claim.created",
-        [_claim_event(c, "", {"amount": str(c.amount), "headcount": c.headcount}) for c in claims],
+    # One event per claim, in one write: each scoped as its claim (Claim.audit_scope).
+    audit.events_record_many(
+        actor=actor,
+        action="claim.created",
+        items=[
+            {"obj": c, "to_state": c.state, "payload": {"amount": str(c.amount), "headcount": c.headcount}}
+            for c in claims
+        ],
     )
     return claims
 
@@ -503,7 +489,9 @@ def claims_review_bulk(
         if c.state == ClaimState.APPROVED:
             approved.append(c)
         changes[tuple(sorted(fields.items()))].append(c.pk)
-        events[f"claim.review.{stage}.{which}"].append(_claim_event(c, from_state, payload))
+        events[f"claim.review.{stage}.{which}"].append(
+            {"obj": c, "from_state": from_state, "to_state": c.state, "payload": payload}
+        )
     _payables_recognise(actor, approved, today)
     for fields_key, ids in changes.items():
         # A first signature changes no field of the claim (the signature and its event are the record):
@@ -511,7 +499,7 @@ def claims_review_bulk(
         if fields_key:
             Claim.objects.filter(pk__in=_ids(ids)).update(**dict(fields_key), updated_at=now)
     for action, items in events.items():
-        _events(actor, action, items)
+        audit.events_record_many(actor=actor, action=action, items=items)
     return locked
 
 

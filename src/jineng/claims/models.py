@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from jineng.audit.scope import EventScope
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.regions.models import Department, Region
@@ -108,6 +109,10 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.ref
+
+    def audit_scope(self) -> EventScope:
+        """A claim's events are seen by its region, its department and the organisation it pays."""
+        return EventScope(self.region.path, self.department_id, self.payee_organisation_id)
 
     @property
     def payee(self) -> Organisation | Person:
@@ -368,6 +373,9 @@ class Prepayment(models.Model):
     def __str__(self) -> str:
         return self.ref
 
+    def audit_scope(self) -> EventScope:
+        return EventScope(self.region.path, None, self.institution_id)
+
 
 class ClaimRun(models.Model):
     """Thousands of classes claimed, or thousands of claims signed, in the background (申领批处理).
@@ -398,6 +406,11 @@ class ClaimRun(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
+    def audit_scope(self) -> EventScope:
+        """A run's trail, and its chunks', is seen where its starter is: the claims it makes or signs
+        carry their own events, scoped as claims."""
+        return self.actor.audit_scope()
+
 
 class ClaimRunChunk(models.Model):
     class State(models.TextChoices):
@@ -422,3 +435,6 @@ class ClaimRunChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} 第{self.position}批"
+
+    def audit_scope(self) -> EventScope:
+        return self.run.audit_scope()

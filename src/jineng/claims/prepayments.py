@@ -61,19 +61,6 @@ def _f04_of(p: Prepayment) -> str:
     return get_profile(p.profile_code, p.profile_version).rule_clause(F04)
 
 
-def _event(actor: Any, action: str, p: Prepayment, from_state: str, payload: dict[str, Any]) -> None:
-    event_record(
-        actor=actor,
-        action=action,
-        obj=p,
-        from_state=from_state,
-        to_state=p.state,
-        payload={"rule": F04, **payload},
-        region_path=p.region.path,
-        organisation_id=p.institution_id,
-    )
-
-
 def _range(profile: Profile, tc: TrainingClass) -> tuple[subsidy.Estimate, subsidy.PrepaymentRange]:
     try:
         # The share first: a profile without one (HC21, XC23) refuses on F04 whatever its amounts.
@@ -194,12 +181,12 @@ def prepayment_request(
         ) from None
     p.ref = f"YB{tc.year}{p.pk:06d}"
     p.save(update_fields=["ref"])
-    _event(
-        actor,
-        "prepayment.requested",
-        p,
-        "",
-        {"amount": str(amount), "share": str(chosen), "basis": str(estimate.amount)},
+    event_record(
+        actor=actor,
+        action="prepayment.requested",
+        obj=p,
+        to_state=p.state,
+        payload={"rule": F04, "amount": str(amount), "share": str(chosen), "basis": str(estimate.amount)},
     )
     return p
 
@@ -254,7 +241,14 @@ def prepayment_review(
         p.state = PrepaymentState.FIRST_SIGNED if step == "first" else PrepaymentState.APPROVED
     p.comment = comment.strip()
     p.save()
-    _event(actor, f"prepayment.review.{step}", p, before, {"decision": decision, "comment": p.comment})
+    event_record(
+        actor=actor,
+        action=f"prepayment.review.{step}",
+        obj=p,
+        from_state=before,
+        to_state=p.state,
+        payload={"rule": F04, "decision": decision, "comment": p.comment},
+    )
     return p
 
 
@@ -298,7 +292,14 @@ def prepayment_pay(*, actor: User, prepayment: Prepayment, today: dt.date | None
         before = p.state
         p.state, p.paid_on, p.paid_by = PrepaymentState.PAID, today, actor
         p.save()
-        _event(actor, "prepayment.paid", p, before, {"entry": entry.pk, "funds": p.funds})
+        event_record(
+            actor=actor,
+            action="prepayment.paid",
+            obj=p,
+            from_state=before,
+            to_state=p.state,
+            payload={"rule": F04, "entry": entry.pk, "funds": p.funds},
+        )
     return p
 
 
@@ -380,12 +381,14 @@ def prepayment_settle(*, actor: Any, claim: Claim, day: dt.date) -> Decimal:
     p.state, p.settled_claim, p.settled_on = PrepaymentState.SETTLED, claim, day
     p.settled_final, p.settled_excess, p.settle_entry_id = claim.amount, result.to_recover, entry.pk
     p.save()
-    _event(
-        actor,
-        "prepayment.settled",
-        p,
-        before,
-        {
+    event_record(
+        actor=actor,
+        action="prepayment.settled",
+        obj=p,
+        from_state=before,
+        to_state=p.state,
+        payload={
+            "rule": F04,
             "claim": claim.ref,
             "computation": result.computation,
             "entry": entry.pk,

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -83,10 +82,10 @@ def claim_run_start(
         ClaimRunChunk(run=run, position=n + 1, ids=unique[i : i + size])
         for n, i in enumerate(range(0, len(unique), size))
     )
-    _event(
-        actor,
-        "claim_run.started",
-        run,
+    event_record(
+        actor=actor,
+        action="claim_run.started",
+        obj=run,
         to_state=ClaimRunChunk.State.PENDING,
         payload={"kind": kind, "items": len(unique), "chunks": len(chunks), "decision": decision},
     )
@@ -127,10 +126,10 @@ def claim_run_chunks_abandon(chunk_ids: Sequence[int]) -> int:
     for chunk in chunks:
         chunk.state, chunk.message, chunk.finished_at = ClaimRunChunk.State.REFUSED, CHUNK_GIVEN_UP, now
         chunk.save(update_fields=["state", "message", "finished_at"])
-        _event(
-            chunk.run.actor,
-            "claim_run.chunk.given_up",
-            chunk,
+        event_record(
+            actor=chunk.run.actor,
+            action="claim_run.chunk.given_up",
+            obj=chunk,
             from_state=ClaimRunChunk.State.PENDING,
             to_state=chunk.state,
             payload={"run": chunk.run_id, "position": chunk.position, "message": chunk.message},
@@ -172,25 +171,12 @@ def claim_run_chunk_process(*, chunk_id: int) -> ClaimRunChunk | None:
         chunk.state, chunk.message, chunk.details = ClaimRunChunk.State.REFUSED, message, exc.details()
     chunk.finished_at = timezone.now()
     chunk.save(update_fields=["state", "claims", "message", "details", "finished_at"])
-    _event(
-        run.actor,
-        f"claim_run.chunk.{chunk.state}",
-        chunk,
+    event_record(
+        actor=run.actor,
+        action=f"claim_run.chunk.{chunk.state}",
+        obj=chunk,
         from_state=ClaimRunChunk.State.PENDING,
         to_state=chunk.state,
         payload={"run": run.pk, "position": chunk.position, "claims": chunk.claims, "message": chunk.message},
     )
     return chunk
-
-
-def _event(actor: User, action: str, obj: ClaimRun | ClaimRunChunk, **fields: Any) -> None:
-    # A run's trail is scoped as its starter is: the claims it makes or signs carry their own events.
-    event_record(
-        actor=actor,
-        action=action,
-        obj=obj,
-        region_path=actor.region.path if actor.region_id else "",  # type: ignore[union-attr]
-        department_id=actor.department_id,
-        organisation_id=actor.organisation_id,
-        **fields,
-    )

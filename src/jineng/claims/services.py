@@ -43,22 +43,6 @@ from jineng.workcal.selectors import work_calendar
 CLAIMABLE_CLASS_STATES = frozenset({ClassState.ASSESSED, ClassState.CLOSED})
 
 
-def _event(
-    actor: Any, action: str, claim: Claim, from_state: str, payload: dict[str, Any] | None = None
-) -> None:
-    event_record(
-        actor=actor,
-        action=action,
-        obj=claim,
-        from_state=from_state,
-        to_state=claim.state,
-        payload=payload or {},
-        region_path=claim.region.path,
-        department_id=claim.department_id,
-        organisation_id=claim.payee_organisation_id,
-    )
-
-
 def _locked(claim: Claim) -> Claim:
     return Claim.objects.select_for_update().select_related("region", "training_class").get(pk=claim.pk)
 
@@ -139,7 +123,14 @@ def claim_submit(
     except CalendarNotCovered as exc:
         raise _calendar_refusal(exc) from None
     c.save()
-    _event(actor, "claim.submitted", c, from_state, {"pledge": c.pledge_signed_by, "rule": "F06"})
+    event_record(
+        actor=actor,
+        action="claim.submitted",
+        obj=c,
+        from_state=from_state,
+        to_state=c.state,
+        payload={"pledge": c.pledge_signed_by, "rule": "F06"},
+    )
     return c
 
 
@@ -154,7 +145,14 @@ def claim_bank_set(*, actor: User, claim: Claim, bank_name: str, bank_account: s
         raise Refusal("银行账号应为8至32位数字", field="银行账号", value=bank_account)
     c.bank_name, c.bank_account = bank_name.strip(), account
     c.save(update_fields=["bank_name", "bank_account", "updated_at"])
-    _event(actor, "claim.bank_set", c, c.state, {"bank_name": c.bank_name})
+    event_record(
+        actor=actor,
+        action="claim.bank_set",
+        obj=c,
+        from_state=c.state,
+        to_state=c.state,
+        payload={"bank_name": c.bank_name},
+    )
     return c
 
 
@@ -170,7 +168,7 @@ def claim_withdraw(*, actor: User, claim: Claim) -> Claim:
     c.save()
     # The trainees' lines are free to be claimed again.
     ClaimLine.objects.filter(claim=c).update(live=False)
-    _event(actor, "claim.withdrawn", c, from_state)
+    event_record(actor=actor, action="claim.withdrawn", obj=c, from_state=from_state, to_state=c.state)
     return c
 
 
@@ -268,12 +266,13 @@ def objection_submit(
     objection = Objection.objects.create(
         claim=c, line=line, name=name, contact=contact, text=text, received_on=today
     )
-    _event(
-        None,
-        "claim.objection.received",
-        c,
-        c.state,
-        {"objection": objection.pk, "row": line_row, "rule": "F08"},
+    event_record(
+        actor=None,
+        action="claim.objection.received",
+        obj=c,
+        from_state=c.state,
+        to_state=c.state,
+        payload={"objection": objection.pk, "row": line_row, "rule": "F08"},
     )
     return objection
 
@@ -314,12 +313,13 @@ def objection_resolve(
         c.save(update_fields=["amount", "headcount", "updated_at"])
     o.outcome, o.resolution, o.resolved_by, o.resolved_on = outcome, resolution.strip(), actor, today
     o.save()
-    _event(
-        actor,
-        "claim.objection.resolved",
-        c,
-        c.state,
-        {"objection": o.pk, "outcome": outcome, "amount": str(c.amount), "rule": "F08"},
+    event_record(
+        actor=actor,
+        action="claim.objection.resolved",
+        obj=c,
+        from_state=c.state,
+        to_state=c.state,
+        payload={"objection": o.pk, "outcome": outcome, "amount": str(c.amount), "rule": "F08"},
     )
     return o
 
@@ -348,8 +348,13 @@ def claim_notice_close(*, actor: User, claim: Claim, today: dt.date | None = Non
         # Every trainee was taken off by objections: nothing left to pay.
         c.state = ClaimState.WITHDRAWN
     c.save()
-    _event(
-        actor, "claim.notice_closed", c, from_state, {"objections": Objection.objects.filter(claim=c).count()}
+    event_record(
+        actor=actor,
+        action="claim.notice_closed",
+        obj=c,
+        from_state=from_state,
+        to_state=c.state,
+        payload={"objections": Objection.objects.filter(claim=c).count()},
     )
     return c
 
@@ -526,8 +531,13 @@ def batch_pay(
         )
         for item in items:
             item.claim.state = ClaimState.PAID
-            _event(
-                actor, "claim.paid", item.claim, ClaimState.IN_BATCH, {"batch": b.ref, "funds": item.funds}
+            event_record(
+                actor=actor,
+                action="claim.paid",
+                obj=item.claim,
+                from_state=ClaimState.IN_BATCH,
+                to_state=item.claim.state,
+                payload={"batch": b.ref, "funds": item.funds},
             )
     return b
 

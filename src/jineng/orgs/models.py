@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from jineng.audit.scope import EventScope
 from jineng.regions.models import Department, Region
 
 
@@ -73,6 +74,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def audit_scope(self) -> EventScope:
+        """An organisation's own events (registered, suspended, …) are seen by its region, its
+        department and itself."""
+        return EventScope(self.region.path, self.department_id, self.pk)
 
     @property
     def is_training_provider(self) -> bool:

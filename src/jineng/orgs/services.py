@@ -74,31 +74,12 @@ def organisation_register(
         obj=org,
         to_state=org.status,
         payload={"credit_code": code, "kind": kind, "region": region.pk},
-        region_path=region.path,
-        department_id=department.pk if department else None,
-        organisation_id=org.pk,
     )
     return org
 
 
 # --------------------------------------------------------------------------------------------------
 # Institution status (A12, C09).
-
-
-def _status_event(
-    actor: Any, organisation: Organisation, action: str, before: str, payload: dict[str, Any]
-) -> None:
-    event_record(
-        actor=actor,
-        action=action,
-        obj=organisation,
-        from_state=before,
-        to_state=organisation.status,
-        payload=payload,
-        region_path=organisation.region.path,
-        department_id=organisation.department_id,
-        organisation_id=organisation.pk,
-    )
 
 
 def _locked(organisation: Organisation) -> Organisation:
@@ -147,12 +128,13 @@ def organisation_suspend(
     org.status_reason = (f"{rule}：" if rule else "") + reason
     org.suspended_until = until
     org.save(update_fields=["status", "status_reason", "suspended_until"])
-    _status_event(
-        actor,
-        org,
-        "organisation.suspended",
-        before,
-        {"rule": rule, "reason": reason, "until": until.isoformat() if until else None},
+    event_record(
+        actor=actor,
+        action="organisation.suspended",
+        obj=org,
+        from_state=before,
+        to_state=org.status,
+        payload={"rule": rule, "reason": reason, "until": until.isoformat() if until else None},
     )
     return org
 
@@ -180,7 +162,14 @@ def organisation_reinstate(
     org.status_reason = reason.strip()
     org.suspended_until = None
     org.save(update_fields=["status", "status_reason", "suspended_until"])
-    _status_event(actor, org, "organisation.reinstated", before, {"reason": reason.strip()})
+    event_record(
+        actor=actor,
+        action="organisation.reinstated",
+        obj=org,
+        from_state=before,
+        to_state=org.status,
+        payload={"reason": reason.strip()},
+    )
     return org
 
 
@@ -206,8 +195,13 @@ def organisation_exit(
     ended = org.catalogue_occupations.exclude(valid_to__isnull=False, valid_to__lte=today).update(
         valid_to=today
     )
-    _status_event(
-        actor, org, "organisation.exited", before, {"reason": reason, "catalogue_entries_ended": ended}
+    event_record(
+        actor=actor,
+        action="organisation.exited",
+        obj=org,
+        from_state=before,
+        to_state=org.status,
+        payload={"reason": reason, "catalogue_entries_ended": ended},
     )
     return org
 
@@ -235,8 +229,5 @@ def organisation_audit_finding_record(
         from_state=before.isoformat() if before else "",
         to_state=(org.audit_finding_on or found_on).isoformat(),
         payload={"found_on": found_on.isoformat(), "note": note, "rule": "A12"},
-        region_path=org.region.path,
-        department_id=org.department_id,
-        organisation_id=org.pk,
     )
     return org

@@ -52,20 +52,6 @@ def rule_clause(region: Region, rule: str, year: int) -> str:
         raise Refusal(str(exc), field="地区") from None
 
 
-def _event(
-    actor: User, action: str, obj: Any, region: Region, from_state: str, to_state: str, **payload: Any
-) -> None:
-    event_record(
-        actor=actor,
-        action=action,
-        obj=obj,
-        from_state=from_state,
-        to_state=to_state,
-        payload=payload,
-        region_path=region.path,
-    )
-
-
 def figures_of(*, user: User, region: Region, year: int, month: int) -> dict[str, dict[str, int | None]]:
     """indicator → the month alone, January to the month, and the year's target (region axis)."""
     rows = actual_rows(Filter(year=year, region=region, up_to_month=month), by=("month",))
@@ -128,7 +114,15 @@ def report_submit(
     report.submitted_by = actor
     report.submitted_at = timezone.now()
     report.save()
-    _event(actor, "report.submit", report, region, from_state, report.state, year=year, month=month)
+    event_record(
+        actor=actor,
+        action="report.submit",
+        obj=report,
+        from_state=from_state,
+        to_state=report.state,
+        payload={"year": year, "month": month},
+        region_path=region.path,
+    )
     return report
 
 
@@ -163,8 +157,14 @@ def report_approve(
         if r.state == ReportState.SUBMITTED:
             r.state, r.approved_by, r.approved_at = ReportState.APPROVED, actor, now
             r.save(update_fields=["state", "approved_by", "approved_at"])
-            _event(
-                actor, "report.approve", r, r.region, ReportState.SUBMITTED, r.state, year=year, month=month
+            event_record(
+                actor=actor,
+                action="report.approve",
+                obj=r,
+                from_state=ReportState.SUBMITTED,
+                to_state=r.state,
+                payload={"year": year, "month": month},
+                region_path=r.region.path,
             )
     report = MonthlyReport.objects.select_for_update().filter(region=region, year=year, month=month).first()
     if report is not None and report.state == ReportState.APPROVED:
@@ -175,7 +175,15 @@ def report_approve(
     report.figures = figures_of(user=actor, region=region, year=year, month=month)
     report.approved_by, report.approved_at = actor, now
     report.save()
-    _event(actor, "report.approve", report, region, from_state, report.state, year=year, month=month)
+    event_record(
+        actor=actor,
+        action="report.approve",
+        obj=report,
+        from_state=from_state,
+        to_state=report.state,
+        payload={"year": year, "month": month},
+        region_path=region.path,
+    )
     return report
 
 
@@ -242,7 +250,14 @@ def bulletin_issue(
         issued_by=actor,
         issued_at=timezone.now(),
     )
-    _event(actor, "bulletin.issue", bulletin, region, "", "issued", year=year, month=month)
+    event_record(
+        actor=actor,
+        action="bulletin.issue",
+        obj=bulletin,
+        to_state="issued",
+        payload={"year": year, "month": month},
+        region_path=region.path,
+    )
     return bulletin
 
 

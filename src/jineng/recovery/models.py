@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from jineng.audit.scope import EventScope
 from jineng.claims.models import Claim
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
@@ -58,6 +59,9 @@ class WrongPayment(models.Model):
 
     def __str__(self) -> str:
         return self.ref
+
+    def audit_scope(self) -> EventScope:
+        return EventScope(self.region.path, None, self.payee_organisation_id)
 
     @property
     def outstanding(self) -> Decimal:

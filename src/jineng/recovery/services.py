@@ -61,21 +61,6 @@ def _hr_in_scope(actor: User, region: Region) -> None:
         raise Refusal("只能办理本辖区的错发资金", rule=F14, clause=_f14(region))
 
 
-def _event(
-    actor: Any, action: str, wp: WrongPayment, from_state: str, to_state: str, payload: dict[str, Any]
-) -> None:
-    event_record(
-        actor=actor,
-        action=action,
-        obj=wp,
-        from_state=from_state,
-        to_state=to_state,
-        payload={"rule": F14, **payload},
-        region_path=wp.region.path,
-        organisation_id=wp.payee_organisation_id,
-    )
-
-
 def _money(value: object, field: str, region: Region) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
         raise Refusal("金额须为十进制数", field=field, value=str(value), rule=F14, clause=_f14(region))
@@ -221,13 +206,13 @@ def wrong_payment_record(
     )
     wp.journal_entry_id = entry.pk
     wp.save(update_fields=["journal_entry_id"])
-    _event(
-        actor,
-        "recovery.wrong_payment.recorded",
-        wp,
-        "",
-        "outstanding",
-        {
+    event_record(
+        actor=actor,
+        action="recovery.wrong_payment.recorded",
+        obj=wp,
+        to_state="outstanding",
+        payload={
+            "rule": F14,
             "kind": kind,
             "amount": str(money),
             "claim": c.ref,
@@ -247,13 +232,12 @@ def _open_case(actor: User, wp: WrongPayment, org_action: str, today: dt.date) -
         opened_on=today,
         org_action=org_action if org is not None else "",
     )
-    _event(
-        actor,
-        "recovery.case.opened",
-        wp,
-        "",
-        CaseState.OPEN,
-        {"case": case.pk, "org_action": case.org_action},
+    event_record(
+        actor=actor,
+        action="recovery.case.opened",
+        obj=wp,
+        to_state=CaseState.OPEN,
+        payload={"rule": F14, "case": case.pk, "org_action": case.org_action},
     )
     if org is None:
         return case
@@ -356,13 +340,14 @@ def refund_record(
     move.save(update_fields=["journal_entry_id"])
     wp.refunded = wp.refunded + money
     wp.save(update_fields=["refunded"])
-    _event(
-        actor,
-        "recovery.refund.recorded",
-        wp,
-        "outstanding",
-        _state(wp),
-        {
+    event_record(
+        actor=actor,
+        action="recovery.refund.recorded",
+        obj=wp,
+        from_state="outstanding",
+        to_state=_state(wp),
+        payload={
+            "rule": F14,
             "amount": str(money),
             "fund": fund_kind,
             "reference": move.reference,
@@ -397,7 +382,14 @@ def case_notice_serve(
     before = rc.state
     rc.state, rc.notice_served_on, rc.notice_number = CaseState.NOTICE_SERVED, served_on, number.strip()[:64]
     rc.save(update_fields=["state", "notice_served_on", "notice_number"])
-    _event(actor, "recovery.case.notice_served", wp, before, rc.state, {"number": rc.notice_number})
+    event_record(
+        actor=actor,
+        action="recovery.case.notice_served",
+        obj=wp,
+        from_state=before,
+        to_state=rc.state,
+        payload={"rule": F14, "number": rc.notice_number},
+    )
     return rc
 
 
@@ -423,7 +415,14 @@ def case_close(*, actor: User, case: RecoveryCase, note: str, today: dt.date | N
     before = rc.state
     rc.state, rc.closed_on, rc.closing_note = CaseState.CLOSED, today, note.strip()
     rc.save(update_fields=["state", "closed_on", "closing_note"])
-    _event(actor, "recovery.case.closed", wp, before, rc.state, {"recovered": str(wp.refunded + wp.offset)})
+    event_record(
+        actor=actor,
+        action="recovery.case.closed",
+        obj=wp,
+        from_state=before,
+        to_state=rc.state,
+        payload={"rule": F14, "recovered": str(wp.refunded + wp.offset)},
+    )
     return rc
 
 
@@ -453,13 +452,13 @@ def prepayment_excess_record(
     )
     wp.journal_entry_id = entry_id
     wp.save(update_fields=["journal_entry_id"])
-    _event(
-        actor,
-        "recovery.wrong_payment.recorded",
-        wp,
-        "",
-        "outstanding",
-        {
+    event_record(
+        actor=actor,
+        action="recovery.wrong_payment.recorded",
+        obj=wp,
+        to_state="outstanding",
+        payload={
+            "rule": F14,
             "kind": WrongKind.PREPAY_EXCESS,
             "amount": str(amount),
             "claim": claim.ref,
@@ -517,13 +516,14 @@ def offset_apply(*, actor: Any, claim: Claim, limit: Decimal, day: dt.date) -> D
         )
         wp.offset = wp.offset + part
         wp.save(update_fields=["offset"])
-        _event(
-            actor,
-            "recovery.offset.applied",
-            wp,
-            "outstanding",
-            _state(wp),
-            {
+        event_record(
+            actor=actor,
+            action="recovery.offset.applied",
+            obj=wp,
+            from_state="outstanding",
+            to_state=_state(wp),
+            payload={
+                "rule": F14,
                 "amount": str(part),
                 "claim": claim.ref,
                 "entry": entry.pk,

@@ -53,27 +53,6 @@ def _locked(tc: TrainingClass) -> TrainingClass:
     return TrainingClass.objects.select_for_update().select_related("region", "institution").get(pk=tc.pk)
 
 
-def _event(
-    actor: Any,
-    action: str,
-    obj: Any,
-    tc: TrainingClass,
-    from_state: str = "",
-    payload: dict[str, Any] | None = None,
-) -> None:
-    event_record(
-        actor=actor,
-        action=action,
-        obj=obj,
-        from_state=from_state,
-        to_state=tc.state if obj is tc else "",
-        payload=payload or {},
-        region_path=tc.region.path,
-        department_id=tc.department_id,
-        organisation_id=tc.institution_id,
-    )
-
-
 def _supervisor(actor: User, tc: TrainingClass) -> None:
     if not can(actor.role, "class.supervise") or not scope_of(actor).contains_path(tc.region.path):
         raise Refusal("只有本辖区的督查员或人社部门经办人可以办理检查")
@@ -161,13 +140,18 @@ def class_open(
     from_state = tc.state
     tc.state = ClassState.IN_TRAINING
     tc.save(update_fields=["state", "updated_at"])
-    _event(
-        actor,
-        "class.opened",
-        tc,
-        tc,
-        from_state,
-        {"present": present, "signed_in": signed_in, "materials_kept": materials_kept, "check": check.pk},
+    event_record(
+        actor=actor,
+        action="class.opened",
+        obj=tc,
+        from_state=from_state,
+        to_state=tc.state,
+        payload={
+            "present": present,
+            "signed_in": signed_in,
+            "materials_kept": materials_kept,
+            "check": check.pk,
+        },
     )
     return tc
 
@@ -237,11 +221,11 @@ def inspection_record(
         note=note.strip(),
         inspector=actor,
     )
-    _event(
-        actor,
-        "class.inspected",
-        inspection,
-        tc,
+    event_record(
+        actor=actor,
+        action="class.inspected",
+        obj=inspection,
+        scope=tc,
         payload={"class": tc.ref, "present": trainees_present, "remote": remote},
     )
     return inspection
@@ -340,13 +324,13 @@ def checkins_ingest(*, actor: User, training_class: TrainingClass, rows: list[Ch
     # ignore_conflicts: a concurrent batch with the same records still stores each once.
     CheckIn.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
     report.stored = len(new)
-    _event(
-        actor,
-        "class.checkins_received",
-        tc,
-        tc,
-        tc.state,
-        {
+    event_record(
+        actor=actor,
+        action="class.checkins_received",
+        obj=tc,
+        from_state=tc.state,
+        to_state=tc.state,
+        payload={
             "received": report.received,
             "stored": report.stored,
             "duplicates": report.duplicates,
@@ -385,8 +369,12 @@ def leave_record(
     leave = Leave.objects.create(
         enrolment=enrolment, lesson_date=lesson_date, reason=reason.strip(), written=True, recorded_by=actor
     )
-    _event(
-        actor, "leave.recorded", leave, tc, payload={"class": tc.ref, "lesson_date": lesson_date.isoformat()}
+    event_record(
+        actor=actor,
+        action="leave.recorded",
+        obj=leave,
+        scope=tc,
+        payload={"class": tc.ref, "lesson_date": lesson_date.isoformat()},
     )
     return leave
 
@@ -417,7 +405,13 @@ def leave_make_up(*, actor: User, leave: Leave, made_up_on: dt.date, video_ref: 
     leave.made_up_on = made_up_on
     leave.make_up_video_ref = video_ref.strip()[:128]
     leave.save(update_fields=["made_up_on", "make_up_video_ref"])
-    _event(actor, "leave.made_up", leave, tc, payload={"class": tc.ref, "made_up_on": made_up_on.isoformat()})
+    event_record(
+        actor=actor,
+        action="leave.made_up",
+        obj=leave,
+        scope=tc,
+        payload={"class": tc.ref, "made_up_on": made_up_on.isoformat()},
+    )
     return leave
 
 
@@ -511,21 +505,21 @@ def video_record(
         summary.subsidy_forfeited = True
         summary.forfeit_reason = c05[0].render()[:200]
     summary.save()
-    _event(
-        actor,
-        "lesson.video_recorded",
-        video,
-        tc,
+    event_record(
+        actor=actor,
+        action="lesson.video_recorded",
+        obj=video,
+        scope=tc,
         payload={"class": tc.ref, "not_all_visible_total": summary.not_all_visible_total},
     )
     if newly_forfeited:
-        _event(
-            actor,
-            "class.subsidy_forfeited",
-            tc,
-            tc,
-            tc.state,
-            {"rule": "C05", "reason": summary.forfeit_reason},
+        event_record(
+            actor=actor,
+            action="class.subsidy_forfeited",
+            obj=tc,
+            from_state=tc.state,
+            to_state=tc.state,
+            payload={"rule": "C05", "reason": summary.forfeit_reason},
         )
     return video
 
@@ -562,13 +556,13 @@ def class_end(*, actor: User, training_class: TrainingClass, today: dt.date | No
     from_state = tc.state
     tc.state = ClassState.ENDED
     tc.save(update_fields=["state", "updated_at"])
-    _event(
-        actor,
-        "class.ended",
-        tc,
-        tc,
-        from_state,
-        {"trained_headcount": summary.trained_headcount, "inspections": len(counts), "rule": "C02"},
+    event_record(
+        actor=actor,
+        action="class.ended",
+        obj=tc,
+        from_state=from_state,
+        to_state=tc.state,
+        payload={"trained_headcount": summary.trained_headcount, "inspections": len(counts), "rule": "C02"},
     )
     return tc
 
@@ -601,13 +595,13 @@ def satisfaction_record(
     months = outcome.rectification_months if outcome else None
     summary.rectify_until = rules.add_months(today, months) if months else None
     summary.save()
-    _event(
-        actor,
-        "class.satisfaction_recorded",
-        tc,
-        tc,
-        tc.state,
-        {
+    event_record(
+        actor=actor,
+        action="class.satisfaction_recorded",
+        obj=tc,
+        from_state=tc.state,
+        to_state=tc.state,
+        payload={
             "share": str(share),
             "effect": summary.satisfaction_effect,
             "message": outcome.violation.render() if outcome else "",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from jineng.audit.scope import EventScope
 from jineng.catalogue.models import CertificateKind, Level
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
@@ -146,6 +147,11 @@ class TrainingClass(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ref} {(self.occupation_id and self.occupation.name) or ''}"
+
+    def audit_scope(self) -> EventScope:
+        """A class's events, and those of its enrolments, checks and assessments, are seen by its
+        region, its department and its institution."""
+        return EventScope(self.region.path, self.department_id, self.institution_id)
 
 
 class ReviewStage(models.TextChoices):

@@ -61,22 +61,6 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 
-def _event(
-    actor: Any, action: str, tc: TrainingClass, from_state: str, payload: dict[str, Any] | None = None
-) -> None:
-    event_record(
-        actor=actor,
-        action=action,
-        obj=tc,
-        from_state=from_state,
-        to_state=tc.state,
-        payload=payload or {},
-        region_path=tc.region.path,
-        department_id=tc.department_id,
-        organisation_id=tc.institution_id,
-    )
-
-
 def _profile(region: Region, year: int) -> Profile:
     try:
         return profile_for(region, year)
@@ -182,7 +166,7 @@ def class_create(*, actor: User, data: ClassInput) -> TrainingClass:
     tc.ref = f"KB{tc.year}{tc.region.area_code()[:6]}{tc.pk:06d}"
     tc.save(update_fields=["ref"])
     tc.teachers.set(teachers)
-    _event(actor, "class.created", tc, "")
+    event_record(actor=actor, action="class.created", obj=tc, to_state=tc.state)
     return tc
 
 
@@ -196,7 +180,7 @@ def class_update(*, actor: User, training_class: TrainingClass, data: ClassInput
     _profile(tc.region, tc.year)
     tc.save()
     tc.teachers.set(teachers)
-    _event(actor, "class.updated", tc, tc.state)
+    event_record(actor=actor, action="class.updated", obj=tc, from_state=tc.state, to_state=tc.state)
     return tc
 
 
@@ -581,12 +565,13 @@ def _roster_write(plan: _RosterPlan, check: Callable[[], None]) -> int:
             check,
         ),
     )  # fmt: skip
-    _event(
-        actor,
-        "class.roster_replaced",
-        tc,
-        tc.state,
-        {"job": job.pk, "rows": len(numbers), "replaced": removed, "new_persons": len(new_rows)},
+    event_record(
+        actor=actor,
+        action="class.roster_replaced",
+        obj=tc,
+        from_state=tc.state,
+        to_state=tc.state,
+        payload={"job": job.pk, "rows": len(numbers), "replaced": removed, "new_persons": len(new_rows)},
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -630,7 +615,14 @@ def class_submit(
     tc.return_comment = ""
     tc.review_due = _due(profile, "dept", today)
     tc.save()
-    _event(actor, "class.submitted", tc, from_state, {"profile": f"{profile.code} v{profile.version}"})
+    event_record(
+        actor=actor,
+        action="class.submitted",
+        obj=tc,
+        from_state=from_state,
+        to_state=tc.state,
+        payload={"profile": f"{profile.code} v{profile.version}"},
+    )
     return tc
 
 
@@ -716,12 +708,13 @@ def class_review(
             tc.approved_at = timezone.now()
             tc.review_due = None
     tc.save()
-    _event(
-        actor,
-        f"class.review.{stage}.{which}",
-        tc,
-        from_state,
-        {"decision": decision, "comment": comment.strip(), "round": rnd},
+    event_record(
+        actor=actor,
+        action=f"class.review.{stage}.{which}",
+        obj=tc,
+        from_state=from_state,
+        to_state=tc.state,
+        payload={"decision": decision, "comment": comment.strip(), "round": rnd},
     )
     return tc
 
@@ -741,7 +734,14 @@ def class_withdraw(*, actor: User, training_class: TrainingClass, reason: str = 
     tc.state = ClassState.WITHDRAWN
     tc.review_due = None
     tc.save()
-    _event(actor, "class.withdrawn", tc, from_state, {"reason": reason.strip()})
+    event_record(
+        actor=actor,
+        action="class.withdrawn",
+        obj=tc,
+        from_state=from_state,
+        to_state=tc.state,
+        payload={"reason": reason.strip()},
+    )
     return tc
 
 
@@ -762,7 +762,14 @@ def class_cancel(
     tc.state = ClassState.CANCELLED
     tc.review_due = None
     tc.save()
-    _event(actor, "class.cancelled", tc, from_state, {"reason": reason.strip()})
+    event_record(
+        actor=actor,
+        action="class.cancelled",
+        obj=tc,
+        from_state=from_state,
+        to_state=tc.state,
+        payload={"reason": reason.strip()},
+    )
     return tc
 
 

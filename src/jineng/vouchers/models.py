@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 
 from jineng.assessment.models import Result
+from jineng.audit.scope import EventScope
 from jineng.catalogue.models import Occupation
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
@@ -109,6 +110,13 @@ class Voucher(models.Model):
 
     def __str__(self) -> str:
         return f"培训券 {self.serial}"
+
+    def audit_scope(self) -> EventScope:
+        """Seen by the issuing region; once bound, by the institution of the class it is bound to too."""
+        organisation_id = None
+        if self.enrolment_id is not None:
+            organisation_id = self.enrolment.training_class.institution_id  # type: ignore[union-attr]
+        return EventScope(self.region.path, None, organisation_id)
 
     @property
     def is_live(self) -> bool:

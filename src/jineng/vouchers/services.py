@@ -46,23 +46,6 @@ BULK_MAX_ROWS = 5000
 TEMPLATE_HEADERS = ["身份证号", "姓名"]
 
 
-def _event(actor: Any, action: str, v: Voucher, from_state: str = "", **payload: Any) -> None:
-    organisation_id = None
-    if v.enrolment_id is not None:
-        organisation_id = v.enrolment.training_class.institution_id  # type: ignore[union-attr]
-    event_record(
-        actor=actor,
-        action=action,
-        obj=v,
-        from_state=from_state,
-        to_state=v.state,
-        # No ID number in the payload: auditors read the trail and need not see one.
-        payload={"serial": v.serial, **payload},
-        region_path=v.region.path,
-        organisation_id=organisation_id,
-    )
-
-
 def rule_clause(region: Region, rule: str, today: dt.date | None = None) -> str:
     """The clause of ``rule`` as the region's profile words it (the profile of the year, else the latest
     before it); a region with no profile at all is refused."""
@@ -212,13 +195,19 @@ def voucher_issue(
             rule=G01,
             clause=rule_clause(region, G01, today),
         ) from None
-    _event(
-        actor,
-        "voucher.issued",
-        voucher,
-        expires_on=expires_on.isoformat(),
-        occupation=occupation.code if occupation else None,
-        institution=institution.pk if institution else None,
+    # A voucher's events name it by its serial; no ID number in the payload: auditors read the trail
+    # and need not see one.
+    event_record(
+        actor=actor,
+        action="voucher.issued",
+        obj=voucher,
+        to_state=voucher.state,
+        payload={
+            "serial": voucher.serial,
+            "expires_on": expires_on.isoformat(),
+            "occupation": occupation.code if occupation else None,
+            "institution": institution.pk if institution else None,
+        },
     )
     return voucher
 
@@ -449,7 +438,14 @@ def voucher_bind(
     v.enrolment = e
     v.bound_on = today
     v.save(update_fields=["state", "enrolment", "bound_on"])
-    _event(actor, "voucher.bound", v, from_state, class_ref=tc.ref, enrolment=e.pk)
+    event_record(
+        actor=actor,
+        action="voucher.bound",
+        obj=v,
+        from_state=from_state,
+        to_state=v.state,
+        payload={"serial": v.serial, "class_ref": tc.ref, "enrolment": e.pk},
+    )
     return v
 
 
@@ -489,13 +485,17 @@ def voucher_redeem(*, actor: User, voucher: Voucher, today: dt.date | None = Non
     v.certificate = cert
     v.redeemed_on = today
     v.save(update_fields=["state", "certificate", "redeemed_on"])
-    _event(
-        actor,
-        "voucher.redeemed",
-        v,
-        from_state,
-        certificate_kind=cert.certificate_kind,
-        certificate_number=cert.certificate_number,
+    event_record(
+        actor=actor,
+        action="voucher.redeemed",
+        obj=v,
+        from_state=from_state,
+        to_state=v.state,
+        payload={
+            "serial": v.serial,
+            "certificate_kind": cert.certificate_kind,
+            "certificate_number": cert.certificate_number,
+        },
     )
     return v
 
@@ -521,7 +521,14 @@ def voucher_revoke(*, actor: User, voucher: Voucher, reason: str, today: dt.date
     v.closed_on = today
     v.revoke_reason = reason
     v.save(update_fields=["state", "closed_on", "revoke_reason"])
-    _event(actor, "voucher.revoked", v, from_state, reason=reason)
+    event_record(
+        actor=actor,
+        action="voucher.revoked",
+        obj=v,
+        from_state=from_state,
+        to_state=v.state,
+        payload={"serial": v.serial, "reason": reason},
+    )
     return v
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from jineng.audit.models import Event
-from jineng.audit.services import AuditOutsideTransaction, event_record
+from jineng.audit.services import AuditOutsideTransaction, EventScope, event_record, events_record_many
 from jineng.conftest import World
 from jineng.regions.models import Region
 
@@ -193,3 +193,89 @@ def test_date_filter_takes_whole_local_days(world: World) -> None:
     assert actions(date_from=day, date_to=day) == ["test.evening", "test.midnight"]
     assert actions(date_from=day) == ["test.evening", "test.midnight", "test.next"]
     assert actions(date_to=day) == ["test.before", "test.evening", "test.midnight"]
+
+
+# --- scope: derived in one place (jineng.audit.scope.scope_resolve) ---------------------------------------
+
+
+def test_an_event_about_a_scoped_object_takes_the_objects_scope(world: World) -> None:
+    # Given an organisation under a department, whose model says where its events are seen (audit_scope)
+    org = world.zz_school
+    org.department = world.zz_industry
+    # When an event about it is written with no scope given
+    with transaction.atomic():
+        event = event_record(actor=None, action="organisation.suspended", obj=org, to_state="suspended")
+    # Then it carries the organisation's region, department and the organisation itself
+    event.refresh_from_db()
+    assert (event.region_path, event.department_id, event.organisation_id) == (
+        org.region.path,
+        org.department_id,
+        org.pk,
+    )
+
+
+def test_an_event_takes_the_scope_of_the_object_given_as_scope(world: World) -> None:
+    # Given a region (no scope of its own) and an organisation under a department
+    org = world.zz_school
+    org.department = world.zz_industry
+    with transaction.atomic():
+        # When an event about the region is written with scope=the organisation, or an EventScope
+        by_object = event_record(actor=None, action="x.y", obj=world.jinshui, scope=org)
+        by_value = event_record(
+            actor=None, action="x.y", obj=world.jinshui, scope=EventScope(world.erqi.path, None, 5)
+        )
+        # And without any scope
+        unscoped = event_record(actor=None, action="x.y", obj=world.jinshui)
+    # Then the first is seen where the organisation is, the second where it says, the third nowhere
+    scopes = [(e.region_path, e.department_id, e.organisation_id) for e in (by_object, by_value, unscoped)]
+    assert scopes == [
+        (org.region.path, org.department_id, org.pk),
+        (world.erqi.path, None, 5),
+        ("", None, None),
+    ]
+
+
+def test_scope_columns_given_win_over_the_objects_own_and_may_not_be_given_twice(world: World) -> None:
+    org = world.zz_school
+    org.department = world.zz_industry
+    before = Event.objects.count()
+    with transaction.atomic():
+        # Given an organisation's event whose caller spells the scope out (region and organisation only)
+        event = event_record(
+            actor=None, action="x.y", obj=org, region_path=org.region.path, organisation_id=org.pk
+        )
+        # Then those columns are written, not the organisation's own (no department)
+        assert (event.region_path, event.department_id, event.organisation_id) == (
+            org.region.path,
+            None,
+            org.pk,
+        )
+        # And a scope given both ways is refused before anything is written
+        with pytest.raises(TypeError, match="scope is given once"):
+            event_record(actor=None, action="x.y", obj=org, scope=org, region_path=org.region.path)
+    assert Event.objects.count() == before + 1
+
+
+def test_events_record_many_resolves_each_items_scope_as_event_record_does(world: World) -> None:
+    org, other = world.zz_school, world.xc_school
+    org.department, other.department = world.zz_industry, world.xc_industry
+    with transaction.atomic():
+        # When items give no scope, another object's, or the columns
+        events_record_many(
+            actor=None,
+            action="x.y",
+            items=[
+                {"obj": org},
+                {"obj": world.jinshui, "scope": other},
+                {"obj": org, "region_path": world.erqi.path},
+                {"obj": world.jinshui},
+            ],
+        )
+    # Then each is scoped as event_record would scope it
+    written = Event.objects.filter(action="x.y").order_by("id")
+    assert [(e.region_path, e.department_id, e.organisation_id) for e in written] == [
+        (org.region.path, org.department_id, org.pk),
+        (other.region.path, other.department_id, other.pk),
+        (world.erqi.path, None, None),
+        ("", None, None),
+    ]

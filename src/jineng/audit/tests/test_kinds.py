@@ -99,8 +99,9 @@ def _sources() -> dict[str, ast.Module]:
 
 
 def _helpers(sources: dict[str, ast.Module]) -> dict[tuple[str, str], int | None]:
-    """The functions of each module that pass their ``action`` parameter on to a writer (the apps'
-    private ``_event`` and the like), with that parameter's position; found until none is added."""
+    """The functions of each module that pass their ``action`` parameter on to a writer (a service body
+    shared by two services, such as progress's ``_withdraw``), with that parameter's position; found
+    until none is added."""
     helpers: dict[tuple[str, str], int | None] = {}
     grew = True
     while grew:
@@ -138,7 +139,9 @@ def _literals(value: ast.expr) -> list[str] | None:
 def test_every_kind_in_the_sources_is_registered() -> None:
     sources = _sources()
     helpers = _helpers(sources)
-    assert ("training/services.py", "_event") in helpers  # the scan does see through the helpers
+    # The scan does see through a function that passes its caller's kind on (the apps' private
+    # ``_event`` wrappers are gone: test_one_way.py keeps them out)
+    assert ("progress/services.py", "_withdraw") in helpers
     seen: set[str] = set()
     problems = []
     for module, tree in sources.items():
@@ -168,3 +171,4 @@ def test_every_kind_in_the_sources_is_registered() -> None:
     assert problems == []
     # The scan found the kinds written inline, helpers' callers included
     assert {"class.submitted", "roster.uploaded", "user.password_changed", "claim.created"} <= seen
+    assert {"media_item.withdraw", "competition.withdraw"} <= seen
