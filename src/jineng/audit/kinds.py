@@ -125,6 +125,8 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("prepayment.review.second", "预拨已复核"),
     EventKind("prepayment.paid", "预拨已拨付"),
     EventKind("prepayment.settled", "预拨已清算"),
+    EventKind("prepayment.closed", "预拨已关闭（班级取消）"),
+    EventKind("prepayment.recalled", "预拨转应退回（班级取消）"),
     # Recovery (F14).
     EventKind("recovery.wrong_payment.recorded", "错付已登记"),
     EventKind("recovery.case.opened", "追缴已立案"),

@@ -297,6 +297,10 @@ class PrepaymentState(models.TextChoices):
     PAID = "paid", "已预拨"
     SETTLED = "settled", "已清算"
     REJECTED = "rejected", "未予核准"
+    # F04: the bureau cancelled the class. Not yet paid: closed. Paid: the whole prepayment is owed back
+    # (a receivable of the institution, F14).
+    CLOSED = "closed", "班级已取消，不再预拨"
+    RECALLED = "recalled", "班级已取消，预拨款转应退回"
 
 
 LIVE_PREPAYMENT_STATES = (

@@ -39,6 +39,7 @@ from jineng.policy.workdays import CalendarNotCovered
 from jineng.regions.models import Department, Region
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.training import facts, selectors
+from jineng.training.cancellations import cancel_followups
 from jineng.training.classform import ClassInput
 from jineng.training.models import (
     EDITABLE_STATES,
@@ -770,6 +771,8 @@ def class_cancel(
         to_state=tc.state,
         payload={"reason": reason.strip()},
     )
+    for followup in cancel_followups():  # e.g. its F04 prepayment closed or owed back (claims)
+        followup(actor=actor, training_class=tc, day=today)
     return tc
 
 

@@ -179,3 +179,82 @@ def test_f04_a_second_request_for_the_same_class_is_refused(world: World) -> Non
     with pytest.raises(Refusal, match="本班已有预拨申请"):
         prepayments.prepayment_request(actor=world.users["institution"], training_class=tc, today=REQUESTED)
     assert Prepayment.objects.count() == 1
+
+
+def test_f04_cancelled_class_paid_prepayment_is_owed_back_f14_and_offset_from_the_next_claim(
+    world: World,
+) -> None:
+    from jineng.recovery.services import offset_previews
+    from jineng.training.services import class_cancel
+
+    # Given ZZ21 funds and 30000 prepaid on the school's approved 项目制 class
+    funded(world)
+    tc = project_class(world)
+    p = prepaid(world, tc)
+    assert payee_balance(world.zhengzhou, AccountKind.PREPAYMENT, world.zz_school) == D("30000.00")
+    # When the bureau cancels the class before it starts
+    class_cancel(actor=world.users["hr_first"], training_class=tc, reason="报名人数不足", today=PREPAID)
+    # Then the prepayment is recalled: cleared against nothing, the whole 30000 a receivable of the school
+    p.refresh_from_db()
+    assert (p.state, p.settled_final, p.settled_excess, p.settled_on) == (
+        PrepaymentState.RECALLED,
+        D("0.00"),
+        D("30000.00"),
+        PREPAID,
+    )
+    assert p.get_state_display() == "班级已取消，预拨款转应退回"
+    assert payee_balance(world.zhengzhou, AccountKind.PREPAYMENT, world.zz_school) == D("0.00")
+    assert payee_balance(world.zhengzhou, AccountKind.RECEIVABLE, world.zz_school) == D("30000.00")
+    assert expense(world.zhengzhou) == D("0.00")
+    assert_books_balance()
+    # And it is an F14 wrong payment of the school, named by the prepayment (there is no claim)
+    wp = WrongPayment.objects.get(prepayment=p)
+    assert (wp.kind, wp.claim, wp.amount, wp.outstanding, wp.payee_organisation) == (
+        WrongKind.PREPAY_CANCELLED,
+        None,
+        D("30000.00"),
+        D("30000.00"),
+        world.zz_school,
+    )
+    assert (wp.source_ref, wp.journal_entry_id) == (p.ref, p.settle_entry_id)
+    assert f"培训班 {tc.ref} 已取消" in wp.reason
+    # And the trail says so, in the cancellation's transaction
+    from jineng.audit.models import Event
+
+    assert list(
+        Event.objects.filter(object_id__in=[str(tc.pk), str(p.pk), str(wp.pk)])
+        .filter(action__in=["class.cancelled", "prepayment.recalled", "recovery.wrong_payment.recorded"])
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["class.cancelled", "prepayment.recalled", "recovery.wrong_payment.recorded"]
+    # When the school's next class is claimed, the debt is offset from it (F14)
+    other = project_class(world)
+    other = assess(world, other)
+    claim = approved_claim(world, other)
+    assert claim.amount == D("60000.00")
+    assert offset_previews([claim], {claim.pk: D("60000.00")}) == {claim.pk: D("30000.00")}
+
+
+def test_f04_cancelled_class_unpaid_prepayment_is_closed_and_nothing_is_booked(world: World) -> None:
+    from jineng.training.services import class_cancel
+
+    # Given a prepayment approved by both reviewers but not yet paid by finance
+    tc = project_class(world)
+    p = prepayments.prepayment_request(
+        actor=world.users["institution"], training_class=tc, share=D("0.30"), today=REQUESTED
+    )
+    for role in ("hr_first", "hr_second"):
+        p = prepayments.prepayment_review(
+            actor=world.users[role], prepayment=p, decision="pass", today=REQUESTED
+        )
+    entries = JournalEntry.objects.count()
+    # When the class is cancelled
+    class_cancel(actor=world.users["hr_second"], training_class=tc, reason="场地不符合要求", today=PREPAID)
+    # Then the prepayment is closed, finance can no longer pay it, and nothing is owed or booked
+    p.refresh_from_db()
+    assert (p.state, p.get_state_display()) == (PrepaymentState.CLOSED, "班级已取消，不再预拨")
+    with pytest.raises(Refusal) as excinfo:
+        prepayments.prepayment_pay(actor=world.users["finance"], prepayment=p, today=PREPAID)
+    assert excinfo.value.rule == "F04"
+    assert JournalEntry.objects.count() == entries
+    assert not WrongPayment.objects.filter(prepayment=p).exists()
