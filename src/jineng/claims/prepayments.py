@@ -106,13 +106,16 @@ def prepayment_request(
     )
     if actor.role != Role.INSTITUTION or actor.organisation_id != tc.institution_id:
         raise Refusal("只有本班培训机构经办人可以申请预拨")
-    if tc.mode != Mode.PROJECT:
+    profile = _profile(tc)
+    modes = profile.get("prepay_modes")  # None where the document allows no prepayment: refused below
+    if modes is not None and tc.mode not in modes:
+        allowed_modes = "、".join(Mode(m).label for m in modes)
         raise Refusal(
-            f"培训方式为“{tc.get_mode_display()}”：只有项目制培训可以预拨补贴",
+            f"培训方式为“{tc.get_mode_display()}”：只有{allowed_modes}可以预拨补贴",
             field="培训方式",
             value=tc.get_mode_display(),
             rule=F04,
-            clause=_f04(tc),
+            clause=profile.cite("prepay_modes"),
         )
     if tc.state not in PREPAYABLE_CLASS_STATES:
         raise Refusal(
@@ -122,7 +125,6 @@ def prepayment_request(
             rule=F04,
             clause=_f04(tc),
         )
-    profile = _profile(tc)
     estimate, allowed = _range(profile, tc)
     try:
         chosen = allowed.share_max if share in (None, "") else Decimal(str(share).strip())

@@ -258,3 +258,37 @@ def test_f04_cancelled_class_unpaid_prepayment_is_closed_and_nothing_is_booked(w
     assert excinfo.value.rule == "F04"
     assert JournalEntry.objects.count() == entries
     assert not WrongPayment.objects.filter(prepayment=p).exists()
+
+
+def test_f04_xc19_prepays_an_enterprises_own_training_zz21_only_project_based(world: World) -> None:
+    from jineng.claims.prepayment_selectors import prepayable_classes
+
+    # Given the same 企业自主培训 以工代训 class, frozen once under ZZ21 and once under XC19
+    tc = project_class(world)
+    TrainingClass.objects.filter(pk=tc.pk).update(mode="enterprise_self", funding_type="yigong")
+    clerk = world.users["institution"]
+    # When it is ZZ21's (三(四): only 项目制 is prepaid), the class is not offered and a request is refused
+    tc = _frozen(tc, "ZZ21")
+    assert tc not in prepayable_classes(clerk)
+    with pytest.raises(Refusal) as excinfo:
+        prepayments.prepayment_request(actor=clerk, training_class=tc, today=REQUESTED)
+    assert (excinfo.value.rule, excinfo.value.field, excinfo.value.message) == (
+        "F04",
+        "培训方式",
+        "培训方式为“企业自主培训”：只有项目制培训可以预拨补贴",
+    )
+    assert excinfo.value.clause == "ZZ21 三(四) 积极开展“项目制”补贴性培训项目，享受 30%—50% 预拨补贴"
+    # When it is XC19's (二(三)1 “对企业开展培训或者培训机构开展项目制培训的，可先行拨付50%”)
+    tc = _frozen(tc, "XC19")
+    assert list(prepayable_classes(clerk)) == [tc]
+    p = prepayments.prepayment_request(actor=clerk, training_class=tc, today=REQUESTED)
+    # Then half of 30 planned × 200 × 6 is prepaid
+    assert (p.basis, p.share, p.amount) == (D("36000.00"), D("0.5000"), D("18000.00"))
+
+
+@pytest.mark.parametrize("code", ["XC23", "HC21"])
+def test_f04_profiles_without_prepayment_offer_no_class(world: World, code: str) -> None:
+    from jineng.claims.prepayment_selectors import prepayable_classes
+
+    tc = _frozen(project_class(world), code)
+    assert tc not in prepayable_classes(world.users["institution"])
