@@ -479,22 +479,7 @@ def prepayment_excess_record(
         actor,
         day,
     )
-    wp.journal_entry_id = entry_id
-    wp.save(update_fields=["journal_entry_id"])
-    event_record(
-        actor=actor,
-        action="recovery.wrong_payment.recorded",
-        obj=wp,
-        to_state="outstanding",
-        payload={
-            "rule": F14,
-            "kind": WrongKind.PREPAY_EXCESS,
-            "amount": str(amount),
-            "claim": claim.ref,
-            "entry": entry_id,
-        },
-    )
-    return wp
+    return _booked(actor=actor, wp=wp, entry_id=entry_id, source={"claim": claim.ref})
 
 
 def prepayment_cancelled_record(
@@ -513,6 +498,11 @@ def prepayment_cancelled_record(
         actor=actor,
         day=day,
     )
+    return _booked(actor=actor, wp=wp, entry_id=entry_id, source={"prepayment": prepayment.ref})
+
+
+def _booked(*, actor: Any, wp: WrongPayment, entry_id: int, source: dict[str, str]) -> WrongPayment:
+    """A wrong payment whose receivable the ledger already holds (``entry_id``), and its event."""
     wp.journal_entry_id = entry_id
     wp.save(update_fields=["journal_entry_id"])
     event_record(
@@ -520,13 +510,7 @@ def prepayment_cancelled_record(
         action="recovery.wrong_payment.recorded",
         obj=wp,
         to_state="outstanding",
-        payload={
-            "rule": F14,
-            "kind": WrongKind.PREPAY_CANCELLED,
-            "amount": str(amount),
-            "prepayment": prepayment.ref,
-            "entry": entry_id,
-        },
+        payload={"rule": F14, "kind": wp.kind, "amount": str(wp.amount), **source, "entry": entry_id},
     )
     return wp
 
