@@ -120,6 +120,9 @@ class Movement(models.Model):
         verbose_name_plural = "退回与抵扣"
         ordering = ["on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} 元（{self.on:%Y-%m-%d}）"
+
 
 class CaseState(models.TextChoices):
     OPEN = "open", "已立案"
@@ -144,6 +147,9 @@ class RecoveryCase(models.Model):
         verbose_name_plural = "追缴案件"
         ordering = ["-opened_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"追缴案件（{self.get_state_display()}，{self.opened_on:%Y-%m-%d} 立案）"
+
 
 class BlacklistEntry(models.Model):
     """An institution barred from subsidised training (F14; XC23 二(三)3 “问题突出的纳入‘黑名单’”)."""
@@ -159,3 +165,6 @@ class BlacklistEntry(models.Model):
         verbose_name = "黑名单"
         verbose_name_plural = "黑名单"
         ordering = ["-since", "-id"]
+
+    def __str__(self) -> str:
+        return f"黑名单（{self.since:%Y-%m-%d} 列入）"

@@ -191,6 +191,9 @@ class ClassReview(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"开班审核 {self.get_stage_display()}{self.get_step_display()}（第 {self.round} 轮）"
+
 
 class Enrolment(models.Model):
     """One roster (花名册) row: a person in a class, with the answers the B-rules judge."""
@@ -234,6 +237,9 @@ class Enrolment(models.Model):
         ]
         indexes = [models.Index(fields=["person", "training_class"])]
 
+    def __str__(self) -> str:
+        return f"花名册第 {self.row} 行"
+
 
 class RosterJob(models.Model):
     """A roster upload checked in the background: progress for the page, the report when refused."""
@@ -268,3 +274,6 @@ class RosterJob(models.Model):
         verbose_name = "花名册导入"
         verbose_name_plural = "花名册导入"
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"花名册导入 {self.filename}"
