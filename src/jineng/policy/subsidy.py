@@ -64,8 +64,10 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from jineng.policy import standards as std
 from jineng.policy.identity import RULE_B01_CLAUSE
 from jineng.policy.profiles import Profile
+from jineng.policy.standards import StandardItem
 from jineng.policy.training import (
     CERTIFICATE_KINDS,
     COMPLETION,
@@ -90,8 +92,6 @@ from jineng.policy.training import _b02 as _rule_b02
 from jineng.policy.training import _b07 as _rule_b07
 from jineng.policy.training import _b08 as _rule_b08
 from jineng.policy.training import _e03 as _rule_e03
-from jineng.policy import standards as std
-from jineng.policy.standards import StandardItem
 from jineng.policy.violations import Violation
 
 CENT = Decimal("0.01")

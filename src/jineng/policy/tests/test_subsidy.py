@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from jineng.policy.identity import make_id_number
 from jineng.policy.profiles import Profile, get_profile
+from jineng.policy.standards import FUNDING_SUBSIDY_TYPES, SUBSIDY_TYPES
 from jineng.policy.subsidy import (
     ClassEntitlement,
     EntitlementNotSet,
@@ -24,7 +25,6 @@ from jineng.policy.subsidy import (
     prepayment_range,
     settle_prepayment,
 )
-from jineng.policy.standards import FUNDING_SUBSIDY_TYPES, SUBSIDY_TYPES
 from jineng.policy.training import ClassFacts, Enrolment, InstitutionFacts, LessonVideo, PersonHistory
 from jineng.policy.violations import Violation
 
