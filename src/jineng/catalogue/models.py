@@ -187,6 +187,18 @@ class CatalogueItem(models.Model):
     def valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
 
+    @property
+    def sample_mark(self) -> str:
+        """What every page and export showing this line says of it: the sample mark, or nothing."""
+        return self.SAMPLE_MARK if self.sample else ""
+
+    @property
+    def validity(self) -> str:
+        """ "2023-01-01 起" / "2023-01-01 至 2023-06-30"."""
+        if self.valid_to is None:
+            return f"{self.valid_from.isoformat()} 起"
+        return f"{self.valid_from.isoformat()} 至 {(self.valid_to - dt.timedelta(days=1)).isoformat()}"
+
 
 class InstitutionOccupation(models.Model):
     """A11: an institution may train an occupation from ``valid_from``; from ``valid_to`` on it may not."""
