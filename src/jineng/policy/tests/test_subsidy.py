@@ -570,7 +570,7 @@ def test_f01_f02_xc19_and_xc23_without_a_standard_refuse_naming_the_item_never_z
     assert len(messages) == 2
     assert "电工·五级/初级工·职业技能等级证书（岗位技能提升培训）" in messages[0]
     assert "电工·四级/中级工·职业技能等级证书（岗位技能提升培训）" in messages[1]
-    assert all("依据 XC23 二(三)4" in m for m in messages)
+    assert all("依据 XC23 本地补充规定（文件未列补贴标准" in m for m in messages)
 
 
 def test_f03_zz21_and_xc23_refuse_never_zero() -> None:
@@ -589,7 +589,7 @@ def test_f02_zz21_technician_and_special_fall_back_to_the_standards_table() -> N
     # Then the refusal names the 技师 item looked for (ZZ21's switch to the province standard)
     assert "“6-31-01-03 电工·二级/技师·职业技能等级证书（岗位技能提升培训）”标准" in technician[0]
     assert technician[0].endswith(
-        "（规则 F02，依据 ZZ21 本地补充规定（三(一) 只列培训合格证、初级工、中级工、高级工的标准；其他证书和补贴类型按省补贴标准目录执行））"
+        "（规则 F02，依据 ZZ21 本地补充规定（文件只列培训合格证、初级工、中级工、高级工的标准，其他证书和补贴类型按省补贴标准目录执行））"
     )
     special = no_standard(
         ZZ21, klass(level=None, target_certificate="special_ability"), [trainee(1, "special_ability", None)]
