@@ -1,17 +1,27 @@
 """The demo is made from the documents' tables: check it says what the documents say."""
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
+from io import BytesIO
 from typing import Any
 
 import pytest
 from django.db import transaction
+from openpyxl import load_workbook
 
 from jineng.accounts.models import User
 from jineng.audit.models import Event
+from jineng.catalogue.models import CatalogueItem, InstitutionOccupation
+from jineng.catalogue.selectors import standards_for
 from jineng.core.roles import Role
 from jineng.demo import data
 from jineng.demo.services import demo_load
 from jineng.orgs.models import Organisation
+from jineng.policy import subsidy
+from jineng.policy.standards import SAMPLE_MARK
+from jineng.policy.tests.test_subsidy import facts
 from jineng.regions.models import Department, Region
 from jineng.regions.selectors import profile_for
 
@@ -123,8 +133,6 @@ def test_demo_classes_stand_at_each_step_of_the_lifecycle(demo):
 
 
 def test_demo_claims_one_paid_one_on_notice_one_submitted_and_the_books_balance(demo):
-    from decimal import Decimal
-
     from django.db.models import Sum
 
     from jineng.claims.models import Claim, Objection, PaymentBatch
@@ -206,3 +214,63 @@ def test_no_demo_account_is_a_superuser_or_may_enter_the_django_admin(demo):
     # Issue 12.1: the demo's city admin was a Django superuser and could take over other cities' users.
     assert not User.objects.filter(is_superuser=True).exists()
     assert not User.objects.filter(is_staff=True).exists()
+
+
+# (profile, where the class trains, year, institution, occupation code, level) of one class per profile
+# that prices by the province standard.
+PRICED_BY_STANDARD = [
+    ("HC21", "潢川县", 2021, "信阳工业学校", "4-03-02-01", 4),
+    ("XC19", "许昌市", 2021, "许昌技师学院", "6-31-01-03", 4),
+    ("XC23", "许昌市", 2023, "许昌技师学院", "6-18-02-04", 5),
+]
+
+
+@pytest.mark.parametrize(("code", "where", "year", "institution", "occupation", "level"), PRICED_BY_STANDARD)
+def test_f02_demo_standards_table_prices_a_class_of_each_profile_and_says_it_is_a_sample(
+    demo: None, code: str, where: str, year: int, institution: str, occupation: str, level: int
+) -> None:
+    # Given the demo's province table, flagged as a sample on every line
+    assert not CatalogueItem.objects.filter(sample=False).exists()
+    region = Region.objects.get(name=where)
+    profile = profile_for(region, year)
+    assert profile.code == code
+    # and an institution of that city listed for the occupation (A11)
+    org = Organisation.objects.get(name=institution)
+    listed = InstitutionOccupation.objects.get(organisation=org, occupation__code=occupation)
+    # When one class of it is priced with the lines the claims path would pass
+    trade = "电焊工" if occupation == "6-18-02-04" else ""
+    start = dt.date(year, 6, 1)
+    cls = subsidy.SubsidyClass(
+        facts=dataclasses.replace(
+            facts(),
+            occupation_code=occupation,
+            occupation_name=listed.occupation.name,
+            level=level,
+            start_date=start,
+            end_date=start + dt.timedelta(days=20),
+            trade_name=trade,
+        ),
+        mode="institution",
+        payee="institution",
+        standards=tuple(
+            standards_for({(region.pk, year, listed.occupation_id): region.ancestor_ids()})[
+                (region.pk, year, listed.occupation_id)
+            ]
+        ),
+    )
+    estimate = subsidy.planned_subsidy(profile, cls, trainees=1)
+    # Then the line is the table's amount, and its computation says the table is a sample
+    assert estimate.amount == {5: Decimal(1500), 4: Decimal(2000)}[level]
+    assert SAMPLE_MARK in estimate.computation and "河南省" in estimate.computation
+
+
+def test_demo_standards_table_is_marked_on_its_page_and_export(demo: None, client: Any) -> None:
+
+    client.force_login(User.objects.get(username="zz_admin"))
+    page = client.get("/catalogue/items/").content.decode()
+    assert SAMPLE_MARK in page
+    export = client.get("/catalogue/items/?format=xlsx")
+    sheet = load_workbook(BytesIO(export.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-1] == "标准性质" and {r[-1] for r in rows[1:]} == {SAMPLE_MARK}
