@@ -7,20 +7,24 @@ run under ZZ21, HC21, XC19 and XC23; the province's list is imported through the
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal as D
 from typing import Any
 
 import pytest
 
+from jineng.accounts.services import user_create
 from jineng.catalogue.importing import HEADERS
 from jineng.catalogue.models import CatalogueItem
 from jineng.catalogue.services import catalogue_import
 from jineng.catalogue.tests.helpers import xlsx
 from jineng.claims import services
 from jineng.claims.models import ClaimState
-from jineng.claims.tests.factories import CLAIMED, assessed_class
+from jineng.claims.tests.factories import CLAIMED, assessed_class, funded, in_notice
 from jineng.conftest import World
 from jineng.core.errors import Refusal
+from jineng.ledger.models import AccountKind
+from jineng.ledger.tests.books import assert_books_balance, payee_balance
 from jineng.regions.services import profile_assign
 from jineng.training.tests.factories import occupation, prepared_institution, submitted_class
 
@@ -178,3 +182,48 @@ def test_the_form_accepts_only_a_current_item_of_the_class_region_year_and_occup
         submitted_class(world, catalogue_item_id=wrong.pk)
     assert refused.value.field == "补贴标准目录项目"
     assert "2021年“电工”的现行项目" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("code", "notice_over"), [("HC21", dt.date(2021, 7, 8)), ("XC23", dt.date(2021, 7, 12))]
+)
+def test_f02_a_line_priced_from_the_standards_item_is_paid_end_to_end(
+    world: World, code: str, notice_over: dt.date
+) -> None:
+    # Given the 中级工 line, the city's funds, and a class naming it under HC21 (3 working days' notice)
+    # or XC23 (5, and a finance review)
+    standards(world, INTERMEDIATE)
+    under(world, code)
+    funded(world)
+    tc = assessed_class(world, catalogue_item_id=item(4).pk)
+    # When the claim goes through the department, the notice, the bureau (and finance) and a batch
+    claim = in_notice(world, tc)
+    claim = services.claim_notice_close(actor=world.users["hr_first"], claim=claim, today=notice_over)
+    for role in ("hr_first", "hr_second"):
+        claim = services.claim_review(
+            actor=world.users[role], claim=claim, decision="pass", today=notice_over
+        )
+    if claim.state == ClaimState.HR_REVIEWED:
+        assert code == "XC23"
+        second = user_create(
+            actor=None,
+            username="zz_czj2",
+            password="Test@pass-2026",
+            display_name="钱多",
+            role="finance",
+            region=world.zhengzhou,
+            department=world.users["finance"].department,
+        )
+        for officer in (world.users["finance"], second):  # F09: two finance officers sign
+            claim = services.claim_review(actor=officer, claim=claim, decision="pass", today=notice_over)
+    assert claim.state == ClaimState.APPROVED
+    batch = services.batch_open(actor=world.users["hr_admin"], region=world.zhengzhou, today=notice_over)
+    services.batch_collect(actor=world.users["hr_admin"], batch=batch)
+    batch = services.batch_send(actor=world.users["hr_second"], batch=batch)
+    services.batch_pay(actor=world.users["finance"], batch=batch, bank_reference="HX1", today=batch.pay_on)
+    # Then the school is paid 30 × 1800 and each paid line still cites the item it was priced from
+    claim.refresh_from_db()
+    assert (claim.state, claim.amount) == (ClaimState.PAID, D("54000.00"))
+    assert payee_balance(world.zhengzhou, AccountKind.PAYABLE, world.zz_school) == D("0.00")
+    assert claim.lines.get(row=2).computation.endswith(f"（{ITEM_4}；{DOCS[code]}）")
+    assert_books_balance()
