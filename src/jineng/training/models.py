@@ -95,6 +95,16 @@ class TrainingClass(models.Model):
     )
     level = models.PositiveSmallIntegerField("等级", null=True, blank=True, choices=Level.choices)
     target_certificate = models.CharField("拟取得证书", max_length=24, choices=CertificateKind.choices)
+    # F02: the 补贴标准目录 line the class trains for (its version at application; a claim is priced by
+    # the version in force on the start date). None: priced by the document's own amount, or refused.
+    catalogue_item = models.ForeignKey(
+        "catalogue.CatalogueItem",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="classes",
+        verbose_name="补贴标准目录项目",
+    )
     planned_trainees = models.PositiveIntegerField("拟培训人数")
     total_hours = models.PositiveIntegerField("总课时")
     theory_hours = models.PositiveIntegerField("理论课时")
