@@ -45,6 +45,7 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("department.created", "部门已创建"),
     EventKind("profile.assigned", "参数方案已指定"),
     EventKind("organisation.registered", "机构已登记"),
+    EventKind("organisation.details_updated", "机构联系人与开户信息已修改"),
     EventKind("organisation.suspended", "机构已暂停"),
     EventKind("organisation.reinstated", "机构已恢复"),
     EventKind("organisation.exited", "机构已退出"),

@@ -32,6 +32,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "profile.view": STAFF_ROLES | ORG_ROLES,
     "org.view": STAFF_ROLES | ORG_ROLES,
     "org.register": frozenset({Role.HR_ADMIN}),
+    # An institution's or evaluation body's clerk keeps its own contacts and bank details; the bureau's
+    # admin those of the organisations in his region. Each change is in the audit trail.
+    "org.edit": ORG_ROLES | {Role.HR_ADMIN},
     "person.view": HR_ROLES | DEPT_ROLES | ORG_ROLES | {Role.INSPECTOR, Role.AUDITOR},
     "person.register": HR_ROLES | {Role.INSTITUTION},
     # Seeing a whole ID number is needed only to verify identity at registration and review.

@@ -116,7 +116,7 @@ def _org_incomplete(user: User) -> WorkItem | None:
     return WorkItem(
         "完善机构信息：" + "、".join(missing),
         len(missing),
-        reverse("orgs:detail", args=[org.pk]),
+        reverse("orgs:edit", args=[org.pk]),
         "补贴申领需要开户银行与账号",
         "warn",
     )

@@ -19,6 +19,14 @@ def organisations_visible(user: Viewer) -> QuerySet[Organisation]:
     return qs.filter(scope.region_q())
 
 
+def organisations_editable(user: Viewer) -> QuerySet[Organisation]:
+    """Whose contacts and bank details the user keeps: his own organisation, or for the bureau's admin
+    those of his region."""
+    if not can(user.role, "org.edit"):
+        return Organisation.objects.none()
+    return organisations_visible(user)
+
+
 def organisations_search(
     user: Viewer, *, q: str = "", kind: str = "", status: str = ""
 ) -> QuerySet[Organisation]:

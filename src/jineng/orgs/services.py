@@ -9,7 +9,7 @@ from django.utils import timezone
 from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
-from jineng.policy.identity import InvalidCreditCode, parse_credit_code
+from jineng.policy.identity import InvalidCreditCode, mask_bank_account, parse_credit_code
 from jineng.policy.profiles import ParameterNotSet
 from jineng.policy.training import add_months
 from jineng.regions.models import Department, Region
@@ -225,5 +225,53 @@ def organisation_audit_finding_record(
         from_state=before.isoformat() if before else "",
         to_state=(org.audit_finding_on or found_on).isoformat(),
         payload={"found_on": found_on.isoformat(), "note": note, "rule": "A12"},
+    )
+    return org
+
+
+DETAIL_FIELDS = {
+    "contact_name": "联系人",
+    "contact_phone": "联系电话",
+    "address": "地址",
+    "bank_name": "开户银行",
+    "bank_account": "银行账号",
+}
+
+
+@transaction.atomic
+def organisation_details_update(*, actor: Any, organisation: Organisation, **details: str) -> Organisation:
+    """An organisation's contacts and bank details, kept by its own clerk (or the bureau's admin). The
+    event names what changed; a bank account appears in it masked."""
+    unknown = set(details) - set(DETAIL_FIELDS)
+    if unknown:
+        raise Refusal(f"不能在此修改：{'、'.join(sorted(unknown))}", field="字段")
+    org = _locked(organisation)
+    clean = {name: (value or "").strip() for name, value in details.items()}
+    phone = clean.get("contact_phone", org.contact_phone)
+    if phone and not all(ch.isdigit() or ch in "-+ " for ch in phone):
+        raise Refusal("联系电话只能包含数字和“-”", field="联系电话", value=phone)
+    account = clean.get("bank_account", org.bank_account).replace(" ", "")
+    if "bank_account" in clean:
+        clean["bank_account"] = account
+        if account and not (account.isdigit() and 8 <= len(account) <= 32):
+            raise Refusal("银行账号应为 8–32 位数字", field="银行账号", value=mask_bank_account(account))
+    changed = {name: value for name, value in clean.items() if getattr(org, name) != value}
+    if not changed:
+        return org
+    for name, value in changed.items():
+        setattr(org, name, value)
+    org.save(update_fields=list(changed))
+    event_record(
+        actor=actor,
+        action="organisation.details_updated",
+        obj=org,
+        payload={
+            "changed": [DETAIL_FIELDS[name] for name in changed],
+            **(
+                {"bank_account": mask_bank_account(changed["bank_account"])}
+                if "bank_account" in changed
+                else {}
+            ),
+        },
     )
     return org

@@ -68,7 +68,9 @@ def test_bank_account_full_for_bureau_and_own_clerk(world: World, role: Role) ->
 
 def test_detail_shows_the_change_history(world: World) -> None:
     page = world.client(world.users[Role.AUDITOR]).get(f"/orgs/{world.zz_school.pk}/").content.decode()
-    assert "organisation.registered" in page
+    # In Chinese (issue 18.5): the kind's label and the state's, not their codes
+    assert "<td>机构已登记</td><td>正常</td>" in page
+    assert "organisation.registered" not in page
 
 
 def test_clerk_cannot_open_another_org(world: World) -> None:
