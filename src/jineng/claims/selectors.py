@@ -163,6 +163,8 @@ class NoticeLine:
 
 
 def notice_lines(claim: Claim) -> list[NoticeLine]:
+    """The public list (F08): only the trainees to be paid. One who failed or is excluded is not
+    published; the institution sees why on its own claim page."""
     return [
         NoticeLine(
             row=ln.row,
@@ -171,7 +173,7 @@ def notice_lines(claim: Claim) -> list[NoticeLine]:
             amount=f"{ln.amount:.2f}",
             status=ln.get_status_display(),
         )
-        for ln in lines_of(claim)
+        for ln in lines_of(claim).filter(status=ClaimLine.Status.PAYABLE)
     ]
 
 

@@ -43,6 +43,7 @@ from jineng.core.xlsx import xlsx_response
 from jineng.people.selectors import id_number_for
 from jineng.policy.claims import overdue
 from jineng.policy.identity import mask_bank_account
+from jineng.policy.profiles import get_profile
 from jineng.training.models import TrainingClass
 from jineng.training.selectors import classes_visible
 
@@ -538,11 +539,21 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "lines": notice_lines(claim),
             "open_now": open_now,
             "objections": claim.objections.count(),
+            "basis": _notice_basis(claim),
         },
     )
 
 
 # --- 申领批处理 (claims.runs) -----------------------------------------------------------------------------
+
+
+def _notice_basis(claim: Claim) -> str:
+    """The legal basis of the notice (F08), as the class's profile words its notice period."""
+    tc = claim.training_class
+    if not tc.profile_code:
+        return ""
+    param = get_profile(tc.profile_code, tc.profile_version).params["public_notice_working_days"]
+    return f"{tc.profile_code} {param.clause}" if param.is_set else ""
 
 
 @login_required

@@ -102,3 +102,23 @@ def test_f04_prepayment_page_gives_the_share_as_the_users_profile_fixes_it(world
     assert f"不予预拨。{zz21}。预计补贴" in pages["zz"] and "许昌2023" not in pages["zz"]
     assert f"不予预拨。{xc23}。预计补贴" in pages["xc"] and "30%" not in pages["xc"]
     assert f"不予预拨。{xc23}；{zz21}。预计补贴" in pages["hn"]
+
+
+def test_f08_public_notice_publishes_only_the_trainees_to_be_paid_with_deadline_and_basis(
+    world: World,
+) -> None:
+    from jineng.claims.tests.factories import assessed_class
+
+    # Given a claim on notice of a class in which roster rows 3 and 4 failed the exam
+    claim = in_notice(world, assessed_class(world, failing_rows=(3, 4)))
+    failed = claim.lines.select_related("person").filter(row__in=(3, 4))
+    assert claim.headcount == 28 and failed.count() == 2
+    # When anyone opens the notice
+    page = Client().get(f"/claims/notices/{claim.pk}/").content.decode()
+    # Then the two who failed are not published at all, masked or not
+    for ln in failed:
+        assert mask_id_number(ln.person.id_number) not in page
+    assert page.count('<td class="num fit">2000.00</td>') == 28
+    # And the page says until when objections are taken, and on what basis (F08, the profile's words)
+    assert "异议受理截止 <b>2021年7月7日</b>" in page
+    assert "公示依据（F08）：ZZ21 附件2" in page
