@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.audit.selectors import day_start, events_visible
+from jineng.claims.funduse import fund_use_for
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
 from jineng.regions.models import ProfileAssignment
@@ -82,11 +83,28 @@ def _org_incomplete(user: User) -> WorkItem | None:
     )
 
 
+def _f15_below(user: User, year: int) -> WorkItem | None:
+    """F15 while the year runs: the books in scope whose training and evaluation subsidies are under the
+    profile's share of the employment subsidy fund."""
+    below = [use.region.name for use in fund_use_for(user, year).regions if use.f15.below]
+    if not below:
+        return None
+    return WorkItem(
+        f"F15 预警：{'、'.join(below)}培训和评价补贴占就业补助资金比例低于下限",
+        len(below),
+        reverse("claims:fund_use") + f"?year={year}",
+        "按政策档案，就业补助资金用于培训和评价补贴的比例有最低要求",
+        "warn",
+    )
+
+
 def work_for(user: User) -> list[WorkItem]:
     today = timezone.localdate()
     items: list[WorkItem | None] = []
     if user.role == Role.HR_ADMIN:
         items += [_calendar_gap(today.year), _regions_without_profile(user, today.year)]
+    if user.role in (Role.HR_ADMIN, Role.FINANCE):
+        items.append(_f15_below(user, today.year))
     if user.role in (Role.INSTITUTION, Role.EVALUATOR):
         items.append(_org_incomplete(user))
     if can(user.role, "audit.view") and user.role == Role.AUDITOR:

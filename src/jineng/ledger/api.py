@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from jineng.accounts.requests import request_user
 from jineng.core.errors import Refusal
 from jineng.core.pagination import PageNumberPagination
+from jineng.core.params import year_query
 from jineng.core.permissions import require
 from jineng.ledger import services
 from jineng.ledger.schemas import (
@@ -50,7 +51,7 @@ def funds(request: HttpRequest) -> Any:
 @router.get(
     "/budgets", response=list[FundYearOut], summary="各项资金某年度的预算、本年支付、退回与当前余额（F13）"
 )
-def budgets(request: HttpRequest, year: int | None = None) -> Any:
+def budgets(request: HttpRequest, year: int | None = year_query(None)) -> Any:
     user = request_user(request)
     require(user, "ledger.view")
     return [FundYearOut.of(row) for row in fund_years(user, year or timezone.localdate().year)]

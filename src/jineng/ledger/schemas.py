@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from ninja import Schema
 
+from jineng.core.params import Year
 from jineng.ledger.models import JournalEntry, Posting
 from jineng.ledger.selectors import AccountBalance, FundBalance, FundYear, PayeeStatement, TrialBalance
 from jineng.ledger.services import BudgetChange
@@ -207,7 +208,7 @@ class BudgetIn(Schema):
     """Set a fund's budget for a year; region_id defaults to the user's own region."""
 
     kind: str
-    year: int
+    year: Year
     amount: Decimal
     region_id: int | None = None
     memo: str = ""
