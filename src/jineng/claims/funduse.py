@@ -197,9 +197,18 @@ def fund_use_for(user: User, year: int) -> FundUse:
     return fund_use(funds_visible(user), year)
 
 
-def fund_use_public(year: int) -> FundUse:
-    """Fund use of every region, for the public page: amounts per fund and purpose only, no payee."""
-    return fund_use(funds_all(), year)
+def fund_use_public(year: int, region: Region | None = None) -> FundUse:
+    """Fund use of every region (or of ``region`` and the regions below it), for the public page: amounts
+    per fund and purpose only, no payee."""
+    funds = funds_all()
+    if region is not None:
+        funds = funds.filter(region__path__startswith=region.path)
+    return fund_use(funds, year)
+
+
+def books_regions() -> list[Region]:
+    """The regions that keep books (have a fund): the public page's choice of region."""
+    return list(Region.objects.filter(pk__in=funds_all().values("region_id")).order_by("path"))
 
 
 def f15_check(region: Region, year: int, rows: Sequence[FundUseRow]) -> F15Check:

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from jineng.accounts.requests import request_user
-from jineng.claims.funduse import FundUse, fund_use_for, fund_use_public
+from jineng.claims.funduse import FundUse, books_regions, fund_use_for, fund_use_public
 from jineng.core.permissions import require
 from jineng.core.xlsx import xlsx_response
 
@@ -87,5 +87,10 @@ def fund_use(request: HttpRequest) -> HttpResponse:
 
 
 def fund_use_public_page(request: HttpRequest) -> HttpResponse:
-    """The same figures for anyone, without an account: amounts per fund and purpose, no payee."""
-    return render(request, "claims/fund_use_public.html", _context(fund_use_public(_year(request))))
+    """The same figures for anyone, without an account: amounts per fund and purpose, no payee; one
+    region's (``?region=<id>``, the link a bureau puts on its own site) or every region's."""
+    regions = books_regions()
+    raw = request.GET.get("region", "")
+    region = next((r for r in regions if str(r.pk) == raw), None)
+    context = _context(fund_use_public(_year(request), region))
+    return render(request, "claims/fund_use_public.html", {**context, "regions": regions, "region": region})

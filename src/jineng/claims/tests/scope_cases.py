@@ -337,6 +337,7 @@ CREATED = {"claims.Claim": 1, "claims.ClaimLine": 1, "audit.Event": 1}
 PUBLIC: dict[str, tuple[str, int]] = {
     "claims/notices/": ("GET", 200),
     "claims/funds/public/": ("GET", 200),  # fund use per year, amounts only (test_fund_use)
+    "api/v1/fund-use": ("GET", 200),
     "claims/notices/<int:claim_id>/": ("GET", 200),  # test_pages: anonymous, masked
     # the same through the API (test_public_api)
     "api/v1/notices": ("GET", 200),

@@ -12,8 +12,10 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from jineng.claims import funduse
+from jineng.claims import funduse, services
 from jineng.claims.funduse import Purpose, fund_use_for, fund_use_public
+from jineng.claims.models import BatchItem
+from jineng.claims.tests.factories import approved, assessed_class
 from jineng.conftest import World
 from jineng.core.roles import Role
 from jineng.home.selectors import work_for
@@ -196,3 +198,52 @@ def test_public_page_needs_no_login_and_names_no_payee(world: World) -> None:
     assert "1000000.00" in text and "120000.00" in text and "占 12.0%" in text
     assert world.xc_school.name not in text
     assert "当前余额" not in text
+    # One region's page, the link a bureau puts on its own site
+    other = region_create(actor=None, name="开封市", kind="city", parent=world.henan, code="410200")
+    fund_budget_set(actor=None, region=other, kind=EMPLOYMENT, year=2023, amount=D("7.00"))
+    assert "开封市" in Client().get("/claims/funds/public/?year=2023").content.decode()
+    one = Client().get(f"/claims/funds/public/?year=2023&region={world.xuchang.pk}").content.decode()
+    assert "许昌市 2023 年职业技能提升行动资金使用情况" in one and "开封市</h2>" not in one
+    # And the same through the API, without a token
+    body = Client().get(f"/api/v1/fund-use?year=2023&region_id={world.xuchang.pk}").json()
+    assert [(r["region"], r["f15"]["share_percent"], r["f15"]["below"]) for r in body] == [
+        ("许昌市", "12.0", True)
+    ]
+    employment = next(f for f in body[0]["funds"] if f["kind"] == "employment_subsidy")
+    assert (employment["budget"], employment["paid"], employment["training"], employment["evaluation"]) == (
+        "1000000.00",
+        "120000.00",
+        "120000.00",
+        "0.00",
+    )
+    assert "payee" not in str(body) and world.xc_school.name not in str(body)
+    assert Client().get("/api/v1/fund-use?year=2023&region_id=999999").status_code == 404
+
+
+def test_a_claim_paid_through_its_batch_is_training_spending_of_the_funds_it_drew_on(world: World) -> None:
+    # Given ZZ21 budgets set by the bureau: 10,000.00 special account, 1,000,000.00 employment subsidy
+    admin = world.users[Role.HR_ADMIN]
+    fund_budget_set(actor=admin, region=world.zhengzhou, kind=SPECIAL, year=2021, amount=D("10000.00"))
+    fund_budget_set(actor=admin, region=world.zhengzhou, kind=EMPLOYMENT, year=2021, amount=D("1000000.00"))
+    claim = approved(world, assessed_class(world))
+    # When the week's batch pays the 60,000.00 claim
+    batch = services.batch_open(actor=admin, region=world.zhengzhou, today=dt.date(2021, 7, 7))
+    services.batch_collect(actor=admin, batch=batch)
+    services.batch_send(actor=world.users[Role.HR_SECOND], batch=batch)
+    services.batch_pay(
+        actor=world.users[Role.FINANCE], batch=batch, bank_reference="HX0709009", today=dt.date(2021, 7, 9)
+    )
+    # Then F13 drew the special account first, the rest from the employment subsidy fund
+    assert BatchItem.objects.get(claim=claim).funds == [
+        {"fund": "职业技能提升行动专账资金", "amount": "10000.00"},
+        {"fund": "就业补助资金", "amount": "50000.00"},
+    ]
+    # And the year's fund use counts both as training subsidies; ZZ21 sets no F15 floor
+    (use,) = fund_use_for(admin, 2021).regions
+    rows = {r.fund.fund.kind: r for r in use.rows}
+    assert (rows[SPECIAL].training, rows[EMPLOYMENT].training, rows[EMPLOYMENT].evaluation) == (
+        D("10000.00"),
+        D("50000.00"),
+        D("0.00"),
+    )
+    assert (use.f15.share, use.f15.below, use.f15.text) == (D("5.0"), False, NO_FLOOR["ZZ21"])
