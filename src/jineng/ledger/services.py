@@ -326,7 +326,17 @@ def fund_budget_set(
             rule="F13",
             clause=_clause(region, "F13", None),
         )
-    target = _money(amount, "年度预算", allow_zero=True)
+    try:
+        target = _money(amount, "年度预算", allow_zero=True)
+    except Refusal as exc:
+        negative = isinstance(amount, Decimal | int) and not isinstance(amount, bool) and amount < 0
+        raise Refusal(
+            "年度预算不能为负数：调减请填写调减后的预算总额" if negative else exc.message,
+            field="年度预算",
+            value=exc.value,
+            rule="F13",
+            clause=_clause(region, "F13", None),
+        ) from None
     fund = fund_open(actor=actor, region=region, kind=kind)
     appropriation = fund_account(fund, AccountKind.APPROPRIATION)
     cash = fund_account(fund, AccountKind.FUND_CASH)

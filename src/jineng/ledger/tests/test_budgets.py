@@ -109,7 +109,14 @@ def test_budget_refusals(world: World) -> None:
         )
     with pytest.raises(Refusal) as exc:
         fund_budget_set(actor=admin, region=world.zhengzhou, kind=SPECIAL, year=2021, amount=0.1)  # type: ignore[arg-type]
-    assert exc.value.field == "年度预算"
+    assert (exc.value.field, exc.value.rule) == ("年度预算", "F13")
+    assert exc.value.message == "金额须为 Decimal 十进制数（收到 float），不接受浮点数"
+    with pytest.raises(Refusal) as exc:
+        fund_budget_set(actor=admin, region=world.zhengzhou, kind=SPECIAL, year=2021, amount=D("-5.00"))
+    assert exc.value.render() == (
+        "“年度预算”：年度预算不能为负数：调减请填写调减后的预算总额"
+        "（规则 F13，依据 ZZ21 附件2 资金来源；HC21 三(二) 优先使用专账资金）"
+    )
     with pytest.raises(Refusal) as exc:
         fund_budget_set(actor=admin, region=world.zhengzhou, kind=SPECIAL, year=1999, amount=D("1"))
     assert (exc.value.field, exc.value.rule) == ("年度", "F13")
@@ -219,3 +226,52 @@ def test_f13_payments_draw_on_budgets_in_the_profiles_order(world: World, code: 
         D("5000.00"),
     )
     assert_books_balance()
+
+
+def test_budget_page_and_api(world: World) -> None:
+    admin = world.users[Role.HR_ADMIN]
+    client = world.client(admin)
+    # The page sets a budget and shows it, with the profile's fund sources and F13 order
+    response = client.post(
+        "/ledger/budgets/",
+        {
+            "region": world.zhengzhou.pk,
+            "kind": SPECIAL,
+            "year": 2021,
+            "amount": "1000.00",
+            "memo": "郑财社〔2021〕1号",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/ledger/budgets/?year=2021"
+    page = client.get("/ledger/budgets/?year=2021").content.decode()
+    assert "1000.00" in page and "职业技能提升行动专账资金 → 就业补助资金" in page
+    assert "文件所列资金来源：就业补助资金、失业保险基金、职业技能提升行动资金" in page
+    owe(world.zhengzhou, world.zz_school, "800.00")
+    payment_make(
+        actor=None,
+        region=world.zhengzhou,
+        payee=world.zz_school,
+        amount=D("800.00"),
+        key="pay",
+        fund_order=(SPECIAL,),
+        date=DAY,
+    )
+    # A cut below what was paid: the refusal next to the amount, nothing written
+    before = JournalEntry.objects.count()
+    response = client.post(
+        "/ledger/budgets/", {"region": world.zhengzhou.pk, "kind": SPECIAL, "year": 2021, "amount": "100.00"}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors["amount"]
+    assert "但该资金现仅余 200.00 元" in errors[0] and "F13" in errors[0]
+    assert JournalEntry.objects.count() == before
+    # The API: read, set, and the same refusal in the envelope
+    assert client.get("/api/v1/ledger/budgets?year=2021").json()[0]["budget"] == "1000.00"
+    body = {"kind": SPECIAL, "year": 2021, "amount": "100.00"}
+    refused = client.post("/api/v1/ledger/budgets", body, content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["code"] == "refused"
+    assert "（规则 F13，依据 ZZ21 附件2 资金来源；HC21 三(二) 优先使用专账资金）" in refused.json()["message"]
+    body["amount"] = "1500.00"
+    done = client.post("/api/v1/ledger/budgets", body, content_type="application/json").json()
+    assert (done["before"], done["after"], done["region_id"]) == ("1000.00", "1500.00", world.zhengzhou.pk)
+    assert Event.objects.filter(action="ledger.budget_set").count() == 2
