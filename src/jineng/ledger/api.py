@@ -1,4 +1,5 @@
-"""/api/v1/ledger: the books, read-only. Outside the user's regions → 404."""
+"""/api/v1/ledger: the books, read-only except for the yearly budgets (POST /budgets, ``fund.budget``).
+Outside the user's regions → 404."""
 
 # No `from __future__ import annotations`: ninja builds the query-parameter models from the real types.
 import datetime as dt

@@ -1,4 +1,5 @@
-"""The books, read-only: fund balances and the trial balance; the journal, page by page."""
+"""The books: fund balances and the trial balance; the journal, page by page; the yearly budgets per fund
+source and region, the one thing set here (``services.fund_budget_set``, capability ``fund.budget``)."""
 
 from __future__ import annotations
 
