@@ -42,36 +42,43 @@ class Purpose(TextChoices):
     OTHER = "other", "其他支出"
 
 
-# source type → (source ids → purpose of each): how a programme's payments are classified.
+# source type → the purpose of all its payments, or (source ids → the purpose of each): how a programme's
+# payments are classified. A purpose for the whole type lets the books sum its payments per type (one row
+# per fund and type, whatever the number of claims: the public page reads it for anyone).
 Classifier = Callable[[Sequence[str]], dict[str, str]]
-_classifiers: dict[str, Classifier] = {}
+_classifiers: dict[str, str | Classifier] = {}
 
 
-def purpose_provide(source_type: str, classifier: Classifier) -> None:
-    """Register how payments whose source is ``source_type`` are classified (training, evaluation…)."""
+def purpose_provide(source_type: str, classifier: str | Classifier) -> None:
+    """Register how payments whose source is ``source_type`` are classified: one purpose for all of them,
+    or a function of their ids."""
     _classifiers[source_type] = classifier
-
-
-def _training(ids: Sequence[str]) -> dict[str, str]:
-    return dict.fromkeys(ids, Purpose.TRAINING.value)
 
 
 # A claim is of a training class (Claim.training_class): it pays training subsidies. A prepayment (F04)
 # advances a project-based class's training subsidy. Evaluation subsidies (评价补贴) have no claim of their
 # own yet: until a programme registers one, evaluation spending is zero and the pages say so.
-purpose_provide("claims.Claim", _training)
-purpose_provide("claims.Prepayment", _training)
+purpose_provide("claims.Claim", Purpose.TRAINING.value)
+purpose_provide("claims.Prepayment", Purpose.TRAINING.value)
+
+
+def per_id_types() -> list[str]:
+    """The source types whose payments are classified one by one."""
+    return sorted(t for t, c in _classifiers.items() if not isinstance(c, str))
 
 
 def classify(outflows: Sequence[Outflow]) -> dict[tuple[str, str], str]:
-    """(source type, source id) → purpose, one call per source type."""
+    """(source type, source id) → purpose, one call per source type classified one by one."""
     ids: dict[str, list[str]] = defaultdict(list)
     for o in outflows:
         ids[o.source_type].append(o.source_id)
     out: dict[tuple[str, str], str] = {}
     for source_type, source_ids in ids.items():
         classifier = _classifiers.get(source_type)
-        found = classifier(sorted(set(source_ids))) if classifier else {}
+        if isinstance(classifier, str):
+            found = dict.fromkeys(source_ids, classifier)
+        else:
+            found = classifier(sorted(set(source_ids))) if classifier else {}
         for source_id in source_ids:
             out[(source_type, source_id)] = found.get(source_id, Purpose.OTHER.value)
     return out
@@ -166,7 +173,7 @@ def fund_use(funds: QuerySet[Fund], year: int) -> FundUse:
     """The year of ``funds``, by books region: each fund's budget, paid (split by purpose), refunded and
     balance, and F15. A few queries whatever the number of payments."""
     years = fund_years_of(funds, year)
-    outflows = fund_outflows(funds, year)
+    outflows = fund_outflows(funds, year, by_id=per_id_types())
     purposes = classify(outflows)
     split: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for o in outflows:

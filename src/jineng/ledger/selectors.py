@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Case, CharField, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -277,18 +278,12 @@ def fund_years_of(funds: QuerySet[Fund], year: int) -> list[FundYear]:
     ]
 
 
-def fund_outflows(funds: QuerySet[Fund], year: int) -> list[Outflow]:
-    """What each of ``funds`` paid in ``year`` (payments and prepayments), summed per source object:
-    for a caller above the books to say what the money paid for (training, evaluation…)."""
-    return [
-        Outflow(
-            fund_id=r["account__fund_id"],
-            fund_kind=r["account__fund__kind"],
-            source_type=r["entry__source_type"],
-            source_id=r["entry__source_id"],
-            amount=_q(r["c"]),
-        )
-        for r in Posting.objects.filter(
+def fund_outflows(funds: QuerySet[Fund], year: int, *, by_id: Collection[str] = ()) -> list[Outflow]:
+    """What each of ``funds`` paid in ``year`` (payments and prepayments), summed per source type — and
+    per source object for the types in ``by_id`` — for a caller above the books to say what the money
+    paid for (training, evaluation…). A row summed per type has ``source_id`` "". One query."""
+    rows = (
+        Posting.objects.filter(
             account__fund__in=funds,
             account__kind=AccountKind.FUND_CASH,
             entry__kind__in=OUTFLOW_KINDS,
@@ -296,8 +291,25 @@ def fund_outflows(funds: QuerySet[Fund], year: int) -> list[Outflow]:
             credit__gt=0,
         )
         .order_by()
-        .values("account__fund_id", "account__fund__kind", "entry__source_type", "entry__source_id")
+        .annotate(
+            sid=Case(
+                When(entry__source_type__in=list(by_id), then=F("entry__source_id")),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+        .values("account__fund_id", "account__fund__kind", "entry__source_type", "sid")
         .annotate(c=Sum("credit"))
+    )
+    return [
+        Outflow(
+            fund_id=r["account__fund_id"],
+            fund_kind=r["account__fund__kind"],
+            source_type=r["entry__source_type"],
+            source_id=r["sid"],
+            amount=_q(r["c"]),
+        )
+        for r in rows
     ]
 
 

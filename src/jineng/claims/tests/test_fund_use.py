@@ -19,7 +19,8 @@ from jineng.claims.tests.factories import approved, assessed_class
 from jineng.conftest import World
 from jineng.core.roles import Role
 from jineng.home.selectors import work_for
-from jineng.ledger.models import FundKind
+from jineng.ledger.models import Fund, FundKind
+from jineng.ledger.selectors import fund_outflows
 from jineng.ledger.services import fund_budget_set, payment_make
 from jineng.ledger.tests.books import owe
 from jineng.regions.models import Region
@@ -247,3 +248,15 @@ def test_a_claim_paid_through_its_batch_is_training_spending_of_the_funds_it_dre
         D("0.00"),
     )
     assert (use.f15.share, use.f15.below, use.f15.text) == (D("5.0"), False, NO_FLOOR["ZZ21"])
+
+
+def test_payments_of_a_type_with_one_purpose_are_summed_per_type(world: World) -> None:
+    # The public page reads this for anyone: one row per fund and source type, not per claim
+    _budget_and_pay(world, "XC23")
+    _pay(world.xuchang, world.xc_school, "5.00", ("claims.Claim", "4"), 2023, "more")
+    rows = fund_outflows(Fund.objects.all(), 2023, by_id=funduse.per_id_types())
+    assert sorted((o.fund_kind, o.source_type, o.source_id, o.amount) for o in rows) == [
+        (EMPLOYMENT, "claims.Claim", "", D("100005.00")),
+        (EMPLOYMENT, "claims.Prepayment", "", D("20000.00")),
+        (SPECIAL, "claims.Claim", "", D("50000.00")),
+    ]
