@@ -227,7 +227,7 @@ def f15_check(region: Region, year: int, rows: Sequence[FundUseRow]) -> F15Check
     try:
         profile: Profile | None = profile_for(region, year)
     except NoProfile as exc:
-        return F15Check(region, year, None, None, budget, subsidies, f"F15：{exc}")
+        return F15Check(region, year, None, None, budget, subsidies, str(exc))
     assert profile is not None
     try:
         minimum = Decimal(profile.value(F15_PARAM))
@@ -265,5 +265,6 @@ def f15_notes(user: User, year: int) -> list[YearNote]:
     notes = []
     for use in fund_use_for(user, year).regions:
         f15 = use.f15
-        notes.append(YearNote("warn" if f15.below else "", f15.text, "F15", url))
+        badge = "预警" if f15.running else "未达标"
+        notes.append(YearNote("warn" if f15.below else "", f15.text, "F15", url, badge))
     return notes

@@ -20,6 +20,7 @@ class YearNote:
     text: str
     rule: str = ""
     url: str = ""
+    badge: str = ""  # the word on a warning's badge (预警, 未达标…)
 
 
 NoteProvider = Callable[[User, int], list[YearNote]]

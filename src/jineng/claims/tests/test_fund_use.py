@@ -144,6 +144,9 @@ def test_f15_without_an_employment_budget_says_so(world: World) -> None:
     (use,) = fund_use_public(2023).regions
     assert use.f15.below is True
     assert use.f15.text.startswith("许昌市尚未设定 2023 年就业补助资金预算：")
+    # A past year's warning on the budgets page is a finding, not a forecast
+    page = world.client(world.outsiders[Role.HR_ADMIN]).get("/ledger/budgets/?year=2023").content.decode()
+    assert '<span class="badge warn">未达标</span>' in page and "预警" not in page
 
 
 def test_the_bureaus_report_and_its_export(world: World) -> None:
