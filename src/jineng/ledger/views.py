@@ -4,6 +4,7 @@ source and region, the one thing set here (``services.fund_budget_set``, capabil
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -124,6 +125,37 @@ def _fund_sources(profiles: list[Profile]) -> list[tuple[Profile, str, str]]:
     return out
 
 
+@dataclass(frozen=True)
+class Allocation:
+    """What a document sets aside for its years from a fund (XC19: from the unemployment insurance fund's
+    surplus), against the budgets set for that fund over the same years."""
+
+    profile: Profile
+    amount: Decimal
+    cite: str
+    years: tuple[int, ...]
+    budgeted: Decimal
+
+
+def _allocations(user: User, profiles: list[Profile]) -> list[Allocation]:
+    out = []
+    for p in profiles:
+        amount = p.get("unemployment_insurance_allocation")
+        if amount is None:
+            continue
+        budgeted = sum(
+            (
+                r.budget
+                for year in p.years
+                for r in fund_years(user, year)
+                if r.fund.kind == FundKind.UNEMPLOYMENT_INSURANCE
+            ),
+            Decimal("0.00"),
+        )
+        out.append(Allocation(p, amount, p.cite("unemployment_insurance_allocation"), p.years, budgeted))
+    return out
+
+
 @login_required
 def budgets(request: HttpRequest) -> HttpResponse:
     """Yearly budgets per fund source and region: each fund's budget, paid, refunded and balance; the
@@ -177,6 +209,7 @@ def budgets(request: HttpRequest) -> HttpResponse:
             "years": list(range(timezone.localdate().year + 1, 2018, -1)),
             "orders": orders,
             "sources": _fund_sources(profiles),
+            "allocations": _allocations(user, profiles),
             "notes": year_notes(user, year),
         },
     )

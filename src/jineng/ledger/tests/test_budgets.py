@@ -275,3 +275,22 @@ def test_budget_page_and_api(world: World) -> None:
     done = client.post("/api/v1/ledger/budgets", body, content_type="application/json").json()
     assert (done["before"], done["after"], done["region_id"]) == ("1000.00", "1500.00", world.zhengzhou.pk)
     assert Event.objects.filter(action="ledger.budget_set").count() == 2
+
+
+def test_the_xc19_allocation_from_the_unemployment_insurance_fund_is_shown_against_the_budgets(
+    world: World,
+) -> None:
+    # Given XC19 in force in Xuchang for 2021 and two years of its unemployment insurance fund budgeted
+    profile_assign(actor=None, region=world.xuchang, year=2021, profile_code="XC19")
+    for year, amount in ((2019, "30000000.00"), (2020, "40000000.00")):
+        fund_budget_set(actor=None, region=world.xuchang, kind=UNEMPLOYMENT, year=year, amount=D(amount))
+    # When Xuchang's bureau opens the 2021 budgets
+    page = world.client(world.outsiders[Role.HR_ADMIN]).get("/ledger/budgets/?year=2021").content.decode()
+    # Then the document's figure is shown beside what was budgeted over its years
+    assert (
+        "文件安排失业保险基金 119500000 元，用于 2019—2021 年（XC19 二(三)2 2019—2021年，从我市失业保险基金结余中"
+        "安排1.195亿元专项用于职业技能提升行动）；这些年度已设定的失业保险基金预算合计 70000000.00 元。"
+    ) in page
+    # And a profile without such a figure shows none
+    page = world.client(world.users[Role.HR_ADMIN]).get("/ledger/budgets/?year=2021").content.decode()
+    assert "文件安排失业保险基金" not in page
