@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from jineng.catalogue.models import CertificateKind
+from jineng.catalogue.models import CertificateKind, Level
 from jineng.orgs.models import Organisation
 from jineng.training.models import Enrolment, TrainingClass
 
@@ -32,7 +32,7 @@ class Assessment(models.Model):
         Organisation, models.PROTECT, related_name="assessments", verbose_name="评价机构"
     )
     certificate_kind = models.CharField("考核证书类型", max_length=24, choices=CertificateKind.choices)
-    level = models.PositiveSmallIntegerField("等级", null=True, blank=True)
+    level = models.PositiveSmallIntegerField("等级", choices=Level.choices, null=True, blank=True)
     assessment_date = models.DateField("考核日期")
     applied_on = models.DateField("申请日期")
     offline = models.BooleanField("线下考核", default=True)
@@ -62,7 +62,7 @@ class Result(models.Model):
     certificate_kind = models.CharField(
         "证书类型", max_length=24, choices=CertificateKind.choices, blank=True
     )
-    level = models.PositiveSmallIntegerField("等级", null=True, blank=True)
+    level = models.PositiveSmallIntegerField("等级", choices=Level.choices, null=True, blank=True)
     certificate_number = models.CharField("证书编号", max_length=64, blank=True)
     issued_on = models.DateField("发证日期", null=True, blank=True)
     issuer = models.CharField("发证机构", max_length=128, blank=True)

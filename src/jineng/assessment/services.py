@@ -20,7 +20,7 @@ from django.utils import timezone
 from jineng.accounts.models import User
 from jineng.assessment.models import Assessment, ExamSetBy, Result
 from jineng.audit.services import event_record
-from jineng.catalogue.models import LEVELLED_KINDS, CertificateKind
+from jineng.catalogue.models import LEVELLED_KINDS, CertificateKind, Level
 from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role
@@ -405,6 +405,7 @@ TEMPLATE_HEADERS = ["身份证号", "姓名", "是否合格", "证书类型", "�
 # name trainees by whole ID numbers instead).
 KEY_HEADER = "考号"
 KIND_BY_LABEL = {label: value for value, label in CertificateKind.choices}
+LEVEL_BY_LABEL: dict[str, int] = {label: value for value, label in Level.choices}
 
 
 def _cell_date(value: Any) -> dt.date | None:
@@ -459,13 +460,15 @@ def results_workbook_read(content: bytes, *, assessment: Assessment | None = Non
         kind_code = KIND_BY_LABEL.get(kind_text, kind_text)
         try:
             issued_on = _cell_date(issued)
-            level_value = int(str(level)) if level not in (None, "") else None
+            level_text = str(level if level is not None else "").strip()
+            # The template writes the level as its label (四级/中级工); a number typed by hand is read too.
+            level_value = LEVEL_BY_LABEL.get(level_text) or (int(level_text) if level_text else None)
         except ValueError:
             problems.append(
                 Violation(
                     "E02",
                     e02(),
-                    "发证日期应为日期（如 2023-06-30），等级应为 1–5",
+                    "发证日期应为日期（如 2023-06-30），等级应为 1–5 或“四级/中级工”这样的等级名称",
                     field="发证日期/等级",
                     row=n,
                 )

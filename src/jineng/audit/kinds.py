@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("prepayment.review.second", "预拨已复核"),
     EventKind("prepayment.paid", "预拨已拨付"),
     EventKind("prepayment.settled", "预拨已清算"),
+    EventKind("prepayment.closed", "预拨已关闭（班级取消）"),
+    EventKind("prepayment.recalled", "预拨转应退回（班级取消）"),
     # Recovery (F14).
     EventKind("recovery.wrong_payment.recorded", "错付已登记"),
     EventKind("recovery.case.opened", "追缴已立案"),
@@ -194,3 +197,55 @@ def object_type_label(object_type: str) -> str:
         return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):
         return object_type
+
+
+@cache
+def _state_choices(object_type: str) -> dict[str, str]:
+    """The model's state (or status) field's choices, code → label; empty for a model without one."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return {}
+    for name in ("state", "status"):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.choices:
+            return {str(code): str(label) for code, label in field.flatchoices}
+    return {}
+
+
+# States that services write for objects without a state field of their own (an account, a token, a
+# wrong payment's receivable, a profile assignment); test_kinds checks that every literal state a service
+# writes is labelled here or by its model's choices.
+OTHER_STATES: dict[str, str] = {
+    "active": "正常",
+    "locked": "已锁定",
+    "blacklisted": "已列入黑名单",
+    "in_force": "已生效",
+    "issued": "已签发",
+    "open": "已开立",
+    "outstanding": "待退回",
+    "refreshed": "已刷新",
+    "registered": "已登记",
+    "revoked": "已撤销",
+    "sent": "已送出",
+}
+
+
+def state_label(object_type: str, code: str) -> str:
+    """An event's from/to state in Chinese, as the object's model labels it (待人社初审, not
+    ``requested``), else as OTHER_STATES does; any other value (a date) as it is."""
+    if not code:
+        return ""
+    return _state_choices(object_type).get(code) or OTHER_STATES.get(code, code)
+
+
+def object_shown(object_type: str, object_id: str, object_label: str) -> str:
+    """The object as a page names it: its label, or, for events written before the model had a name of
+    its own (Django's "PaymentBatch object (2)", kept as written: the trail is append-only), its type's
+    Chinese name and number."""
+    if not object_label or object_label.endswith(f" object ({object_id})"):
+        return f"{object_type_label(object_type)} {object_id}"
+    return object_label

@@ -21,7 +21,9 @@ class EventOut(Schema):
     object_id: str
     object_label: str
     from_state: str
+    from_state_label: str
     to_state: str
+    to_state_label: str
     payload: dict[str, Any]
 
     @staticmethod
@@ -35,3 +37,15 @@ class EventOut(Schema):
     @staticmethod
     def resolve_object_type_label(obj: Event) -> str:
         return kinds.object_type_label(obj.object_type)
+
+    @staticmethod
+    def resolve_object_label(obj: Event) -> str:
+        return kinds.object_shown(obj.object_type, obj.object_id, obj.object_label)
+
+    @staticmethod
+    def resolve_from_state_label(obj: Event) -> str:
+        return kinds.state_label(obj.object_type, obj.from_state)
+
+    @staticmethod
+    def resolve_to_state_label(obj: Event) -> str:
+        return kinds.state_label(obj.object_type, obj.to_state)

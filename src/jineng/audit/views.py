@@ -29,6 +29,9 @@ def _labelled(events: Any) -> list[Event]:
     for e in rows:
         e.action_label = kinds.label_of(e.action)
         e.type_label = kinds.object_type_label(e.object_type)
+        e.object_shown = kinds.object_shown(e.object_type, e.object_id, e.object_label)
+        e.from_label = kinds.state_label(e.object_type, e.from_state)
+        e.to_label = kinds.state_label(e.object_type, e.to_state)
     return rows
 
 
@@ -62,6 +65,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
                 "对象",
                 "原状态",
                 "新状态",
+                "原状态代码",
+                "新状态代码",
             ],
             (
                 [
@@ -74,7 +79,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
                     kinds.object_type_label(e.object_type),
                     e.object_type,
                     e.object_id,
-                    e.object_label,
+                    kinds.object_shown(e.object_type, e.object_id, e.object_label),
+                    kinds.state_label(e.object_type, e.from_state),
+                    kinds.state_label(e.object_type, e.to_state),
                     e.from_state,
                     e.to_state,
                 ]

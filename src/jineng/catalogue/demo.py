@@ -84,8 +84,10 @@ def catalogue_demo_load() -> bool:
     if henan is None or InstitutionOccupation.objects.exists():
         return False
     content = workbook_bytes("目录", HEADERS, _list_rows())
+    # Invented amounts, not the province's: every line is flagged, and every page, export and claim line
+    # that shows one says 示例标准（演示用，非官方）.
     for year in (2021, 2023):
-        catalogue_import(actor=None, region=henan, year=year, content=content)
+        catalogue_import(actor=None, region=henan, year=year, content=content, sample=True)
 
     occupations = {o.code: o for o in Occupation.objects.filter(code__in=[c for c, *_ in HENAN_LIST])}
     serial = 0

@@ -7,6 +7,7 @@ only when the error list is empty.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -18,16 +19,67 @@ from jineng.catalogue.models import (
     CertificateKind,
     Level,
     Occupation,
+    SubsidyType,
 )
 from jineng.core import uploads
 from jineng.core.errors import Refusal
 
-HEADERS = ["职业编码", "职业名称", "工种", "等级", "证书类型", "课时", "补贴标准（元）"]
-TEMPLATE_EXAMPLE = [
-    ["6-31-01-03", "电工", "", "五级/初级工", "职业技能等级证书", 120, "1000.00"],
-    ["6-18-02-04", "焊工", "电焊工", "四级/中级工", "职业技能等级证书", 160, "1500.00"],
-    ["4-10-01-06", "家政服务员", "", "", "专项职业能力证书", 40, "600.00"],
+HEADERS = [
+    "职业编码",
+    "职业名称",
+    "工种",
+    "等级",
+    "证书类型",
+    "最低课时",
+    "补贴标准（元）",
+    "补贴类型",
+    "生效日期",
+    "市级补充目录",
 ]
+# A workbook of the first seven columns (the template before standards were versioned) still reads: its
+# lines are 岗位技能提升培训 of the province list, in force from 1 January of the year. Its sixth header
+# was "课时".
+LEGACY_HEADERS = [*HEADERS[:5], "课时", HEADERS[6]]
+TEMPLATE_EXAMPLE = [
+    [
+        "6-31-01-03",
+        "电工",
+        "",
+        "五级/初级工",
+        "职业技能等级证书",
+        120,
+        "1000.00",
+        "岗位技能提升培训",
+        "",
+        "否",
+    ],
+    [
+        "6-18-02-04",
+        "焊工",
+        "电焊工",
+        "四级/中级工",
+        "职业技能等级证书",
+        160,
+        "1500.00",
+        "岗位技能提升培训",
+        "",
+        "否",
+    ],
+    [
+        "4-10-01-06",
+        "家政服务员",
+        "",
+        "",
+        "专项职业能力证书",
+        40,
+        "600.00",
+        "就业技能培训",
+        "2023-03-01",
+        "否",
+    ],
+]
+_SUBSIDY_TYPES = {label: value for value, label in SubsidyType.choices} | {v: v for v in SubsidyType.values}
+_YES = {"是": True, "否": False, "": False, "Y": True, "N": False, "1": True, "0": False}
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 _CODE_RE = re.compile(r"^\d-\d{2}-\d{2}-\d{2}$")
@@ -63,10 +115,13 @@ class ItemRow:
     certificate_kind: str
     hours: int
     subsidy: Decimal
+    subsidy_type: str = SubsidyType.SKILL_UPGRADE.value
+    valid_from: dt.date | None = None  # None: 1 January of the year for a new line
+    supplementary: bool = False
 
     @property
-    def key(self) -> tuple[int, str, int | None, str]:
-        return (self.occupation.pk, self.trade_name, self.level, self.certificate_kind)
+    def key(self) -> tuple[int, str, int | None, str, str]:
+        return (self.occupation.pk, self.trade_name, self.level, self.certificate_kind, self.subsidy_type)
 
 
 def _text(value: Any) -> str:
@@ -114,7 +169,9 @@ def parse_workbook(content: bytes) -> tuple[list[tuple[int, list[Any]]], list[Ro
     header = [_text(v) for v in first]
     while header and not header[-1]:
         header.pop()
-    if header != HEADERS:
+    if header == LEGACY_HEADERS:
+        header = HEADERS[: len(LEGACY_HEADERS)]
+    if header != HEADERS and header != HEADERS[: len(LEGACY_HEADERS)]:
         errors = []
         for i, expected in enumerate(HEADERS):
             found = header[i] if i < len(header) else ""
@@ -138,7 +195,7 @@ def check_rows(data: list[tuple[int, list[Any]]]) -> tuple[list[ItemRow], list[R
     codes = {_text(c[0]) for _, c in cells}
     occupations = {o.code: o for o in Occupation.objects.filter(code__in=codes)}
     items: list[ItemRow] = []
-    seen: dict[tuple[int, str, int | None, str], int] = {}
+    seen: dict[tuple[int, str, int | None, str, str], int] = {}
     for row, c in cells:
         before = len(errors)
 
@@ -195,11 +252,43 @@ def check_rows(data: list[tuple[int, list[Any]]]) -> tuple[list[ItemRow], list[R
                 raise InvalidOperation
         except (InvalidOperation, ValueError):
             err("补贴标准（元）", subsidy_raw, "补贴标准应为不小于 0 的金额（元），最多两位小数")
-        if len(errors) > before or occupation is None or kind is None:
+        type_raw, from_raw, supplementary_raw = c[7], c[8], _text(c[9])
+        subsidy_type = _SUBSIDY_TYPES.get(_text(type_raw) or SubsidyType.SKILL_UPGRADE.label)
+        if subsidy_type is None:
+            err(
+                "补贴类型",
+                type_raw,
+                "补贴类型应为：" + "、".join(SubsidyType.labels) + "，或留空（岗位技能提升培训）",
+            )
+        valid_from: dt.date | None = None
+        if isinstance(from_raw, dt.datetime):
+            valid_from = from_raw.date()
+        elif isinstance(from_raw, dt.date):
+            valid_from = from_raw
+        elif _text(from_raw):
+            try:
+                valid_from = dt.date.fromisoformat(_text(from_raw))
+            except ValueError:
+                err("生效日期", from_raw, "生效日期应为日期（如 2023-03-01），或留空（当年1月1日）")
+        supplementary = _YES.get(supplementary_raw)
+        if supplementary is None:
+            err("市级补充目录", supplementary_raw, "市级补充目录应填“是”或“否”，或留空（否）")
+        if len(errors) > before or occupation is None or kind is None or subsidy_type is None:
             continue
-        item = ItemRow(row, occupation, trade, level, kind, hours, subsidy.quantize(Decimal("0.01")))
+        item = ItemRow(
+            row,
+            occupation,
+            trade,
+            level,
+            kind,
+            hours,
+            subsidy.quantize(Decimal("0.01")),
+            subsidy_type,
+            valid_from,
+            bool(supplementary),
+        )
         if item.key in seen:
-            err("职业编码", code, f"与第{seen[item.key]}行重复（同一职业、工种、等级、证书类型）")
+            err("职业编码", code, f"与第{seen[item.key]}行重复（同一职业、工种、等级、证书类型、补贴类型）")
             continue
         seen[item.key] = row
         items.append(item)

@@ -31,6 +31,15 @@ class CertificateKind(models.TextChoices):
     COMPLETION = "completion", "培训合格证书"
 
 
+class SubsidyType(models.TextChoices):
+    """补贴类型 of a standards item; codes shared with jineng.policy.standards (FUNDING_SUBSIDY_TYPES)."""
+
+    SKILL_UPGRADE = "skill_upgrade", "岗位技能提升培训"
+    EMPLOYMENT = "employment", "就业技能培训"
+    ENTREPRENEURSHIP = "entrepreneurship", "创业培训"
+    APPRENTICESHIP = "apprenticeship", "企业新型学徒制"
+
+
 # Certificates that carry no level (a 专项职业能力证书 or a 培训合格证书 names no 等级).
 LEVELLESS_KINDS = frozenset({CertificateKind.SPECIAL_ABILITY, CertificateKind.COMPLETION})
 # Certificates that always name a level.
@@ -64,6 +73,9 @@ class Occupation(models.Model):
     is_digital = models.BooleanField("数字职业（S）", default=False)
     # A07 exception: an occupation with its own class-hour rule is exempt from the 40-hour minimum.
     hour_rule = models.PositiveIntegerField("本职业课时规定", null=True, blank=True)
+    # A new national occupation (国家公布的新职业) is subsidised from its publication date; None: an
+    # occupation of the 2022 classification itself.
+    published_on = models.DateField("新职业公布日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "职业"
@@ -114,7 +126,13 @@ class Trade(models.Model):
 
 
 class CatalogueItem(models.Model):
-    """One line of a province's (or city's) 补贴性培训项目目录 for a year."""
+    """One version of one line of a province's (or, ``supplementary``, a city's) 补贴标准目录 for a year:
+    occupation × 工种 × level × certificate kind × subsidy type, with the minimum hours and the amount.
+
+    A line is never overwritten: a new amount or minimum is a new version from its ``valid_from``, and
+    the previous version ends that day (``valid_to``, the first day it no longer holds). ``sample`` marks
+    a table that is not an official one (the demo's): every page and export that shows it says so.
+    """
 
     region = models.ForeignKey(Region, models.PROTECT, related_name="catalogue_items", verbose_name="区域")
     year = models.PositiveSmallIntegerField("年度")
@@ -122,14 +140,39 @@ class CatalogueItem(models.Model):
     trade = models.ForeignKey(Trade, models.PROTECT, null=True, blank=True, related_name="catalogue_items")
     level = models.PositiveSmallIntegerField("等级", choices=Level.choices, null=True, blank=True)
     certificate_kind = models.CharField("证书类型", max_length=24, choices=CertificateKind.choices)
-    hours = models.PositiveIntegerField("课时")
+    subsidy_type = models.CharField(
+        "补贴类型", max_length=24, choices=SubsidyType.choices, default=SubsidyType.SKILL_UPGRADE
+    )
+    hours = models.PositiveIntegerField("最低课时")
     subsidy = models.DecimalField("补贴标准（元）", max_digits=10, decimal_places=2)
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    valid_from = models.DateField("生效日期")
+    valid_to = models.DateField("失效日期（当日起不再有效）", null=True, blank=True)
+    supplementary = models.BooleanField("市级补充目录", default=False)
+    sample = models.BooleanField("示例标准（演示用，非官方）", default=False)
+
+    SAMPLE_MARK = "示例标准（演示用，非官方）"
 
     class Meta:
-        verbose_name = "补贴性培训目录项目"
-        verbose_name_plural = "补贴性培训目录项目"
-        ordering = ["region__path", "-year", "occupation__code", "trade__name", "-level"]
+        verbose_name = "补贴标准目录项目"
+        verbose_name_plural = "补贴标准目录项目"
+        ordering = ["region__path", "-year", "occupation__code", "trade__name", "-level", "version"]
         indexes = [models.Index(fields=["region", "year"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "region",
+                    "year",
+                    "occupation",
+                    "trade",
+                    "level",
+                    "certificate_kind",
+                    "subsidy_type",
+                    "version",
+                ],
+                name="catalogue_item_version_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         parts = [self.occupation.name]
@@ -137,7 +180,24 @@ class CatalogueItem(models.Model):
             parts.append(self.trade.name)  # type: ignore[union-attr]
         if self.level:
             parts.append(self.get_level_display())
-        return " · ".join(parts)
+        parts.append(self.get_certificate_kind_display())
+        text = " · ".join(parts) + f"（{self.get_subsidy_type_display()}，第{self.version}版）"
+        return f"{text} {self.SAMPLE_MARK}" if self.sample else text
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+    @property
+    def sample_mark(self) -> str:
+        """What every page and export showing this line says of it: the sample mark, or nothing."""
+        return self.SAMPLE_MARK if self.sample else ""
+
+    @property
+    def validity(self) -> str:
+        """ "2023-01-01 起" / "2023-01-01 至 2023-06-30"."""
+        if self.valid_to is None:
+            return f"{self.valid_from.isoformat()} 起"
+        return f"{self.valid_from.isoformat()} 至 {(self.valid_to - dt.timedelta(days=1)).isoformat()}"
 
 
 class InstitutionOccupation(models.Model):

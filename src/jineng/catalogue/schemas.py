@@ -50,8 +50,20 @@ class CatalogueItemOut(Schema):
     level_label: str | None
     certificate_kind: str
     certificate_kind_label: str
-    hours: int
+    hours: int = Field(description="最低课时")
     subsidy: Decimal
+    subsidy_type: str
+    subsidy_type_label: str
+    version: int
+    valid_from: dt.date
+    valid_to: dt.date | None = Field(description="失效日期（当日起不再有效）；空为现行版本")
+    supplementary: bool = Field(description="市级补充目录")
+    sample: bool = Field(description="示例标准（演示用，非官方）")
+    sample_mark: str
+
+    @staticmethod
+    def resolve_subsidy_type_label(obj: CatalogueItem) -> str:
+        return obj.get_subsidy_type_display()
 
     @staticmethod
     def resolve_region(obj: CatalogueItem) -> str:

@@ -6,7 +6,7 @@ holds in scope and answer in one query each."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db.models import Q, QuerySet
 
@@ -27,6 +27,7 @@ from jineng.core.scope import scope_of
 from jineng.orgs.models import Organisation
 from jineng.orgs.selectors import organisations_visible
 from jineng.policy.identity import mask_id_number
+from jineng.policy.standards import StandardItem
 from jineng.policy.violations import Violation
 from jineng.regions.models import Region
 
@@ -279,3 +280,76 @@ def organisation_bars(org_ids: Iterable[int], on_date: dt.date) -> dict[int, lis
                 )
         out[org.pk] = bars
     return out
+
+
+# --------------------------------------------------------------------------------------------------
+# The standards as the pricing rules read them (jineng.policy.standards).
+
+
+def standard_fact(item: CatalogueItem) -> StandardItem:
+    """One version of a 补贴标准目录 line as a plain fact; needs region, occupation and trade loaded."""
+    return StandardItem(
+        item_id=item.pk,
+        region=item.region.name,
+        year=item.year,
+        occupation_code=item.occupation.code,
+        occupation_name=item.occupation.name,
+        trade=item.trade.name if item.trade_id and item.trade else "",
+        level=item.level,
+        certificate_kind=item.certificate_kind,
+        subsidy_type=item.subsidy_type,
+        min_hours=item.hours,
+        amount=item.subsidy,
+        version=item.version,
+        valid_from=item.valid_from,
+        valid_to=item.valid_to,
+        supplementary=item.supplementary,
+        sample=item.sample,
+        occupation_published_on=item.occupation.published_on,
+    )
+
+
+def standards_for(
+    wanted: Mapping[tuple[int, int, int], Sequence[int]],
+) -> dict[tuple[int, int, int], list[StandardItem]]:
+    """(region id, year, occupation id) → every version of every line that may price a class there, given
+    each key's region chain (``Region.ancestor_ids``): the region's own list and those of the regions
+    above it, the most local region first. One query for the whole batch."""
+    if not wanted:
+        return {}
+    region_ids = {r for chain in wanted.values() for r in chain}
+    years = {y for _, y, _ in wanted}
+    occupations = {o for _, _, o in wanted}
+    items = list(
+        CatalogueItem.objects.filter(
+            region_id__in=region_ids, year__in=years, occupation_id__in=occupations
+        ).select_related("region", "occupation", "trade")
+    )
+    facts = {i.pk: standard_fact(i) for i in items}
+    out: dict[tuple[int, int, int], list[StandardItem]] = {}
+    for (region_id, year, occ), chain in wanted.items():
+        depth = {r: n for n, r in enumerate(chain)}
+        mine = [i for i in items if i.year == year and i.occupation_id == occ and i.region_id in depth]
+        mine.sort(key=lambda i: (-depth[i.region_id], i.version))
+        out[(region_id, year, occ)] = [facts[i.pk] for i in mine]
+    return out
+
+
+def line_version_on(item: CatalogueItem, day: dt.date) -> CatalogueItem:
+    """The version of ``item``'s line in force on ``day``; ``item`` itself when none is."""
+    found = (
+        CatalogueItem.objects.filter(
+            region_id=item.region_id,
+            year=item.year,
+            occupation_id=item.occupation_id,
+            trade=item.trade,
+            level=item.level,
+            certificate_kind=item.certificate_kind,
+            subsidy_type=item.subsidy_type,
+            valid_from__lte=day,
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .select_related("region", "occupation", "trade")
+        .first()
+    )
+    return found or item

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jineng.audit.services import event_record
 from jineng.catalogue import classification
-from jineng.catalogue.importing import RowError, check_rows, parse_workbook
+from jineng.catalogue.importing import ItemRow, RowError, check_rows, parse_workbook
 from jineng.catalogue.models import (
     CatalogueItem,
     InstitutionOccupation,
@@ -27,7 +27,7 @@ from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
 from jineng.policy.identity import InvalidIdNumber, mask_id_number, parse_id_number
 from jineng.regions.models import Region
-from jineng.regions.selectors import NoProfile
+from jineng.regions.selectors import NoProfile, profile_for
 from jineng.regions.selectors import rule_clause as region_rule_clause
 
 
@@ -118,9 +118,10 @@ def occupations_load(*, actor: Any) -> LoadCounts:
 
 @dataclass(frozen=True)
 class ImportResult:
-    created: int
-    updated: int
+    created: int  # new lines (version 1)
+    updated: int  # new versions of existing lines (each ending the version before it)
     trades_created: int
+    unchanged: int = 0
 
 
 class ImportRejected(Refusal):
@@ -138,10 +139,65 @@ class ImportRejected(Refusal):
         ]
 
 
+_ItemKey = tuple[int, int | None, int | None, str, str]
+
+
+def _supplementary_errors(
+    region: Region, year: int, rows: list[ItemRow], current: list[CatalogueItem]
+) -> list[RowError]:
+    """A11: a city's supplementary list (市级补充目录) holds at most the profile's number of occupations."""
+    wanted = [r for r in rows if r.supplementary]
+    if not wanted:
+        return []
+    if region.kind != Region.Kind.CITY:
+        return [
+            RowError(
+                r.row, "市级补充目录", "是", f"补充目录由地级市确定，{region.name}不是地级市（规则 A11）"
+            )
+            for r in wanted
+        ]
+    try:
+        profile = profile_for(region, year)
+    except NoProfile as exc:
+        return [RowError(r.row, "市级补充目录", "是", f"{exc}（规则 A11）") for r in wanted]
+    param = profile.param("supplementary_occupations_max")
+    if not param.is_set:
+        return [
+            RowError(
+                r.row,
+                "市级补充目录",
+                "是",
+                f"本政策口径未规定“{param.spec.label}”：{param.note}，不能导入补充目录（规则 A11，依据 {profile.code} 《{profile.document}》）",
+            )
+            for r in wanted
+        ]
+    limit = int(param.value)
+    occupations = {i.occupation_id for i in current if i.supplementary and i.valid_to is None}
+    errors = []
+    for r in wanted:
+        occupations.add(r.occupation.pk)
+        if len(occupations) > limit:
+            errors.append(
+                RowError(
+                    r.row,
+                    "市级补充目录",
+                    r.occupation.code,
+                    f"{region.name}{year}年补充目录已有 {limit} 个职业（工种），不能再增加（规则 A11，依据 {profile.cite('supplementary_occupations_max')}）",
+                )
+            )
+    return errors
+
+
 @transaction.atomic
-def catalogue_import(*, actor: Any, region: Region, year: int, content: bytes) -> ImportResult:
-    """All or nothing: either every row is valid and written (new lines created, existing lines of the
-    same occupation, trade, level and certificate updated), or nothing is written."""
+def catalogue_import(
+    *, actor: Any, region: Region, year: int, content: bytes, sample: bool = False
+) -> ImportResult:
+    """All or nothing: either every row is valid and written, or nothing is written.
+
+    A line never changes in place: a row whose minimum hours, amount or list differ from the line in force
+    becomes its next version from the row's 生效日期 (required then, and later than the version it ends),
+    and the version before ends that day. ``sample`` marks a table that is not official (the demo's).
+    """
     if not 2000 <= year <= 2100:
         raise Refusal("年度应在 2000 至 2100 之间", field="年度", value=str(year))
     data, errors = parse_workbook(content)
@@ -153,6 +209,58 @@ def catalogue_import(*, actor: Any, region: Region, year: int, content: bytes) -
 
     occupation_ids = {r.occupation.pk for r in rows}
     trades = {(t.occupation_id, t.name): t for t in Trade.objects.filter(occupation_id__in=occupation_ids)}
+    current = list(CatalogueItem.objects.filter(region=region, year=year).order_by("version"))
+    latest: dict[_ItemKey, CatalogueItem] = {}
+    for i in current:  # ascending versions: the last one kept is the latest
+        latest[(i.occupation_id, i.trade_id, i.level, i.certificate_kind, i.subsidy_type)] = i
+
+    def key_of(r: ItemRow) -> _ItemKey:
+        trade = trades.get((r.occupation.pk, r.trade_name)) if r.trade_name else None
+        return (r.occupation.pk, trade.pk if trade else None, r.level, r.certificate_kind, r.subsidy_type)
+
+    errors = _supplementary_errors(region, year, rows, current)
+    first_day = dt.date(year, 1, 1)
+    plan: list[tuple[ItemRow, CatalogueItem | None]] = []
+    unchanged = 0
+    for r in rows:
+        item = (
+            latest.get(key_of(r)) if (not r.trade_name or (r.occupation.pk, r.trade_name) in trades) else None
+        )
+        if item is None:
+            plan.append((r, None))
+            continue
+        same = (item.hours, item.subsidy, item.supplementary, item.sample) == (
+            r.hours,
+            r.subsidy,
+            r.supplementary,
+            sample,
+        )
+        if same and (r.valid_from is None or r.valid_from == item.valid_from):
+            unchanged += 1
+            continue
+        if r.valid_from is None:
+            errors.append(
+                RowError(
+                    r.row,
+                    "生效日期",
+                    "",
+                    f"已有该项目标准（第{item.version}版，{item.valid_from.isoformat()}起），新版本须填写生效日期；历史版本不会被覆盖",
+                )
+            )
+        elif r.valid_from <= item.valid_from:
+            errors.append(
+                RowError(
+                    r.row,
+                    "生效日期",
+                    r.valid_from.isoformat(),
+                    f"新版本的生效日期须晚于现行第{item.version}版的 {item.valid_from.isoformat()}",
+                )
+            )
+        else:
+            plan.append((r, item))
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
+
     missing = {(r.occupation.pk, r.trade_name) for r in rows if r.trade_name} - set(trades)
     created_trades = Trade.objects.bulk_create(
         [Trade(occupation_id=occ, name=name) for occ, name in sorted(missing)]
@@ -164,33 +272,32 @@ def catalogue_import(*, actor: Any, region: Region, year: int, content: bytes) -
     else:
         trades.update({(t.occupation_id, t.name): t for t in created_trades})
 
-    existing = {
-        (i.occupation_id, i.trade_id, i.level, i.certificate_kind): i
-        for i in CatalogueItem.objects.filter(region=region, year=year)
-    }
-    new, changed = [], []
-    for r in rows:
+    new, ended = [], []
+    for r, previous in plan:
         trade = trades[(r.occupation.pk, r.trade_name)] if r.trade_name else None
-        key = (r.occupation.pk, trade.pk if trade else None, r.level, r.certificate_kind)
-        item = existing.get(key)
-        if item is None:
-            new.append(
-                CatalogueItem(
-                    region=region,
-                    year=year,
-                    occupation=r.occupation,
-                    trade=trade,
-                    level=r.level,
-                    certificate_kind=r.certificate_kind,
-                    hours=r.hours,
-                    subsidy=r.subsidy,
-                )
+        valid_from = r.valid_from or first_day
+        if previous is not None:
+            previous.valid_to = valid_from
+            ended.append(previous)
+        new.append(
+            CatalogueItem(
+                region=region,
+                year=year,
+                occupation=r.occupation,
+                trade=trade,
+                level=r.level,
+                certificate_kind=r.certificate_kind,
+                subsidy_type=r.subsidy_type,
+                hours=r.hours,
+                subsidy=r.subsidy,
+                version=previous.version + 1 if previous else 1,
+                valid_from=valid_from,
+                supplementary=r.supplementary,
+                sample=sample,
             )
-        elif (item.hours, item.subsidy) != (r.hours, r.subsidy):
-            item.hours, item.subsidy = r.hours, r.subsidy
-            changed.append(item)
+        )
+    CatalogueItem.objects.bulk_update(ended, ["valid_to"])
     CatalogueItem.objects.bulk_create(new)
-    CatalogueItem.objects.bulk_update(changed, ["hours", "subsidy"])
     # The list also says which certificates an occupation's training leads to (E02).
     pairs = {(r.occupation.pk, r.certificate_kind) for r in rows}
     have = set(
@@ -201,13 +308,13 @@ def catalogue_import(*, actor: Any, region: Region, year: int, content: bytes) -
     OccupationCertificate.objects.bulk_create(
         [OccupationCertificate(occupation_id=o, kind=k) for o, k in sorted(pairs - have)]
     )
-    result = ImportResult(len(new), len(changed), len(created_trades))
+    result = ImportResult(len(new) - len(ended), len(ended), len(created_trades), unchanged)
     event_record(
         actor=actor,
         action="catalogue.imported",
         obj=region,
         to_state=str(year),
-        payload={"year": year, "rows": len(rows), **result.__dict__},
+        payload={"year": year, "rows": len(rows), "sample": sample, **result.__dict__},
         region_path=region.path,
     )
     return result

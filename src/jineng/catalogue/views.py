@@ -170,7 +170,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             "补贴性培训目录.xlsx",
             "补贴性培训目录",
-            ["区域", "年度", *HEADERS],
+            ["区域", "年度", *HEADERS, "版本", "失效日期", "标准性质"],
             (
                 [
                     i.region.name,
@@ -182,6 +182,12 @@ def item_list(request: HttpRequest) -> HttpResponse:
                     i.get_certificate_kind_display(),
                     i.hours,
                     i.subsidy,
+                    i.get_subsidy_type_display(),
+                    i.valid_from,
+                    "是" if i.supplementary else "否",
+                    i.version,
+                    i.valid_to or "",
+                    i.sample_mark or "正式标准",
                 ]
                 for i in qs.iterator()
             ),

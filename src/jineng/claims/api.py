@@ -39,7 +39,7 @@ from jineng.claims.selectors import (
     runs_visible,
 )
 from jineng.core.pagination import PageNumberPagination
-from jineng.core.permissions import require, require_any
+from jineng.core.permissions import require
 from jineng.training.selectors import classes_visible
 
 router = Router()
@@ -99,6 +99,7 @@ def claim_review_batch(request: HttpRequest, data: ReviewBatchIn) -> list[Claim]
 )
 def run_start(request: HttpRequest, data: RunIn) -> Status:
     user = request_user(request)
+    require(user, "claim.run")
     require(user, "claim.apply" if data.kind == "create" else "claim.review")
     ids = set(data.ids)
     visible = classes_visible(user) if data.kind == "create" else claims_visible(user)
@@ -118,7 +119,7 @@ def run_start(request: HttpRequest, data: RunIn) -> Status:
 )
 def run_detail(request: HttpRequest, run_id: int) -> RunProgress:
     user = request_user(request)
-    require_any(user, "claim.apply", "claim.review")  # who may start a run (either kind) may follow one
+    require(user, "claim.run")  # who may start a run (either kind) may follow one
     return run_progress(get_object_or_404(runs_visible(user), pk=run_id))
 
 

@@ -20,6 +20,7 @@ from django.db.models import Subquery
 
 from jineng.assessment.models import Assessment, Result
 from jineng.catalogue.models import OccupationCertificate
+from jineng.catalogue.selectors import standards_for
 from jineng.claims.models import ClaimLine
 from jineng.core.bulkwrite import id_list
 from jineng.people.models import Person
@@ -28,6 +29,7 @@ from jineng.policy import training as rules
 from jineng.policy.profiles import Profile
 from jineng.policy.training import Enrolment as PastEnrolment
 from jineng.policy.violations import Violation
+from jineng.regions.models import Region
 from jineng.supervision.models import Inspection, LessonVideo, Summary
 from jineng.supervision.services import _lesson
 from jineng.training.facts import LIVE_STATES
@@ -116,6 +118,7 @@ def _entitlement_facts(
         location_city_code="",
         location_county_code="",
         cross_city_approved=tc.cross_city_approved,
+        trade_name=tc.trade.name if tc.trade_id and tc.trade else "",
     )
 
 
@@ -164,9 +167,18 @@ def _subsidy_classes(classes: Sequence[TrainingClass]) -> dict[int, subsidy.Subs
         cid = v.training_class_id
         videos[cid].append(_lesson(by_pk[cid], v, len(videos[cid]) + 1))
 
+    # F02: the 补贴标准目录 lines that may price each class (its region's chain, year and occupation).
+    paths = dict(Region.objects.filter(pk__in={tc.region_id for tc in classes}).values_list("pk", "path"))
+    chains = {rid: [int(p) for p in path.strip("/").split("/") if p] for rid, path in paths.items()}
+    tops = dict(Region.objects.filter(pk__in={c[0] for c in chains.values() if c}).values_list("pk", "name"))
+    standards = standards_for(
+        {(tc.region_id, tc.year, tc.occupation_id): chains[tc.region_id] for tc in classes}
+    )
+
     out: dict[int, subsidy.SubsidyClass] = {}
     for tc in classes:
         summary = summaries.get(tc.pk)
+        chain = chains[tc.region_id]
         out[tc.pk] = subsidy.SubsidyClass(
             facts=_entitlement_facts(tc, frozenset(kinds[tc.occupation_id]), assessed.get(tc.pk)),
             mode=tc.mode,
@@ -175,6 +187,8 @@ def _subsidy_classes(classes: Sequence[TrainingClass]) -> dict[int, subsidy.Subs
             opening_headcount=summary[0] if summary else None,
             lessons=tuple(videos[tc.pk]),
             satisfaction_share=summary[1] if summary else None,
+            standards=tuple(standards[(tc.region_id, tc.year, tc.occupation_id)]),
+            standards_region=tops.get(chain[0], "") if chain else "",
         )
     return out
 

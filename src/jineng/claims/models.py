@@ -180,6 +180,9 @@ class ClaimLine(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"申领明细第 {self.row} 行"
+
 
 class ClaimStage(models.TextChoices):
     DEPT = "dept", "行业主管部门审核"
@@ -211,12 +214,17 @@ class ClaimReview(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "申领审核"
+        verbose_name_plural = "申领审核"
         ordering = ["at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["claim", "round", "stage", "step"], name="one_claim_signature_per_step"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"申领审核 {self.get_stage_display()}{self.get_step_display()}（第 {self.round} 轮）"
 
 
 class Objection(models.Model):
@@ -241,7 +249,12 @@ class Objection(models.Model):
     resolved_on = models.DateField("处理日期", null=True, blank=True)
 
     class Meta:
+        verbose_name = "公示异议"
+        verbose_name_plural = "公示异议"
         ordering = ["received_on", "id"]
+
+    def __str__(self) -> str:
+        return f"公示异议（{self.received_on:%Y-%m-%d} 收到，{self.get_outcome_display()}）"
 
 
 class PaymentBatch(models.Model):
@@ -267,12 +280,17 @@ class PaymentBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "拨付批次"
+        verbose_name_plural = "拨付批次"
         ordering = ["-period_start", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["region", "cycle", "period_start"], name="one_batch_per_region_period"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"拨付批次 {self.ref}"
 
 
 class BatchItem(models.Model):
@@ -287,7 +305,12 @@ class BatchItem(models.Model):
     journal_entry_id = models.BigIntegerField("记账凭证", null=True, blank=True)
 
     class Meta:
+        verbose_name = "拨付明细"
+        verbose_name_plural = "拨付明细"
         ordering = ["batch", "id"]
+
+    def __str__(self) -> str:
+        return f"拨付明细（{self.amount} 元）"
 
 
 class PrepaymentState(models.TextChoices):
@@ -297,6 +320,10 @@ class PrepaymentState(models.TextChoices):
     PAID = "paid", "已预拨"
     SETTLED = "settled", "已清算"
     REJECTED = "rejected", "未予核准"
+    # F04: the bureau cancelled the class. Not yet paid: closed. Paid: the whole prepayment is owed back
+    # (a receivable of the institution, F14).
+    CLOSED = "closed", "班级已取消，不再预拨"
+    RECALLED = "recalled", "班级已取消，预拨款转应退回"
 
 
 LIVE_PREPAYMENT_STATES = (

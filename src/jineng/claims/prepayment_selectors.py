@@ -8,7 +8,8 @@ from jineng.accounts.models import User
 from jineng.claims.models import Prepayment, PrepaymentState
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
-from jineng.training.models import ClassState, Mode, TrainingClass
+from jineng.policy.profiles import get_profile
+from jineng.training.models import ClassState, TrainingClass
 from jineng.training.selectors import classes_visible
 
 
@@ -33,9 +34,15 @@ def prepayable_classes(user: User) -> QuerySet[TrainingClass]:
     """The institution's approved or running project-based classes without a live prepayment (F04)."""
     if not can(user.role, "prepayment.apply"):
         return TrainingClass.objects.none()
-    return (
+    candidates = (
         classes_visible(user)
-        .filter(mode=Mode.PROJECT, state__in=[ClassState.APPROVED, ClassState.IN_TRAINING])
+        .filter(state__in=[ClassState.APPROVED, ClassState.IN_TRAINING])
         .exclude(prepayments__state__in=[s for s in PrepaymentState.values if s != PrepaymentState.REJECTED])
-        .order_by("-start_date", "-id")
     )
+    # Which 培训方式 may be prepaid is the class's profile's (F04: 项目制; XC19 also 企业自主培训).
+    allowed = [
+        pk
+        for pk, mode, code, version in candidates.values_list("pk", "mode", "profile_code", "profile_version")
+        if code and mode in (get_profile(code, version).get("prepay_modes") or ())
+    ]
+    return candidates.filter(pk__in=allowed).order_by("-start_date", "-id")

@@ -106,13 +106,16 @@ def prepayment_request(
     )
     if actor.role != Role.INSTITUTION or actor.organisation_id != tc.institution_id:
         raise Refusal("只有本班培训机构经办人可以申请预拨")
-    if tc.mode != Mode.PROJECT:
+    profile = _profile(tc)
+    modes = profile.get("prepay_modes")  # None where the document allows no prepayment: refused below
+    if modes is not None and tc.mode not in modes:
+        allowed_modes = "、".join(Mode(m).label for m in modes)
         raise Refusal(
-            f"培训方式为“{tc.get_mode_display()}”：只有项目制培训可以预拨补贴",
+            f"培训方式为“{tc.get_mode_display()}”：只有{allowed_modes}可以预拨补贴",
             field="培训方式",
             value=tc.get_mode_display(),
             rule=F04,
-            clause=_f04(tc),
+            clause=profile.cite("prepay_modes"),
         )
     if tc.state not in PREPAYABLE_CLASS_STATES:
         raise Refusal(
@@ -122,7 +125,6 @@ def prepayment_request(
             rule=F04,
             clause=_f04(tc),
         )
-    profile = _profile(tc)
     estimate, allowed = _range(profile, tc)
     try:
         chosen = allowed.share_max if share in (None, "") else Decimal(str(share).strip())
@@ -405,3 +407,73 @@ def prepayment_settle(*, actor: Any, claim: Claim, day: dt.date) -> Decimal:
             day=day,
         )
     return min(Decimal(p.amount), Decimal(claim.amount))
+
+
+# --------------------------------------------------------------------------------------------------
+# A cancelled class (inside training.services.class_cancel's transaction, through training.cancellations).
+
+
+def prepayments_close_for_cancelled_class(*, actor: Any, training_class: TrainingClass, day: dt.date) -> None:
+    """F04: a cancelled class is never claimed, so nothing will settle its prepayment. One not yet paid is
+    closed; a paid one is cleared against a final subsidy of nothing (ledger.prepayment_settle), which
+    makes the whole of it a receivable of the institution, recorded as a wrong payment (F14) to be
+    refunded or offset against the institution's next claim."""
+    for p in (
+        Prepayment.objects.select_for_update()
+        .select_related("region", "training_class", "institution")
+        .filter(training_class=training_class, state__in=LIVE_UNSETTLED)
+        .order_by("pk")
+    ):
+        before = p.state
+        reason = f"培训班 {training_class.ref} 已取消，项目制预拨 {p.ref} 不再清算（F04）"
+        if p.state != PrepaymentState.PAID:
+            p.state = PrepaymentState.CLOSED
+            p.save(update_fields=["state"])
+            event_record(
+                actor=actor,
+                action="prepayment.closed",
+                obj=p,
+                from_state=before,
+                to_state=p.state,
+                payload={"rule": F04, "class": training_class.ref},
+            )
+            continue
+        entry = ledger.prepayment_settle(
+            actor=actor,
+            region=ledger.books_region(p.region),
+            payee=p.institution,
+            subsidy=ZERO,
+            key=f"prepayment:{p.pk}:settle",
+            source=p,
+            date=day,
+            memo=reason,
+        )
+        result = subsidy.settle_prepayment(ZERO, Decimal(p.amount))
+        p.state, p.settled_on = PrepaymentState.RECALLED, day
+        p.settled_final, p.settled_excess, p.settle_entry_id = ZERO, result.to_recover, entry.pk
+        p.save()
+        event_record(
+            actor=actor,
+            action="prepayment.recalled",
+            obj=p,
+            from_state=before,
+            to_state=p.state,
+            payload={
+                "rule": F04,
+                "class": training_class.ref,
+                "entry": entry.pk,
+                "owed": str(result.to_recover),
+            },
+        )
+        recoveries().prepayment_cancelled_record(
+            actor=actor, prepayment=p, amount=result.to_recover, entry_id=entry.pk, reason=reason, day=day
+        )
+
+
+# Requested, signed once, approved or paid: what a cancellation still has to close.
+LIVE_UNSETTLED = (
+    PrepaymentState.REQUESTED,
+    PrepaymentState.FIRST_SIGNED,
+    PrepaymentState.APPROVED,
+    PrepaymentState.PAID,
+)

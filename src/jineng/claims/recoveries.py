@@ -1,5 +1,5 @@
 """What the money path asks of recovery (F14) while it pays: offsets against a payee's debts, and the
-receivable of a prepayment beyond the final subsidy.
+receivable of a prepayment beyond the final subsidy or of a cancelled class.
 
 Recovery is built on claims (a wrong payment is a payment of a claim), so claims may not import it.
 Claims states here what it needs; recovery provides it when the app registry is ready
@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 
-from jineng.claims.models import Claim
+from jineng.claims.models import Claim, Prepayment
 
 
 class Recoveries(Protocol):
@@ -31,6 +31,12 @@ class Recoveries(Protocol):
         self, *, actor: Any, claim: Claim, amount: Decimal, entry_id: int, prepayment_ref: str, day: dt.date
     ) -> object:
         """Make the receivable of a prepayment beyond the final subsidy (F04 → F14) a wrong payment."""
+        ...
+
+    def prepayment_cancelled_record(
+        self, *, actor: Any, prepayment: Prepayment, amount: Decimal, entry_id: int, reason: str, day: dt.date
+    ) -> object:
+        """Make the receivable of a paid prepayment whose class was cancelled (F04 → F14) a wrong payment."""
         ...
 
 

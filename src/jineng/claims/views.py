@@ -37,7 +37,7 @@ from jineng.claims.selectors import (
 from jineng.core.errors import Refusal
 from jineng.core.feedback import act, refused
 from jineng.core.pagination import paginate
-from jineng.core.permissions import require, require_any
+from jineng.core.permissions import require
 from jineng.core.roles import Role, can
 from jineng.core.xlsx import xlsx_response
 from jineng.people.selectors import id_number_for
@@ -548,7 +548,7 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    require_any(user, "claim.apply", "claim.review")  # who may start a run may follow one
+    require(user, "claim.run")  # who may start a run may follow one
     page, query = paginate(request, runs_listed(user))
     unclaimed = classes_unclaimed(user).count() if user.role == Role.INSTITUTION else None
     return render(
@@ -582,7 +582,7 @@ def run_claim_all(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     user = request_user(request)
-    require_any(user, "claim.apply", "claim.review")  # who may start a run may follow one
+    require(user, "claim.run")  # who may start a run may follow one
     progress = run_progress(get_object_or_404(runs_visible(user), pk=run_id))
     template = "claims/_run.html" if request.headers.get("HX-Request") else "claims/run.html"
     return render(request, template, {"p": progress, "run": progress.run})

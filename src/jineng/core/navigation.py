@@ -145,7 +145,7 @@ MENU: tuple[NavItem, ...] = (
         "资金",
         "申领批处理",
         "claims:runs",
-        "claim.apply",
+        "claim.run",
         "本机构全部已考核班级一次批量申领，后台分批办理，逐批列明未通过的班级与规则（API 亦可批量签署）",
     ),
     NavItem(

@@ -69,6 +69,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "claim.view": STAFF_ROLES - {Role.INSPECTOR} | {Role.INSTITUTION, Role.TRAINEE},
     "claim.apply": frozenset({Role.INSTITUTION, Role.TRAINEE}),
     "claim.review": DEPT_ROLES | {Role.HR_FIRST, Role.HR_SECOND, Role.FINANCE},
+    # 申领批处理: an institution claims many classes at once, a reviewer signs many claims; a trainee, who
+    # claims for himself class by class, is not offered it.
+    "claim.run": DEPT_ROLES | {Role.HR_FIRST, Role.HR_SECOND, Role.FINANCE, Role.INSTITUTION},
     "claim.notice": HR_ROLES,
     "claim.queue": DEPT_ROLES | HR_ROLES | {Role.FINANCE},
     "batch.view": HR_ROLES | {Role.FINANCE, Role.AUDITOR},

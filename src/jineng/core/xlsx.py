@@ -58,10 +58,7 @@ def _as_text(cell: Cell) -> None:
             cell.quotePrefix = True
 
 
-def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    assert ws is not None
+def _fill_sheet(ws: Any, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     ws.title = cell_text(title)[:31]
     ws.append([_plain(h) for h in headers])
     bold = Font(bold=True)
@@ -83,9 +80,45 @@ def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[A
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
+
+
+def _saved(wb: Workbook) -> bytes:
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    wb = Workbook(write_only=False)
+    assert wb.active is not None
+    _fill_sheet(wb.active, title, headers, rows)
+    return _saved(wb)
+
+
+def template_bytes(
+    title: str,
+    headers: Sequence[str],
+    samples: Iterable[Sequence[Any]],
+    *,
+    text_columns: Sequence[int] = (),
+    rows_ready: int = 1000,
+    guide: tuple[Sequence[str], Iterable[Sequence[Any]]] | None = None,
+) -> bytes:
+    """A form to fill in Excel: the header, sample rows, and the columns in ``text_columns`` (0-based)
+    already formatted as text (Excel's “@”) for ``rows_ready`` rows, so that an ID or phone number typed
+    there stays the digits typed instead of becoming a number Excel rounds; a second sheet “填写说明”
+    (``guide``: its headers and rows) explains each column."""
+    wb = Workbook(write_only=False)
+    assert wb.active is not None
+    ws = wb.active
+    _fill_sheet(ws, title, headers, samples)
+    for column in text_columns:
+        letter = get_column_letter(column + 1)
+        for row in range(2, rows_ready + 2):
+            ws[f"{letter}{row}"].number_format = "@"
+    if guide is not None:
+        _fill_sheet(wb.create_sheet(), "填写说明", guide[0], guide[1])
+    return _saved(wb)
 
 
 def xlsx_response(

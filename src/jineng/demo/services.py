@@ -18,6 +18,7 @@ from jineng.demo.claims import demo_claims_load
 from jineng.demo.classes import demo_classes_load
 from jineng.demo.plans import demo_plans_load
 from jineng.demo.progress import demo_progress_load
+from jineng.demo.standards import PRICED, accounts_of, demo_standards_load
 from jineng.orgs.models import Organisation
 from jineng.orgs.services import organisation_register
 from jineng.people.models import Person
@@ -237,6 +238,7 @@ def demo_load() -> bool:
     by_role = {str(role): user for role, user in accounts.items()}
     demo_classes_load(by_role)
     demo_claims_load(by_role)
+    demo_standards_load(by_role["evaluator"])
     demo_plans_load()
     demo_progress_load()
     return True
@@ -244,7 +246,9 @@ def demo_load() -> bool:
 
 def demo_accounts() -> list[DemoAccount]:
     result = []
-    for role, username, *_ in data.ACCOUNTS + data.EXTRA_ACCOUNTS:
+    listed = [(role, username) for role, username, *_ in [*data.ACCOUNTS, *data.EXTRA_ACCOUNTS]]
+    listed += [(role, username) for spec in PRICED for role, username, _ in accounts_of(spec)]
+    for role, username in listed:
         user = (
             User.objects.filter(username=username)
             .select_related("region", "department", "organisation")

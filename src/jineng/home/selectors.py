@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from jineng.accounts.models import User
+from jineng.assessment.selectors import results_queue
 from jineng.audit.selectors import day_start, events_visible
 from jineng.claims.funduse import fund_use_for
+from jineng.claims.models import ClaimState, PaymentBatch, PrepaymentState
+from jineng.claims.prepayment_selectors import prepayments_visible
+from jineng.claims.selectors import batches_visible, claims_visible, classes_unclaimed
+from jineng.claims.selectors import review_queue as claim_review_queue
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
 from jineng.regions.models import ProfileAssignment
 from jineng.regions.selectors import regions_visible
+from jineng.supervision.selectors import classes_to_apply, classes_today, classes_without_inspection
+from jineng.training.models import ClassState
+from jineng.training.selectors import classes_visible
+from jineng.training.selectors import review_queue as class_review_queue
 from jineng.workcal.selectors import work_calendar
 
 
@@ -24,6 +36,34 @@ class WorkItem:
     url: str
     hint: str = ""
     level: str = ""  # "", "warn", "danger", "ok", "grey"
+    due: dt.date | None = None  # the earliest deadline among the items, when they have one
+    overdue: int = 0
+
+
+def _queue(
+    label: str,
+    qs: QuerySet[Any],
+    url: str,
+    *,
+    today: dt.date,
+    due: str = "",
+    hint: str = "",
+    level: str = "",
+) -> WorkItem | None:
+    """One queue of the user's: how many wait, how many are past their deadline (``due`` names the
+    deadline's field) and the earliest deadline; None when nothing waits."""
+    count = qs.count()
+    if not count:
+        return None
+    if not due:
+        return WorkItem(label, count, url, hint, level)
+    earliest = qs.filter(**{f"{due}__isnull": False}).order_by(due).values_list(due, flat=True).first()
+    overdue = qs.filter(**{f"{due}__lt": today}).count()
+    if overdue:
+        hint = f"其中 {overdue} 项已超期，最早期限 {earliest:%Y-%m-%d}"
+    elif earliest is not None:
+        hint = f"最早期限 {earliest:%Y-%m-%d}" + (f"；{hint}" if hint else "")
+    return WorkItem(label, count, url, hint, "danger" if overdue else level, earliest, overdue)
 
 
 def _regions_without_profile(user: User, year: int) -> WorkItem | None:
@@ -98,15 +138,147 @@ def _f15_below(user: User, year: int) -> WorkItem | None:
     )
 
 
+def _reviewer_queues(user: User, today: dt.date) -> list[WorkItem | None]:
+    out: list[WorkItem | None] = []
+    if can(user.role, "class.review_dept") or can(user.role, "class.review_hr"):
+        out.append(
+            _queue(
+                "待审核的开班申请",
+                class_review_queue(user),
+                reverse("training:queue"),
+                today=today,
+                due="review_due",
+            )
+        )
+    if can(user.role, "claim.queue"):
+        claims = claim_review_queue(user)
+        if user.role == Role.HR_ADMIN:
+            out.append(
+                _queue(
+                    "公示中的补贴申领",
+                    claims,
+                    reverse("claims:queue"),
+                    today=today,
+                    hint="公示期满后转人社审核",
+                )
+            )
+        else:
+            out.append(
+                _queue("待签署的补贴申领", claims, reverse("claims:queue"), today=today, due="review_due")
+            )
+    if can(user.role, "batch.manage"):
+        to_send = batches_visible(user).filter(state=PaymentBatch.State.OPEN, items__isnull=False).distinct()
+        out.append(
+            _queue("待送交财政的拨付批次", to_send, reverse("claims:batches"), today=today, due="send_on")
+        )
+    if can(user.role, "batch.pay"):
+        to_pay = batches_visible(user).filter(state=PaymentBatch.State.SENT)
+        out.append(_queue("待拨付的批次", to_pay, reverse("claims:batches"), today=today, due="pay_on"))
+    waiting_prepayment = (
+        {
+            Role.HR_FIRST: PrepaymentState.REQUESTED,
+            Role.HR_SECOND: PrepaymentState.FIRST_SIGNED,
+            Role.FINANCE: PrepaymentState.APPROVED,
+        }.get(Role(user.role))
+        if user.role
+        else None
+    )
+    if waiting_prepayment is not None:
+        label = "待拨付的项目制预拨" if user.role == Role.FINANCE else "待审核的项目制预拨"
+        qs = prepayments_visible(user).filter(state=waiting_prepayment)
+        out.append(
+            _queue(label, qs, reverse("claims:prepayments") + f"?state={waiting_prepayment}", today=today)
+        )
+    return out
+
+
+def _institution_queues(user: User, today: dt.date) -> list[WorkItem | None]:
+    classes = classes_visible(user)
+    claims = claims_visible(user)
+    return [
+        _queue(
+            "被退回修改的开班申请",
+            classes.filter(state=ClassState.RETURNED),
+            reverse("training:list") + f"?state={ClassState.RETURNED}",
+            today=today,
+            level="warn",
+        ),
+        _queue(
+            "尚未提交的开班申请（草稿）",
+            classes.filter(state=ClassState.DRAFT),
+            reverse("training:list") + f"?state={ClassState.DRAFT}",
+            today=today,
+        ),
+        _queue(
+            "已结业、待申请结业考核的班级",
+            classes_to_apply(user),
+            reverse("supervision:queue"),
+            today=today,
+            hint="E01",
+        ),
+        _queue(
+            "已考核、待申领补贴的班级",
+            classes_unclaimed(user),
+            reverse("claims:list"),
+            today=today,
+            hint="可在申领批处理中一次申领",
+        ),
+        _queue(
+            "被退回修改的补贴申领",
+            claims.filter(state=ClaimState.RETURNED),
+            reverse("claims:list") + f"?state={ClaimState.RETURNED}",
+            today=today,
+            level="warn",
+        ),
+        _queue(
+            "尚未提交的补贴申领（草稿）",
+            claims.filter(state=ClaimState.DRAFT),
+            reverse("claims:list") + f"?state={ClaimState.DRAFT}",
+            today=today,
+        ),
+        _org_incomplete(user),
+    ]
+
+
+def _inspector_queues(user: User, today: dt.date) -> list[WorkItem | None]:
+    return [
+        _queue("今日检查", classes_today(user, today), reverse("supervision:today"), today=today),
+        _queue(
+            "在训但尚未检查的班级",
+            classes_without_inspection(user),
+            reverse("supervision:queue"),
+            today=today,
+            hint="C01 培训期间至少实地检查一次",
+            level="warn",
+        ),
+    ]
+
+
 def work_for(user: User) -> list[WorkItem]:
+    """The user's real queues, each with its count and link; those with overdue items first, then by
+    the earliest deadline."""
     today = timezone.localdate()
     items: list[WorkItem | None] = []
     if user.role == Role.HR_ADMIN:
         items += [_calendar_gap(today.year), _regions_without_profile(user, today.year)]
     if user.role in (Role.HR_ADMIN, Role.FINANCE):
         items.append(_f15_below(user, today.year))
-    if user.role in (Role.INSTITUTION, Role.EVALUATOR):
-        items.append(_org_incomplete(user))
+    items += _reviewer_queues(user, today)
+    if user.role == Role.INSTITUTION:
+        items += _institution_queues(user, today)
+    if user.role == Role.EVALUATOR:
+        items += [
+            _queue(
+                "待录入结果的结业考核",
+                results_queue(user),
+                reverse("assessment:queue"),
+                today=today,
+                due="assessment_date",
+            ),
+            _org_incomplete(user),
+        ]
+    if user.role == Role.INSPECTOR:
+        items += _inspector_queues(user, today)
     if can(user.role, "audit.view") and user.role == Role.AUDITOR:
         count = events_visible(user).filter(at__gte=day_start(today)).count()
         items.append(
@@ -118,7 +290,8 @@ def work_for(user: User) -> list[WorkItem]:
                 "grey" if count == 0 else "",
             )
         )
-    return [item for item in items if item is not None]
+    found = [item for item in items if item is not None]
+    return sorted(found, key=lambda w: (not w.overdue, w.due or dt.date.max))
 
 
 def scope_label(user: User) -> str:

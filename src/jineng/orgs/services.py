@@ -86,6 +86,14 @@ def _locked(organisation: Organisation) -> Organisation:
     return Organisation.objects.select_for_update().select_related("region").get(pk=organisation.pk)
 
 
+def _status_set(org: Organisation, status: str, reason: str, until: dt.date | None) -> str:
+    """The locked organisation's new standing; returns the one it had."""
+    before = org.status
+    org.status, org.status_reason, org.suspended_until = status, reason, until
+    org.save(update_fields=["status", "status_reason", "suspended_until"])
+    return before
+
+
 @transaction.atomic
 def organisation_suspend(
     *,
@@ -123,11 +131,7 @@ def organisation_suspend(
                 rule="C09",
                 clause=profile.cite("satisfaction_rectification_months"),
             )
-    before = org.status
-    org.status = Organisation.Status.SUSPENDED
-    org.status_reason = (f"{rule}：" if rule else "") + reason
-    org.suspended_until = until
-    org.save(update_fields=["status", "status_reason", "suspended_until"])
+    before = _status_set(org, Organisation.Status.SUSPENDED, (f"{rule}：" if rule else "") + reason, until)
     event_record(
         actor=actor,
         action="organisation.suspended",
@@ -157,11 +161,7 @@ def organisation_reinstate(
             value=org.suspended_until.isoformat(),
             rule=rule,
         )
-    before = org.status
-    org.status = Organisation.Status.ACTIVE
-    org.status_reason = reason.strip()
-    org.suspended_until = None
-    org.save(update_fields=["status", "status_reason", "suspended_until"])
+    before = _status_set(org, Organisation.Status.ACTIVE, reason.strip(), None)
     event_record(
         actor=actor,
         action="organisation.reinstated",
@@ -185,11 +185,7 @@ def organisation_exit(
         raise Refusal("须填写退出原因", field="原因")
     if org.status == Organisation.Status.EXITED:
         raise Refusal(f"{org.name} 已退出", field="状态")
-    before = org.status
-    org.status = Organisation.Status.EXITED
-    org.status_reason = reason
-    org.suspended_until = None
-    org.save(update_fields=["status", "status_reason", "suspended_until"])
+    before = _status_set(org, Organisation.Status.EXITED, reason, None)
     # A11: through the relation the catalogue declares on Organisation (orgs sits below the catalogue and
     # imports none of it), in this same transaction.
     ended = org.catalogue_occupations.exclude(valid_to__isnull=False, valid_to__lte=today).update(

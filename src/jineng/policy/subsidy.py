@@ -64,8 +64,10 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from jineng.policy import standards as std
 from jineng.policy.identity import RULE_B01_CLAUSE
 from jineng.policy.profiles import Profile
+from jineng.policy.standards import StandardItem
 from jineng.policy.training import (
     CERTIFICATE_KINDS,
     COMPLETION,
@@ -120,12 +122,8 @@ RULE_PARAM: Mapping[str, str] = {
 }
 
 # F02: certificate levels with an amount (E07 numbering: 5 = 初级工 … 1 = 高级技师).
-LEVELLED_KINDS = frozenset({"qualification", "skill_level"})
-LEVEL_PARAMS: Mapping[int, tuple[str, str]] = {
-    5: ("subsidy_junior", "初级工"),
-    4: ("subsidy_intermediate", "中级工"),
-    3: ("subsidy_senior", "高级工"),
-}
+LEVELLED_KINDS = std.LEVELLED_KINDS
+LEVEL_PARAMS = std.LEVEL_PARAMS
 
 
 EQUIPMENT_KINDS: Mapping[str, tuple[str, str]] = {
@@ -215,6 +213,11 @@ class SubsidyClass:
     opening_headcount: int | None = None  # C02: trainees actually present on the opening day
     lessons: tuple[LessonVideo, ...] = ()  # C05: the lesson videos with their "not all visible" counts
     satisfaction_share: Decimal | None = None  # C09: latest survey, 0–1; None = no survey recorded
+    # The 补贴标准目录 items that may price this class (its occupation, the region's list and its
+    # ancestors' for the class's year), the most local region first; ``standards_region`` names where
+    # they were looked for, for a refusal (see policy.standards).
+    standards: tuple[StandardItem, ...] = ()
+    standards_region: str = ""
 
     def __post_init__(self) -> None:
         _require(self.mode, MODES, "mode")
@@ -412,12 +415,28 @@ def _rate(
     profile: Profile, cls: SubsidyClass, certificate: str | None, level: int | None, months: int
 ) -> _RateResult:
     """The per-head amount for one outcome; None with no missing number when nothing is owed at all
-    (no certificate, no month), None with the missing numbers when the profile cannot say."""
+    (no certificate, no month), None with the missing numbers when the profile cannot say.
+
+    The resolution order (policy.standards): the document's own amount, else the 补贴标准目录 item in
+    force on the class's start date where the profile prices by the province standard, else a refusal.
+    """
     rule = cls.rule
+    if rule == "F03":
+        return _f03(profile, months)
+    if certificate is None:
+        return None, []
+    facts = cls.facts
+    if std.document_param(profile, facts.funding_type, certificate, level) is not None:
+        if rule == "F01":
+            rate = profile.value("subsidy_new_hire")
+            ids = ("F01", "B07") if profile.param("new_hire_window_months").is_set else ("F01",)
+            source = _source(profile, "subsidy_new_hire")
+            return _Rate("F01", FUNDING_TYPES["new_hire"], rate, f"{yuan(rate)}/人", source, ids), []
+        return _f02(profile, cls, certificate, level)
+    if std.switch_on(profile):
+        return _standard(profile, cls, certificate, level)
     if rule is None:
-        if certificate is None:
-            return None, []
-        label = FUNDING_TYPES[cls.facts.funding_type]
+        label = FUNDING_TYPES[facts.funding_type]
         return None, [
             Violation(
                 "F02",
@@ -428,17 +447,23 @@ def _rate(
             )
         ]
     if rule == "F01":
-        if certificate is None:
-            return None, []
-        rate = profile.get("subsidy_new_hire")
-        if rate is None:
-            return None, [_not_set(profile, "subsidy_new_hire", "补贴类别")]
-        ids = ("F01", "B07") if profile.param("new_hire_window_months").is_set else ("F01",)
-        source = _source(profile, "subsidy_new_hire")
-        return _Rate("F01", FUNDING_TYPES["new_hire"], rate, f"{yuan(rate)}/人", source, ids), []
-    if rule == "F02":
-        return _f02(profile, cls, certificate, level)
-    return _f03(profile, months)
+        return None, [_not_set(profile, "subsidy_new_hire", "补贴类别")]
+    return _f02(profile, cls, certificate, level)
+
+
+def _standard(profile: Profile, cls: SubsidyClass, certificate: str, level: int | None) -> _RateResult:
+    """A line priced by the 补贴标准目录 item in force on the class's start date; cites the item and the
+    profile's switch."""
+    facts = cls.facts
+    trade = facts.trade_name
+    item = std.find(cls.standards, facts, certificate, level, trade=trade)
+    if item is None:
+        return None, [
+            std.missing(profile, facts, certificate, level, trade=trade, region=cls.standards_region)
+        ]
+    rule = cls.rule or "F02"
+    source = f"{item.cite()}；{_source(profile, std.SWITCH)}"
+    return _Rate(rule, item.what, item.amount, f"{yuan(item.amount)}/人", source, (rule,)), []
 
 
 def _f02(profile: Profile, cls: SubsidyClass, certificate: str | None, level: int | None) -> _RateResult:

@@ -29,12 +29,15 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from jineng.policy.identity import RULE_B01_CLAUSE, InvalidIdNumber, checked_id_number, mask_id_number
 from jineng.policy.profiles import Profile
 from jineng.policy.violations import Violation
 from jineng.policy.workdays import WorkCalendar
+
+if TYPE_CHECKING:
+    from jineng.policy.standards import StandardItem
 
 # --- codes ----------------------------------------------------------------------------------------------
 
@@ -260,6 +263,8 @@ class ClassFacts:
     apprentices_same_enterprise_occupation: int = 0  # A09: same institution + enterprise + occupation
     apprentices_institution_year: int = 0  # A09: the institution's apprentices this year
     online_platform_listed: bool = False  # D01/D05: the online platform is on the catalogue
+    trade_name: str = ""  # 工种, when the class names one
+    standard: StandardItem | None = None  # F02: the 补贴标准目录 item the class names (policy.standards)
 
     def __post_init__(self) -> None:
         _require(self.target_certificate, CERTIFICATE_KINDS, "certificate kind")
@@ -393,6 +398,10 @@ def check_class(profile: Profile, facts: ClassFacts, *, today: dt.date) -> list[
     out += _d01_d05(profile, facts)
     out += _d02(profile, facts)
     out += _e03(profile, facts)
+    if facts.standard is not None:
+        from jineng.policy.standards import check_item  # standards reads ClassFacts from here
+
+        out += check_item(profile, facts, facts.standard, trade=facts.trade_name)
     return out
 
 

@@ -121,6 +121,9 @@ class MonthlyActual(models.Model):
             models.Index(fields=["year", "grain", "indicator", "department"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.year} 年 {self.month} 月 {self.indicator}"
+
 
 class Rollup(models.Model):
     """When a year's roll-up was last rebuilt: the dashboard says how fresh its figures are."""

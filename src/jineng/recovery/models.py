@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from jineng.audit.scope import EventScope
-from jineng.claims.models import Claim
+from jineng.claims.models import Claim, Prepayment
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.regions.models import Region
@@ -27,12 +28,20 @@ class WrongKind(models.TextChoices):
     FRAUD = "fraud", "骗取套取（追缴）"
     # F04: a prepayment beyond the final subsidy is owed back like a wrong payment (F04 → F14).
     PREPAY_EXCESS = "prepay_excess", "预拨超出核定"
+    # F04: the class of a paid prepayment was cancelled: the whole prepayment is owed back.
+    PREPAY_CANCELLED = "prepay_cancelled", "预拨班级已取消"
 
 
 class WrongPayment(models.Model):
     ref = models.CharField("编号", max_length=32, unique=True)
     kind = models.CharField("类别", max_length=16, choices=WrongKind.choices)
-    claim = models.ForeignKey(Claim, models.PROTECT, related_name="wrong_payments", verbose_name="申领")
+    # What was paid wrongly: a claim, or (a cancelled class's) prepayment that no claim will settle.
+    claim = models.ForeignKey(
+        Claim, models.PROTECT, null=True, blank=True, related_name="wrong_payments", verbose_name="申领"
+    )
+    prepayment = models.ForeignKey(
+        Prepayment, models.PROTECT, null=True, blank=True, related_name="wrong_payments", verbose_name="预拨"
+    )
     # The claim's region (the reports' region) and the region whose books hold the receivable.
     region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name="区域")
     books_region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name="账簿区域")
@@ -56,9 +65,22 @@ class WrongPayment(models.Model):
         verbose_name_plural = "错发资金"
         ordering = ["-recorded_on", "-id"]
         indexes = [models.Index(fields=["region", "recorded_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claim__isnull=False) | Q(prepayment__isnull=False),
+                name="wrong_payment_has_a_source",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.ref
+
+    @property
+    def source_ref(self) -> str:
+        """The claim's or the prepayment's number, as the lists show it."""
+        if self.claim_id is not None:
+            return self.claim.ref  # type: ignore[union-attr]
+        return self.prepayment.ref if self.prepayment_id is not None else ""  # type: ignore[union-attr]
 
     def audit_scope(self) -> EventScope:
         return EventScope(self.region.path, None, self.payee_organisation_id)
@@ -98,6 +120,9 @@ class Movement(models.Model):
         verbose_name_plural = "退回与抵扣"
         ordering = ["on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} 元（{self.on:%Y-%m-%d}）"
+
 
 class CaseState(models.TextChoices):
     OPEN = "open", "已立案"
@@ -122,6 +147,9 @@ class RecoveryCase(models.Model):
         verbose_name_plural = "追缴案件"
         ordering = ["-opened_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"追缴案件（{self.get_state_display()}，{self.opened_on:%Y-%m-%d} 立案）"
+
 
 class BlacklistEntry(models.Model):
     """An institution barred from subsidised training (F14; XC23 二(三)3 “问题突出的纳入‘黑名单’”)."""
@@ -137,3 +165,6 @@ class BlacklistEntry(models.Model):
         verbose_name = "黑名单"
         verbose_name_plural = "黑名单"
         ordering = ["-since", "-id"]
+
+    def __str__(self) -> str:
+        return f"黑名单（{self.since:%Y-%m-%d} 列入）"

@@ -70,7 +70,7 @@ class WrongOut(Schema):
 
     @staticmethod
     def resolve_claim(obj: WrongPayment, context: Any) -> str:
-        return obj.claim.ref
+        return obj.source_ref
 
     @staticmethod
     def resolve_region(obj: WrongPayment, context: Any) -> str:

@@ -21,7 +21,7 @@ def wrong_payments_visible(user: User) -> QuerySet[WrongPayment]:
     if not can(user.role, "recovery.view"):
         return WrongPayment.objects.none()
     return WrongPayment.objects.filter(scope_of(user).region_q()).select_related(
-        "claim", "region", "payee_organisation", "payee_person", "case"
+        "claim", "prepayment", "region", "payee_organisation", "payee_person", "case"
     )
 
 
@@ -40,6 +40,7 @@ def wrong_payments_search(user: User, f: WrongFilter) -> QuerySet[WrongPayment]:
         qs = qs.filter(
             Q(ref__icontains=f.q)
             | Q(claim__ref__icontains=f.q)
+            | Q(prepayment__ref__icontains=f.q)
             | Q(payee_organisation__name__contains=f.q)
             | Q(payee_person__name__contains=f.q)
         )

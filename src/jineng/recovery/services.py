@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.audit.services import event_record
-from jineng.claims.models import Claim, ClaimLine, ClaimState
+from jineng.claims.models import Claim, ClaimLine, ClaimState, Prepayment
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role
 from jineng.ledger import services as ledger
@@ -84,15 +84,44 @@ def payee_of(wp: WrongPayment) -> Organisation | Person:
 def _new(
     claim: Claim, kind: str, amount: Decimal, reason: str, rows: list[int], actor: Any, day: dt.date
 ) -> WrongPayment:
+    return _created(
+        claim=claim,
+        region=claim.region,
+        payee_organisation_id=claim.payee_organisation_id,
+        payee_person_id=claim.payee_person_id,
+        kind=kind,
+        amount=amount,
+        reason=reason,
+        rows=rows,
+        actor=actor,
+        day=day,
+    )
+
+
+def _created(
+    *,
+    region: Region,
+    kind: str,
+    amount: Decimal,
+    reason: str,
+    actor: Any,
+    day: dt.date,
+    rows: list[int] | None = None,
+    claim: Claim | None = None,
+    prepayment: Prepayment | None = None,
+    payee_organisation_id: int | None = None,
+    payee_person_id: int | None = None,
+) -> WrongPayment:
     wp = WrongPayment.objects.create(
         ref=f"tmp-{timezone.now().timestamp()}",
         kind=kind,
         claim=claim,
-        region=claim.region,
-        books_region=ledger.books_region(claim.region),
-        payee_organisation_id=claim.payee_organisation_id,
-        payee_person_id=claim.payee_person_id,
-        rows=rows,
+        prepayment=prepayment,
+        region=region,
+        books_region=ledger.books_region(region),
+        payee_organisation_id=payee_organisation_id,
+        payee_person_id=payee_person_id,
+        rows=rows or [],
         amount=amount,
         reason=reason,
         recorded_on=day,
@@ -450,6 +479,30 @@ def prepayment_excess_record(
         actor,
         day,
     )
+    return _booked(actor=actor, wp=wp, entry_id=entry_id, source={"claim": claim.ref})
+
+
+def prepayment_cancelled_record(
+    *, actor: Any, prepayment: Prepayment, amount: Decimal, entry_id: int, reason: str, day: dt.date
+) -> WrongPayment:
+    """F04 → F14: the receivable raised when a paid prepayment's class is cancelled (the whole prepayment,
+    cleared against a final subsidy of nothing), made a wrong payment of the institution so that it is
+    refunded, offset against its next claim and reported like every other (no second entry)."""
+    wp = _created(
+        prepayment=prepayment,
+        region=prepayment.region,
+        payee_organisation_id=prepayment.institution_id,
+        kind=WrongKind.PREPAY_CANCELLED,
+        amount=amount,
+        reason=reason,
+        actor=actor,
+        day=day,
+    )
+    return _booked(actor=actor, wp=wp, entry_id=entry_id, source={"prepayment": prepayment.ref})
+
+
+def _booked(*, actor: Any, wp: WrongPayment, entry_id: int, source: dict[str, str]) -> WrongPayment:
+    """A wrong payment whose receivable the ledger already holds (``entry_id``), and its event."""
     wp.journal_entry_id = entry_id
     wp.save(update_fields=["journal_entry_id"])
     event_record(
@@ -457,13 +510,7 @@ def prepayment_excess_record(
         action="recovery.wrong_payment.recorded",
         obj=wp,
         to_state="outstanding",
-        payload={
-            "rule": F14,
-            "kind": WrongKind.PREPAY_EXCESS,
-            "amount": str(amount),
-            "claim": claim.ref,
-            "entry": entry_id,
-        },
+        payload={"rule": F14, "kind": wp.kind, "amount": str(wp.amount), **source, "entry": entry_id},
     )
     return wp
 

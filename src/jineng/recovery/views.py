@@ -39,7 +39,7 @@ from jineng.regions.selectors import profiles_in_view, rule_clause_shown
 LIST_HEADERS = [
     "编号",
     "类别",
-    "申领编号",
+    "申领或预拨编号",
     "区域",
     "收款单位/个人",
     "应退（元）",
@@ -89,7 +89,7 @@ def wrong_list(request: HttpRequest) -> HttpResponse:
                 [
                     wp.ref,
                     wp.get_kind_display(),
-                    wp.claim.ref,
+                    wp.source_ref,
                     wp.region.name,
                     wp.payee_name,
                     wp.amount,

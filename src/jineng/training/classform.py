@@ -97,6 +97,18 @@ class ClassInput:
         ),
     )
     target_certificate: str = field(metadata=_page(no_blank=True))
+    catalogue_item_id: int | None = field(
+        default=None,
+        metadata=_page(
+            name="catalogue_item",
+            choices=selectors.class_catalogue_items,
+            options={
+                "empty_label": "（不选：按政策文件定额）",
+                "help_text": "培训地点所在区域（或上级区域）本年度目录中本职业的项目；须与职业、工种、等级、证书类型、补贴类别一致，总课时不低于其最低课时（F02）",
+            },
+            description="补贴标准目录项目 id（/api/v1/catalogue/items）；文件未定额时按其计算补贴",
+        ),
+    )
     planned_trainees: int = field(metadata=_page(options={"min_value": 1}))
     total_hours: int = field(metadata=_page(options={"min_value": 1}))
     theory_hours: int

@@ -23,6 +23,7 @@ from jineng.catalogue.models import (
     OnlinePlatformFiling,
     Teacher,
 )
+from jineng.catalogue.selectors import line_version_on, standard_fact
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.policy import training as rules
@@ -164,6 +165,11 @@ def class_facts(tc: TrainingClass, *, trainees: int | None = None) -> rules.Clas
         apprentices_same_enterprise_occupation=counts["enterprise"] if tc.enterprise_id else 0,
         apprentices_institution_year=counts["year"],
         online_platform_listed=platform_listed,
+        trade_name=tc.trade.name if tc.trade else "",
+        # F02 judges the named line's version in force on the start date (the page offers current ones).
+        standard=standard_fact(line_version_on(tc.catalogue_item, tc.start_date))
+        if tc.catalogue_item_id and tc.catalogue_item
+        else None,
     )
 
 

@@ -95,6 +95,16 @@ class TrainingClass(models.Model):
     )
     level = models.PositiveSmallIntegerField("等级", null=True, blank=True, choices=Level.choices)
     target_certificate = models.CharField("拟取得证书", max_length=24, choices=CertificateKind.choices)
+    # F02: the 补贴标准目录 line the class trains for (its version at application; a claim is priced by
+    # the version in force on the start date). None: priced by the document's own amount, or refused.
+    catalogue_item = models.ForeignKey(
+        "catalogue.CatalogueItem",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="classes",
+        verbose_name="补贴标准目录项目",
+    )
     planned_trainees = models.PositiveIntegerField("拟培训人数")
     total_hours = models.PositiveIntegerField("总课时")
     theory_hours = models.PositiveIntegerField("理论课时")
@@ -191,6 +201,9 @@ class ClassReview(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"开班审核 {self.get_stage_display()}{self.get_step_display()}（第 {self.round} 轮）"
+
 
 class Enrolment(models.Model):
     """One roster (花名册) row: a person in a class, with the answers the B-rules judge."""
@@ -234,6 +247,9 @@ class Enrolment(models.Model):
         ]
         indexes = [models.Index(fields=["person", "training_class"])]
 
+    def __str__(self) -> str:
+        return f"花名册第 {self.row} 行"
+
 
 class RosterJob(models.Model):
     """A roster upload checked in the background: progress for the page, the report when refused."""
@@ -268,3 +284,6 @@ class RosterJob(models.Model):
         verbose_name = "花名册导入"
         verbose_name_plural = "花名册导入"
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"花名册导入 {self.filename}"

@@ -20,6 +20,7 @@ from python_calamine import CalamineWorkbook
 
 from jineng.core import uploads
 from jineng.core.errors import Refusal
+from jineng.core.xlsx import template_bytes as xlsx_template_bytes
 from jineng.core.xlsx import workbook_bytes
 from jineng.policy.violations import Violation
 
@@ -35,25 +36,43 @@ class Column:
     kind: str  # "text" | "id" | "bool" | "date" | "phone"
     required: bool = False
     example: Any = ""
+    note: str = ""
 
+
+# The sample row is plainly not a person: a name that says so, the example number of GB 11643 itself
+# (a Beijing 东城区 code, a born-2000 date; valid, so that the template shows a number that passes) and
+# a placeholder employer. Left in by mistake, it is refused by name (SAMPLE_PREFIX), never imported.
+SAMPLE_PREFIX = "示例"
+SAMPLE_ID = "110101200001010037"
 
 COLUMNS: tuple[Column, ...] = (
-    Column("姓名", "name", "text", True, "张伟"),
-    Column("身份证号", "id_number", "id", True, "410105198001011239"),
-    Column("手机号", "phone", "phone", False, "13800001234"),
-    Column("工作单位", "employer", "text", False, "郑州宇通客车股份有限公司"),
-    Column("是否企业职工", "is_employee", "bool", True, "是"),
-    Column("现岗位职业编码", "post_occupation", "text", False, "6-31-01-03"),
-    Column("是否转岗", "is_transfer", "bool", False, "否"),
-    Column("原岗位职业编码", "previous_post_occupation", "text", False, ""),
-    Column("入职日期", "hired_on", "date", False, "2026-03-01"),
-    Column("是否在校生", "is_student", "bool", False, "否"),
-    Column("就读学校", "school", "text", False, ""),
-    Column("在读专业对应职业编码", "major_occupation", "text", False, ""),
-    Column("是否毕业年度学生", "is_graduating_year", "bool", False, "否"),
-    Column("有培训意愿", "wants_training", "bool", False, "是"),
-    Column("有就业意愿", "wants_work", "bool", False, "是"),
-    Column("有劳动能力", "able_to_work", "bool", False, "是"),
+    Column("姓名", "name", "text", True, f"{SAMPLE_PREFIX}：张三（导入前请删除本行）", "与身份证一致"),
+    Column(
+        "身份证号", "id_number", "id", True, SAMPLE_ID, "18位，末位可为X；本列已设为“文本”格式，请勿改为数字"
+    ),
+    Column("手机号", "phone", "phone", False, "13800001234", "11位手机号；本列已设为“文本”格式"),
+    Column("工作单位", "employer", "text", False, "示例单位", "企业职工填写所在企业全称"),
+    Column("是否企业职工", "is_employee", "bool", True, "是", "填“是”或“否”"),
+    Column(
+        "现岗位职业编码",
+        "post_occupation",
+        "text",
+        False,
+        "6-31-01-03",
+        "企业职工填写，2022年版职业分类大典编码（B04）",
+    ),
+    Column("是否转岗", "is_transfer", "bool", False, "否", "填“是”或“否”（B05）"),
+    Column(
+        "原岗位职业编码", "previous_post_occupation", "text", False, "", "转岗职工填写原岗位的职业编码（B05）"
+    ),
+    Column("入职日期", "hired_on", "date", False, "2026-03-01", "新录用人员填写，格式 2026-03-01（B07）"),
+    Column("是否在校生", "is_student", "bool", False, "否", "填“是”或“否”（B06）"),
+    Column("就读学校", "school", "text", False, "", "在校生填写"),
+    Column("在读专业对应职业编码", "major_occupation", "text", False, "", "在校生填写（B06）"),
+    Column("是否毕业年度学生", "is_graduating_year", "bool", False, "否", "在校生填写“是”或“否”（B06）"),
+    Column("有培训意愿", "wants_training", "bool", False, "是", "开班前问卷（A14）；空白表示未询问"),
+    Column("有就业意愿", "wants_work", "bool", False, "是", "开班前问卷（A14）"),
+    Column("有劳动能力", "able_to_work", "bool", False, "是", "开班前问卷（A14）"),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
 # A blank 是/否 cell means 否, except the questionnaire (A14), where blank means "not asked".
@@ -106,7 +125,18 @@ UNREADABLE = "无法读取文件：请上传用花名册模板填写的 .xlsx �
 
 
 def template_bytes() -> bytes:
-    return workbook_bytes("花名册", HEADERS, [[c.example for c in COLUMNS]])
+    """The roster form: ID and phone columns already text (an 18-digit number typed into a General
+    column is rounded by Excel to 15 digits), one sample row, and a sheet explaining each column."""
+    return xlsx_template_bytes(
+        "花名册",
+        HEADERS,
+        [[c.example for c in COLUMNS]],
+        text_columns=[i for i, c in enumerate(COLUMNS) if c.kind in ("id", "phone")],
+        guide=(
+            ["列", "必填", "填写要求", "示例"],
+            [[c.header, "是" if c.required else "", c.note, c.example] for c in COLUMNS],
+        ),
+    )
 
 
 def _text(value: Any) -> str:
@@ -119,6 +149,19 @@ def _text(value: Any) -> str:
 
 
 def _cell(column: Column, value: Any, row: int, problems: list[Violation]) -> Any:
+    if column.kind == "id" and isinstance(value, int | float) and not isinstance(value, bool):
+        # Excel keeps 15 significant digits of a number: an ID number it took for one has lost its last
+        # digits, so no check digit can be trusted. Say how to fix the column, not "校验码错误".
+        problems.append(
+            _problem(
+                row,
+                column.header,
+                _text(value),
+                "身份证号被 Excel 存成了数字，后几位已丢失：请把该列设为“文本”格式后重新输入号码"
+                "（或在号码前加英文单引号 '），也可改用花名册模板填写",
+            )
+        )
+        return ""
     text = _text(value)
     if not text:
         if column.required:
@@ -279,6 +322,11 @@ def read_roster(content: bytes, *, max_rows: int) -> ReadResult:
         result.rows = [
             ParsedRow(n, *values) for n, values in zip(numbers, zip(*columns, strict=True), strict=True)
         ]
+        for parsed in result.rows:
+            if parsed.name.startswith(SAMPLE_PREFIX):
+                result.problems.append(
+                    _problem(parsed.row, "姓名", parsed.name, "这是模板中的示例行，请删除后再上传")
+                )
         # In the order a clerk reads the sheet: row by row, left to right.
         result.problems.sort(key=lambda p: (p.row or 0, _POSITION.get(p.field, 0)))
     except RosterUnreadable as exc:

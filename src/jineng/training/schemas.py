@@ -27,6 +27,7 @@ class ClassOut(Schema):
     occupation_code: str
     occupation: str
     level: int | None
+    catalogue_item_id: int | None = Field(None, description="补贴标准目录项目 id（F02）")
     start_date: dt.date
     end_date: dt.date
     planned_trainees: int

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from jineng.accounts.models import User
-from jineng.catalogue.models import Teacher
+from jineng.catalogue.models import CatalogueItem, Teacher
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
 from jineng.orgs.models import Organisation
@@ -146,3 +146,15 @@ def class_platforms(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         kind=Organisation.Kind.ONLINE_PLATFORM, region__path__startswith=province
     )
+
+
+def class_catalogue_items(user: User) -> QuerySet[CatalogueItem]:
+    """补贴标准目录 lines the clerk may name: the current versions of his province's lists (the province's
+    and its cities' supplementary lists). That the line is of the class's region, year and occupation is
+    the service's to check when the form is saved, and its match with the class F02's at submission."""
+    province = _province_path(user)
+    if not province:
+        return CatalogueItem.objects.none()
+    return CatalogueItem.objects.filter(
+        region__path__startswith=province, valid_to__isnull=True
+    ).select_related("region", "occupation", "trade")

@@ -39,6 +39,7 @@ from jineng.policy.workdays import CalendarNotCovered
 from jineng.regions.models import Department, Region
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.training import facts, selectors
+from jineng.training.cancellations import cancel_followups
 from jineng.training.classform import ClassInput
 from jineng.training.models import (
     EDITABLE_STATES,
@@ -135,6 +136,19 @@ def _apply_input(tc: TrainingClass, data: ClassInput, actor: User) -> list[Teach
         raise Refusal(
             "所选平台不是本省登记的线上培训平台", field="线上平台", value=str(data.online_platform_id)
         )
+    if data.catalogue_item_id is not None:
+        item = selectors.class_catalogue_items(actor).filter(pk=data.catalogue_item_id).first()
+        if (
+            item is None
+            or item.region_id not in region.ancestor_ids()
+            or item.year != data.start_date.year
+            or item.occupation_id != occupation.pk
+        ):
+            raise Refusal(
+                f"所选补贴标准目录项目须为培训地点所在区域（或上级区域）{data.start_date.year}年“{occupation.name}”的现行项目",
+                field="补贴标准目录项目",
+                value=str(item if item is not None else data.catalogue_item_id),
+            )
     # The form's plain fields map one to one onto the class; references were resolved above.
     for f in fields(ClassInput):
         if f.name in ("region_id", "department_id", "occupation_code", "trade_name", "teacher_ids"):
@@ -770,6 +784,8 @@ def class_cancel(
         to_state=tc.state,
         payload={"reason": reason.strip()},
     )
+    for followup in cancel_followups():  # e.g. its F04 prepayment closed or owed back (claims)
+        followup(actor=actor, training_class=tc, day=today)
     return tc
 
 

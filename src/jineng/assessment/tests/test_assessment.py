@@ -324,11 +324,15 @@ def test_the_template_for_the_evaluation_body_carries_masked_numbers_and_a_key(w
     ]
     for e in enrolments:
         assert e.person.id_number.encode() not in content
-    # And the filled template goes back in by 考号
+    # And the level is written by its name, as the certificate names it (not "4")
+    assert {(r[3], r[4]) for r in rows[1:]} == {(a.get_certificate_kind_display(), a.get_level_display())}
+    assert a.get_level_display() in ("五级/初级工", "四级/中级工", "三级/高级工")
+    # And the filled template goes back in by 考号, its level read back as the number
     for i, line in enumerate(rows[1:]):
         line[2], line[5], line[6] = "合格", f"K{i}", a.assessment_date
     rows_read = services.results_workbook_read(workbook(rows[1:]))
     assert [r.key for r in rows_read] == [e.row for e in enrolments]
+    assert {r.level for r in rows_read} == {a.level}
     assert services.results_enter(actor=world.users[Role.EVALUATOR], assessment=a, rows=rows_read) == 3
     assert sorted(Result.objects.values_list("enrolment__person__id_number", flat=True)) == sorted(
         e.person.id_number for e in enrolments

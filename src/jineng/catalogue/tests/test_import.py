@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -19,6 +20,7 @@ from jineng.catalogue.services import ImportRejected, catalogue_import, occupati
 from jineng.catalogue.tests.helpers import XLSX, good_rows, sheet_rows, xlsx
 from jineng.conftest import World
 from jineng.core.roles import Role
+from jineng.regions.services import profile_assign
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +54,79 @@ def test_good_file_is_written_in_one_batch(
     assert event.payload["created"] == 50 and event.to_state == "2023"
 
 
-def test_reimport_updates_lines_instead_of_duplicating(world: World, occupations: None) -> None:
+def test_reimport_of_the_same_lines_changes_nothing(world: World, occupations: None) -> None:
     catalogue_import(actor=None, region=world.henan, year=2023, content=xlsx(good_rows(5)))
-    rows = good_rows(5)
-    rows[2][5] = 96
-    result = catalogue_import(actor=None, region=world.henan, year=2023, content=xlsx(rows))
-    assert (result.created, result.updated) == (0, 1)
+    result = catalogue_import(actor=None, region=world.henan, year=2023, content=xlsx(good_rows(5)))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 5)
     assert CatalogueItem.objects.count() == 5
+
+
+def test_a_changed_line_is_a_new_version_that_ends_the_previous_one(world: World, occupations: None) -> None:
+    # Given a line in force since 1 January (the legacy seven-column file: no date, no type)
+    catalogue_import(actor=None, region=world.henan, year=2023, content=xlsx(good_rows(5)))
+    # When the province raises one line's amount from 1 July
+    rows = [[*r, "岗位技能提升培训", "", "否"] for r in good_rows(5)]
+    rows[2][6], rows[2][8] = "1800.00", "2023-07-01"
+    result = catalogue_import(actor=None, region=world.henan, year=2023, content=xlsx(rows, HEADERS))
+    # Then version 2 starts that day, version 1 ends it, and nothing is overwritten
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 4)
+    old, new = CatalogueItem.objects.filter(occupation__code=rows[2][0]).order_by("version")
+    assert (old.version, old.subsidy, old.valid_from, old.valid_to) == (
+        1,
+        Decimal("1500.00"),
+        dt.date(2023, 1, 1),
+        dt.date(2023, 7, 1),
+    )
+    assert (new.version, new.subsidy, new.valid_from, new.valid_to) == (
+        2,
+        Decimal("1800.00"),
+        dt.date(2023, 7, 1),
+        None,
+    )
+    assert old.valid_on(dt.date(2023, 6, 30)) and not old.valid_on(dt.date(2023, 7, 1))
+
+
+def test_a_changed_line_without_a_later_date_is_refused_with_the_row(world: World, occupations: None) -> None:
+    catalogue_import(actor=None, region=world.henan, year=2023, content=xlsx(good_rows(3)))
+    rows = [[*r, "", "", ""] for r in good_rows(3)]
+    rows[0][6] = "1800.00"  # row 2: no date
+    rows[1][6], rows[1][8] = "1800.00", "2023-01-01"  # row 3: not later than version 1
+    with pytest.raises(ImportRejected) as excinfo:
+        catalogue_import(actor=None, region=world.henan, year=2023, content=xlsx(rows, HEADERS))
+    assert [(e.row, e.column) for e in excinfo.value.errors] == [(2, "生效日期"), (3, "生效日期")]
+    assert "新版本须填写生效日期；历史版本不会被覆盖" in excinfo.value.errors[0].message
+    assert CatalogueItem.objects.count() == 3 and not CatalogueItem.objects.filter(version=2).exists()
+
+
+def test_a11_city_supplementary_list_holds_at_most_the_profiles_number(
+    world: World, occupations: None
+) -> None:
+    # Given Xuchang under XC19 (三(二): at most 10 occupations on the city's supplementary list)
+    profile_assign(actor=None, region=world.xuchang, year=2021, profile_code="XC19")
+    rows = [[*r, "就业技能培训", "", "是"] for r in good_rows(11)]
+    # When eleven occupations are put on it
+    with pytest.raises(ImportRejected) as excinfo:
+        catalogue_import(actor=None, region=world.xuchang, year=2021, content=xlsx(rows, HEADERS))
+    # Then the eleventh is refused under A11 with the clause, and nothing is written
+    (error,) = excinfo.value.errors
+    assert (error.row, error.column) == (12, "市级补充目录")
+    assert error.message == (
+        "许昌市2021年补充目录已有 10 个职业（工种），不能再增加"
+        "（规则 A11，依据 XC19 三(二) 全市可再确定不超过10个职业（工种）作为补充目录）"
+    )
+    assert CatalogueItem.objects.count() == 0
+    # And ten are accepted, marked as the city's list of 就业技能培训
+    result = catalogue_import(actor=None, region=world.xuchang, year=2021, content=xlsx(rows[:10], HEADERS))
+    assert result.created == 10
+    assert set(CatalogueItem.objects.values_list("supplementary", "subsidy_type")) == {(True, "employment")}
+
+
+def test_a11_supplementary_list_refused_where_the_profile_sets_none(world: World, occupations: None) -> None:
+    rows = [[*r, "", "", "是"] for r in good_rows(1)]
+    with pytest.raises(ImportRejected) as excinfo:
+        catalogue_import(actor=None, region=world.zhengzhou, year=2021, content=xlsx(rows, HEADERS))
+    assert excinfo.value.errors[0].message.startswith("本政策口径未规定“市级补充目录职业（工种）数上限”")
+    assert "规则 A11" in excinfo.value.errors[0].message
 
 
 def test_three_bad_rows_of_fifty_give_the_full_report_and_write_nothing(

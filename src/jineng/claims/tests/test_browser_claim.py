@@ -46,6 +46,22 @@ MASKED_ID = re.compile(r"^\d{4}\*{10}[\dX]{4}$")
 # claims/detail.html does not wrap ("异议成立，已核减：…") and the claim page scrolls sideways (~225 px).
 
 
+def _confirmed(page: Any, button: str) -> str:
+    """Click a button that moves money: the page asks first (issue 18.9); the question is accepted and
+    returned for the test to read."""
+    asked: list[str] = []
+
+    def accept(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
+    page.get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+    assert len(asked) == 1, f"{button}: no confirmation asked"
+    return asked[0]
+
+
 def _as(page: Any, base: str, world: World, role: str) -> None:
     login(page, base, world.users[role].username, PASSWORD)
 
@@ -98,7 +114,9 @@ def test_a_claim_from_an_assessed_class_to_the_bank_through_the_pages(
     page.get_by_label("我已阅读并同意").check()
     page.fill("input[name=pledge_name]", "赵敏")
     step_shot(page, shots, "claim-01-generated")
-    page.get_by_role("button", name="签署承诺并提交").click()
+    assert _confirmed(page, "签署承诺并提交") == (
+        f"提交补贴申领 {claim.ref}：30 人，合计 60,000.00 元？提交后进入审核，不能再修改。"
+    )
     says(page, "已签署承诺并提交行业主管部门审核")
     titled(page, "待行业部门审核")
     expect(page.locator("main table.data.form")).to_contain_text("赵敏")
@@ -182,7 +200,9 @@ def test_a_claim_from_an_assessed_class_to_the_bank_through_the_pages(
     menu(page, "拨付批次")
     page.locator("main table.data a", has_text=batch.ref).click()
     page.wait_for_url(f"**/claims/batches/{batch.pk}/")
-    page.get_by_role("button", name="送交财政").click()
+    assert _confirmed(page, "送交财政") == (
+        f"将批次 {batch.ref} 的 1 笔申领、实付合计 58,000.00 元送交财政？送交后本批次不再汇总。"
+    )
     says(page, "批次已送交财政")
     titled(page, "已送财政")
     step_shot(page, shots, "claim-05-batch-sent")
@@ -195,7 +215,7 @@ def test_a_claim_from_an_assessed_class_to_the_bank_through_the_pages(
     page.locator("main table.data a", has_text=batch.ref).click()
     page.wait_for_url(f"**/claims/batches/{batch.pk}/")
     page.fill("input[name=bank_reference]", BANK_REFERENCE)
-    page.get_by_role("button", name="确认拨付").click()
+    assert _confirmed(page, "确认拨付") == f"确认批次 {batch.ref} 的 1 笔、合计 58,000.00 元已由银行拨付？"
     says(page, "已确认拨付")
     titled(page, "已拨付")
     says(page, f"银行回单号 {BANK_REFERENCE}（2021-07-09）")

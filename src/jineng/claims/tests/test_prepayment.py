@@ -179,3 +179,116 @@ def test_f04_a_second_request_for_the_same_class_is_refused(world: World) -> Non
     with pytest.raises(Refusal, match="本班已有预拨申请"):
         prepayments.prepayment_request(actor=world.users["institution"], training_class=tc, today=REQUESTED)
     assert Prepayment.objects.count() == 1
+
+
+def test_f04_cancelled_class_paid_prepayment_is_owed_back_f14_and_offset_from_the_next_claim(
+    world: World,
+) -> None:
+    from jineng.recovery.services import offset_previews
+    from jineng.training.services import class_cancel
+
+    # Given ZZ21 funds and 30000 prepaid on the school's approved 项目制 class
+    funded(world)
+    tc = project_class(world)
+    p = prepaid(world, tc)
+    assert payee_balance(world.zhengzhou, AccountKind.PREPAYMENT, world.zz_school) == D("30000.00")
+    # When the bureau cancels the class before it starts
+    class_cancel(actor=world.users["hr_first"], training_class=tc, reason="报名人数不足", today=PREPAID)
+    # Then the prepayment is recalled: cleared against nothing, the whole 30000 a receivable of the school
+    p.refresh_from_db()
+    assert (p.state, p.settled_final, p.settled_excess, p.settled_on) == (
+        PrepaymentState.RECALLED,
+        D("0.00"),
+        D("30000.00"),
+        PREPAID,
+    )
+    assert p.get_state_display() == "班级已取消，预拨款转应退回"
+    assert payee_balance(world.zhengzhou, AccountKind.PREPAYMENT, world.zz_school) == D("0.00")
+    assert payee_balance(world.zhengzhou, AccountKind.RECEIVABLE, world.zz_school) == D("30000.00")
+    assert expense(world.zhengzhou) == D("0.00")
+    assert_books_balance()
+    # And it is an F14 wrong payment of the school, named by the prepayment (there is no claim)
+    wp = WrongPayment.objects.get(prepayment=p)
+    assert (wp.kind, wp.claim, wp.amount, wp.outstanding, wp.payee_organisation) == (
+        WrongKind.PREPAY_CANCELLED,
+        None,
+        D("30000.00"),
+        D("30000.00"),
+        world.zz_school,
+    )
+    assert (wp.source_ref, wp.journal_entry_id) == (p.ref, p.settle_entry_id)
+    assert f"培训班 {tc.ref} 已取消" in wp.reason
+    # And the trail says so, in the cancellation's transaction
+    from jineng.audit.models import Event
+
+    assert list(
+        Event.objects.filter(object_id__in=[str(tc.pk), str(p.pk), str(wp.pk)])
+        .filter(action__in=["class.cancelled", "prepayment.recalled", "recovery.wrong_payment.recorded"])
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["class.cancelled", "prepayment.recalled", "recovery.wrong_payment.recorded"]
+    # When the school's next class is claimed, the debt is offset from it (F14)
+    other = project_class(world)
+    other = assess(world, other)
+    claim = approved_claim(world, other)
+    assert claim.amount == D("60000.00")
+    assert offset_previews([claim], {claim.pk: D("60000.00")}) == {claim.pk: D("30000.00")}
+
+
+def test_f04_cancelled_class_unpaid_prepayment_is_closed_and_nothing_is_booked(world: World) -> None:
+    from jineng.training.services import class_cancel
+
+    # Given a prepayment approved by both reviewers but not yet paid by finance
+    tc = project_class(world)
+    p = prepayments.prepayment_request(
+        actor=world.users["institution"], training_class=tc, share=D("0.30"), today=REQUESTED
+    )
+    for role in ("hr_first", "hr_second"):
+        p = prepayments.prepayment_review(
+            actor=world.users[role], prepayment=p, decision="pass", today=REQUESTED
+        )
+    entries = JournalEntry.objects.count()
+    # When the class is cancelled
+    class_cancel(actor=world.users["hr_second"], training_class=tc, reason="场地不符合要求", today=PREPAID)
+    # Then the prepayment is closed, finance can no longer pay it, and nothing is owed or booked
+    p.refresh_from_db()
+    assert (p.state, p.get_state_display()) == (PrepaymentState.CLOSED, "班级已取消，不再预拨")
+    with pytest.raises(Refusal) as excinfo:
+        prepayments.prepayment_pay(actor=world.users["finance"], prepayment=p, today=PREPAID)
+    assert excinfo.value.rule == "F04"
+    assert JournalEntry.objects.count() == entries
+    assert not WrongPayment.objects.filter(prepayment=p).exists()
+
+
+def test_f04_xc19_prepays_an_enterprises_own_training_zz21_only_project_based(world: World) -> None:
+    from jineng.claims.prepayment_selectors import prepayable_classes
+
+    # Given the same 企业自主培训 以工代训 class, frozen once under ZZ21 and once under XC19
+    tc = project_class(world)
+    TrainingClass.objects.filter(pk=tc.pk).update(mode="enterprise_self", funding_type="yigong")
+    clerk = world.users["institution"]
+    # When it is ZZ21's (三(四): only 项目制 is prepaid), the class is not offered and a request is refused
+    tc = _frozen(tc, "ZZ21")
+    assert tc not in prepayable_classes(clerk)
+    with pytest.raises(Refusal) as excinfo:
+        prepayments.prepayment_request(actor=clerk, training_class=tc, today=REQUESTED)
+    assert (excinfo.value.rule, excinfo.value.field, excinfo.value.message) == (
+        "F04",
+        "培训方式",
+        "培训方式为“企业自主培训”：只有项目制培训可以预拨补贴",
+    )
+    assert excinfo.value.clause == "ZZ21 三(四) 积极开展“项目制”补贴性培训项目，享受 30%—50% 预拨补贴"
+    # When it is XC19's (二(三)1 “对企业开展培训或者培训机构开展项目制培训的，可先行拨付50%”)
+    tc = _frozen(tc, "XC19")
+    assert list(prepayable_classes(clerk)) == [tc]
+    p = prepayments.prepayment_request(actor=clerk, training_class=tc, today=REQUESTED)
+    # Then half of 30 planned × 200 × 6 is prepaid
+    assert (p.basis, p.share, p.amount) == (D("36000.00"), D("0.5000"), D("18000.00"))
+
+
+@pytest.mark.parametrize("code", ["XC23", "HC21"])
+def test_f04_profiles_without_prepayment_offer_no_class(world: World, code: str) -> None:
+    from jineng.claims.prepayment_selectors import prepayable_classes
+
+    tc = _frozen(project_class(world), code)
+    assert tc not in prepayable_classes(world.users["institution"])

@@ -42,3 +42,16 @@ def test_given_the_home_page_when_rendered_then_no_menu_entry_but_the_workbench_
 ) -> None:
     response = world.client(hr_first).get("/")
     assert ACTIVE.findall(response.content.decode()) == [("/", "工作台")]
+
+
+def test_a_trainee_is_not_offered_the_institutions_batch_claiming(world: World) -> None:
+    """Issue 18.12: 申领批处理 is an institution's (and reviewers') tool; a trainee claims class by class."""
+    from jineng.core.navigation import menu_for
+
+    def labels(role: str) -> list[str]:
+        return [item.label for item in menu_for(role)]
+
+    assert "申领批处理" not in labels("trainee")
+    assert "补贴申领" in labels("trainee")
+    assert "申领批处理" in labels("institution") and "申领批处理" in labels("dept_first")
+    assert world.client(world.users["trainee"]).get("/claims/runs/").status_code == 403

@@ -1,17 +1,27 @@
 """The demo is made from the documents' tables: check it says what the documents say."""
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
+from io import BytesIO
 from typing import Any
 
 import pytest
 from django.db import transaction
+from openpyxl import load_workbook
 
 from jineng.accounts.models import User
 from jineng.audit.models import Event
+from jineng.catalogue.models import CatalogueItem, InstitutionOccupation
+from jineng.catalogue.selectors import standards_for
 from jineng.core.roles import Role
 from jineng.demo import data
 from jineng.demo.services import demo_load
 from jineng.orgs.models import Organisation
+from jineng.policy import subsidy
+from jineng.policy.standards import SAMPLE_MARK
+from jineng.policy.tests.test_subsidy import facts
 from jineng.regions.models import Department, Region
 from jineng.regions.selectors import profile_for
 
@@ -91,7 +101,8 @@ def test_demo_classes_stand_at_each_step_of_the_lifecycle(demo):
     from jineng.assessment.models import Result
     from jineng.training.models import ClassReview, TrainingClass
 
-    states = dict(TrainingClass.objects.values_list("batch", "state"))
+    school = TrainingClass.objects.filter(institution__name="郑州商业技师学院")
+    states = dict(school.values_list("batch", "state"))
     assert states == {
         "2021年第1期": "assessed",
         "2021年第2期": "assessment_applied",
@@ -106,7 +117,8 @@ def test_demo_classes_stand_at_each_step_of_the_lifecycle(demo):
         "2021年第11期": "assessed",
     }
     # one in eight fails in each assessed class (32 + 30 + 24 + 20 sat); a zone's class carries its city's code
-    assert Result.objects.count() == 106 and Result.objects.filter(passed=True).count() == 28 + 27 + 21 + 18
+    results = Result.objects.filter(assessment__training_class__in=school)
+    assert results.count() == 106 and results.filter(passed=True).count() == 28 + 27 + 21 + 18
     assert TrainingClass.objects.get(batch="2021年第7期").ref.startswith("KB2021410100")
     # the returned class carries the bureau's comment, signed by the first reviewer
     back = ClassReview.objects.get(training_class__batch="2021年第5期", decision="return")
@@ -123,17 +135,15 @@ def test_demo_classes_stand_at_each_step_of_the_lifecycle(demo):
 
 
 def test_demo_claims_one_paid_one_on_notice_one_submitted_and_the_books_balance(demo):
-    from decimal import Decimal
-
     from django.db.models import Sum
 
     from jineng.claims.models import Claim, Objection, PaymentBatch
     from jineng.claims.selectors import notices_public
     from jineng.ledger.selectors import fund_balances, trial_balance
 
-    claims = {
-        c.training_class.batch: c for c in Claim.objects.select_related("training_class").order_by("id")
-    }
+    # the Zhengzhou school's claims (the standards demo's are tested below)
+    zhengzhou = Claim.objects.filter(training_class__institution__name="郑州商业技师学院")
+    claims = {c.training_class.batch: c for c in zhengzhou.select_related("training_class").order_by("id")}
     assert {b: c.state for b, c in claims.items()} == {
         "2021年第9期": "paid",
         "2021年第10期": "in_notice",
@@ -151,7 +161,7 @@ def test_demo_claims_one_paid_one_on_notice_one_submitted_and_the_books_balance(
     # the newest assessed class (第1期) is left for the clerk to claim himself
     assert not Claim.objects.filter(training_class__batch="2021年第1期").exists()
 
-    batch = PaymentBatch.objects.get()
+    batch = PaymentBatch.objects.get(region__name="郑州市")
     assert (batch.state, batch.paid_on.isoformat(), batch.bank_reference) == (
         "paid",
         "2021-04-30",
@@ -164,7 +174,8 @@ def test_demo_claims_one_paid_one_on_notice_one_submitted_and_the_books_balance(
         "open",
     )
     # the public notice page lists the running notice and keeps the closed one; the submitted claim is not public
-    assert list(notices_public().values_list("training_class__batch", flat=True)) == [
+    public = notices_public().filter(training_class__institution__name="郑州商业技师学院")
+    assert list(public.values_list("training_class__batch", flat=True)) == [
         "2021年第10期",
         "2021年第9期",
     ]
@@ -206,3 +217,89 @@ def test_no_demo_account_is_a_superuser_or_may_enter_the_django_admin(demo):
     # Issue 12.1: the demo's city admin was a Django superuser and could take over other cities' users.
     assert not User.objects.filter(is_superuser=True).exists()
     assert not User.objects.filter(is_staff=True).exists()
+
+
+# (profile, where the class trains, year, institution, occupation code, level) of one class per profile
+# that prices by the province standard.
+PRICED_BY_STANDARD = [
+    ("HC21", "潢川县", 2021, "信阳工业学校", "4-03-02-01", 4),
+    ("XC19", "许昌市", 2021, "许昌技师学院", "6-31-01-03", 4),
+    ("XC23", "许昌市", 2023, "许昌技师学院", "6-18-02-04", 5),
+]
+
+
+@pytest.mark.parametrize(("code", "where", "year", "institution", "occupation", "level"), PRICED_BY_STANDARD)
+def test_f02_demo_standards_table_prices_a_class_of_each_profile_and_says_it_is_a_sample(
+    demo: None, code: str, where: str, year: int, institution: str, occupation: str, level: int
+) -> None:
+    # Given the demo's province table, flagged as a sample on every line
+    assert not CatalogueItem.objects.filter(sample=False).exists()
+    region = Region.objects.get(name=where)
+    profile = profile_for(region, year)
+    assert profile.code == code
+    # and an institution of that city listed for the occupation (A11)
+    org = Organisation.objects.get(name=institution)
+    listed = InstitutionOccupation.objects.get(organisation=org, occupation__code=occupation)
+    # When one class of it is priced with the lines the claims path would pass
+    trade = "电焊工" if occupation == "6-18-02-04" else ""
+    start = dt.date(year, 6, 1)
+    cls = subsidy.SubsidyClass(
+        facts=dataclasses.replace(
+            facts(),
+            occupation_code=occupation,
+            occupation_name=listed.occupation.name,
+            level=level,
+            start_date=start,
+            end_date=start + dt.timedelta(days=20),
+            trade_name=trade,
+        ),
+        mode="institution",
+        payee="institution",
+        standards=tuple(
+            standards_for({(region.pk, year, listed.occupation_id): region.ancestor_ids()})[
+                (region.pk, year, listed.occupation_id)
+            ]
+        ),
+    )
+    estimate = subsidy.planned_subsidy(profile, cls, trainees=1)
+    # Then the line is the table's amount, and its computation says the table is a sample
+    assert estimate.amount == {5: Decimal(1500), 4: Decimal(2000)}[level]
+    assert SAMPLE_MARK in estimate.computation and "河南省" in estimate.computation
+
+
+def test_demo_standards_table_is_marked_on_its_page_and_export(demo: None, client: Any) -> None:
+
+    client.force_login(User.objects.get(username="zz_admin"))
+    page = client.get("/catalogue/items/").content.decode()
+    assert SAMPLE_MARK in page
+    export = client.get("/catalogue/items/?format=xlsx")
+    sheet = load_workbook(BytesIO(export.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-1] == "标准性质" and {r[-1] for r in rows[1:]} == {SAMPLE_MARK}
+
+
+def test_f02_demo_classes_priced_by_the_standards_table_go_from_opening_to_payment(demo: None) -> None:
+    from jineng.claims.models import Claim
+
+    # Given the demo's classes of 潢川县 (HC21) and 许昌市 (XC23), each naming a line of the sample table
+    claims = {
+        c.training_class.profile_code: c
+        for c in Claim.objects.select_related("training_class").filter(
+            training_class__catalogue_item__sample=True
+        )
+    }
+    assert set(claims) == {"HC21", "XC23"}
+    # Then XC23's is paid in the month's batch, and HC21's (no payment cycle, F11) is approved and owed
+    xc, hc = claims["XC23"], claims["HC21"]
+    assert (xc.state, xc.headcount, xc.amount) == ("paid", 20, Decimal("30000.00"))
+    assert (hc.state, hc.headcount, hc.amount) == ("approved", 24, Decimal("48000.00"))
+    # And each line cites the sample line it was priced from
+    line = xc.lines.get(row=2)
+    assert line.computation == (
+        "F02 焊工·电焊工·五级/初级工·职业技能等级证书（岗位技能提升培训） 1500元/人 × 1 = 1500元"
+        "（示例标准（演示用，非官方） 河南省2023年补贴标准目录 6-18-02-04 焊工·电焊工·五级/初级工·职业技能等级证书"
+        "（岗位技能提升培训） 1500元，第1版 2023-01-01起；许技领办〔2023〕1号 本地补充规定"
+        "（文件未列补贴标准，按省就业补助资金补贴标准即省补贴标准目录执行））"
+    )
+    assert SAMPLE_MARK in hc.lines.get(row=2).computation

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from jineng.policy.identity import make_id_number
 from jineng.policy.profiles import Profile, get_profile
+from jineng.policy.standards import FUNDING_SUBSIDY_TYPES, SUBSIDY_TYPES
 from jineng.policy.subsidy import (
     ClassEntitlement,
     EntitlementNotSet,
@@ -541,41 +542,35 @@ def test_c02_no_inspection_recorded_nothing_payable() -> None:
 # --- refusals: numbers the profile does not set ----------------------------------------------------------------
 
 
-def refused(profile: Profile, cls: SubsidyClass, people: list[TraineeFacts]) -> list[str]:
+def refused(
+    profile: Profile, cls: SubsidyClass, people: list[TraineeFacts], *, prefix: str = "本政策口径未规定"
+) -> list[str]:
     with pytest.raises(EntitlementNotSet) as excinfo:
         class_entitlement(profile, cls, people, {})
-    assert all(v.message.startswith("本政策口径未规定") for v in excinfo.value.violations)
+    assert all(v.message.startswith(prefix) for v in excinfo.value.violations)
     return [v.render() for v in excinfo.value.violations]
 
 
-def test_f01_f02_xc19_and_xc23_refuse_never_zero() -> None:
+def no_standard(profile: Profile, cls: SubsidyClass, people: list[TraineeFacts]) -> list[str]:
+    return refused(profile, cls, people, prefix="2021年补贴标准目录中没有")
+
+
+def test_f01_f02_xc19_and_xc23_without_a_standard_refuse_naming_the_item_never_zero() -> None:
+    # Given XC19 / XC23 (no amounts: priced by the province standard) and no standards item at all
     new_hire = klass(funding_type="new_hire", payee="enterprise")
-    assert refused(XC19, new_hire, [trainee(1, hired_on=dt.date(2021, 1, 1))]) == [
-        "“补贴类别”：本政策口径未规定“新录用人员岗前培训补贴（元/人）”：本三年行动方案未规定“新录用人员岗前培训补贴（元/人）”"
-        "（规则 F01，依据 XC19 《许政办〔2019〕20号 许昌市职业技能提升行动方案（2019—2021年）》）"
+    # Then the refusal names the item looked for, under F02 with the profile's switch clause
+    assert no_standard(XC19, new_hire, [trainee(1, hired_on=dt.date(2021, 1, 1))]) == [
+        "“补贴标准目录项目”：2021年补贴标准目录中没有 2021-06-01（开班日期）有效的“6-31-01-03 "
+        "电工·四级/中级工·职业技能等级证书（岗位技能提升培训）”标准，不予计算（缺少标准不按零元支付），"
+        "请先导入该项目标准（规则 F02，依据 XC19 三(二) 补贴标准均按照省就业补助资金补贴标准执行）"
     ]
-    assert refused(XC23, new_hire, [trainee(1)]) == [
-        "“补贴类别”：本政策口径未规定“新录用人员岗前培训补贴（元/人）”：本文件未规定补贴标准（按省就业补助资金补贴标准执行）"
-        "（规则 F01，依据 XC23 《许技领办〔2023〕1号 2023年许昌市高质量推进“人人持证、技能河南”建设工作方案》）"
-    ]
-    # every missing number of the batch at once, each once
+    # every missing item of the batch at once, each once
     people = [trainee(1, level=5), trainee(2, level=4), trainee(3, level=4)]
-    messages = refused(XC23, klass(), people)
+    messages = no_standard(XC23, klass(), people)
     assert len(messages) == 2
-    assert "“初级工补贴（元/人）”：本文件未规定补贴标准" in messages[0]
-    assert "“中级工补贴（元/人）”：本文件未规定补贴标准" in messages[1]
-    assert (
-        "“脱产培训合格证书补贴（元/人）”"
-        in refused(
-            XC23,
-            klass(
-                funding_type="off_job",
-                target_certificate="completion",
-                obtainable_certificates=frozenset({"completion"}),
-            ),
-            [trainee(1, "completion", None)],
-        )[0]
-    )
+    assert "电工·五级/初级工·职业技能等级证书（岗位技能提升培训）" in messages[0]
+    assert "电工·四级/中级工·职业技能等级证书（岗位技能提升培训）" in messages[1]
+    assert all("依据 XC23 本地补充规定（文件未列补贴标准" in m for m in messages)
 
 
 def test_f03_zz21_and_xc23_refuse_never_zero() -> None:
@@ -588,22 +583,26 @@ def test_f03_zz21_and_xc23_refuse_never_zero() -> None:
     assert len(refused(XC23, yigong(), people)) == 2
 
 
-def test_f02_refuses_certificates_without_an_amount_technician_and_special() -> None:
-    technician = refused(ZZ21, klass(level=2), [trainee(1, level=2)])
-    assert technician == [
-        "“取得证书”：本政策口径未规定取得“职业技能等级证书（二级/技师）”的补贴标准：只规定了培训合格证书、初级工、中级工、高级工的标准"
-        "（规则 F02，依据 ZZ21 三(一) 培训合格证…1000元）"
-    ]
-    special = refused(
+def test_f02_zz21_technician_and_special_fall_back_to_the_standards_table() -> None:
+    # Given ZZ21, which fixes no amount for 技师 or 专项职业能力, and no standards item
+    technician = no_standard(ZZ21, klass(level=2), [trainee(1, level=2)])
+    # Then the refusal names the 技师 item looked for (ZZ21's switch to the province standard)
+    assert "“6-31-01-03 电工·二级/技师·职业技能等级证书（岗位技能提升培训）”标准" in technician[0]
+    assert technician[0].endswith(
+        "（规则 F02，依据 ZZ21 本地补充规定（文件只列培训合格证、初级工、中级工、高级工的标准，其他证书和补贴类型按省补贴标准目录执行））"
+    )
+    special = no_standard(
         ZZ21, klass(level=None, target_certificate="special_ability"), [trainee(1, "special_ability", None)]
     )
-    assert "“专项职业能力证书”的补贴标准" in special[0]
+    assert "“6-31-01-03 电工·专项职业能力证书（岗位技能提升培训）”标准" in special[0]
 
 
 @pytest.mark.parametrize("funding_type", ["apprenticeship", "entrepreneurship", "employment"])
-def test_f02_funding_types_without_any_amount_refused(funding_type: str) -> None:
-    messages = refused(ZZ21, klass(funding_type=funding_type), [trainee(1)])
-    assert len(messages) == 1 and "的补贴标准：补贴标准只规定了新录用人员岗前培训（F01）" in messages[0]
+def test_f02_funding_types_the_document_does_not_price_look_for_their_standard(funding_type: str) -> None:
+    messages = no_standard(ZZ21, klass(funding_type=funding_type), [trainee(1)])
+    assert (
+        len(messages) == 1 and f"（{SUBSIDY_TYPES[FUNDING_SUBSIDY_TYPES[funding_type]]}）”标准" in messages[0]
+    )
 
 
 def test_f02_missing_numbers_no_line_needs_do_not_refuse() -> None:

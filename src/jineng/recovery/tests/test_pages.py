@@ -135,3 +135,31 @@ def test_f14_pages_quote_the_users_profile_and_the_report_its_periods(world: Wor
         "不得申领补贴（F14；XC23 二(三)3 问题突出的纳入“黑名单”，动态退出）"
         in xc.get("/recovery/blacklist/").content.decode()
     )
+
+
+def test_f04_f14_a_cancelled_classs_prepayment_is_listed_by_the_prepayment_it_comes_from(
+    world: World,
+) -> None:
+    from jineng.claims.tests.factories import funded
+    from jineng.claims.tests.prepay import PREPAID, prepaid, project_class
+    from jineng.training.services import class_cancel
+
+    # Given 30000 prepaid on a class the bureau then cancels
+    funded(world)
+    tc = project_class(world)
+    p = prepaid(world, tc)
+    class_cancel(actor=world.users["hr_first"], training_class=tc, reason="报名人数不足", today=PREPAID)
+    wp = WrongPayment.objects.get(prepayment=p)
+    hr = world.client(world.users["hr_first"])
+    # When the bureau opens the wrong payments, the entry and the API
+    listing = hr.get("/recovery/?open=1").content.decode()
+    detail = hr.get(f"/recovery/{wp.pk}/").content.decode()
+    items = hr.get("/api/v1/recovery/wrong-payments?open_only=true").json()["items"]
+    # Then each names the prepayment (there is no claim), its kind in Chinese and the 30000 owed
+    assert f'<a href="/claims/prepayments/{p.pk}/">{p.ref}</a>' in listing
+    assert '<td class="fit">预拨班级已取消</td>' in listing
+    assert '<td class="num fit"><b>30000.00</b></td>' in listing
+    assert f'预拨 <b><a href="/claims/prepayments/{p.pk}/">{p.ref}</a></b>' in detail
+    assert [(i["ref"], i["claim"], i["kind_label"], i["outstanding"]) for i in items] == [
+        (wp.ref, p.ref, "预拨班级已取消", "30000.00")
+    ]

@@ -93,7 +93,7 @@ def options(html: str, name: str) -> dict[str, str]:
 
 def test_page_api_and_service_take_the_fields_of_the_one_definition(world: World) -> None:
     defined = set(classform.NAMES)
-    assert len(defined) == len(classform.NAMES) == 29
+    assert len(defined) == len(classform.NAMES) == 30
     # The page: its fields are the definition's, under the page's names (a picked row: region_id → region).
     page_to_input = {classform.page_name(f): f.name for f in classform.FIELDS}
     form = ClassForm(user=world.users["institution"])
@@ -135,6 +135,7 @@ def test_api_body_keeps_its_names_types_and_defaults(world: World) -> None:
         "trade_name": ("string", ""),
         "level": ("integer?", "-"),
         "target_certificate": ("string", "-"),
+        "catalogue_item_id": ("integer?", "-"),  # F02: the 补贴标准目录 line (optional, added)
         "planned_trainees": ("integer", "-"),
         "total_hours": ("integer", "-"),
         "theory_hours": ("integer", "-"),

@@ -352,3 +352,54 @@ def test_a_bug_in_the_writer_is_not_swallowed(world: World, monkeypatch: pytest.
     with pytest.raises(RuntimeError, match="a bug"):
         _run(world, roster_bytes(fresh_rows(5)))
     assert Enrolment.objects.count() == 0
+
+
+def test_the_template_keeps_id_and_phone_as_text_and_explains_every_column() -> None:
+    # Given the roster template a clerk downloads
+    wb = load_workbook(BytesIO(roster.template_bytes()))
+    sheet, guide = wb.worksheets
+    headers = [c.value for c in sheet[1]]
+    id_col, phone_col = headers.index("身份证号") + 1, headers.index("手机号") + 1
+    # Then the ID and phone columns are text (Excel's "@") down to row 1001, so typed digits stay digits
+    for col in (id_col, phone_col):
+        assert {sheet.cell(row=r, column=col).number_format for r in range(2, 1002)} == {"@"}
+    assert sheet.cell(row=2, column=headers.index("姓名") + 1).number_format == "General"
+    # And the sample row is plainly a sample, with a number no demo or test person has
+    sample = dict(zip(headers, [c.value for c in sheet[2]], strict=True))
+    assert sample["姓名"] == "示例：张三（导入前请删除本行）"
+    assert sample["身份证号"] == roster.SAMPLE_ID == "110101200001010037"
+    from jineng.demo import data as demo_data
+
+    assert roster.SAMPLE_ID != demo_data.TRAINEE_ID
+    # And the second sheet explains each column in the template's order
+    assert guide.title == "填写说明"
+    lines = [[c.value for c in row] for row in guide.iter_rows()]
+    assert lines[0] == ["列", "必填", "填写要求", "示例"]
+    assert [line[0] for line in lines[1:]] == headers
+    assert lines[2] == [
+        "身份证号",
+        "是",
+        "18位，末位可为X；本列已设为“文本”格式，请勿改为数字",
+        roster.SAMPLE_ID,
+    ]
+
+
+def test_the_sample_row_left_in_is_refused_by_name() -> None:
+    # Given the template uploaded with its sample row still in it, above one real trainee
+    rows = [{c.attr: c.example for c in roster.COLUMNS}, *fresh_rows(1)]
+    result = read_roster(roster_bytes(rows), max_rows=10)
+    # Then the sample row is named, on its own row, as the template's sample
+    assert [(p.row, p.field, p.message) for p in result.problems] == [
+        (2, "姓名", "这是模板中的示例行，请删除后再上传")
+    ]
+
+
+def test_an_id_number_excel_turned_into_a_number_says_how_to_fix_the_column() -> None:
+    # Given a roster typed into a General column: Excel stored the ID as a number and lost its last digits
+    rows = fresh_rows(2)
+    rows[1]["id_number"] = float(rows[1]["id_number"])
+    result = read_roster(roster_bytes(rows), max_rows=10)
+    # Then the problem names row 3 and the column, and says to make the column text, not "校验码错误"
+    (problem,) = result.problems
+    assert (problem.row, problem.field, problem.rule, problem.clause) == (3, "身份证号", "格式", "花名册模板")
+    assert problem.message.startswith("身份证号被 Excel 存成了数字，后几位已丢失：请把该列设为“文本”格式")
