@@ -141,6 +141,8 @@ _KINDS: tuple[EventKind, ...] = (
     # Ledger: one kind per journal entry kind (ledger.models.EntryKind).
     EventKind("ledger.fund_opened", "资金已开立"),
     EventKind("ledger.appropriation", "资金拨入已记账"),
+    EventKind("ledger.appropriation_cut", "资金调减已记账"),
+    EventKind("ledger.budget_set", "年度资金预算已设定"),
     EventKind("ledger.payable", "应付补贴已确认"),
     EventKind("ledger.payment", "支付已记账"),
     EventKind("ledger.prepayment", "预拨已记账"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jineng.claims import prepayment_views, views
+from jineng.claims import funduse_views, prepayment_views, views
 
 app_name = "claims"
 urlpatterns = [
@@ -41,5 +41,8 @@ urlpatterns = [
     path("batches/<int:batch_id>/pay/", views.batch_pay, name="batch_pay"),
     # Public (F08): no login.
     path("notices/", views.notice_list, name="notices"),
+    # Fund use per year (F15): the bureau's report, and the same figures for anyone.
+    path("funds/", funduse_views.fund_use, name="fund_use"),
+    path("funds/public/", funduse_views.fund_use_public_page, name="fund_use_public"),
     path("notices/<int:claim_id>/", views.notice_detail, name="notice"),
 ]

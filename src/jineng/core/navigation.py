@@ -164,6 +164,20 @@ MENU: tuple[NavItem, ...] = (
     ),
     NavItem(
         "资金",
+        "年度资金预算",
+        "ledger:budgets",
+        "ledger.view",
+        "各项资金来源按区域、年度设定预算，每次设定记账并留痕；支付按政策档案的资金使用顺序（F13）",
+    ),
+    NavItem(
+        "资金",
+        "资金使用情况",
+        "claims:fund_use",
+        "ledger.view",
+        "年度预算与支付，培训补贴与评价补贴分列，培训和评价补贴占就业补助资金比例（F15）；年度报告与公开页",
+    ),
+    NavItem(
+        "资金",
         "项目制预拨",
         "claims:prepayments",
         "prepayment.view",

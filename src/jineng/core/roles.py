@@ -83,6 +83,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # --- the books (issue 4): funds, payables, payments, receivables. Read-only for these roles; the
     # claims workflow writes through ledger.services.
     "ledger.view": frozenset({Role.HR_ADMIN, Role.FINANCE, Role.AUDITOR}),
+    # --- yearly budgets per fund source (issue 14): the bureau and finance set them; each change is an
+    # appropriation (or a cut) in the books and an audit event.
+    "fund.budget": frozenset({Role.HR_ADMIN, Role.FINANCE}),
     # --- F04 prepayment of project-based classes: the institution asks, the bureau's two reviewers
     # sign (F09), finance pays.
     "prepayment.view": HR_ROLES | {Role.FINANCE, Role.AUDITOR, Role.INSTITUTION},

@@ -13,6 +13,7 @@ from django.utils import timezone
 from jineng.accounts.models import User
 from jineng.assessment.selectors import results_queue
 from jineng.audit.selectors import day_start, events_visible
+from jineng.claims.funduse import fund_use_for
 from jineng.claims.models import ClaimState, PaymentBatch, PrepaymentState
 from jineng.claims.prepayment_selectors import prepayments_visible
 from jineng.claims.selectors import batches_visible, claims_visible, classes_unclaimed
@@ -118,6 +119,21 @@ def _org_incomplete(user: User) -> WorkItem | None:
         len(missing),
         reverse("orgs:edit", args=[org.pk]),
         "补贴申领需要开户银行与账号",
+        "warn",
+    )
+
+
+def _f15_below(user: User, year: int) -> WorkItem | None:
+    """F15 while the year runs: the books in scope whose training and evaluation subsidies are under the
+    profile's share of the employment subsidy fund."""
+    below = [use.region.name for use in fund_use_for(user, year).regions if use.f15.below]
+    if not below:
+        return None
+    return WorkItem(
+        f"F15 预警：{'、'.join(below)}培训和评价补贴占就业补助资金比例低于下限",
+        len(below),
+        reverse("claims:fund_use") + f"?year={year}",
+        "按政策档案，就业补助资金用于培训和评价补贴的比例有最低要求",
         "warn",
     )
 
@@ -245,6 +261,8 @@ def work_for(user: User) -> list[WorkItem]:
     items: list[WorkItem | None] = []
     if user.role == Role.HR_ADMIN:
         items += [_calendar_gap(today.year), _regions_without_profile(user, today.year)]
+    if user.role in (Role.HR_ADMIN, Role.FINANCE):
+        items.append(_f15_below(user, today.year))
     items += _reviewer_queues(user, today)
     if user.role == Role.INSTITUTION:
         items += _institution_queues(user, today)

@@ -1,4 +1,5 @@
-"""/api/v1/ledger: the books, read-only. Outside the user's regions → 404."""
+"""/api/v1/ledger: the books, read-only except for the yearly budgets (POST /budgets, ``fund.budget``).
+Outside the user's regions → 404."""
 
 # No `from __future__ import annotations`: ninja builds the query-parameter models from the real types.
 import datetime as dt
@@ -6,24 +7,37 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router
 from ninja.pagination import paginate
 
 from jineng.accounts.requests import request_user
 from jineng.core.errors import Refusal
 from jineng.core.pagination import PageNumberPagination
+from jineng.core.params import year_query
 from jineng.core.permissions import require
-from jineng.ledger.schemas import EntryOut, FundOut, StatementOut, TrialBalanceOut
+from jineng.ledger import services
+from jineng.ledger.schemas import (
+    BudgetChangeOut,
+    BudgetIn,
+    EntryOut,
+    FundOut,
+    FundYearOut,
+    StatementOut,
+    TrialBalanceOut,
+)
 from jineng.ledger.selectors import (
     entries_search,
     entry_for,
     fund_balances,
+    fund_years,
     payee_statement,
     trial_balance,
     with_postings,
 )
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
+from jineng.regions.selectors import regions_visible
 
 router = Router()
 
@@ -33,6 +47,30 @@ def funds(request: HttpRequest) -> Any:
     user = request_user(request)
     require(user, "ledger.view")
     return [FundOut.of(row) for row in fund_balances(user)]
+
+
+@router.get(
+    "/budgets", response=list[FundYearOut], summary="各项资金某年度的预算、本年支付、退回与当前余额（F13）"
+)
+def budgets(request: HttpRequest, year: int | None = year_query(None)) -> Any:
+    user = request_user(request)
+    require(user, "ledger.view")
+    return [FundYearOut.of(row) for row in fund_years(user, year or timezone.localdate().year)]
+
+
+@router.post(
+    "/budgets",
+    response=BudgetChangeOut,
+    summary="设定某区域某项资金的年度预算：差额记为资金拨入或资金调减，并记入审计日志",
+)
+def budget_set(request: HttpRequest, body: BudgetIn) -> Any:
+    user = request_user(request)
+    require(user, "fund.budget")
+    region = get_object_or_404(regions_visible(user), pk=body.region_id or user.region_id)
+    change = services.fund_budget_set(
+        actor=user, region=region, kind=body.kind, year=body.year, amount=body.amount, memo=body.memo
+    )
+    return BudgetChangeOut.of(change)
 
 
 @router.get("/trial-balance", response=TrialBalanceOut, summary="试算平衡表（借方余额合计 = 贷方余额合计）")

@@ -121,6 +121,7 @@ class Account(models.Model):
 
 class EntryKind(models.TextChoices):
     APPROPRIATION = "appropriation", "资金拨入"
+    APPROPRIATION_CUT = "appropriation_cut", "资金调减"
     PAYABLE = "payable", "确认应付"
     PAYMENT = "payment", "支付（F13）"
     PREPAYMENT = "prepayment", "预拨（F04）"

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from ninja import Schema
 
+from jineng.core.params import Year
 from jineng.ledger.models import JournalEntry, Posting
-from jineng.ledger.selectors import AccountBalance, FundBalance, PayeeStatement, TrialBalance
+from jineng.ledger.selectors import AccountBalance, FundBalance, FundYear, PayeeStatement, TrialBalance
+from jineng.ledger.services import BudgetChange
 
 
 class PostingOut(Schema):
@@ -169,4 +171,66 @@ class StatementOut(Schema):
                 )
                 for p in st.lines
             ],
+        )
+
+
+class FundYearOut(Schema):
+    """One fund in one year (issue 14): budget, paid, refunded, balance now."""
+
+    fund_id: int
+    region_id: int
+    region: str
+    kind: str
+    kind_label: str
+    year: int
+    budget: Decimal
+    paid: Decimal
+    refunded: Decimal
+    remaining: Decimal
+
+    @staticmethod
+    def of(row: FundYear) -> FundYearOut:
+        return FundYearOut(
+            fund_id=row.fund.pk,
+            region_id=row.fund.region_id,
+            region=row.fund.region.name,
+            kind=row.fund.kind,
+            kind_label=row.fund.get_kind_display(),
+            year=row.year,
+            budget=row.budget,
+            paid=row.paid,
+            refunded=row.refunded,
+            remaining=row.remaining,
+        )
+
+
+class BudgetIn(Schema):
+    """Set a fund's budget for a year; region_id defaults to the user's own region."""
+
+    kind: str
+    year: Year
+    amount: Decimal
+    region_id: int | None = None
+    memo: str = ""
+
+
+class BudgetChangeOut(Schema):
+    fund_id: int
+    region_id: int
+    kind: str
+    year: int
+    before: Decimal
+    after: Decimal
+    entry_id: int | None
+
+    @staticmethod
+    def of(change: BudgetChange) -> BudgetChangeOut:
+        return BudgetChangeOut(
+            fund_id=change.fund.pk,
+            region_id=change.fund.region_id,
+            kind=change.fund.kind,
+            year=change.year,
+            before=change.before,
+            after=change.after,
+            entry_id=change.entry.pk if change.entry else None,
         )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Case, CharField, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -19,6 +20,7 @@ from jineng.ledger.models import (
     ZERO,
     Account,
     AccountKind,
+    EntryKind,
     Fund,
     JournalEntry,
     Posting,
@@ -190,6 +192,130 @@ def fund_remaining(user: User, fund: Fund) -> Decimal:
         if row.fund.pk == fund.pk:
             return row.remaining
     raise Http404
+
+
+# --------------------------------------------------------------------------------------------------
+# A year of each fund (issue 14): its budget, what it paid, what came back.
+
+# The entries that take money out of a fund to a payee (F13): payments, and F04 prepayments.
+OUTFLOW_KINDS = (EntryKind.PAYMENT, EntryKind.PREPAYMENT)
+
+
+@dataclass(frozen=True)
+class FundYear:
+    fund: Fund
+    year: int
+    budget: Decimal  # appropriated by entries of the year, net of cuts and reversals
+    paid: Decimal  # drawn by payments and prepayments of the year (F13)
+    refunded: Decimal  # returned to it by refunds of the year (F14)
+    remaining: Decimal  # what it holds now, earlier years' balance included
+
+    @property
+    def spent(self) -> Decimal:
+        """Paid less refunded."""
+        return self.paid - self.refunded
+
+
+@dataclass(frozen=True)
+class Outflow:
+    """What a fund paid in a year for one business object (a claim, a prepayment…), by its source."""
+
+    fund_id: int
+    fund_kind: str
+    source_type: str
+    source_id: str
+    amount: Decimal
+
+
+def fund_years(user: User, year: int) -> list[FundYear]:
+    """Each fund in the user's scope in ``year``."""
+    return fund_years_of(funds_visible(user), year)
+
+
+def fund_years_of(funds: QuerySet[Fund], year: int) -> list[FundYear]:
+    """Each of ``funds`` in ``year``, in two queries (the year's movements, the balances now). Amounts
+    only: no payee. The public page of fund use reads this over every region."""
+    rows = {f.pk: f for f in funds.select_related("region").order_by("region__path", "kind")}
+    if not rows:
+        return []
+    moves: dict[tuple[int, str, str], tuple[Decimal, Decimal]] = {}
+    for r in (
+        Posting.objects.filter(account__fund_id__in=list(rows), entry__date__year=year)
+        .order_by()
+        .values("account__fund_id", "account__kind", "entry__kind")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    ):
+        moves[(r["account__fund_id"], r["account__kind"], r["entry__kind"])] = (_q(r["d"]), _q(r["c"]))
+    held = {
+        r["account__fund_id"]: _q(r["d"]) - _q(r["c"])
+        for r in Posting.objects.filter(account__fund_id__in=list(rows), account__kind=AccountKind.FUND_CASH)
+        .order_by()
+        .values("account__fund_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    }
+
+    def total(pk: int, account: str, kinds: tuple[str, ...] | None, side: int) -> Decimal:
+        return sum(
+            (
+                v[side]
+                for (fund, acc, kind), v in moves.items()
+                if fund == pk and acc == account and (kinds is None or kind in kinds)
+            ),
+            ZERO,
+        )
+
+    return [
+        FundYear(
+            fund=fund,
+            year=year,
+            budget=total(pk, AccountKind.APPROPRIATION, None, 1)
+            - total(pk, AccountKind.APPROPRIATION, None, 0),
+            paid=total(pk, AccountKind.FUND_CASH, OUTFLOW_KINDS, 1),
+            refunded=total(pk, AccountKind.FUND_CASH, (EntryKind.REFUND,), 0),
+            remaining=held.get(pk, ZERO),
+        )
+        for pk, fund in rows.items()
+    ]
+
+
+def fund_outflows(funds: QuerySet[Fund], year: int, *, by_id: Collection[str] = ()) -> list[Outflow]:
+    """What each of ``funds`` paid in ``year`` (payments and prepayments), summed per source type — and
+    per source object for the types in ``by_id`` — for a caller above the books to say what the money
+    paid for (training, evaluation…). A row summed per type has ``source_id`` "". One query."""
+    rows = (
+        Posting.objects.filter(
+            account__fund__in=funds,
+            account__kind=AccountKind.FUND_CASH,
+            entry__kind__in=OUTFLOW_KINDS,
+            entry__date__year=year,
+            credit__gt=0,
+        )
+        .order_by()
+        .annotate(
+            sid=Case(
+                When(entry__source_type__in=list(by_id), then=F("entry__source_id")),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+        .values("account__fund_id", "account__fund__kind", "entry__source_type", "sid")
+        .annotate(c=Sum("credit"))
+    )
+    return [
+        Outflow(
+            fund_id=r["account__fund_id"],
+            fund_kind=r["account__fund__kind"],
+            source_type=r["entry__source_type"],
+            source_id=r["sid"],
+            amount=_q(r["c"]),
+        )
+        for r in rows
+    ]
+
+
+def funds_all() -> QuerySet[Fund]:
+    """Every region's funds, unscoped: for the public page of fund use (amounts only, no payee)."""
+    return Fund.objects.select_related("region")
 
 
 # --------------------------------------------------------------------------------------------------

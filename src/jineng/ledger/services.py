@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -29,6 +30,7 @@ from django.utils import timezone
 from jineng.audit.services import event_record, events_record_many
 from jineng.core.bulkwrite import copy_rows, reserve_ids
 from jineng.core.errors import Refusal
+from jineng.core.roles import can
 from jineng.ledger.balances import balance, balances_of, sums
 from jineng.ledger.models import (
     CENT,
@@ -261,6 +263,131 @@ def fund_appropriate(
         request=request,
     )
     return _post(actor=actor, spec=spec)
+
+
+# --------------------------------------------------------------------------------------------------
+# Yearly budgets (issue 14): a fund's budget for a year is what was appropriated to it by entries dated
+# in that year, net of cuts. Setting it books the difference through ``entries_post``: an appropriation
+# (debit cash, credit appropriation) when it rises, a cut (debit appropriation, credit cash) when it falls.
+# The funds' cash is not split by year: what a year leaves unspent stays in the fund for the next.
+
+
+@dataclass(frozen=True)
+class BudgetChange:
+    """What ``fund_budget_set`` did: the year's budget before and after, and the entry that booked the
+    difference (None when the budget already was the amount asked: nothing written)."""
+
+    fund: Fund
+    year: int
+    before: Decimal
+    after: Decimal
+    entry: JournalEntry | None
+
+
+def year_budget(fund: Fund, year: int) -> Decimal:
+    """The fund's budget for ``year``: its appropriation account's credits less debits, entries of the
+    year."""
+    account = fund_account(fund, AccountKind.APPROPRIATION)
+    return balance(account, extra=Q(entry__date__year=year))
+
+
+def _budget_date(year: int) -> dt.date:
+    """The date a budget change of ``year`` is booked on: today within the year; the last day of a past
+    year; the first day of the next year."""
+    today = timezone.localdate()
+    if year == today.year:
+        return today
+    return dt.date(year, 12, 31) if year < today.year else dt.date(year, 1, 1)
+
+
+@transaction.atomic
+def fund_budget_set(
+    *,
+    actor: Any,
+    region: Region,
+    kind: str,
+    year: int,
+    amount: Decimal,
+    memo: str = "",
+) -> BudgetChange:
+    """Set the year's budget of the region's fund ``kind`` (the fund is opened on first use): the
+    difference is booked as an appropriation or a cut, and the change is an audit event
+    (``ledger.budget_set``, from → to). A cut is refused when the fund no longer holds what it would take
+    back (F13: the money already paid stays paid). The caller checks that ``region`` is in the actor's
+    scope; the capability (``fund.budget``) is checked here."""
+    if actor is not None and not can(getattr(actor, "role", None), "fund.budget"):
+        raise PermissionDenied("设定年度资金预算限人社局管理员、财政审核")
+    today = timezone.localdate()
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= today.year + 1:
+        raise Refusal(
+            f"预算年度须在 2000 年至 {today.year + 1} 年之间",
+            field="年度",
+            value=str(year),
+            rule="F13",
+            clause=_clause(region, "F13", None),
+        )
+    try:
+        target = _money(amount, "年度预算", allow_zero=True)
+    except Refusal as exc:
+        negative = isinstance(amount, Decimal | int) and not isinstance(amount, bool) and amount < 0
+        raise Refusal(
+            "年度预算不能为负数：调减请填写调减后的预算总额" if negative else exc.message,
+            field="年度预算",
+            value=exc.value,
+            rule="F13",
+            clause=_clause(region, "F13", None),
+        ) from None
+    fund = fund_open(actor=actor, region=region, kind=kind)
+    appropriation = fund_account(fund, AccountKind.APPROPRIATION)
+    cash = fund_account(fund, AccountKind.FUND_CASH)
+    _lock(appropriation, cash)
+    before = year_budget(fund, year)
+    if target == before:
+        return BudgetChange(fund, year, before, target, None)
+    day = _budget_date(year)
+    delta = target - before
+    label = fund.get_kind_display()
+    if delta < 0:
+        held = balance(cash)
+        if held < -delta:
+            raise Refusal(
+                f"{region.name}{label} {year} 年预算拟由 {before} 元调减为 {target} 元，需调回 {-delta} 元，"
+                f"但该资金现仅余 {held} 元（其余已支付），未调减",
+                field="年度预算",
+                value=str(target),
+                rule="F13",
+                clause=_clause(region, "F13", day),
+            )
+    # A key per change: the n-th budget entry of this fund and year, taken under the locks above.
+    n = JournalEntry.objects.filter(
+        postings__account=appropriation,
+        kind__in=[EntryKind.APPROPRIATION, EntryKind.APPROPRIATION_CUT],
+        date__year=year,
+    ).count()
+    rise = delta > 0
+    spec = EntrySpec(
+        key=f"fund-budget:{fund.pk}:{year}:{n + 1}",
+        region=region,
+        kind=EntryKind.APPROPRIATION if rise else EntryKind.APPROPRIATION_CUT,
+        date=day,
+        memo=(memo or f"{year} 年{label}预算 {before} → {target} 元")[:200],
+        lines=[
+            Line(cash, debit=delta) if rise else Line(appropriation, debit=-delta),
+            Line(appropriation, credit=delta) if rise else Line(cash, credit=-delta),
+        ],
+        source=("ledger.Fund", str(fund.pk)),
+    )
+    entry = _post(actor=actor, spec=spec)
+    event_record(
+        actor=actor,
+        action="ledger.budget_set",
+        obj=fund,
+        from_state=str(before),
+        to_state=str(target),
+        payload={"year": year, "kind": str(fund.kind), "entry": entry.pk, "memo": memo[:200]},
+        region_path=region.path,
+    )
+    return BudgetChange(fund, year, before, target, entry)
 
 
 # --------------------------------------------------------------------------------------------------

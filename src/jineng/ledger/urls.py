@@ -6,4 +6,5 @@ app_name = "ledger"
 urlpatterns = [
     path("", views.index, name="index"),
     path("entries/", views.entries, name="entries"),
+    path("budgets/", views.budgets, name="budgets"),
 ]

@@ -128,6 +128,12 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p("weekly_cycle_weekdays", "int_list", "F11", "每周收交、汇总送财政、财政审核的星期（1=周一）"),
     _p("fund_sources", "str_list", "F13", "资金来源"),
     _p("fund_source_priority", "str_list", "F13", "资金使用顺序"),
+    _p(
+        "unemployment_insurance_allocation",
+        "money",
+        "F13",
+        "从失业保险基金结余中安排的职业技能提升行动资金（元，文件期内合计）",
+    ),
     _p("wrong_payment_report_periods", "str_list", "F14", "错误资金退还情况报告周期"),
     _p("training_share_of_employment_fund_min", "decimal", "F15", "培训和评价补贴占就业补助资金最低比例"),
     _p("vouchers_issued_yearly", "int", "G02", "全年累计发放职业培训券张数"),

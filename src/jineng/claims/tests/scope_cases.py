@@ -336,6 +336,8 @@ CREATED = {"claims.Claim": 1, "claims.ClaimLine": 1, "audit.Event": 1}
 
 PUBLIC: dict[str, tuple[str, int]] = {
     "claims/notices/": ("GET", 200),
+    "claims/funds/public/": ("GET", 200),  # fund use per year, amounts only (test_fund_use)
+    "api/v1/fund-use": ("GET", 200),
     "claims/notices/<int:claim_id>/": ("GET", 200),  # test_pages: anonymous, masked
     # the same through the API (test_public_api)
     "api/v1/notices": ("GET", 200),
@@ -346,6 +348,7 @@ PUBLIC: dict[str, tuple[str, int]] = {
 CASES: tuple[Case, ...] = (
     Case("GET", "claims/", roles("claim.view"), fixed("/claims/")),
     Case("GET", "claims/queue/", roles("claim.queue"), fixed("/claims/queue/")),
+    Case("GET", "claims/funds/", roles("ledger.view"), fixed("/claims/funds/?year=2021")),
     Case(
         "POST",
         "claims/queue/sign/",
