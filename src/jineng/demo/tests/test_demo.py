@@ -25,7 +25,8 @@ from jineng.policy.tests.test_subsidy import facts
 from jineng.regions.models import Department, Region
 from jineng.regions.selectors import profile_for
 
-pytestmark = pytest.mark.django_db
+# One worker runs the whole module, so its module-scoped demo is loaded once (not once per worker).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("test_demo")]
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ from jineng.progress import board
 from jineng.progress.selectors import media_compliance
 from jineng.regions.models import Region
 
-pytestmark = pytest.mark.django_db
+# One worker runs the whole module, so its module-scoped demo is loaded once (not once per worker).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("test_demo_progress")]
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,8 @@ from jineng.regions.models import Region
 from jineng.targets.models import Control, Plan, Target
 from jineng.targets.selectors import plan_table, target_rows
 
-pytestmark = pytest.mark.django_db
+# One worker runs the whole module, so its module-scoped demo is loaded once (not once per worker).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("test_plans")]
 
 
 @pytest.fixture(scope="module")
