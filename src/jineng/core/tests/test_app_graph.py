@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # src/jineng
@@ -51,6 +52,7 @@ def _node(rel: Path, apps: set[str]) -> str:
     return rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] in apps else PROJECT
 
 
+@cache  # read once per run: four tests ask for it
 def import_graph() -> dict[str, dict[str, list[str]]]:
     """app → app it imports → the import sites ("training/services.py:38")."""
     apps = _apps()
