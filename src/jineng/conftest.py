@@ -24,6 +24,7 @@ from jineng.orgs.services import organisation_register
 from jineng.people.models import Person
 from jineng.people.services import person_register
 from jineng.policy.identity import make_credit_code, make_id_number
+from jineng.policy.profiles import profile_written_for
 from jineng.regions.models import Department, Region
 from jineng.regions.services import department_create, profile_assign, region_create
 
@@ -177,8 +178,10 @@ def build_world() -> World:
         kind="vocational_school",
         region=xuchang,
     )
-    profile_assign(actor=None, region=zhengzhou, year=2021, profile_code="ZZ21")
-    profile_assign(actor=None, region=xuchang, year=2023, profile_code="XC23")
+    # Each city gets the profile its own document was written for (Zhengzhou 2021, Xuchang 2023).
+    for city, year in ((zhengzhou, 2021), (xuchang, 2023)):
+        written = profile_written_for(str(city.code), year)
+        profile_assign(actor=None, region=city, year=year, profile_code=written.code)
     zz_person = person_register(
         actor=None, id_number="410105198001011239", name="李明", region=jinshui, phone="13812345678"
     )

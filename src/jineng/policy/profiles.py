@@ -501,6 +501,16 @@ def all_profiles() -> dict[tuple[str, int], Profile]:
     return profiles
 
 
+def profile_written_for(region_code: str, year: int) -> Profile:
+    """The profile whose document was written for this jurisdiction (its GB/T 2260 code) and year, in its
+    latest version: what a region's bureau puts in force unless it decides otherwise."""
+    found = [p for p in all_profiles().values() if p.region_code == region_code and year in p.years]
+    codes = {p.code for p in found}
+    if len(codes) != 1:
+        raise LookupError(f"{year} 年为区域 {region_code} 制定的政策档案有 {len(codes)} 份：须指明档案代码")
+    return max(found, key=lambda p: p.version)
+
+
 def get_profile(code: str, version: int | None = None) -> Profile:
     profiles = all_profiles()
     if version is None:

@@ -35,6 +35,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1440, "height": 900}
+# Any http(s) URL not on the live server (localhost); data: URLs never reach the network.
+OUTSIDE = re.compile(r"^https?://(?!(localhost|127\.0\.0\.1)(:\d+)?/)")
 # The screenshots double as documentation (docs/screenshots/): at most this many pixels of a very long
 # page keep each file small while still showing the toolbar, the table and the pager.
 SHOT_MAX_HEIGHT = 1500
@@ -99,10 +101,16 @@ def watch_csp(pg: Any, into: list[str]) -> None:
     )
 
 
+def watch_outside(pg: Any, into: list[str]) -> None:
+    """A bureau's network reaches nothing outside: every request to another host is recorded, and fails
+    the test. (Recorded rather than routed: routing switches the browser's cache off for the context.)"""
+    pg.on("request", lambda r: into.append(f"外部请求 {r.url}") if OUTSIDE.match(r.url) else None)
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser context; any page error, failed request (HTTP ≥ 400) or Content-Security-Policy
-    violation fails the test."""
+    """A fresh browser context; any page error, failed request (HTTP ≥ 400), request to another host or
+    Content-Security-Policy violation fails the test."""
     context = browser.new_context(
         viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True
     )
@@ -110,6 +118,7 @@ def page(browser: Any) -> Iterator[Any]:
     pg = context.new_page()
     errors: list[str] = []
     watch_csp(pg, errors)
+    watch_outside(pg, errors)
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     pg.on(
         "response",

@@ -51,3 +51,17 @@ def test_the_kit_fails_on_a_violation(transactional_db: None, live_server: Any, 
         assert any("script-src" in line for line in seen), seen
     finally:
         context.close()
+
+
+def test_the_kit_records_a_request_to_another_host(browser: Any) -> None:
+    """Every browser test fails on a request leaving the machine: shown here on a page of our own making."""
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        seen: list[str] = []
+        browser_kit.watch_outside(pg, seen)
+        pg.set_content('<img src="http://cdn.example.invalid/x.png"><img src="http://localhost:9/ok.png">')
+        pg.wait_for_timeout(300)
+        assert seen == ["外部请求 http://cdn.example.invalid/x.png"]
+    finally:
+        context.close()

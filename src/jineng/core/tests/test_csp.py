@@ -63,6 +63,13 @@ def test_api_docs_load_swagger_from_this_site_not_a_cdn() -> None:
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == [
         '<script type="application/json" id="swagger-settings">'
     ]
+    # Swagger UI's validator badge would fetch https://validator.swagger.io from any host but
+    # localhost (a bureau's server): it is switched off.
+    import json
+
+    settings_json = re.search(r'id="swagger-settings">(.*?)</script>', html, re.S)
+    assert settings_json is not None
+    assert json.loads(settings_json.group(1))["validatorUrl"] is None
 
 
 def test_templates_were_found() -> None:

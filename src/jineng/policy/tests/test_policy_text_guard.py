@@ -39,7 +39,7 @@ def app_modules() -> list[Path]:
     for path in sorted(ROOT.rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
         parts = rel.split("/")
-        if "tests" in parts or "migrations" in parts or parts[0] == "demo" or rel == "conftest.py":
+        if "tests" in parts or "migrations" in parts or parts[0] == "demo":
             continue
         if rel.startswith("policy/profiles/"):
             continue

@@ -485,3 +485,20 @@ def test_load_profile_file_passes_on_parse_problems(tmp_path: Path) -> None:
         load_profile_file(path)
     [problem] = excinfo.value.problems
     assert "min_practical_share" in problem and "类型错误" in problem
+
+
+@pytest.mark.parametrize(
+    ("region_code", "year", "expected"),
+    [("410100", 2021, "ZZ21"), ("411526", 2021, "HC21"), ("411000", 2020, "XC19"), ("411000", 2023, "XC23")],
+)
+def test_the_profile_written_for_a_jurisdiction_and_year(region_code: str, year: int, expected: str) -> None:
+    from jineng.policy.profiles import profile_written_for
+
+    assert profile_written_for(region_code, year).code == expected
+
+
+def test_no_profile_written_for_a_year_is_said_not_guessed() -> None:
+    from jineng.policy.profiles import profile_written_for
+
+    with pytest.raises(LookupError, match="2026 年为区域 410100 制定的政策档案有 0 份"):
+        profile_written_for("410100", 2026)
