@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,14 +51,18 @@ def _queue(
     level: str = "",
 ) -> WorkItem | None:
     """One queue of the user's: how many wait, how many are past their deadline (``due`` names the
-    deadline's field) and the earliest deadline; None when nothing waits."""
-    count = qs.count()
+    deadline's field) and the earliest deadline, in one query; None when nothing waits."""
+    if not due:
+        count = qs.count()
+        return WorkItem(label, count, url, hint, level) if count else None
+    stats = qs.aggregate(
+        count=Count("pk", distinct=True),
+        overdue=Count("pk", distinct=True, filter=Q(**{f"{due}__lt": today})),
+        earliest=Min(due),
+    )
+    count, overdue, earliest = stats["count"], stats["overdue"], stats["earliest"]
     if not count:
         return None
-    if not due:
-        return WorkItem(label, count, url, hint, level)
-    earliest = qs.filter(**{f"{due}__isnull": False}).order_by(due).values_list(due, flat=True).first()
-    overdue = qs.filter(**{f"{due}__lt": today}).count()
     if overdue:
         hint = f"其中 {overdue} 项已超期，最早期限 {earliest:%Y-%m-%d}"
     elif earliest is not None:
