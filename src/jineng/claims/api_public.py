@@ -25,7 +25,8 @@ class NoticeOut(Schema):
     id: int
     ref: str = Field(description="公示编号（申领编号）")
     applicant: str = Field(description="申请单位；个人申请不公示姓名")
-    occupation: str
+    programme: str = Field(description="补贴项目")
+    occupation: str = Field(description="申领事项：培训的职业（工种），或其他补贴项目的事项")
     region: str
     headcount: int
     amount: Decimal
@@ -38,8 +39,12 @@ class NoticeOut(Schema):
         return c.payee_organisation.name if c.payee_organisation else "个人申请"
 
     @staticmethod
+    def resolve_programme(c: Claim) -> str:
+        return c.programme_label
+
+    @staticmethod
     def resolve_occupation(c: Claim) -> str:
-        return c.training_class.occupation.name
+        return c.title
 
     @staticmethod
     def resolve_region(c: Claim) -> str:

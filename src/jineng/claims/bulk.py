@@ -36,6 +36,7 @@ from jineng.claims.models import (
     ClaimState,
     ClaimStep,
 )
+from jineng.claims.programmes import TRAINING
 from jineng.core.bulkwrite import collector_paused, id_list, reserve_ids
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role
@@ -304,6 +305,12 @@ def _claim(
     return Claim(
         # Unique until the id is known; the real reference is set once it is.
         ref=f"tmp-{timezone.now().timestamp()}-{tc.pk}",
+        programme=TRAINING,
+        source_id=tc.pk,
+        source_ref=tc.ref,
+        title=tc.occupation.name,
+        period_start=tc.start_date,
+        period_end=tc.end_date,
         training_class=tc,
         region=tc.region,
         department_id=tc.department_id,
@@ -340,7 +347,7 @@ def _line_rows(
 
 
 def _ref(c: Claim, areas: dict[int, str]) -> str:
-    return f"BT{c.training_class.year}{areas[c.region_id][:6]}{c.pk:06d}"
+    return f"BT{c.training_class.year}{areas[c.region_id][:6]}{c.pk:06d}"  # type: ignore[union-attr]
 
 
 def _reasons(line: entitle.Line) -> str:
@@ -406,6 +413,8 @@ _SIGNING_FIELDS = (
     "payee_organisation",
     "payee_person",
     "amount",
+    "profile_code",
+    "profile_version",
 )
 
 
@@ -433,11 +442,12 @@ def claims_review_bulk(
         .order_by("pk")
     )
     _share(locked, "region")
-    # The classes' frozen profiles, read once for the batch rather than a class per claim.
+    # The classes' frozen profiles, read once for the batch rather than a class per claim; a programme's
+    # claim other than a class's has its own frozen on it.
     frozen = {
         pk: rest
         for pk, *rest in TrainingClass.objects.filter(
-            pk__in=_ids({c.training_class_id for c in locked})
+            pk__in=_ids({c.training_class_id for c in locked if c.training_class_id})
         ).values_list("pk", "profile_code", "profile_version", "region_id", "year")
     }
     signed: dict[tuple[int, int, str, str], int] = {
@@ -452,7 +462,13 @@ def claims_review_bulk(
     steps: list[tuple[Claim, str, str, Profile]] = []
     for c in locked:
         try:
-            profile = _cached_profile(c, frozen[c.training_class_id], profiles)
+            profile = _cached_profile(
+                c,
+                frozen[c.training_class_id]
+                if c.training_class_id
+                else [c.profile_code, c.profile_version, c.region_id, 0],
+                profiles,
+            )
             stage, which = _check_signature(actor, c, decision, comment, signed, profile)
         except Refusal as exc:
             raise _refusal(exc, f"申领 {c.ref}", many) from None

@@ -22,6 +22,7 @@ from jineng.assessment.models import Assessment, Result
 from jineng.catalogue.models import OccupationCertificate
 from jineng.catalogue.selectors import standards_for
 from jineng.claims.models import ClaimLine
+from jineng.claims.programmes import programmes
 from jineng.core.bulkwrite import id_list
 from jineng.people.models import Person
 from jineng.policy import subsidy
@@ -391,7 +392,54 @@ def _history(
         add(person_id, cid, assessed, status)
     for person_id, cid, assessed in again:
         add(person_id, cid, assessed, Enrolment.Status.ENROLLED)
+    _other_programmes(out, enrolled, in_batch, last_start)
     return out
+
+
+def _other_programmes(
+    out: dict[str, list[PastEnrolment]], enrolled: Any, in_batch: Counter[int], last_start: dt.date
+) -> None:
+    """B08 (and any rule that weighs a person's subsidies whatever paid them): the lines other
+    programmes hold for the batch's trainees — a 以工代训 month, say — as past enrolments of the funding
+    type their programme counts as (``Programme.history_funding``). Live payable lines only: a refused or
+    withdrawn line paid nothing. One probe of the partial index of such lines per batch."""
+    counted = {p.code: p.history_funding for p in programmes() if p.history_funding}
+    if not counted:
+        return
+    rows = _tuples(
+        ClaimLine.objects.filter(
+            person_id__in=id_list(in_batch, Subquery(enrolled.values("person_id"))),
+            training_class__isnull=True,
+            status=ClaimLine.Status.PAYABLE,
+            live=True,
+            claim__programme__in=list(counted),
+            claim__period_start__lte=last_start,
+        )
+        .order_by()
+        .values_list(
+            "person_id",
+            "claim__programme",
+            "claim__source_ref",
+            "claim__period_start",
+            "claim__period_end",
+            "claim__payee_organisation__name",
+        )
+        .distinct()
+    )
+    for person_id, code, ref, start, end, payee in rows:
+        out[str(person_id)].append(
+            PastEnrolment(
+                class_ref=ref,
+                occupation_code="",
+                level=None,
+                funding_type=counted[code],
+                start_date=start,
+                end_date=end or start,
+                assessed_on=None,
+                subsidised=True,
+                institution=payee or "",
+            )
+        )
 
 
 def compute_many(

@@ -55,10 +55,13 @@ def purpose_provide(source_type: str, classifier: str | Classifier) -> None:
     _classifiers[source_type] = classifier
 
 
-# A claim is of a training class (Claim.training_class): it pays training subsidies. A prepayment (F04)
-# advances a project-based class's training subsidy. Evaluation subsidies (评价补贴) have no claim of their
-# own yet: until a programme registers one, evaluation spending is zero and the pages say so.
+# A claim's payment is training or evaluation by its programme (claims.programmes): booked under
+# "claims.Claim" or "claims.Claim.evaluation". A prepayment (F04) advances a project-based class's
+# training subsidy.
 purpose_provide("claims.Claim", Purpose.TRAINING.value)
+# A programme paying evaluation subsidies (评价补贴) books its claims' payments under this source type
+# (claims.services.payment_source).
+purpose_provide("claims.Claim.evaluation", Purpose.EVALUATION.value)
 purpose_provide("claims.Prepayment", Purpose.TRAINING.value)
 
 

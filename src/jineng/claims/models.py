@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from jineng.audit.scope import EventScope
+from jineng.claims.programmes import programme_label, programme_registered
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.regions.models import Department, Region
@@ -56,8 +57,18 @@ class Claim(models.Model):
     # Unique by a constraint rather than unique=True, which on PostgreSQL adds a LIKE index (nothing
     # here searches by prefix: the list's search is icontains); the region is indexed by (region, state).
     ref = models.CharField("申领编号", max_length=32)
+    # What the claim pays for: a programme (claims.programmes) and its source object there — a training
+    # class, a 以工代训 month, an equipment grant, a voucher… The pipeline below knows the source only by
+    # its id, reference, title and period; the class is kept as a key for the class programme, whose
+    # lines the bulk path judges from the roster.
+    programme = models.CharField("补贴项目", max_length=24, default="training", db_default="training")
+    source_id = models.BigIntegerField("来源编号", null=True, blank=True)
+    source_ref = models.CharField("来源单号", max_length=32, blank=True, default="", db_default="")
+    title = models.CharField("申领事项", max_length=128, blank=True, default="", db_default="")
+    period_start = models.DateField("补贴期间起", null=True, blank=True)
+    period_end = models.DateField("补贴期间止", null=True, blank=True)
     training_class = models.ForeignKey(
-        TrainingClass, models.PROTECT, related_name="claims", verbose_name="培训班"
+        TrainingClass, models.PROTECT, null=True, blank=True, related_name="claims", verbose_name="培训班"
     )
     region = models.ForeignKey(
         Region, models.PROTECT, related_name="claims", verbose_name="区域", db_index=False
@@ -115,6 +126,16 @@ class Claim(models.Model):
         return EventScope(self.region.path, self.department_id, self.payee_organisation_id)
 
     @property
+    def programme_label(self) -> str:
+        return programme_label(self.programme)
+
+    @property
+    def source_url(self) -> str:
+        """The page of what the claim pays for, where the programme has one."""
+        found = programme_registered(self.programme)
+        return found.source_url(self.source_id) if found and found.source_url and self.source_id else ""
+
+    @property
     def payee(self) -> Organisation | Person:
         """Who is paid: the organisation, or for an individual claim the person."""
         if self.payee_organisation_id:
@@ -148,12 +169,25 @@ class ClaimLine(models.Model):
     # Not indexed whole: lines are looked up by person only for the refused ones (a trainee's history for
     # B02/B08, claims.entitle), which the partial index below serves — a tenth of the entries to keep up
     # at every COPY, and a probe per person instead of a scan of every line as the table grows.
+    # No person on a line that pays an organisation for itself (an equipment grant, F05).
     person = models.ForeignKey(
-        Person, models.PROTECT, related_name="claim_lines", db_constraint=False, db_index=False
+        Person,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claim_lines",
+        db_constraint=False,
+        db_index=False,
     )
     training_class = models.ForeignKey(
-        TrainingClass, models.PROTECT, related_name="claim_lines", db_constraint=False
+        TrainingClass, models.PROTECT, null=True, blank=True, related_name="claim_lines", db_constraint=False
     )
+    # Lines of other programmes than classes: what the line pays for (a month, an item), and the key
+    # that holds it once while live — e.g. "yigong:<declaration>:<person>:<month>". Class lines leave both
+    # empty (the database's default: the bulk COPY does not name them) and are held once by the
+    # (class, person) constraint.
+    label = models.CharField("补贴事项", max_length=64, blank=True, default="", db_default="")
+    line_key = models.CharField("明细键", max_length=96, blank=True, default="", db_default="")
     row = models.PositiveIntegerField("序号")
     status = models.CharField("结论", max_length=12, choices=Status.choices)
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
@@ -172,12 +206,24 @@ class ClaimLine(models.Model):
                 fields=["training_class", "person"],
                 condition=models.Q(live=True),
                 name="one_live_claim_line_per_trainee_and_class",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["line_key"],
+                condition=models.Q(live=True) & ~models.Q(line_key=""),
+                name="one_live_claim_line_per_key",
+            ),
         ]
         indexes = [
             models.Index(
                 fields=["person"], condition=models.Q(status="excluded"), name="claimline_refused_by_person"
-            )
+            ),
+            # The lines of programmes other than classes, by person (claims.entitle: B08 across
+            # programmes): class lines — the millions — keep out of it.
+            models.Index(
+                fields=["person"],
+                condition=models.Q(training_class__isnull=True),
+                name="claimline_other_by_person",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -310,6 +310,8 @@ def prepayment_pay(*, actor: User, prepayment: Prepayment, today: dt.date | None
 
 
 def _standing(claim: Claim) -> Prepayment | None:
+    if claim.training_class_id is None:
+        return None  # F04 prepays classes only
     if claim.payee_organisation_id is None:
         return None  # an individual's claim: the prepayment went to the institution
     return (
@@ -339,7 +341,11 @@ def prepaid_previews(claims: Sequence[Claim]) -> dict[int, Decimal]:
             paid.setdefault((class_id, institution_id), Decimal(amount))
     out = {}
     for c in claims:
-        p = paid.get((c.training_class_id, c.payee_organisation_id)) if c.payee_organisation_id else None
+        p = (
+            paid.get((c.training_class_id, c.payee_organisation_id))
+            if c.payee_organisation_id and c.training_class_id
+            else None
+        )
         out[c.pk] = min(p, Decimal(c.amount)) if p is not None else ZERO
     return out
 

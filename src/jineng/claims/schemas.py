@@ -48,8 +48,9 @@ class PayIn(Schema):
 
 class ClaimLineOut(Schema):
     row: int
-    person: str
+    person: str = Field(description="学员姓名；补贴单位本身的明细（如设备补助）为空")
     id_number: str
+    label: str = Field(description="补贴事项：月份、设备等；培训班明细为空")
     status: str
     amount: Decimal
     rule_ids: list[str]
@@ -58,13 +59,13 @@ class ClaimLineOut(Schema):
 
     @staticmethod
     def resolve_person(obj: ClaimLine, context: Any) -> str:
-        return obj.person.name
+        return obj.person.name if obj.person else ""
 
     @staticmethod
     def resolve_id_number(obj: ClaimLine, context: Any) -> str:
         from jineng.people.selectors import id_number_for
 
-        return id_number_for(context["request"].user, obj.person)
+        return id_number_for(context["request"].user, obj.person) if obj.person else ""
 
     @staticmethod
     def resolve_rule_ids(obj: ClaimLine, context: Any) -> list[str]:
@@ -74,7 +75,13 @@ class ClaimLineOut(Schema):
 class ClaimOut(Schema):
     id: int
     ref: str
-    class_ref: str
+    programme: str = Field(description="补贴项目代码（training 职业技能培训补贴、yigong 以工代训…）")
+    programme_label: str
+    source_ref: str = Field(description="来源单号：培训班开班编号、以工代训申报编号等")
+    class_ref: str = Field(description="培训班开班编号；非培训班的补贴项目为空")
+    title: str = Field(description="申领事项")
+    period_start: dt.date | None
+    period_end: dt.date | None
     state: str
     state_label: str
     applicant_kind: str
@@ -92,7 +99,7 @@ class ClaimOut(Schema):
 
     @staticmethod
     def resolve_class_ref(obj: Claim, context: Any) -> str:
-        return obj.training_class.ref
+        return obj.source_ref if obj.training_class_id else ""
 
     @staticmethod
     def resolve_state_label(obj: Claim, context: Any) -> str:

@@ -68,9 +68,9 @@ def claims_search(user: User, f: ClaimFilter, *, today: dt.date) -> QuerySet[Cla
     if f.q:
         qs = qs.filter(
             Q(ref__icontains=f.q)
-            | Q(training_class__ref__icontains=f.q)
+            | Q(source_ref__icontains=f.q)
             | Q(payee_organisation__name__contains=f.q)
-            | Q(training_class__occupation__name__contains=f.q)
+            | Q(title__contains=f.q)
         )
     if f.overdue:
         qs = qs.filter(review_due__lt=today)
@@ -168,8 +168,8 @@ def notice_lines(claim: Claim) -> list[NoticeLine]:
     return [
         NoticeLine(
             row=ln.row,
-            name=mask_name(ln.person.name),
-            id_number=mask_id_number(ln.person.id_number),
+            name=" · ".join(x for x in (mask_name(ln.person.name) if ln.person else "", ln.label) if x),
+            id_number=mask_id_number(ln.person.id_number) if ln.person else "",
             amount=f"{ln.amount:.2f}",
             status=ln.get_status_display(),
         )

@@ -26,6 +26,7 @@ from jineng.claims.models import (
     Objection,
     PaymentBatch,
 )
+from jineng.claims.programmes import programme
 from jineng.claims.recoveries import recoveries
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role
@@ -48,7 +49,14 @@ def _locked(claim: Claim) -> Claim:
 
 
 def claim_profile(claim: Claim) -> Profile:
-    return _class_profile(claim.training_class)
+    """The profile the claim is judged under: a class's claim the class's (frozen at the class's
+    submission: the money follows the rules the class ran under), any other the one frozen on the claim
+    when its programme made it."""
+    if claim.training_class_id is not None:
+        return _class_profile(claim.training_class)  # type: ignore[arg-type]
+    if not claim.profile_code or not claim.profile_version:
+        raise Refusal("申领未记录政策档案")
+    return get_profile(claim.profile_code, claim.profile_version)
 
 
 def _not_set(exc: ParameterNotSet) -> Refusal:
@@ -80,11 +88,17 @@ def _class_profile(tc: TrainingClass) -> Profile:
         raise Refusal(str(exc)) from None
 
 
+def applicant_orgs(claim: Claim) -> set[int]:
+    """The organisations whose clerks act for the claim: the payee, and a class's institution (which
+    claims for an enterprise's own training)."""
+    orgs = {claim.payee_organisation_id} - {None}
+    if claim.training_class_id is not None:
+        orgs.add(claim.training_class.institution_id)  # type: ignore[union-attr]
+    return orgs  # type: ignore[return-value]
+
+
 def _applicant(actor: User, claim: Claim) -> None:
-    own_org = claim.payee_organisation_id is not None and actor.organisation_id in (
-        claim.payee_organisation_id,
-        claim.training_class.institution_id,
-    )
+    own_org = claim.payee_organisation_id is not None and actor.organisation_id in applicant_orgs(claim)
     own_person = claim.payee_person_id is not None and actor.person_id == claim.payee_person_id
     if not (own_org and actor.role == Role.INSTITUTION) and not own_person:
         raise Refusal("只有申请人本人（本单位经办人）可以办理")
@@ -559,5 +573,13 @@ def _payment_make(
         fund_order=rules.fund_order(profiles[frozen]),
         date=day,
         memo=f"补贴申领 {claim.ref} 拨付",
-        source=("claims.Claim", str(claim.pk)),
+        source=payment_source(claim),
     )
+
+
+def payment_source(claim: Claim) -> tuple[str, str]:
+    """The source a claim's payment is booked under. A programme paying evaluation subsidies books them
+    under their own source type, so that the year's fund use sums training and evaluation apart (F15)
+    per source type, without a row per claim."""
+    purpose = programme(claim.programme).purpose
+    return ("claims.Claim" if purpose == "training" else f"claims.Claim.{purpose}", str(claim.pk))

@@ -18,6 +18,7 @@ from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
 from jineng.claims import bulk, runs, services
 from jineng.claims.models import Claim, ClaimLine, ClaimState, Objection, PaymentBatch
+from jineng.claims.programmes import programme
 from jineng.claims.selectors import (
     ClaimFilter,
     batches_visible,
@@ -49,16 +50,27 @@ from jineng.training.selectors import classes_visible
 
 LIST_HEADERS = [
     "申领编号",
-    "开班编号",
+    "补贴项目",
+    "来源单号",
     "收款单位/个人",
-    "职业",
+    "申领事项",
     "补贴人数",
     "补贴金额（元）",
     "状态",
     "审核期限",
     "公示期",
 ]
-LINE_HEADERS = ["序号", "姓名", "身份证号", "结论", "金额（元）", "依据规则", "计算过程", "不予补贴原因"]
+LINE_HEADERS = [
+    "序号",
+    "姓名",
+    "身份证号",
+    "补贴事项",
+    "结论",
+    "金额（元）",
+    "依据规则",
+    "计算过程",
+    "不予补贴原因",
+]
 PAYMENT_HEADERS = [
     "序号",
     "申领编号",
@@ -77,9 +89,10 @@ PAYMENT_HEADERS = [
 def _row(c: Claim) -> list[Any]:
     return [
         c.ref,
-        c.training_class.ref,
+        c.programme_label,
+        c.source_ref,
         c.payee_name,
-        c.training_class.occupation.name,
+        c.title,
         c.headcount,
         c.amount,
         c.get_state_display(),
@@ -229,8 +242,9 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             (
                 [
                     ln.row,
-                    ln.person.name,
-                    id_number_for(user, ln.person),
+                    ln.person.name if ln.person else "",
+                    id_number_for(user, ln.person) if ln.person else "",
+                    ln.label,
                     ln.get_status_display(),
                     ln.amount,
                     ln.rule_ids,
@@ -244,8 +258,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     step = services.next_step(claim)
     today = timezone.localdate()
     is_applicant = (
-        user.role == Role.INSTITUTION
-        and user.organisation_id in (claim.payee_organisation_id, claim.training_class.institution_id)
+        user.role == Role.INSTITUTION and user.organisation_id in services.applicant_orgs(claim)
     ) or (user.role == Role.TRAINEE and user.person_id == claim.payee_person_id)
     may_review = step is not None and user.role in services.ROLES_FOR[(step[0], step[1])]
     return render(
@@ -254,6 +267,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         {
             "claim": claim,
             "tc": claim.training_class,
+            "source_label": programme(claim.programme).source_label,
             "page": page,
             "query": query,
             "rows": [{"ln": ln, "id": id_number_for(user, ln.person)} for ln in page],
@@ -548,12 +562,11 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 
 def _notice_basis(claim: Claim) -> str:
-    """The legal basis of the notice (F08), as the class's profile words its notice period."""
-    tc = claim.training_class
-    if not tc.profile_code:
+    """The legal basis of the notice (F08), as the claim's profile words its notice period."""
+    if not claim.profile_code or not claim.profile_version:
         return ""
-    param = get_profile(tc.profile_code, tc.profile_version).params["public_notice_working_days"]
-    return f"{tc.profile_code} {param.clause}" if param.is_set else ""
+    param = get_profile(claim.profile_code, claim.profile_version).params["public_notice_working_days"]
+    return f"{claim.profile_code} {param.clause}" if param.is_set else ""
 
 
 @login_required

@@ -66,7 +66,7 @@ def test_claim_detail_shows_each_line_computation_and_masks_ids_for_the_departme
     assert line.person.id_number in hr.get(f"/claims/{claim.pk}/").content.decode()
     sheet = load_workbook(BytesIO(hr.get(f"/claims/{claim.pk}/?format=xlsx").content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:5] == ("序号", "姓名", "身份证号", "结论", "金额（元）")
+    assert rows[0][:6] == ("序号", "姓名", "身份证号", "补贴事项", "结论", "金额（元）")
     assert rows[1][0] == 2 and rows[1][2] == line.person.id_number and len(rows) == 31
 
 

@@ -1,0 +1,210 @@
+"""Claims of the programmes other than classes: a programme app hands the pipeline its line facts.
+
+A programme (以工代训, equipment grants, vouchers, evaluation subsidies… see ``claims.programmes``) judges
+its own records with ``jineng.policy`` and calls :func:`claims_create_for_sources` with one
+:class:`SourceClaim` per claim — thousands at once, or a batch of one. From here on a claim is a claim:
+the same pledge, reviews, notice, batch and ledger as a class's, with the profile frozen at creation.
+
+The pipeline's own guards hold for every programme: a blacklisted applicant claims nothing (F14), a
+line is held by one live claim (its ``line_key``, unique among live lines in the database), and a claim
+with no payable line is refused with the reasons of its lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jineng.accounts.models import User
+from jineng.audit import services as audit
+from jineng.claims.models import Claim, ClaimLine
+from jineng.claims.programmes import programme
+from jineng.core.bulkwrite import collector_paused
+from jineng.core.errors import Refusal
+from jineng.orgs import guards
+from jineng.orgs.models import Organisation
+from jineng.people.models import Person
+from jineng.policy.profiles import Profile
+from jineng.policy.violations import Violation
+from jineng.regions.models import Region
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """One line as the programme judged it: who (a person, or nobody when the organisation is paid for
+    itself), for what (``label``: a month, an item), the amount and the computation citing its source."""
+
+    key: str  # unique among live lines: the programme's own key, e.g. "yigong:12:345:2026-03"
+    label: str
+    amount: Decimal
+    rule_ids: tuple[str, ...]
+    computation: str
+    person_id: int | None = None
+    reasons: tuple[Violation, ...] = ()
+
+    @property
+    def payable(self) -> bool:
+        return not self.reasons
+
+
+@dataclass(frozen=True)
+class SourceClaim:
+    """A claim as a programme asks for it."""
+
+    source_id: int
+    source_ref: str
+    title: str
+    region: Region
+    department_id: int
+    applicant_kind: str  # ApplicantKind
+    profile: Profile
+    year: int
+    period_start: dt.date | None
+    period_end: dt.date | None
+    lines: Sequence[SourceLine]
+    payee_organisation: Organisation | None = None
+    payee_person: Person | None = None
+    bank_name: str = ""
+    bank_account: str = ""
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def live_keys(keys: Sequence[str]) -> dict[str, str]:
+    """line key → reference of the live claim that holds it."""
+    return dict(
+        ClaimLine.objects.filter(line_key__in=list(keys), live=True)
+        .order_by()
+        .values_list("line_key", "claim__ref")
+    )
+
+
+def _taken(line: SourceLine, ref: str) -> SourceLine:
+    reason = Violation(
+        "F02", "附件2 补贴资金申领", f"该项补贴已在申领 {ref} 中，不重复申领", field=line.label
+    )
+    return SourceLine(
+        key=line.key,
+        label=line.label,
+        amount=ZERO,
+        rule_ids=line.rule_ids,
+        computation=line.computation,
+        person_id=line.person_id,
+        reasons=(reason,),
+    )
+
+
+def _refused(what: str, many: bool, exc: Refusal) -> Refusal:
+    if not many:
+        return exc
+    return Refusal(
+        f"{what}：{exc.message}",
+        field=exc.field,
+        value=exc.value,
+        rule=exc.rule,
+        clause=exc.clause,
+        violations=exc.violations,
+    )
+
+
+@collector_paused()
+@transaction.atomic
+def claims_create_for_sources(
+    *, actor: User, programme_code: str, claims: Sequence[SourceClaim]
+) -> list[Claim]:
+    """Draft claims with their lines, in the order given. All or nothing: one claim refused (nothing
+    payable, every line already held) refuses the batch, naming its source."""
+    prog = programme(programme_code)
+    for sc in claims:
+        if sc.payee_organisation is not None:
+            guards.refuse_blacklisted(sc.payee_organisation.pk)  # F14: a blacklisted payee claims nothing
+    many = len(claims) > 1
+    taken = live_keys([ln.key for sc in claims for ln in sc.lines])
+    made: list[Claim] = []
+    all_lines: list[list[SourceLine]] = []
+    stamp = timezone.now().timestamp()
+    for i, sc in enumerate(claims):
+        lines = [_taken(ln, taken[ln.key]) if ln.key in taken else ln for ln in sc.lines]
+        payable = [ln for ln in lines if ln.payable]
+        if not payable:
+            reasons = [v for ln in lines for v in ln.reasons][:20]
+            exc = Refusal.from_violations(f"{prog.source_label} {sc.source_ref} 没有可申领的补贴", reasons)
+            raise _refused(f"{prog.source_label} {sc.source_ref}", many, exc)
+        all_lines.append(lines)
+        made.append(
+            Claim(
+                ref=f"tmp-{stamp}-{programme_code}-{i}",
+                programme=programme_code,
+                source_id=sc.source_id,
+                source_ref=sc.source_ref,
+                title=sc.title,
+                period_start=sc.period_start,
+                period_end=sc.period_end,
+                region=sc.region,
+                department_id=sc.department_id,
+                applicant_kind=sc.applicant_kind,
+                payee_organisation=sc.payee_organisation,
+                payee_person=sc.payee_person,
+                bank_name=sc.bank_name,
+                bank_account=sc.bank_account,
+                headcount=len({ln.person_id for ln in payable if ln.person_id is not None}),
+                amount=sum((ln.amount for ln in payable), ZERO),
+                computation=sc.summary,
+                profile_code=sc.profile.code,
+                profile_version=sc.profile.version,
+                created_by=actor,
+            )
+        )
+    Claim.objects.bulk_create(made)
+    areas: dict[int, str] = {}
+    for c, sc in zip(made, claims, strict=True):
+        if c.region_id not in areas:
+            areas[c.region_id] = sc.region.area_code()
+        c.ref = f"BT{sc.year}{areas[c.region_id][:6]}{c.pk:06d}"
+    Claim.objects.bulk_update(made, ["ref"])
+    try:
+        with transaction.atomic():
+            ClaimLine.objects.bulk_create(
+                [
+                    ClaimLine(
+                        claim=c,
+                        person_id=ln.person_id,
+                        row=row,
+                        status=ClaimLine.Status.PAYABLE if ln.payable else ClaimLine.Status.EXCLUDED,
+                        amount=ln.amount if ln.payable else ZERO,
+                        rule_ids=",".join(ln.rule_ids),
+                        computation=ln.computation,
+                        reasons=[
+                            {"rule": v.rule, "clause": v.clause, "message": v.message} for v in ln.reasons
+                        ],
+                        label=ln.label,
+                        line_key=ln.key,
+                        live=ln.payable,
+                    )
+                    for c, lines in zip(made, all_lines, strict=True)
+                    for row, ln in enumerate(lines, start=1)
+                ]
+            )
+    except IntegrityError:
+        # A concurrent claim took a line between the check and the insert.
+        raise Refusal("其中一项补贴已在另一笔申领中，不能重复申领", field="补贴事项") from None
+    audit.events_record_many(
+        actor=actor,
+        action="claim.created",
+        items=[
+            {
+                "obj": c,
+                "to_state": c.state,
+                "payload": {"amount": str(c.amount), "headcount": c.headcount, "programme": programme_code},
+            }
+            for c in made
+        ],
+    )
+    return made
