@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from jineng.policy import claims as c
-from jineng.policy.profiles import ParameterNotSet, get_profile
+from jineng.policy.profiles import Parameter, ParameterNotSet, Profile, get_profile
 from jineng.policy.workdays import WorkCalendar
 
 D = dt.date
@@ -56,9 +57,26 @@ def test_f08_objections_only_inside_the_notice(cal: WorkCalendar) -> None:
     assert [(v.rule, v.field, v.value) for v in late] == [("F08", "异议日期", "2021-10-11")]
 
 
+def _unset(code: str, name: str) -> Profile:
+    """The profile with one number its document leaves open (a bureau's own profile may)."""
+    base = get_profile(code)
+    params = dict(base.params)
+    params[name] = Parameter(params[name].spec, None, "", "本文件未规定")
+    return dataclasses.replace(base, params=params)
+
+
 def test_f08_profile_without_a_notice_period_refuses_in_chinese(cal: WorkCalendar) -> None:
     with pytest.raises(ParameterNotSet, match=r"本政策口径未规定“补贴公示期（工作日）”.*F08.*XC19"):
-        c.notice_window(get_profile("XC19"), cal, D(2021, 3, 1))
+        c.notice_window(_unset("XC19", "public_notice_working_days"), cal, D(2021, 3, 1))
+
+
+def test_f08_xc19_local_notice_period_of_five_working_days(cal: WorkCalendar) -> None:
+    # Given XC19, whose document sets no notice period: the city's local setting (5 working days, as in
+    # its 2023 plan) applies and is cited as local, not as the document's
+    profile = get_profile("XC19")
+    notice = c.notice_window(profile, cal, D(2021, 3, 1))
+    assert (notice.start, notice.end) == (D(2021, 3, 1), D(2021, 3, 5))
+    assert profile.cite("public_notice_working_days") == "XC19 本地补充规定（文件未规定补贴公示期）"
 
 
 def test_f07_department_deadline_15_working_days_zz21_and_10_xc23(cal: WorkCalendar) -> None:
@@ -75,10 +93,11 @@ def test_f10_hr_deadline_only_where_the_profile_sets_one(cal: WorkCalendar) -> N
     assert c.overdue(None, D(2030, 1, 1)) is False
 
 
-def test_f10_finance_review_only_in_xc23() -> None:
+def test_f10_finance_review_in_xc23_and_xuchangs_local_xc19_setting() -> None:
     assert c.needs_finance_review(get_profile("XC23")) is True
     assert c.needs_finance_review(get_profile("ZZ21")) is False
-    assert c.needs_finance_review(get_profile("XC19")) is False  # not set: no step
+    assert c.needs_finance_review(get_profile("XC19")) is True  # a local setting, as in the city's 2023 plan
+    assert c.needs_finance_review(get_profile("HC21")) is False
 
 
 def test_f09_first_and_second_reviewer_differ() -> None:

@@ -149,9 +149,10 @@ def test_f10_finance_review_required_only_in_xc23(code: str, required: bool) -> 
     assert get_profile(code).value("finance_review_required") is required
 
 
-def test_f10_finance_review_not_set_in_xc19() -> None:
-    with pytest.raises(ParameterNotSet):
-        get_profile("XC19").value("finance_review_required")
+def test_f10_finance_review_not_set_in_the_document_is_a_local_setting_in_xc19() -> None:
+    param = get_profile("XC19").param("finance_review_required")
+    assert (param.value, param.clause) == (True, "本地补充规定（文件未规定审核环节）")
+    assert "本市2023年方案" in param.note
 
 
 def test_f11_zz21_weekly_cycle_wednesday_to_friday() -> None:
