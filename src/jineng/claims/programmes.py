@@ -58,7 +58,7 @@ def programme_label(code: str) -> str:
     return found.label if found else code
 
 
-def _class_url(pk: int) -> str:
+def class_url(pk: int) -> str:
     from django.urls import reverse
 
     return reverse("training:detail", args=[pk])
@@ -73,6 +73,6 @@ programme_register(
         label="职业技能培训补贴",
         purpose="training",
         source_label="培训班",
-        source_url=_class_url,
+        source_url=class_url,
     )
 )

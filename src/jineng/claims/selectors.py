@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -296,3 +297,29 @@ def classes_unclaimed(user: User) -> QuerySet[TrainingClass]:
         .exclude(Exists(ClaimLine.objects.filter(training_class=OuterRef("pk"), live=True)))
         .order_by("pk")
     )
+
+
+@dataclass(frozen=True)
+class HeldLine:
+    """The live claim line that holds a programme's key: where the money for it stands."""
+
+    claim_id: int
+    claim_ref: str
+    claim_state: str
+    claim_state_label: str
+    status: str
+    amount: Decimal
+
+
+def lines_held(keys: Sequence[str]) -> dict[str, HeldLine]:
+    """line key → the live line holding it, for a programme to show on its own records (a voucher, a
+    以工代训 month) which claim pays them. Keys no live line holds are absent."""
+    labels = dict(ClaimState.choices)
+    return {
+        key: HeldLine(cid, ref, state, str(labels.get(state, state)), status, amount)
+        for key, cid, ref, state, status, amount in ClaimLine.objects.filter(
+            line_key__in=list(keys), live=True
+        )
+        .order_by()
+        .values_list("line_key", "claim_id", "claim__ref", "claim__state", "status", "amount")
+    }

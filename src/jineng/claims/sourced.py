@@ -49,6 +49,10 @@ class SourceLine:
     computation: str
     person_id: int | None = None
     reasons: tuple[Violation, ...] = ()
+    # A trainee's line of a class claimed through another programme (a voucher exchanged for the
+    # certificate): held once with the class's own lines, by the (class, person) constraint.
+    training_class_id: int | None = None
+    row: int | None = None  # the roster's row, for a class's line
 
     @property
     def payable(self) -> bool:
@@ -77,13 +81,24 @@ class SourceClaim:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-def live_keys(keys: Sequence[str]) -> dict[str, str]:
-    """line key → reference of the live claim that holds it."""
-    return dict(
-        ClaimLine.objects.filter(line_key__in=list(keys), live=True)
+def live_keys(lines: Sequence[SourceLine]) -> dict[str, str]:
+    """line key → reference of the live claim that holds it (by its key, or for a class's trainee by
+    the class and person, whatever programme claimed them)."""
+    found = dict(
+        ClaimLine.objects.filter(line_key__in=[ln.key for ln in lines], live=True)
         .order_by()
         .values_list("line_key", "claim__ref")
     )
+    by_class = {(ln.training_class_id, ln.person_id): ln.key for ln in lines if ln.training_class_id}
+    if by_class:
+        for cid, pid, ref in (
+            ClaimLine.objects.filter(training_class_id__in={c for c, _ in by_class}, live=True)
+            .order_by()
+            .values_list("training_class_id", "person_id", "claim__ref")
+        ):
+            if (cid, pid) in by_class:
+                found[by_class[(cid, pid)]] = ref
+    return found
 
 
 def _taken(line: SourceLine, ref: str) -> SourceLine:
@@ -98,6 +113,8 @@ def _taken(line: SourceLine, ref: str) -> SourceLine:
         computation=line.computation,
         person_id=line.person_id,
         reasons=(reason,),
+        training_class_id=line.training_class_id,
+        row=line.row,
     )
 
 
@@ -126,7 +143,7 @@ def claims_create_for_sources(
         if sc.payee_organisation is not None:
             guards.refuse_blacklisted(sc.payee_organisation.pk)  # F14: a blacklisted payee claims nothing
     many = len(claims) > 1
-    taken = live_keys([ln.key for sc in claims for ln in sc.lines])
+    taken = live_keys([ln for sc in claims for ln in sc.lines])
     made: list[Claim] = []
     all_lines: list[list[SourceLine]] = []
     stamp = timezone.now().timestamp()
@@ -176,7 +193,8 @@ def claims_create_for_sources(
                     ClaimLine(
                         claim=c,
                         person_id=ln.person_id,
-                        row=row,
+                        training_class_id=ln.training_class_id,
+                        row=ln.row if ln.row is not None else row,
                         status=ClaimLine.Status.PAYABLE if ln.payable else ClaimLine.Status.EXCLUDED,
                         amount=ln.amount if ln.payable else ZERO,
                         rule_ids=",".join(ln.rule_ids),
@@ -208,3 +226,51 @@ def claims_create_for_sources(
         ],
     )
     return made
+
+
+@dataclass(frozen=True)
+class ClassLines:
+    """A class's lines for some of its trainees, judged exactly as the class's own claim would judge
+    them (claims.entitle: C02, B02/B07/B08, E03, the pricing order), for a programme that pays them."""
+
+    profile: Profile
+    lines: list[SourceLine]
+    summary: dict[str, Any]
+
+
+def class_lines(*, training_class: Any, person_ids: Sequence[int], key_of: dict[int, str]) -> ClassLines:
+    """The lines of ``person_ids`` in ``training_class``, each under the key ``key_of[person]``. A
+    class the rules refuse as a whole (a forfeit, a number the profile does not set) is refused."""
+    from jineng.claims import entitle
+    from jineng.claims.services import CLAIMABLE_CLASS_STATES, _class_profile, _not_set
+    from jineng.policy.profiles import ParameterNotSet
+
+    tc = training_class
+    if tc.state not in CLAIMABLE_CLASS_STATES:
+        raise Refusal(
+            f"培训班当前状态为“{tc.get_state_display()}”：考核结果录入后方可申领补贴", field="培训班状态"
+        )
+    profile = _class_profile(tc)
+    try:
+        computed = entitle.compute(tc, profile)
+    except ParameterNotSet as exc:
+        raise _not_set(exc) from None
+    if computed.refusals:
+        raise Refusal.from_violations("本班补贴不予受理", computed.refusals)
+    wanted = set(person_ids)
+    lines = [
+        SourceLine(
+            key=key_of[ln.person_id],
+            label="",
+            amount=ln.amount if ln.status == ClaimLine.Status.PAYABLE else ZERO,
+            rule_ids=ln.rule_ids,
+            computation=ln.computation,
+            person_id=ln.person_id,
+            reasons=ln.reasons if ln.status != ClaimLine.Status.PAYABLE else (),
+            training_class_id=tc.pk,
+            row=ln.row,
+        )
+        for ln in computed.lines
+        if ln.person_id in wanted
+    ]
+    return ClassLines(profile=profile, lines=lines, summary=computed.summary)

@@ -10,6 +10,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from jineng.accounts.requests import request_user
+from jineng.claims.schemas import ClaimOut
 from jineng.core.errors import Refusal
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.params import year_query
@@ -21,7 +22,7 @@ from jineng.training.models import Enrolment
 from jineng.training.selectors import classes_visible
 from jineng.vouchers import services
 from jineng.vouchers.models import Voucher
-from jineng.vouchers.schemas import BindIn, CountsOut, IssueIn, RevokeIn, VoucherOut
+from jineng.vouchers.schemas import BindIn, CountsOut, IssueIn, RevokeIn, VoucherClaimIn, VoucherOut
 from jineng.vouchers.selectors import (
     VoucherFilter,
     issue_institutions,
@@ -31,6 +32,7 @@ from jineng.vouchers.selectors import (
     voucher_for_binding,
     vouchers_mine,
     vouchers_search,
+    vouchers_unclaimed,
     vouchers_visible,
 )
 
@@ -106,6 +108,34 @@ def bind(request: HttpRequest, data: BindIn) -> Voucher:
         raise Http404
     services.voucher_bind(actor=user, voucher=voucher, enrolment=enrolment)
     return vouchers_visible(user).get(pk=voucher.pk)
+
+
+@router.post(
+    "/claims",
+    response={201: list[ClaimOut]},
+    summary="以证换券申领补贴（G01）：已兑换的培训券生成补贴申领，每个培训班一笔",
+)
+def claim(request: HttpRequest, data: VoucherClaimIn) -> Status:
+    user = request_user(request)
+    require(user, "claim.apply")
+    require(user, "voucher.use")
+    todo = vouchers_unclaimed(user)
+    if data.voucher_ids is not None:
+        wanted = set(data.voucher_ids)
+        # A voucher out of the clerk's scope is not found, like any object; one in scope that is not
+        # redeemed, or already claimed, is refused with the reason.
+        if vouchers_visible(user).filter(pk__in=wanted).count() != len(wanted):
+            raise Http404("培训券不存在")
+        todo = [v for v in todo if v.pk in wanted]
+        if len(todo) != len(wanted):
+            raise Refusal(
+                "所选培训券中有尚未以证换券（无证无价）或已在补贴申领中的",
+                field="voucher_ids",
+                rule="G01",
+            )
+    if not todo:
+        raise Refusal("没有已以证换券、尚未申领补贴的培训券", field="voucher_ids")
+    return Status(201, services.voucher_claims_create(actor=user, vouchers=todo))
 
 
 @router.get("/{voucher_id}", response=VoucherOut, summary="培训券详情")

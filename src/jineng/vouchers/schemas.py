@@ -93,3 +93,9 @@ class CountsOut(Schema):
     year: int
     issued: int
     used: int
+
+
+class VoucherClaimIn(Schema):
+    voucher_ids: list[int] | None = Field(
+        default=None, description="要申领补贴的已兑换培训券 id；不填则为本机构全部已兑换、尚未申领的培训券"
+    )

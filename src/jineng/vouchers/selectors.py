@@ -150,3 +150,16 @@ def voucher_counts(*, region: Region, year: int) -> VoucherCounts:
         used=Count("id", filter=Q(state=VoucherState.REDEEMED, redeemed_on__year=year)),
     )
     return VoucherCounts(region=region, year=year, issued=int(got["issued"]), used=int(got["used"]))
+
+
+def vouchers_unclaimed(user: User) -> list[Voucher]:
+    """The redeemed vouchers of the institution's classes that no live claim holds yet: what its clerk
+    can claim (以证换券 moves money). Only an institution's clerk claims them."""
+    if user.role != Role.INSTITUTION:
+        return []
+    from jineng.claims.selectors import lines_held
+    from jineng.vouchers.services import voucher_key
+
+    redeemed = list(vouchers_visible(user).filter(state=VoucherState.REDEEMED).order_by("redeemed_on", "pk"))
+    held = lines_held([voucher_key(v.serial) for v in redeemed])
+    return [v for v in redeemed if voucher_key(v.serial) not in held]

@@ -9,8 +9,10 @@ be used (trainee withdrawn, class cancelled) is revoked by the bureau.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +24,7 @@ from jineng.accounts.models import User
 from jineng.assessment.models import Result
 from jineng.audit.services import event_record, events_record
 from jineng.catalogue.models import Occupation
+from jineng.claims.sourced import SourceClaim, claims_create_for_sources, class_lines
 from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.roles import HR_ROLES, Role
@@ -537,3 +540,80 @@ def vouchers_expire(*, today: dt.date) -> int:
     """到期失效, set-based: every unbound voucher whose last valid day (``expires_on``) is before ``today``
     becomes expired in one UPDATE. Running it again the same day, or late, changes nothing more."""
     return _expire(Voucher.objects.all(), today=today)
+
+
+# --- 以证换券 moves money: redeemed vouchers become their holders' claim lines ----------------------------
+
+VOUCHER_PROGRAMME = "voucher"
+
+
+def voucher_key(serial: str) -> str:
+    """The claim line key of a voucher: a voucher pays once, whichever claim takes it."""
+    return f"voucher:{serial}"
+
+
+@transaction.atomic
+def voucher_claims_create(*, actor: User, vouchers: Sequence[Voucher]) -> list[Any]:
+    """The institution claims the subsidy of its redeemed vouchers (G01 以证换券): one draft claim per
+    class, a line per voucher holder, judged exactly as the class's own claim judges that trainee (the
+    certificate obtained, C02, B02/B07/B08, the pricing order). A trainee the class's claim already
+    holds is not paid again (F02); from here the claim goes the common way (pledge, reviews, notice,
+    batch, ledger)."""
+    if actor.role != Role.INSTITUTION or actor.organisation_id is None:
+        raise Refusal("以证换券申领补贴限培训机构经办人办理", rule=G01)
+    ids = sorted({v.pk for v in vouchers})
+    if not ids:
+        raise Refusal("请选择已兑换的培训券", field="培训券")
+    locked = list(
+        Voucher.objects.select_for_update()
+        .filter(pk__in=ids)
+        .select_related("enrolment__training_class__occupation", "enrolment__training_class__region")
+        .order_by("pk")
+    )
+    by_class: dict[int, list[Voucher]] = defaultdict(list)
+    for v in locked:
+        if v.state != VoucherState.REDEEMED or v.enrolment is None:
+            raise Refusal(
+                f"培训券 {v.serial} 当前状态为“{v.get_state_display()}”：以证换券后方可申领补贴（无证无价）",
+                field="培训券",
+                value=v.serial,
+                rule=G01,
+                clause=rule_clause(v.region, G01),
+            )
+        tc = v.enrolment.training_class
+        if tc.institution_id != actor.organisation_id:
+            raise Refusal(f"培训券 {v.serial} 不是本机构培训班学员的培训券", field="培训券", value=v.serial)
+        by_class[tc.pk].append(v)
+    asked: list[SourceClaim] = []
+    for group in by_class.values():
+        tc = group[0].enrolment.training_class  # type: ignore[union-attr]
+        judged = class_lines(
+            training_class=tc,
+            person_ids=[v.person_id for v in group],
+            key_of={v.person_id: voucher_key(v.serial) for v in group},
+        )
+        serials = {v.person_id: v.serial for v in group}
+        asked.append(
+            SourceClaim(
+                source_id=tc.pk,
+                source_ref=tc.ref,
+                title=f"{tc.occupation.name}（以证换券 {len(group)} 张）",
+                region=tc.region,
+                department_id=tc.department_id,
+                applicant_kind="institution",
+                profile=judged.profile,
+                year=tc.year,
+                period_start=tc.start_date,
+                period_end=tc.end_date,
+                lines=[
+                    dataclasses.replace(ln, label=f"培训券 {serials[ln.person_id]}")  # type: ignore[index]
+                    for ln in judged.lines
+                ],
+                payee_organisation=tc.institution,
+                bank_name=tc.bank_name,
+                bank_account=tc.bank_account,
+                summary=judged.summary,
+            )
+        )
+    claims = claims_create_for_sources(actor=actor, programme_code=VOUCHER_PROGRAMME, claims=asked)
+    return claims

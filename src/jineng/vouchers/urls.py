@@ -10,6 +10,7 @@ urlpatterns = [
     path("bulk/", views.voucher_bulk, name="bulk"),
     path("bulk/template.xlsx", views.bulk_template, name="bulk_template"),
     path("bind/", views.voucher_bind, name="bind"),
+    path("claim/", views.voucher_claim, name="claim"),
     path("<int:voucher_id>/", views.voucher_detail, name="detail"),
     path("<int:voucher_id>/redeem/", views.voucher_redeem, name="redeem"),
     path("<int:voucher_id>/revoke/", views.voucher_revoke, name="revoke"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
+from jineng.claims.selectors import lines_held
 from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.feedback import refused
@@ -32,6 +33,7 @@ from jineng.vouchers.selectors import (
     voucher_for_binding,
     vouchers_mine,
     vouchers_search,
+    vouchers_unclaimed,
     vouchers_visible,
 )
 
@@ -100,6 +102,7 @@ def voucher_list(request: HttpRequest) -> HttpResponse:
             "profiles": profiles,
             "can_issue": can(user.role, "voucher.issue"),
             "can_use": can(user.role, "voucher.use"),
+            "unclaimed": vouchers_unclaimed(user) if can(user.role, "claim.apply") else [],
         },
     )
 
@@ -128,6 +131,8 @@ def voucher_detail(request: HttpRequest, voucher_id: int) -> HttpResponse:
             "can_list": can(user.role, "voucher.view"),
             "can_redeem": can(user.role, "voucher.use") and v.state == VoucherState.BOUND,
             "can_revoke": can(user.role, "voucher.issue") and v.is_live,
+            "can_see_claim": can(user.role, "claim.view"),
+            "held": lines_held([services.voucher_key(v.serial)]).get(services.voucher_key(v.serial)),
             "revoke_form": RevokeForm(),
         },
     )
@@ -247,3 +252,27 @@ def voucher_revoke(request: HttpRequest, voucher_id: int) -> HttpResponse:
     else:
         messages.success(request, f"培训券 {v.serial} 已作废")
     return redirect("vouchers:detail", v.pk)
+
+
+@login_required
+@require_POST
+def voucher_claim(request: HttpRequest) -> HttpResponse:
+    """以证换券申领补贴: the institution claims every redeemed voucher of its classes not yet claimed, one
+    draft claim per class; the clerk then signs and submits each like any claim."""
+    user = request_user(request)
+    require(user, "claim.apply")
+    require(user, "voucher.use")
+    todo = vouchers_unclaimed(user)
+    if not todo:
+        messages.info(request, "没有已以证换券、尚未申领补贴的培训券")
+        return redirect("vouchers:list")
+    try:
+        made = services.voucher_claims_create(actor=user, vouchers=todo)
+    except Refusal as exc:
+        refused(request, exc)
+        return redirect("vouchers:list")
+    messages.success(
+        request,
+        f"已生成 {len(made)} 笔补贴申领（{len(todo)} 张培训券），请逐笔核对明细、签署承诺后提交",
+    )
+    return redirect("claims:detail", made[0].pk) if len(made) == 1 else redirect("claims:list")

@@ -160,7 +160,52 @@ def _foreign(prefix: str, suffix: str = "", certified: bool = False) -> Any:
     return lambda w, u: [f"{prefix}/{v.pk}{suffix}" for v in foreign_vouchers(w, u, certified=certified)]
 
 
+def redeemed_unclaimed(w: World, u: User) -> Voucher:
+    """A voucher exchanged for the certificate of an assessed class of the school, not yet claimed."""
+    from jineng.claims.tests.scope_cases import _assessed_for
+
+    _assessed_for(w, u)
+    e = Enrolment.objects.order_by("-pk").first()
+    assert e is not None
+    return Voucher.objects.create(
+        serial=f"410100-2021-{e.pk:06d}",
+        sequence=e.pk,
+        person=e.person,
+        region=w.zhengzhou,
+        issued_by=w.users[Role.HR_ADMIN],
+        issued_on=e.training_class.start_date - dt.timedelta(days=30),
+        expires_on=e.training_class.end_date + dt.timedelta(days=365),
+        state=VoucherState.REDEEMED,
+        enrolment=e,
+        bound_on=e.training_class.start_date - dt.timedelta(days=1),
+        certificate=e.result,
+        redeemed_on=e.training_class.end_date + dt.timedelta(days=10),
+    )
+
+
+CLAIMED = {"claims.Claim": 1, "claims.ClaimLine": 1, "audit.Event": 1}
+CLAIMERS = roles("claim.apply") & roles("voucher.use")  # the school's clerk
+
+
+def claim_api_path(w: World, u: User) -> str:
+    redeemed_unclaimed(w, u)
+    return f"{V}/claims"
+
+
+def claim_api_foreign(w: World, u: User) -> list[dict[str, Any]]:
+    return [{"voucher_ids": [v.pk]} for v in foreign_vouchers(w, u, certified=True)]
+
+
 CASES: tuple[Case, ...] = (
+    Case(
+        "POST",
+        "vouchers/claim/",
+        CLAIMERS,
+        lambda w, u: (redeemed_unclaimed(w, u), "/vouchers/claim/")[1],
+        data=lambda w, u: {},
+        ok=302,
+        delta=CLAIMED,
+    ),
     # ---- pages
     Case("GET", "vouchers/", roles("voucher.view"), fixed("/vouchers/")),
     Case("GET", "vouchers/mine/", roles("self.view"), fixed("/vouchers/mine/")),
@@ -282,6 +327,17 @@ CASES: tuple[Case, ...] = (
         roles("voucher.view", "self.view"),
         _detail(V),
         foreign=_foreign(V),
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        f"{V}/claims",
+        CLAIMERS,
+        claim_api_path,
+        data=lambda w, u: {"voucher_ids": [Voucher.objects.order_by("-pk").values_list("pk", flat=True)[0]]},
+        foreign_data=claim_api_foreign,
+        ok=201,
+        delta=CLAIMED,
         scoped=True,
     ),
     Case(
