@@ -18,7 +18,7 @@ from jineng.demo.claims import demo_claims_load
 from jineng.demo.classes import demo_classes_load
 from jineng.demo.plans import demo_plans_load
 from jineng.demo.progress import demo_progress_load
-from jineng.demo.standards import PRICED, accounts_of, demo_standards_load
+from jineng.demo.standards import accounts_of, demo_standards_load, priced_bureaus
 from jineng.orgs.models import Organisation
 from jineng.orgs.services import organisation_register
 from jineng.people.models import Person
@@ -247,7 +247,7 @@ def demo_load() -> bool:
 def demo_accounts() -> list[DemoAccount]:
     result = []
     listed = [(role, username) for role, username, *_ in [*data.ACCOUNTS, *data.EXTRA_ACCOUNTS]]
-    listed += [(role, username) for spec in PRICED for role, username, _ in accounts_of(spec)]
+    listed += [(role, username) for spec in priced_bureaus() for role, username, _ in accounts_of(spec)]
     for role, username in listed:
         user = (
             User.objects.filter(username=username)

@@ -1,11 +1,10 @@
 """Demo classes priced by the province's standards table (the demo's 示例标准) and carried from opening to
-payment, under profiles whose documents fix no amount of their own: one of 许昌市 (XC23, 2023), paid in
-the month's batch, and one of 潢川县 (HC21, 2021), approved and owed on the books — HC21 sets no payment
-cycle (F11), so no batch can be opened for it. Each city gets its own bureau accounts; everything goes through the services the pages
-call, so each class and claim has its reviews, checks and audit trail.
-
-XC19 (许昌 2019–2021) prices by the same table, but its profile fixes no review deadline, notice period or
-number of reviewers (F07–F09), so a claim under it stops at the notice: the demo shows none.
+payment in the month's batch, under profiles whose documents fix no amount of their own: one of 潢川县
+(HC21, 2021), one of 许昌市 under its 2019–2021 plan (XC19, 2021) and one under its 2023 plan (XC23). Where
+a document leaves a step open (XC19's review deadline and notice period, HC21's and XC19's payment
+cycle), the profile's local setting (本地补充规定) applies. Each bureau gets its own accounts (许昌's serve
+both of its years); everything goes through the services the pages call, so each class and claim has
+its reviews, checks and audit trail.
 """
 
 from __future__ import annotations
@@ -89,6 +88,22 @@ PRICED = (
         5,
         2,
     ),
+    PricedClass(
+        "xc",
+        "许昌市",
+        "市人社局",
+        "市工信局",
+        "市财政局",
+        "许昌技师学院",
+        "6-31-01-03",
+        "",
+        4,
+        dt.date(2021, 9, 6),
+        18,
+        "411002",
+        5,
+        2,
+    ),
 )
 # username suffix → role (two finance officers: XC23's finance review is signed by two, F09)
 ROLES = (
@@ -103,6 +118,11 @@ ROLES = (
     ("dc", "inspector"),
 )
 NAMES = ("何静", "郭亮", "罗敏", "梁伟", "宋洁", "唐军", "韩梅", "冯涛", "邓雪")
+
+
+def priced_bureaus() -> list[PricedClass]:
+    """One spec per bureau (许昌 runs two years with the same accounts)."""
+    return list({spec.prefix: spec for spec in reversed(PRICED)}.values())[::-1]
 
 
 def accounts_of(spec: PricedClass) -> list[tuple[str, str, str]]:
@@ -125,6 +145,10 @@ def _accounts(spec: PricedClass) -> dict[str, User]:
     org = Organisation.objects.get(name=spec.institution)
     out: dict[str, User] = {}
     for (role, username, name), (suffix, _) in zip(accounts_of(spec), ROLES, strict=True):
+        existing = User.objects.filter(username=username).first()
+        if existing is not None:  # the bureau's second year
+            out[suffix] = existing
+            continue
         dept = departments[role]
         out[suffix] = user_create(
             actor=None,
@@ -291,7 +315,7 @@ def _paid(spec: PricedClass, acc: dict[str, User], tc: TrainingClass, day: dt.da
         actor=acc["cz1"],
         fund=fund,
         amount=Decimal("2000000.00"),
-        key=f"demo:approp:{spec.prefix}",
+        key=f"demo:approp:{spec.prefix}:{spec.start.year}",
         date=dt.date(spec.start.year, 1, 4),
     )
     claim = claims.claim_create(actor=clerk, training_class=tc, today=day)

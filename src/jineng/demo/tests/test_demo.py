@@ -283,18 +283,22 @@ def test_demo_standards_table_is_marked_on_its_page_and_export(demo: None, clien
 def test_f02_demo_classes_priced_by_the_standards_table_go_from_opening_to_payment(demo: None) -> None:
     from jineng.claims.models import Claim
 
-    # Given the demo's classes of 潢川县 (HC21) and 许昌市 (XC23), each naming a line of the sample table
+    # Given the demo's classes of 潢川县 (HC21) and 许昌市 (XC19 in 2021, XC23 in 2023), each naming a
+    # line of the sample table
     claims = {
         c.training_class.profile_code: c
         for c in Claim.objects.select_related("training_class").filter(
             training_class__catalogue_item__sample=True
         )
     }
-    assert set(claims) == {"HC21", "XC23"}
-    # Then XC23's is paid in the month's batch, and HC21's (no payment cycle, F11) is approved and owed
-    xc, hc = claims["XC23"], claims["HC21"]
+    assert set(claims) == {"HC21", "XC19", "XC23"}
+    # Then each is paid in its month's batch — HC21's and XC19's by the profile's local monthly cycle
+    # (本地补充规定: the documents set none, F11)
+    xc, hc, xc19 = claims["XC23"], claims["HC21"], claims["XC19"]
     assert (xc.state, xc.headcount, xc.amount) == ("paid", 20, Decimal("30000.00"))
-    assert (hc.state, hc.headcount, hc.amount) == ("approved", 24, Decimal("48000.00"))
+    assert (hc.state, hc.headcount, hc.amount) == ("paid", 24, Decimal("48000.00"))
+    assert (xc19.state, xc19.headcount, xc19.amount) == ("paid", 18, Decimal("36000.00"))
+    assert xc19.batch_item.batch.cycle == "monthly" and hc.batch_item.batch.cycle == "monthly"
     # And each line cites the sample line it was priced from
     line = xc.lines.get(row=2)
     assert line.computation == (

@@ -131,4 +131,13 @@ def test_f12_monthly_push_on_the_months_last_working_day(cal: WorkCalendar) -> N
 
 def test_f11_profile_without_a_cycle_refuses(cal: WorkCalendar) -> None:
     with pytest.raises(ParameterNotSet, match="资金拨付周期"):
-        c.disbursement_cycle(get_profile("HC21"), cal, D(2021, 6, 1))
+        c.disbursement_cycle(_unset("HC21", "disbursement_cycle"), cal, D(2021, 6, 1))
+
+
+def test_f11_f12_hc21_and_xc19_local_monthly_cycle_pays_on_the_last_working_day(cal: WorkCalendar) -> None:
+    # Given HC21 and XC19, whose documents set no payment cycle: their local setting is a monthly push
+    for code in ("HC21", "XC19"):
+        cycle = c.disbursement_cycle(get_profile(code), cal, D(2021, 6, 1))
+        # Then June 2021's list goes to finance and is paid on Wednesday 30 June, citing the local setting
+        assert (cycle.kind, cycle.period_start, cycle.pay_on) == ("monthly", D(2021, 6, 1), D(2021, 6, 30))
+        assert cycle.clause == f"{code} 本地补充规定（文件未规定拨付周期）"
