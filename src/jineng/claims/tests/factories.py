@@ -33,6 +33,7 @@ def assessed_class(
     *,
     present: tuple[int, ...] = (30, 30),
     failing_rows: tuple[int, ...] = (),
+    certificate: str = "skill_level",
     **overrides: Any,
 ) -> TrainingClass:
     """30 trainees of the Zhengzhou school's 电工 class (中级, level 4), in-job (F02) unless overridden;
@@ -41,7 +42,12 @@ def assessed_class(
     tc = approved_class(w, **overrides)
     inspector = w.users["inspector"]
     tc = class_open(
-        actor=inspector, training_class=tc, present=30, signed_in=30, materials_kept=True, today=START
+        actor=inspector,
+        training_class=tc,
+        present=max(present),
+        signed_in=max(present),
+        materials_kept=True,
+        today=START,
     )
     for i, n in enumerate(present):
         inspection_record(
@@ -57,8 +63,10 @@ def assessed_class(
         actor=w.users["institution"],
         training_class=tc,
         body=w.zz_station,
-        certificate_kind="skill_level",
+        certificate_kind=certificate,
         level=tc.level,
+        # E05: a completion exam is set by the county bureau or above
+        exam_set_by="county" if certificate == "completion" else "",
         assessment_date=EXAM,
         venue=tc.venue,
         today=END + dt.timedelta(days=1),
@@ -70,7 +78,7 @@ def assessed_class(
             ResultRow(
                 id_number=e.person.id_number,
                 passed=passed,
-                certificate_kind="skill_level" if passed else "",
+                certificate_kind=certificate if passed else "",
                 level=tc.level if passed else None,
                 certificate_number=f"Z{tc.pk:04d}{e.row:04d}" if passed else "",
                 issued_on=EXAM + dt.timedelta(days=5) if passed else None,

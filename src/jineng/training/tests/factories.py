@@ -137,8 +137,9 @@ def with_roster(w: World, tc: TrainingClass, n: int = 30, *, today: dt.date = AP
     return tc
 
 
-def submitted_class(w: World, **overrides: Any) -> TrainingClass:
-    tc = with_roster(w, draft_class(w, **overrides))
+def submitted_class(w: World, *, trainees: int = 30, **overrides: Any) -> TrainingClass:
+    overrides.setdefault("planned_trainees", max(trainees, 1))
+    tc = with_roster(w, draft_class(w, **overrides), trainees)
     return services.class_submit(actor=w.users["institution"], training_class=tc, today=APPLIED)
 
 
