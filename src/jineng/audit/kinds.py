@@ -129,6 +129,8 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("prepayment.settled", "预拨已清算"),
     EventKind("prepayment.closed", "预拨已关闭（班级取消）"),
     EventKind("prepayment.recalled", "预拨转应退回（班级取消）"),
+    EventKind("project.stopped", "机构项目制资格已停止"),
+    EventKind("project.restored", "机构项目制资格已恢复"),
     # Recovery (F14).
     EventKind("recovery.wrong_payment.recorded", "错付已登记"),
     EventKind("recovery.case.opened", "追缴已立案"),
@@ -232,6 +234,8 @@ OTHER_STATES: dict[str, str] = {
     "registered": "已登记",
     "revoked": "已撤销",
     "sent": "已送出",
+    "stopped": "已停止",
+    "restored": "已恢复",
 }
 
 

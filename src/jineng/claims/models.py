@@ -450,6 +450,46 @@ class Prepayment(models.Model):
         return EventScope(self.region.path, None, self.institution_id)
 
 
+class ProjectStop(models.Model):
+    """F04 (where the profile allows it): the bureau stops an institution's 项目制 training — no more
+    prepayments — when its project-based classes did not reach the expected effect, attendance or
+    completion. The figures the decision rested on are kept with it; a stop is lifted, never deleted."""
+
+    institution = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="project_stops", verbose_name="培训机构"
+    )
+    region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name="决定区域")
+    profile_code = models.CharField("政策档案", max_length=16)
+    profile_version = models.PositiveSmallIntegerField("档案版本")
+    reason = models.TextField("停止原因")
+    figures = models.JSONField("培训效果数据", default=dict)
+    stopped_on = models.DateField("停止日期")
+    stopped_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    lifted_on = models.DateField("恢复日期", null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField("恢复原因", blank=True)
+
+    class Meta:
+        verbose_name = "项目制资格停止"
+        verbose_name_plural = "项目制资格停止"
+        ordering = ["-stopped_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution"],
+                condition=models.Q(lifted_on__isnull=True),
+                name="one_open_project_stop",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"项目制资格停止（{self.stopped_on:%Y-%m-%d}）"
+
+    def audit_scope(self) -> EventScope:
+        return EventScope(self.region.path, None, self.institution_id)
+
+
 class ClaimRun(models.Model):
     """Thousands of classes claimed, or thousands of claims signed, in the background (申领批处理).
 

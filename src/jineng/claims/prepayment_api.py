@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
@@ -15,10 +15,15 @@ from pydantic import Field
 from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
 from jineng.claims import prepayments as services
-from jineng.claims.models import Prepayment
-from jineng.claims.prepayment_selectors import prepayments_visible
+from jineng.claims.models import Prepayment, ProjectStop
+from jineng.claims.prepayment_selectors import (
+    prepayments_visible,
+    project_performance,
+    project_stops_visible,
+)
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
+from jineng.core.roles import Role
 from jineng.training.selectors import classes_visible
 
 router = Router()
@@ -88,6 +93,95 @@ def prepayment_request(request: HttpRequest, data: PrepaymentIn) -> Status:
     require(user, "prepayment.apply")
     tc = get_object_or_404(classes_visible(user), pk=data.class_id)
     return Status(201, services.prepayment_request(actor=user, training_class=tc, share=data.share))
+
+
+class PerformanceOut(Schema):
+    institution_id: int
+    institution: str
+    classes: int
+    opening: int = Field(description="开班人数")
+    trained: int = Field(description="检查在位平均人数（C02）")
+    attendance: Decimal | None = Field(description="出勤率")
+    enrolled: int = Field(description="已考核班级学员数")
+    passed: int = Field(description="考核合格人数")
+    completion: Decimal | None = Field(description="结业比例")
+    stop_id: int | None = Field(description="未恢复的项目制资格停止决定")
+
+
+class ProjectStopIn(Schema):
+    institution_id: int
+    reason: str
+
+
+class ProjectLiftIn(Schema):
+    reason: str
+
+
+class ProjectStopOut(Schema):
+    id: int
+    institution: str
+    profile: str
+    reason: str
+    figures: dict[str, Any]
+    stopped_on: dt.date
+    lifted_on: dt.date | None
+    lift_reason: str
+
+    @staticmethod
+    def resolve_institution(obj: ProjectStop, context: Any) -> str:
+        return obj.institution.name
+
+    @staticmethod
+    def resolve_profile(obj: ProjectStop, context: Any) -> str:
+        return f"{obj.profile_code} v{obj.profile_version}"
+
+
+@router.get(
+    "/performance",
+    response=list[PerformanceOut],
+    summary="项目制机构培训效果：出勤率、结业比例与项目制资格（F04）",
+)
+def performance(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request_user(request)
+    require(user, "prepayment.view")
+    return [
+        {
+            "institution_id": p.institution.pk,
+            "institution": p.institution.name,
+            "classes": p.classes,
+            "opening": p.opening,
+            "trained": p.trained,
+            "attendance": p.attendance,
+            "enrolled": p.enrolled,
+            "passed": p.passed,
+            "completion": p.completion,
+            "stop_id": p.stop.pk if p.stop else None,
+        }
+        for p in project_performance(user)
+        if user.role != Role.INSTITUTION
+    ]
+
+
+@router.post(
+    "/stops", response={201: ProjectStopOut}, summary="停止机构的项目制资格（F04，政策档案有规定的）"
+)
+def stop(request: HttpRequest, data: ProjectStopIn) -> Status:
+    user = request_user(request)
+    require(user, "project.stop")
+    found = next(
+        (p.institution for p in project_performance(user) if p.institution.pk == data.institution_id), None
+    )
+    if found is None:
+        raise Http404("培训机构不存在")
+    return Status(201, services.project_stop(actor=user, institution=found, reason=data.reason))
+
+
+@router.post("/stops/{stop_id}/lift", response=ProjectStopOut, summary="恢复机构的项目制资格")
+def lift(request: HttpRequest, stop_id: int, data: ProjectLiftIn) -> ProjectStop:
+    user = request_user(request)
+    require(user, "project.stop")
+    found = get_object_or_404(project_stops_visible(user), pk=stop_id)
+    return services.project_stop_lift(actor=user, stop=found, reason=data.reason)
 
 
 @router.get("/{prepayment_id}", response=PrepaymentOut, summary="预拨详情")

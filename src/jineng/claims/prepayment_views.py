@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,7 +12,12 @@ from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
 from jineng.claims import prepayments as services
 from jineng.claims.models import Prepayment, PrepaymentState
-from jineng.claims.prepayment_selectors import prepayable_classes, prepayments_visible
+from jineng.claims.prepayment_selectors import (
+    prepayable_classes,
+    prepayments_visible,
+    project_performance,
+    project_stops_visible,
+)
 from jineng.core.feedback import act_returning
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
@@ -38,6 +43,12 @@ def prepayment_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": PrepaymentState.choices,
             "classes": prepayable_classes(user)[:50],
+            # F04: how each institution's project-based classes went, for the bureau's stop decision.
+            "performance": project_performance(user) if user.role != Role.INSTITUTION else [],
+            "can_stop": can(user.role, "project.stop"),
+            "my_stop": services.project_stop_open(user.organisation_id)
+            if user.role == Role.INSTITUTION and user.organisation_id
+            else None,
             # F04: the prepayment share as the profiles in view fix it, or that they do not.
             "profiles": profiles_in_view(user.region, timezone.localdate().year),
         },
@@ -108,3 +119,38 @@ def prepayment_pay(request: HttpRequest, prepayment_id: int) -> HttpResponse:
     p = _prepayment(user, prepayment_id)
     act_returning(request, "预拨款已拨付", lambda: services.prepayment_pay(actor=user, prepayment=p))
     return redirect("claims:prepayment", p.pk)
+
+
+@login_required
+@require_POST
+def project_stop(request: HttpRequest) -> HttpResponse:
+    """F04: stop an institution's 项目制 for its results (the figures shown on the prepayment page)."""
+    user = request_user(request)
+    require(user, "project.stop")
+    raw = request.POST.get("institution", "")
+    found = next(
+        (p.institution for p in project_performance(user) if raw.isdigit() and p.institution.pk == int(raw)),
+        None,
+    )
+    if found is None:
+        raise Http404("培训机构不存在")
+    act_returning(
+        request,
+        f"已停止 {found.name} 的项目制资格（F04）",
+        lambda: services.project_stop(actor=user, institution=found, reason=request.POST.get("reason", "")),
+    )
+    return redirect("claims:prepayments")
+
+
+@login_required
+@require_POST
+def project_stop_lift(request: HttpRequest, stop_id: int) -> HttpResponse:
+    user = request_user(request)
+    require(user, "project.stop")
+    stop = get_object_or_404(project_stops_visible(user), pk=stop_id)
+    act_returning(
+        request,
+        f"已恢复 {stop.institution.name} 的项目制资格",
+        lambda: services.project_stop_lift(actor=user, stop=stop, reason=request.POST.get("reason", "")),
+    )
+    return redirect("claims:prepayments")

@@ -23,12 +23,14 @@ from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.audit.services import event_record
-from jineng.claims.models import Claim, Prepayment, PrepaymentState
+from jineng.claims.models import Claim, Prepayment, PrepaymentState, ProjectStop
 from jineng.claims.recoveries import recoveries
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role
+from jineng.core.scope import scope_of
 from jineng.ledger import services as ledger
 from jineng.orgs import guards
+from jineng.orgs.models import Organisation
 from jineng.policy import claims as rules
 from jineng.policy import subsidy
 from jineng.policy.profiles import ParameterNotSet, Profile, get_profile
@@ -116,6 +118,15 @@ def prepayment_request(
             value=tc.get_mode_display(),
             rule=F04,
             clause=profile.cite("prepay_modes"),
+        )
+    stopped = project_stop_open(tc.institution_id)
+    if stopped is not None:
+        raise Refusal(
+            f"本机构的项目制资格已于 {stopped.stopped_on:%Y-%m-%d} 停止（{stopped.reason}），不能申请预拨",
+            field="培训机构",
+            value=tc.institution.name,
+            rule=F04,
+            clause=get_profile(stopped.profile_code, stopped.profile_version).cite(PROJECT_STOP),
         )
     if tc.state not in PREPAYABLE_CLASS_STATES:
         raise Refusal(
@@ -483,3 +494,109 @@ LIVE_UNSETTLED = (
     PrepaymentState.APPROVED,
     PrepaymentState.PAID,
 )
+
+
+# --------------------------------------------------------------------------------------------------
+# Stopping an institution's 项目制 (F04, where the profile allows it): no more prepayments.
+
+PROJECT_STOP = "project_stop_on_poor_results"
+STOPPERS = frozenset({Role.HR_ADMIN, Role.HR_SECOND})
+
+
+def project_stop_open(institution_id: int) -> ProjectStop | None:
+    return ProjectStop.objects.filter(institution_id=institution_id, lifted_on=None).first()
+
+
+@transaction.atomic
+def project_stop(
+    *, actor: User, institution: Organisation, reason: str, today: dt.date | None = None
+) -> ProjectStop:
+    """The bureau stops the institution's 项目制 training for its results (F04): the figures of its
+    project-based classes are kept with the decision; its next prepayment request is refused."""
+    from jineng.claims.prepayment_selectors import project_performance
+
+    today = today or timezone.localdate()
+    if actor.role not in STOPPERS or not scope_of(actor).contains_path(institution.region.path):
+        raise Refusal("只有本辖区人社部门复核人或管理员可以停止机构的项目制资格")
+    try:
+        profile = profile_for(institution.region, today.year)
+    except NoProfile as exc:
+        raise Refusal(str(exc)) from None
+    param = profile.param(PROJECT_STOP)
+    if not param.is_set or not param.value:
+        raise Refusal(
+            f"本政策口径未规定停止项目制资格：{param.note}",
+            field="项目制资格",
+            rule=F04,
+            clause=f"{profile.code} 《{profile.document}》",
+        )
+    text = reason.strip()
+    if not text:
+        raise Refusal("请写明停止原因（培训效果、出勤率、结业人数比例）", field="停止原因", rule=F04)
+    figures = next((p for p in project_performance(actor) if p.institution.pk == institution.pk), None)
+    if figures is None:
+        raise Refusal(
+            "该机构没有已开班的项目制培训班，无项目制培训效果可据以停止", field="培训机构", rule=F04
+        )
+    stop = ProjectStop(
+        institution=institution,
+        region=actor.region,
+        profile_code=profile.code,
+        profile_version=profile.version,
+        reason=text,
+        figures={
+            "classes": figures.classes,
+            "opening": figures.opening,
+            "trained": figures.trained,
+            "enrolled": figures.enrolled,
+            "passed": figures.passed,
+            "attendance": str(figures.attendance) if figures.attendance is not None else None,
+            "completion": str(figures.completion) if figures.completion is not None else None,
+        },
+        stopped_on=today,
+        stopped_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            stop.save()
+    except IntegrityError:
+        raise Refusal("该机构的项目制资格已停止", field="培训机构", rule=F04) from None
+    event_record(
+        actor=actor,
+        action="project.stopped",
+        obj=stop,
+        to_state="stopped",
+        payload={"reason": text, "rule": F04, "clause": profile.cite(PROJECT_STOP), **stop.figures},
+    )
+    return stop
+
+
+@transaction.atomic
+def project_stop_lift(
+    *, actor: User, stop: ProjectStop, reason: str, today: dt.date | None = None
+) -> ProjectStop:
+    """The bureau restores the institution's 项目制 (after rectification): prepayments may be asked again."""
+    today = today or timezone.localdate()
+    s = (
+        ProjectStop.objects.select_for_update()
+        .select_related("region", "institution__region")
+        .get(pk=stop.pk)
+    )
+    if actor.role not in STOPPERS or not scope_of(actor).contains_path(s.institution.region.path):
+        raise Refusal("只有本辖区人社部门复核人或管理员可以恢复机构的项目制资格")
+    if s.lifted_on is not None:
+        raise Refusal("该停止决定已于此前恢复", field="项目制资格")
+    text = reason.strip()
+    if not text:
+        raise Refusal("请写明恢复原因（如整改情况）", field="恢复原因")
+    s.lifted_on, s.lifted_by, s.lift_reason = today, actor, text
+    s.save(update_fields=["lifted_on", "lifted_by", "lift_reason"])
+    event_record(
+        actor=actor,
+        action="project.restored",
+        obj=s,
+        from_state="stopped",
+        to_state="restored",
+        payload={"reason": text},
+    )
+    return s

@@ -33,6 +33,10 @@ urlpatterns = [
         name="prepayment_review",
     ),
     path("prepayments/<int:prepayment_id>/pay/", prepayment_views.prepayment_pay, name="prepayment_pay"),
+    path("prepayments/stops/", prepayment_views.project_stop, name="project_stop"),
+    path(
+        "prepayments/stops/<int:stop_id>/lift/", prepayment_views.project_stop_lift, name="project_stop_lift"
+    ),
     path("batches/", views.batch_list, name="batches"),
     path("batches/open/", views.batch_open, name="batch_open"),
     path("batches/<int:batch_id>/", views.batch_detail, name="batch"),

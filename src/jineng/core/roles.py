@@ -92,6 +92,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "prepayment.apply": frozenset({Role.INSTITUTION}),
     "prepayment.review": frozenset({Role.HR_FIRST, Role.HR_SECOND}),
     "prepayment.pay": frozenset({Role.FINANCE}),
+    # F04 (where the profile allows it): the bureau stops, and later restores, an institution's 项目制.
+    "project.stop": frozenset({Role.HR_ADMIN, Role.HR_SECOND}),
     # --- F14 wrong payments, refunds, recovery (追缴), blacklist and the weekly / monthly reports.
     "recovery.view": HR_ROLES | {Role.FINANCE, Role.AUDITOR},
     "recovery.manage": HR_ROLES,

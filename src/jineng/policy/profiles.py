@@ -114,6 +114,7 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p("prepay_share_max", "decimal", "F04", "项目制预拨比例上限"),
     # The class's 拟培训方式 codes (training.models.Mode) whose subsidy may be prepaid.
     _p("prepay_modes", "str_list", "F04", "可预拨补贴的培训方式"),
+    _p("project_stop_on_poor_results", "bool", "F04", "培训效果差、出勤率低、结业比例低的可停止项目制资格"),
     _p("equipment_share", "decimal", "F05", "实训设备补助比例"),
     _p("equipment_cap_base", "money", "F05", "高技能人才培训基地设备补助上限（元）"),
     _p("equipment_cap_studio", "money", "F05", "技能大师工作室设备补助上限（元）"),

@@ -44,8 +44,8 @@ def assessed_class(
     tc = class_open(
         actor=inspector,
         training_class=tc,
-        present=max(present),
-        signed_in=max(present),
+        present=tc.enrolments.count(),
+        signed_in=tc.enrolments.count(),
         materials_kept=True,
         today=START,
     )

@@ -22,6 +22,7 @@ from jineng.claims.models import (
     ClaimState,
     Objection,
     PaymentBatch,
+    ProjectStop,
 )
 from jineng.claims.tests.factories import funded
 from jineng.conftest import World
@@ -29,6 +30,7 @@ from jineng.core.roles import Role
 from jineng.core.tests.matrix import API, Case, fixed, roles
 from jineng.ledger import services as ledger
 from jineng.ledger.models import Fund
+from jineng.orgs.models import Organisation
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.regions.services import profile_assign
 from jineng.supervision.tests.factory import make_class, xuchang_class
@@ -333,6 +335,52 @@ def _open_path(api: bool = False) -> Any:
 # ledger's event, the batch's and the claim's.
 PAID = {"ledger.JournalEntry": 1, "ledger.Posting": 2, "audit.Event": 3}
 CREATED = {"claims.Claim": 1, "claims.ClaimLine": 1, "audit.Event": 1}
+STOP = {"claims.ProjectStop": 1, "audit.Event": 1}
+
+
+def _project_run(w: World, *, foreign: bool = False) -> TrainingClass:
+    """A project-based class that ran (F04's stop needs its figures), under a profile for this year: ZZ21
+    for the school, XC23 (which provides no stop) for Xuchang's — out of a Zhengzhou user's scope anyway."""
+    # Each call its own school: the matrix runs the rows one after another in one world, and a stopped
+    # school would refuse the prepayment rows that follow.
+    n = Organisation.objects.count() + 1
+    school = Organisation.objects.create(
+        name=f"项目制学校{n}",
+        credit_code=f"12{n:016d}",
+        kind="private_school",
+        region=w.weidu if foreign else w.jinshui,
+    )
+    where = {"region": w.weidu, "department": w.xc_industry} if foreign else {}
+    tc = make_class(w, trainees=1, state=ClassState.ENDED, institution=school, **where)  # type: ignore[arg-type]
+    TrainingClass.objects.filter(pk=tc.pk).update(mode="project")
+    year = timezone.localdate().year
+    for region, code in ((w.zhengzhou, "ZZ21"), (w.xuchang, "XC23")):
+        profile_assign(actor=None, region=region, year=year, profile_code=code)
+    return tc
+
+
+def _latest_school(w: World) -> int:
+    """The school of the latest project-based class of Zhengzhou's (the one the row's path made)."""
+    return (
+        TrainingClass.objects.filter(mode="project", region=w.jinshui)
+        .order_by("-pk")
+        .values_list("institution_id", flat=True)[0]
+    )
+
+
+def _stop(w: World, *, foreign: bool = False) -> ProjectStop:
+    """An open stop of the school (or of Xuchang's school), made straight in the table."""
+    tc = _project_run(w, foreign=foreign)
+    return ProjectStop.objects.create(
+        institution_id=tc.institution_id,
+        region=w.xuchang if foreign else w.zhengzhou,
+        profile_code="ZZ21",
+        profile_version=1,
+        reason="出勤率低",
+        stopped_on=timezone.localdate(),
+        stopped_by=(w.outsiders if foreign else w.users)[Role.HR_ADMIN],
+    )
+
 
 PUBLIC: dict[str, tuple[str, int]] = {
     "claims/notices/": ("GET", 200),
@@ -668,5 +716,59 @@ CASES: tuple[Case, ...] = (
         data=lambda w, u: {"class": _class(w).pk},
         ok=302,
         delta={"claims.ClaimRun": 1, "claims.ClaimRunChunk": 1, "outbox.OutboxTask": 1, "audit.Event": 1},
+    ),
+    # --- F04: stopping and restoring an institution's 项目制 (the prepayment page's performance table)
+    Case(
+        "POST",
+        "claims/prepayments/stops/",
+        roles("project.stop"),
+        lambda w, u: (_project_run(w), "/claims/prepayments/stops/")[1],
+        data=lambda w, u: {"institution": _latest_school(w), "reason": "出勤率低"},
+        foreign_data=lambda w, u: [
+            {"institution": _project_run(w, foreign=True).institution_id, "reason": "x"}
+        ],
+        ok=302,
+        delta=STOP,
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        "claims/prepayments/stops/<int:stop_id>/lift/",
+        roles("project.stop"),
+        lambda w, u: f"/claims/prepayments/stops/{_stop(w).pk}/lift/",
+        foreign=lambda w, u: [f"/claims/prepayments/stops/{_stop(w, foreign=True).pk}/lift/"],
+        data=lambda w, u: {"reason": "已整改"},
+        ok=302,
+        delta={"audit.Event": 1},
+        scoped=True,
+    ),
+    Case(
+        "GET",
+        f"{API}/prepayments/performance",
+        roles("prepayment.view"),
+        fixed(f"{API}/prepayments/performance"),
+    ),
+    Case(
+        "POST",
+        f"{API}/prepayments/stops",
+        roles("project.stop"),
+        lambda w, u: (_project_run(w), f"{API}/prepayments/stops")[1],
+        data=lambda w, u: {"institution_id": _latest_school(w), "reason": "出勤率低"},
+        foreign_data=lambda w, u: [
+            {"institution_id": _project_run(w, foreign=True).institution_id, "reason": "x"}
+        ],
+        ok=201,
+        delta=STOP,
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        f"{API}/prepayments/stops/{{stop_id}}/lift",
+        roles("project.stop"),
+        lambda w, u: f"{API}/prepayments/stops/{_stop(w).pk}/lift",
+        foreign=lambda w, u: [f"{API}/prepayments/stops/{_stop(w, foreign=True).pk}/lift"],
+        data=lambda w, u: {"reason": "已整改"},
+        delta={"audit.Event": 1},
+        scoped=True,
     ),
 )
