@@ -21,8 +21,10 @@ without the numbers refuses with "本政策口径未规定…", never a zero):
   whoever declared them: the months already held by live lines of any declaration count (the caller
   reads them all), and the months of one batch count in calendar order.
 * B08 ``yigong_and_new_hire_exclusive``: a person with a payable new-hire pre-job subsidy line (F01) is
-  refused (the other direction — a 以工代训 month weighing against a later new-hire class — is judged by
-  the claim pipeline from the same lines).
+  refused, and so is a month after the start of a new-hire class he is enrolled in whose subsidy is not
+  claimed yet — of the two, the earlier is paid, as the roster rules weigh them; a month that started on
+  or before the class's start is paid and then weighs against the class's line (the claim pipeline reads
+  it through the programme's history funding).
 * One person-month is paid once: the line key is ``yigong:<person>:<YYYY-MM>``, whoever declares it.
 """
 
@@ -168,6 +170,9 @@ class History:
     months: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
     # person → claim ref of a payable new-hire pre-job subsidy line (F01), for B08.
     new_hire: Mapping[int, str] = field(default_factory=dict)
+    # person → (class ref, start date) of the new-hire classes he is enrolled in whose subsidy is not (yet)
+    # claimed nor refused: B08 pays the earlier of the two, so a class that started before the month wins.
+    new_hire_classes: Mapping[int, Sequence[tuple[str, dt.date]]] = field(default_factory=dict)
 
 
 # --- output -----------------------------------------------------------------------------------------------
@@ -191,7 +196,13 @@ class MonthLine:
 
 
 def _person_violations(
-    t: Terms, e: Employee, month: dt.date, enterprise: Enterprise, held: Mapping[str, str], new_hire: str
+    t: Terms,
+    e: Employee,
+    month: dt.date,
+    enterprise: Enterprise,
+    held: Mapping[str, str],
+    new_hire: str,
+    classes: Sequence[tuple[str, dt.date]] = (),
 ) -> list[Violation]:
     end = month_end(month)
     label = month_label(month)
@@ -275,12 +286,18 @@ def _person_violations(
                     value=str(len(earlier)),
                 )
             )
-    if t.b08 and new_hire:
+    started = [(ref, start) for ref, start in classes if start < month]
+    if t.b08 and (new_hire or started):
+        where = (
+            f"已在 {new_hire} 享受新录用人员岗前培训补贴"
+            if new_hire
+            else f"已参加 {started[0][1].isoformat()} 开班的新录用人员岗前培训 {started[0][0]}"
+        )
         out.append(
             Violation(
                 "B08",
                 t.cite_b08,
-                f"{e.name} 已在 {new_hire} 享受新录用人员岗前培训补贴，与以工代训补贴不得重复享受",
+                f"{e.name} {where}，与以工代训补贴不得重复享受",
                 field="身份证号",
                 row=e.row,
                 value=mask_id_number(e.id_number),
@@ -311,7 +328,13 @@ def month_lines(
         for e in sorted(employees, key=lambda e: e.row):
             mine = held.setdefault(e.person_id, {})
             violations = _person_violations(
-                t, e, month, enterprise, mine, history.new_hire.get(e.person_id, "")
+                t,
+                e,
+                month,
+                enterprise,
+                mine,
+                history.new_hire.get(e.person_id, ""),
+                history.new_hire_classes.get(e.person_id, ()),
             )
             if violations:
                 reasons = "；".join(v.message for v in violations)

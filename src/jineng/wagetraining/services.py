@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.audit.services import event_record
 from jineng.claims import selectors as claim_reads
-from jineng.claims.models import ApplicantKind, ClaimState
+from jineng.claims.models import ApplicantKind, ClaimLine, ClaimState
 from jineng.claims.sourced import SourceClaim, SourceLine, claims_create_for_sources
 from jineng.core import uploads
 from jineng.core.errors import Refusal
@@ -30,10 +31,12 @@ from jineng.policy.subsidy import EntitlementNotSet
 from jineng.policy.violations import Violation
 from jineng.regions.models import Department
 from jineng.regions.selectors import NoProfile, profile_for
+from jineng.training.models import ClassState, Enrolment, FundingType
 from jineng.wagetraining.models import PROGRAMME, Declaration, DeclarationState, Employee, MonthClaim
 
 # J04 "企业、农民专业合作社和扶贫车间等各类生产经营主体": of the registry's kinds, the enterprise.
 PRODUCER_KINDS = frozenset({Organisation.Kind.ENTERPRISE})
+NEW_HIRE = FundingType.NEW_HIRE  # the new-hire pre-job class (F01), for B08
 MAX_EMPLOYEES = 2000  # rows of one import
 MAX_MONTHS = 12  # months claimed at once: one declaration's year
 TEMPLATE_HEADERS = ["身份证号", "姓名", "人员类别", "入职日期", "离职日期", "岗位"]
@@ -369,10 +372,29 @@ def _history(person_ids: list[int], b08: bool) -> rules.History:
     ):
         if key.startswith(prefix):
             months.setdefault(person_id, {})[key.rsplit(":", 1)[1]] = ref
-    new_hire = (
-        claim_reads.class_lines_of_persons(funding_type="new_hire", person_ids=person_ids) if b08 else {}
+    if not b08:
+        return rules.History(months=months)
+    new_hire = claim_reads.class_lines_of_persons(funding_type=NEW_HIRE, person_ids=person_ids)
+    # New-hire classes he is in whose subsidy is neither paid nor refused yet (B08: the earlier one wins).
+    refused = ClaimLine.objects.filter(
+        training_class_id=OuterRef("training_class_id"),
+        person_id=OuterRef("person_id"),
+        status=ClaimLine.Status.EXCLUDED,
     )
-    return rules.History(months=months, new_hire=new_hire)
+    classes: dict[int, list[tuple[str, dt.date]]] = {}
+    for person_id, ref, start in (
+        Enrolment.objects.filter(
+            person_id__in=person_ids,
+            status=Enrolment.Status.ENROLLED,
+            training_class__funding_type=NEW_HIRE,
+        )
+        .exclude(training_class__state__in=(ClassState.WITHDRAWN, ClassState.CANCELLED))
+        .exclude(Exists(refused))
+        .order_by("training_class__start_date")
+        .values_list("person_id", "training_class__ref", "training_class__start_date")
+    ):
+        classes.setdefault(person_id, []).append((ref, start))
+    return rules.History(months=months, new_hire=new_hire, new_hire_classes=classes)
 
 
 @transaction.atomic

@@ -116,3 +116,16 @@ def test_j04_a_profile_naming_an_unknown_group_does_not_load() -> None:
     with pytest.raises(ProfileError) as caught:
         parse_profile(data, "XC19/v1.toml")
     assert any("yigong_groups（J04）应为不重复的人员类别" in p for p in caught.value.problems)
+
+
+def test_b08_of_a_month_and_an_unclaimed_new_hire_class_the_earlier_is_paid() -> None:
+    # Given a new-hire class starting 2021-06-01 that the person is enrolled in, not yet claimed
+    history = y.History(new_hire_classes={7: [("XC2021-0009", dt.date(2021, 6, 1))]})
+    months = [dt.date(2021, 6, 1), dt.date(2021, 7, 1)]
+    out = y.month_lines(T, months=months, enterprise=INSURED, employees=[emp(7)], history=history)
+    # Then June (started on the class's day, not after it) is paid — the class then weighs it — and July not
+    june, july = out[dt.date(2021, 6, 1)][0], out[dt.date(2021, 7, 1)][0]
+    assert june.payable
+    assert [v.message for v in july.violations] == [
+        "员工7 已参加 2021-06-01 开班的新录用人员岗前培训 XC2021-0009，与以工代训补贴不得重复享受"
+    ]

@@ -337,6 +337,15 @@ def test_b08_a_person_with_a_yigong_month_is_excluded_from_a_later_new_hire_clas
     month = services.month_claim(
         actor=clerk, declaration=d, month=dt.date(2021, 3, 1), activity="带徒", today=TODAY
     )
+    # But July, after the class started, is refused: of the two the earlier is paid
+    with pytest.raises(Refusal) as refused:
+        services.month_claim(
+            actor=clerk, declaration=d, month=dt.date(2021, 7, 1), activity="带徒", today=TODAY
+        )
+    assert [v.rule for v in refused.value.violations] == ["B08"]
+    assert refused.value.violations[0].message == (
+        f"{trainee.name} 已参加 2021-06-01 开班的新录用人员岗前培训 {tc.ref}，与以工代训补贴不得重复享受"
+    )
     # When the school claims the class, Then his line is excluded under B08 (the pipeline reads the month
     # through the programme's history_funding) and the other 29 are paid
     claim = claims.claim_create(actor=world.users["institution"], training_class=tc, today=CLASS_CLAIMED)
