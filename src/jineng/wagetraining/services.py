@@ -375,7 +375,7 @@ def _history(person_ids: list[int], b08: bool) -> rules.History:
     if not b08:
         return rules.History(months=months)
     new_hire = claim_reads.class_lines_of_persons(funding_type=NEW_HIRE, person_ids=person_ids)
-    # New-hire classes he is in whose subsidy is neither paid nor refused yet (B08: the earlier one wins).
+    # New-hire classes he is in whose line was not refused, claimed or not (B08: the earlier one wins).
     refused = ClaimLine.objects.filter(
         training_class_id=OuterRef("training_class_id"),
         person_id=OuterRef("person_id"),
