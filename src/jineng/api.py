@@ -343,6 +343,7 @@ def _mount() -> None:
     from jineng.targets.api import router as targets_router
     from jineng.training.api import router as training_router
     from jineng.vouchers.api import router as vouchers_router
+    from jineng.wagetraining.api import router as yigong_router
     from jineng.workcal.api import router as workcal_router
 
     api.add_router("/", accounts_router, tags=["账号"])
@@ -361,6 +362,7 @@ def _mount() -> None:
     api.add_router("/notices", notices_router, tags=["补贴公示（公开）"])
     api.add_router("/fund-use", fund_use_router, tags=["资金使用情况（公开）"])
     api.add_router("/vouchers", vouchers_router, tags=["电子职业培训券"])
+    api.add_router("/yigong", yigong_router, tags=["以工代训"])
     api.add_router("/ledger", ledger_router, tags=["资金账簿"])
     api.add_router("/prepayments", prepayments_router, tags=["项目制预拨"])
     api.add_router("/recovery", recovery_router, tags=["错发追缴"])

@@ -99,6 +99,11 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("voucher.redeemed", "培训券已核销"),
     EventKind("voucher.revoked", "培训券已作废"),
     EventKind("voucher.expired", "培训券已过期"),
+    # 以工代训 (wagetraining).
+    EventKind("yigong.declared", "以工代训已申报"),
+    EventKind("yigong.employees_added", "以工代训人员已申报"),
+    EventKind("yigong.months_claimed", "以工代训月度补贴已申领"),
+    EventKind("yigong.closed", "以工代训申报已终止"),
     # Claims.
     EventKind("claim.created", "申领已生成"),
     EventKind("claim.submitted", "申领已提交"),

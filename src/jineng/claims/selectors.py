@@ -323,3 +323,46 @@ def lines_held(keys: Sequence[str]) -> dict[str, HeldLine]:
         .order_by()
         .values_list("line_key", "claim_id", "claim__ref", "claim__state", "status", "amount")
     }
+
+
+# --- a person's subsidies, for programmes' own rules (B08, F03 caps) -----------------------------------------
+
+
+def programme_lines_of_persons(*, programme: str, person_ids: Iterable[int]) -> list[tuple[int, str, str]]:
+    """(person, line key, claim reference) of every live payable line of ``programme`` for these persons,
+    whoever claimed it: what a programme counts against its per-person limits (e.g. 以工代训's months, F03).
+    Served by the partial index of non-class lines by person."""
+    return list(
+        ClaimLine.objects.filter(
+            person_id__in=list(person_ids),
+            training_class__isnull=True,
+            status=ClaimLine.Status.PAYABLE,
+            live=True,
+            claim__programme=programme,
+        )
+        .order_by("line_key")
+        .values_list("person_id", "line_key", "claim__ref")
+    )
+
+
+def class_lines_of_persons(*, funding_type: str, person_ids: Iterable[int]) -> dict[int, str]:
+    """person → reference of a claim holding a live payable line for him in a class of ``funding_type``
+    (B08: a new-hire pre-job subsidy line weighs against 以工代训). Read from the persons' enrolments, so the
+    lines are found by their (class, person) key, never by scanning the lines."""
+    ids = list(person_ids)
+    rows = (
+        ClaimLine.objects.filter(
+            person_id__in=ids,
+            training_class_id__in=TrainingClass.objects.filter(
+                funding_type=funding_type, enrolments__person_id__in=ids
+            ).values("pk"),
+            status=ClaimLine.Status.PAYABLE,
+            live=True,
+        )
+        .order_by("claim__ref")
+        .values_list("person_id", "claim__ref")
+    )
+    out: dict[int, str] = {}
+    for person_id, ref in rows:
+        out.setdefault(person_id, ref)
+    return out

@@ -148,7 +148,9 @@ def claims_create_for_sources(
     all_lines: list[list[SourceLine]] = []
     stamp = timezone.now().timestamp()
     for i, sc in enumerate(claims):
-        lines = [_taken(ln, taken[ln.key]) if ln.key in taken else ln for ln in sc.lines]
+        # A line the programme already refused keeps its own reasons (they say more, e.g. which claim
+        # holds the month); a payable one that another live claim holds is refused here.
+        lines = [_taken(ln, taken[ln.key]) if ln.key in taken and ln.payable else ln for ln in sc.lines]
         payable = [ln for ln in lines if ln.payable]
         if not payable:
             reasons = [v for ln in lines for v in ln.reasons][:20]

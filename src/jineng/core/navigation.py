@@ -150,6 +150,13 @@ MENU: tuple[NavItem, ...] = (
     ),
     NavItem(
         "资金",
+        "以工代训",
+        "wagetraining:list",
+        "yigong.view",
+        "企业申报吸纳就业的人员，按月申领以工代训补贴，经同一审核、公示、拨付流程（F03、J04、B08）",
+    ),
+    NavItem(
+        "资金",
         "拨付批次",
         "claims:batches",
         "batch.view",

@@ -97,6 +97,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # --- F14 wrong payments, refunds, recovery (追缴), blacklist and the weekly / monthly reports.
     "recovery.view": HR_ROLES | {Role.FINANCE, Role.AUDITOR},
     "recovery.manage": HR_ROLES,
+    # --- 以工代训 (F03, J04): an enterprise's clerk declares its employees and claims months (the claims then
+    # follow the claim pipeline's capabilities); staff of the region and the department read them.
+    "yigong.view": STAFF_ROLES - {Role.INSPECTOR} | {Role.INSTITUTION},
+    "yigong.declare": frozenset({Role.INSTITUTION}),
     # --- progress against the year's targets (issue 5): actuals from the records, the dashboard, the
     # monthly report (H06): a county submits its month, the city approves once all its counties are in.
     "progress.view": STAFF_ROLES,

@@ -19,6 +19,7 @@ from jineng.demo.classes import demo_classes_load
 from jineng.demo.plans import demo_plans_load
 from jineng.demo.progress import demo_progress_load
 from jineng.demo.standards import accounts_of, demo_standards_load, priced_bureaus
+from jineng.demo.yigong import CLERK, demo_yigong_load
 from jineng.orgs.models import Organisation
 from jineng.orgs.services import organisation_register
 from jineng.people.models import Person
@@ -239,6 +240,7 @@ def demo_load() -> bool:
     demo_classes_load(by_role)
     demo_claims_load(by_role)
     demo_standards_load(by_role["evaluator"])
+    demo_yigong_load()  # 以工代训 (wagetraining): an enterprise of 许昌 claims two months under XC19
     demo_plans_load()
     demo_progress_load()
     return True
@@ -248,6 +250,7 @@ def demo_accounts() -> list[DemoAccount]:
     result = []
     listed = [(role, username) for role, username, *_ in [*data.ACCOUNTS, *data.EXTRA_ACCOUNTS]]
     listed += [(role, username) for spec in priced_bureaus() for role, username, _ in accounts_of(spec)]
+    listed.append(CLERK[:2])
     for role, username in listed:
         user = (
             User.objects.filter(username=username)

@@ -110,6 +110,11 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p("subsidy_yigong_monthly", "money", "F03", "以工代训补贴（元/人/月）"),
     _p("yigong_max_months", "int", "F03", "以工代训最长月数"),
     _p("yigong_min_employment_months", "int", "F03", "以工代训：吸纳就业最少月数"),
+    # 以工代训 (J04): who may be declared (YIGONG_GROUPS names), which of them count the employment months
+    # above, and which only where the enterprise is insured (参保企业).
+    _p("yigong_groups", "str_list", "J04", "以工代训补贴对象（人员类别）"),
+    _p("yigong_min_employment_groups", "str_list", "F03", "以工代训：须吸纳就业满最少月数的人员类别"),
+    _p("yigong_insured_groups", "str_list", "J04", "以工代训：须由参保企业吸纳的人员类别"),
     _p("prepay_share_min", "decimal", "F04", "项目制预拨比例下限"),
     _p("prepay_share_max", "decimal", "F04", "项目制预拨比例上限"),
     # The class's 拟培训方式 codes (training.models.Mode) whose subsidy may be prepaid.
@@ -266,6 +271,14 @@ FUND_KINDS: dict[str, str] = {
 }
 
 
+# J04: the groups a 以工代训 declaration may name, code → the name the documents use (jineng.policy.yigong).
+YIGONG_GROUPS: dict[str, str] = {
+    "poor_labour": "贫困劳动力",
+    "hard_to_employ": "就业困难人员",
+    "zero_employment_family": "零就业家庭成员",
+}
+
+
 @dataclass(frozen=True)
 class Profile:
     code: str
@@ -378,6 +391,15 @@ def _meaning_problems(params: dict[str, Parameter]) -> list[str]:
                 f"参数 fund_source_priority（F13）应为不重复的资金名称（{'、'.join(FUND_KINDS)}），"
                 f"实际为 {priority.value!r}"
             )
+    for name in ("yigong_groups", "yigong_min_employment_groups", "yigong_insured_groups"):
+        groups = params.get(name)
+        if groups is not None and groups.is_set:
+            unknown = [g for g in groups.value if g not in YIGONG_GROUPS.values()]
+            if unknown or len(set(groups.value)) != len(groups.value):
+                problems.append(
+                    f"参数 {name}（{groups.rule}）应为不重复的人员类别（{'、'.join(YIGONG_GROUPS.values())}），"
+                    f"实际为 {groups.value!r}"
+                )
     return problems
 
 

@@ -308,3 +308,32 @@ def test_f02_demo_classes_priced_by_the_standards_table_go_from_opening_to_payme
         "（文件未列补贴标准，按省就业补助资金补贴标准即省补贴标准目录执行））"
     )
     assert SAMPLE_MARK in hc.lines.get(row=2).computation
+
+
+def test_f03_the_demo_enterprise_of_xuchang_claims_two_yigong_months_under_xc19(demo):
+    from jineng.claims.models import ClaimState
+    from jineng.demo.services import demo_accounts
+    from jineng.demo.yigong import ENTERPRISE
+    from jineng.wagetraining.models import Declaration
+
+    d = Declaration.objects.get()
+    assert (d.enterprise.name, d.region.name, d.profile_code, d.employees.count()) == (
+        ENTERPRISE,
+        "鄢陵县",
+        "XC19",
+        3,
+    )
+    months = [
+        (m.month_label, m.claim.state, m.claim.headcount, m.claim.amount) for m in d.months.order_by("month")
+    ]
+    assert months == [
+        ("2021年3月", ClaimState.SUBMITTED, 3, Decimal("600.00")),
+        ("2021年4月", ClaimState.DRAFT, 3, Decimal("600.00")),
+    ]
+    line = d.months.get(month=dt.date(2021, 3, 1)).claim.lines.get(row=1)
+    assert (
+        line.computation == "F03 以工代训 2021年3月 200元/人/月 × 1个月 = 200元（许政办〔2019〕20号 二(三)1）"
+    )
+    assert ("培训机构经办", "xc_qy", "许静", ENTERPRISE) in [
+        (a.role, a.username, a.name, a.scope) for a in demo_accounts()
+    ]
