@@ -358,8 +358,9 @@ def claim_notice_close(*, actor: User, claim: Claim, today: dt.date | None = Non
         c.review_due = rules.review_due(profile, work_calendar(), "hr", today)
     except CalendarNotCovered as exc:
         raise _calendar_refusal(exc) from None
-    if c.headcount == 0:
-        # Every trainee was taken off by objections: nothing left to pay.
+    if not ClaimLine.objects.filter(claim=c, status=ClaimLine.Status.PAYABLE).exists():
+        # Every line was taken off by objections: nothing left to pay. (Not the headcount: a line that
+        # pays an organisation for itself, an equipment grant, has no person.)
         c.state = ClaimState.WITHDRAWN
     c.save()
     event_record(
