@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "jineng.supervision",
     "jineng.assessment",
     "jineng.vouchers",
+    "jineng.grants",
     "jineng.ledger",
     "jineng.claims",
     "jineng.recovery",

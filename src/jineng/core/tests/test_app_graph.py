@@ -37,7 +37,7 @@ LAYERS = [
     ["ledger"],
     ["claims"],
     ["recovery"],
-    ["vouchers", "targets"],
+    ["vouchers", "targets", "grants"],
     ["progress"],
     ["home", "demo"],
     [PROJECT],
