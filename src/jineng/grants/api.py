@@ -24,6 +24,7 @@ from jineng.grants.selectors import (
     recognitions_visible,
 )
 from jineng.policy.equipment import Item
+from jineng.regions.selectors import regions_visible
 
 router = Router()
 
@@ -44,6 +45,7 @@ def recognition_record(request: HttpRequest, data: RecognitionIn) -> Status:
     require(user, "grant.recognise")
     org = get_object_or_404(organisations_to_recognise(user), pk=data.organisation_id)
     dept = get_object_or_404(departments_to_choose(user), pk=data.department_id)
+    region = get_object_or_404(regions_visible(user), pk=data.region_id) if data.region_id else None
     r = services.recognition_record(
         actor=user,
         organisation=org,
@@ -53,6 +55,7 @@ def recognition_record(request: HttpRequest, data: RecognitionIn) -> Status:
         recognised_on=data.recognised_on,
         document_number=data.document_number,
         department=dept,
+        region=region,
     )
     return Status(201, r)
 

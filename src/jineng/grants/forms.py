@@ -10,7 +10,8 @@ from jineng.accounts.models import User
 from jineng.grants.models import RecognitionKind, RecognitionLevel
 from jineng.grants.selectors import departments_to_choose, organisations_to_recognise
 from jineng.orgs.models import Organisation
-from jineng.regions.models import Department
+from jineng.regions.models import Department, Region
+from jineng.regions.selectors import regions_visible
 
 FORM_ROWS = 12  # item rows on the page; more at once through the spreadsheet
 
@@ -23,11 +24,15 @@ class RecognitionForm(forms.Form):
     recognised_on = forms.DateField(label="认定日期", widget=forms.DateInput(attrs={"type": "date"}))
     document_number = forms.CharField(label="认定文号", max_length=64)
     department = forms.ModelChoiceField(label="行业主管部门", queryset=Department.objects.none())
+    region = forms.ModelChoiceField(
+        label="所在区域", queryset=Region.objects.none(), required=False, empty_label="（同依托单位）"
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations_to_recognise(user)  # type: ignore[attr-defined]
         self.fields["department"].queryset = departments_to_choose(user)  # type: ignore[attr-defined]
+        self.fields["region"].queryset = regions_visible(user)  # type: ignore[attr-defined]
 
 
 class ApplicationForm(forms.Form):

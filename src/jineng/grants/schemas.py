@@ -20,6 +20,7 @@ class RecognitionIn(Schema):
     recognised_on: dt.date
     document_number: str = Field(max_length=64, description="认定文号")
     department_id: int = Field(description="行业主管部门（审核补贴申领，F07）")
+    region_id: int | None = Field(None, description="基地/工作室所在区域；不填为依托单位所在区域")
 
 
 class RecognitionOut(Schema):
@@ -33,6 +34,11 @@ class RecognitionOut(Schema):
     recognised_on: dt.date
     document_number: str
     department: str
+    region: str
+
+    @staticmethod
+    def resolve_region(obj: Recognition, context: Any) -> str:
+        return obj.region.name
 
     @staticmethod
     def resolve_kind_label(obj: Recognition, context: Any) -> str:

@@ -37,7 +37,7 @@ from jineng.policy import equipment as rules
 from jineng.policy.profiles import Profile, get_profile
 from jineng.policy.subsidy import EntitlementNotSet
 from jineng.policy.violations import Violation
-from jineng.regions.models import Department
+from jineng.regions.models import Department, Region
 from jineng.regions.selectors import NoProfile, profile_for
 
 PROGRAMME = "equipment"
@@ -64,11 +64,17 @@ def recognition_record(
     recognised_on: dt.date,
     document_number: str,
     department: Department,
+    region: Region | None = None,
 ) -> Recognition:
-    """The bureau records a recognised 高技能人才培训基地 or 技能大师工作室 of an organisation in its region."""
+    """The bureau records a recognised 高技能人才培训基地 or 技能大师工作室 of an organisation in its region;
+    ``region``: where the base or studio is (the organisation's region or below it; default the
+    organisation's), whose profile prices its grant."""
     if actor.role != Role.HR_ADMIN:
         raise Refusal("只有人社局管理员可以登记认定的基地/工作室")
     _in_region(actor, organisation.region.path, "机构")
+    region = region or organisation.region
+    if not region.path.startswith(organisation.region.path):
+        raise Refusal("基地/工作室所在区域应为依托单位所在区域或其下级", field="所在区域", value=region.name)
     if kind not in RecognitionKind.values:
         raise Refusal("类别应为高技能人才培训基地或技能大师工作室", field="类别", value=kind)
     if level not in RecognitionLevel.values:
@@ -80,7 +86,7 @@ def recognition_record(
         raise Refusal("请填写认定文号", field="认定文号")
     if recognised_on > timezone.localdate():
         raise Refusal("认定日期不能晚于今天", field="认定日期", value=recognised_on.isoformat())
-    if not organisation.region.path.startswith(department.region.path):
+    if not region.path.startswith(department.region.path):
         raise Refusal("行业主管部门应为机构所在地或上级的部门", field="行业主管部门", value=department.name)
     try:
         with transaction.atomic():
@@ -88,7 +94,7 @@ def recognition_record(
                 kind=kind,
                 name=name[:128],
                 organisation=organisation,
-                region=organisation.region,
+                region=region,
                 department=department,
                 level=level,
                 recognised_on=recognised_on,
