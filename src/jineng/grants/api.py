@@ -16,7 +16,13 @@ from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
 from jineng.grants import services
 from jineng.grants.models import GrantApplication
-from jineng.grants.schemas import ApplicationIn, ApplicationOut, RecognitionIn, RecognitionOut, ReviewIn
+from jineng.grants.schemas import (
+    GrantApplicationIn,
+    GrantApplicationOut,
+    GrantRecognitionIn,
+    GrantRecognitionOut,
+    GrantReviewIn,
+)
 from jineng.grants.selectors import (
     applications_visible,
     departments_to_choose,
@@ -30,7 +36,7 @@ router = Router()
 
 
 @router.get(
-    "/recognitions", response=list[RecognitionOut], summary="认定的高技能人才培训基地、技能大师工作室"
+    "/recognitions", response=list[GrantRecognitionOut], summary="认定的高技能人才培训基地、技能大师工作室"
 )
 @paginate(PageNumberPagination, page_size=50)
 def recognition_list(request: HttpRequest) -> Any:
@@ -39,8 +45,10 @@ def recognition_list(request: HttpRequest) -> Any:
     return recognitions_visible(user)
 
 
-@router.post("/recognitions", response={201: RecognitionOut}, summary="登记认定的基地/工作室（人社局管理员）")
-def recognition_record(request: HttpRequest, data: RecognitionIn) -> Status:
+@router.post(
+    "/recognitions", response={201: GrantRecognitionOut}, summary="登记认定的基地/工作室（人社局管理员）"
+)
+def recognition_record(request: HttpRequest, data: GrantRecognitionIn) -> Status:
     user = request_user(request)
     require(user, "grant.recognise")
     org = get_object_or_404(organisations_to_recognise(user), pk=data.organisation_id)
@@ -64,7 +72,7 @@ def _application(user: User, application_id: int) -> GrantApplication:
     return get_object_or_404(applications_visible(user), pk=application_id)
 
 
-@router.get("", response=list[ApplicationOut], summary="实训设备补助申请（F05）")
+@router.get("", response=list[GrantApplicationOut], summary="实训设备补助申请（F05）")
 @paginate(PageNumberPagination, page_size=50)
 def application_list(request: HttpRequest, state: str = "") -> Any:
     user = request_user(request)
@@ -75,10 +83,10 @@ def application_list(request: HttpRequest, state: str = "") -> Any:
 
 @router.post(
     "",
-    response={201: ApplicationOut},
+    response={201: GrantApplicationOut},
     summary="申请实训设备补助：新购置设备总值 × 比例，按类别封顶，一次性（F05）",
 )
-def application_create(request: HttpRequest, data: ApplicationIn) -> Status:
+def application_create(request: HttpRequest, data: GrantApplicationIn) -> Status:
     user = request_user(request)
     require(user, "grant.apply")
     r = get_object_or_404(recognitions_visible(user), pk=data.recognition_id)
@@ -100,7 +108,7 @@ def application_create(request: HttpRequest, data: ApplicationIn) -> Status:
     return Status(201, a)
 
 
-@router.get("/{application_id}", response=ApplicationOut, summary="设备补助申请详情")
+@router.get("/{application_id}", response=GrantApplicationOut, summary="设备补助申请详情")
 def application_detail(request: HttpRequest, application_id: int) -> GrantApplication:
     user = request_user(request)
     require(user, "grant.view")
@@ -109,10 +117,10 @@ def application_detail(request: HttpRequest, application_id: int) -> GrantApplic
 
 @router.post(
     "/{application_id}/review",
-    response=ApplicationOut,
+    response=GrantApplicationOut,
     summary="人社初审、复核（F09：不同的人）；复核通过即生成补贴申领",
 )
-def application_review(request: HttpRequest, application_id: int, data: ReviewIn) -> GrantApplication:
+def application_review(request: HttpRequest, application_id: int, data: GrantReviewIn) -> GrantApplication:
     user = request_user(request)
     require(user, "grant.review")
     return services.grant_application_review(

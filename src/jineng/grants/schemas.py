@@ -12,7 +12,7 @@ from pydantic import Field
 from jineng.grants.models import EquipmentItem, GrantApplication, Recognition
 
 
-class RecognitionIn(Schema):
+class GrantRecognitionIn(Schema):
     organisation_id: int
     kind: str = Field(description="base 高技能人才培训基地 / studio 技能大师工作室")
     name: str = Field(max_length=128)
@@ -23,7 +23,7 @@ class RecognitionIn(Schema):
     region_id: int | None = Field(None, description="基地/工作室所在区域；不填为依托单位所在区域")
 
 
-class RecognitionOut(Schema):
+class GrantRecognitionOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -57,7 +57,7 @@ class RecognitionOut(Schema):
         return obj.department.name
 
 
-class ItemIn(Schema):
+class GrantItemIn(Schema):
     name: str = Field(max_length=128, description="设备名称")
     model: str = Field("", max_length=128, description="规格型号")
     quantity: int = Field(description="数量")
@@ -66,18 +66,18 @@ class ItemIn(Schema):
     purchased_on: dt.date = Field(description="购置日期")
 
 
-class ApplicationIn(Schema):
+class GrantApplicationIn(Schema):
     recognition_id: int
     staff_education_fund_used: bool = Field(description="依法提取职工教育经费并用于基地/工作室建设（F05）")
-    items: list[ItemIn] = Field(max_length=500, description="新购置实训设备（F05：只补助新购置设备）")
+    items: list[GrantItemIn] = Field(max_length=500, description="新购置实训设备（F05：只补助新购置设备）")
 
 
-class ReviewIn(Schema):
+class GrantReviewIn(Schema):
     decision: str = Field(description="pass 通过 / return 不予核准")
     comment: str = ""
 
 
-class ItemOut(Schema):
+class GrantItemOut(Schema):
     row: int
     name: str
     model: str
@@ -88,7 +88,7 @@ class ItemOut(Schema):
     purchased_on: dt.date
 
 
-class ApplicationOut(Schema):
+class GrantApplicationOut(Schema):
     id: int
     ref: str
     recognition_id: int
@@ -106,7 +106,7 @@ class ApplicationOut(Schema):
     second_on: dt.date | None
     claim_ref: str
     claim_state: str
-    items: list[ItemOut]
+    items: list[GrantItemOut]
 
     @staticmethod
     def resolve_recognition(obj: GrantApplication, context: Any) -> str:
