@@ -45,7 +45,13 @@ CLAIMABLE_CLASS_STATES = frozenset({ClassState.ASSESSED, ClassState.CLOSED})
 
 
 def _locked(claim: Claim) -> Claim:
-    return Claim.objects.select_for_update().select_related("region", "training_class").get(pk=claim.pk)
+    # of=("self",): a claim of another programme has no class, and PostgreSQL refuses FOR UPDATE on the
+    # nullable side of the outer join to it. The claim's row is what serialises its writes.
+    return (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("region", "training_class")
+        .get(pk=claim.pk)
+    )
 
 
 def claim_profile(claim: Claim) -> Profile:
