@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from decimal import Decimal as D
 
 import pytest
+from django.test import Client
 
 from jineng.accounts.services import user_create, user_update
 from jineng.audit.models import Event
@@ -196,17 +197,17 @@ def test_f05_f08_xc19_as_written_fixes_no_notice_so_its_grant_claim_stops_at_the
     [
         (
             "ZZ21",
-            "本文件未规定实训设备补助",
+            "本文件五(一)支持申报建设技能大师工作室等基地项目、支持实训设施设备升级改造，未规定实训设备补助的比例和上限",
             "郑技领办〔2021〕6号 2021年郑州市全民技能振兴工程暨职业技能提升行动工作方案",
         ),
         (
             "HC21",
-            "本文件未规定",
+            "本文件14条只写企业可通过职工教育经费支持建设高技能人才培训基地、技能大师工作室，“政府按规定加大补助力度”，未规定实训设备补助的比例和上限",
             "潢技领办〔2021〕1号 2021年潢川县全民技能振兴工程暨职业技能提升行动工作方案",
         ),
         (
             "XC23",
-            "本文件未规定",
+            "本文件二(一)9只写支持企业依托高技能人才培训基地、技能大师工作室等加大高技能人才培养力度，未规定实训设备补助的比例和上限",
             "许技领办〔2023〕1号 2023年许昌市高质量推进“人人持证、技能河南”建设工作方案",
         ),
     ],
@@ -373,3 +374,22 @@ def test_one_audit_event_per_write(world: World) -> None:
         "grant.review.second",
         "claim.created",
     ]
+
+
+def test_f08_the_grant_claim_shows_on_its_pages_and_on_the_public_notice(
+    world: World, xc19_local: None
+) -> None:
+    # Given an approved grant whose claim the department passed: on public notice
+    under(world, "XC19", version=2)
+    a = signed(world, applied(world, recognised(world, kind="studio"), items=[item(1, unit_price="420000")]))
+    claim = claims.claim_submit(
+        actor=world.users["institution"], claim=a.claim, pledge_name="赵敏", pledge=True, today=CLAIMED
+    )
+    for role in ("dept_first", "dept_second"):
+        claim = claims.claim_review(actor=world.users[role], claim=claim, decision="pass", today=CLAIMED)
+    # When the school's clerk opens the claim, and anybody the public notice
+    page = world.client(world.users["institution"]).get(f"/claims/{claim.pk}/").content.decode()
+    public = Client().get(f"/claims/notices/{claim.pk}/").content.decode()
+    # Then both show the programme, the item line, the amount and where it comes from
+    assert "实训设备补助" in page and "新购实训设备" in page and f"/grants/{a.pk}/" in page
+    assert "实训设备补助" in public and "新购实训设备" in public and "84000" in public

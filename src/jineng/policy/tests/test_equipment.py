@@ -54,8 +54,8 @@ def test_f05_hc21_refuses_never_zero() -> None:
     with pytest.raises(EntitlementNotSet) as refused:
         equipment_grant(HC21, kind="studio", items=[item(1, 1, "1")], staff_education_fund_used=True)
     assert [v.message for v in refused.value.violations] == [
-        "本政策口径未规定“实训设备补助比例”：本文件未规定",
-        "本政策口径未规定“技能大师工作室设备补助上限（元）”：本文件未规定",
+        "本政策口径未规定“实训设备补助比例”：本文件14条只写企业可通过职工教育经费支持建设高技能人才培训基地、技能大师工作室，“政府按规定加大补助力度”，未规定实训设备补助的比例和上限",
+        "本政策口径未规定“技能大师工作室设备补助上限（元）”：本文件14条只写企业可通过职工教育经费支持建设高技能人才培训基地、技能大师工作室，“政府按规定加大补助力度”，未规定实训设备补助的比例和上限",
     ]
 
 
