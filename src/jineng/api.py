@@ -332,6 +332,7 @@ def _mount() -> None:
     from jineng.claims.api_public import public as notices_router
     from jineng.claims.funduse_api import public as fund_use_router
     from jineng.claims.prepayment_api import router as prepayments_router
+    from jineng.grants.api import router as grants_router
     from jineng.ledger.api import router as ledger_router
     from jineng.orgs.api import router as orgs_router
     from jineng.people.api import router as people_router
@@ -365,6 +366,7 @@ def _mount() -> None:
     api.add_router("/yigong", yigong_router, tags=["以工代训"])
     api.add_router("/ledger", ledger_router, tags=["资金账簿"])
     api.add_router("/prepayments", prepayments_router, tags=["项目制预拨"])
+    api.add_router("/grants", grants_router, tags=["实训设备补助"])
     api.add_router("/recovery", recovery_router, tags=["错发追缴"])
     api.add_router("/plans", targets_router, tags=["目标计划"])
     api.add_router("/progress", progress_router, tags=["目标进度与月报"])

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jineng.assessment",
     "jineng.vouchers",
     "jineng.wagetraining",
+    "jineng.grants",
     "jineng.ledger",
     "jineng.claims",
     "jineng.recovery",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("assessment/", include("jineng.assessment.urls")),
     path("vouchers/", include("jineng.vouchers.urls")),
     path("yigong/", include("jineng.wagetraining.urls")),
+    path("grants/", include("jineng.grants.urls")),
     path("ledger/", include("jineng.ledger.urls")),
     path("claims/", include("jineng.claims.urls")),
     path("recovery/", include("jineng.recovery.urls")),

@@ -132,6 +132,11 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("prepayment.review.second", "预拨已复核"),
     EventKind("prepayment.paid", "预拨已拨付"),
     EventKind("prepayment.settled", "预拨已清算"),
+    # F05 equipment grants of bases and master studios.
+    EventKind("grant.recognition_recorded", "基地/工作室认定已登记"),
+    EventKind("grant.applied", "设备补助已申请"),
+    EventKind("grant.review.first", "设备补助已初审"),
+    EventKind("grant.review.second", "设备补助已复核"),
     EventKind("prepayment.closed", "预拨已关闭（班级取消）"),
     EventKind("prepayment.recalled", "预拨转应退回（班级取消）"),
     EventKind("project.stopped", "机构项目制资格已停止"),

@@ -46,7 +46,7 @@ CLAIMABLE_CLASS_STATES = frozenset({ClassState.ASSESSED, ClassState.CLOSED})
 
 def _locked(claim: Claim) -> Claim:
     # of=("self",): a claim of another programme has no class, and PostgreSQL refuses FOR UPDATE on the
-    # nullable side of the outer join that select_related makes for it.
+    # nullable side of the outer join to it. The claim's row is what serialises its writes.
     return (
         Claim.objects.select_for_update(of=("self",))
         .select_related("region", "training_class")
@@ -364,8 +364,9 @@ def claim_notice_close(*, actor: User, claim: Claim, today: dt.date | None = Non
         c.review_due = rules.review_due(profile, work_calendar(), "hr", today)
     except CalendarNotCovered as exc:
         raise _calendar_refusal(exc) from None
-    if c.headcount == 0:
-        # Every trainee was taken off by objections: nothing left to pay.
+    if not ClaimLine.objects.filter(claim=c, status=ClaimLine.Status.PAYABLE).exists():
+        # Every line was taken off by objections: nothing left to pay. (Not the headcount: a line that
+        # pays an organisation for itself, an equipment grant, has no person.)
         c.state = ClaimState.WITHDRAWN
     c.save()
     event_record(

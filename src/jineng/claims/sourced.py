@@ -13,13 +13,13 @@ with no payable line is refused with the reasons of its lines.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.audit import services as audit
@@ -146,7 +146,9 @@ def claims_create_for_sources(
     taken = live_keys([ln for sc in claims for ln in sc.lines])
     made: list[Claim] = []
     all_lines: list[list[SourceLine]] = []
-    stamp = timezone.now().timestamp()
+    # A placeholder until the claim has its id: unique among concurrent calls, and within the column's
+    # 32 characters whatever the programme's code ("tmp-<float>-equipment-0" was 33 on PostgreSQL).
+    stamp = uuid.uuid4().hex[:16]
     for i, sc in enumerate(claims):
         # A line the programme already refused keeps its own reasons (they say more, e.g. which claim
         # holds the month); a payable one that another live claim holds is refused here.
@@ -159,7 +161,7 @@ def claims_create_for_sources(
         all_lines.append(lines)
         made.append(
             Claim(
-                ref=f"tmp-{stamp}-{programme_code}-{i}",
+                ref=f"tmp-{stamp}-{i}",
                 programme=programme_code,
                 source_id=sc.source_id,
                 source_ref=sc.source_ref,

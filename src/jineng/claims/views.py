@@ -270,7 +270,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "source_label": programme(claim.programme).source_label,
             "page": page,
             "query": query,
-            "rows": [{"ln": ln, "id": id_number_for(user, ln.person)} for ln in page],
+            "rows": [{"ln": ln, "id": id_number_for(user, ln.person) if ln.person else ""} for ln in page],
             "reviews": reviews_of(claim),
             "objections": objections_of(claim),
             "step": step,

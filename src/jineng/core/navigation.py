@@ -192,6 +192,13 @@ MENU: tuple[NavItem, ...] = (
     ),
     NavItem(
         "资金",
+        "实训设备补助",
+        "grants:list",
+        "grant.view",
+        "高技能人才培训基地、技能大师工作室新购置实训设备一次性补助：申请、两人审核，转入补贴申领（F05、F09）",
+    ),
+    NavItem(
+        "资金",
         "错发追缴",
         "recovery:list",
         "recovery.view",

@@ -94,6 +94,13 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "prepayment.pay": frozenset({Role.FINANCE}),
     # F04 (where the profile allows it): the bureau stops, and later restores, an institution's 项目制.
     "project.stop": frozenset({Role.HR_ADMIN, Role.HR_SECOND}),
+    # --- F05 equipment grants of high-skilled talent bases and master studios: the bureau's admin records
+    # the recognised ones, their organisation applies once, the bureau's two reviewers sign (F09); the
+    # grant is then a claim like any other.
+    "grant.view": HR_ROLES | {Role.AUDITOR, Role.INSTITUTION},
+    "grant.recognise": frozenset({Role.HR_ADMIN}),
+    "grant.apply": frozenset({Role.INSTITUTION}),
+    "grant.review": frozenset({Role.HR_FIRST, Role.HR_SECOND}),
     # --- F14 wrong payments, refunds, recovery (追缴), blacklist and the weekly / monthly reports.
     "recovery.view": HR_ROLES | {Role.FINANCE, Role.AUDITOR},
     "recovery.manage": HR_ROLES,

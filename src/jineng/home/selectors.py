@@ -20,6 +20,8 @@ from jineng.claims.selectors import batches_visible, claims_visible, classes_unc
 from jineng.claims.selectors import review_queue as claim_review_queue
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
+from jineng.grants.models import GrantState
+from jineng.grants.selectors import review_queue as grant_review_queue
 from jineng.regions.models import ProfileAssignment
 from jineng.regions.selectors import regions_visible
 from jineng.supervision.selectors import classes_to_apply, classes_today, classes_without_inspection
@@ -192,6 +194,13 @@ def _reviewer_queues(user: User, today: dt.date) -> list[WorkItem | None]:
         qs = prepayments_visible(user).filter(state=waiting_prepayment)
         out.append(
             _queue(label, qs, reverse("claims:prepayments") + f"?state={waiting_prepayment}", today=today)
+        )
+    # F05 equipment grants waiting for the bureau's 初审 / 复核 (F09).
+    grants = grant_review_queue(user)
+    if user.role in (Role.HR_FIRST, Role.HR_SECOND):
+        state = GrantState.SUBMITTED if user.role == Role.HR_FIRST else GrantState.FIRST_SIGNED
+        out.append(
+            _queue("待审核的实训设备补助", grants, reverse("grants:list") + f"?state={state}", today=today)
         )
     return out
 

@@ -37,7 +37,7 @@ LAYERS = [
     ["ledger"],
     ["claims"],
     ["recovery"],
-    ["vouchers", "targets", "wagetraining"],
+    ["vouchers", "targets", "wagetraining", "grants"],
     ["progress"],
     ["home", "demo"],
     [PROJECT],

@@ -730,7 +730,16 @@ def test_f05_only_from_staff_education_fund_and_only_once() -> None:
 
 
 def test_f05_zz21_and_xc23_refuse_never_zero() -> None:
-    for profile, reason in ((ZZ21, "本文件未规定实训设备补助"), (XC23, "本文件未规定")):
+    for profile, reason in (
+        (
+            ZZ21,
+            "本文件五(一)支持申报建设技能大师工作室等基地项目、支持实训设施设备升级改造，未规定实训设备补助的比例和上限",
+        ),
+        (
+            XC23,
+            "本文件二(一)9只写支持企业依托高技能人才培训基地、技能大师工作室等加大高技能人才培养力度，未规定实训设备补助的比例和上限",
+        ),
+    ):
         with pytest.raises(EntitlementNotSet) as excinfo:
             equipment_subsidy(
                 profile, kind="base", equipment_value=Decimal("1"), staff_education_fund_used=True
