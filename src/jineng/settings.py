@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "jineng.supervision",
     "jineng.assessment",
     "jineng.vouchers",
+    "jineng.evalsubsidy",
     "jineng.ledger",
     "jineng.claims",
     "jineng.recovery",

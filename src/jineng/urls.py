@@ -17,6 +17,7 @@ urlpatterns = [
     path("supervision/", include("jineng.supervision.urls")),
     path("assessment/", include("jineng.assessment.urls")),
     path("vouchers/", include("jineng.vouchers.urls")),
+    path("evaluation/", include("jineng.evalsubsidy.urls")),
     path("ledger/", include("jineng.ledger.urls")),
     path("claims/", include("jineng.claims.urls")),
     path("recovery/", include("jineng.recovery.urls")),

@@ -37,7 +37,7 @@ LAYERS = [
     ["ledger"],
     ["claims"],
     ["recovery"],
-    ["vouchers", "targets"],
+    ["vouchers", "targets", "evalsubsidy"],
     ["progress"],
     ["home", "demo"],
     [PROJECT],
