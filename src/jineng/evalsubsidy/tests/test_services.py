@@ -226,3 +226,43 @@ def test_the_uploaded_list_of_numbers_is_read_by_the_bounded_reader(world: World
     with pytest.raises(Refusal) as refused:
         services.numbers_read(b"not a workbook")
     assert refused.value.field == "证书清单"
+
+
+def test_an_enterprise_claims_its_own_staffs_certificates(world: World) -> None:
+    # Given a class the school trained for an enterprise (its staff), and the enterprise's clerk
+    from jineng.accounts.services import user_create
+    from jineng.orgs.services import organisation_register
+    from jineng.policy.identity import make_credit_code
+    from jineng.training.models import TrainingClass
+
+    standards(world, EVAL_4)
+    under(world, "XC23")
+    tc = certified(world)
+    firm = organisation_register(
+        actor=None,
+        name="郑州宇通客车股份有限公司",
+        credit_code=make_credit_code("91", "410100", 9),
+        kind="enterprise",
+        region=world.zhengzhou,
+        bank_name="工商银行郑州分行",
+        bank_account="6222000011112222333",
+    )
+    TrainingClass.objects.filter(pk=tc.pk).update(enterprise=firm)
+    clerk = user_create(
+        actor=None,
+        username="yutong_jb",
+        password="Test@pass-2026",
+        display_name="周企",
+        role="institution",
+        region=world.zhengzhou,
+        organisation=firm,
+    )
+    # When the enterprise claims two of its staff's certificates
+    claim = claim_of(world, clerk, certificates(tc, 2))
+    # Then it is the applicant and the payee, with its own bank account
+    assert (claim.applicant_kind, claim.payee_organisation, claim.bank_account, claim.amount) == (
+        "enterprise",
+        firm,
+        "6222000011112222333",
+        D("600.00"),
+    )
