@@ -6,17 +6,22 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from jineng.accounts.requests import request_user
 from jineng.claims.models import Claim, ClaimState
 from jineng.core.errors import Refusal
-from jineng.core.pagination import PageNumberPagination
+from jineng.core.pagination import MAX_PAGE, PageNumberPagination
 from jineng.core.params import year_query
 from jineng.core.permissions import require
 from jineng.evalsubsidy import services
-from jineng.evalsubsidy.schemas import CertificateOut, ClaimOut, EvaluationClaimIn, EvaluationSubmitIn
+from jineng.evalsubsidy.schemas import (
+    ClaimOut,
+    EvaluationCertificateOut,
+    EvaluationClaimIn,
+    EvaluationSubmitIn,
+)
 from jineng.evalsubsidy.selectors import (
     CertificateFilter,
     certificates_by_number,
@@ -31,18 +36,19 @@ router = Router()
 
 @router.get(
     "/certificates",
-    response=list[CertificateOut],
+    response=list[EvaluationCertificateOut],
     summary="可申领评价补贴的证书，逐张计价并注明依据（q 证书编号或开班编号、year 发证年度）",
 )
 def certificate_list(
-    request: HttpRequest, q: str = "", year: int | None = year_query(None), page: int = 1
+    request: HttpRequest,
+    q: str = "",
+    year: int | None = year_query(None),
+    page: int = Query(1, ge=1, le=MAX_PAGE, description="页码（每页 50 张）"),
 ) -> list[dict[str, Any]]:
     user = request_user(request)
     require(user, "evaluation.apply")
-    if page < 1:
-        raise Refusal("页码应为正整数", field="page", value=str(page))
     qs = certificates_search(user, CertificateFilter(q=q, year=year))[(page - 1) * 50 : page * 50]
-    return [CertificateOut.of(p) for p in price_results(list(qs))]
+    return [EvaluationCertificateOut.of(p) for p in price_results(list(qs))]
 
 
 @router.get("/claims", response=list[ClaimOut], summary="评价补贴申领")

@@ -11,7 +11,7 @@ from jineng.claims.schemas import ClaimOut
 from jineng.evalsubsidy.selectors import Priced
 
 
-class CertificateOut(Schema):
+class EvaluationCertificateOut(Schema):
     """A certificate an applicant may claim, priced: the amount with its cited source, or why not."""
 
     id: int
@@ -69,4 +69,4 @@ class EvaluationSubmitIn(Schema):
     bank_account: str = Field("", description="收款银行账号；个人申领须填写")
 
 
-__all__ = ["CertificateOut", "ClaimOut", "EvaluationClaimIn", "EvaluationSubmitIn"]
+__all__ = ["ClaimOut", "EvaluationCertificateOut", "EvaluationClaimIn", "EvaluationSubmitIn"]
