@@ -45,6 +45,11 @@ CLAIMABLE_CLASS_STATES = frozenset({ClassState.ASSESSED, ClassState.CLOSED})
 
 
 def _locked(claim: Claim) -> Claim:
+    if claim.training_class_id is None:
+        # A claim of another programme has no class: PostgreSQL cannot lock the outer join's empty side.
+        return (
+            Claim.objects.select_for_update(of=("self", "region")).select_related("region").get(pk=claim.pk)
+        )
     return Claim.objects.select_for_update().select_related("region", "training_class").get(pk=claim.pk)
 
 

@@ -157,7 +157,8 @@ def claims_create_for_sources(
         all_lines.append(lines)
         made.append(
             Claim(
-                ref=f"tmp-{stamp}-{programme_code}-{i}",
+                # Within Claim.ref's 32 characters whatever the programme's code (replaced below).
+                ref=f"tmp-{stamp}-{i}",
                 programme=programme_code,
                 source_id=sc.source_id,
                 source_ref=sc.source_ref,
