@@ -14,6 +14,7 @@ from jineng.claims import services as claims
 from jineng.claims.funduse import fund_use_public
 from jineng.claims.models import ClaimLine, ClaimState
 from jineng.claims.tests.factories import CLAIMED, funded
+from jineng.claims.tests.test_standards import INTERMEDIATE
 from jineng.conftest import World
 from jineng.core.errors import Refusal
 from jineng.evalsubsidy import services
@@ -34,19 +35,6 @@ from jineng.ledger.tests.books import assert_books_balance, payee_balance
 from jineng.training.models import Enrolment
 
 pytestmark = pytest.mark.django_db
-
-INTERMEDIATE = [
-    "6-31-01-03",
-    "电工",
-    "",
-    "四级/中级工",
-    "职业技能等级证书",
-    80,
-    "1800.00",
-    "岗位技能提升培训",
-    "",
-    "否",
-]
 
 
 def test_f02_f15_xc23_an_evaluation_body_is_paid_its_certificates_and_the_year_counts_them_as_evaluation(

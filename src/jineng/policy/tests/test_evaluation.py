@@ -11,28 +11,16 @@ from decimal import Decimal
 from jineng.policy import evaluation as ev
 from jineng.policy.profiles import get_profile
 from jineng.policy.standards import StandardItem
+from jineng.policy.tests.test_standards import item as line
 
 ZZ21, HC21, XC19, XC23 = (get_profile(c) for c in ("ZZ21", "HC21", "XC19", "XC23"))
 ISSUED = dt.date(2021, 7, 3)
 
 
 def item(**changes: object) -> StandardItem:
-    base = StandardItem(
-        item_id=7,
-        region="河南省",
-        year=2021,
-        occupation_code="6-31-01-03",
-        occupation_name="电工",
-        trade="",
-        level=4,
-        certificate_kind="skill_level",
-        subsidy_type="evaluation",
-        min_hours=80,
-        amount=Decimal("300.00"),
-        version=1,
-        valid_from=dt.date(2021, 1, 1),
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    """The 电工 中级 line of policy/tests/test_standards.py, as the province's evaluation item (300 yuan)."""
+    base: dict[str, object] = {"item_id": 7, "subsidy_type": "evaluation", "amount": Decimal("300.00")}
+    return line(**(base | changes))
 
 
 def cert(*items: StandardItem, **changes: object) -> ev.CertificateFacts:
