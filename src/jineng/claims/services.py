@@ -45,12 +45,13 @@ CLAIMABLE_CLASS_STATES = frozenset({ClassState.ASSESSED, ClassState.CLOSED})
 
 
 def _locked(claim: Claim) -> Claim:
-    if claim.training_class_id is None:
-        # A claim of another programme has no class: PostgreSQL cannot lock the outer join's empty side.
-        return (
-            Claim.objects.select_for_update(of=("self", "region")).select_related("region").get(pk=claim.pk)
-        )
-    return Claim.objects.select_for_update().select_related("region", "training_class").get(pk=claim.pk)
+    # of=("self",): a claim of another programme has no class, and PostgreSQL refuses FOR UPDATE on the
+    # nullable side of the outer join that select_related makes for it.
+    return (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("region", "training_class")
+        .get(pk=claim.pk)
+    )
 
 
 def claim_profile(claim: Claim) -> Profile:

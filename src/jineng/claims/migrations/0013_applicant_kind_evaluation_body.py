@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0011_claim_programme_source'),
+        ('claims', '0012_project_stop'),
     ]
 
     operations = [
