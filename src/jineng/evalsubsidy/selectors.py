@@ -21,7 +21,6 @@ from jineng.assessment.models import Result
 from jineng.catalogue.selectors import standards_for
 from jineng.claims.models import Claim, ClaimLine
 from jineng.claims.selectors import claims_visible
-from jineng.claims.sourced import live_keys
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
 from jineng.evalsubsidy.programme import CODE
@@ -135,7 +134,12 @@ def price_results(results: Sequence[Result]) -> list[Priced]:
         .order_by()
         .values_list("training_class_id", "person_id", "claim__ref")
     }
-    held = live_keys([rules.line_key(r.pk) for r in results])
+    # The live claims holding each certificate's evaluation line, whoever applied.
+    held = dict(
+        ClaimLine.objects.filter(line_key__in=[rules.line_key(r.pk) for r in results], live=True)
+        .order_by()
+        .values_list("line_key", "claim__ref")
+    )
     tops = _table_regions({tc.region for tc in classes.values()})
     profiles: dict[tuple[int, int], Profile | str] = {}
     facts: dict[int, rules.CertificateFacts] = {}

@@ -37,13 +37,14 @@ from jineng.training.models import Enrolment
 pytestmark = pytest.mark.django_db
 
 
-def test_f02_f15_xc23_an_evaluation_body_is_paid_its_certificates_and_the_year_counts_them_as_evaluation(
-    world: World,
+@pytest.mark.parametrize("code", ["XC23", "XC19"])
+def test_f02_f15_an_evaluation_body_is_paid_its_certificates_and_the_year_counts_them_as_evaluation(
+    world: World, code: str
 ) -> None:
-    # Given the province's evaluation item (300 yuan), XC23 in force, the city's funds, and 30 certificates
-    # the Zhengzhou 鉴定站 issued
+    # Given the province's evaluation item (300 yuan), the profile in force (XC23, or XC19 with its local
+    # claim steps), the city's funds, and 30 certificates the Zhengzhou 鉴定站 issued
     standards(world, EVAL_4)
-    under(world, "XC23")
+    under(world, code)
     funded(world)
     tc = certified(world)
     evaluator = world.users["evaluator"]
@@ -55,18 +56,13 @@ def test_f02_f15_xc23_an_evaluation_body_is_paid_its_certificates_and_the_year_c
         "evaluation_body",
         world.zz_station,
     )
-    assert (claim.state, claim.headcount, claim.amount, claim.profile_code) == (
-        "draft",
-        2,
-        D("600.00"),
-        "XC23",
-    )
+    assert (claim.state, claim.headcount, claim.amount, claim.profile_code) == ("draft", 2, D("600.00"), code)
     claim = to_paid(world, evaluator, claim, notice_over=dt.date(2021, 7, 12))
-    # Then it is paid 600 yuan, each line citing the item and XC23's clause
+    # Then it is paid 600 yuan, each line citing the item and the profile's clause
     assert (claim.state, claim.amount) == (ClaimState.PAID, D("600.00"))
     lines = list(claim.lines.order_by("row"))
     assert [(ln.status, ln.amount, ln.rule_ids) for ln in lines] == [("payable", D("300.00"), "F02")] * 2
-    assert lines[0].computation == f"{LINE}（{ITEM}；{SOURCE['XC23']}）"
+    assert lines[0].computation == f"{LINE}（{ITEM}；{SOURCE[code]}）"
     assert lines[0].line_key == f"evaluation:{certificates(tc, 1)[0].pk}"
     assert payee_balance(world.zhengzhou, AccountKind.PAYABLE, world.zz_station) == D("0.00")
     assert_books_balance()
@@ -75,30 +71,6 @@ def test_f02_f15_xc23_an_evaluation_body_is_paid_its_certificates_and_the_year_c
     assert sum((r.evaluation for r in use.rows), D("0")) == D("600.00")
     assert sum((r.training for r in use.rows), D("0")) == D("0.00")
     assert sum((r.fund.paid for r in use.rows), D("0")) == D("600.00")
-
-
-def test_f02_f08_xc19_prices_and_submits_the_certificate_then_stops_at_the_notice_it_does_not_set(
-    world: World,
-) -> None:
-    # Given XC19 in force (三(二): the province standard) and the evaluation item
-    standards(world, EVAL_4)
-    under(world, "XC19")
-    tc = certified(world)
-    evaluator = world.users["evaluator"]
-    # When the station claims one certificate
-    claim = claim_of(world, evaluator, certificates(tc, 1))
-    # Then it is priced 300 yuan citing XC19's clause, and goes to the department
-    line = claim.lines.get()
-    assert (claim.amount, line.computation) == (D("300.00"), f"{LINE}（{ITEM}；{SOURCE['XC19']}）")
-    claim = services.evaluation_claim_submit(
-        actor=evaluator, claim=claim, pledge_name="孙评", pledge=True, bank_account="6222020200998877665"
-    )
-    assert claim.state == ClaimState.SUBMITTED
-    claim = claims.claim_review(actor=world.users["dept_first"], claim=claim, decision="pass", today=CLAIMED)
-    # But XC19 fixes no notice period (F08): the pipeline refuses to open a notice, as for any XC19 claim
-    with pytest.raises(Refusal) as refused:
-        claims.claim_review(actor=world.users["dept_second"], claim=claim, decision="pass", today=CLAIMED)
-    assert "本政策口径未规定“补贴公示期（工作日）”（规则 F08" in refused.value.message
 
 
 @pytest.mark.parametrize(
