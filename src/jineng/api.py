@@ -332,6 +332,7 @@ def _mount() -> None:
     from jineng.claims.api_public import public as notices_router
     from jineng.claims.funduse_api import public as fund_use_router
     from jineng.claims.prepayment_api import router as prepayments_router
+    from jineng.evalsubsidy.api import router as evalsubsidy_router
     from jineng.grants.api import router as grants_router
     from jineng.ledger.api import router as ledger_router
     from jineng.orgs.api import router as orgs_router
@@ -364,6 +365,7 @@ def _mount() -> None:
     api.add_router("/fund-use", fund_use_router, tags=["资金使用情况（公开）"])
     api.add_router("/vouchers", vouchers_router, tags=["电子职业培训券"])
     api.add_router("/yigong", yigong_router, tags=["以工代训"])
+    api.add_router("/evaluation", evalsubsidy_router, tags=["职业技能评价补贴"])
     api.add_router("/ledger", ledger_router, tags=["资金账簿"])
     api.add_router("/prepayments", prepayments_router, tags=["项目制预拨"])
     api.add_router("/grants", grants_router, tags=["实训设备补助"])

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jineng.vouchers",
     "jineng.wagetraining",
     "jineng.grants",
+    "jineng.evalsubsidy",
     "jineng.ledger",
     "jineng.claims",
     "jineng.recovery",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("vouchers/", include("jineng.vouchers.urls")),
     path("yigong/", include("jineng.wagetraining.urls")),
     path("grants/", include("jineng.grants.urls")),
+    path("evaluation/", include("jineng.evalsubsidy.urls")),
     path("ledger/", include("jineng.ledger.urls")),
     path("claims/", include("jineng.claims.urls")),
     path("recovery/", include("jineng.recovery.urls")),

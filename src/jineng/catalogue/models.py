@@ -38,6 +38,9 @@ class SubsidyType(models.TextChoices):
     EMPLOYMENT = "employment", "就业技能培训"
     ENTREPRENEURSHIP = "entrepreneurship", "创业培训"
     APPRENTICESHIP = "apprenticeship", "企业新型学徒制"
+    # 评价补贴: a skill evaluation (鉴定、等级认定、专项能力考核、特种作业考核) priced per certificate, paid by the
+    # evaluation programme (jineng.evalsubsidy, jineng.policy.evaluation), never a class's training line.
+    EVALUATION = "evaluation", "评价补贴"
 
 
 # Certificates that carry no level (a 专项职业能力证书 or a 培训合格证书 names no 等级).

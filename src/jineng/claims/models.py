@@ -50,6 +50,8 @@ LIVE_STATES = frozenset(
 class ApplicantKind(models.TextChoices):
     INSTITUTION = "institution", "培训机构"
     ENTERPRISE = "enterprise", "企业"
+    # 评价机构 (XC23 附件3): an evaluation body claims the evaluation subsidy of the certificates it issued.
+    EVALUATION_BODY = "evaluation_body", "评价机构"
     INDIVIDUAL = "individual", "个人"
 
 

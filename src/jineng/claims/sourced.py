@@ -161,6 +161,7 @@ def claims_create_for_sources(
         all_lines.append(lines)
         made.append(
             Claim(
+                # Within Claim.ref's 32 characters whatever the programme's code (replaced below).
                 ref=f"tmp-{stamp}-{i}",
                 programme=programme_code,
                 source_id=sc.source_id,

@@ -136,6 +136,13 @@ MENU: tuple[NavItem, ...] = (
     ),
     NavItem(
         "资金",
+        "评价补贴",
+        "evalsubsidy:index",
+        "evaluation.view",
+        "评价机构、培训机构、企业、个人按证书申领职业技能评价补贴：逐证书金额与依据（补贴标准目录）",
+    ),
+    NavItem(
+        "资金",
         "申领审核",
         "claims:queue",
         "claim.queue",

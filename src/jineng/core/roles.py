@@ -80,6 +80,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "batch.view": HR_ROLES | {Role.FINANCE, Role.AUDITOR},
     "batch.manage": HR_ROLES,
     "batch.pay": frozenset({Role.FINANCE}),
+    # --- 评价补贴 (issue 14; XC23 附件3 names 企业、培训机构、评价机构、个人 as applicants): an evaluation body
+    # claims for the certificates it issued, an institution or enterprise for its trainees' or staff's, a
+    # trainee for his own; staff read the claims of their scope and review them as any claim.
+    "evaluation.view": STAFF_ROLES - {Role.INSPECTOR} | {Role.INSTITUTION, Role.EVALUATOR, Role.TRAINEE},
+    "evaluation.apply": frozenset({Role.INSTITUTION, Role.EVALUATOR, Role.TRAINEE}),
     # --- the books (issue 4): funds, payables, payments, receivables. Read-only for these roles; the
     # claims workflow writes through ledger.services.
     "ledger.view": frozenset({Role.HR_ADMIN, Role.FINANCE, Role.AUDITOR}),

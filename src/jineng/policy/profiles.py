@@ -107,6 +107,8 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p("subsidy_senior", "money", "F02", "高级工补贴（元/人）"),
     _p("subsidy_offjob_completion", "money", "F02", "脱产培训合格证书补贴（元/人）"),
     _p("subsidy_by_province_standard", "bool", "F02", "文件未定额的补贴按省补贴标准目录执行"),
+    # 评价补贴 (jineng.policy.evaluation): priced by the province standard's evaluation items, or not at all.
+    _p("evaluation_by_province_standard", "bool", "F02", "评价补贴按省补贴标准目录执行"),
     _p("subsidy_yigong_monthly", "money", "F03", "以工代训补贴（元/人/月）"),
     _p("yigong_max_months", "int", "F03", "以工代训最长月数"),
     _p("yigong_min_employment_months", "int", "F03", "以工代训：吸纳就业最少月数"),

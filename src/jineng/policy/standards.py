@@ -37,6 +37,8 @@ SUBSIDY_TYPES: Mapping[str, str] = {
     "employment": "就业技能培训",
     "entrepreneurship": "创业培训",
     "apprenticeship": "企业新型学徒制",
+    # 评价补贴: priced per certificate by jineng.policy.evaluation; no class's funding type maps to it.
+    "evaluation": "评价补贴",
 }
 # A class's funding type → the subsidy type of the items that can price it. 以工代训 (F03) is priced by
 # the month and never by a standards item.

@@ -564,8 +564,10 @@ def voucher_claims_create(*, actor: User, vouchers: Sequence[Voucher]) -> list[A
     ids = sorted({v.pk for v in vouchers})
     if not ids:
         raise Refusal("请选择已兑换的培训券", field="培训券")
+    # Only the vouchers' rows are locked: PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+    # join to the enrolment.
     locked = list(
-        Voucher.objects.select_for_update()
+        Voucher.objects.select_for_update(of=("self",))
         .filter(pk__in=ids)
         .select_related("enrolment__training_class__occupation", "enrolment__training_class__region")
         .order_by("pk")

@@ -37,7 +37,7 @@ LAYERS = [
     ["ledger"],
     ["claims"],
     ["recovery"],
-    ["vouchers", "targets", "wagetraining", "grants"],
+    ["vouchers", "targets", "wagetraining", "grants", "evalsubsidy"],
     ["progress"],
     ["home", "demo"],
     [PROJECT],
