@@ -616,7 +616,140 @@ def sign_by_runs(world: World, ids: list[int], roles: Sequence[str], today: dt.d
     return sum(run_to_end(world.users[role], "review", ids, today, chunk) for role in roles)
 
 
-def raw_copy(ids: list[int]) -> tuple[float, int]:
+# --- the mixed batch: every programme and every profile through the one pipeline ------------------------------
+
+MIXED_PER_CLAIM = 50
+# (programme, profile, rule, amount per line, label): a line of each programme as its app prices it — the
+# programme's own judging (a 以工代训 month, an apprentice's year, a certificate's evaluation item…) is its
+# app's and is tested there; what is timed here is the pipeline they all share.
+MIXED = [
+    ("yigong", "XC19", "F03", Decimal("200.00"), "2021年3月"),
+    ("equipment", "XC19", "F05", Decimal("84000.00"), "新购实训设备"),
+    ("evaluation", "XC23", "F02", Decimal("300.00"), "职业技能等级证书"),
+    # APPRENTICESHIP
+    ("voucher", "ZZ21", "F02", Decimal("2000.00"), "培训券"),
+]
+
+
+def mixed_claims(world: World, persons: int, lines: int) -> list[Any]:
+    """``lines`` line facts as the programmes hand them over: claims of 50 lines (an equipment grant's
+    claim has one line and no person), cycling through the programmes and their profiles."""
+    from jineng.claims.sourced import SourceClaim, SourceLine
+    from jineng.policy.profiles import get_profile
+
+    out = []
+    n = 0
+    k = 0
+    while n < lines:
+        programme, code, rule, amount, label = MIXED[k % len(MIXED)]
+        size = 1 if programme == "equipment" else min(MIXED_PER_CLAIM, lines - n)
+        out.append(
+            SourceClaim(
+                source_id=k + 1,
+                source_ref=f"MX{k:07d}",
+                title=f"{programme} {k}",
+                region=world.district,
+                department_id=world.department.pk,
+                applicant_kind="institution",
+                profile=get_profile(code),
+                year=YEAR,
+                period_start=dt.date(2021, 3, 1),
+                period_end=dt.date(2021, 3, 31),
+                lines=[
+                    SourceLine(
+                        key=f"{programme}:{k}:{i}",
+                        label=label,
+                        amount=amount,
+                        rule_ids=(rule,),
+                        computation=f"{rule} {label} {amount}元（{get_profile(code).document}）",
+                        person_id=None if programme == "equipment" else (n + i) % persons + 1,
+                    )
+                    for i in range(size)
+                ],
+                payee_organisation=world.institution,
+                bank_name="中国银行郑州分行",
+                bank_account="6222020200112233445",
+            )
+        )
+        n += size
+        k += 1
+    return out
+
+
+def mixed(world: World, persons: int, lines: int, chunk: int) -> None:
+    """Create, submit (not timed), sign by the department, close the notice (not timed), sign by the
+    bureau and, where the profile has it, finance — the mixed batch, timed like the class batch — and the
+    raw COPY of the same line rows as its baseline."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from jineng.accounts.services import user_create
+    from jineng.claims.bulk import claims_review_bulk
+    from jineng.claims.models import Claim, ClaimLine, ClaimState
+    from jineng.claims.sourced import claims_create_for_sources
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        for i in (1, 2):
+            world.users[f"finance{i}"] = user_create(
+                actor=None,
+                username=f"bench_finance{i}",
+                password="Bench@pass-2026",
+                display_name=f"基准财政{i}",
+                role="finance",
+                region=world.city,
+            )
+    asked = mixed_claims(world, persons, lines)
+    by_programme: dict[str, list[Any]] = {}
+    for sc in asked:
+        by_programme.setdefault(sc.lines[0].key.split(":")[0], []).append(sc)
+    per_call = max(1, chunk * PER_CLASS // MIXED_PER_CLAIM)  # as many lines per call as the class batch
+    t0 = time.perf_counter()
+    ids: list[int] = []
+    for programme, claims in by_programme.items():
+        for part in chunks(claims, per_call):
+            with transaction.atomic():
+                made = claims_create_for_sources(
+                    actor=world.users["institution"], programme_code=programme, claims=part
+                )
+            ids += [c.pk for c in made]
+    create_s = time.perf_counter() - t0
+    Claim.objects.filter(pk__in=ids).update(
+        state=ClaimState.SUBMITTED, submitted_on=CLAIMED, review_round=1, pledge_signed_by="赵敏"
+    )
+
+    def signs(roles: Sequence[str], today: dt.date, only: list[int]) -> float:
+        t = time.perf_counter()
+        for role in roles:
+            for part in chunks(only, per_call):
+                rows = list(Claim.objects.filter(pk__in=part).order_by("pk"))
+                claims_review_bulk(actor=world.users[role], claims=rows, decision="pass", today=today)
+        return time.perf_counter() - t
+
+    sign_s = signs(("dept_first", "dept_second"), CLAIMED, ids)
+    Claim.objects.filter(pk__in=ids).update(state=ClaimState.NOTICE_CLOSED)
+    sign_s += signs(("hr_first", "hr_second"), dt.date(2021, 7, 13), ids)
+    finance = list(
+        Claim.objects.filter(pk__in=ids, state=ClaimState.HR_REVIEWED).values_list("pk", flat=True)
+    )
+    sign_s += signs(("finance1", "finance2"), dt.date(2021, 7, 13), finance)
+    states = Counter(Claim.objects.filter(pk__in=ids).values_list("state", flat=True))
+    n_lines = ClaimLine.objects.filter(claim_id__in=ids).count()
+    raw_s, raw_n = raw_copy(ids, only=True)
+    total_s = create_s + sign_s
+    print()
+    print(f"mixed batch: {len(ids):,} claims of {', '.join(by_programme)} under ZZ21, HC21, XC19, XC23")
+    print(f"{'step':<10} {'lines':>10} {'seconds':>9} {'lines/s':>9} {'ours/raw':>9}")
+    for label, seconds in (("create", create_s), ("approve", sign_s), ("total", total_s), ("raw", raw_s)):
+        print(
+            f"{label:<10} {n_lines:>10,} {seconds:>9.2f} {n_lines / seconds:>9,.0f} {seconds / raw_s:>8.1f}×"
+        )
+    print(f"claims by state: {dict(states)}; raw rows {raw_n:,}")
+    if set(states) != {ClaimState.APPROVED} or n_lines != lines:
+        print("UNEXPECTED: every mixed claim approved with all its lines")
+        sys.exit(1)
+
+
+def raw_copy(ids: list[int], only: bool = False) -> tuple[float, int]:
     """The same claim-line rows, written raw (no rule, no claim, no audit), rolled back. ``live`` is false
     so that the copies stand beside the real lines (the one-live-line-per-trainee index)."""
     from django.db import connection, transaction
@@ -625,8 +758,9 @@ def raw_copy(ids: list[int]) -> tuple[float, int]:
 
     columns = ["claim_id", "person_id", "training_class_id", "row", "status", "amount", "rule_ids",
                "computation", "reasons", "live"]  # fmt: skip
+    where = f" WHERE claim_id IN ({', '.join(str(i) for i in ids)})" if only else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns[:-1])} FROM {ClaimLine._meta.db_table} ORDER BY id")
+        cursor.execute(f"SELECT {', '.join(columns[:-1])} FROM {ClaimLine._meta.db_table}{where} ORDER BY id")
         rows = [(*r, False) for r in cursor.fetchall()]
     bulk = Bulk()
     t0 = time.perf_counter()
@@ -735,6 +869,8 @@ def run(args: argparse.Namespace, target: Target) -> None:
             f"UNEXPECTED: wanted lines {dict(sorted(want.items()))}, total {want_total} 元, every claim approved"
         )
         sys.exit(1)
+    if args.mixed:
+        mixed(world, data.persons, args.mixed, args.chunk)
 
 
 def main() -> None:
@@ -762,6 +898,13 @@ def main() -> None:
         "--redis",
         default="redis://127.0.0.1:6379/14",
         help="broker for --celery (default redis://127.0.0.1:6379/14, emptied at the start; CI uses /15)",
+    )
+    parser.add_argument(
+        "--mixed",
+        type=int,
+        default=0,
+        metavar="LINES",
+        help="then a batch of LINES lines mixing every programme and profile (以工代训, 设备补助, 评价补贴, 学徒制, 培训券)",
     )
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the timed steps")
     parser.add_argument(

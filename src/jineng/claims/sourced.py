@@ -13,6 +13,7 @@ with no payable line is refused with the reasons of its lines.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from django.db import IntegrityError, transaction
 
 from jineng.accounts.models import User
 from jineng.audit import services as audit
+from jineng.claims.bulk import _copy
 from jineng.claims.models import Claim, ClaimLine
 from jineng.claims.programmes import programme
 from jineng.core.bulkwrite import collector_paused
@@ -79,6 +81,30 @@ class SourceClaim:
     bank_name: str = ""
     bank_account: str = ""
     summary: dict[str, Any] = field(default_factory=dict)
+
+
+LINE_COLUMNS = (
+    "claim_id",
+    "person_id",
+    "training_class_id",
+    "row",
+    "status",
+    "amount",
+    "rule_ids",
+    "computation",
+    "reasons",
+    "label",
+    "line_key",
+    "live",
+)
+
+
+def _reasons(reasons: Sequence[Violation]) -> str:
+    if not reasons:
+        return "[]"
+    return json.dumps(
+        [{"rule": v.rule, "clause": v.clause, "message": v.message} for v in reasons], ensure_ascii=False
+    )
 
 
 def live_keys(lines: Sequence[SourceLine]) -> dict[str, str]:
@@ -193,27 +219,29 @@ def claims_create_for_sources(
     Claim.objects.bulk_update(made, ["ref"])
     try:
         with transaction.atomic():
-            ClaimLine.objects.bulk_create(
-                [
-                    ClaimLine(
-                        claim=c,
-                        person_id=ln.person_id,
-                        training_class_id=ln.training_class_id,
-                        row=ln.row if ln.row is not None else row,
-                        status=ClaimLine.Status.PAYABLE if ln.payable else ClaimLine.Status.EXCLUDED,
-                        amount=ln.amount if ln.payable else ZERO,
-                        rule_ids=",".join(ln.rule_ids),
-                        computation=ln.computation,
-                        reasons=[
-                            {"rule": v.rule, "clause": v.clause, "message": v.message} for v in ln.reasons
-                        ],
-                        label=ln.label,
-                        line_key=ln.key,
-                        live=ln.payable,
+            # The rows as plain values through COPY (executemany on SQLite), as the class path writes
+            # its lines: model instances through bulk_create cost twice as much per line.
+            _copy(
+                ClaimLine,
+                LINE_COLUMNS,
+                (
+                    (
+                        c.pk,
+                        ln.person_id,
+                        ln.training_class_id,
+                        ln.row if ln.row is not None else row,
+                        ClaimLine.Status.PAYABLE if ln.payable else ClaimLine.Status.EXCLUDED,
+                        ln.amount if ln.payable else ZERO,
+                        ",".join(ln.rule_ids),
+                        ln.computation,
+                        _reasons(ln.reasons),
+                        ln.label,
+                        ln.key,
+                        ln.payable,
                     )
                     for c, lines in zip(made, all_lines, strict=True)
                     for row, ln in enumerate(lines, start=1)
-                ]
+                ),
             )
     except IntegrityError:
         # A concurrent claim took a line between the check and the insert.
