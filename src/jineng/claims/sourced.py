@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from jineng.accounts.models import User
 from jineng.audit import services as audit
-from jineng.claims.bulk import _copy
+from jineng.claims.bulk import _copy, _insert
 from jineng.claims.models import Claim, ClaimLine
 from jineng.claims.programmes import programme
-from jineng.core.bulkwrite import collector_paused
+from jineng.core.bulkwrite import collector_paused, reserve_ids
 from jineng.core.errors import Refusal
 from jineng.orgs import guards
 from jineng.orgs.models import Organisation
@@ -110,11 +110,25 @@ def _reasons(reasons: Sequence[Violation]) -> str:
 def live_keys(lines: Sequence[SourceLine]) -> dict[str, str]:
     """line key → reference of the live claim that holds it (by its key, or for a class's trainee by
     the class and person, whatever programme claimed them)."""
-    found = dict(
-        ClaimLine.objects.filter(line_key__in=[ln.key for ln in lines], live=True)
-        .order_by()
-        .values_list("line_key", "claim__ref")
-    )
+    keys = [ln.key for ln in lines]
+    found: dict[str, str] = {}
+    if connection.vendor == "postgresql":
+        # One array parameter, not a parameter per key (fifty thousand of them to quote and plan).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT l.line_key, c.ref FROM {ClaimLine._meta.db_table} l "
+                f"JOIN {Claim._meta.db_table} c ON c.id = l.claim_id "
+                "WHERE l.live AND l.line_key <> '' AND l.line_key = ANY(%s)",
+                [keys],
+            )
+            found.update(cursor.fetchall())
+    else:
+        for start in range(0, len(keys), 10_000):  # within SQLite's limit of bound parameters
+            found.update(
+                ClaimLine.objects.filter(line_key__in=keys[start : start + 10_000], live=True)
+                .order_by()
+                .values_list("line_key", "claim__ref")
+            )
     by_class = {(ln.training_class_id, ln.person_id): ln.key for ln in lines if ln.training_class_id}
     if by_class:
         for cid, pid, ref in (
@@ -165,9 +179,8 @@ def claims_create_for_sources(
     """Draft claims with their lines, in the order given. All or nothing: one claim refused (nothing
     payable, every line already held) refuses the batch, naming its source."""
     prog = programme(programme_code)
-    for sc in claims:
-        if sc.payee_organisation is not None:
-            guards.refuse_blacklisted(sc.payee_organisation.pk)  # F14: a blacklisted payee claims nothing
+    for org_id in sorted({sc.payee_organisation.pk for sc in claims if sc.payee_organisation is not None}):
+        guards.refuse_blacklisted(org_id)  # F14: a blacklisted payee claims nothing (once per payee)
     many = len(claims) > 1
     taken = live_keys([ln for sc in claims for ln in sc.lines])
     made: list[Claim] = []
@@ -210,13 +223,26 @@ def claims_create_for_sources(
                 created_by=actor,
             )
         )
-    Claim.objects.bulk_create(made)
+    # On PostgreSQL the ids are reserved first, so that each claim goes in once with its reference, by
+    # COPY; SQLite hands out ids only as rows go in (insert, then set the references).
+    reserved = reserve_ids(Claim, len(made))
+    for c, pk in zip(made, reserved, strict=False):
+        c.pk = pk
     areas: dict[int, str] = {}
-    for c, sc in zip(made, claims, strict=True):
-        if c.region_id not in areas:
-            areas[c.region_id] = sc.region.area_code()
-        c.ref = f"BT{sc.year}{areas[c.region_id][:6]}{c.pk:06d}"
-    Claim.objects.bulk_update(made, ["ref"])
+
+    def refs() -> None:
+        for c, sc in zip(made, claims, strict=True):
+            if c.region_id not in areas:
+                areas[c.region_id] = sc.region.area_code()
+            c.ref = f"BT{sc.year}{areas[c.region_id][:6]}{c.pk:06d}"
+
+    if reserved:
+        refs()
+        _insert(Claim, made)
+    else:
+        Claim.objects.bulk_create(made)
+        refs()
+        Claim.objects.bulk_update(made, ["ref"])
     try:
         with transaction.atomic():
             # The rows as plain values through COPY (executemany on SQLite), as the class path writes
