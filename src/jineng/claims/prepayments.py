@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,6 +25,7 @@ from jineng.accounts.models import User
 from jineng.audit.services import event_record
 from jineng.claims.models import Claim, Prepayment, PrepaymentState, ProjectStop
 from jineng.claims.recoveries import recoveries
+from jineng.claims.signatures import bureau_signature
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role
 from jineng.core.scope import scope_of
@@ -225,24 +226,21 @@ def prepayment_review(
     today = today or timezone.localdate()
     p = _locked(prepayment)
     profile = get_profile(p.profile_code, p.profile_version)
-    clause = profile.cite("reviewers_per_step")
     waiting = {PrepaymentState.REQUESTED: Role.HR_FIRST, PrepaymentState.FIRST_SIGNED: Role.HR_SECOND}
     role = waiting.get(PrepaymentState(p.state))
-    if role is None:
-        raise Refusal(f"预拨申请当前状态为“{p.get_state_display()}”，无需审核")
-    if actor.role != role:
-        raise Refusal(f"此环节须由{Role(role).label}办理", rule="F09", clause=clause)
-    _in_region(actor, p)
-    if decision not in ("pass", "return"):
-        raise Refusal("审核结论应为“通过”或“不予核准”", field="审核结论", value=decision)
-    if decision == "return" and not comment.strip():
-        raise Refusal("不予核准须填写意见", field="审核意见")
-    step: Literal["first", "second"] = "second" if p.state == PrepaymentState.FIRST_SIGNED else "first"
-    problems = rules.signature_violations(
-        profile, first_reviewer=p.first_reviewer_id, reviewer=actor.pk, step=step
+    if role is not None and actor.role == role:
+        _in_region(actor, p)
+    step = bureau_signature(
+        actor_role=actor.role,
+        actor_id=actor.pk,
+        waiting_role=role,
+        state_label=p.get_state_display(),
+        what="预拨申请",
+        profile=profile,
+        first_reviewer_id=p.first_reviewer_id,
+        decision=decision,
+        comment=comment,
     )
-    if problems:
-        raise Refusal.from_violations("不能签署", problems)
     before = p.state
     if step == "first":
         p.first_reviewer, p.first_on = actor, today

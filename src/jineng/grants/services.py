@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils import timezone
 from jineng.accounts.models import User
 from jineng.audit.services import event_record
 from jineng.claims.models import ApplicantKind
+from jineng.claims.signatures import bureau_signature
 from jineng.claims.sourced import SourceClaim, SourceLine, claims_create_for_sources
 from jineng.core import uploads
 from jineng.core.errors import Refusal
@@ -32,7 +33,6 @@ from jineng.grants.models import (
 )
 from jineng.orgs import guards
 from jineng.orgs.models import Organisation
-from jineng.policy import claims as claim_rules
 from jineng.policy import equipment as rules
 from jineng.policy.profiles import Profile, get_profile
 from jineng.policy.subsidy import EntitlementNotSet
@@ -311,23 +311,19 @@ def grant_application_review(
     )
     profile = get_profile(a.profile_code, a.profile_version)
     role = WAITING.get(a.state)
-    if role is None:
-        raise Refusal(f"设备补助申请当前状态为“{a.get_state_display()}”，无需审核")
-    if actor.role != role:
-        raise Refusal(
-            f"此环节须由{Role(role).label}办理", rule="F09", clause=profile.cite("reviewers_per_step")
-        )
-    _in_region(actor, a.region.path, "设备补助申请")
-    if decision not in ("pass", "return"):
-        raise Refusal("审核结论应为“通过”或“不予核准”", field="审核结论", value=decision)
-    if decision == "return" and not comment.strip():
-        raise Refusal("不予核准须填写意见", field="审核意见")
-    step: Literal["first", "second"] = "second" if a.state == GrantState.FIRST_SIGNED else "first"
-    problems = claim_rules.signature_violations(
-        profile, first_reviewer=a.first_reviewer_id, reviewer=actor.pk, step=step
+    if role is not None and actor.role == role:
+        _in_region(actor, a.region.path, "设备补助申请")
+    step = bureau_signature(
+        actor_role=actor.role,
+        actor_id=actor.pk,
+        waiting_role=role,
+        state_label=a.get_state_display(),
+        what="设备补助申请",
+        profile=profile,
+        first_reviewer_id=a.first_reviewer_id,
+        decision=decision,
+        comment=comment,
     )
-    if problems:
-        raise Refusal.from_violations("不能签署", problems)
     before = a.state
     if step == "first":
         a.first_reviewer, a.first_on = actor, today
