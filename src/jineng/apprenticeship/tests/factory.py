@@ -63,7 +63,7 @@ def enterprise(w: World, *, foreign: bool = False, n: int = 1) -> Organisation:
 def rows(n: int, *, first: int = 1, joined: dt.date = START, region: str = "410105") -> list[ApprenticeRow]:
     return [
         ApprenticeRow(
-            id_number=make_id_number(region, dt.date(1998, 1, 1) + dt.timedelta(days=i), 100 + i),
+            id_number=make_id_number(region, dt.date(1990, 1, 1) + dt.timedelta(days=i), 100 + i % 800),
             name=f"学徒{i}",
             hired_on=dt.date(2020, 9, 1),
             joined_on=joined,
@@ -73,7 +73,16 @@ def rows(n: int, *, first: int = 1, joined: dt.date = START, region: str = "4101
     ]
 
 
-def cohort(w: World, *, apprentices: int = 3, years: int = 1, teachers: int = 2, **kw: Any) -> Cohort:
+def cohort(
+    w: World,
+    *,
+    apprentices: int = 3,
+    years: int = 1,
+    teachers: int = 2,
+    apprentices_first: int = 1,
+    apprentices_rows: list[ApprenticeRow] | None = None,
+    **kw: Any,
+) -> Cohort:
     """A 电工 中级 cohort of the Zhengzhou school with an enterprise of 金水区 from 1 March 2021."""
     prepared_institution(w, teachers=teachers)
     data: dict[str, Any] = {
@@ -88,7 +97,9 @@ def cohort(w: World, *, apprentices: int = 3, years: int = 1, teachers: int = 2,
         "start_date": START,
         "planned_years": years,
         "department": w.zz_industry,
-        "apprentices": rows(apprentices),
+        "apprentices": rows(apprentices, first=apprentices_first)
+        if apprentices_rows is None
+        else apprentices_rows,
         "today": dt.date(2021, 3, 1),
     }
     data.update(kw)
