@@ -26,6 +26,7 @@ from jineng.catalogue.models import LEVELLED_KINDS, LEVELLESS_KINDS, Certificate
 from jineng.catalogue.selectors import standards_for
 from jineng.claims.models import Claim
 from jineng.claims.sourced import SourceClaim, SourceLine, claims_create_for_sources
+from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role
 from jineng.orgs.models import Organisation
@@ -254,8 +255,8 @@ def _add(*, actor: User, cohort: Cohort, rows: Sequence[ApprenticeRow], profile:
                 cohort=cohort,
                 person=persons[r.row],
                 row=first + n,
-                hired_on=r.hired_on,
-                joined_on=r.joined_on,
+                hired_on=r.hired_on or cohort.start_date,  # checked above: never empty here
+                joined_on=r.joined_on or cohort.start_date,
             )
             for n, r in enumerate(rows, start=1)
         ]
@@ -459,3 +460,43 @@ def stage_claim_create(*, actor: User, cohort: Cohort, stage: int, today: dt.dat
         ],
     )
     return claim
+
+
+TEMPLATE_HEADERS = ["身份证号", "姓名", "入职日期", "加入日期"]
+
+
+def _date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip().replace("/", "-").replace(".", "-")
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def apprentices_workbook_read(content: bytes) -> list[ApprenticeRow]:
+    """The template's four columns, through the one bounded reader (core.uploads); blank rows skipped. A
+    date that cannot be read is left empty, and the row is refused for it by name."""
+    rows = uploads.xlsx_rows(
+        content, unreadable="无法读取文件：请上传由本页下载的 .xlsx 学徒名单模板", what="学徒名单"
+    )
+    if not rows or [str(c or "").strip() for c in rows[0][: len(TEMPLATE_HEADERS)]] != TEMPLATE_HEADERS:
+        raise Refusal("表头与模板不一致：" + "、".join(TEMPLATE_HEADERS), field="学徒名单")
+    out = []
+    for n, values in enumerate(rows[1:], start=2):
+        cells = [*values, None, None, None, None][:4]
+        if all(c in (None, "") for c in cells):
+            continue
+        out.append(
+            ApprenticeRow(
+                id_number=str(cells[0] or "").strip(),
+                name=str(cells[1] or "").strip(),
+                hired_on=_date(cells[2]),
+                joined_on=_date(cells[3]),
+                row=n,
+            )
+        )
+    return out

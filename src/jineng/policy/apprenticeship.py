@@ -2,13 +2,15 @@
 
 A cohort (学徒制培养) is one enterprise–institution agreement: an occupation and level, a start date and
 a planned span of one or two years, and the enterprise's employees it trains (the apprentices). What
-the documents fix is only who may be taken on (A08: ZZ21 六(二)1, HC21 21(1); A09: XC23 二(三)1, both
+the documents fix is only who may be taken on (A08 and A09, each where a profile sets its number, both
 checked by :func:`jineng.policy.training.check_apprentice_caps`, the same rule a class of the
 "apprenticeship" funding type is judged by) and the yearly targets (H07). None of the five documents
 states an amount for an apprentice, nor how it is staged: they name 企业新型学徒制 among the subsidised
 trainings, and the amount is the province's 补贴标准目录 (subsidy type "apprenticeship"), which prices an
 apprentice **per person per year** of training. So, decided here and nowhere else:
 
+* **Span.** One or two years: none of the five documents fixes it (the national rules of 企业新型学徒制
+  make the training period generally one to two years), so the cohort form offers those two.
 * **Stages.** A cohort of ``planned_years`` years has that many yearly stages: stage *k* runs from the
   start date plus *k−1* years to the day before the start date plus *k* years. A stage is claimed once
   it has ended (the year's training done), by the institution, for the cohort as a whole.
