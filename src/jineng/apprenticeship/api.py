@@ -15,13 +15,13 @@ from jineng.accounts.requests import request_user
 from jineng.apprenticeship import services
 from jineng.apprenticeship.models import Apprentice, Cohort
 from jineng.apprenticeship.schemas import (
+    ApprenticeCertifyIn,
     ApprenticeIn,
+    ApprenticeLeaveIn,
     ApprenticesIn,
-    CertifyIn,
     CohortDetailOut,
     CohortIn,
     CohortOut,
-    LeaveIn,
 )
 from jineng.apprenticeship.selectors import (
     apprentices_of,
@@ -175,7 +175,7 @@ def _apprentice(user: User, cohort_id: int, apprentice_id: int) -> Apprentice:
 
 @router.post("/{cohort_id}/apprentices/{apprentice_id}/leave", response=CohortDetailOut, summary="学徒退出")
 def apprentice_leave(
-    request: HttpRequest, cohort_id: int, apprentice_id: int, data: LeaveIn
+    request: HttpRequest, cohort_id: int, apprentice_id: int, data: ApprenticeLeaveIn
 ) -> dict[str, Any]:
     user = request_user(request)
     a = _apprentice(user, cohort_id, apprentice_id)
@@ -187,7 +187,7 @@ def apprentice_leave(
     "/{cohort_id}/apprentices/{apprentice_id}/certify", response=CohortDetailOut, summary="学徒结业取证"
 )
 def apprentice_certify(
-    request: HttpRequest, cohort_id: int, apprentice_id: int, data: CertifyIn
+    request: HttpRequest, cohort_id: int, apprentice_id: int, data: ApprenticeCertifyIn
 ) -> dict[str, Any]:
     user = request_user(request)
     a = _apprentice(user, cohort_id, apprentice_id)

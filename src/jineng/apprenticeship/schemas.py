@@ -30,12 +30,12 @@ class ApprenticesIn(Schema):
     apprentices: list[ApprenticeIn] = Field(min_length=1, max_length=2000)
 
 
-class LeaveIn(Schema):
+class ApprenticeLeaveIn(Schema):
     left_on: dt.date
     reason: str = Field(max_length=64)
 
 
-class CertifyIn(Schema):
+class ApprenticeCertifyIn(Schema):
     certificate_kind: str = Field(max_length=24)
     level: int | None = Field(default=None, ge=1, le=5)
     certificate_number: str = Field(max_length=64)
@@ -56,7 +56,7 @@ class ApprenticeOut(Schema):
     certificate_number: str
 
 
-class StageOut(Schema):
+class CohortStageOut(Schema):
     number: int
     start: dt.date
     end: dt.date
@@ -92,4 +92,4 @@ class CohortOut(Schema):
 
 class CohortDetailOut(CohortOut):
     apprentice_list: list[ApprenticeOut]
-    stages: list[StageOut]
+    stages: list[CohortStageOut]
