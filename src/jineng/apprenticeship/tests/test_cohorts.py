@@ -17,6 +17,8 @@ from jineng.claims.models import Claim
 from jineng.claims.tests.test_standards import under
 from jineng.conftest import World
 from jineng.core.errors import Refusal
+from jineng.training.facts import class_facts
+from jineng.training.tests.factories import draft_class
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +203,13 @@ def test_rows_are_refused_by_row_and_field_all_or_nothing(world: World) -> None:
     ]
     assert exc.value.violations[1].render() == "第3行“入职日期”：学徒须为本企业职工：入职日期晚于加入日期"
     assert not Cohort.objects.exists()
+
+
+def test_a08_an_apprenticeship_class_counts_the_cohorts_apprentices_too(world: World) -> None:
+    # Given a cohort of 20 apprentices of 电工 at the school (one full-time teacher), under ZZ21
+    cohort(world, apprentices=20, teachers=1)
+    # When the school applies for an apprenticeship class of 电工, then A08 counts the cohort's 20 first
+    tc = draft_class(world, funding_type="apprenticeship", planned_trainees=5)
+    facts = class_facts(tc)
+    assert (facts.apprentices_in_occupation, facts.apprentices_institution_year) == (20, 20)
+    assert facts.apprentices_same_enterprise_occupation == 0  # the class names no enterprise
