@@ -21,6 +21,7 @@ from jineng.apprenticeship.tests.factory import enterprise, standards
 from jineng.conftest import World
 from jineng.core.roles import DEPT_ROLES, Role
 from jineng.core.tests.matrix import API, Case, fixed, roles
+from jineng.orgs.models import Organisation
 from jineng.people.services import person_register
 from jineng.policy.identity import make_id_number
 from jineng.training.tests.factories import occupation, prepared_institution
@@ -37,8 +38,15 @@ CLAIMED = {"claims.Claim": 1, "claims.ClaimLine": 1, "audit.Event": 1}
 _seq = iter(range(1, 10_000))
 
 
+def schools(w: World) -> None:
+    """The world's two schools as the world made them: the token run shares one world across every
+    app's rows, and another app's rows re-kind them (wagetraining makes them enterprises)."""
+    Organisation.objects.filter(pk__in=[w.zz_school.pk, w.xc_school.pk]).update(kind="technician_college")
+
+
 def make(w: World, *, foreign: bool = False, institution: Any = None, department: Any = None) -> Cohort:
     """A one-year 电工 cohort of 2021 (over, so its stage is claimable) with one certified apprentice."""
+    schools(w)
     n = next(_seq)
     region = w.weidu if foreign else w.jinshui
     c = Cohort.objects.create(
@@ -142,6 +150,7 @@ def import_data(w: World, u: User) -> dict[str, Any]:
 
 
 def register_data(w: World, u: User, *, api: bool = False, department: Any = None) -> dict[str, Any]:
+    schools(w)
     occupation()
     data = {
         "enterprise_credit_code": enterprise(w).credit_code,
