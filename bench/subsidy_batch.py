@@ -626,7 +626,7 @@ MIXED = [
     ("yigong", "XC19", "F03", Decimal("200.00"), "2021年3月"),
     ("equipment", "XC19", "F05", Decimal("84000.00"), "新购实训设备"),
     ("evaluation", "XC23", "F02", Decimal("300.00"), "职业技能等级证书"),
-    # APPRENTICESHIP
+    ("apprenticeship", "HC21", "F02", Decimal("4000.00"), "第1学年"),
     ("voucher", "ZZ21", "F02", Decimal("2000.00"), "培训券"),
 ]
 

@@ -324,6 +324,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _mount() -> None:
     from jineng.accounts.api import router as accounts_router
+    from jineng.apprenticeship.api import router as apprenticeship_router
     from jineng.assessment.api import router as assessment_router
     from jineng.audit.api import router as audit_router
     from jineng.catalogue.api import router as catalogue_router
@@ -366,6 +367,7 @@ def _mount() -> None:
     api.add_router("/vouchers", vouchers_router, tags=["电子职业培训券"])
     api.add_router("/yigong", yigong_router, tags=["以工代训"])
     api.add_router("/evaluation", evalsubsidy_router, tags=["职业技能评价补贴"])
+    api.add_router("/apprenticeship", apprenticeship_router, tags=["企业新型学徒制"])
     api.add_router("/ledger", ledger_router, tags=["资金账簿"])
     api.add_router("/prepayments", prepayments_router, tags=["项目制预拨"])
     api.add_router("/grants", grants_router, tags=["实训设备补助"])

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "jineng.wagetraining",
     "jineng.grants",
     "jineng.evalsubsidy",
+    "jineng.apprenticeship",
     "jineng.ledger",
     "jineng.claims",
     "jineng.recovery",

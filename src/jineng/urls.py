@@ -20,6 +20,7 @@ urlpatterns = [
     path("yigong/", include("jineng.wagetraining.urls")),
     path("grants/", include("jineng.grants.urls")),
     path("evaluation/", include("jineng.evalsubsidy.urls")),
+    path("apprenticeship/", include("jineng.apprenticeship.urls")),
     path("ledger/", include("jineng.ledger.urls")),
     path("claims/", include("jineng.claims.urls")),
     path("recovery/", include("jineng.recovery.urls")),

@@ -104,6 +104,12 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("yigong.employees_added", "以工代训人员已申报"),
     EventKind("yigong.months_claimed", "以工代训月度补贴已申领"),
     EventKind("yigong.closed", "以工代训申报已终止"),
+    # 企业新型学徒制 (apprenticeship): cohorts, apprentices, completion.
+    EventKind("apprenticeship.registered", "学徒制培养已登记"),
+    EventKind("apprenticeship.apprentices_added", "学徒已导入"),
+    EventKind("apprenticeship.apprentice_left", "学徒已退出"),
+    EventKind("apprenticeship.apprentice_certified", "学徒已结业取证"),
+    EventKind("apprenticeship.completed", "学徒制培养已结业"),
     # Claims.
     EventKind("claim.created", "申领已生成"),
     EventKind("claim.submitted", "申领已提交"),

@@ -219,6 +219,13 @@ MENU: tuple[NavItem, ...] = (
         "每周、每月错误资金申领退还情况报告，按区域、机构（F14）",
     ),
     NavItem(
+        "学徒制",
+        "企业新型学徒制",
+        "apprenticeship:list",
+        "apprenticeship.view",
+        "校企合作的学徒制培养：学徒名单（A08、A09）、按年度申领补贴、结业取证",
+    ),
+    NavItem(
         "培训券",
         "电子职业培训券",
         "vouchers:list",

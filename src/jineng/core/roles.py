@@ -68,6 +68,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "voucher.issue": HR_ROLES,
     "voucher.use": HR_ROLES | {Role.INSTITUTION},
     "voucher.counts": HR_ROLES | {Role.AUDITOR},
+    # --- 企业新型学徒制 (issue 14): the institution's clerk registers a cohort with an enterprise, imports
+    # its apprentices (A08/A09) and claims each yearly stage; the enterprise's clerk and staff read.
+    "apprenticeship.view": STAFF_ROLES | {Role.INSTITUTION},
+    "apprenticeship.manage": frozenset({Role.INSTITUTION}),
     # --- subsidy claims (补贴资金申领), public notice, payment batches (issue 4).
     "claim.view": STAFF_ROLES - {Role.INSPECTOR} | {Role.INSTITUTION, Role.TRAINEE},
     "claim.apply": frozenset({Role.INSTITUTION, Role.TRAINEE}),

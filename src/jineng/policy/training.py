@@ -459,53 +459,94 @@ def _a07(profile: Profile, facts: ClassFacts) -> list[Violation]:
 def _a08_a09(profile: Profile, facts: ClassFacts) -> list[Violation]:
     if facts.funding_type != "apprenticeship":
         return []
+    return check_apprentice_caps(
+        profile,
+        ApprenticeCounts(
+            occupation_code=facts.occupation_code,
+            adding=facts.planned_trainees,
+            in_occupation=facts.apprentices_in_occupation,
+            same_enterprise_occupation=facts.apprentices_same_enterprise_occupation,
+            institution_year=facts.apprentices_institution_year,
+        ),
+        facts.institution,
+        adding_what="本班",
+        field="拟培训人数",
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApprenticeCounts:
+    """A08/A09: the new apprentices an institution takes on (a class, or a cohort of 企业新型学徒制) and
+    the apprentices it already trains: in the occupation, for the same enterprise and occupation, and in
+    the year."""
+
+    occupation_code: str
+    adding: int
+    in_occupation: int = 0  # A08
+    same_enterprise_occupation: int = 0  # A09
+    institution_year: int = 0  # A09
+
+
+def check_apprentice_caps(
+    profile: Profile,
+    counts: ApprenticeCounts,
+    institution: InstitutionFacts,
+    *,
+    adding_what: str,
+    field: str,
+    row: int | None = None,
+) -> list[Violation]:
+    """A08 (≤ N × the institution's full-time teachers of the occupation) and A09 (same institution +
+    enterprise + occupation ≤ cap; per institution per year ≤ the cap of its kind), each where the
+    profile sets its number. ``adding_what`` names the newcomers in the message ("本班", "本次新增")."""
     out: list[Violation] = []
-    n = facts.planned_trainees
+    n = counts.adding
     factor = _int(profile, "apprentice_per_fulltime_teacher_max")
     if factor is not None:
-        teachers = facts.institution.fulltime_teachers_for(facts.occupation_code)
-        total = facts.apprentices_in_occupation + n
+        teachers = institution.fulltime_teachers_for(counts.occupation_code)
+        total = counts.in_occupation + n
         if total > factor * teachers:
             out.append(
                 Violation(
                     "A08",
                     profile.cite("apprentice_per_fulltime_teacher_max"),
-                    f"该职业学徒已有 {facts.apprentices_in_occupation} 人，加本班 {n} 人共 {total} 人，超过该职业专职教师 {teachers} 名的 {factor} 倍（{factor * teachers} 人）",
-                    field="拟培训人数",
+                    f"该职业学徒已有 {counts.in_occupation} 人，加{adding_what} {n} 人共 {total} 人，超过该职业专职教师 {teachers} 名的 {factor} 倍（{factor * teachers} 人）",
+                    field=field,
+                    row=row,
                     value=str(n),
                 )
             )
     cap = _int(profile, "apprentice_same_enterprise_occupation_max")
     if cap is not None:
-        total = facts.apprentices_same_enterprise_occupation + n
+        total = counts.same_enterprise_occupation + n
         if total > cap:
             out.append(
                 Violation(
                     "A09",
                     profile.cite("apprentice_same_enterprise_occupation_max"),
-                    f"本机构对同一企业同一职业的学徒已有 {facts.apprentices_same_enterprise_occupation} 人，加本班 {n} 人共 {total} 人，超过 {cap} 人",
-                    field="拟培训人数",
+                    f"本机构对同一企业同一职业的学徒已有 {counts.same_enterprise_occupation} 人，加{adding_what} {n} 人共 {total} 人，超过 {cap} 人",
+                    field=field,
+                    row=row,
                     value=str(n),
                 )
             )
     name = (
         "apprentice_yearly_max_degree_school"
-        if facts.institution.degree_education
+        if institution.degree_education
         else "apprentice_yearly_max_other"
     )
     cap = _int(profile, name)
     if cap is not None:
-        total = facts.apprentices_institution_year + n
+        total = counts.institution_year + n
         if total > cap:
-            kind = (
-                "具备学制教育资质的机构" if facts.institution.degree_education else "不具备学制教育资质的机构"
-            )
+            kind = "具备学制教育资质的机构" if institution.degree_education else "不具备学制教育资质的机构"
             out.append(
                 Violation(
                     "A09",
                     profile.cite(name),
-                    f"本机构年内学徒已有 {facts.apprentices_institution_year} 人，加本班 {n} 人共 {total} 人，超过{kind}年 {cap} 人的上限",
-                    field="拟培训人数",
+                    f"本机构年内学徒已有 {counts.institution_year} 人，加{adding_what} {n} 人共 {total} 人，超过{kind}年 {cap} 人的上限",
+                    field=field,
+                    row=row,
                     value=str(n),
                 )
             )

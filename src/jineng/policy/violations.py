@@ -22,4 +22,6 @@ class Violation:
             where.append(f"“{self.field}”")
         prefix = "".join(where)
         prefix = f"{prefix}：" if prefix else ""
+        if not self.rule:  # a problem of the input that no rule names (a missing date, a duplicate row)
+            return f"{prefix}{self.message}"
         return f"{prefix}{self.message}（规则 {self.rule}，依据 {self.clause}）"

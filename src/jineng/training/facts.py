@@ -110,6 +110,21 @@ def class_facts(tc: TrainingClass, *, trainees: int | None = None) -> rules.Clas
         ),
         year=Count("pk", filter=Q(training_class__year=tc.year)),
     )
+    # 企业新型学徒制 cohorts count too: A08/A09 weigh every apprentice the institution trains. The
+    # apprenticeship app sits above training, so its apprentices still in a live cohort are read through
+    # the relation its Cohort declares on Organisation, without importing it.
+    cohort = "apprentice_cohorts_taught"
+    live = Q(**{f"{cohort}__apprentices__left_on__isnull": True}) & ~Q(**{f"{cohort}__state": "ended"})
+    same_occupation = live & Q(**{f"{cohort}__occupation_id": tc.occupation_id})
+    in_cohorts = Organisation.objects.filter(pk=tc.institution_id).aggregate(
+        occupation=Count(f"{cohort}__apprentices", filter=same_occupation),
+        enterprise=Count(
+            f"{cohort}__apprentices",
+            filter=same_occupation & Q(**{f"{cohort}__enterprise_id": tc.enterprise_id}),
+        ),
+        year=Count(f"{cohort}__apprentices", filter=live & Q(**{f"{cohort}__year": tc.year})),
+    )
+    counts = {key: counts[key] + (in_cohorts[key] or 0) for key in counts}
     local_institutions = (
         InstitutionOccupation.objects.filter(
             occupation_id=tc.occupation_id,

@@ -37,7 +37,7 @@ LAYERS = [
     ["ledger"],
     ["claims"],
     ["recovery"],
-    ["vouchers", "targets", "wagetraining", "grants", "evalsubsidy"],
+    ["vouchers", "targets", "wagetraining", "grants", "evalsubsidy", "apprenticeship"],
     ["progress"],
     ["home", "demo"],
     [PROJECT],
