@@ -29,13 +29,48 @@ from jineng.core.roles import can
 from jineng.core.xlsx import xlsx_response
 from jineng.people.selectors import id_number_for
 
+LIST_HEADERS = [
+    "培养编号",
+    "企业",
+    "培训机构",
+    "职业（工种）",
+    "等级",
+    "校企合作协议编号",
+    "培养开始日期",
+    "培养期",
+    "状态",
+    "政策档案",
+]
+
 
 @login_required
 def cohort_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     require(user, "apprenticeship.view")
     q, state = request.GET.get("q", "").strip(), request.GET.get("state", "")
-    page, query = paginate(request, cohorts_search(user, q=q, state=state))
+    qs = cohorts_search(user, q=q, state=state)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "学徒制培养.xlsx",
+            "学徒制培养",
+            LIST_HEADERS,
+            (
+                [
+                    c.ref,
+                    c.enterprise.name,
+                    c.institution.name,
+                    c.occupation.name,
+                    c.get_level_display() if c.level else "",
+                    c.agreement_number,
+                    c.start_date,
+                    c.get_planned_years_display(),
+                    c.get_state_display(),
+                    f"{c.profile_code} v{c.profile_version}",
+                ]
+                for c in qs.select_related("enterprise", "institution", "occupation").iterator()
+            ),
+        )
+    page, query = paginate(request, qs)
     return render(
         request,
         "apprenticeship/list.html",

@@ -24,6 +24,20 @@ from jineng.grants.models import GrantState
 from jineng.grants.selectors import applications_visible, recognitions_to_apply, recognitions_visible
 from jineng.regions.selectors import profiles_in_view
 
+LIST_HEADERS = [
+    "申请编号",
+    "申请单位",
+    "类别",
+    "区域",
+    "年度",
+    "新购置实训设备总值（元）",
+    "补助金额（元）",
+    "状态",
+    "申请日期",
+    "补贴申领",
+    "计算过程（F05）",
+]
+
 
 @login_required
 def grant_list(request: HttpRequest) -> HttpResponse:
@@ -33,6 +47,28 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     qs = applications_visible(user)
     if state:
         qs = qs.filter(state=state)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "实训设备补助申请.xlsx",
+            "设备补助申请",
+            LIST_HEADERS,
+            (
+                [
+                    a.ref,
+                    a.organisation.name,
+                    a.recognition.get_kind_display(),
+                    a.region.name,
+                    a.year,
+                    a.equipment_value,
+                    a.amount,
+                    a.get_state_display(),
+                    a.applied_on,
+                    a.claim.ref if a.claim_id else "",  # type: ignore[union-attr]
+                    a.computation,
+                ]
+                for a in qs.select_related("organisation", "recognition", "region", "claim").iterator()
+            ),
+        )
     page, query = paginate(request, qs)
     return render(
         request,

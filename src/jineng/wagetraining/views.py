@@ -30,6 +30,18 @@ from jineng.wagetraining.selectors import (
     months_of,
 )
 
+LIST_HEADERS = [
+    "申报编号",
+    "申报企业",
+    "所在区域",
+    "行业主管部门",
+    "申报年度",
+    "企业已参保",
+    "状态",
+    "政策档案",
+    "申报日期",
+]
+
 
 @login_required
 def declaration_list(request: HttpRequest) -> HttpResponse:
@@ -40,7 +52,28 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
         state=request.GET.get("state", ""),
         q=request.GET.get("q", "").strip(),
     )
-    page, query = paginate(request, declarations_search(user, f))
+    qs = declarations_search(user, f)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "以工代训申报.xlsx",
+            "以工代训申报",
+            LIST_HEADERS,
+            (
+                [
+                    d.ref,
+                    d.enterprise.name,
+                    d.region.name,
+                    d.department.name,
+                    d.year,
+                    "是" if d.insured else "否",
+                    d.get_state_display(),
+                    f"{d.profile_code} v{d.profile_version}",
+                    d.created_on,
+                ]
+                for d in qs.select_related("enterprise", "region", "department").iterator()
+            ),
+        )
+    page, query = paginate(request, qs)
     return render(
         request,
         "wagetraining/list.html",

@@ -147,3 +147,27 @@ def test_api_refuses_bad_input_in_chinese_and_writes_nothing(world: World) -> No
     assert response.json()["message"] == "“培养年度”：本学徒制培养期为 2 年，没有第3年"
     assert response.json()["details"][0]["field"] == "培养年度"
     assert not Claim.objects.exists()
+
+
+def test_a09_the_bureau_exports_the_cohorts(world: World) -> None:
+    # Given a two-year 电工 中级 cohort of the school under XC23
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    standards(world)
+    under(world, "XC23")
+    c = cohort(world, apprentices=2, years=2, today=dt.date(2021, 3, 1))
+    # When the bureau's admin exports the cohorts
+    response = world.client(world.users["hr_admin"]).get("/apprenticeship/?format=xlsx")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    # Then each column is in Chinese: the agreement, the span and the profile it runs under
+    assert rows[0][0] == "培养编号" and rows[0][7] == "培养期"
+    assert (rows[1][0], rows[1][2], rows[1][3], rows[1][5], rows[1][7], rows[1][9]) == (
+        c.ref,
+        world.zz_school.name,
+        "电工",
+        "XQ-2021-001",
+        "2年",
+        "XC23 v1",
+    )

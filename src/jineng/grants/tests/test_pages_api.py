@@ -193,3 +193,20 @@ def test_f05_api_applies_and_answers_bad_input_in_chinese_with_nothing_written(w
     assert (
         wrong.status_code == 422 and wrong.json()["message"] == "“审核结论”：审核结论应为“通过”或“不予核准”"
     )
+
+
+def test_f05_the_bureau_exports_the_applications_as_text_safe_xlsx(world: World) -> None:
+    # Given one application of the school's base under XC19
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    under(world, "XC19")
+    a = applied(world, recognised(world))
+    # When the bureau's admin exports the list
+    response = world.client(world.users["hr_admin"]).get("/grants/?format=xlsx")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    # Then the sheet has the headers and the application's row, its computation citing F05's clause
+    assert rows[0][:3] == ("申请编号", "申请单位", "类别") and rows[0][-1] == "计算过程（F05）"
+    assert rows[1][:2] == (a.ref, world.zz_school.name) and rows[1][7] == "待人社初审"
+    assert D(str(rows[1][6])) == a.amount and rows[1][-1] == a.computation

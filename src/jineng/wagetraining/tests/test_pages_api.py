@@ -194,3 +194,21 @@ def test_menu_offers_yigong_to_clerks_and_staff_but_not_inspectors_or_trainees()
         assert "以工代训" in labels(role), role
     for role in ("inspector", "trainee", "evaluator"):
         assert "以工代训" not in labels(role), role
+
+
+def test_f03_the_bureau_exports_the_declarations(world: World) -> None:
+    # Given an enterprise's 以工代训 declaration under XC19
+    from openpyxl import load_workbook
+
+    under(world.xuchang, "XC19")
+    org, clerk = enterprise(world)
+    d = declaration(world, clerk)
+    # When Xuchang's bureau exports its declarations
+    response = world.client(world.outsiders["hr_admin"]).get("/yigong/?format=xlsx")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    # Then the row names the declaration, its enterprise, the insurance and the profile it runs under
+    assert rows[0][:2] == ("申报编号", "申报企业")
+    assert (rows[1][0], rows[1][1], rows[1][5], rows[1][7]) == (d.ref, org.name, "是", "XC19 v1")
+    # And Zhengzhou's bureau sees none of it
+    other = world.client(world.users["hr_admin"]).get("/yigong/?format=xlsx")
+    assert len(list(load_workbook(BytesIO(other.content)).active.iter_rows(values_only=True))) == 1
