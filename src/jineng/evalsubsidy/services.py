@@ -73,6 +73,10 @@ def _source_lines(priced: Sequence[Priced]) -> list[SourceLine]:
                 computation=p.line.computation,
                 person_id=p.result.enrolment.person_id,
                 reasons=p.line.reasons,
+                # Held with the class's own lines by (class, person): a certificate paid once, as an
+                # evaluation or as the class's training line, whichever is claimed first (F02).
+                training_class_id=p.result.enrolment.training_class_id,
+                row=p.result.enrolment.row,
             )
         )
     return out

@@ -37,6 +37,7 @@ from django.http import Http404
 from jineng.accounts.models import User
 from jineng.assessment.models import Result
 from jineng.claims.models import ClaimLine, ClaimState
+from jineng.claims.programmes import programmes
 from jineng.core.roles import can
 from jineng.core.scope import scope_of
 from jineng.policy import progress as rules
@@ -159,6 +160,9 @@ def _claim_lines(f: Filter, ids: list[int]) -> QuerySet[ClaimLine]:
         claim__state__in=COUNTED_CLAIM_STATES,
         training_class__start_date__year=f.year,
         claim__region_id__in=ids,
+        # Training subsidies only: a certificate's evaluation subsidy is held with the class's lines but
+        # pays no training.
+        claim__programme__in=[p.code for p in programmes() if p.purpose == "training"],
     )
     if f.department_id is not None:
         qs = qs.filter(claim__department_id=f.department_id)

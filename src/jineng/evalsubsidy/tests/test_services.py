@@ -144,6 +144,25 @@ def test_f02_the_training_line_already_pays_the_certificate(world: World) -> Non
     assert v.message == f"该证书的培训补贴已在申领 {training.ref} 中按取得证书计发，同一证书不再给予评价补贴"
 
 
+def test_f02_a_certificate_paid_as_an_evaluation_is_not_paid_again_by_the_class_claim(world: World) -> None:
+    # Given the station's evaluation claim of row 2's certificate of the school's XC23 class
+    standards(world, EVAL_4, INTERMEDIATE)
+    under(world, "XC23")
+    item = CatalogueItem.objects.get(subsidy_type="skill_upgrade")
+    tc = certified(world, catalogue_item_id=item.pk)
+    evaluation = claim_of(world, world.users["evaluator"], certificates(tc, 1))
+    line = evaluation.lines.get()
+    assert (line.training_class_id, line.row) == (tc.pk, 2)
+    # When the school claims the class's training subsidy
+    training = claims.claim_create(actor=world.users["institution"], training_class=tc, today=CLAIMED)
+    # Then the 29 others are paid and row 2 is excluded, naming the evaluation claim (F02): one certificate,
+    # one subsidy, whichever is claimed first
+    assert (training.headcount, training.amount) == (29, D("52200.00"))
+    row2 = training.lines.get(row=2)
+    assert (row2.status, row2.amount, row2.reasons[0]["rule"]) == ("excluded", D("0.00"), "F02")
+    assert evaluation.ref in row2.reasons[0]["message"]
+
+
 def test_the_school_claims_its_trainees_certificates_as_institution(world: World) -> None:
     standards(world, EVAL_4)
     under(world, "XC23")
