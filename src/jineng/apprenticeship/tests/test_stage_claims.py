@@ -10,12 +10,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from jineng.accounts.services import user_create
 from jineng.apprenticeship import services
 from jineng.apprenticeship.tests.factory import FIRST_YEAR_OVER, ITEM, cohort, standards
-from jineng.claims import services as claims
 from jineng.claims.models import Claim, ClaimState
-from jineng.claims.tests.factories import funded
+from jineng.claims.tests.factories import funded, to_paid
 from jineng.claims.tests.test_standards import DOCS, under
 from jineng.conftest import World
 from jineng.ledger.models import AccountKind
@@ -43,35 +41,7 @@ def line_text(code: str, stage: str = STAGE1) -> str:
 
 
 def through_to_paid(w: World, claim: Claim, code: str) -> Claim:
-    """Pledge, department, notice, bureau (and finance where the profile has it), batch, bank."""
-    claim = claims.claim_submit(
-        actor=w.users["institution"], claim=claim, pledge_name="赵敏", pledge=True, today=DAY
-    )
-    for role in ("dept_first", "dept_second"):
-        claim = claims.claim_review(actor=w.users[role], claim=claim, decision="pass", today=DAY)
-    over = NOTICE_OVER[code]
-    claim = claims.claim_notice_close(actor=w.users["hr_first"], claim=claim, today=over)
-    for role in ("hr_first", "hr_second"):
-        claim = claims.claim_review(actor=w.users[role], claim=claim, decision="pass", today=over)
-    if claim.state == ClaimState.HR_REVIEWED:
-        second = user_create(
-            actor=None,
-            username="zz_czj2",
-            password="Test@pass-2026",
-            display_name="钱多",
-            role="finance",
-            region=w.zhengzhou,
-            department=w.users["finance"].department,
-        )
-        for officer in (w.users["finance"], second):  # F09: two finance officers
-            claim = claims.claim_review(actor=officer, claim=claim, decision="pass", today=over)
-    assert claim.state == ClaimState.APPROVED
-    batch = claims.batch_open(actor=w.users["hr_admin"], region=w.zhengzhou, today=over)
-    claims.batch_collect(actor=w.users["hr_admin"], batch=batch)
-    batch = claims.batch_send(actor=w.users["hr_second"], batch=batch)
-    claims.batch_pay(actor=w.users["finance"], batch=batch, bank_reference="HX1", today=batch.pay_on)
-    claim.refresh_from_db()
-    return claim
+    return to_paid(w, claim, claimed=DAY, notice_over=NOTICE_OVER[code])
 
 
 @pytest.mark.parametrize("code", ["ZZ21", "HC21", "XC19", "XC23"])

@@ -128,3 +128,38 @@ def approved(w: World, tc: TrainingClass | None = None) -> Claim:
     for role in ("hr_first", "hr_second"):
         claim = services.claim_review(actor=w.users[role], claim=claim, decision="pass", today=NOTICE_OVER)
     return claim
+
+
+def to_paid(w: World, claim: Claim, *, claimed: dt.date, notice_over: dt.date) -> Claim:
+    """A draft claim of any programme through pledge, department, notice, bureau (and finance where the
+    claim's profile has it, two officers, F09), the Zhengzhou batch and the bank: the common way."""
+    from jineng.accounts.services import user_create
+    from jineng.claims.models import ClaimState
+
+    claim = services.claim_submit(
+        actor=w.users["institution"], claim=claim, pledge_name="赵敏", pledge=True, today=claimed
+    )
+    for role in ("dept_first", "dept_second"):
+        claim = services.claim_review(actor=w.users[role], claim=claim, decision="pass", today=claimed)
+    claim = services.claim_notice_close(actor=w.users["hr_first"], claim=claim, today=notice_over)
+    for role in ("hr_first", "hr_second"):
+        claim = services.claim_review(actor=w.users[role], claim=claim, decision="pass", today=notice_over)
+    if claim.state == ClaimState.HR_REVIEWED:
+        second = user_create(
+            actor=None,
+            username="zz_czj2",
+            password="Test@pass-2026",
+            display_name="钱多",
+            role="finance",
+            region=w.zhengzhou,
+            department=w.users["finance"].department,
+        )
+        for officer in (w.users["finance"], second):
+            claim = services.claim_review(actor=officer, claim=claim, decision="pass", today=notice_over)
+    assert claim.state == ClaimState.APPROVED
+    batch = services.batch_open(actor=w.users["hr_admin"], region=w.zhengzhou, today=notice_over)
+    services.batch_collect(actor=w.users["hr_admin"], batch=batch)
+    batch = services.batch_send(actor=w.users["hr_second"], batch=batch)
+    services.batch_pay(actor=w.users["finance"], batch=batch, bank_reference="HX1", today=batch.pay_on)
+    claim.refresh_from_db()
+    return claim
