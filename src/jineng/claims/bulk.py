@@ -46,6 +46,7 @@ from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.policy import claims as rules
 from jineng.policy.profiles import ParameterNotSet, Profile
+from jineng.policy.violations import Violation
 from jineng.policy.workdays import CalendarNotCovered
 from jineng.regions.models import Region
 from jineng.training.models import TrainingClass
@@ -112,7 +113,7 @@ def _share(objs: Sequence[models.Model], *names: str) -> None:
             setattr(o, name, found[key] if key is not None else None)
 
 
-def _refusal(exc: Refusal, what: str, many: bool) -> Refusal:
+def batch_refusal(exc: Refusal, what: str, many: bool) -> Refusal:
     """A batch's refusal names the class or claim it is about; a batch of one keeps the plain message."""
     if not many:
         return exc
@@ -177,7 +178,7 @@ def claims_create_bulk(
                 by_key[key] = claim_services._class_profile(tc)
             profiles[tc.pk] = by_key[key]
         except Refusal as exc:
-            raise _refusal(exc, f"培训班 {tc.ref}", many) from None
+            raise batch_refusal(exc, f"培训班 {tc.ref}", many) from None
     people = {applicants[tc.pk][2] for tc in locked}
     person = people.pop() if len(people) == 1 else None
     if person is not None and many:
@@ -201,7 +202,7 @@ def claims_create_bulk(
                 try:
                     lines = _lines(tc, result, taken)
                 except Refusal as exc:
-                    raise _refusal(exc, f"培训班 {tc.ref}", many) from None
+                    raise batch_refusal(exc, f"培训班 {tc.ref}", many) from None
                 claim = _claim(actor, tc, result, lines, applicants[tc.pk])
                 claims.append(claim)
                 yield claim, lines
@@ -341,7 +342,7 @@ def _line_rows(
             ln.amount,
             ",".join(ln.rule_ids),
             ln.computation,
-            _reasons(ln),
+            reasons_json(ln.reasons),
             (class_id, ln.person_id) not in taken,
         )
 
@@ -350,12 +351,13 @@ def _ref(c: Claim, areas: dict[int, str]) -> str:
     return f"BT{c.training_class.year}{areas[c.region_id][:6]}{c.pk:06d}"  # type: ignore[union-attr]
 
 
-def _reasons(line: entitle.Line) -> str:
-    # Most lines are payable, with no reason: their JSON is a constant.
-    if not line.reasons:
+def reasons_json(reasons: Sequence[Violation]) -> str:
+    """A line's reasons as its JSON column holds them (for COPY). Most lines are payable, with no
+    reason: their JSON is a constant."""
+    if not reasons:
         return "[]"
     return json.dumps(
-        [{"rule": v.rule, "clause": v.clause, "message": v.message} for v in line.reasons],
+        [{"rule": v.rule, "clause": v.clause, "message": v.message} for v in reasons],
         ensure_ascii=False,
     )
 
@@ -471,7 +473,7 @@ def claims_review_bulk(
             )
             stage, which = _check_signature(actor, c, decision, comment, signed, profile)
         except Refusal as exc:
-            raise _refusal(exc, f"申领 {c.ref}", many) from None
+            raise batch_refusal(exc, f"申领 {c.ref}", many) from None
         steps.append((c, stage, which, profile))
     now = timezone.now()
     connection = connections[router.db_for_write(ClaimReview)]
@@ -495,9 +497,9 @@ def claims_review_bulk(
         try:
             fields = _next_state(c, stage, which, profile, decision, comment, today, calendar, now, payload)
         except ParameterNotSet as exc:
-            raise _refusal(claim_services._not_set(exc), f"申领 {c.ref}", many) from None
+            raise batch_refusal(claim_services._not_set(exc), f"申领 {c.ref}", many) from None
         except CalendarNotCovered as exc:
-            raise _refusal(claim_services._calendar_refusal(exc), f"申领 {c.ref}", many) from None
+            raise batch_refusal(claim_services._calendar_refusal(exc), f"申领 {c.ref}", many) from None
         for name, value in fields.items():
             setattr(c, name, value)
         if fields:

@@ -19,6 +19,7 @@ from jineng.claims.models import Prepayment, ProjectStop
 from jineng.claims.prepayment_selectors import (
     prepayments_visible,
     project_performance,
+    project_performance_of,
     project_stops_visible,
 )
 from jineng.core.pagination import PageNumberPagination
@@ -168,9 +169,8 @@ def performance(request: HttpRequest) -> list[dict[str, Any]]:
 def stop(request: HttpRequest, data: ProjectStopIn) -> Status:
     user = request_user(request)
     require(user, "project.stop")
-    found = next(
-        (p.institution for p in project_performance(user) if p.institution.pk == data.institution_id), None
-    )
+    figures = project_performance_of(user, data.institution_id)
+    found = figures.institution if figures else None
     if found is None:
         raise Http404("培训机构不存在")
     return Status(201, services.project_stop(actor=user, institution=found, reason=data.reason))

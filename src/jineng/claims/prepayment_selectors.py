@@ -87,15 +87,16 @@ class ProjectPerformance:
         return (Decimal(self.passed) / self.enrolled).quantize(Decimal("0.001")) if self.enrolled else None
 
 
-def project_performance(user: User) -> list[ProjectPerformance]:
-    """Per institution in the user's scope with project-based classes, lowest attendance first. A few
-    aggregate queries whatever the number of classes."""
+def project_performance(user: User, *, institution_id: int | None = None) -> list[ProjectPerformance]:
+    """Per institution in the user's scope with project-based classes (or only ``institution_id``'s),
+    lowest attendance first. A few aggregate queries whatever the number of classes."""
     if not can(user.role, "prepayment.view"):
         return []
+    visible = classes_visible(user).filter(mode=Mode.PROJECT).exclude(state__in=NOT_RUN)
+    if institution_id is not None:
+        visible = visible.filter(institution_id=institution_id)
     # The visible classes as plain rows (the scope's joins would multiply the counts).
-    classes = TrainingClass.objects.filter(
-        pk__in=classes_visible(user).filter(mode=Mode.PROJECT).exclude(state__in=NOT_RUN).values("pk")
-    )
+    classes = TrainingClass.objects.filter(pk__in=visible.values("pk"))
     counts = {
         r["institution_id"]: r["n"]
         for r in classes.order_by().values("institution_id").annotate(n=Count("pk"))
@@ -151,3 +152,9 @@ def project_stops_visible(user: User) -> QuerySet[ProjectStop]:
     if user.role == Role.INSTITUTION:
         return qs.filter(institution_id=scope.organisation_id) if scope.organisation_id else qs.none()
     return qs.filter(scope.region_q())
+
+
+def project_performance_of(user: User, institution_id: int) -> ProjectPerformance | None:
+    """One institution's figures, if it is in the user's scope and ran project-based classes."""
+    found = project_performance(user, institution_id=institution_id)
+    return found[0] if found else None

@@ -16,6 +16,7 @@ from jineng.claims.prepayment_selectors import (
     prepayable_classes,
     prepayments_visible,
     project_performance,
+    project_performance_of,
     project_stops_visible,
 )
 from jineng.core.feedback import act_returning
@@ -128,10 +129,8 @@ def project_stop(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     require(user, "project.stop")
     raw = request.POST.get("institution", "")
-    found = next(
-        (p.institution for p in project_performance(user) if raw.isdigit() and p.institution.pk == int(raw)),
-        None,
-    )
+    figures = project_performance_of(user, int(raw)) if raw.isdigit() and len(raw) < 19 else None
+    found = figures.institution if figures else None
     if found is None:
         raise Http404("培训机构不存在")
     act_returning(

@@ -511,7 +511,7 @@ def project_stop(
 ) -> ProjectStop:
     """The bureau stops the institution's 项目制 training for its results (F04): the figures of its
     project-based classes are kept with the decision; its next prepayment request is refused."""
-    from jineng.claims.prepayment_selectors import project_performance
+    from jineng.claims.prepayment_selectors import project_performance_of
 
     today = today or timezone.localdate()
     if actor.role not in STOPPERS or not scope_of(actor).contains_path(institution.region.path):
@@ -531,7 +531,7 @@ def project_stop(
     text = reason.strip()
     if not text:
         raise Refusal("请写明停止原因（培训效果、出勤率、结业人数比例）", field="停止原因", rule=F04)
-    figures = next((p for p in project_performance(actor) if p.institution.pk == institution.pk), None)
+    figures = project_performance_of(actor, institution.pk)
     if figures is None:
         raise Refusal(
             "该机构没有已开班的项目制培训班，无项目制培训效果可据以停止", field="培训机构", rule=F04

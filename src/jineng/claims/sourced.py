@@ -13,7 +13,6 @@ with no payable line is refused with the reasons of its lines.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from django.db import IntegrityError, connection, transaction
 
 from jineng.accounts.models import User
 from jineng.audit import services as audit
-from jineng.claims.bulk import _copy, _insert
+from jineng.claims.bulk import _copy, _insert, batch_refusal, reasons_json
 from jineng.claims.models import Claim, ClaimLine
 from jineng.claims.programmes import programme
 from jineng.core.bulkwrite import collector_paused, reserve_ids
@@ -99,14 +98,6 @@ LINE_COLUMNS = (
 )
 
 
-def _reasons(reasons: Sequence[Violation]) -> str:
-    if not reasons:
-        return "[]"
-    return json.dumps(
-        [{"rule": v.rule, "clause": v.clause, "message": v.message} for v in reasons], ensure_ascii=False
-    )
-
-
 def live_keys(lines: Sequence[SourceLine]) -> dict[str, str]:
     """line key → reference of the live claim that holds it (by its key, or for a class's trainee by
     the class and person, whatever programme claimed them)."""
@@ -158,19 +149,6 @@ def _taken(line: SourceLine, ref: str) -> SourceLine:
     )
 
 
-def _refused(what: str, many: bool, exc: Refusal) -> Refusal:
-    if not many:
-        return exc
-    return Refusal(
-        f"{what}：{exc.message}",
-        field=exc.field,
-        value=exc.value,
-        rule=exc.rule,
-        clause=exc.clause,
-        violations=exc.violations,
-    )
-
-
 @collector_paused()
 @transaction.atomic
 def claims_create_for_sources(
@@ -196,7 +174,7 @@ def claims_create_for_sources(
         if not payable:
             reasons = [v for ln in lines for v in ln.reasons][:20]
             exc = Refusal.from_violations(f"{prog.source_label} {sc.source_ref} 没有可申领的补贴", reasons)
-            raise _refused(f"{prog.source_label} {sc.source_ref}", many, exc)
+            raise batch_refusal(exc, f"{prog.source_label} {sc.source_ref}", many)
         all_lines.append(lines)
         made.append(
             Claim(
@@ -260,7 +238,7 @@ def claims_create_for_sources(
                         ln.amount if ln.payable else ZERO,
                         ",".join(ln.rule_ids),
                         ln.computation,
-                        _reasons(ln.reasons),
+                        reasons_json(ln.reasons),
                         ln.label,
                         ln.key,
                         ln.payable,

@@ -132,7 +132,7 @@ def price_results(results: Sequence[Result]) -> list[Priced]:
             person_id__in={r.enrolment.person_id for r in results},
         )
         # A certificate's own evaluation line is held by its key (below), not taken for a training line.
-        .exclude(line_key__startswith="evaluation:")
+        .exclude(line_key__startswith=rules.KEY_PREFIX)
         .order_by()
         .values_list("training_class_id", "person_id", "claim__ref")
     }

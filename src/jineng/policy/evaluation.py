@@ -51,9 +51,12 @@ SUBSIDY_LABEL = "评价补贴"
 ZERO = Decimal("0.00")
 
 
+KEY_PREFIX = "evaluation:"
+
+
 def line_key(certificate_id: int) -> str:
     """The key that holds a certificate's evaluation line once among live claims, whoever applies."""
-    return f"evaluation:{certificate_id}"
+    return f"{KEY_PREFIX}{certificate_id}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
