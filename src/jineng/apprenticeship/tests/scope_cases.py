@@ -50,7 +50,7 @@ def make(w: World, *, foreign: bool = False, institution: Any = None, department
     n = next(_seq)
     region = w.weidu if foreign else w.jinshui
     c = Cohort.objects.create(
-        ref=f"XT2021{region.code}{n:06d}",
+        ref=f"XT2021{region.code}S{n:05d}",  # S: never a registered ref (XT…{pk:06d})
         enterprise=enterprise(w, foreign=foreign),
         institution=institution or (w.xc_school if foreign else w.zz_school),
         occupation=occupation(),
