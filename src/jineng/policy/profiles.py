@@ -157,6 +157,16 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p("apprentice_min_senior_technical", "int", "H07", "高级技工学校年新型学徒制最少人数"),
     _p("apprentice_min_technical", "int", "H07", "普通技工学校年新型学徒制最少人数"),
     _p("apprentice_min_vocational", "int", "H07", "职业学校年新型学徒制最少人数"),
+    # J01: the worker is subsidised where registered (户籍地), living (常住地) or seeking work (求职就业地).
+    _p("subsidy_place_rule", "bool", "J01", "在户籍地、常住地或求职就业地享受职业培训补贴"),
+    # J02: the provisions on prisoners, community correction and compulsory rehabilitation, per group
+    # (TRAINEE_GROUPS codes) and per condition; a condition the document does not state is not_set.
+    _p("j02_groups", "str_list", "J02", "适用服刑、矫正、戒毒人员培训条件的人员类别"),
+    _p("j02_max_age", "int", "J02", "服刑等人员参加补贴性培训的最高年龄（周岁）"),
+    _p("j02_questionnaire_required", "bool", "J02", "服刑等人员须有劳动和就业能力、有培训意愿"),
+    _p("j02_untrained_in_sentence", "bool", "J02", "服刑期间未参加过职业技能培训"),
+    _p("j02_next_level", "bool", "J02", "符合晋升上一级职业技能等级"),
+    _p("j02_sentence_ends_before", "date", "J02", "刑期届满须早于此日"),
     _p("county_media_items_min", "int", "H08", "各县在县级以上媒体发布宣传信息最少篇数"),
     _p("department_media_items_min", "int", "H08", "市直单位在市级以上媒体发布宣传信息最少篇数"),
 )
@@ -201,6 +211,7 @@ CITED_RULES: dict[str, str] = {
     "H05": "省级下达数与市级指导数",
     "H06": "月统计、月报、通报",
     "H08": "宣传引导",
+    "J03": "人员类别与专项培训计划",
 }
 
 
@@ -281,6 +292,43 @@ YIGONG_GROUPS: dict[str, str] = {
 }
 
 
+# J03: the groups a trainee may be recorded in, code → the name the documents use (HC21 二 2、12 and 附件1;
+# XC19 二(一)2、3、7; XC23 二(一)6; ZZ21 二(二)). A profile's special programmes name the groups they are for.
+TRAINEE_GROUPS: dict[str, str] = {
+    "rural_transfer": "农村转移就业劳动者",
+    "two_after": "两后生（未继续升学的初高中毕业生）",
+    "graduate": "高校毕业生",
+    "unemployed": "失业人员",
+    "hard_to_employ": "就业困难人员",
+    "veteran": "退役军人",
+    "disabled": "残疾人",
+    "poverty": "脱贫人口",
+    "qiaoxifu": "“巧媳妇”工程从业人员",
+    "farmer": "高素质农民",
+    "prisoner": "在押服刑人员",
+    "correction": "社区矫正对象",
+    "rehab": "强制隔离戒毒人员",
+    "employee": "企业职工",
+    "entrepreneur": "创业人员",
+    "other": "其他人员",
+}
+
+
+@dataclass(frozen=True)
+class SpecialProgramme:
+    """One of a document's 专项培训计划 (HC21's sub-plans, XC19's plans, XC23's 专项行动): the classes tagged
+    with it count towards its target, and where it names groups (J03) only trainees of those groups."""
+
+    code: str
+    name: str
+    clause: str
+    groups: tuple[str, ...] = ()  # TRAINEE_GROUPS codes; empty = any trainee
+    lead: str = ""  # 责任单位 as the document names them
+
+    def group_labels(self) -> str:
+        return "、".join(TRAINEE_GROUPS[g] for g in self.groups)
+
+
 @dataclass(frozen=True)
 class Profile:
     code: str
@@ -293,6 +341,7 @@ class Profile:
     source_file: str
     params: dict[str, Parameter]
     clauses: dict[str, str] = field(default_factory=dict)
+    programmes: dict[str, SpecialProgramme] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -402,7 +451,46 @@ def _meaning_problems(params: dict[str, Parameter]) -> list[str]:
                     f"参数 {name}（{groups.rule}）应为不重复的人员类别（{'、'.join(YIGONG_GROUPS.values())}），"
                     f"实际为 {groups.value!r}"
                 )
+    groups = params.get("j02_groups")
+    if groups is not None and groups.is_set:
+        unknown = [g for g in groups.value if g not in TRAINEE_GROUPS]
+        if unknown:
+            problems.append(f"参数 j02_groups（J02）含未知的人员类别代码 {unknown!r}（见 TRAINEE_GROUPS）")
     return problems
+
+
+def _programmes(raw: Any, problems: list[str]) -> dict[str, SpecialProgramme]:
+    """The [programmes.<code>] tables (J03): name, clause, groups (TRAINEE_GROUPS codes, [] = any), lead."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append("[programmes] 应为表：[programmes.<代码>] name/clause/groups/lead")
+        return {}
+    out: dict[str, SpecialProgramme] = {}
+    for code, entry in raw.items():
+        where = f"专项计划 {code}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where} 应为表")
+            continue
+        unknown = sorted(set(entry) - {"name", "clause", "groups", "lead"})
+        if unknown:
+            problems.append(f"{where} 有未知字段 {'、'.join(unknown)}（可用 name/clause/groups/lead）")
+        name, clause, groups, lead = (entry.get(k) for k in ("name", "clause", "groups", "lead"))
+        if not isinstance(name, str) or not name.strip() or not isinstance(clause, str) or not clause.strip():
+            problems.append(f"{where} 须写名称 name 与条款出处 clause")
+            continue
+        if groups is None:
+            groups = []
+        if not isinstance(groups, list) or any(g not in TRAINEE_GROUPS for g in groups):
+            problems.append(f"{where} 的 groups 应为人员类别代码列表（见 TRAINEE_GROUPS），实际为 {groups!r}")
+            continue
+        if len(code) > 32:
+            problems.append(f"{where} 的代码过长（不超过 32 个字符）")
+            continue
+        out[code] = SpecialProgramme(
+            code, name.strip(), clause.strip(), tuple(groups), str(lead or "").strip()
+        )
+    return out
 
 
 def _clauses(raw: Any, problems: list[str]) -> dict[str, str]:
@@ -484,6 +572,7 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
     for name in unknown:
         problems.append(f"未知参数 {name}：不在参数表中（拼写错误？）")
     clauses = _clauses(data.get("clauses"), problems)
+    programmes = _programmes(data.get("programmes"), problems)
     years = data.get("years", [])
     if isinstance(years, list) and not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
         problems.append(f"档案字段 years 应为整数列表，实际为 {years!r}")
@@ -500,6 +589,7 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
         source_file=data["source_file"],
         params=params,
         clauses=clauses,
+        programmes=programmes,
     )
 
 
@@ -524,6 +614,14 @@ def all_profiles() -> dict[tuple[str, int], Profile]:
         profile = load_profile_file(path)
         profiles[(profile.code, profile.version)] = profile
     return profiles
+
+
+def latest_profiles() -> list[Profile]:
+    """Each profile code's latest version, in code order."""
+    latest: dict[str, Profile] = {}
+    for (code, _version), profile in sorted(all_profiles().items()):
+        latest[code] = profile
+    return list(latest.values())
 
 
 def profile_written_for(region_code: str, year: int) -> Profile:

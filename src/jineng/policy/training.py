@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from jineng.policy.identity import RULE_B01_CLAUSE, InvalidIdNumber, checked_id_number, mask_id_number
-from jineng.policy.profiles import Profile
+from jineng.policy.profiles import TRAINEE_GROUPS, Profile
 from jineng.policy.violations import Violation
 from jineng.policy.workdays import WorkCalendar
 
@@ -265,6 +265,7 @@ class ClassFacts:
     online_platform_listed: bool = False  # D01/D05: the online platform is on the catalogue
     trade_name: str = ""  # 工种, when the class names one
     standard: StandardItem | None = None  # F02: the 补贴标准目录 item the class names (policy.standards)
+    programme: str = ""  # J03: the profile's special programme the class counts towards; "" = none
 
     def __post_init__(self) -> None:
         _require(self.target_certificate, CERTIFICATE_KINDS, "certificate kind")
@@ -398,6 +399,7 @@ def check_class(profile: Profile, facts: ClassFacts, *, today: dt.date) -> list[
     out += _d01_d05(profile, facts)
     out += _d02(profile, facts)
     out += _e03(profile, facts)
+    out += check_programme(profile, facts.programme)
     if facts.standard is not None:
         from jineng.policy.standards import check_item  # standards reads ClassFacts from here
 
@@ -802,6 +804,11 @@ class RosterRow:
     wants_training: bool | None = None  # A14 questionnaire; None = not answered
     wants_work: bool | None = None
     able_to_work: bool | None = None
+    group: str = ""  # J03: TRAINEE_GROUPS code; "" = not declared
+    place_code: str = ""  # J01: 常住地或求职就业地, a 6-digit GB/T 2260 code; "" = not declared
+    sentence_ends_on: dt.date | None = None  # J02: 刑期届满日期 (prisoners)
+    trained_in_sentence: bool | None = None  # J02: trained during the sentence; None = not answered
+    held_level: int | None = None  # J02: the level the trainee holds in the class's occupation, if any
 
 
 @dataclass(slots=True, kw_only=True)  # not frozen: see RosterRow
@@ -859,6 +866,11 @@ class _RosterParams:
     a14: bool
     a14_cite: str
     target_group: str | None  # 小类 of the class's occupation (B04–B06)
+    j01_city: str | None  # J01: the 4-digit prefix of the class's city, when the place rule is set
+    j01_cite: str
+    j02: _J02 | None  # J02: the conditions on prisoners and the like, when the profile names the groups
+    j03_groups: frozenset[str] | None  # J03: the groups the class's programme is for; None = any
+    j03_cite: str
 
     @classmethod
     def of(cls, profile: Profile, facts: ClassFacts) -> _RosterParams:
@@ -884,7 +896,64 @@ class _RosterParams:
             a14=_flag(profile, "pre_opening_questionnaire_required"),
             a14_cite=cite("pre_opening_questionnaire_required"),
             target_group=minor_group(facts.occupation_code),
+            j01_city=facts.location_city_code[:4] if _flag(profile, "subsidy_place_rule") else None,
+            j01_cite=cite("subsidy_place_rule"),
+            j02=_J02.of(profile),
+            j03_groups=_programme_groups(profile, facts),
+            j03_cite=_programme_cite(profile, facts),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _J02:
+    groups: frozenset[str]
+    cite: str
+    max_age: int | None
+    questionnaire: bool
+    untrained: bool
+    next_level: bool
+    ends_before: dt.date | None
+
+    @classmethod
+    def of(cls, profile: Profile) -> _J02 | None:
+        groups = _strs(profile, "j02_groups")
+        if not groups:
+            return None
+        return cls(
+            groups=frozenset(groups),
+            cite=profile.cite("j02_groups"),
+            max_age=_int(profile, "j02_max_age"),
+            questionnaire=_flag(profile, "j02_questionnaire_required"),
+            untrained=_flag(profile, "j02_untrained_in_sentence"),
+            next_level=_flag(profile, "j02_next_level"),
+            ends_before=profile.get("j02_sentence_ends_before"),
+        )
+
+
+def _programme_groups(profile: Profile, facts: ClassFacts) -> frozenset[str] | None:
+    programme = profile.programmes.get(facts.programme) if facts.programme else None
+    return frozenset(programme.groups) if programme is not None and programme.groups else None
+
+
+def _programme_cite(profile: Profile, facts: ClassFacts) -> str:
+    programme = profile.programmes.get(facts.programme) if facts.programme else None
+    return f"{profile.code} {programme.clause}" if programme is not None else ""
+
+
+def check_programme(profile: Profile, programme: str) -> list[Violation]:
+    """J03: a class names a special programme of its own profile, or none."""
+    if not programme or programme in profile.programmes:
+        return []
+    names = "、".join(p.name for p in profile.programmes.values()) or "（本政策口径未列专项计划）"
+    return [
+        Violation(
+            "J03",
+            f"{profile.code} {profile.rule_clause('J03')}",
+            f"“{programme}”不是本政策口径的专项培训计划；可选：{names}",
+            field="专项培训计划",
+            value=programme,
+        )
+    ]
 
 
 def check_roster(
@@ -959,6 +1028,12 @@ def check_roster(
             out += _b07(p, cls, r)
         if p.a14 and not (r.wants_training and r.wants_work and r.able_to_work):
             out += _a14(p, r)
+        if p.j01_city is not None:
+            out += _j01(p, r, number)
+        if p.j02 is not None and r.group in p.j02.groups:
+            out += _j02(p.j02, cls, r, number, past if number is not None else [])
+        if p.j03_groups is not None and r.group not in p.j03_groups:
+            out += _j03(p, r)
     return out
 
 
@@ -1231,6 +1306,109 @@ def _a14(p: _RosterParams, r: RosterRow) -> list[Violation]:
                 )
             )
     return out
+
+
+# --- J: trainee groups and place ---------------------------------------------------------------------------
+
+
+def _j01(p: _RosterParams, r: RosterRow, number: str | None) -> list[Violation]:
+    """J01: the worker is subsidised where registered (户籍地: the ID number's area code), living or
+    seeking work (the declared 常住地或求职就业地); compared at the city, the level of the paying bureau."""
+    city = p.j01_city
+    if city is None or number is None:
+        return []  # an invalid number is B01's refusal
+    if number.startswith(city) or (r.place_code and r.place_code.startswith(city)):
+        return []
+    declared = (
+        f"，常住地或求职就业地 {r.place_code} 亦不在本市" if r.place_code else "，且未填写常住地或求职就业地"
+    )
+    return [
+        Violation(
+            "J01",
+            p.j01_cite,
+            f"{r.name} 户籍地（身份证号前6位 {number[:6]}）不在本市{declared}",
+            field="常住地或求职就业地",
+            row=r.row,
+            value=r.place_code,
+        )
+    ]
+
+
+def _j02(
+    j: _J02, cls: ClassFacts, r: RosterRow, number: str | None, past: Sequence[Enrolment]
+) -> list[Violation]:
+    """J02: the document's conditions on prisoners (and, where it says so, correction and rehabilitation)."""
+    group = TRAINEE_GROUPS[r.group]
+    out: list[Violation] = []
+
+    def refuse(message: str, column: str, value: str = "") -> None:
+        out.append(
+            Violation("J02", j.cite, f"{r.name}（{group}）{message}", field=column, row=r.row, value=value)
+        )
+
+    if j.max_age is not None and number is not None:
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        age = (
+            cls.start_date.year
+            - born.year
+            - ((cls.start_date.month, cls.start_date.day) < (born.month, born.day))
+        )
+        if age > j.max_age:
+            refuse(f"开班时 {age} 周岁，超过 {j.max_age} 周岁", "身份证号", mask_id_number(number))
+    if j.questionnaire:
+        for attr, column in (
+            ("able_to_work", "有劳动能力"),
+            ("wants_work", "有就业意愿"),
+            ("wants_training", "有培训意愿"),
+        ):
+            if not getattr(r, attr):
+                refuse(f"须{column}（问卷{'未作答' if getattr(r, attr) is None else '为否'}）", column)
+    if j.untrained and r.trained_in_sentence is not False:
+        said = "未填写" if r.trained_in_sentence is None else "为是"
+        refuse(
+            f"须服刑期间未参加过职业技能培训（“服刑期间参加过职业技能培训”{said}）",
+            "服刑期间参加过职业技能培训",
+        )
+    if j.ends_before is not None and (r.sentence_ends_on is None or r.sentence_ends_on >= j.ends_before):
+        refuse(
+            "未填写刑期届满日期"
+            if r.sentence_ends_on is None
+            else f"刑期届满 {r.sentence_ends_on.isoformat()}，须早于 {j.ends_before.isoformat()}",
+            "刑期届满日期",
+            r.sentence_ends_on.isoformat() if r.sentence_ends_on else "",
+        )
+    if j.next_level:
+        held = [
+            e.level for e in past if e.occupation_code == cls.occupation_code and e.assessed_on and e.level
+        ]
+        if r.held_level is not None:
+            held.append(r.held_level)
+        wanted = min(held) - 1 if held else 5
+        if cls.level is None or cls.level != wanted:
+            now = f"现持有本职业{LEVEL_LABELS[min(held)]}" if held else "未持有本职业等级"
+            target = LEVEL_LABELS.get(wanted, "无更高等级")
+            refuse(
+                f"{now}，须参加晋升上一级（{target}）的培训，本班为{_level_label(cls.level)}",
+                "本职业现持有等级",
+                LEVEL_LABELS[r.held_level] if r.held_level else "",
+            )
+    return out
+
+
+def _j03(p: _RosterParams, r: RosterRow) -> list[Violation]:
+    groups = p.j03_groups or frozenset()
+    allowed = "、".join(TRAINEE_GROUPS[g] for g in sorted(groups, key=list(TRAINEE_GROUPS).index))
+    said = f"为“{TRAINEE_GROUPS[r.group]}”" if r.group else "未填写"
+    return [
+        Violation(
+            "J03",
+            p.j03_cite,
+            f"{r.name} 人员类别{said}；本班所属专项计划只面向{allowed}",
+            field="人员类别",
+            row=r.row,
+            value=TRAINEE_GROUPS.get(r.group, r.group),
+        )
+    ]
 
 
 # --- C: supervision -----------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from pydantic import Field, create_model
 
 from jineng.accounts.models import User
 from jineng.catalogue.models import Level
+from jineng.policy.profiles import latest_profiles
 from jineng.training import selectors
 from jineng.training.models import Delivery, TrainingClass
 
@@ -138,6 +139,18 @@ class ClassInput:
     online_hours: int = 0
     offline_practical_hours: int = 0
     funding_type: str = field(metadata=_page(no_blank=True))
+    programme: str = field(
+        default="",
+        metadata=_page(
+            build=lambda: forms.ChoiceField(
+                label="专项培训计划",
+                required=False,
+                choices=_programme_choices,
+                help_text="所属专项计划（J03）：须为培训地点与开班年度所适用政策口径中的计划；面向特定人员类别的计划，学员须属于这些类别",
+            ),
+            description="专项培训计划代码（/api/v1/classes/programmes）；空 = 不属于专项计划",
+        ),
+    )
     workstations: int
     teacher_ids: list[int] = field(
         metadata=_page(
@@ -147,6 +160,23 @@ class ClassInput:
         )
     )
     cross_city_approved: bool = False
+
+
+def _programme_choices() -> list[tuple[str, Any]]:
+    """Every profile's special programmes (J03), grouped by document; the services check the class's own."""
+    groups: list[tuple[str, Any]] = [("", "（不属于专项计划）")]
+    for profile in latest_profiles():
+        if profile.programmes:
+            groups.append(
+                (
+                    f"{profile.jurisdiction} {profile.short}",
+                    [
+                        (p.code, f"{p.name}（限定人员类别）" if p.groups else p.name)
+                        for p in profile.programmes.values()
+                    ],
+                )
+            )
+    return groups
 
 
 FIELDS: tuple[dataclasses.Field[Any], ...] = dataclasses.fields(ClassInput)

@@ -185,6 +185,7 @@ def class_facts(tc: TrainingClass, *, trainees: int | None = None) -> rules.Clas
         standard=standard_fact(line_version_on(tc.catalogue_item, tc.start_date))
         if tc.catalogue_item_id and tc.catalogue_item
         else None,
+        programme=tc.programme,
     )
 
 
@@ -309,6 +310,11 @@ def _roster_row(r: Any) -> rules.RosterRow:
         wants_training=r.wants_training,
         wants_work=r.wants_work,
         able_to_work=r.able_to_work,
+        group=r.group,
+        place_code=r.place_code,
+        sentence_ends_on=r.sentence_ends_on,
+        trained_in_sentence=r.trained_in_sentence,
+        held_level=r.held_level,
     )
 
 
@@ -377,6 +383,11 @@ def enrolled_violations(tc: TrainingClass, profile: Profile, *, today: dt.date) 
             wants_training=e.wants_training,
             wants_work=e.wants_work,
             able_to_work=e.able_to_work,
+            group=e.group,
+            place_code=e.place_code,
+            sentence_ends_on=e.sentence_ends_on,
+            trained_in_sentence=e.trained_in_sentence,
+            held_level=e.held_level,
         )
         for e in enrolments
     ]

@@ -13,6 +13,7 @@ from jineng.audit.scope import EventScope
 from jineng.catalogue.models import CertificateKind, Level
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
+from jineng.policy.profiles import TRAINEE_GROUPS
 from jineng.regions.models import Department, Region
 
 
@@ -115,6 +116,9 @@ class TrainingClass(models.Model):
     mode = models.CharField("培训方式", max_length=24, choices=Mode.choices)
     delivery = models.CharField("授课形式", max_length=16, choices=Delivery.choices, default=Delivery.OFFLINE)
     funding_type = models.CharField("补贴类别", max_length=24, choices=FundingType.choices)
+    # J03: the profile's special programme (专项培训计划) the class counts towards; its name comes from the
+    # class's profile (policy.profiles.SpecialProgramme), so the code alone is stored.
+    programme = models.CharField("专项培训计划", max_length=32, blank=True)
     enterprise = models.ForeignKey(
         Organisation,
         models.PROTECT,
@@ -235,6 +239,19 @@ class Enrolment(models.Model):
     wants_training = models.BooleanField("有培训意愿", null=True)
     wants_work = models.BooleanField("有就业意愿", null=True)
     able_to_work = models.BooleanField("有劳动能力", null=True)
+    # J01–J03: who the trainee is (policy.profiles.TRAINEE_GROUPS) and the facts the group's rules read.
+    group = models.CharField("人员类别", max_length=32, choices=list(TRAINEE_GROUPS.items()), blank=True)
+    place_code = models.CharField("常住地或求职就业地", max_length=6, blank=True)
+    sentence_ends_on = models.DateField("刑期届满日期", null=True, blank=True)
+    trained_in_sentence = models.BooleanField("服刑期间参加过职业技能培训", null=True)
+    held_level = models.PositiveSmallIntegerField(
+        "本职业现持有等级", null=True, blank=True, choices=Level.choices
+    )
+    # Who confirmed the declared group against the real-name registry's data, and when (J03).
+    group_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    group_confirmed_at = models.DateTimeField("人员类别核实时间", null=True, blank=True)
     # Set when the class is assessed: the B03 clock starts here.
     assessed_on = models.DateField("考核日期", null=True, blank=True)
 

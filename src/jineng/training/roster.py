@@ -22,6 +22,9 @@ from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.xlsx import template_bytes as xlsx_template_bytes
 from jineng.core.xlsx import workbook_bytes
+from jineng.policy.gb2260 import current_divisions
+from jineng.policy.profiles import TRAINEE_GROUPS
+from jineng.policy.training import LEVEL_LABELS
 from jineng.policy.violations import Violation
 
 # Not a policy rule: the form of the file. Reported with this pseudo-rule so the report stays one table.
@@ -33,10 +36,12 @@ FORMAT_CLAUSE = "花名册模板"
 class Column:
     header: str
     attr: str
-    kind: str  # "text" | "id" | "bool" | "date" | "phone"
+    kind: str  # "text" | "id" | "bool" | "date" | "phone" | "group" | "region" | "level"
     required: bool = False
     example: Any = ""
     note: str = ""
+    # A column added after rosters were in use: a file made from an older template may lack it.
+    optional_header: bool = False
 
 
 # The sample row is plainly not a person: a name that says so, the example number of GB 11643 itself
@@ -73,8 +78,57 @@ COLUMNS: tuple[Column, ...] = (
     Column("有培训意愿", "wants_training", "bool", False, "是", "开班前问卷（A14）；空白表示未询问"),
     Column("有就业意愿", "wants_work", "bool", False, "是", "开班前问卷（A14）"),
     Column("有劳动能力", "able_to_work", "bool", False, "是", "开班前问卷（A14）"),
+    Column(
+        "人员类别",
+        "group",
+        "group",
+        False,
+        "农村转移就业劳动者",
+        "填写下列之一（J03，专项计划按类别计数）：" + "、".join(TRAINEE_GROUPS.values()),
+        True,
+    ),
+    Column(
+        "常住地或求职就业地",
+        "place_code",
+        "region",
+        False,
+        "",
+        "户籍不在本市的填写常住地或求职就业地的6位行政区划代码，如 411002（J01）",
+        True,
+    ),
+    Column("刑期届满日期", "sentence_ends_on", "date", False, "", "在押服刑人员填写（J02）", True),
+    Column(
+        "服刑期间参加过职业技能培训",
+        "trained_in_sentence",
+        "bool",
+        False,
+        "",
+        "在押服刑人员填写“是”或“否”（J02）",
+        True,
+    ),
+    Column(
+        "本职业现持有等级",
+        "held_level",
+        "level",
+        False,
+        "",
+        "已持有本职业证书的填写，如“四级/中级工”（J02 晋升上一级）",
+        True,
+    ),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
+REQUIRED_HEADERS = tuple(c.header for c in COLUMNS if not c.optional_header)
+# What a clerk may type for the coded columns: the label (or its short forms), or the code itself.
+GROUP_WORDS: dict[str, str] = {
+    **{code: code for code in TRAINEE_GROUPS},
+    **{v: k for k, v in TRAINEE_GROUPS.items()},
+}
+GROUP_WORDS.update({"两后生": "two_after", "巧媳妇": "qiaoxifu", "服刑人员": "prisoner"})
+LEVEL_WORDS: dict[str, int] = {str(n): n for n in LEVEL_LABELS}
+for _n, _label in LEVEL_LABELS.items():
+    LEVEL_WORDS[_label] = _n
+    for _part in _label.split("/"):
+        LEVEL_WORDS[_part] = _n
 # A blank 是/否 cell means 否, except the questionnaire (A14), where blank means "not asked".
 _EMPTY: dict[str, Any] = {
     "is_employee": False,
@@ -84,6 +138,8 @@ _EMPTY: dict[str, Any] = {
     "wants_training": None,
     "wants_work": None,
     "able_to_work": None,
+    "trained_in_sentence": None,
+    "held_level": None,
 }
 TRUE_WORDS = frozenset({"是", "Y", "YES", "TRUE", "1", "√"})
 FALSE_WORDS = frozenset({"否", "N", "NO", "FALSE", "0", "×"})
@@ -108,6 +164,11 @@ class ParsedRow:
     wants_training: bool | None = None
     wants_work: bool | None = None
     able_to_work: bool | None = None
+    group: str = ""
+    place_code: str = ""
+    sentence_ends_on: dt.date | None = None
+    trained_in_sentence: bool | None = None
+    held_level: int | None = None
 
 
 @dataclass
@@ -187,6 +248,23 @@ def _cell(column: Column, value: Any, row: int, problems: list[Violation]) -> An
                 continue
         problems.append(_problem(row, column.header, text, "日期格式应为 2026-03-01"))
         return None
+    if column.kind == "group":
+        if text in GROUP_WORDS:
+            return GROUP_WORDS[text]
+        problems.append(
+            _problem(row, column.header, text, "人员类别应为：" + "、".join(TRAINEE_GROUPS.values()))
+        )
+        return ""
+    if column.kind == "region":
+        if text in current_divisions():
+            return text
+        problems.append(_problem(row, column.header, text, "应为现行6位行政区划代码，如 411002"))
+        return ""
+    if column.kind == "level":
+        if text in LEVEL_WORDS:
+            return LEVEL_WORDS[text]
+        problems.append(_problem(row, column.header, text, "等级应为：" + "、".join(LEVEL_LABELS.values())))
+        return None
     if column.kind == "phone":
         if not (text.isdigit() and len(text) == 11 and text.startswith("1")):
             problems.append(_problem(row, column.header, text, "手机号应为11位数字"))
@@ -264,6 +342,16 @@ def _column(column: Column, raw: list[Any], numbers: list[int], problems: list[V
             else _MISSING
             for v in raw
         ]
+    elif kind in ("group", "level"):
+        words: dict[Any, Any] = dict(GROUP_WORDS if kind == "group" else LEVEL_WORDS)
+        words[None] = words[""] = empty
+        out = [words.get(v, _MISSING) for v in raw]
+    elif kind == "region":
+        divisions = current_divisions()
+        out = [
+            v if type(v) is str and v in divisions else empty if v is None or v == "" else _MISSING
+            for v in raw
+        ]
     elif kind == "phone":
         out = [
             v
@@ -295,12 +383,12 @@ def read_roster(content: bytes, *, max_rows: int) -> ReadResult:
         if header is None:
             raise RosterUnreadable("文件为空")
         names = [_text(h) for h in header]
-        missing = [h for h in HEADERS if h not in names]
+        missing = [h for h in REQUIRED_HEADERS if h not in names]
         if missing:
             raise RosterUnreadable(
                 "表头与花名册模板不一致，缺少列：" + "、".join(missing) + "（请下载模板后填写）"
             )
-        index = [names.index(h) for h in HEADERS]
+        index = [names.index(h) if h in names else None for h in HEADERS]
         numbers: list[int] = []
         kept: list[Sequence[Any]] = []
         for number, values in enumerate(rows, start=2):
@@ -314,6 +402,9 @@ def read_roster(content: bytes, *, max_rows: int) -> ReadResult:
         columns = []
         width = min(map(len, kept), default=0)  # rows are padded to the sheet's dimension
         for column, i in zip(COLUMNS, index, strict=True):
+            if i is None:
+                columns.append([_EMPTY.get(column.attr, None if column.kind == "date" else "")] * len(kept))
+                continue
             if i < width:
                 raw = list(map(itemgetter(i), kept))
             else:

@@ -6,6 +6,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from jineng.policy.profiles import TRAINEE_GROUPS
 from jineng.training import classform
 from jineng.training.models import TrainingClass
 
@@ -84,6 +85,15 @@ class RosterRowIn(Schema):
     wants_training: bool | None = None
     wants_work: bool | None = None
     able_to_work: bool | None = None
+    group: str = Field(
+        "", description="人员类别代码（J03）：" + "、".join(f"{k}={v}" for k, v in TRAINEE_GROUPS.items())
+    )
+    place_code: str = Field("", description="常住地或求职就业地，6位行政区划代码（J01）")
+    sentence_ends_on: dt.date | None = None
+    trained_in_sentence: bool | None = None
+    held_level: int | None = Field(
+        None, ge=1, le=5, description="本职业现持有等级，5=五级/初级工 … 1=一级/高级技师"
+    )
 
 
 class RosterIn(Schema):

@@ -163,6 +163,13 @@ def _apply_input(tc: TrainingClass, data: ClassInput, actor: User) -> list[Teach
     return teachers
 
 
+def _refuse_foreign_programme(tc: TrainingClass, profile: Profile) -> None:
+    """J03: the programme must be one of the class's own profile (checked again at submission)."""
+    problems = rules.check_programme(profile, tc.programme)
+    if problems:
+        raise Refusal.from_violations("专项培训计划不适用", problems)
+
+
 @transaction.atomic
 def class_create(*, actor: User, data: ClassInput) -> TrainingClass:
     guards.refuse_blacklisted(actor.organisation_id)  # F14: a blacklisted institution opens no class
@@ -174,7 +181,8 @@ def class_create(*, actor: User, data: ClassInput) -> TrainingClass:
         institution=actor.organisation, created_by=actor, ref=f"tmp-{timezone.now().timestamp()}"
     )
     teachers = _apply_input(tc, data, actor)
-    _profile(tc.region, tc.year)  # a class in a year without a profile cannot be judged: say so now
+    # a class in a year without a profile cannot be judged: say so now
+    _refuse_foreign_programme(tc, _profile(tc.region, tc.year))
     tc.save()
     # A functional zone (郑东新区, 航空港区) has no GB/T 2260 code: the number carries its city's.
     tc.ref = f"KB{tc.year}{tc.region.area_code()[:6]}{tc.pk:06d}"
@@ -191,7 +199,7 @@ def class_update(*, actor: User, training_class: TrainingClass, data: ClassInput
     if tc.state not in EDITABLE_STATES:
         raise Refusal(f"开班申请当前状态为“{tc.get_state_display()}”，不能修改")
     teachers = _apply_input(tc, data, actor)
-    _profile(tc.region, tc.year)
+    _refuse_foreign_programme(tc, _profile(tc.region, tc.year))
     tc.save()
     tc.teachers.set(teachers)
     event_record(actor=actor, action="class.updated", obj=tc, from_state=tc.state, to_state=tc.state)
@@ -475,7 +483,8 @@ assert _PERSON_FIELDS == [
 _ENROLMENT_FIELDS = [
     "training_class", "person", "row", "status", "phone", "employer", "is_employee", "post_occupation",
     "is_transfer", "previous_post_occupation", "hired_on", "is_student", "school", "major_occupation",
-    "is_graduating_year", "wants_training", "wants_work", "able_to_work", "assessed_on",
+    "is_graduating_year", "wants_training", "wants_work", "able_to_work", "assessed_on", "group", "place_code",
+    "sentence_ends_on", "trained_in_sentence", "held_level",
 ]  # fmt: skip
 
 
@@ -573,7 +582,8 @@ def _roster_write(plan: _RosterPlan, check: Callable[[], None]) -> int:
             (
                 (tc.pk, persons[number], r.row, enrolled, r.phone, r.employer, r.is_employee, r.post_occupation,
                  r.is_transfer, r.previous_post_occupation, r.hired_on, r.is_student, r.school, r.major_occupation,
-                 r.is_graduating_year, r.wants_training, r.wants_work, r.able_to_work, None)
+                 r.is_graduating_year, r.wants_training, r.wants_work, r.able_to_work, None, r.group, r.place_code,
+                 r.sentence_ends_on, r.trained_in_sentence, r.held_level)
                 for number, r in numbers.items()
             ),
             check,

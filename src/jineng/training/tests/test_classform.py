@@ -93,7 +93,7 @@ def options(html: str, name: str) -> dict[str, str]:
 
 def test_page_api_and_service_take_the_fields_of_the_one_definition(world: World) -> None:
     defined = set(classform.NAMES)
-    assert len(defined) == len(classform.NAMES) == 30
+    assert len(defined) == len(classform.NAMES) == 31
     # The page: its fields are the definition's, under the page's names (a picked row: region_id → region).
     page_to_input = {classform.page_name(f): f.name for f in classform.FIELDS}
     form = ClassForm(user=world.users["institution"])
@@ -146,6 +146,7 @@ def test_api_body_keeps_its_names_types_and_defaults(world: World) -> None:
         "online_hours": ("integer", 0),
         "offline_practical_hours": ("integer", 0),
         "funding_type": ("string", "-"),
+        "programme": ("string", ""),
         "workstations": ("integer", "-"),
         "venue": ("string", "-"),
         "teacher_ids": ("array", "-"),
