@@ -79,6 +79,7 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("class.review.hr.second", "人社部门已复核"),
     EventKind("class.withdrawn", "班级已撤回"),
     EventKind("class.cancelled", "班级已取消"),
+    EventKind("class.groups_confirmed", "学员人员类别已核实"),
     # Supervision.
     EventKind("class.opened", "班级已开班"),
     EventKind("class.inspected", "班级已检查"),

@@ -241,6 +241,13 @@ MENU: tuple[NavItem, ...] = (
     ),
     NavItem(
         "目标",
+        "专项计划与重点群体",
+        "targets:programmes",
+        "plan.view",
+        "各专项培训计划与人员类别的培训人次，按开班学员统计，已核实类别单列（J03）",
+    ),
+    NavItem(
+        "目标",
         "进度看板",
         "progress:dashboard",
         "progress.view",

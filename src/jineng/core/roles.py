@@ -59,6 +59,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "class.review_hr": frozenset({Role.HR_FIRST, Role.HR_SECOND}),
     "class.cancel": HR_ROLES,
     "class.supervise": frozenset({Role.INSPECTOR, Role.HR_FIRST, Role.HR_SECOND}),
+    # J03: the bureau confirms the trainees' declared groups against the real-name registry's data.
+    "class.confirm_groups": HR_ROLES,
     "assessment.apply": frozenset({Role.INSTITUTION}),
     "assessment.results": frozenset({Role.EVALUATOR}),
     "certificate.view": STAFF_ROLES | ORG_ROLES,

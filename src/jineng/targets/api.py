@@ -14,12 +14,53 @@ from jineng.core.pagination import PageNumberPagination
 from jineng.core.params import year_query
 from jineng.core.permissions import require
 from jineng.core.xlsx import workbook_bytes
+from jineng.policy.profiles import TRAINEE_GROUPS
 from jineng.regions.models import Region
 from jineng.targets import selectors, services
 from jineng.targets.models import Plan, PlanImport
-from jineng.targets.schemas import PlanDetailOut, PlanImportIn, PlanImportOut, PlanOut
+from jineng.targets.schemas import PlanDetailOut, PlanImportIn, PlanImportOut, PlanOut, ProgrammeProgressOut
 
 router = Router()
+
+
+@router.get(
+    "/programmes",
+    response=ProgrammeProgressOut,
+    summary="专项培训计划与人员类别的培训人次（J03；按已开班学员统计）",
+)
+def programme_progress(
+    request: HttpRequest, year: int = year_query(...), region_id: int | None = None
+) -> Any:
+    user = request_user(request)
+    require(user, "plan.view")
+    regions = selectors.programme_regions(user)
+    region = regions.filter(pk=region_id).first() if region_id is not None else regions.first()
+    if region is None:
+        raise Http404("没有这个地区，或不在您的管辖范围内")
+    p = selectors.programme_progress(user, year=year, region=region)
+
+    def count(c: Any) -> dict[str, int]:
+        return {"classes": c.classes, "trainees": c.trainees, "confirmed": c.confirmed}
+
+    return {
+        "year": p.year,
+        "region": p.region.name,
+        "profile": f"{p.profile.code} v{p.profile.version}" if p.profile else "",
+        "problem": p.problem,
+        "programmes": [
+            {
+                "code": r.programme.code,
+                "name": r.programme.name,
+                "clause": r.programme.clause,
+                "groups": [TRAINEE_GROUPS[g] for g in r.programme.groups],
+                "lead": r.programme.lead,
+                "target": r.target,
+                "count": count(r.count),
+            }
+            for r in p.programmes
+        ],
+        "groups": [{"code": g.code, "label": g.label, "count": count(g.count)} for g in p.groups],
+    }
 
 
 @router.get("", response=list[PlanOut], summary="目标计划（按年度、下达地区筛选）")

@@ -77,3 +77,34 @@ class PlanImportOut(Schema):
     state: str
     plan_id: int | None
     report: list[dict[str, Any]]
+
+
+class CountOut(Schema):
+    classes: int
+    trainees: int
+    confirmed: int = Field(description="其中人员类别已经人社部门核实的人次")
+
+
+class ProgrammeProgressRowOut(Schema):
+    code: str
+    name: str
+    clause: str
+    groups: list[str] = Field(description="面向的人员类别（名称）；空 = 不限")
+    lead: str
+    target: int | None = Field(description="本地区本年度目标计划中同名行的人次；无则为 null")
+    count: CountOut
+
+
+class GroupProgressRowOut(Schema):
+    code: str = Field(description="人员类别代码；空 = 未填写")
+    label: str
+    count: CountOut
+
+
+class ProgrammeProgressOut(Schema):
+    year: int
+    region: str
+    profile: str = Field(description="所适用的政策档案；无则为空，problem 说明原因")
+    problem: str
+    programmes: list[ProgrammeProgressRowOut]
+    groups: list[GroupProgressRowOut]

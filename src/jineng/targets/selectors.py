@@ -14,10 +14,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from jineng.accounts.models import User
 from jineng.core.roles import can
 from jineng.core.scope import scope_of
+from jineng.policy.profiles import TRAINEE_GROUPS, Profile, SpecialProgramme
 from jineng.regions.models import Region
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.targets.models import Control, Plan, Target
 from jineng.targets.table import PlanTable, build
+from jineng.training import selectors as training_selectors
+from jineng.training.selectors import GroupCount
 
 
 @dataclass(frozen=True)
@@ -144,3 +147,70 @@ def plan_table(user: User, plan: Plan) -> PlanTable:
     except NoProfile:
         profile = None
     return build(plan, plan_targets(user, plan), plan_controls(user, plan), profile)
+
+
+# --- J03: special programmes and trainee groups, counted from the enrolments ----------------------------------
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    programme: SpecialProgramme
+    target: int | None  # the plan rows of the region and year labelled with the programme's name (HC21 附件1)
+    count: GroupCount
+
+    @property
+    def share(self) -> str:
+        return f"{self.count.trainees * 100 / self.target:.1f}%" if self.target else "—"
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    code: str
+    label: str
+    count: GroupCount
+
+
+@dataclass(frozen=True)
+class ProgrammeProgress:
+    region: Region
+    year: int
+    profile: Profile | None
+    problem: str  # why there is no profile, in Chinese
+    programmes: list[ProgrammeRow]
+    groups: list[GroupRow]
+
+
+_NONE = GroupCount(0, 0, 0)
+
+
+def programme_regions(user: User) -> QuerySet[Region]:
+    """The regions the user may look at: his own and those below it."""
+    if not can(user.role, "plan.view"):
+        return Region.objects.none()
+    return Region.objects.filter(path__startswith=scope_of(user).region_path).order_by("path")
+
+
+def programme_progress(user: User, *, year: int, region: Region) -> ProgrammeProgress:
+    """J03: each special programme of the region's profile with its target (plan rows named after it) and
+    the trainees of opened classes tagged with it; and the trainees of every opened class by group."""
+    try:
+        profile: Profile | None = profile_for(region, year)
+        problem = ""
+    except NoProfile as exc:
+        profile, problem = None, str(exc)
+    by_programme = training_selectors.programme_counts(user, year=year, region=region)
+    programmes: list[ProgrammeRow] = []
+    if profile is not None:
+        names = [p.name for p in profile.programmes.values()]
+        targets: dict[str, int] = {}
+        rows = targets_visible(user).filter(plan__year=year, plan__region=region, label__in=names)
+        for t in rows:
+            targets[t.label] = targets.get(t.label, 0) + t.effective_persons
+        programmes = [
+            ProgrammeRow(p, targets.get(p.name), by_programme.get(p.code, _NONE))
+            for p in profile.programmes.values()
+        ]
+    by_group = training_selectors.group_counts(user, year=year, region=region)
+    groups = [GroupRow(code, label, by_group.get(code, _NONE)) for code, label in TRAINEE_GROUPS.items()]
+    groups.append(GroupRow("", "未填写人员类别", by_group.get("", _NONE)))
+    return ProgrammeProgress(region, year, profile, problem, programmes, groups)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("imports/<int:import_id>/report.xlsx", views.import_report, name="import_report"),
     path("template/<str:layout>.xlsx", views.template, name="template"),
     path("rows/<int:target_id>/province/", views.province_set, name="province_set"),
+    path("programmes/", views.programme_progress, name="programmes"),
 ]

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
@@ -220,3 +221,70 @@ def province_set(request: HttpRequest, target_id: int) -> HttpResponse:
     else:
         messages.success(request, "已记录省级下达数：以较高者为准（规则 H05）")
     return redirect("targets:detail", target.plan_id)
+
+
+PROGRAMME_HEADERS = [
+    "专项培训计划",
+    "出处",
+    "面向人员类别",
+    "牵头单位",
+    "目标（人次）",
+    "开班数",
+    "培训人次",
+    "其中已核实类别",
+    "完成率",
+]
+GROUP_HEADERS = ["人员类别", "开班数", "培训人次", "其中已核实类别"]
+
+
+def _progress_of(request: HttpRequest, user: User) -> selectors.ProgrammeProgress:
+    regions = selectors.programme_regions(user)
+    region = regions.filter(pk=_int(request.GET.get("region")) or 0).first() or regions.first()
+    if region is None:
+        raise Http404("没有可查看的地区")
+    year = _int(request.GET.get("year")) or next(iter(selectors.plan_years(user)), timezone.localdate().year)
+    if not 2000 <= year <= 2100:
+        raise Http404("年度超出范围")
+    return selectors.programme_progress(user, year=year, region=region)
+
+
+@login_required
+def programme_progress(request: HttpRequest) -> HttpResponse:
+    """J03: the special programmes of the region's document and the trainee groups, counted from the
+    enrolments of opened classes (not guessed from the departments that lead them)."""
+    user = request_user(request)
+    require(user, "plan.view")
+    progress = _progress_of(request, user)
+    if request.GET.get("format") == "xlsx":
+        rows: list[list[Any]] = [
+            [
+                r.programme.name,
+                r.programme.clause,
+                r.programme.group_labels() or "不限",
+                r.programme.lead,
+                r.target if r.target is not None else "",
+                r.count.classes,
+                r.count.trainees,
+                r.count.confirmed,
+                r.share,
+            ]
+            for r in progress.programmes
+        ]
+        rows.append([])
+        rows.append(GROUP_HEADERS)
+        rows += [[g.label, g.count.classes, g.count.trainees, g.count.confirmed] for g in progress.groups]
+        return xlsx_response(
+            f"{progress.year}年{progress.region.name}专项计划与重点群体.xlsx",
+            "专项计划",
+            PROGRAMME_HEADERS,
+            rows,
+        )
+    return render(
+        request,
+        "targets/programmes.html",
+        {
+            "progress": progress,
+            "regions": selectors.programme_regions(user),
+            "years": sorted({*selectors.plan_years(user), progress.year}, reverse=True),
+        },
+    )

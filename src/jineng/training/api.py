@@ -16,10 +16,20 @@ from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
 from jineng.core.roles import can
 from jineng.core.xlsx import workbook_bytes
+from jineng.policy.profiles import TRAINEE_GROUPS, latest_profiles
 from jineng.training import services
 from jineng.training.models import RosterJob, TrainingClass
 from jineng.training.roster import COLUMNS, HEADERS
-from jineng.training.schemas import ClassIn, ClassOut, ReasonIn, ReviewIn, RosterIn, RosterJobOut
+from jineng.training.schemas import (
+    ClassIn,
+    ClassOut,
+    ConfirmedOut,
+    ProgrammeOut,
+    ReasonIn,
+    ReviewIn,
+    RosterIn,
+    RosterJobOut,
+)
 from jineng.training.selectors import QueueFilter, classes_search, classes_visible
 
 router = Router()
@@ -27,6 +37,26 @@ router = Router()
 
 def _class(user: User, class_id: int) -> TrainingClass:
     return get_object_or_404(classes_visible(user), pk=class_id)
+
+
+@router.get(
+    "/programmes", response=list[ProgrammeOut], summary="各政策口径的专项培训计划及其面向的人员类别（J03）"
+)
+def programme_list(request: HttpRequest) -> list[dict[str, Any]]:
+    require(request_user(request), "class.view")
+    return [
+        {
+            "code": p.code,
+            "name": p.name,
+            "profile": profile.code,
+            "jurisdiction": profile.jurisdiction,
+            "clause": p.clause,
+            "lead": p.lead,
+            "groups": [{"code": g, "label": TRAINEE_GROUPS[g]} for g in p.groups],
+        }
+        for profile in latest_profiles()
+        for p in profile.programmes.values()
+    ]
 
 
 @router.get("", response=list[ClassOut], summary="培训班（按状态、编号/机构/职业、审核超期筛选）")
@@ -112,6 +142,13 @@ def class_withdraw(request: HttpRequest, class_id: int, data: ReasonIn) -> Train
     user = request_user(request)
     require(user, "class.apply")
     return services.class_withdraw(actor=user, training_class=_class(user, class_id), reason=data.reason)
+
+
+@router.post("/{class_id}/groups/confirm", response=ConfirmedOut, summary="人社部门核实学员人员类别（J03）")
+def class_groups_confirm(request: HttpRequest, class_id: int) -> dict[str, int]:
+    user = request_user(request)
+    require(user, "class.confirm_groups")
+    return {"confirmed": services.class_groups_confirm(actor=user, training_class=_class(user, class_id))}
 
 
 @router.post("/{class_id}/cancel", response=ClassOut, summary="人社部门取消开班")

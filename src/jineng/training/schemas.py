@@ -9,6 +9,7 @@ from pydantic import Field
 from jineng.policy.profiles import TRAINEE_GROUPS
 from jineng.training import classform
 from jineng.training.models import TrainingClass
+from jineng.training.selectors import programme_of
 
 
 # The body of POST /api/v1/classes: classform.ClassInput's fields, names, types and defaults, so that
@@ -29,6 +30,8 @@ class ClassOut(Schema):
     occupation: str
     level: int | None
     catalogue_item_id: int | None = Field(None, description="补贴标准目录项目 id（F02）")
+    programme: str = Field("", description="专项培训计划代码（J03）；空 = 不属于专项计划")
+    programme_label: str = ""
     start_date: dt.date
     end_date: dt.date
     planned_trainees: int
@@ -40,6 +43,11 @@ class ClassOut(Schema):
     @staticmethod
     def resolve_state_label(obj: TrainingClass, context: Any) -> str:
         return obj.get_state_display()
+
+    @staticmethod
+    def resolve_programme_label(obj: TrainingClass, context: Any) -> str:
+        programme = programme_of(obj)
+        return programme.name if programme is not None else ""
 
     @staticmethod
     def resolve_institution(obj: TrainingClass, context: Any) -> str:
@@ -94,6 +102,27 @@ class RosterRowIn(Schema):
     held_level: int | None = Field(
         None, ge=1, le=5, description="本职业现持有等级，5=五级/初级工 … 1=一级/高级技师"
     )
+
+
+class GroupOut(Schema):
+    code: str
+    label: str
+
+
+class ProgrammeOut(Schema):
+    """One special programme (专项培训计划) of a profile (J03)."""
+
+    code: str
+    name: str
+    profile: str
+    jurisdiction: str
+    clause: str
+    lead: str
+    groups: list[GroupOut] = Field(description="面向的人员类别；空 = 不限")
+
+
+class ConfirmedOut(Schema):
+    confirmed: int
 
 
 class RosterIn(Schema):

@@ -12,16 +12,77 @@ from jineng.catalogue.models import CatalogueItem, Teacher
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
 from jineng.orgs.models import Organisation
+from jineng.policy.profiles import SpecialProgramme, get_profile, latest_profiles
 from jineng.regions.models import Department, Region
 from jineng.training.models import (
     UNDER_REVIEW_STATES,
     ClassReview,
     ClassState,
+    Enrolment,
     ReviewStage,
     ReviewStep,
     RosterJob,
     TrainingClass,
 )
+
+
+def programme_of(tc: TrainingClass) -> SpecialProgramme | None:
+    """J03: the special programme a class names, read from its own profile (the latest version of every
+    profile while a draft has none)."""
+    if not tc.programme:
+        return None
+    if tc.profile_code:
+        try:
+            return get_profile(tc.profile_code, tc.profile_version).programmes.get(tc.programme)
+        except KeyError:
+            return None
+    return next((p.programmes[tc.programme] for p in latest_profiles() if tc.programme in p.programmes), None)
+
+
+# Classes that have opened: their trainees count as trained (H02, J03 group targets).
+OPENED_STATES = (
+    ClassState.IN_TRAINING,
+    ClassState.ENDED,
+    ClassState.ASSESSMENT_APPLIED,
+    ClassState.ASSESSED,
+    ClassState.CLOSED,
+)
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """Trainees (person-times) of opened classes in a year, and of them those whose group was confirmed."""
+
+    classes: int
+    trainees: int
+    confirmed: int
+
+
+def _opened_enrolments(user: User, *, year: int, region: Region) -> QuerySet[Enrolment]:
+    classes = classes_visible(user).filter(
+        Q(region=region) | Q(region__path__startswith=region.path + "/"), year=year, state__in=OPENED_STATES
+    )
+    return Enrolment.objects.filter(training_class__in=classes, status=Enrolment.Status.ENROLLED)
+
+
+def _counted(qs: QuerySet[Enrolment], by: str) -> dict[str, GroupCount]:
+    rows = qs.values(by).annotate(
+        classes=Count("training_class", distinct=True),
+        trainees=Count("id"),
+        confirmed=Count("id", filter=Q(group_confirmed_at__isnull=False)),
+    )
+    return {r[by]: GroupCount(r["classes"], r["trainees"], r["confirmed"]) for r in rows}
+
+
+def programme_counts(user: User, *, year: int, region: Region) -> dict[str, GroupCount]:
+    """J03: per special programme code, the opened classes tagged with it in the region's subtree."""
+    qs = _opened_enrolments(user, year=year, region=region).exclude(training_class__programme="")
+    return _counted(qs, "training_class__programme")
+
+
+def group_counts(user: User, *, year: int, region: Region) -> dict[str, GroupCount]:
+    """J03: per trainee group ("" = not declared), the trainees of every opened class of the year."""
+    return _counted(_opened_enrolments(user, year=year, region=region), "group")
 
 
 def classes_visible(user: User) -> QuerySet[TrainingClass]:

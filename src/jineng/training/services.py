@@ -769,6 +769,49 @@ def class_withdraw(*, actor: User, training_class: TrainingClass, reason: str = 
     return tc
 
 
+# A class's groups are confirmed once it has been submitted: before that the roster may still change.
+GROUPS_CONFIRMABLE = frozenset(
+    {
+        ClassState.SUBMITTED,
+        ClassState.DEPT_REVIEWED,
+        ClassState.APPROVED,
+        ClassState.IN_TRAINING,
+        ClassState.ENDED,
+        ClassState.ASSESSMENT_APPLIED,
+        ClassState.ASSESSED,
+    }
+)
+
+
+@transaction.atomic
+def class_groups_confirm(*, actor: User, training_class: TrainingClass) -> int:
+    """J03: the bureau confirms the declared groups of a class's trainees against the real-name registry's
+    data (户籍、退役军人、残疾人、脱贫人口 records it holds), recording who confirmed them and when; the
+    group targets count confirmed trainees apart. Returns how many were confirmed."""
+    if not can(actor.role, "class.confirm_groups"):
+        raise Refusal("只有人社部门工作人员可以核实学员人员类别")
+    tc = _locked(training_class)
+    if not selectors.classes_visible(actor).filter(pk=tc.pk).exists():
+        raise Refusal("不在本人管辖范围内的班级")
+    if tc.state not in GROUPS_CONFIRMABLE:
+        raise Refusal(f"开班申请当前状态为“{tc.get_state_display()}”，提交审核后方可核实人员类别")
+    pending = tc.enrolments.filter(status=Enrolment.Status.ENROLLED, group_confirmed_at__isnull=True).exclude(
+        group=""
+    )
+    confirmed = pending.update(group_confirmed_by=actor, group_confirmed_at=timezone.now())
+    if not confirmed:
+        raise Refusal("本班没有待核实人员类别的学员（未填写人员类别的不能核实）", field="人员类别")
+    event_record(
+        actor=actor,
+        action="class.groups_confirmed",
+        obj=tc,
+        from_state=tc.state,
+        to_state=tc.state,
+        payload={"confirmed": confirmed},
+    )
+    return confirmed
+
+
 @transaction.atomic
 def class_cancel(
     *, actor: User, training_class: TrainingClass, reason: str, today: dt.date | None = None

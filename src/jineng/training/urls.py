@@ -16,5 +16,6 @@ urlpatterns = [
     path("<int:class_id>/submit/", views.class_submit, name="submit"),
     path("<int:class_id>/review/", views.class_review, name="review"),
     path("<int:class_id>/withdraw/", views.class_withdraw, name="withdraw"),
+    path("<int:class_id>/groups/confirm/", views.class_groups_confirm, name="groups_confirm"),
     path("<int:class_id>/cancel/", views.class_cancel, name="cancel"),
 ]

@@ -23,13 +23,14 @@ from jineng.core.roles import Role, can
 from jineng.core.xlsx import XLSX, xlsx_response
 from jineng.people.selectors import id_number_for, phone_for
 from jineng.policy.identity import mask_bank_account
-from jineng.training import classform, services
+from jineng.training import classform, selectors, services
 from jineng.training.models import (
     EDITABLE_STATES,
     UNDER_REVIEW_STATES,
     ClassState,
     Decision,
     Delivery,
+    Enrolment,
     RosterJob,
     TrainingClass,
 )
@@ -180,7 +181,17 @@ def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
         return xlsx_response(
             f"{tc.ref}花名册.xlsx",
             "花名册",
-            ["行号", "姓名", "身份证号", "手机号", "工作单位", "企业职工", "入职日期"],
+            [
+                "行号",
+                "姓名",
+                "身份证号",
+                "手机号",
+                "工作单位",
+                "企业职工",
+                "入职日期",
+                "人员类别",
+                "人员类别核实",
+            ],
             (
                 [
                     e.row,
@@ -190,6 +201,8 @@ def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
                     e.employer,
                     "是" if e.is_employee else "否",
                     e.hired_on or "",
+                    e.get_group_display(),
+                    "已核实" if e.group_confirmed_at else ("待核实" if e.group else ""),
                 ]
                 for e in enrolments.iterator()
             ),
@@ -201,6 +214,13 @@ def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
     if may_review and user.role in (Role.DEPT_FIRST, Role.DEPT_SECOND):
         may_review = user.department_id == tc.department_id
     own = user.role == Role.INSTITUTION and user.organisation_id == tc.institution_id
+    groups_pending = (
+        tc.enrolments.filter(status=Enrolment.Status.ENROLLED, group_confirmed_at__isnull=True)
+        .exclude(group="")
+        .count()
+        if can(user.role, "class.confirm_groups") and tc.state in services.GROUPS_CONFIRMABLE
+        else 0
+    )
     return render(
         request,
         "training/detail.html",
@@ -218,6 +238,9 @@ def class_detail(request: HttpRequest, class_id: int) -> HttpResponse:
             "cancellable": user.role in (Role.HR_ADMIN, Role.HR_FIRST, Role.HR_SECOND)
             and tc.state in (*UNDER_REVIEW_STATES, ClassState.APPROVED),
             "may_review": may_review,
+            "may_confirm_groups": groups_pending > 0,
+            "groups_pending": groups_pending,
+            "programme": selectors.programme_of(tc),
             "step": step,
             "decisions": Decision.choices,
             "overdue": tc.review_due is not None and tc.review_due < timezone.localdate(),
@@ -270,6 +293,21 @@ def class_withdraw(request: HttpRequest, class_id: int) -> HttpResponse:
     require(request_user(request), "class.apply")
     tc = _visible(request_user(request), class_id)
     return _act(request, tc, "已撤回", services.class_withdraw, reason=request.POST.get("reason", ""))
+
+
+@login_required
+@require_POST
+def class_groups_confirm(request: HttpRequest, class_id: int) -> HttpResponse:
+    user = request_user(request)
+    require(user, "class.confirm_groups")
+    tc = _visible(user, class_id)
+    try:
+        confirmed = services.class_groups_confirm(actor=user, training_class=tc)
+    except Refusal as exc:
+        refused(request, exc)
+    else:
+        messages.success(request, f"已核实 {confirmed} 名学员的人员类别")
+    return redirect("training:detail", tc.pk)
 
 
 @login_required

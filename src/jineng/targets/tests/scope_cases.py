@@ -148,4 +148,6 @@ CASES: tuple[Case, ...] = (
         delta=IMPORTED,
         scoped=True,
     ),
+    Case("GET", "targets/programmes/", roles("plan.view"), fixed("/targets/programmes/")),
+    Case("GET", f"{P}/programmes", roles("plan.view"), fixed(f"{P}/programmes?year=2021")),
 )

@@ -67,6 +67,18 @@ def _foreign(suffix: str = "", api: bool = False) -> Any:
     return paths
 
 
+def _grouped_url(api: bool = False) -> Any:
+    """A submitted class whose trainees declared a group (J03): a bureau user confirms them."""
+
+    def path(w: World, u: User) -> str | None:
+        tc = submitted_class(w)
+        tc.enrolments.update(group="veteran")
+        suffix = "/groups/confirm" if api else "groups/confirm/"
+        return f"{API}/classes/{tc.pk}{suffix}" if api else f"/classes/{tc.pk}/{suffix}"
+
+    return path
+
+
 def _review_target(w: World, u: User, api: bool = False) -> str | None:
     """A class waiting for exactly this reviewer's signature."""
     tc = submitted_class(w)
@@ -323,4 +335,26 @@ CASES: tuple[Case, ...] = (
         delta=CLASS_EVENT,
         scoped=True,
     ),
+    Case(
+        "POST",
+        "classes/<int:class_id>/groups/confirm/",
+        roles("class.confirm_groups"),
+        _grouped_url(),
+        foreign=_foreign("groups/confirm/"),
+        data=lambda w, u: {},
+        ok=302,
+        delta=CLASS_EVENT,
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        f"{API}/classes/{{class_id}}/groups/confirm",
+        roles("class.confirm_groups"),
+        _grouped_url(api=True),
+        foreign=_foreign("/groups/confirm", api=True),
+        data=lambda w, u: {},
+        delta=CLASS_EVENT,
+        scoped=True,
+    ),
+    Case("GET", f"{API}/classes/programmes", roles("class.view"), fixed(f"{API}/classes/programmes")),
 )
