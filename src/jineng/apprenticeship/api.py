@@ -204,6 +204,17 @@ def apprentice_certify(
 
 
 @router.post(
+    "/{cohort_id}/complete",
+    response=CohortDetailOut,
+    summary="学徒制培养结业（培养期结束后，与页面同一服务）",
+)
+def cohort_complete(request: HttpRequest, cohort_id: int) -> dict[str, Any]:
+    user = request_user(request)
+    c = _managed(user, cohort_id)
+    return detail_out(user, services.cohort_complete(actor=user, cohort=c))
+
+
+@router.post(
     "/{cohort_id}/stages/{stage}/claim",
     response={201: ClaimOut},
     summary="申领第 N 年补贴（按补贴标准目录每人每年，F02；同一学徒同一年度只补一次）",

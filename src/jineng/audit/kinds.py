@@ -144,6 +144,10 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("grant.applied", "设备补助已申请"),
     EventKind("grant.review.first", "设备补助已初审"),
     EventKind("grant.review.second", "设备补助已复核"),
+    # the programmes' small gaps (issue 14 follow-up): withdraw a grant, end a cohort, correct an employee
+    EventKind("grant.withdrawn", "设备补助申请已撤回"),
+    EventKind("apprenticeship.ended", "学徒制培养已提前终止"),
+    EventKind("yigong.employee_corrected", "以工代训人员申报已更正"),
     EventKind("prepayment.closed", "预拨已关闭（班级取消）"),
     EventKind("prepayment.recalled", "预拨转应退回（班级取消）"),
     EventKind("project.stopped", "机构项目制资格已停止"),

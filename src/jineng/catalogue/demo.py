@@ -5,6 +5,10 @@ Occupations are those the documents name (ZZ21 附件3: 茶艺师、家政服务
 家政服务、养老护理; ZZHS21: 焊工、电工…). 育婴员 (HC21, ZZHS21) is not in the 2022 classification; its
 successor there is 保育师 (4-10-01-03). Subsidy standards are ZZ21 六's: 培训合格证 1000 元, 初级工
 1500 元, 中级工 2000 元, 高级工 2500 元; the class hours are illustrative, the documents do not list them.
+Beside the training lines, a few lines of the other subsidy types the programmes are priced by, invented
+like the rest (no document states them): 评价补贴 per certificate (EVALUATION) and 企业新型学徒制 per
+apprentice and year (APPRENTICESHIP). The list is loaded for 2020 too, the year the demo's 学徒制
+cohort of 许昌 (XC19) starts and is priced in.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from jineng.catalogue.importing import HEADERS
-from jineng.catalogue.models import CertificateKind, InstitutionOccupation, Level, Occupation
+from jineng.catalogue.models import CertificateKind, InstitutionOccupation, Level, Occupation, SubsidyType
 from jineng.catalogue.services import (
     catalogue_import,
     institution_occupation_set,
@@ -50,6 +54,23 @@ HENAN_LIST: list[tuple[str, str, tuple[Level, ...], tuple[str, ...]]] = [
     ("4-14-01-03", "", (Level.FIVE,), ()),  # 健康照护师
 ]
 
+EVALUATION_TYPE = SubsidyType.EVALUATION.label
+APPRENTICESHIP_TYPE = SubsidyType.APPRENTICESHIP.label
+# (code, trade, level, amount): 评价补贴 of a skill-level certificate, per certificate
+EVALUATION = [
+    ("6-31-01-03", "", Level.FIVE, Decimal(150)),
+    ("6-31-01-03", "", Level.FOUR, Decimal(200)),
+    ("6-31-01-03", "", Level.THREE, Decimal(250)),
+    ("6-18-02-04", "电焊工", Level.FIVE, Decimal(150)),
+    ("6-18-02-04", "电焊工", Level.FOUR, Decimal(200)),
+]
+# (code, trade, level, amount): 企业新型学徒制, per apprentice and year of training
+APPRENTICESHIP = [
+    ("6-31-01-03", "", Level.FOUR, Decimal(4000)),
+    ("6-18-02-04", "电焊工", Level.FOUR, Decimal(4000)),
+]
+LIST_YEARS = (2020, 2021, 2023)
+
 # institution → occupations it may train (A11)
 INSTITUTIONS = {
     "郑州商业技师学院": ["4-03-02-01", "4-03-02-02", "4-03-02-07", "4-01-06-01"],
@@ -73,6 +94,10 @@ def _list_rows() -> list[list[object]]:
             rows.append([code, names[code], trade, level.label, SKILL, HOURS[level], SUBSIDY[level]])
         for kind in extra:
             rows.append([code, names[code], trade, "", kind, 40, Decimal(1000)])
+    for code, trade, level, amount in EVALUATION:
+        rows.append([code, names[code], trade, level.label, SKILL, HOURS[level], amount, EVALUATION_TYPE])
+    for code, trade, level, amount in APPRENTICESHIP:
+        rows.append([code, names[code], trade, level.label, SKILL, HOURS[level], amount, APPRENTICESHIP_TYPE])
     return rows
 
 
@@ -86,7 +111,7 @@ def catalogue_demo_load() -> bool:
     content = workbook_bytes("目录", HEADERS, _list_rows())
     # Invented amounts, not the province's: every line is flagged, and every page, export and claim line
     # that shows one says 示例标准（演示用，非官方）.
-    for year in (2021, 2023):
+    for year in LIST_YEARS:
         catalogue_import(actor=None, region=henan, year=year, content=content, sample=True)
 
     occupations = {o.code: o for o in Occupation.objects.filter(code__in=[c for c, *_ in HENAN_LIST])}

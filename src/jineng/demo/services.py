@@ -17,6 +17,7 @@ from jineng.demo import data
 from jineng.demo.claims import demo_claims_load
 from jineng.demo.classes import demo_classes_load
 from jineng.demo.plans import demo_plans_load
+from jineng.demo.programmes import demo_programmes_load
 from jineng.demo.progress import demo_progress_load
 from jineng.demo.standards import accounts_of, demo_standards_load, priced_bureaus
 from jineng.demo.yigong import CLERK, demo_yigong_load
@@ -241,6 +242,7 @@ def demo_load() -> bool:
     demo_claims_load(by_role)
     demo_standards_load(by_role["evaluator"])
     demo_yigong_load()  # 以工代训 (wagetraining): an enterprise of 许昌 claims two months under XC19
+    demo_programmes_load(by_role)  # F05 grant, 学徒制 cohort, 评价补贴: paid in 许昌's batches
     demo_plans_load()
     demo_progress_load()
     return True

@@ -10,6 +10,7 @@ its reviews, checks and audit trail.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,7 +33,7 @@ from jineng.regions.selectors import profile_for
 from jineng.supervision.services import class_end, class_open, inspection_record
 from jineng.training import services
 from jineng.training.models import TrainingClass
-from jineng.training.roster import HEADERS
+from jineng.training.roster import COLUMNS, HEADERS
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def accounts_of(spec: PricedClass) -> list[tuple[str, str, str]]:
     return [(role, f"{spec.prefix}_{suffix}", NAMES[i]) for i, (suffix, role) in enumerate(ROLES)]
 
 
-def _accounts(spec: PricedClass) -> dict[str, User]:
+def bureau_accounts(spec: PricedClass) -> dict[str, User]:
     city = Region.objects.get(name=spec.region)  # the bureau's region: the county or the city
     departments = {
         "institution": None,
@@ -167,12 +168,25 @@ def demo_standards_load(evaluator: User) -> int:
     """Returns how many claims were paid; the caller's transaction holds them."""
     paid = 0
     for number, spec in enumerate(PRICED, start=1):
-        claim = _run(spec, _accounts(spec), evaluator, number)
+        claim = _run(spec, bureau_accounts(spec), evaluator, number)
         paid += claim.state == "paid"
     return paid
 
 
 def _run(spec: PricedClass, acc: dict[str, User], evaluator: User, number: int) -> Claim:
+    tc = class_assessed(spec, acc, evaluator, number)
+    return _paid(spec, acc, tc, tc.end_date + dt.timedelta(days=21))
+
+
+def class_assessed(
+    spec: PricedClass,
+    acc: dict[str, User],
+    evaluator: User,
+    number: int,
+    holders: Sequence[tuple[str, str]] = (),
+) -> TrainingClass:
+    """One class of ``spec`` from creation to its certificates (every trainee passes), unclaimed;
+    ``holders`` (ID number, name): people already registered who take the roster's last places."""
     clerk = acc["jb"]
     school = clerk.organisation
     assert school is not None
@@ -182,6 +196,7 @@ def _run(spec: PricedClass, acc: dict[str, User], evaluator: User, number: int) 
         occupation__code=spec.occupation,
         level=spec.level,
         certificate_kind="skill_level",
+        subsidy_type="skill_upgrade",
         valid_to__isnull=True,
     )
     item = lines.get(trade__name=spec.trade) if spec.trade else lines.get(trade__isnull=True)
@@ -225,9 +240,7 @@ def _run(spec: PricedClass, acc: dict[str, User], evaluator: User, number: int) 
         actor=clerk,
         training_class=tc,
         filename="花名册.xlsx",
-        content=workbook_bytes(
-            "花名册", HEADERS, demo_classes._people(5000 + number * 100, spec.trainees, spec.person_area)
-        ),
+        content=workbook_bytes("花名册", HEADERS, _roster(number, spec, holders)),
     )
     job = services.roster_job_run(job_id=job.pk, today=applied)
     if job.status != "accepted":
@@ -269,7 +282,18 @@ def _run(spec: PricedClass, acc: dict[str, User], evaluator: User, number: int) 
         )
     ]
     results_enter(actor=evaluator, assessment=assessment, rows=rows)
-    return _paid(spec, acc, tc, exam + dt.timedelta(days=14))
+    tc.refresh_from_db()
+    return tc
+
+
+def _roster(number: int, spec: PricedClass, holders: Sequence[tuple[str, str]]) -> list[list[object]]:
+    rows = list(demo_classes._people(5000 + number * 100, spec.trainees - len(holders), spec.person_area))
+    attrs = [c.attr for c in COLUMNS]
+    for id_number, name in holders:
+        row = list(rows[-1])
+        row[attrs.index("id_number")], row[attrs.index("name")] = id_number, name
+        rows.append(row)
+    return rows
 
 
 def _train(inspector: User, tc: TrainingClass, spec: PricedClass) -> None:
@@ -294,7 +318,7 @@ def _train(inspector: User, tc: TrainingClass, spec: PricedClass) -> None:
         )
 
 
-def _working_days_after(day: dt.date, n: int) -> dt.date:
+def working_days_after(day: dt.date, n: int) -> dt.date:
     # The notice runs n working days from the claim's department approval; weekends only are skipped
     # here, and the service refuses a close that is early, so a holiday would show at load time.
     while n:
@@ -322,7 +346,7 @@ def _paid(spec: PricedClass, acc: dict[str, User], tc: TrainingClass, day: dt.da
     claim = claims.claim_submit(actor=clerk, claim=claim, pledge_name=clerk.label, pledge=True, today=day)
     for suffix in ("dept1", "dept2"):
         claim = claims.claim_review(actor=acc[suffix], claim=claim, decision="pass", today=day)
-    closed = _working_days_after(day, spec.notice_days)
+    closed = working_days_after(day, spec.notice_days)
     claim = claims.claim_notice_close(actor=acc["hr1"], claim=claim, today=closed)
     for suffix in ("hr1", "hr2"):
         claim = claims.claim_review(actor=acc[suffix], claim=claim, decision="pass", today=closed)

@@ -19,6 +19,7 @@ from jineng.evalsubsidy import services
 from jineng.evalsubsidy.schemas import (
     ClaimOut,
     EvaluationCertificateOut,
+    EvaluationClaimDetailOut,
     EvaluationClaimIn,
     EvaluationSubmitIn,
 )
@@ -81,6 +82,17 @@ def claim_create(request: HttpRequest, data: EvaluationClaimIn) -> Status:
         chosen += [r for r in found if r.pk not in ids]
     made = services.evaluation_claims_create(actor=user, certificates=chosen)
     return Status(201, made)
+
+
+@router.get(
+    "/claims/{claim_id}",
+    response=EvaluationClaimDetailOut,
+    summary="评价补贴申领详情：逐张证书的明细（计算过程或不予补贴原因）与审核签署",
+)
+def claim_detail(request: HttpRequest, claim_id: int) -> Claim:
+    user = request_user(request)
+    require(user, "evaluation.view")
+    return get_object_or_404(evaluation_claims_visible(user), pk=claim_id)
 
 
 @router.post("/claims/{claim_id}/submit", response=ClaimOut, summary="签署承诺并提交评价补贴申领（F06）")

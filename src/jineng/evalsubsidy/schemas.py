@@ -7,7 +7,9 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from jineng.claims.schemas import ClaimOut
+from jineng.claims.models import Claim, ClaimLine, ClaimReview
+from jineng.claims.schemas import ClaimLineOut, ClaimOut
+from jineng.claims.selectors import lines_of, reviews_of
 from jineng.evalsubsidy.selectors import Priced
 
 
@@ -69,4 +71,39 @@ class EvaluationSubmitIn(Schema):
     bank_account: str = Field("", description="收款银行账号；个人申领须填写")
 
 
-__all__ = ["ClaimOut", "EvaluationCertificateOut", "EvaluationClaimIn", "EvaluationSubmitIn"]
+class EvaluationReviewOut(Schema):
+    round: int
+    stage: str = Field(description="dept 行业主管部门 / hr 人社部门 / finance 财政部门")
+    step: str = Field(description="first 初审 / second 复核")
+    reviewer: str
+    decision: str
+    comment: str
+    on: dt.date
+
+    @staticmethod
+    def resolve_reviewer(obj: ClaimReview, context: Any) -> str:
+        return obj.reviewer.label
+
+
+class EvaluationClaimDetailOut(ClaimOut):
+    """One evaluation claim with its certificates' lines and its signatures so far."""
+
+    lines: list[ClaimLineOut]
+    reviews: list[EvaluationReviewOut]
+
+    @staticmethod
+    def resolve_lines(obj: Claim, context: Any) -> list[ClaimLine]:
+        return list(lines_of(obj))
+
+    @staticmethod
+    def resolve_reviews(obj: Claim, context: Any) -> list[ClaimReview]:
+        return list(reviews_of(obj))
+
+
+__all__ = [
+    "ClaimOut",
+    "EvaluationCertificateOut",
+    "EvaluationClaimDetailOut",
+    "EvaluationClaimIn",
+    "EvaluationSubmitIn",
+]

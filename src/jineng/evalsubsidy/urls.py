@@ -6,5 +6,6 @@ app_name = "evalsubsidy"
 urlpatterns = [
     path("", views.index, name="index"),
     path("certificates/", views.certificates, name="certificates"),
+    path("claims/<int:claim_id>/", views.claim_detail, name="claim"),
     path("claims/<int:claim_id>/submit/", views.submit, name="submit"),
 ]

@@ -5,6 +5,9 @@
 * 可申领证书 (certificates): an applicant's certificates, each priced with its cited source or its reasons;
   tick certificates (or upload a list of certificate numbers) and claim.
 * 提交 (submit): the applicant's bank account and pledge (F06); then the claim is any claim.
+* 申领详情 (claim): one claim of the scope — its certificates' lines with their computation or reasons,
+  and every signature so far; the evaluation body follows the claims it is paid by here (it has no
+  access to the bureau's claims pages).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from jineng.accounts.requests import request_user
 from jineng.claims.models import Claim, ClaimState
+from jineng.claims.selectors import lines_of, reviews_of
 from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.feedback import form_refused
@@ -88,6 +92,24 @@ def certificates(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
+    user = request_user(request)
+    require(user, "evaluation.view")
+    claim = get_object_or_404(evaluation_claims_visible(user), pk=claim_id)
+    return render(
+        request,
+        "evalsubsidy/claim.html",
+        {
+            "claim": claim,
+            "lines": lines_of(claim),
+            "reviews": reviews_of(claim),
+            "can_submit": can(user.role, "evaluation.apply")
+            and claim.state in (ClaimState.DRAFT, ClaimState.RETURNED),
+        },
+    )
+
+
+@login_required
 def submit(request: HttpRequest, claim_id: int) -> HttpResponse:
     user = request_user(request)
     require(user, "evaluation.apply")
@@ -110,6 +132,6 @@ def submit(request: HttpRequest, claim_id: int) -> HttpResponse:
             form_refused(form, exc, {"申请承诺人": "pledge_name", "银行账号": "bank_account"})
         else:
             messages.success(request, f"评价补贴申领 {claim.ref} 已提交行业主管部门审核")
-            return redirect("evalsubsidy:index")
+            return redirect("evalsubsidy:claim", claim.pk)
     lines = claim.lines.order_by("row")
     return render(request, "evalsubsidy/submit.html", {"claim": claim, "form": form, "lines": lines})

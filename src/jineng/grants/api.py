@@ -22,6 +22,7 @@ from jineng.grants.schemas import (
     GrantRecognitionIn,
     GrantRecognitionOut,
     GrantReviewIn,
+    GrantWithdrawIn,
 )
 from jineng.grants.selectors import (
     applications_visible,
@@ -113,6 +114,21 @@ def application_detail(request: HttpRequest, application_id: int) -> GrantApplic
     user = request_user(request)
     require(user, "grant.view")
     return _application(user, application_id)
+
+
+@router.post(
+    "/{application_id}/withdraw",
+    response=GrantApplicationOut,
+    summary="依托单位在人社初审签署前撤回申请（撤回后可重新申请，F05 一次性补助只计有效申请）",
+)
+def application_withdraw(
+    request: HttpRequest, application_id: int, data: GrantWithdrawIn
+) -> GrantApplication:
+    user = request_user(request)
+    require(user, "grant.apply")
+    return services.grant_application_withdraw(
+        actor=user, application=_application(user, application_id), reason=data.reason
+    )
 
 
 @router.post(

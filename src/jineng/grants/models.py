@@ -71,6 +71,12 @@ class GrantState(models.TextChoices):
     FIRST_SIGNED = "first_signed", "待人社复核"
     APPROVED = "approved", "已核准，已转入补贴申领"
     REJECTED = "rejected", "不予核准"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+# An application that no longer holds its base's or studio's one-off grant: refused, or withdrawn by the
+# applicant before the first signature. Another may be made (F05 一次性补助 counts live ones only).
+ENDED_STATES = (GrantState.REJECTED, GrantState.WITHDRAWN)
 
 
 class GrantApplication(models.Model):
@@ -124,10 +130,11 @@ class GrantApplication(models.Model):
         indexes = [models.Index(fields=["region", "state"])]
         constraints = [
             models.UniqueConstraint(fields=["ref"], name="grants_application_ref_unique"),
-            # F05 一次性补助: one live application per base or studio (a refused one does not count).
+            # F05 一次性补助: one live application per base or studio (a refused or withdrawn one does not
+            # count).
             models.UniqueConstraint(
                 fields=["recognition"],
-                condition=~models.Q(state="rejected"),
+                condition=~models.Q(state__in=["rejected", "withdrawn"]),
                 name="grants_one_live_application_per_recognition",
             ),
         ]

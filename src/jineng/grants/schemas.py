@@ -77,6 +77,10 @@ class GrantReviewIn(Schema):
     comment: str = ""
 
 
+class GrantWithdrawIn(Schema):
+    reason: str = Field(description="撤回原因（不超过200字）")
+
+
 class GrantItemOut(Schema):
     row: int
     name: str

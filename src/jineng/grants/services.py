@@ -24,6 +24,7 @@ from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role
 from jineng.grants.models import (
+    ENDED_STATES,
     EquipmentItem,
     GrantApplication,
     GrantState,
@@ -148,7 +149,7 @@ def _grant(
 def _invoices_used(organisation_id: int) -> set[str]:
     return set(
         EquipmentItem.objects.filter(application__organisation_id=organisation_id)
-        .exclude(application__state=GrantState.REJECTED)
+        .exclude(application__state__in=ENDED_STATES)
         .values_list("invoice_number", flat=True)
     )
 
@@ -174,7 +175,7 @@ def grant_application_create(
         raise Refusal("只有依托单位的经办人可以申请该基地/工作室的设备补助")
     guards.refuse_blacklisted(r.organisation_id)  # F14: a blacklisted organisation applies for nothing
     profile = _profile(r, today.year)
-    live = r.applications.exclude(state=GrantState.REJECTED).first()
+    live = r.applications.exclude(state__in=ENDED_STATES).first()
     if live is not None:
         raise Refusal(
             f"{r.get_kind_display()}“{r.name}”已申请过实训设备补助（{live.ref}），一次性补助不能重复申请",
@@ -253,6 +254,42 @@ def grant_application_create(
 def _clause(profile: Profile) -> str:
     param = profile.param("equipment_share")
     return profile.cite("equipment_share") if param.is_set else f"{profile.code} 《{profile.document}》"
+
+
+@transaction.atomic
+def grant_application_withdraw(
+    *, actor: User, application: GrantApplication, reason: str, today: dt.date | None = None
+) -> GrantApplication:
+    """The applicant takes its application back while no one of the bureau has signed it (F09's first
+    signature not given); the base or studio may then apply again (F05 counts live applications only)."""
+    today = today or timezone.localdate()
+    a = GrantApplication.objects.select_for_update().select_related("recognition").get(pk=application.pk)
+    if actor.role != Role.INSTITUTION or actor.organisation_id != a.organisation_id:
+        raise Refusal("只有依托单位的经办人可以撤回本单位的设备补助申请")
+    if a.state != GrantState.SUBMITTED:
+        profile = get_profile(a.profile_code, a.profile_version)
+        signed = f"已由{a.first_reviewer.label}于{a.first_on:%Y-%m-%d}初审签署，" if a.first_reviewer else ""
+        raise Refusal(
+            f"申请 {a.ref} 当前状态为“{a.get_state_display()}”，{signed}只能在人社初审签署前撤回",
+            field="状态",
+            value=a.get_state_display(),
+            rule="F09",
+            clause=profile.cite("reviewers_per_step"),
+        )
+    reason = reason.strip()
+    if not reason or len(reason) > 200:
+        raise Refusal("请填写撤回原因（不超过200字）", field="撤回原因")
+    a.state, a.comment = GrantState.WITHDRAWN, f"撤回：{reason}"
+    a.save(update_fields=["state", "comment"])
+    event_record(
+        actor=actor,
+        action="grant.withdrawn",
+        obj=a,
+        from_state=GrantState.SUBMITTED,
+        to_state=a.state,
+        payload={"rule": F05, "reason": reason, "on": today.isoformat()},
+    )
+    return a
 
 
 # --- review -----------------------------------------------------------------------------------------------

@@ -11,4 +11,5 @@ urlpatterns = [
     path("template.xlsx", views.item_template, name="template"),
     path("<int:application_id>/", views.grant_detail, name="detail"),
     path("<int:application_id>/review/", views.grant_review, name="review"),
+    path("<int:application_id>/withdraw/", views.grant_withdraw, name="withdraw"),
 ]

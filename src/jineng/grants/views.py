@@ -165,9 +165,28 @@ def grant_detail(request: HttpRequest, application_id: int) -> HttpResponse:
             "a": a,
             "items": a.items.all(),
             "may_review": services.WAITING.get(a.state) == user.role,
+            "may_withdraw": a.state == GrantState.SUBMITTED
+            and can(user.role, "grant.apply")
+            and user.organisation_id == a.organisation_id,
             "may_see_claim": a.claim_id is not None and can(user.role, "claim.view"),
         },
     )
+
+
+@login_required
+@require_POST
+def grant_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    user = request_user(request)
+    require(user, "grant.apply")
+    a = get_object_or_404(applications_visible(user), pk=application_id)
+    act_returning(
+        request,
+        "已撤回，可重新申请",
+        lambda: services.grant_application_withdraw(
+            actor=user, application=a, reason=request.POST.get("reason", "")
+        ),
+    )
+    return redirect("grants:detail", a.pk)
 
 
 @login_required

@@ -22,6 +22,7 @@ from jineng.wagetraining.schemas import (
     DeclarationDetailOut,
     DeclarationIn,
     DeclarationOut,
+    EmployeeCorrectIn,
     EmployeesIn,
     MonthOut,
     MonthsIn,
@@ -93,6 +94,24 @@ def employees_new(request: HttpRequest, declaration_id: int, data: EmployeesIn) 
     rows = [services.EmployeeRow(row=i, **r.dict()) for i, r in enumerate(data.rows, start=1)]
     services.employees_add(actor=user, declaration=d, rows=rows)
     return Status(201, declarations_visible(user).get(pk=d.pk))
+
+
+@router.post(
+    "/{declaration_id}/employees/{employee_id}",
+    response=DeclarationDetailOut,
+    summary="更正已申报人员的类别、入职/离职日期、岗位（该人员没有有效的补贴申领明细时；J04）",
+)
+def employee_correct(
+    request: HttpRequest, declaration_id: int, employee_id: int, data: EmployeeCorrectIn
+) -> Declaration:
+    user = request_user(request)
+    require(user, "yigong.declare")
+    d = get_object_or_404(declarations_visible(user), pk=declaration_id)
+    e = get_object_or_404(d.employees.all(), pk=employee_id)
+    services.employee_correct(
+        actor=user, employee=e, group=data.group, hired_on=data.hired_on, left_on=data.left_on, post=data.post
+    )
+    return declarations_visible(user).get(pk=d.pk)
 
 
 @router.post(

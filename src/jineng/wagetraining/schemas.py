@@ -30,6 +30,15 @@ class EmployeeIn(Schema):
     post: str = Field(default="", max_length=64)
 
 
+class EmployeeCorrectIn(Schema):
+    group: str = Field(
+        max_length=32, description="人员类别：贫困劳动力、就业困难人员、零就业家庭成员（或其代码）"
+    )
+    hired_on: dt.date
+    left_on: dt.date | None = None
+    post: str = Field(default="", max_length=64)
+
+
 class EmployeesIn(Schema):
     rows: list[EmployeeIn] = Field(min_length=1, max_length=2000)
 

@@ -299,6 +299,84 @@ def employees_add(
     return made
 
 
+@transaction.atomic
+def employee_correct(
+    *,
+    actor: User,
+    employee: Employee,
+    group: str,
+    hired_on: dt.date,
+    left_on: dt.date | None = None,
+    post: str = "",
+    today: dt.date | None = None,
+) -> Employee:
+    """The enterprise corrects one declared employee (group, hire and leaving dates, post) while no live
+    claim line of this declaration pays him: a line already claimed was judged on what was declared (J04),
+    so the claim holding it is named and must be withdrawn or refused first."""
+    today = today or timezone.localdate()
+    e = Employee.objects.select_for_update().select_related("person").get(pk=employee.pk)
+    d = _own(actor, e.declaration)
+    t = _terms(declaration_profile(d))
+    held = (
+        ClaimLine.objects.filter(
+            live=True,
+            person_id=e.person_id,
+            claim_id__in=MonthClaim.objects.filter(declaration=d).values("claim_id"),
+        )
+        .select_related("claim")
+        .order_by("claim__period_start")
+        .first()
+    )
+    if held is not None:
+        raise Refusal(
+            f"第{e.row}行 {e.person.name} 已在补贴申领 {held.claim.ref}（{held.claim.title}，"
+            f"{held.claim.get_state_display()}）中，不能更正；请先撤回该申领或待其退回",
+            field="人员名单",
+            value=f"第{e.row}行",
+            rule="J04",
+            clause=t.cite_groups,
+        )
+    problems: list[Violation] = []
+    codes = {**{c: c for c in YIGONG_GROUPS}, **rules.LABEL_TO_GROUP}
+    code = codes.get(group.strip())
+    if code is None:
+        problems.append(
+            _v(e.row, "人员类别", f"应为{'、'.join(YIGONG_GROUPS.values())}之一", group, clause=t.cite_groups)
+        )
+    else:
+        wrong = rules.group_violation(t, code, row=e.row)
+        if wrong is not None:
+            problems.append(wrong)
+    if hired_on > today:
+        problems.append(
+            _v(e.row, "入职日期", "请填写不晚于今天的入职日期", hired_on.isoformat(), clause=t.cite_groups)
+        )
+    elif left_on is not None and left_on < hired_on:
+        problems.append(
+            _v(e.row, "离职日期", "离职日期早于入职日期", left_on.isoformat(), clause=t.cite_groups)
+        )
+    if len(post.strip()) > 64:
+        problems.append(_v(e.row, "岗位", "岗位不超过64个字", post[:8] + "…", clause=t.cite_groups))
+    if problems:
+        raise Refusal.from_violations(f"第{e.row}行未更正", problems)
+    before = {"group": e.group, "hired_on": e.hired_on.isoformat(), "left_on": str(e.left_on or "")}
+    e.group, e.hired_on, e.left_on, e.post = code or e.group, hired_on, left_on, post.strip()
+    e.save(update_fields=["group", "hired_on", "left_on", "post"])
+    event_record(
+        actor=actor,
+        action="yigong.employee_corrected",
+        obj=d,
+        from_state=d.state,
+        to_state=d.state,
+        payload={
+            "row": e.row,
+            "before": before,
+            "after": {"group": e.group, "hired_on": hired_on.isoformat(), "left_on": str(left_on or "")},
+        },
+    )
+    return e
+
+
 def _date(value: Any) -> dt.date | None:
     if value in (None, ""):
         return None

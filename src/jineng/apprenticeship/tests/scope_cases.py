@@ -287,6 +287,15 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "POST",
+        f"{A}/{{cohort_id}}/complete",
+        MANAGE,
+        _url(A, "/complete"),
+        foreign=_foreign(A, "/complete"),
+        delta=WRITE,
+        scoped=True,
+    ),
+    Case(
+        "POST",
         f"{A}/{{cohort_id}}/apprentices/{{apprentice_id}}/leave",
         MANAGE,
         _url(A, "/leave", apprentice=True),

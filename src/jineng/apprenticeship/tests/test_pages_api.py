@@ -171,3 +171,28 @@ def test_a09_the_bureau_exports_the_cohorts(world: World) -> None:
         "2年",
         "XC23 v1",
     )
+
+
+def test_the_api_completes_a_cohort_once_its_span_is_over_as_the_page_does(world: World) -> None:
+    from jineng.audit.models import Event
+    from jineng.core.tests.test_scope_matrix import assert_envelope
+
+    # Given a one-year cohort of 2021 (long over today) and a two-year one starting this year
+    under(world, "XC23")
+    over = cohort(world, apprentices=1, years=1, today=dt.date(2021, 3, 1))
+    school = world.client(world.users["institution"])
+    # When the school's clerk completes the first through the API
+    events = Event.objects.count()
+    done = school.post(f"/api/v1/apprenticeship/{over.pk}/complete")
+    # Then it is completed, with one audit event, and the detail says so
+    assert done.status_code == 200
+    assert (done.json()["ref"], done.json()["state"]) == (over.ref, "completed")
+    assert Event.objects.filter(action="apprenticeship.completed").count() == 1
+    assert Event.objects.count() == events + 1
+    # And completing it again is refused in Chinese, naming the state, and writes nothing
+    again = assert_envelope(school.post(f"/api/v1/apprenticeship/{over.pk}/complete"), 422, "refused")
+    assert again["message"] == "“状态”：学徒制培养当前状态为“已结业”"
+    assert Event.objects.count() == events + 1
+    # And a reviewer of the bureau may not complete it
+    hr = world.client(world.users["hr_first"])
+    assert_envelope(hr.post(f"/api/v1/apprenticeship/{over.pk}/complete"), 403, "forbidden")

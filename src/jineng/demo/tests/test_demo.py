@@ -337,3 +337,120 @@ def test_f03_the_demo_enterprise_of_xuchang_claims_two_yigong_months_under_xc19(
     assert ("培训机构经办", "xc_qy", "许静", ENTERPRISE) in [
         (a.role, a.username, a.name, a.scope) for a in demo_accounts()
     ]
+
+
+def test_f05_the_demo_studio_of_xuchang_is_granted_20_percent_of_its_equipment_and_paid_under_xc19(demo):
+    from jineng.demo.programmes import GRANT_ITEMS, STUDIO
+    from jineng.grants.models import GrantApplication
+
+    # Given the enterprise's 技能大师工作室 recognised by 许昌's bureau
+    a = GrantApplication.objects.select_related("recognition", "claim").get()
+    assert (a.recognition.name, a.recognition.kind, a.region.name, a.profile_code) == (
+        STUDIO,
+        "studio",
+        "鄢陵县",
+        "XC19",
+    )
+    # Then its five items are worth 241 880 元, and the grant is 20% of it, under the studio's 10万 cap
+    assert a.items.count() == len(GRANT_ITEMS) == 5
+    assert (a.equipment_value, a.amount) == (Decimal("241880.00"), Decimal("48376.00"))
+    # And it was signed by two different people of the bureau (F09), then claimed and paid in a batch
+    assert (a.first_reviewer.username, a.second_reviewer.username, a.state) == (
+        "xc_hr1",
+        "xc_hr2",
+        "approved",
+    )
+    claim = a.claim
+    assert (claim.programme, claim.state, claim.amount, claim.applicant_kind) == (
+        "equipment",
+        "paid",
+        Decimal("48376.00"),
+        "enterprise",
+    )
+    assert claim.lines.get().computation == (
+        "F05 技能大师工作室 新购置实训设备总值 241880元 × 20% = 48376元（许政办〔2019〕20号 二(二)1）"
+    )
+    assert claim.batch_item.batch.ref.startswith("PB20211101411000")
+
+
+def test_apprenticeship_the_demo_cohort_claims_its_first_year_for_five_of_six_apprentices(demo):
+    from jineng.apprenticeship.models import Cohort
+    from jineng.claims.models import Claim
+
+    # Given the 2020 agreement of 许昌技师学院 and the enterprise of 鄢陵县, six apprentices, one left in March 2021
+    cohort = Cohort.objects.select_related("enterprise", "institution").get()
+    assert (cohort.enterprise.name, cohort.institution.name, cohort.profile_code, cohort.planned_years) == (
+        "鄢陵县中林园林工程有限公司",
+        "许昌技师学院",
+        "XC19",
+        2,
+    )
+    assert cohort.apprentices.count() == 6
+    assert list(cohort.apprentices.filter(left_on__isnull=False).values_list("row", "left_on")) == [
+        (6, dt.date(2021, 3, 15))
+    ]
+    # Then the first year's claim pays the five who stayed 4000 元 each, the leaver nothing, and is paid
+    claim = Claim.objects.get(programme="apprenticeship")
+    assert (claim.state, claim.headcount, claim.amount, claim.source_ref) == (
+        "paid",
+        5,
+        Decimal("20000.00"),
+        cohort.ref,
+    )
+    assert list(claim.lines.order_by("row").values_list("row", "amount")) == [
+        (1, Decimal("4000.00")),
+        (2, Decimal("4000.00")),
+        (3, Decimal("4000.00")),
+        (4, Decimal("4000.00")),
+        (5, Decimal("4000.00")),
+        (6, Decimal("0.00")),
+    ]
+    # And it is paid in the same batch as the F05 grant
+    grant = Claim.objects.get(programme="equipment")
+    assert claim.batch_item.batch_id == grant.batch_item.batch_id
+
+
+def test_f02_the_demo_evaluation_body_and_the_trainee_claim_evaluation_subsidies_under_xc23(demo):
+    from jineng.claims.models import Claim
+
+    # Given a 2023 class of 许昌技师学院 whose training subsidy nobody claimed (16 certificates of 电工 中级)
+    made = {
+        c.applicant_kind: c
+        for c in Claim.objects.filter(programme="evaluation").select_related(
+            "payee_organisation", "payee_person"
+        )
+    }
+    body, own = made["evaluation_body"], made["individual"]
+    # Then the evaluation body is paid 200 元 for each of the 15 it issued, the trainee for his own
+    assert (body.state, body.headcount, body.amount, body.payee_organisation.name) == (
+        "paid",
+        15,
+        Decimal("3000.00"),
+        "中国陶瓷行业特有工种职业技能鉴定站河南分站",
+    )
+    assert (own.state, own.headcount, own.amount, own.payee_person.id_number) == (
+        "paid",
+        1,
+        Decimal("200.00"),
+        data.TRAINEE_ID,
+    )
+    assert {body.profile_code, own.profile_code} == {"XC23"}
+    assert body.batch_item.batch_id == own.batch_item.batch_id
+    assert "（评价补贴） 200元/人" in own.lines.get().computation
+    # And the class's own training line is no longer claimable for those certificates: nothing trains twice
+    assert not Claim.objects.filter(
+        training_class=body.lines.first().training_class, programme="training"
+    ).exists()
+
+
+def test_demo_programme_claims_appear_in_xuchangs_claims_list_and_batches(demo, client):
+    from jineng.claims.models import PaymentBatch
+
+    # Given 许昌's bureau reviewer
+    client.force_login(User.objects.get(username="xc_hr1"))
+    page = client.get("/claims/").content.decode()
+    # Then the claims list shows each programme's claim
+    for title in ("实训设备补助", "第1年", "评价补贴", "以工代训"):
+        assert title in page, title
+    # And 许昌 has four paid batches: the two class batches and the two of the programmes
+    assert PaymentBatch.objects.filter(region__name="许昌市", state="paid").count() == 4

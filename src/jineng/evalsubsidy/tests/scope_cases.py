@@ -114,6 +114,34 @@ def draft(w: World, u: User, *, foreign: bool = False) -> Claim:
     return claim
 
 
+def readable(w: World, u: User, *, foreign: bool = False) -> Claim:
+    """A claim ``u`` may read: an applicant's own draft; for staff, the evaluation body's, submitted
+    (the bureau does not see drafts)."""
+    claim = draft(w, u, foreign=foreign)
+    if can(u.role, "evaluation.apply"):
+        return claim
+    return services.evaluation_claim_submit(
+        actor=_applicant(w, u, foreign=foreign), claim=claim, pledge_name="孙评", pledge=True, **BANK
+    )
+
+
+BANK = {"bank_name": "中国银行", "bank_account": "6222020200998877665"}
+
+
+def _detail(api: bool) -> Any:
+    return lambda w, u: (
+        f"{E}/claims/{readable(w, u).pk}" if api else f"/evaluation/claims/{readable(w, u).pk}/"
+    )
+
+
+def _detail_foreign(api: bool) -> Any:
+    def paths(w: World, u: User) -> list[str]:
+        claim = readable(w, u, foreign=True)
+        return [f"{E}/claims/{claim.pk}" if api else f"/evaluation/claims/{claim.pk}/"]
+
+    return paths
+
+
 def _submit(api: bool) -> Any:
     return lambda w, u: (
         f"{E}/claims/{draft(w, u).pk}/submit" if api else f"/evaluation/claims/{draft(w, u).pk}/submit/"
@@ -155,6 +183,14 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "GET",
+        "evaluation/claims/<int:claim_id>/",
+        roles("evaluation.view"),
+        _detail(api=False),
+        foreign=_detail_foreign(api=False),
+        scoped=True,
+    ),
+    Case(
+        "GET",
         "evaluation/claims/<int:claim_id>/submit/",
         roles("evaluation.apply"),
         _submit(api=False),
@@ -184,6 +220,14 @@ CASES: tuple[Case, ...] = (
         foreign_data=lambda w, u: [{"certificate_ids": [c.pk]} for c in foreign_certificates(w, u)],
         ok=201,
         delta=CREATED,
+        scoped=True,
+    ),
+    Case(
+        "GET",
+        f"{E}/claims/{{claim_id}}",
+        roles("evaluation.view"),
+        _detail(api=True),
+        foreign=_detail_foreign(api=True),
         scoped=True,
     ),
     Case(

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jineng.assessment.models import Result
 from jineng.catalogue.tests.helpers import xlsx
+from jineng.claims import services as claims_services
 from jineng.claims.models import Claim, ClaimState
 from jineng.conftest import World
 from jineng.core.tests.test_scope_matrix import assert_envelope
@@ -155,3 +156,53 @@ def test_a_reviewer_may_read_but_not_apply(world: World) -> None:
     assert client.get("/evaluation/").status_code == 200
     assert client.get("/evaluation/certificates/").status_code == 403
     assert_envelope(client.post(E + "/claims", {}, content_type="application/json"), 403, "forbidden")
+
+
+def test_f02_the_evaluation_body_follows_its_own_claim_on_its_detail_page_and_api(world: World) -> None:
+    # Given the station's claim of two certificates, submitted and passed by the department's first reviewer
+    _given(world)
+    station = world.client(world.users["evaluator"])
+    made = station.post(E + "/claims", {"certificate_numbers": _numbers(2)}, content_type="application/json")
+    claim_id = made.json()[0]["id"]
+    station.post(
+        f"/evaluation/claims/{claim_id}/submit/",
+        {
+            "pledge_name": "孙评",
+            "pledge": "on",
+            "bank_name": "中国银行",
+            "bank_account": "6222020200998877665",
+        },
+    )
+    claim = Claim.objects.get()
+    claims_services.claim_review(actor=world.users["dept_first"], claim=claim, decision="pass")
+    # When the station opens the claim's page
+    page = station.get(f"/evaluation/claims/{claim_id}/").content.decode()
+    # Then it sees both certificates priced with their source, and the department's first signature (F09)
+    assert page.count(f"{LINE}（{ITEM}；{SOURCE['XC23']}）") == 2
+    assert world.users["dept_first"].label in page and "行业主管部门初审" in page
+    assert "签署承诺并提交" not in page  # submitted: nothing left to sign
+    # And the API says the same, line by line
+    body = station.get(f"{E}/claims/{claim_id}").json()
+    assert (body["ref"], body["state"], body["amount"], len(body["lines"])) == (
+        claim.ref,
+        ClaimState.SUBMITTED,  # waiting for the department's second signature
+        "600.00",
+        2,
+    )
+    assert [ln["amount"] for ln in body["lines"]] == ["300.00", "300.00"]
+    assert [(r["stage"], r["step"], r["decision"]) for r in body["reviews"]] == [("dept", "first", "pass")]
+    # And the listing links to it
+    assert f"/evaluation/claims/{claim_id}/" in station.get("/evaluation/").content.decode()
+
+
+def test_the_claim_detail_of_another_applicant_is_not_found(world: World) -> None:
+    # Given the station's draft
+    _given(world)
+    station = world.client(world.users["evaluator"])
+    made = station.post(E + "/claims", {"certificate_numbers": _numbers(1)}, content_type="application/json")
+    claim_id = made.json()[0]["id"]
+    # Then the trainee, and the bureau before it is submitted, find nothing there
+    for role in ("trainee", "hr_first"):
+        client = world.client(world.users[role])
+        assert client.get(f"/evaluation/claims/{claim_id}/").status_code == 404
+        assert_envelope(client.get(f"{E}/claims/{claim_id}"), 404, "not_found")

@@ -363,3 +363,56 @@ def test_f08_the_grant_claim_shows_on_its_pages_and_on_the_public_notice(
     # Then both show the programme, the item line, the amount and where it comes from
     assert "实训设备补助" in page and "新购实训设备" in page and f"/grants/{a.pk}/" in page
     assert "实训设备补助" in public and "新购实训设备" in public and "84000" in public
+
+
+def test_f05_the_applicant_withdraws_before_the_first_signature_and_applies_again(world: World) -> None:
+    # Given XC19 and the school's base with an application nobody has signed
+    under(world, "XC19")
+    r = recognised(world)
+    first = applied(world, r)
+    events = Event.objects.count()
+    # When the school's clerk withdraws it, giving why
+    out = services.grant_application_withdraw(
+        actor=world.users["institution"], application=first, reason="设备清单漏列两项", today=APPLIED
+    )
+    # Then it is withdrawn with one audit event, and no longer holds the base's one-off grant (F05)
+    assert (out.state, out.comment) == (GrantState.WITHDRAWN, "撤回：设备清单漏列两项")
+    assert Event.objects.count() == events + 1
+    assert Event.objects.filter(action="grant.withdrawn", object_id=str(first.pk)).count() == 1
+    # And the same invoice may be listed again in the new application
+    again = applied(world, r, items=[item(1)])
+    assert again.state == GrantState.SUBMITTED and again.pk != first.pk
+
+
+def test_f09_an_application_the_bureau_has_signed_cannot_be_withdrawn(world: World) -> None:
+    # Given an application signed by the first reviewer
+    under(world, "XC19")
+    a = applied(world, recognised(world))
+    services.grant_application_review(
+        actor=world.users["hr_first"], application=a, decision="pass", today=APPLIED
+    )
+    before = _counts()
+    # When the clerk tries to withdraw it
+    with pytest.raises(Refusal) as refused:
+        services.grant_application_withdraw(
+            actor=world.users["institution"], application=a, reason="重新核对", today=APPLIED
+        )
+    # Then F09 refuses, naming the application, the state and who signed
+    assert refused.value.rule == "F09" and refused.value.field == "状态"
+    assert refused.value.message == (
+        f"申请 {a.ref} 当前状态为“待人社复核”，已由{world.users['hr_first'].label}于{APPLIED:%Y-%m-%d}"
+        "初审签署，只能在人社初审签署前撤回"
+    )
+    assert _counts() == before
+
+
+def test_only_the_applicant_withdraws_and_a_reason_is_required(world: World) -> None:
+    under(world, "XC19")
+    a = applied(world, recognised(world))
+    with pytest.raises(Refusal) as refused:
+        services.grant_application_withdraw(actor=world.users["hr_first"], application=a, reason="x")
+    assert refused.value.message == "只有依托单位的经办人可以撤回本单位的设备补助申请"
+    with pytest.raises(Refusal) as refused:
+        services.grant_application_withdraw(actor=world.users["institution"], application=a, reason=" ")
+    assert refused.value.field == "撤回原因"
+    assert GrantApplication.objects.get().state == GrantState.SUBMITTED

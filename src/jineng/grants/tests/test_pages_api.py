@@ -15,6 +15,7 @@ from django.test import Client
 from jineng.conftest import World
 from jineng.core.navigation import menu_for
 from jineng.core.roles import Role
+from jineng.core.tests.test_scope_matrix import assert_envelope
 from jineng.core.xlsx import workbook_bytes
 from jineng.grants import services
 from jineng.grants.models import EquipmentItem, GrantApplication, GrantState
@@ -210,3 +211,27 @@ def test_f05_the_bureau_exports_the_applications_as_text_safe_xlsx(world: World)
     assert rows[0][:3] == ("申请编号", "申请单位", "类别") and rows[0][-1] == "计算过程（F05）"
     assert rows[1][:2] == (a.ref, world.zz_school.name) and rows[1][7] == "待人社初审"
     assert D(str(rows[1][6])) == a.amount and rows[1][-1] == a.computation
+
+
+def test_f05_the_detail_page_and_the_api_withdraw_an_unsigned_application(world: World) -> None:
+    from jineng.grants.models import GrantApplication, GrantState
+    from jineng.grants.tests.factory import applied, item, recognised, under
+
+    # Given two unsigned applications of the school
+    under(world, "XC19")
+    page_one = applied(world, recognised(world))
+    api_one = applied(world, recognised(world, name="数控维修高技能人才培训基地"), items=[item(2)])
+    client = world.client(world.users["institution"])
+    # Then the detail page offers the withdrawal, and posting it withdraws
+    assert "撤回申请" in client.get(f"/grants/{page_one.pk}/").content.decode()
+    assert client.post(f"/grants/{page_one.pk}/withdraw/", {"reason": "设备清单漏列"}).status_code == 302
+    # And the API does the same; a second withdrawal is refused in Chinese with F09
+    ok = client.post(
+        f"/api/v1/grants/{api_one.pk}/withdraw", {"reason": "重新申报"}, content_type="application/json"
+    )
+    assert ok.status_code == 200 and ok.json()["state"] == "withdrawn"
+    again = client.post(
+        f"/api/v1/grants/{api_one.pk}/withdraw", {"reason": "重新申报"}, content_type="application/json"
+    )
+    assert "只能在人社初审签署前撤回" in assert_envelope(again, 422, "refused")["message"]
+    assert GrantApplication.objects.get(pk=page_one.pk).state == GrantState.WITHDRAWN

@@ -102,6 +102,11 @@ def _foreign_paths(prefix: str, suffix: str = "", employed: bool = False) -> Any
     return lambda w, u: [f"{prefix}/{d.pk}{suffix}" for d in foreign(w, u, employed=employed)]
 
 
+def _employee_path(d: Declaration) -> str:
+    e = d.employees.get()
+    return f"{Y}/{d.pk}/employees/{e.pk}"
+
+
 def _new_page(w: World, u: User) -> str:
     _setup(w)
     return "/yigong/new/"
@@ -253,6 +258,16 @@ CASES: tuple[Case, ...] = (
         data=rows_data,
         ok=201,
         delta=EMPLOYED,
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        f"{Y}/{{declaration_id}}/employees/{{employee_id}}",
+        roles("yigong.declare"),
+        lambda w, u: _employee_path(own(w, u, employed=True)),
+        foreign=lambda w, u: [_employee_path(d) for d in foreign(w, u, employed=True)],
+        data=lambda w, u: {"group": "就业困难人员", "hired_on": "2019-02-01", "post": "装配"},
+        delta=WRITE,
         scoped=True,
     ),
     Case(

@@ -135,3 +135,77 @@ def test_a_month_not_yet_over_or_of_another_year_is_refused_and_nothing_is_writt
         )
     assert (Claim.objects.count(), MonthClaim.objects.count()) == before
     assert Declaration.objects.count() == 1
+
+
+def test_j04_the_enterprise_corrects_an_employee_until_a_live_claim_holds_him_then_after_withdrawal(
+    world: World,
+) -> None:
+    from jineng.audit.models import Event
+    from jineng.wagetraining.models import Employee
+
+    # Given an XC19 declaration with one employee declared with the wrong group and hire date
+    under(world.xuchang, "XC19")
+    _, clerk = enterprise(world)
+    d = declaration(world, clerk)
+    services.employees_add(actor=clerk, declaration=d, rows=[row(1)], today=dt.date(2021, 3, 1))
+    e = Employee.objects.get()
+    # When the enterprise corrects his group, hire date and post
+    events = Event.objects.count()
+    services.employee_correct(
+        actor=clerk,
+        employee=e,
+        group="就业困难人员",
+        hired_on=dt.date(2020, 2, 3),
+        post="装配",
+        today=CLAIMED,
+    )
+    # Then the row says what was corrected, with one audit event naming before and after
+    e.refresh_from_db()
+    assert (e.group, e.hired_on, e.post) == ("hard_to_employ", dt.date(2020, 2, 3), "装配")
+    corrected = Event.objects.get(action="yigong.employee_corrected")
+    assert Event.objects.count() == events + 1
+    assert corrected.payload["before"]["hired_on"] == "2020-01-01"
+    # When March is claimed, a correction is refused naming the claim (J04), and nothing changes
+    first = services.month_claim(actor=clerk, declaration=d, month=MARCH, activity="岗位练兵", today=CLAIMED)
+    with pytest.raises(Refusal) as refused:
+        services.employee_correct(
+            actor=clerk, employee=e, group="贫困劳动力", hired_on=dt.date(2020, 1, 1), today=CLAIMED
+        )
+    assert refused.value.rule == "J04" and refused.value.value == "第1行"
+    assert refused.value.message == (
+        f"第1行 员工1 已在补贴申领 {first.claim.ref}（2021年3月 以工代训，草稿）中，不能更正；请先撤回该申领或待其退回"
+    )
+    e.refresh_from_db()
+    assert e.group == "hard_to_employ"
+    # When the claim is withdrawn, the correction goes through again
+    claims.claim_withdraw(actor=clerk, claim=first.claim)
+    services.employee_correct(
+        actor=clerk, employee=e, group="贫困劳动力", hired_on=dt.date(2020, 1, 1), today=CLAIMED
+    )
+    e.refresh_from_db()
+    assert (e.group, e.hired_on, e.post) == ("poor_labour", dt.date(2020, 1, 1), "")
+
+
+def test_j04_a_correction_is_judged_like_a_declaration_and_reported_by_row(world: World) -> None:
+    from jineng.wagetraining.models import Employee
+
+    under(world.xuchang, "XC19")
+    _, clerk = enterprise(world)
+    d = declaration(world, clerk)
+    services.employees_add(actor=clerk, declaration=d, rows=[row(1)], today=dt.date(2021, 3, 1))
+    e = Employee.objects.get()
+    with pytest.raises(Refusal) as refused:
+        services.employee_correct(
+            actor=clerk,
+            employee=e,
+            group="退役军人",
+            hired_on=dt.date(2020, 5, 1),
+            left_on=dt.date(2020, 4, 1),
+            today=CLAIMED,
+        )
+    assert [(v.row, v.field) for v in refused.value.violations] == [(1, "人员类别"), (1, "离职日期")]
+    assert Employee.objects.get().hired_on == dt.date(2020, 1, 1)
+    # And another enterprise's clerk cannot correct it
+    _, other = enterprise(world, name="许昌某发制品企业")
+    with pytest.raises(Refusal):
+        services.employee_correct(actor=other, employee=e, group="贫困劳动力", hired_on=dt.date(2020, 1, 1))
