@@ -16,6 +16,7 @@ from jineng.core.xlsx import workbook_bytes
 from jineng.demo import data
 from jineng.orgs.models import Organisation
 from jineng.policy.identity import make_id_number
+from jineng.policy.profiles import TRAINEE_GROUPS
 from jineng.regions.models import Department, Region
 from jineng.supervision.services import class_end, class_open, inspection_record, satisfaction_record
 from jineng.training import services
@@ -36,12 +37,14 @@ class DemoClass:
     trainees: int
     # 脱产培训: the roster's trainees are job-seekers, not employees, and ZZ21 pays it by certificate (F02).
     funding: str = "off_job"
+    # J03: the ZZ21 special programme the class counts towards ("" = none).
+    programme: str = ""
 
 
 CLASSES = (
-    DemoClass("assessed", "4-03-02-01", 4, "金水区", dt.date(2021, 4, 6), 32),
+    DemoClass("assessed", "4-03-02-01", 4, "金水区", dt.date(2021, 4, 6), 32, programme="zz_key_groups"),
     DemoClass("applied", "4-03-02-02", 4, "管城区", dt.date(2021, 5, 10), 28),
-    DemoClass("in_training", "4-03-02-01", 5, "二七区", dt.date(2021, 6, 7), 36),
+    DemoClass("in_training", "4-03-02-01", 5, "二七区", dt.date(2021, 6, 7), 36, programme="zz_key_groups"),
     DemoClass("approved", "4-03-02-07", 4, "中原区", dt.date(2021, 7, 5), 24),
     DemoClass("returned", "4-03-02-02", 5, "金水区", dt.date(2021, 7, 12), 30),
     DemoClass("dept_reviewed", "4-01-06-01", 5, "惠济区", dt.date(2021, 7, 19), 26),
@@ -53,6 +56,8 @@ CLASSES = (
     DemoClass("assessed", "4-01-06-01", 5, "惠济区", dt.date(2021, 3, 15), 20),
 )
 EVALUATION_BODY = "中国陶瓷行业特有工种职业技能鉴定站河南分站"
+# J03: the groups the demo's job-seekers declare, in turn: those ZZ21 二(二)'s programme is for.
+GROUPS = ("rural_transfer", "unemployed", "rural_transfer", "veteran", "farmer", "disabled", "rural_transfer")
 
 
 def _reached(target: str, step: str) -> bool:
@@ -75,6 +80,7 @@ def _people(start: int, n: int, area: str) -> Iterator[list[object]]:
             wants_training="是",
             wants_work="是",
             able_to_work="是",
+            group=TRAINEE_GROUPS[GROUPS[i % len(GROUPS)]],
         )
         yield [row[c.attr] for c in COLUMNS]
 
@@ -125,6 +131,7 @@ def demo_classes_load(accounts: dict[str, User]) -> int:
                 minutes_per_hour=45,
                 mode="institution",
                 funding_type=spec.funding,
+                programme=spec.programme,
                 workstations=40,
                 venue=f"郑州市{unit.name}实训楼",
                 teacher_ids=teachers,
@@ -173,6 +180,8 @@ def demo_classes_load(accounts: dict[str, User]) -> int:
             )
         if not _reached(spec.step, "in_training"):
             continue
+        if spec.programme:  # the bureau checked the declared groups against its registry data (J03)
+            services.class_groups_confirm(actor=accounts["hr_first"], training_class=tc)
         _train(accounts, tc, spec, end)
         if not _reached(spec.step, "applied"):
             continue

@@ -28,6 +28,7 @@ from jineng.demo import classes as demo_classes
 from jineng.ledger import services as ledger
 from jineng.ledger.models import FundKind
 from jineng.orgs.models import Organisation
+from jineng.policy.profiles import TRAINEE_GROUPS
 from jineng.regions.models import Department, Region
 from jineng.regions.selectors import profile_for
 from jineng.supervision.services import class_end, class_open, inspection_record
@@ -54,6 +55,9 @@ class PricedClass:
     person_area: str
     notice_days: int  # working days of the profile's notice (F08), to close it on time
     finance_reviewers: int  # 0 where the profile has no finance review (F10); else two officers (F09)
+    # J03: the special programme of the profile the class counts towards, and its trainees' one group.
+    programme: str = ""
+    group: str = ""
 
 
 PRICED = (
@@ -72,6 +76,8 @@ PRICED = (
         "411526",
         3,
         0,
+        "hc_rural",  # HC21 附件1 第1项 农村劳动力技能培训 (4,800 人次)
+        "rural_transfer",
     ),
     PricedClass(
         "xc",
@@ -231,6 +237,7 @@ def class_assessed(
             minutes_per_hour=45,
             mode="institution",
             funding_type="off_job",
+            programme=spec.programme,
             workstations=40,
             venue=f"{spec.region}{school.name}实训楼",
             teacher_ids=teachers,
@@ -289,6 +296,9 @@ def class_assessed(
 def _roster(number: int, spec: PricedClass, holders: Sequence[tuple[str, str]]) -> list[list[object]]:
     rows = list(demo_classes._people(5000 + number * 100, spec.trainees - len(holders), spec.person_area))
     attrs = [c.attr for c in COLUMNS]
+    if spec.group:
+        for row in rows:
+            row[attrs.index("group")] = TRAINEE_GROUPS[spec.group]
     for id_number, name in holders:
         row = list(rows[-1])
         row[attrs.index("id_number")], row[attrs.index("name")] = id_number, name

@@ -324,6 +324,8 @@ class SpecialProgramme:
     clause: str
     groups: tuple[str, ...] = ()  # TRAINEE_GROUPS codes; empty = any trainee
     lead: str = ""  # 责任单位 as the document names them
+    # The least share of 技能提升培训 among the programme's trainees ("其中技能提升培训占比80%以上", XC19).
+    upgrade_share_min: Decimal | None = None
 
     def group_labels(self) -> str:
         return "、".join(TRAINEE_GROUPS[g] for g in self.groups)
@@ -472,9 +474,19 @@ def _programmes(raw: Any, problems: list[str]) -> dict[str, SpecialProgramme]:
         if not isinstance(entry, dict):
             problems.append(f"{where} 应为表")
             continue
-        unknown = sorted(set(entry) - {"name", "clause", "groups", "lead"})
+        unknown = sorted(set(entry) - {"name", "clause", "groups", "lead", "upgrade_share_min"})
         if unknown:
-            problems.append(f"{where} 有未知字段 {'、'.join(unknown)}（可用 name/clause/groups/lead）")
+            problems.append(
+                f"{where} 有未知字段 {'、'.join(unknown)}（可用 name/clause/groups/lead/upgrade_share_min）"
+            )
+        share = None
+        if "upgrade_share_min" in entry:
+            share, problem = _convert(
+                _p("upgrade_share_min", "decimal", "J03", "技能提升培训占比下限"), entry["upgrade_share_min"]
+            )
+            if problem:
+                problems.append(f"{where} 的 upgrade_share_min {problem}")
+                continue
         name, clause, groups, lead = (entry.get(k) for k in ("name", "clause", "groups", "lead"))
         if not isinstance(name, str) or not name.strip() or not isinstance(clause, str) or not clause.strip():
             problems.append(f"{where} 须写名称 name 与条款出处 clause")
@@ -488,7 +500,7 @@ def _programmes(raw: Any, problems: list[str]) -> dict[str, SpecialProgramme]:
             problems.append(f"{where} 的代码过长（不超过 32 个字符）")
             continue
         out[code] = SpecialProgramme(
-            code, name.strip(), clause.strip(), tuple(groups), str(lead or "").strip()
+            code, name.strip(), clause.strip(), tuple(groups), str(lead or "").strip(), share
         )
     return out
 

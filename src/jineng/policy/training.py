@@ -62,6 +62,9 @@ FUNDING_TYPES: Mapping[str, str] = {
     "entrepreneurship": "创业培训",
     "employment": "就业技能培训",
 }
+# The funding types that are 技能提升培训 (岗位技能提升: employees' own upgrading, new hires' pre-job
+# training, apprentices), as against 就业技能培训, 创业培训 and 以工代训: XC19's programme shares count these.
+UPGRADE_FUNDING_TYPES = frozenset({"new_hire", "on_job", "off_job", "apprenticeship"})
 DELIVERIES: Mapping[str, str] = {"offline": "线下", "online": "纯线上", "blended": "线上+线下"}
 INSTITUTION_STATUSES: Mapping[str, str] = {"active": "正常", "suspended": "暂停", "exited": "已退出"}
 ENROLMENT_STATUSES: Mapping[str, str] = {"enrolled": "在册", "withdrawn": "退出"}

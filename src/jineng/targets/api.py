@@ -40,7 +40,7 @@ def programme_progress(
     p = selectors.programme_progress(user, year=year, region=region)
 
     def count(c: Any) -> dict[str, int]:
-        return {"classes": c.classes, "trainees": c.trainees, "confirmed": c.confirmed}
+        return {"classes": c.classes, "trainees": c.trainees, "confirmed": c.confirmed, "upgrade": c.upgrade}
 
     return {
         "year": p.year,
@@ -55,6 +55,10 @@ def programme_progress(
                 "groups": [TRAINEE_GROUPS[g] for g in r.programme.groups],
                 "lead": r.programme.lead,
                 "target": r.target,
+                "upgrade_share_min": str(r.programme.upgrade_share_min)
+                if r.programme.upgrade_share_min is not None
+                else None,
+                "upgrade_short": r.upgrade_short,
                 "count": count(r.count),
             }
             for r in p.programmes

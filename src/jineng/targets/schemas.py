@@ -83,6 +83,7 @@ class CountOut(Schema):
     classes: int
     trainees: int
     confirmed: int = Field(description="其中人员类别已经人社部门核实的人次")
+    upgrade: int = Field(0, description="其中技能提升培训（岗位技能提升、岗前、学徒制）的人次")
 
 
 class ProgrammeProgressRowOut(Schema):
@@ -92,6 +93,10 @@ class ProgrammeProgressRowOut(Schema):
     groups: list[str] = Field(description="面向的人员类别（名称）；空 = 不限")
     lead: str
     target: int | None = Field(description="本地区本年度目标计划中同名行的人次；无则为 null")
+    upgrade_share_min: str | None = Field(
+        description="文件要求的技能提升培训最低占比（如 0.80）；无则为 null"
+    )
+    upgrade_short: bool = Field(description="已有学员且技能提升培训占比低于下限")
     count: CountOut
 
 

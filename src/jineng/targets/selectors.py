@@ -162,6 +162,18 @@ class ProgrammeRow:
     def share(self) -> str:
         return f"{self.count.trainees * 100 / self.target:.1f}%" if self.target else "—"
 
+    @property
+    def upgrade_share(self) -> str:
+        return f"{self.count.upgrade * 100 / self.count.trainees:.1f}%" if self.count.trainees else "—"
+
+    @property
+    def upgrade_short(self) -> bool:
+        """Below the document's least share of 技能提升培训 (XC19 二(一)), once the programme has trainees."""
+        least = self.programme.upgrade_share_min
+        return (
+            least is not None and self.count.trainees > 0 and self.count.upgrade < least * self.count.trainees
+        )
+
 
 @dataclass(frozen=True)
 class GroupRow:

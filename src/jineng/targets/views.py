@@ -233,6 +233,8 @@ PROGRAMME_HEADERS = [
     "培训人次",
     "其中已核实类别",
     "完成率",
+    "技能提升培训占比",
+    "技能提升占比下限",
 ]
 GROUP_HEADERS = ["人员类别", "开班数", "培训人次", "其中已核实类别"]
 
@@ -267,6 +269,10 @@ def programme_progress(request: HttpRequest) -> HttpResponse:
                 r.count.trainees,
                 r.count.confirmed,
                 r.share,
+                r.upgrade_share,
+                f"{r.programme.upgrade_share_min * 100:.0f}%"
+                if r.programme.upgrade_share_min is not None
+                else "",
             ]
             for r in progress.programmes
         ]

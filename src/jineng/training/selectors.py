@@ -13,6 +13,7 @@ from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
 from jineng.orgs.models import Organisation
 from jineng.policy.profiles import SpecialProgramme, get_profile, latest_profiles
+from jineng.policy.training import UPGRADE_FUNDING_TYPES
 from jineng.regions.models import Department, Region
 from jineng.training.models import (
     UNDER_REVIEW_STATES,
@@ -56,6 +57,7 @@ class GroupCount:
     classes: int
     trainees: int
     confirmed: int
+    upgrade: int = 0  # of them, in 技能提升培训 classes (policy.training.UPGRADE_FUNDING_TYPES)
 
 
 def _opened_enrolments(user: User, *, year: int, region: Region) -> QuerySet[Enrolment]:
@@ -70,8 +72,9 @@ def _counted(qs: QuerySet[Enrolment], by: str) -> dict[str, GroupCount]:
         classes=Count("training_class", distinct=True),
         trainees=Count("id"),
         confirmed=Count("id", filter=Q(group_confirmed_at__isnull=False)),
+        upgrade=Count("id", filter=Q(training_class__funding_type__in=UPGRADE_FUNDING_TYPES)),
     )
-    return {r[by]: GroupCount(r["classes"], r["trainees"], r["confirmed"]) for r in rows}
+    return {r[by]: GroupCount(r["classes"], r["trainees"], r["confirmed"], r["upgrade"]) for r in rows}
 
 
 def programme_counts(user: User, *, year: int, region: Region) -> dict[str, GroupCount]:

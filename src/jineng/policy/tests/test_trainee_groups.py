@@ -53,7 +53,10 @@ def test_j03_each_profile_carries_its_documents_programmes_and_their_groups() ->
     )
     assert hc["hc_prison"].groups == ("prisoner", "correction", "rehab")
     assert hc["hc_building"].groups == ()
-    assert XC19.programmes["xc19_poverty"].clause == "二(一)3 为贫困劳动力提供免费职业技能培训"
+    assert (
+        XC19.programmes["xc19_poverty"].clause
+        == "二(一)3 为贫困劳动力提供免费职业技能培训；其中技能提升培训占比60%以上"
+    )
     assert ZZ21.programmes["zz_rural"].groups == ("poverty",)
     assert "prisoner" in XC23.programmes["xc23_key_groups"].groups
 
@@ -67,7 +70,7 @@ GROUP_PROGRAMMES = [
         "xc19_farmer",
         "farmer",
         "rural_transfer",
-        "XC19 二(一)7 培养一批爱农业、懂技术、会经营的新型农民",
+        "XC19 二(一)7 培养一批爱农业、懂技术、会经营的新型农民；其中技能提升培训占比40%以上",
         "高素质农民",
     ),
     (XC23, "xc23_key_groups", "unemployed", "employee", None, None),

@@ -40,7 +40,7 @@ PROGRAMMES = {
         "xc19_farmer",
         "高素质农民",
         "农村转移就业劳动者",
-        "XC19 二(一)7 培养一批爱农业、懂技术、会经营的新型农民",
+        "XC19 二(一)7 培养一批爱农业、懂技术、会经营的新型农民；其中技能提升培训占比40%以上",
     ),
     "XC23": ("xc23_key_groups", "退役军人", "企业职工", None),
 }
@@ -199,9 +199,9 @@ def test_j03_the_class_page_shows_its_programme_the_groups_and_the_confirm_butto
     assert page.count("已核实</span>") == 2 and "待核实）" not in page
 
 
-def grouped_class(w: World, programme: str, group: str, trainees: int) -> TrainingClass:
+def grouped_class(w: World, programme: str, group: str, trainees: int, **overrides: Any) -> TrainingClass:
     """A submitted class of the programme whose trainees all declared the group."""
-    tc = draft_class(w, programme=programme, planned_trainees=trainees)
+    tc = draft_class(w, programme=programme, planned_trainees=trainees, **overrides)
     rows = fresh_rows(trainees)
     for r in rows:
         r["group"] = group
@@ -209,8 +209,10 @@ def grouped_class(w: World, programme: str, group: str, trainees: int) -> Traini
     return services.class_submit(actor=w.users["institution"], training_class=tc, today=APPLIED)
 
 
-def _opened(w: World, code: str, programme: str, group: str, trainees: int) -> TrainingClass:
-    tc = grouped_class(w, programme, group, trainees)
+def _opened(
+    w: World, code: str, programme: str, group: str, trainees: int, **overrides: Any
+) -> TrainingClass:
+    tc = grouped_class(w, programme, group, trainees, **overrides)
     # Given the class opened (supervision's opening check is tested in its own app)
     TrainingClass.objects.filter(pk=tc.pk).update(state=ClassState.IN_TRAINING)
     return tc
@@ -239,10 +241,16 @@ def test_j03_hc21_group_targets_are_counted_from_the_enrolments_of_opened_classe
     api = json.loads(client.get(f"/api/v1/plans/programmes?year=2021&region_id={world.jinshui.pk}").content)
     # Then the 退役军人 programme shows 2 classes, 7 person-times, 1 confirmed, 3.5% of 200
     veteran = next(r for r in api["programmes"] if r["code"] == "hc_veteran")
-    assert (veteran["target"], veteran["count"]) == (200, {"classes": 2, "trainees": 7, "confirmed": 1})
+    assert (veteran["target"], veteran["count"]) == (
+        200,
+        {"classes": 2, "trainees": 7, "confirmed": 1, "upgrade": 0},
+    )
     assert veteran["groups"] == ["退役军人"]
     disabled = next(r for r in api["programmes"] if r["code"] == "hc_disabled")
-    assert (disabled["target"], disabled["count"]) == (None, {"classes": 0, "trainees": 0, "confirmed": 0})
+    assert (disabled["target"], disabled["count"]) == (
+        None,
+        {"classes": 0, "trainees": 0, "confirmed": 0, "upgrade": 0},
+    )
     by_group = {g["code"]: g["count"]["trainees"] for g in api["groups"]}
     assert (by_group["veteran"], by_group["disabled"], api["profile"]) == (7, 0, "HC21 v1")
     assert "退役军人技能培训" in page and "3.5%" in page
@@ -258,6 +266,31 @@ def test_j03_every_profile_lists_its_own_programmes_on_the_page(world: World, co
     api = json.loads(client.get(f"/api/v1/plans/programmes?year=2021&region_id={world.jinshui.pk}").content)
     counted = {r["code"]: r["count"]["trainees"] for r in api["programmes"] if r["count"]["trainees"]}
     assert (api["profile"], counted) == (f"{code} v1", {programme: 2})
+
+
+def test_j03_xc19_programmes_show_their_share_of_skill_upgrading_against_the_documents_least(
+    world: World,
+) -> None:
+    under(world, "XC19")
+    # Given XC19 二(一)4 (现代服务业, 技能提升 ≥ 50%): a 就业技能 class of 2 and a 脱产 (技能提升) class of 2;
+    # and 二(一)6 (高危行业, ≥ 80%): one 就业技能 class of 3
+    _opened(world, "XC19", "xc19_services", "失业人员", 2, funding_type="employment")
+    _opened(world, "XC19", "xc19_services", "失业人员", 2, funding_type="off_job")
+    _opened(world, "XC19", "xc19_hazard", "失业人员", 3, funding_type="employment")
+    client = world.client(world.users["hr_admin"])
+    api = json.loads(client.get(f"/api/v1/plans/programmes?year=2021&region_id={world.jinshui.pk}").content)
+    rows = {r["code"]: r for r in api["programmes"]}
+    # Then 现代服务业 is at 50% (not short of 50%), 高危行业 at 0% short of 80%; 创业 names no share
+    assert (rows["xc19_services"]["count"]["upgrade"], rows["xc19_services"]["upgrade_short"]) == (2, False)
+    assert rows["xc19_services"]["upgrade_share_min"] == "0.50"
+    assert (rows["xc19_hazard"]["count"], rows["xc19_hazard"]["upgrade_short"]) == (
+        {"classes": 1, "trainees": 3, "confirmed": 0, "upgrade": 0},
+        True,
+    )
+    assert rows["xc19_startup"]["upgrade_share_min"] is None
+    page = client.get(f"/targets/programmes/?year=2021&region={world.jinshui.pk}").content.decode()
+    assert '低于文件要求的技能提升培训占比">0.0%</span>（≥80%）' in page
+    assert "50.0%（≥50%）" in page
 
 
 APPLIED_AT = dt.datetime(2021, 5, 20, 10, 0, tzinfo=dt.UTC)
