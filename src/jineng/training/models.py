@@ -118,7 +118,8 @@ class TrainingClass(models.Model):
     funding_type = models.CharField("补贴类别", max_length=24, choices=FundingType.choices)
     # J03: the profile's special programme (专项培训计划) the class counts towards; its name comes from the
     # class's profile (policy.profiles.SpecialProgramme), so the code alone is stored.
-    programme = models.CharField("专项培训计划", max_length=32, blank=True)
+    # db_default: rows written raw (COPY in the benches, bulk loads) need not name the column.
+    programme = models.CharField("专项培训计划", max_length=32, blank=True, default="", db_default="")
     enterprise = models.ForeignKey(
         Organisation,
         models.PROTECT,
@@ -240,8 +241,10 @@ class Enrolment(models.Model):
     wants_work = models.BooleanField("有就业意愿", null=True)
     able_to_work = models.BooleanField("有劳动能力", null=True)
     # J01–J03: who the trainee is (policy.profiles.TRAINEE_GROUPS) and the facts the group's rules read.
-    group = models.CharField("人员类别", max_length=32, choices=list(TRAINEE_GROUPS.items()), blank=True)
-    place_code = models.CharField("常住地或求职就业地", max_length=6, blank=True)
+    group = models.CharField(
+        "人员类别", max_length=32, choices=list(TRAINEE_GROUPS.items()), blank=True, default="", db_default=""
+    )
+    place_code = models.CharField("常住地或求职就业地", max_length=6, blank=True, default="", db_default="")
     sentence_ends_on = models.DateField("刑期届满日期", null=True, blank=True)
     trained_in_sentence = models.BooleanField("服刑期间参加过职业技能培训", null=True)
     held_level = models.PositiveSmallIntegerField(
