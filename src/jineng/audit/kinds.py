@@ -185,6 +185,8 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("media_item.withdraw", "宣传报道已撤回"),
     EventKind("competition.record", "技能竞赛已登记"),
     EventKind("competition.withdraw", "技能竞赛已撤回"),
+    EventKind("ledger_entry.record", "技能培训台账已录入"),
+    EventKind("ledger_entry.withdraw", "技能培训台账已撤回"),
 )
 
 KINDS: dict[str, EventKind] = {kind.code: kind for kind in _KINDS}

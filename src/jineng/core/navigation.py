@@ -263,6 +263,13 @@ MENU: tuple[NavItem, ...] = (
         "outreach.view",
         "宣传信息登记与县（区）、市直部门达标情况（H08），技能竞赛登记（H02）",
     ),
+    NavItem(
+        "目标",
+        "技能培训台账",
+        "progress:ledger",
+        "trainingbook.view",
+        "补贴性培训以外的职业技能培训，培训结束后录入并计入职业技能培训人次（E09）",
+    ),
     NavItem("监督", "审计日志", "audit:list", "audit.view", "所有状态变更的只增不改记录"),
     NavItem("设置", "API 令牌", "accounts:tokens", "token.manage", "机构自有系统对接 /api/v1 的访问令牌"),
     NavItem(

@@ -128,6 +128,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # departments), a department for itself; staff read those of their scope.
     "outreach.view": STAFF_ROLES,
     "outreach.record": HR_ROLES | DEPT_ROLES,
+    # E09 技能培训台账: every training outside the subsidised classes, entered by whoever ran it (an
+    # institution or enterprise for itself, a department for its own, the bureau for its region).
+    "trainingbook.view": STAFF_ROLES | {Role.INSTITUTION},
+    "trainingbook.record": HR_ROLES | DEPT_ROLES | {Role.INSTITUTION},
     # --- target plans (目标任务分解, issue 5): staff read the plans of their scope; the bureau enters them.
     "plan.view": STAFF_ROLES,
     "plan.manage": frozenset({Role.HR_ADMIN}),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from jineng.accounts.models import User
+from jineng.progress.ledgerbook import LedgerInput, ledger_entry_record
 from jineng.progress.models import CompetitionLevel, MediaLevel
 from jineng.progress.services import competition_record, media_item_record
 from jineng.regions.models import Department, Region
@@ -31,6 +32,25 @@ COMPETITIONS = [
     (None, "市人社局", "许昌市第二届职业技能大赛", CompetitionLevel.CITY, (9, 26), 420),
 ]
 YEAR = 2023
+# E09 技能培训台账 (XC23 附件2 备注3: within 15 days of the end): trainings outside the subsidised classes,
+# by the bureau for its region, by department or for an enterprise: (county short name, department, title,
+# kind, start (month, day), end (month, day), persons, entered (month, day)). The last is entered 19 days
+# after its end: four days late, still counted.
+LEDGER = [
+    ("禹州市", None, "钧瓷企业职工岗位技能提升培训（企业自主）", "upgrade", (3, 6), (3, 17), 120, (3, 24)),
+    (
+        "长葛市",
+        "市工信局",
+        "发制品企业新录用人员岗前培训（企业自主）",
+        "upgrade",
+        (4, 10),
+        (4, 21),
+        85,
+        (4, 28),
+    ),
+    (None, "市人社局", "创业意识培训（高校毕业生）", "entrepreneurship", (5, 8), (5, 12), 60, (5, 19)),
+    ("禹州市", None, "化工企业安全生产技能培训（行业组织）", "safety", (6, 5), (6, 9), 48, (6, 28)),
+]
 
 
 def demo_progress_load() -> None:
@@ -65,4 +85,20 @@ def demo_progress_load() -> None:
             level=grade,
             held_on=dt.date(YEAR, month, day),
             participants=participants,
+        )
+    for short, dept, title, kind, start, end, persons, entered in LEDGER:
+        region, department = where(short, dept)
+        ledger_entry_record(
+            actor=actor,
+            data=LedgerInput(
+                region_id=(region or city).pk,
+                department_id=department.pk if department else None,
+                title=title,
+                kind=kind,
+                occupation_code="",
+                start_date=dt.date(YEAR, *start),
+                end_date=dt.date(YEAR, *end),
+                persons=persons,
+            ),
+            today=dt.date(YEAR, *entered),
         )

@@ -276,3 +276,32 @@ def media_standings(
 def media_violations(standings: list[MediaStanding]) -> list[Violation]:
     """The H08 shortfalls, one per county or department short of its minimum."""
     return [v for s in standings if (v := s.violation()) is not None]
+
+
+# --- E09: the training ledger (技能培训台账) ------------------------------------------------------------------
+
+
+def ledger_days_late(profile: Profile, *, ended: dt.date, entered: dt.date) -> int | None:
+    """E09: how many days after the profile's deadline (``ledger_entry_days`` calendar days after the
+    training ended: "培训结束后 15 日内") a ledger entry was made; 0 when on time, None when the profile
+    sets no deadline (then there is nothing to be late for)."""
+    days = profile.get("ledger_entry_days")
+    if days is None:
+        return None
+    return max(0, (entered - ended).days - days)
+
+
+def ledger_late_violation(profile: Profile, *, ended: dt.date, entered: dt.date) -> Violation | None:
+    """E09 as the ledger page shows it: a warning, not a refusal (the training did happen; it is counted,
+    and the lateness is on the record for the county's assessment)."""
+    late = ledger_days_late(profile, ended=ended, entered=entered)
+    if not late:
+        return None
+    days = profile.value("ledger_entry_days")
+    return Violation(
+        "E09",
+        profile.cite("ledger_entry_days"),
+        f"培训于 {ended:%Y-%m-%d} 结束，应在 {days} 日内录入台账，已逾期 {late} 日",
+        field="结束日期",
+        value=ended.isoformat(),
+    )

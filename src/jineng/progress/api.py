@@ -16,14 +16,17 @@ from jineng.accounts.requests import request_user
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.params import month_query, year_query
 from jineng.core.permissions import require
-from jineng.progress import board, services
-from jineng.progress.models import Bulletin, Competition, MediaItem, MonthlyReport
+from jineng.progress import board, ledgerbook, services
+from jineng.progress.models import Bulletin, Competition, LedgerEntry, MediaItem, MonthlyReport
 from jineng.progress.schemas import (
     BoardOut,
     BulletinOut,
     CompetitionIn,
     CompetitionOut,
     ComplianceOut,
+    LedgerBatchIn,
+    LedgerEntryIn,
+    LedgerEntryOut,
     MediaItemIn,
     MediaItemOut,
     PeriodIn,
@@ -36,6 +39,9 @@ from jineng.progress.selectors import (
     competition_regions,
     competitions_visible,
     department_for_progress,
+    ledger_departments,
+    ledger_regions,
+    ledger_visible,
     media_compliance,
     media_items_visible,
     record_departments,
@@ -245,3 +251,60 @@ def competition_withdraw(request: HttpRequest, competition_id: int, data: Withdr
     require(user, "outreach.record")
     competition = get_object_or_404(competitions_visible(user), pk=competition_id)
     return services.competition_withdraw(actor=user, competition=competition, reason=data.reason)
+
+
+# --- E09 技能培训台账 ---------------------------------------------------------------------------------------
+
+
+def _ledger_input(data: LedgerEntryIn) -> ledgerbook.LedgerInput:
+    return ledgerbook.LedgerInput(
+        region_id=data.region_id,
+        department_id=data.department_id,
+        title=data.title,
+        kind=data.kind,
+        occupation_code=data.occupation_code,
+        start_date=data.start_date,
+        end_date=data.end_date,
+        persons=data.persons,
+    )
+
+
+@router.get("/ledger", response=list[LedgerEntryOut], summary="技能培训台账（E09；year 开始年度，含已撤回）")
+@paginate(PageNumberPagination, page_size=50)
+def ledger_list(request: HttpRequest, year: int | None = year_query(None), late: bool = False) -> Any:
+    user = request_user(request)
+    require(user, "trainingbook.view")
+    qs = ledger_visible(user)
+    if year:
+        qs = qs.filter(start_date__year=year)
+    return qs.filter(days_late__gt=0) if late else qs
+
+
+@router.post("/ledger", response={201: LedgerEntryOut}, summary="录入一项技能培训台账（E09：培训结束后录入）")
+def ledger_create(request: HttpRequest, data: LedgerEntryIn) -> Status:
+    user = request_user(request)
+    require(user, "trainingbook.record")
+    get_object_or_404(ledger_regions(user), pk=data.region_id)
+    if data.department_id is not None:
+        get_object_or_404(ledger_departments(user), pk=data.department_id)
+    return Status(201, ledgerbook.ledger_entry_record(actor=user, data=_ledger_input(data)))
+
+
+@router.post(
+    "/ledger/batch",
+    response={201: list[LedgerEntryOut]},
+    summary="批量录入技能培训台账（全部无误才录入，否则 422 逐条列出问题）",
+)
+def ledger_batch(request: HttpRequest, data: LedgerBatchIn) -> Status:
+    user = request_user(request)
+    require(user, "trainingbook.record")
+    rows = [(i, _ledger_input(e)) for i, e in enumerate(data.entries, start=1)]
+    return Status(201, ledgerbook.ledger_entries_record(actor=user, rows=rows))
+
+
+@router.post("/ledger/{entry_id}/withdraw", response=LedgerEntryOut, summary="撤回技能培训台账（不再计入）")
+def ledger_withdraw(request: HttpRequest, entry_id: int, data: WithdrawIn) -> LedgerEntry:
+    user = request_user(request)
+    require(user, "trainingbook.record")
+    entry = get_object_or_404(ledger_visible(user), pk=entry_id)
+    return ledgerbook.ledger_entry_withdraw(actor=user, entry=entry, reason=data.reason)

@@ -9,8 +9,14 @@ from django import forms
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.progress.models import CompetitionLevel, MediaLevel
-from jineng.progress.selectors import competition_regions, record_departments, record_regions
+from jineng.progress.models import CompetitionLevel, LedgerKind, MediaLevel
+from jineng.progress.selectors import (
+    competition_regions,
+    ledger_departments,
+    ledger_regions,
+    record_departments,
+    record_regions,
+)
 from jineng.progress.services import rule_clause
 from jineng.regions.models import Department, Region
 
@@ -68,3 +74,40 @@ class CompetitionForm(_ScopedForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["region"].queryset = competition_regions(user)  # type: ignore[attr-defined]
+
+
+class LedgerEntryForm(forms.Form):
+    """E09 技能培训台账: one finished training, in the user's scope."""
+
+    region = forms.ModelChoiceField(label="培训地区", queryset=Region.objects.none())
+    department = forms.ModelChoiceField(
+        label="行业主管部门",
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label="（不属于行业系统）",
+    )
+    title = forms.CharField(
+        label="培训项目", max_length=200, help_text="如“2023年电工岗位技能提升培训（企业自主）”"
+    )
+    kind = forms.ChoiceField(label="培训类别", choices=LedgerKind.choices)
+    occupation_code = forms.CharField(
+        label="培训职业编码", max_length=16, required=False, help_text="2022 年版职业分类大典编码，可不填"
+    )
+    start_date = forms.DateField(label="开始日期", widget=DATE)
+    end_date = forms.DateField(
+        label="结束日期", widget=DATE, help_text="培训结束后录入；E09：结束后规定日数内录入"
+    )
+    persons = forms.IntegerField(label="培训人次", min_value=1, max_value=100_000)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = ledger_regions(user)  # type: ignore[attr-defined]
+        departments = self.fields["department"]
+        departments.queryset = ledger_departments(user)  # type: ignore[attr-defined]
+        departments.label_from_instance = (  # type: ignore[attr-defined]
+            lambda d: f"{d.region.display_name} · {d.name}"
+        )
+
+
+class LedgerImportForm(forms.Form):
+    file = forms.FileField(label="台账文件（.xlsx）")

@@ -243,3 +243,64 @@ class Competition(_Recorded):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LedgerKind(models.TextChoices):
+    """What kind of training a ledger entry records (the documents' own categories)."""
+
+    EMPLOYMENT = "employment", "就业技能培训"
+    UPGRADE = "upgrade", "岗位技能提升培训"
+    ENTREPRENEURSHIP = "entrepreneurship", "创业培训"
+    SAFETY = "safety", "安全技能培训"
+    OTHER = "other", "其他职业技能培训"
+
+
+class LedgerEntry(_Recorded):
+    """E09 技能培训台账: one training that no subsidised class of Jineng records (an enterprise's own
+    in-house training, a department's, an institution's self-paid course), entered after it ends. The
+    dashboard's 职业技能培训（人次） counts its trainees in the month it started, beside the subsidised
+    classes' enrolments; half of the documents' 70万 / 12万 / 1万 training targets are such training."""
+
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="training_ledger", verbose_name="培训地区"
+    )
+    department = models.ForeignKey(
+        "regions.Department",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_ledger",
+        verbose_name="行业主管部门",
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_ledger",
+        verbose_name="培训单位",
+    )
+    title = models.CharField("培训项目", max_length=200)
+    kind = models.CharField("培训类别", max_length=24, choices=LedgerKind.choices)
+    occupation = models.ForeignKey(
+        "catalogue.Occupation",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_ledger",
+        verbose_name="培训职业",
+    )
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期")
+    persons = models.PositiveIntegerField("培训人次")
+    # E09: days past the profile's deadline when entered (0 on time; null: the profile sets none).
+    days_late = models.PositiveIntegerField("逾期录入天数", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "技能培训台账"
+        verbose_name_plural = "技能培训台账"
+        ordering = ["-end_date", "-id"]
+        indexes = [models.Index(fields=["start_date", "state"])]
+
+    def __str__(self) -> str:
+        return self.title

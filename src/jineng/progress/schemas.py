@@ -146,3 +146,44 @@ class CompetitionOut(Schema):
     state: str
     recorded_at: dt.datetime
     withdraw_reason: str
+
+
+class LedgerEntryIn(Schema):
+    region_id: int = Field(description="培训地区（/api/v1/regions）；机构、企业只能填本单位所在市的地区")
+    department_id: int | None = Field(None, description="行业主管部门；行业部门用户只能填本部门")
+    title: str = Field(description="培训项目名称")
+    kind: str = Field(
+        description="培训类别：employment 就业技能培训、upgrade 岗位技能提升培训、entrepreneurship 创业培训、safety 安全技能培训、other 其他职业技能培训"
+    )
+    occupation_code: str = Field("", description="2022 年版职业分类大典编码，可空")
+    start_date: dt.date
+    end_date: dt.date = Field(description="结束日期：培训结束后录入（E09）")
+    persons: int = Field(description="培训人次")
+
+
+class LedgerBatchIn(Schema):
+    entries: list[LedgerEntryIn] = Field(
+        max_length=5000, description="全部无误才录入，否则 422 逐条列出问题（row 为列表中的序号，从 1 起）"
+    )
+
+
+class LedgerEntryOut(Schema):
+    id: int
+    region_id: int
+    region: str = Field(alias="region.name")
+    department_id: int | None
+    department: str | None = Field(None, alias="department.name")
+    organisation_id: int | None
+    organisation: str | None = Field(None, alias="organisation.name")
+    title: str
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    occupation_id: int | None
+    start_date: dt.date
+    end_date: dt.date
+    persons: int
+    days_late: int | None = Field(description="E09：超过规定日数录入的天数；0 按时；null 政策档案未规定期限")
+    state: str
+    state_label: str = Field(alias="get_state_display")
+    recorded_at: dt.datetime
+    withdraw_reason: str

@@ -38,13 +38,14 @@ from jineng.accounts.models import User
 from jineng.assessment.models import Result
 from jineng.claims.models import ClaimLine, ClaimState
 from jineng.claims.programmes import programmes
-from jineng.core.roles import can
+from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
 from jineng.policy import progress as rules
 from jineng.policy.profiles import ParameterNotSet
 from jineng.progress.models import (
     Bulletin,
     Competition,
+    LedgerEntry,
     MediaItem,
     MonthlyActual,
     MonthlyReport,
@@ -215,10 +216,12 @@ def _child_case(region_field: str, children: dict[int, list[int]]) -> Any:
     return Case(*whens, default=Value(0), output_field=IntegerField())
 
 
-def _grouped(qs: QuerySet[Any], fields: dict[str, Any], by: Sequence[str], extra: Sequence[str] = ()) -> Any:
+def _grouped(
+    qs: QuerySet[Any], fields: dict[str, Any], by: Sequence[str], extra: Sequence[str] = (), n: Any = None
+) -> Any:
     names = [g for g in by if fields.get(g) is not None]
     annotated = qs.annotate(**{f"g_{g}": fields[g] for g in names})
-    return annotated.values(*[f"g_{g}" for g in names], *extra).annotate(n=Count("id")).order_by()
+    return annotated.values(*[f"g_{g}" for g in names], *extra).annotate(n=n or Count("id")).order_by()
 
 
 def _row(indicator: str, values: dict[str, Any], by: Sequence[str], n: int) -> ActualRow:
@@ -287,6 +290,12 @@ def _actual_rows(
                 out.append(_row("training", v, by, v["n"]))
             if "apprentices" in wanted and v["training_class__funding_type"] == FundingType.APPRENTICESHIP:
                 out.append(_row("apprentices", v, by, v["n"]))
+    if "training" in wanted:
+        # E09: the ledger's trainings outside the subsidised classes, their trainees in the start month.
+        got = fields("", ExtractMonth("start_date"))
+        got["organisation"] = F("organisation_id")
+        for v in _grouped(_ledger(f, ids), got, by, n=Sum("persons")):
+            out.append(_row("training", v, by, v["n"]))
 
     if wanted & {"subsidised", MANUFACTURING}:
         # Counted in the month the training started, like person-times: "of which subsidised" is then
@@ -581,4 +590,68 @@ def record_departments_of(user: User, city: Region) -> QuerySet[Department]:
     qs = Department.objects.filter(region=city).order_by("position", "name")
     if scope.is_department:
         qs = qs.filter(pk=scope.department_id or -1)
+    return qs
+
+
+# --- E09 技能培训台账 ---------------------------------------------------------------------------------------
+
+
+def ledger_visible(user: User) -> QuerySet[LedgerEntry]:
+    """The bureau its subtree, a department its own entries, an institution or enterprise its own."""
+    if not can(user.role, "trainingbook.view"):
+        return LedgerEntry.objects.none()
+    qs = LedgerEntry.objects.select_related(
+        "region", "department", "organisation", "occupation", "recorded_by"
+    )
+    if user.role == Role.INSTITUTION:
+        return qs.filter(organisation_id=user.organisation_id or -1)
+    scope = scope_of(user)
+    qs = qs.filter(scope.region_q())
+    if scope.is_department:
+        qs = qs.filter(department_id=scope.department_id or -1)
+    return qs
+
+
+def ledger_regions(user: User) -> QuerySet[Region]:
+    """Where a training may be entered as held: staff their subtree; an institution its own city."""
+    if not can(user.role, "trainingbook.record"):
+        return Region.objects.none()
+    if user.role == Role.INSTITUTION:
+        org = user.organisation
+        if org is None:
+            return Region.objects.none()
+        city = "/" + "/".join(org.region.path.strip("/").split("/")[:2]) + "/"
+        return Region.objects.filter(path__startswith=city).order_by("path")
+    return Region.objects.filter(path__startswith=scope_of(user).region_path).order_by("path")
+
+
+def ledger_departments(user: User) -> QuerySet[Department]:
+    """The departments an entry may name: those of the regions the user may enter (a department only
+    itself)."""
+    if not can(user.role, "trainingbook.record"):
+        return Department.objects.none()
+    scope = scope_of(user)
+    if scope.is_department:
+        return Department.objects.filter(pk=scope.department_id or -1).select_related("region")
+    paths = [r.path for r in ledger_regions(user)[:1]]
+    if not paths:
+        return Department.objects.none()
+    if user.role == Role.INSTITUTION:
+        city = "/" + "/".join(paths[0].strip("/").split("/")[:2]) + "/"
+        return (
+            Department.objects.filter(region__path__startswith=city)
+            .select_related("region")
+            .order_by("region__path", "name")
+        )
+    return (
+        Department.objects.filter(scope.region_q()).select_related("region").order_by("region__path", "name")
+    )
+
+
+def _ledger(f: Filter, ids: list[int]) -> QuerySet[LedgerEntry]:
+    qs = LedgerEntry.objects.filter(state=RecordState.RECORDED, start_date__year=f.year, region_id__in=ids)
+    if f.department_id is not None:
+        qs = qs.filter(department_id=f.department_id)
+    if f.up_to_month is not None:
+        qs = qs.filter(start_date__month__lte=f.up_to_month)
     return qs

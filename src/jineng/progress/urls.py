@@ -16,6 +16,11 @@ urlpatterns = [
     path("media/new/", views.media_new, name="media_new"),
     path("media/<int:item_id>/withdraw/", views.media_withdraw, name="media_withdraw"),
     path("competitions/", views.competition_list, name="competitions"),
+    path("ledger/", views.ledger_list, name="ledger"),
+    path("ledger/new/", views.ledger_new, name="ledger_new"),
+    path("ledger/import/", views.ledger_import, name="ledger_import"),
+    path("ledger/template.xlsx", views.ledger_template, name="ledger_template"),
+    path("ledger/<int:entry_id>/withdraw/", views.ledger_withdraw, name="ledger_withdraw"),
     path("competitions/new/", views.competition_new, name="competition_new"),
     path(
         "competitions/<int:competition_id>/withdraw/", views.competition_withdraw, name="competition_withdraw"

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,22 +15,26 @@ from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
+from jineng.core import uploads
 from jineng.core.feedback import act, act_returning
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
 from jineng.core.roles import can
 from jineng.core.scope import scope_of
-from jineng.core.xlsx import xlsx_response
+from jineng.core.xlsx import XLSX, template_bytes, xlsx_response
 from jineng.policy import progress as rules
 from jineng.policy.targets import LABELS
-from jineng.progress import board, services
-from jineng.progress.forms import CompetitionForm, MediaItemForm
-from jineng.progress.models import Competition, MediaItem, MonthlyReport
+from jineng.progress import board, ledgerbook, services
+from jineng.progress.forms import CompetitionForm, LedgerEntryForm, LedgerImportForm, MediaItemForm
+from jineng.progress.models import Competition, LedgerEntry, LedgerKind, MediaItem, MonthlyReport
 from jineng.progress.selectors import (
     INDICATORS,
     bulletins_visible,
     competitions_visible,
     department_for_progress,
+    ledger_departments,
+    ledger_regions,
+    ledger_visible,
     media_compliance,
     media_items_visible,
     region_for_progress,
@@ -626,3 +631,179 @@ def competition_withdraw(request: HttpRequest, competition_id: int) -> HttpRespo
         lambda: services.competition_withdraw(actor=user, competition=competition, reason=reason),
     )
     return redirect(f"/progress/competitions/?year={competition.held_on.year}")
+
+
+# --- E09 技能培训台账 ---------------------------------------------------------------------------------------
+
+LEDGER_HEADERS = [
+    "序号", "培训地区", "行业主管部门", "培训单位", "培训项目", "培训类别", "培训职业", "开始日期", "结束日期",
+    "培训人次", "录入时间", "逾期录入（日）", "状态", "录入人",
+]  # fmt: skip
+
+
+@login_required
+def ledger_list(request: HttpRequest) -> HttpResponse:
+    """E09: the year's ledger in the user's scope, by start date; late entries marked, and the total the
+    dashboard adds to 职业技能培训（人次）."""
+    user = request_user(request)
+    require(user, "trainingbook.view")
+    visible = ledger_visible(user)
+    year = _record_year(request, visible, "start_date")
+    qs = visible.filter(start_date__year=year)
+    late_only = request.GET.get("late") == "1"
+    if late_only:
+        qs = qs.filter(days_late__gt=0)
+    if request.GET.get("format") == "xlsx":
+        data = [
+            [
+                i,
+                e.region.name,
+                e.department.name if e.department else "",
+                e.organisation.name if e.organisation else "",
+                e.title,
+                e.get_kind_display(),
+                e.occupation.name if e.occupation else "",
+                e.start_date,
+                e.end_date,
+                e.persons,
+                timezone.localtime(e.recorded_at).strftime("%Y-%m-%d %H:%M"),
+                e.days_late if e.days_late is not None else "",
+                e.get_state_display(),
+                e.recorded_by.label,
+            ]
+            for i, e in enumerate(qs, start=1)
+        ]
+        return xlsx_response(f"{year}年技能培训台账.xlsx", "技能培训台账", LEDGER_HEADERS, data)
+    page, query = paginate(request, qs)
+    counted = qs.filter(state="recorded")
+    return render(
+        request,
+        "progress/ledger.html",
+        {
+            "year": year,
+            "page": page,
+            "query": query,
+            "late_only": late_only,
+            "entries": counted.count(),
+            "persons": sum(counted.values_list("persons", flat=True)),
+            "late": counted.filter(days_late__gt=0).count(),
+            "can_record": can(user.role, "trainingbook.record"),
+            "import_form": LedgerImportForm(),
+        },
+    )
+
+
+@login_required
+def ledger_new(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    require(user, "trainingbook.record")
+    form = LedgerEntryForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        entry = act_returning(
+            request,
+            f"已录入技能培训台账：{d['title']}",
+            lambda: ledgerbook.ledger_entry_record(
+                actor=user,
+                data=ledgerbook.LedgerInput(
+                    region_id=d["region"].pk,
+                    department_id=d["department"].pk if d["department"] else None,
+                    title=d["title"],
+                    kind=d["kind"],
+                    occupation_code=d["occupation_code"],
+                    start_date=d["start_date"],
+                    end_date=d["end_date"],
+                    persons=d["persons"],
+                ),
+            ),
+        )
+        if entry is not None:
+            if entry.days_late:
+                messages.warning(request, f"E09：培训结束后逾期 {entry.days_late} 日录入，已计入并标注逾期")
+            return redirect(f"/progress/ledger/?year={entry.start_date.year}")
+    return render(
+        request,
+        "progress/record_form.html",
+        {"form": form, "title": "录入技能培训台账", "rule": "E09", "back": "ledger"},
+    )
+
+
+@login_required
+@require_POST
+def ledger_import(request: HttpRequest) -> HttpResponse:
+    """The template filled in: every row checked, all entered or none (the refusal names each row)."""
+    user = request_user(request)
+    require(user, "trainingbook.record")
+    form = LedgerImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择台账文件（.xlsx）")
+        return redirect("progress:ledger")
+
+    def run() -> list[Any]:
+        content = uploads.upload_bytes(form.cleaned_data["file"], what="台账文件")
+        rows = ledgerbook.ledger_rows_read(
+            content,
+            regions={r.name: r.pk for r in ledger_regions(user)},
+            departments={d.name: d.pk for d in ledger_departments(user)},
+        )
+        return ledgerbook.ledger_entries_record(actor=user, rows=rows)
+
+    entries = act_returning(request, "已导入技能培训台账", run)
+    if entries:
+        late = sum(1 for e in entries if e.days_late)
+        messages.success(
+            request, f"共导入 {len(entries)} 条" + (f"，其中 {late} 条逾期录入（E09）" if late else "")
+        )
+    return redirect("progress:ledger")
+
+
+@login_required
+def ledger_template(request: HttpRequest) -> HttpResponse:
+    require(request_user(request), "trainingbook.record")
+    return HttpResponse(
+        template_bytes(
+            "技能培训台账",
+            ledgerbook.TEMPLATE_HEADERS,
+            [
+                [
+                    "金水区",
+                    "市工信局",
+                    "2023年电工岗位技能提升培训（企业自主）",
+                    "岗位技能提升培训",
+                    "6-31-01-03",
+                    "2023-03-01",
+                    "2023-03-10",
+                    40,
+                ]
+            ],
+            text_columns=[4],
+            guide=(
+                ["列", "填写要求"],
+                [
+                    ["培训地区", "地区名称，须为您可录入的地区"],
+                    ["行业主管部门", "部门名称，可空"],
+                    ["培训类别", "、".join(str(label) for label in LedgerKind.labels)],
+                    ["培训职业编码", "2022 年版职业分类大典编码，可空"],
+                    ["开始日期、结束日期", "如 2023-03-01；培训结束后录入（E09）"],
+                    ["培训人次", "正整数"],
+                ],
+            ),
+        ),
+        content_type=XLSX,
+        headers={"Content-Disposition": "attachment; filename*=UTF-8''ledger-template.xlsx"},
+    )
+
+
+@login_required
+@require_POST
+def ledger_withdraw(request: HttpRequest, entry_id: int) -> HttpResponse:
+    user = request_user(request)
+    require(user, "trainingbook.record")
+    entry: LedgerEntry = get_object_or_404(ledger_visible(user), pk=entry_id)
+    reason = request.POST.get("reason", "")
+    act(
+        request,
+        f"已撤回技能培训台账：{entry.title}",
+        lambda: ledgerbook.ledger_entry_withdraw(actor=user, entry=entry, reason=reason),
+    )
+    return redirect(f"/progress/ledger/?year={entry.start_date.year}")

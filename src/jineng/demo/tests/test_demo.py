@@ -454,3 +454,24 @@ def test_demo_programme_claims_appear_in_xuchangs_claims_list_and_batches(demo, 
         assert title in page, title
     # And 许昌 has four paid batches: the two class batches and the two of the programmes
     assert PaymentBatch.objects.filter(region__name="许昌市", state="paid").count() == 4
+
+
+def test_e09_the_demo_ledger_of_xuchang_2023_counts_on_the_board_one_entry_late(demo):
+    from jineng.progress.models import LedgerEntry
+    from jineng.progress.selectors import Filter, actual_rows
+    from jineng.regions.models import Region
+    from jineng.training.models import Enrolment
+
+    entries = LedgerEntry.objects.filter(start_date__year=2023).order_by("start_date")
+    assert [(e.persons, e.days_late) for e in entries] == [(120, 0), (85, 0), (60, 0), (48, 4)]
+    xuchang = Region.objects.get(name="许昌市")
+    board = sum(
+        r.persons for r in actual_rows(Filter(year=2023, region=xuchang), by=(), indicators=("training",))
+    )
+    enrolled = Enrolment.objects.filter(
+        training_class__year=2023,
+        training_class__region__path__startswith=xuchang.path,
+        training_class__state__in=("in_training", "ended", "assessment_applied", "assessed", "closed"),
+        status="enrolled",
+    ).count()
+    assert board == enrolled + 313

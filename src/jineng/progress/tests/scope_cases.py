@@ -14,7 +14,7 @@ from jineng.accounts.models import User
 from jineng.conftest import World
 from jineng.core.roles import DEPT_ROLES
 from jineng.core.tests.matrix import API, Case, fixed, roles
-from jineng.progress.models import Bulletin, Competition, MediaItem, MonthlyReport, ReportState
+from jineng.progress.models import Bulletin, Competition, LedgerEntry, MediaItem, MonthlyReport, ReportState
 from jineng.regions.models import Department, Region
 
 P = f"{API}/progress"
@@ -503,4 +503,190 @@ REPORTS: tuple[Case, ...] = (
     ),
 )
 
-CASES: tuple[Case, ...] = (*REPORTS, *OUTREACH)
+# --- E09 技能培训台账: the bureau its region, a department its own, an institution or enterprise its own.
+RECORDED_LEDGER = {"progress.LedgerEntry": 1, "audit.Event": 1}
+
+
+def _ledger(
+    w: World, *, region: Region, department: Department | None = None, org: Any = None
+) -> LedgerEntry:
+    return LedgerEntry.objects.create(
+        region=region,
+        department=department,
+        organisation=org,
+        title="电工岗位技能提升培训（企业自主）",
+        kind="upgrade",
+        start_date=dt.date(YEAR, 5, 6),
+        end_date=dt.date(YEAR, 5, 10),
+        persons=40,
+        recorded_by=w.users["hr_admin"],
+        recorded_at=timezone.now(),
+    )
+
+
+def _ledger_own(w: World, u: User) -> LedgerEntry:
+    if _is_dept(u):
+        return _ledger(w, region=w.zhengzhou, department=w.zz_industry)
+    if u.role == "institution":
+        return _ledger(w, region=w.jinshui, org=w.zz_school)
+    return _ledger(w, region=w.jinshui)
+
+
+def _ledger_others(w: World, u: User) -> list[LedgerEntry]:
+    out = [
+        _ledger(w, region=w.weidu, org=w.xc_school),
+        _ledger(w, region=w.xuchang, department=w.xc_industry),
+    ]
+    if _is_dept(u):
+        out.append(_ledger(w, region=w.zhengzhou, department=w.zz_education))
+    if u.role == "institution":
+        out.append(_ledger(w, region=w.jinshui))  # the bureau's own entry, not the school's
+    return out
+
+
+def _ledger_withdraw(*, api: bool, foreign: bool = False) -> Any:
+    def url(w: World, u: User) -> Any:
+        objs = _ledger_others(w, u) if foreign else [_ledger_own(w, u)]
+        urls = [f"{P}/ledger/{o.pk}/withdraw" if api else f"/progress/ledger/{o.pk}/withdraw/" for o in objs]
+        return urls if foreign else urls[0]
+
+    return url
+
+
+def _ledger_data(*, api: bool = False) -> Any:
+    def data(w: World, u: User, region: Any = None, department: Any = None) -> dict[str, Any]:
+        if region is None:
+            region, department = (w.zhengzhou, w.zz_industry) if _is_dept(u) else (w.jinshui, None)
+        return {
+            "region_id" if api else "region": region.pk,
+            "department_id" if api else "department": _blank(api, department.pk if department else None),
+            "title": "电工岗位技能提升培训（企业自主）",
+            "kind": "upgrade",
+            "occupation_code": "",
+            "start_date": f"{YEAR}-05-06",
+            "end_date": f"{YEAR}-05-10",
+            "persons": 40,
+        }
+
+    return data
+
+
+def _ledger_foreign(*, api: bool = False) -> Any:
+    def data(w: World, u: User) -> list[dict[str, Any]]:
+        make = _ledger_data(api=api)
+        out = [make(w, u, region=w.weidu), make(w, u, region=w.zhengzhou, department=w.xc_industry)]
+        if _is_dept(u):
+            out.append(make(w, u, region=w.zhengzhou, department=w.zz_education))
+        return out
+
+    return data
+
+
+LEDGER: tuple[Case, ...] = (
+    Case("GET", "progress/ledger/", roles("trainingbook.view"), fixed(f"/progress/ledger/?year={YEAR}")),
+    Case("GET", "progress/ledger/new/", roles("trainingbook.record"), fixed("/progress/ledger/new/")),
+    Case(
+        "POST",
+        "progress/ledger/new/",
+        roles("trainingbook.record"),
+        fixed("/progress/ledger/new/"),
+        data=_ledger_data(),
+        foreign_data=_ledger_foreign(),
+        ok=302,
+        delta=RECORDED_LEDGER,
+        scoped=True,
+        form=True,
+    ),
+    Case(
+        "POST",
+        "progress/ledger/import/",
+        roles("trainingbook.record"),
+        fixed("/progress/ledger/import/"),
+        data=lambda w, u: {"file": _ledger_upload(w, u)},
+        ok=302,
+        delta=RECORDED_LEDGER,
+    ),
+    Case(
+        "GET",
+        "progress/ledger/template.xlsx",
+        roles("trainingbook.record"),
+        fixed("/progress/ledger/template.xlsx"),
+    ),
+    Case(
+        "POST",
+        "progress/ledger/<int:entry_id>/withdraw/",
+        roles("trainingbook.record"),
+        _ledger_withdraw(api=False),
+        foreign=_ledger_withdraw(api=False, foreign=True),
+        data=_reason,
+        ok=302,
+        delta=WITHDRAWN,
+        scoped=True,
+    ),
+    Case("GET", f"{P}/ledger", roles("trainingbook.view"), fixed(f"{P}/ledger?year={YEAR}")),
+    Case(
+        "POST",
+        f"{P}/ledger",
+        roles("trainingbook.record"),
+        fixed(f"{P}/ledger"),
+        data=_ledger_data(api=True),
+        foreign_data=_ledger_foreign(api=True),
+        ok=201,
+        delta=RECORDED_LEDGER,
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        f"{P}/ledger/batch",
+        roles("trainingbook.record"),
+        fixed(f"{P}/ledger/batch"),
+        data=lambda w, u: {"entries": [_ledger_data(api=True)(w, u)]},
+        ok=201,
+        delta=RECORDED_LEDGER,
+    ),
+    Case(
+        "POST",
+        f"{P}/ledger/{{entry_id}}/withdraw",
+        roles("trainingbook.record"),
+        _ledger_withdraw(api=True),
+        foreign=_ledger_withdraw(api=True, foreign=True),
+        data=_reason,
+        delta=WITHDRAWN,
+        scoped=True,
+    ),
+)
+
+
+def _ledger_upload(w: World, u: User) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jineng.core.xlsx import workbook_bytes
+    from jineng.progress.ledgerbook import TEMPLATE_HEADERS
+
+    region, department = ("郑州市", "市工信局") if _is_dept(u) else ("金水区", "")
+    content = workbook_bytes(
+        "台账",
+        TEMPLATE_HEADERS,
+        [
+            [
+                region,
+                department,
+                "焊工岗位技能提升培训（企业自主）",
+                "岗位技能提升培训",
+                "",
+                "2021-05-06",
+                "2021-05-10",
+                30,
+            ]
+        ],
+    )
+
+    class Rewinding(SimpleUploadedFile):
+        def read(self, *args: Any) -> bytes:
+            self.seek(0)
+            return super().read(*args)
+
+    return Rewinding("台账.xlsx", content, content_type="application/octet-stream")
+
+
+CASES: tuple[Case, ...] = (*REPORTS, *OUTREACH, *LEDGER)
