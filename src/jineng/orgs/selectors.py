@@ -179,3 +179,25 @@ def school_record_visible(
         list(AnnualInspection.objects.filter(organisation=org).order_by("-year")),
         list(LiabilityIncident.objects.filter(organisation=org).order_by("-occurred_on")),
     )
+
+
+SANCTION_STATES = {
+    "not_started": "未开始",
+    "in_force": "执行中",
+    "lift_pending": "执行中（待第二人签署解除）",
+    "lifted": "已解除",
+    "ended": "已期满",
+}
+
+
+def sanction_state(sanction: Sanction, on_date: dt.date) -> str:
+    """A key of SANCTION_STATES for a sanction of sanctions_visible (``lifted_on`` annotated) on a day."""
+    lifted_on = getattr(sanction, "lifted_on", None)
+    if lifted_on is not None and lifted_on <= on_date:
+        return "lifted"
+    if sanction.ends_on is not None and sanction.ends_on <= on_date:
+        return "ended"
+    if sanction.starts_on > on_date:
+        return "not_started"
+    signed = [s.step for s in sanction.lift_signatures.all()]
+    return "lift_pending" if SanctionLiftSignature.Step.FIRST in signed else "in_force"
