@@ -11,14 +11,14 @@ from jineng.core.permissions import require
 from jineng.core.requests import request_viewer
 from jineng.orgs.models import Organisation
 from jineng.orgs.schemas import (
-    IncidentIn,
-    IncidentOut,
-    InspectionIn,
-    InspectionOut,
-    LiftIn,
+    AnnualInspectionIn,
+    AnnualInspectionOut,
+    LiabilityIncidentIn,
+    LiabilityIncidentOut,
     OrganisationIn,
     OrganisationOut,
     SanctionIn,
+    SanctionLiftIn,
     SanctionOut,
 )
 from jineng.orgs.selectors import (
@@ -73,10 +73,10 @@ def organisation_create(request: HttpRequest, data: OrganisationIn) -> Status:
 
 @router.post(
     "/{org_id}/inspections",
-    response={201: InspectionOut},
+    response={201: AnnualInspectionOut},
     summary="登记年检结果（I02；同一年度再次登记为更正）",
 )
-def inspection_create(request: HttpRequest, org_id: int, data: InspectionIn) -> Status:
+def inspection_create(request: HttpRequest, org_id: int, data: AnnualInspectionIn) -> Status:
     require(request.user, "sanction.manage")
     org = get_object_or_404(organisations_visible(request_viewer(request)), pk=org_id)
     found = annual_inspection_record(
@@ -85,8 +85,8 @@ def inspection_create(request: HttpRequest, org_id: int, data: InspectionIn) -> 
     return Status(201, found)
 
 
-@router.post("/{org_id}/incidents", response={201: IncidentOut}, summary="登记办学责任事故（I02）")
-def incident_create(request: HttpRequest, org_id: int, data: IncidentIn) -> Status:
+@router.post("/{org_id}/incidents", response={201: LiabilityIncidentOut}, summary="登记办学责任事故（I02）")
+def incident_create(request: HttpRequest, org_id: int, data: LiabilityIncidentIn) -> Status:
     require(request.user, "sanction.manage")
     org = get_object_or_404(organisations_visible(request_viewer(request)), pk=org_id)
     incident = liability_incident_record(
@@ -133,7 +133,7 @@ def sanction_create(request: HttpRequest, data: SanctionIn) -> Status:
     response=SanctionOut,
     summary="签署解除处理决定（I01：两名不同的人社局工作人员签署，第二人签署之日解除）",
 )
-def sanction_lift(request: HttpRequest, sanction_id: int, data: LiftIn) -> Any:
+def sanction_lift(request: HttpRequest, sanction_id: int, data: SanctionLiftIn) -> Any:
     require(request.user, "sanction.manage")
     viewer = request_viewer(request)
     found = get_object_or_404(sanctions_visible(viewer), pk=sanction_id)

@@ -149,29 +149,29 @@ class SanctionIn(Schema):
     ends_on: dt.date | None = Field(None, description="自此日起不再执行；空：至解除为止")
 
 
-class LiftIn(Schema):
+class SanctionLiftIn(Schema):
     reason: str = Field("", max_length=200, description="第一人签署须写明理由；第二人可空（同意解除）")
 
 
-class InspectionIn(Schema):
+class AnnualInspectionIn(Schema):
     year: int = Field(ge=2000, le=2100)
     passed: bool
     note: str = Field("", max_length=200)
 
 
-class InspectionOut(Schema):
+class AnnualInspectionOut(Schema):
     organisation_id: int
     year: int
     passed: bool
     note: str
 
 
-class IncidentIn(Schema):
+class LiabilityIncidentIn(Schema):
     occurred_on: dt.date
     description: str = Field(min_length=1, max_length=200)
 
 
-class IncidentOut(Schema):
+class LiabilityIncidentOut(Schema):
     organisation_id: int
     occurred_on: dt.date
     description: str

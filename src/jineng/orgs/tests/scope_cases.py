@@ -3,7 +3,10 @@ test_scope_matrix."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.conftest import World
@@ -22,18 +25,41 @@ def school(w: World, u: User) -> Organisation:
     return u.organisation if u.organisation_id else w.zz_school  # type: ignore[return-value]
 
 
+def later() -> dt.date:
+    """The cases' sanctions start next year: the token run of test_scope_matrix goes through every case
+    of a role in one test, and a sanction in force now would bar the classes and claims of the cases
+    after it (I01)."""
+    return timezone.localdate() + dt.timedelta(days=400)
+
+
 def sanction(org: Organisation) -> Sanction:
     return sanction_impose(
-        actor=None, organisation=org, kind="blacklist", decision="问题突出，列入黑名单", reference="督查通报"
+        actor=None,
+        organisation=org,
+        kind="blacklist",
+        decision="问题突出，列入黑名单",
+        reference="督查通报",
+        starts_on=later(),
     )
 
 
 def page_sanction(w: World, u: User) -> dict[str, Any]:
-    return {"kind": "inspection_failed", "decision": "年检不合格", "reference": "年检结论"}
+    return {
+        "kind": "inspection_failed",
+        "decision": "年检不合格",
+        "reference": "年检结论",
+        "starts_on": later().isoformat(),
+    }
 
 
 def api_sanction(org: Organisation) -> dict[str, Any]:
-    return {"organisation_id": org.pk, "kind": "blacklist", "decision": "问题突出", "reference": "督查通报"}
+    return {
+        "organisation_id": org.pk,
+        "kind": "blacklist",
+        "decision": "问题突出",
+        "reference": "督查通报",
+        "starts_on": later().isoformat(),
+    }
 
 
 CASES: tuple[Case, ...] = (

@@ -398,3 +398,32 @@ def test_I01_imposing_needs_a_decision_and_its_reference(world: World) -> None:
         )
     assert str(caught.value) == "“机构”：郑州商业技师学院不在您的管辖范围内"
     assert Sanction.objects.count() == 0
+
+
+def test_I01_a_programme_claim_paying_a_sanctioned_institution_is_refused(world: World) -> None:
+    # Given the school suspended, and a programme's claim (以证换券 here) that would pay it
+    from jineng.claims.sourced import SourceClaim, claims_create_for_sources
+    from jineng.vouchers.services import VOUCHER_PROGRAMME
+
+    suspended(world)
+    asked = SourceClaim(
+        source_id=1,
+        source_ref="KB2021410100000001",
+        title="职业培训券补贴",
+        region=world.jinshui,
+        department_id=world.zz_industry.pk,
+        applicant_kind="institution",
+        profile=get_profile("ZZ21"),
+        year=2021,
+        period_start=None,
+        period_end=None,
+        lines=[],
+        payee_organisation=world.zz_school,
+    )
+    # When the claim is made / Then I01 refuses it, and no claim exists
+    with pytest.raises(Refusal) as caught:
+        claims_create_for_sources(
+            actor=world.users[Role.INSTITUTION], programme_code=VOUCHER_PROGRAMME, claims=[asked]
+        )
+    assert str(caught.value) == suspension_text("申领补贴", ZZ21_I01)
+    assert Claim.objects.count() == 0
