@@ -67,16 +67,7 @@ def refuse_sanctioned(
                 return ""  # the bar stands whatever the profiles; the refusal still names I01
 
         violations += sanction_violations(in_force[org_id], on=on_date, act=act, clause_of=clause_of)
-    if violations:
-        first = violations[0]
-        raise Refusal(
-            first.message,
-            field=first.field,
-            value=first.value,
-            rule=first.rule,
-            clause=first.clause,
-            violations=violations,
-        )
+    _refuse(violations)
 
 
 def refuse_private_school_standing(
@@ -90,6 +81,12 @@ def refuse_private_school_standing(
     if record is None:
         return
     violations = private_school_violations(profile, record, on=on_date)
+    _refuse(violations)
+
+
+def _refuse(violations: list[Violation]) -> None:
+    """The first violation as the refusal's message (its rule, clause and field), every one in its
+    details."""
     if violations:
         first = violations[0]
         raise Refusal(
