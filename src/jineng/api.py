@@ -337,6 +337,7 @@ def _mount() -> None:
     from jineng.grants.api import router as grants_router
     from jineng.ledger.api import router as ledger_router
     from jineng.orgs.api import router as orgs_router
+    from jineng.orgs.api import sanctions as sanctions_router
     from jineng.people.api import router as people_router
     from jineng.progress.api import router as progress_router
     from jineng.recovery.api import router as recovery_router
@@ -353,6 +354,7 @@ def _mount() -> None:
     api.add_router("/", regions_router, tags=["区域与部门"])
     api.add_router("/profiles", policy_router, tags=["政策档案"])
     api.add_router("/organisations", orgs_router, tags=["机构"])
+    api.add_router("/sanctions", sanctions_router, tags=["机构处理决定"])
     api.add_router("/people", people_router, tags=["实名人员"])
     api.add_router("/calendar", workcal_router, tags=["工作日历"])
     api.add_router("/events", audit_router, tags=["审计"])

@@ -179,6 +179,9 @@ def claims_create_bulk(
             profiles[tc.pk] = by_key[key]
         except Refusal as exc:
             raise batch_refusal(exc, f"培训班 {tc.ref}", many) from None
+    # I01: no claim paid to an institution (or enterprise) under a sanction in force, one query for all.
+    payees = {org.pk for _, org, _ in applicants.values() if org is not None}
+    guards.refuse_sanctioned(payees, on_date=today, act="申领补贴")
     people = {applicants[tc.pk][2] for tc in locked}
     person = people.pop() if len(people) == 1 else None
     if person is not None and many:

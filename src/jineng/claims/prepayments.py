@@ -110,6 +110,8 @@ def prepayment_request(
     if actor.role != Role.INSTITUTION or actor.organisation_id != tc.institution_id:
         raise Refusal("只有本班培训机构经办人可以申请预拨")
     profile = _profile(tc)
+    # I01: no prepayment to an institution under a sanction in force
+    guards.refuse_sanctioned([tc.institution_id], on_date=today, act="申请预拨", profile=profile)
     modes = profile.get("prepay_modes")  # None where the document allows no prepayment: refused below
     if modes is not None and tc.mode not in modes:
         allowed_modes = "、".join(Mode(m).label for m in modes)

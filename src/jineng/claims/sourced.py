@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.audit import services as audit
@@ -157,8 +158,11 @@ def claims_create_for_sources(
     """Draft claims with their lines, in the order given. All or nothing: one claim refused (nothing
     payable, every line already held) refuses the batch, naming its source."""
     prog = programme(programme_code)
-    for org_id in sorted({sc.payee_organisation.pk for sc in claims if sc.payee_organisation is not None}):
+    payees = sorted({sc.payee_organisation.pk for sc in claims if sc.payee_organisation is not None})
+    for org_id in payees:
         guards.refuse_blacklisted(org_id)  # F14: a blacklisted payee claims nothing (once per payee)
+    # I01: nor a payee under a sanction in force (one query for the batch)
+    guards.refuse_sanctioned(payees, on_date=timezone.localdate(), act="申领补贴")
     many = len(claims) > 1
     taken = live_keys([ln for sc in claims for ln in sc.lines])
     made: list[Claim] = []

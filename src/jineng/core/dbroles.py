@@ -26,7 +26,13 @@ from django.apps import apps
 # THE list of append-only models (app_label.ModelName): the application may only SELECT and INSERT.
 # Each of them refuses UPDATE, DELETE and TRUNCATE by trigger on PostgreSQL (a test checks that the
 # tables with those triggers are exactly these).
-APPEND_ONLY = ("audit.Event", "ledger.JournalEntry", "ledger.Posting")
+APPEND_ONLY = (
+    "audit.Event",
+    "ledger.JournalEntry",
+    "ledger.Posting",
+    "orgs.Sanction",
+    "orgs.SanctionLiftSignature",
+)
 # Tables the application only reads: Django's record of applied migrations is written by migrate.
 READ_ONLY = ("django_migrations",)
 ROW_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"

@@ -93,6 +93,13 @@ MENU: tuple[NavItem, ...] = (
         "暂停、恢复、退出，审计督查发现问题（A12、C09）",
     ),
     NavItem(
+        "培训目录",
+        "处理决定",
+        "orgs:sanctions",
+        "sanction.manage",
+        "执行中的暂停、停止开班、黑名单等处理决定，两人签署解除（I01）",
+    ),
+    NavItem(
         "培训班", "开班申请", "training:list", "class.view", "开班申请、花名册与审核进度（A01–A15、B01–B08）"
     ),
     NavItem(

@@ -52,6 +52,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "catalogue.manage": frozenset({Role.HR_ADMIN}),
     "teacher.file": frozenset({Role.INSTITUTION, Role.HR_ADMIN}),
     "org.status": frozenset({Role.HR_ADMIN}),
+    # --- I01/I02 sanctions: staff and the institution itself read its sanctions and its record (年检,
+    # liability incidents); the bureau's staff record sanctions and the record, and two of them lift one.
+    "sanction.view": STAFF_ROLES | ORG_ROLES,
+    "sanction.manage": HR_ROLES,
     # --- training classes (开班), rosters, review, supervision, assessment.
     "class.view": STAFF_ROLES | ORG_ROLES,
     "class.apply": frozenset({Role.INSTITUTION}),

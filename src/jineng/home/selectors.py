@@ -22,6 +22,7 @@ from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
 from jineng.grants.models import GrantState
 from jineng.grants.selectors import review_queue as grant_review_queue
+from jineng.orgs.selectors import sanction_lifts_awaiting_second
 from jineng.regions.models import ProfileAssignment
 from jineng.regions.selectors import regions_visible
 from jineng.supervision.selectors import classes_to_apply, classes_today, classes_without_inspection
@@ -194,6 +195,17 @@ def _reviewer_queues(user: User, today: dt.date) -> list[WorkItem | None]:
         qs = prepayments_visible(user).filter(state=waiting_prepayment)
         out.append(
             _queue(label, qs, reverse("claims:prepayments") + f"?state={waiting_prepayment}", today=today)
+        )
+    # I01: sanction lifts that one bureau member proposed and another may now sign.
+    if can(user.role, "sanction.manage"):
+        out.append(
+            _queue(
+                "待第二人签署解除的处理决定",
+                sanction_lifts_awaiting_second(user),
+                reverse("orgs:sanctions"),
+                today=today,
+                hint="解除须两名人社局工作人员签署（I01）",
+            )
         )
     # F05 equipment grants waiting for the bureau's 初审 / 复核 (F09).
     grants = grant_review_queue(user)

@@ -67,6 +67,10 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p("catalogue_listing_required", "bool", "A11", "培训机构须就该职业（工种）纳入目录清单"),
     _p("supplementary_occupations_max", "int", "A11", "市级补充目录职业（工种）数上限"),
     _p("audit_findings_since", "date", "A12", "审计检查发现问题的起算日期"),
+    # I02 (HC21 16): a private training school needs no liability incident since this date and a passed
+    # annual inspection (年检) of this year; not checked where the profile sets neither.
+    _p("private_school_incident_free_since", "date", "I02", "民办职业培训学校：此日以来未发生办学责任事故"),
+    _p("private_school_inspection_year", "int", "I02", "民办职业培训学校：须年检合格的年度"),
     _p("cross_city_approval_required", "bool", "A13", "跨地市补贴性培训须经省级同意（技工学校除外）"),
     _p("group_cross_county_filing_required", "bool", "A13", "集团培训中心跨区域培训须向当地人社局报备"),
     _p("pre_opening_questionnaire_required", "bool", "A14", "开班前问卷调查"),
@@ -206,6 +210,10 @@ CITED_RULES: dict[str, str] = {
     "F14": "错误资金退还、追缴",
     "F14_blacklist": "问题突出的机构列入黑名单",
     "G01": "电子职业培训券",
+    "I01": "处于处理期（暂停、黑名单）的机构不得开班、预拨、申领",
+    "I01_stop_opening": "满意度不达标停止开班、整改期",
+    "I01_catalogue_exit": "退出目录清单",
+    "I01_inspection_failed": "年检未通过或发生办学责任事故",
     "H01": "目标任务分解",
     "H02": "目标任务指标",
     "H05": "省级下达数与市级指导数",

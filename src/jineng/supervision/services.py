@@ -21,6 +21,8 @@ from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
+from jineng.orgs import services as orgs
+from jineng.orgs.models import Organisation, Sanction
 from jineng.policy import training as rules
 from jineng.policy.identity import InvalidIdNumber, parse_id_number
 from jineng.policy.profiles import Profile
@@ -607,4 +609,19 @@ def satisfaction_record(
             "message": outcome.violation.render() if outcome else "",
         },
     )
+    if summary.satisfaction_effect == "stop_opening" and tc.institution.status != Organisation.Status.EXITED:
+        # C09 → I01: the institution opens no class (nor is prepaid or claims) until the rectification
+        # period ends, or two bureau staff lift the stop.
+        orgs.sanction_impose(
+            actor=actor,
+            organisation=tc.institution,
+            kind=Sanction.Kind.STOP_OPENING,
+            rule="C09",
+            decision=f"培训满意率 {share * 100:.2f}% 低于规定，停止培训开班，整改至 {summary.rectify_until}",
+            reference=f"培训班 {tc.ref} 满意度调查（{surveyed} 人，满意 {satisfied} 人，{today.isoformat()}）",
+            starts_on=today,
+            ends_on=summary.rectify_until,
+            by_rule=True,
+            today=today,
+        )
     return summary

@@ -173,6 +173,8 @@ def _refuse_foreign_programme(tc: TrainingClass, profile: Profile) -> None:
 @transaction.atomic
 def class_create(*, actor: User, data: ClassInput) -> TrainingClass:
     guards.refuse_blacklisted(actor.organisation_id)  # F14: a blacklisted institution opens no class
+    # I01: nor one under a sanction in force (suspension, stop-opening, …), under every profile
+    guards.refuse_sanctioned([actor.organisation_id], on_date=timezone.localdate(), act="申请开班")
     if not can(actor.role, "class.apply") or actor.organisation is None:
         raise Refusal("只有培训机构经办人可以申请开班")
     if not actor.organisation.is_training_provider:
@@ -624,6 +626,10 @@ def class_submit(
     if tc.state not in EDITABLE_STATES:
         raise Refusal(f"开班申请当前状态为“{tc.get_state_display()}”，不能提交")
     profile = _profile(tc.region, tc.year)
+    # I01: no class while a sanction holds (every profile); I02: a private school's 年检 and incidents
+    # where the profile asks for them (HC21 16).
+    guards.refuse_sanctioned([tc.institution_id], on_date=today, act="提交开班申请", profile=profile)
+    guards.refuse_private_school_standing(tc.institution_id, profile=profile, on_date=today)
     if not tc.enrolments.exists():
         raise Refusal("请先上传花名册，花名册为空的开班申请不能提交", field="花名册")
     violations = facts.class_violations(tc, profile, today=today)

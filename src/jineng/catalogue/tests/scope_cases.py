@@ -7,6 +7,8 @@ import datetime as dt
 from io import BytesIO
 from typing import Any
 
+from django.utils import timezone
+
 from jineng.accounts.models import User
 from jineng.catalogue.classification import csco22
 from jineng.catalogue.importing import HEADERS
@@ -16,8 +18,9 @@ from jineng.conftest import World
 from jineng.core.roles import Role
 from jineng.core.tests.matrix import API, Case, fixed, roles
 from jineng.core.xlsx import workbook_bytes
-from jineng.orgs.models import Organisation
-from jineng.orgs.services import organisation_register, organisation_suspend
+from jineng.orgs.models import Organisation, Sanction
+from jineng.orgs.selectors import sanctions_in_force
+from jineng.orgs.services import organisation_register, organisation_suspend, sanction_lift_sign
 from jineng.policy.identity import make_credit_code, make_id_number
 
 C = f"{API}/catalogue"
@@ -80,6 +83,22 @@ def platform(w: World, xc: bool = False) -> Organisation:
     )
 
 
+def leaving_org(w: World) -> Organisation:
+    """A Zhengzhou school that the exit case exits: an exit is a sanction for good (I01), and the token
+    run (every case of a role in one test) still needs the school of the cases after it."""
+    name = "郑州市退出测试职业培训学校"
+    found = Organisation.objects.filter(name=name).first()
+    if found is not None:
+        return found
+    return organisation_register(
+        actor=None,
+        name=name,
+        credit_code=make_credit_code("52", "410100", 75),
+        kind=Organisation.Kind.PRIVATE_SCHOOL,
+        region=w.zhengzhou,
+    )
+
+
 class Upload(BytesIO):
     """A file the test client may read more than once (the matrix posts the same body several times)."""
 
@@ -133,8 +152,21 @@ def org_occupation(org: Organisation, *, page: bool, **extra: Any) -> dict[str, 
 
 
 def suspended(w: World, u: User) -> Organisation:
+    """A fixed-term suspension that has run out. An open-ended one the case before may have left (the
+    token run goes through every case of a role in one test) is first lifted by two signatures (I01)."""
     org = training_org(w, u)
-    organisation_suspend(actor=None, organisation=org, reason="审计发现问题", until=None, rule="A12")
+    for held in sanctions_in_force([org.pk], timezone.localdate()).get(org.pk, []):
+        found = Sanction.objects.get(pk=held.sanction_id)
+        sanction_lift_sign(actor=w.users[Role.HR_FIRST], sanction=found, reason="整改完成，复查合格")
+        sanction_lift_sign(actor=w.users[Role.HR_SECOND], sanction=found)
+    organisation_suspend(
+        actor=None,
+        organisation=org,
+        reason="审计发现问题",
+        until=dt.date(2021, 2, 1),
+        rule="A12",
+        today=LONG_AGO,
+    )
     return org
 
 
@@ -360,7 +392,7 @@ CASES: tuple[Case, ...] = (
         lambda w, u: f"{C}/organisations/{training_org(w, u).pk}/suspend",
         foreign=lambda w, u: [f"{C}/organisations/{w.xc_school.pk}/suspend"],
         data=lambda w, u: {"reason": "审计发现虚报学员", "rule": "A12"},
-        delta={"audit.Event": 1},
+        delta={"audit.Event": 1, "orgs.Sanction": 1},  # I01: the decision is a sanction
         scoped=True,
     ),
     Case(
@@ -377,10 +409,10 @@ CASES: tuple[Case, ...] = (
         "POST",
         f"{C}/organisations/{{org_id}}/exit",
         STATUS,
-        lambda w, u: f"{C}/organisations/{training_org(w, u).pk}/exit",
+        lambda w, u: f"{C}/organisations/{leaving_org(w).pk}/exit",
         foreign=lambda w, u: [f"{C}/organisations/{w.xc_school.pk}/exit"],
         data=lambda w, u: {"reason": "自愿退出"},
-        delta={"audit.Event": 1},
+        delta={"audit.Event": 1, "orgs.Sanction": 1},  # I01: the decision is a sanction
         scoped=True,
     ),
     Case(

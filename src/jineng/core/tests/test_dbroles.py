@@ -28,9 +28,11 @@ from jineng.audit.services import event_record
 from jineng.conftest import World, build_world
 from jineng.core import dbroles
 from jineng.core.checks import app_role_least_privilege
+from jineng.core.roles import Role
 from jineng.core.tests.test_deploy import manage, production_env
 from jineng.ledger.models import JournalEntry, Posting
 from jineng.ledger.tests.books import funded, owe
+from jineng.orgs.services import sanction_impose, sanction_lift_sign
 from jineng.regions.models import Region
 
 ON_POSTGRES = connection.vendor == "postgresql"
@@ -38,7 +40,13 @@ postgres_only = [
     pytest.mark.postgres_only,
     pytest.mark.skipif(not ON_POSTGRES, reason="database roles, privileges and triggers are PostgreSQL's"),
 ]
-APPEND_ONLY = ["audit_event", "ledger_journalentry", "ledger_posting"]
+APPEND_ONLY = [
+    "audit_event",
+    "ledger_journalentry",
+    "ledger_posting",
+    "orgs_sanction",
+    "orgs_sanctionliftsignature",
+]
 
 
 def on_postgres(test):  # type: ignore[no-untyped-def]
@@ -77,6 +85,11 @@ def app_role(db: None) -> str:
 
 @pytest.fixture
 def books(world: World) -> JournalEntry:
+    # A sanction with its first lift signature (I01), so that orgs' append-only tables hold rows too.
+    sanction = sanction_impose(
+        actor=None, organisation=world.zz_school, kind="blacklist", decision="问题突出", reference="督查通报"
+    )
+    sanction_lift_sign(actor=world.users[Role.HR_FIRST], sanction=sanction, reason="整改完成，申请解除")
     funded(world.zhengzhou, special_account="1000.00")
     return owe(world.zhengzhou, world.zz_school, "300.00")
 
