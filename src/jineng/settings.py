@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "jineng.recovery",
     "jineng.targets",
     "jineng.progress",
+    "jineng.appraisal",
     "jineng.home",
     "jineng.demo",
 ]

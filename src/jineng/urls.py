@@ -26,6 +26,7 @@ urlpatterns = [
     path("recovery/", include("jineng.recovery.urls")),
     path("targets/", include("jineng.targets.urls")),
     path("progress/", include("jineng.progress.urls")),
+    path("appraisal/", include("jineng.appraisal.urls")),
     path("account/", include("jineng.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

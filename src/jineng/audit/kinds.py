@@ -192,6 +192,9 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("competition.withdraw", "技能竞赛已撤回"),
     EventKind("ledger_entry.record", "技能培训台账已录入"),
     EventKind("ledger_entry.withdraw", "技能培训台账已撤回"),
+    EventKind("followup.recorded", "就业跟踪已登记"),
+    EventKind("appraisal.computed", "机构年度绩效已计算"),
+    EventKind("appraisal.decided", "机构年度绩效评价已决定"),
 )
 
 KINDS: dict[str, EventKind] = {kind.code: kind for kind in _KINDS}

@@ -100,6 +100,13 @@ MENU: tuple[NavItem, ...] = (
         "执行中的暂停、停止开班、黑名单等处理决定，两人签署解除（I01）",
     ),
     NavItem(
+        "培训目录",
+        "机构绩效评价",
+        "appraisal:list",
+        "appraisal.view",
+        "按出勤、取证、满意度、就业跟踪年度评价，决定下年度目录与项目制资格（I03–I05）",
+    ),
+    NavItem(
         "培训班", "开班申请", "training:list", "class.view", "开班申请、花名册与审核进度（A01–A15、B01–B08）"
     ),
     NavItem(

@@ -136,6 +136,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # institution or enterprise for itself, a department for its own, the bureau for its region).
     "trainingbook.view": STAFF_ROLES | {Role.INSTITUTION},
     "trainingbook.record": HR_ROLES | DEPT_ROLES | {Role.INSTITUTION},
+    # I03–I05: the yearly evaluation of institutions (the bureau computes and decides) and the employment
+    # follow-up of their trainees (the institution asks its own, the bureau any in its region).
+    "appraisal.view": STAFF_ROLES - {Role.INSPECTOR} | {Role.INSTITUTION},
+    "appraisal.decide": frozenset({Role.HR_ADMIN, Role.HR_SECOND}),
+    "followup.record": HR_ROLES | {Role.INSTITUTION},
     # --- target plans (目标任务分解, issue 5): staff read the plans of their scope; the bureau enters them.
     "plan.view": STAFF_ROLES,
     "plan.manage": frozenset({Role.HR_ADMIN}),

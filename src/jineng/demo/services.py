@@ -14,6 +14,7 @@ from jineng.catalogue.demo import catalogue_demo_load
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role
 from jineng.demo import data
+from jineng.demo.appraisal import demo_appraisal_load
 from jineng.demo.claims import demo_claims_load
 from jineng.demo.classes import demo_classes_load
 from jineng.demo.plans import demo_plans_load
@@ -245,6 +246,7 @@ def demo_load() -> bool:
     demo_programmes_load(by_role)  # F05 grant, 学徒制 cohort, 评价补贴: paid in 许昌's batches
     demo_plans_load()
     demo_progress_load()
+    demo_appraisal_load(by_role)  # I03–I05: 郑州 2021 evaluated from the records, follow-up included
     return True
 
 

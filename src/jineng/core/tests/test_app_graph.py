@@ -37,7 +37,7 @@ LAYERS = [
     ["ledger"],
     ["claims"],
     ["recovery"],
-    ["vouchers", "targets", "wagetraining", "grants", "evalsubsidy", "apprenticeship"],
+    ["vouchers", "targets", "wagetraining", "grants", "evalsubsidy", "apprenticeship", "appraisal"],
     ["progress"],
     ["home", "demo"],
     [PROJECT],

@@ -475,3 +475,20 @@ def test_e09_the_demo_ledger_of_xuchang_2023_counts_on_the_board_one_entry_late(
         status="enrolled",
     ).count()
     assert board == enrolled + 313
+
+
+def test_i03_the_demo_evaluates_zhengzhou_2021_from_its_records_and_renews_the_school(demo):
+    from jineng.appraisal.models import FollowUp, Review
+
+    reviews = list(Review.objects.filter(year=2021, region__name="郑州市"))
+    assert [(r.institution.name, r.catalogue, r.project) for r in reviews] == [
+        ("郑州商业技师学院", "renewed", "unchanged")
+    ]
+    (review,) = reviews
+    assert (review.followed, review.employed) == (24, FollowUp.objects.filter(employed=True).count())
+    assert review.employed == 16
+    # six opened classes (four assessed: 106 trainees, 94 certified), the one in training not yet counted
+    # in the trained headcount; the surveys of the five that ended
+    figures = (review.classes, review.opening, review.trained, review.enrolled, review.passed)
+    assert figures == (6, 170, 124, 106, 94)
+    assert (review.surveyed, review.satisfied) == (134, 129)
