@@ -8,7 +8,6 @@ import datetime as dt
 
 from jineng.accounts.models import User
 from jineng.appraisal.services import FollowUpRow, follow_ups_record, review_decide, reviews_compute
-from jineng.regions.models import Region
 from jineng.training.models import ClassState, TrainingClass
 
 SURVEYED = dt.date(2021, 11, 15)
@@ -27,7 +26,8 @@ def demo_appraisal_load(accounts: dict[str, User]) -> None:
     # Two in three at work six months on, the others still looking.
     rows = [FollowUpRow(e, e % 3 != 1, "郑州本地企业" if e % 3 != 1 else "") for e in range(2, 2 + 24)]
     follow_ups_record(actor=clerk, training_class=tc, rows=rows, surveyed_on=SURVEYED, today=SURVEYED)
-    city = Region.objects.get(pk=admin.region_id)
+    city = admin.region
+    assert city is not None
     for review in reviews_compute(actor=admin, region=city, year=2021):
         review_decide(
             actor=admin,

@@ -655,3 +655,13 @@ def _ledger(f: Filter, ids: list[int]) -> QuerySet[LedgerEntry]:
     if f.up_to_month is not None:
         qs = qs.filter(start_date__month__lte=f.up_to_month)
     return qs
+
+
+def ledger_total(user: User, *, year: int, region: Region) -> int:
+    """The ledger's trainees (E09) counted in the year's 职业技能培训（人次） of the region's subtree."""
+    if not can(user.role, "progress.view"):
+        return 0
+    qs = LedgerEntry.objects.filter(
+        state=RecordState.RECORDED, start_date__year=year, region__path__startswith=region.path
+    )
+    return int(qs.aggregate(n=Sum("persons"))["n"] or 0)

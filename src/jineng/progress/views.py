@@ -34,6 +34,7 @@ from jineng.progress.selectors import (
     department_for_progress,
     ledger_departments,
     ledger_regions,
+    ledger_total,
     ledger_visible,
     media_compliance,
     media_items_visible,
@@ -43,6 +44,7 @@ from jineng.progress.selectors import (
 )
 from jineng.regions.models import Region
 from jineng.regions.selectors import departments_visible, profiles_in_view, rule_clause_shown
+from jineng.targets.selectors import programme_progress
 
 
 def _int(request: HttpRequest, name: str, default: int | None = None) -> int | None:
@@ -126,6 +128,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "dept_target": [ln.target for ln in b.departments],
     }
     ranking = sorted((ln for ln in b.regions or b.units if ln.rank), key=lambda ln: ln.rank or 0)
+    # J03 and E09 beside the indicators: the programmes and groups counted from the enrolments, and the
+    # ledger's share of 职业技能培训（人次）.
+    programmes = programme_progress(user, year=b.year, region=b.region)
+    ledger_persons = ledger_total(user, year=b.year, region=b.region)
     return render(
         request,
         "progress/dashboard.html",
@@ -140,6 +146,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rollup": rollup_of(b.year),
             "can_refresh": can(user.role, "report.approve"),
             "query": request.GET.urlencode(),
+            "programmes": [r for r in programmes.programmes if r.target or r.count.trainees],
+            "groups": [g for g in programmes.groups if g.count.trainees],
+            "ledger_persons": ledger_persons,
         },
     )
 

@@ -216,3 +216,11 @@ def test_the_api_batch_enters_a_late_training_and_reports_its_days_late(world: W
     # entered today, long after 21 January 2023: late by (today − 6 Jan − 15) days, and still counted
     assert got["days_late"] == (timezone.localdate() - dt.date(2023, 1, 6)).days - 15
     assert training(world, world.xuchang, 2023) == 20
+
+
+def test_the_dashboard_names_the_ledgers_share_and_the_programmes(world: World) -> None:
+    ledger_entry_record(actor=world.users["hr_first"], data=entry(world), today=dt.date(2021, 6, 1))
+    page = world.client(world.users["hr_admin"]).get(f"/progress/?year=2021&region={world.zhengzhou.pk}")
+    html = page.content.decode()
+    assert "职业技能培训（人次）含技能培训台账录入的补贴性培训以外的培训 40 人次" in html
+    assert 'id="programmes"' in html
