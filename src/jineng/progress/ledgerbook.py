@@ -140,6 +140,7 @@ def _checked(actor: User, data: LedgerInput, today: dt.date) -> dict[str, Any]:
         "start_date": data.start_date,
         "end_date": data.end_date,
         "persons": data.persons,
+        "entered_on": today,
         "days_late": days_late,
     }
 

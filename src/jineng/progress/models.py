@@ -293,6 +293,7 @@ class LedgerEntry(_Recorded):
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期")
     persons = models.PositiveIntegerField("培训人次")
+    entered_on = models.DateField("录入日期")
     # E09: days past the profile's deadline when entered (0 on time; null: the profile sets none).
     days_late = models.PositiveIntegerField("逾期录入天数", null=True, blank=True)
 

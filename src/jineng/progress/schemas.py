@@ -182,6 +182,7 @@ class LedgerEntryOut(Schema):
     start_date: dt.date
     end_date: dt.date
     persons: int
+    entered_on: dt.date = Field(description="录入日期")
     days_late: int | None = Field(description="E09：超过规定日数录入的天数；0 按时；null 政策档案未规定期限")
     state: str
     state_label: str = Field(alias="get_state_display")

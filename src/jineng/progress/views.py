@@ -646,7 +646,7 @@ def competition_withdraw(request: HttpRequest, competition_id: int) -> HttpRespo
 
 LEDGER_HEADERS = [
     "序号", "培训地区", "行业主管部门", "培训单位", "培训项目", "培训类别", "培训职业", "开始日期", "结束日期",
-    "培训人次", "录入时间", "逾期录入（日）", "状态", "录入人",
+    "培训人次", "录入日期", "逾期录入（日）", "状态", "录入人",
 ]  # fmt: skip
 
 
@@ -675,7 +675,7 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
                 e.start_date,
                 e.end_date,
                 e.persons,
-                timezone.localtime(e.recorded_at).strftime("%Y-%m-%d %H:%M"),
+                e.entered_on,
                 e.days_late if e.days_late is not None else "",
                 e.get_state_display(),
                 e.recorded_by.label,

@@ -519,6 +519,7 @@ def _ledger(
         start_date=dt.date(YEAR, 5, 6),
         end_date=dt.date(YEAR, 5, 10),
         persons=40,
+        entered_on=dt.date(YEAR, 5, 20),
         recorded_by=w.users["hr_admin"],
         recorded_at=timezone.now(),
     )

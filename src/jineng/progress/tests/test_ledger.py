@@ -64,7 +64,7 @@ def test_e09_xc23_an_entry_after_15_days_is_kept_counted_and_marked_late(
     # When the bureau enters it on the 15th day after, or the 16th
     got = ledger_entry_record(actor=world.outsiders["hr_admin"], data=data, today=entered)
     # Then it is counted either way, the late one with its day late on the row and in the audit event
-    assert (got.days_late, got.persons, got.organisation_id) == (late, 25, None)
+    assert (got.days_late, got.persons, got.organisation_id, got.entered_on) == (late, 25, None, entered)
     assert training(world, world.xuchang, 2023) == 25
     event = Event.objects.get(action="ledger_entry.record")
     assert event.payload["days_late"] == late
