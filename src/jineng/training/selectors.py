@@ -62,7 +62,7 @@ class GroupCount:
 
 def _opened_enrolments(user: User, *, year: int, region: Region) -> QuerySet[Enrolment]:
     classes = classes_visible(user).filter(
-        Q(region=region) | Q(region__path__startswith=region.path + "/"), year=year, state__in=OPENED_STATES
+        region__path__startswith=region.path, year=year, state__in=OPENED_STATES
     )
     return Enrolment.objects.filter(training_class__in=classes, status=Enrolment.Status.ENROLLED)
 

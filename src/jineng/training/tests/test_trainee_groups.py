@@ -294,3 +294,16 @@ def test_j03_xc19_programmes_show_their_share_of_skill_upgrading_against_the_doc
 
 
 APPLIED_AT = dt.datetime(2021, 5, 20, 10, 0, tzinfo=dt.UTC)
+
+
+def test_j03_a_city_counts_the_programmes_of_its_districts_classes(world: World) -> None:
+    # Given an opened 金水区 class of ZZ21's 乡村振兴 programme, when 郑州市 (the city above it) is asked
+    _opened(world, "ZZ21", "zz_rural", "脱贫人口", 3)
+    api = json.loads(
+        world.client(world.users["hr_admin"])
+        .get(f"/api/v1/plans/programmes?year=2021&region_id={world.zhengzhou.pk}")
+        .content
+    )
+    counted = {r["code"]: r["count"]["trainees"] for r in api["programmes"] if r["count"]["trainees"]}
+    by_group = {g["code"]: g["count"]["trainees"] for g in api["groups"] if g["count"]["trainees"]}
+    assert (api["region"], counted, by_group) == ("郑州市", {"zz_rural": 3}, {"poverty": 3})
