@@ -23,16 +23,23 @@ from jineng.regions.models import Region
 class FollowUp(models.Model):
     """就业跟踪: one trainee asked, after his class, whether he works (ZZ21 七(三) 就业跟踪问卷)."""
 
-    enrolment = models.OneToOneField("training.Enrolment", models.CASCADE, related_name="follow_up")
+    enrolment = models.OneToOneField(
+        "training.Enrolment", models.CASCADE, related_name="follow_up", verbose_name="学员"
+    )
     surveyed_on = models.DateField("跟踪日期")
     employed = models.BooleanField("已就业")
     employer = models.CharField("就业单位", max_length=128, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="登记人"
+    )
     recorded_at = models.DateTimeField("登记时间")
 
     class Meta:
         verbose_name = "就业跟踪"
         verbose_name_plural = "就业跟踪"
+
+    def __str__(self) -> str:
+        return f"就业跟踪 {self.surveyed_on:%Y-%m-%d}（{'已就业' if self.employed else '未就业'}）"
 
 
 class CatalogueOutcome(models.TextChoices):
@@ -70,14 +77,21 @@ class Review(models.Model):
     followed = models.PositiveIntegerField("就业跟踪人数")
     employed = models.PositiveIntegerField("跟踪已就业人数")
     computed_at = models.DateTimeField("计算时间")
-    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="计算人"
+    )
     catalogue = models.CharField(
         "下年度目录", max_length=16, choices=CatalogueOutcome.choices, default=CatalogueOutcome.PENDING
     )
     project = models.CharField("项目制资格", max_length=16, choices=ProjectOutcome.choices, blank=True)
     reason = models.CharField("评价意见", max_length=500, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="决定人",
     )
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
 

@@ -148,7 +148,11 @@ def _api_roster(w: World, u: User) -> dict[str, Any]:
     }
     return {
         "rows": [
-            {k: (v == "是") if k in bools else v for k, v in r.items() if v != "" or k not in ("hired_on",)}
+            {
+                k: (v == "是") if k in bools else v
+                for k, v in r.items()
+                if v != "" or k not in ("hired_on", "sentence_ends_on", "trained_in_sentence", "held_level")
+            }
             for r in rows
         ]
     }
