@@ -21,12 +21,6 @@ from jineng.supervision.selectors import class_for
 router = Router()
 
 
-def evaluation_bodies() -> Any:
-    """Any evaluation body may be named (评价机构 may serve across regions: XC23 二(二))."""
-    ids = [o.pk for o in Organisation.objects.all() if o.is_evaluation_body]
-    return Organisation.objects.filter(pk__in=ids).order_by("name")
-
-
 @router.get("", response=list[AssessmentOut], summary="结业考核（评价机构只见本机构承担的考核）")
 @paginate(PageNumberPagination, page_size=50)
 def assessments(request: HttpRequest, state: str = "") -> Any:
@@ -54,13 +48,14 @@ def assessment(request: HttpRequest, assessment_id: int) -> Any:
 @router.post(
     "/classes/{class_id}",
     response={201: AssessmentOut},
-    summary="申请结业考核（E01 提前申报、E03 最高证书、E04 线下、E05 出题层级）",
+    summary="申请结业考核（E01 提前申报、E03 最高证书、E04 线下、E05 出题层级、I09 考核机构备案范围）",
 )
 def apply(request: HttpRequest, class_id: int, data: ApplyIn) -> Status:
     user = request_user(request)
     require(user, "assessment.apply")
     tc = class_for(user, class_id)
-    body = get_object_or_404(evaluation_bodies(), pk=data.body_id)
+    # Any organisation may be named; the service refuses one not filed for the assessment (I09).
+    body = get_object_or_404(Organisation, pk=data.body_id)
     created = services.assessment_apply(
         actor=user,
         training_class=tc,

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
@@ -13,9 +14,11 @@ from jineng.assessment.forms import ApplyForm, CommonForm, ResultRowForm, row_in
 from jineng.assessment.models import Assessment, Result
 from jineng.assessment.selectors import (
     assessments_visible,
+    bodies_for_class,
     certificates_search,
     results_queue,
     special_completion_shares,
+    special_completion_warning,
 )
 from jineng.core import uploads
 from jineng.core.errors import Refusal
@@ -178,6 +181,7 @@ def apply(request: HttpRequest, class_id: int) -> HttpResponse:
     form = ApplyForm(
         request.POST or None,
         initial={"certificate_kind": tc.target_certificate, "level": tc.level, "venue": tc.venue},
+        bodies=bodies_for_class(tc, on=timezone.localdate()),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -200,6 +204,13 @@ def apply(request: HttpRequest, class_id: int) -> HttpResponse:
             "allowed": links.may_apply(user, tc),
             "suspended": links.assessment_suspended(tc),
             "notes": links.rule_notes(tc, APPLY_PARAMS),
+            # E06: warned here, refused at the claim
+            "share_warning": special_completion_warning(
+                tc,
+                certificate_kind=(form.data.get("certificate_kind") if form.is_bound else None)
+                or tc.target_certificate,
+                trainees=tc.enrolments.filter(status=Enrolment.Status.ENROLLED).count(),
+            ),
         },
     )
 
