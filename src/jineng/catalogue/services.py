@@ -684,9 +684,12 @@ def evaluation_filing_record(
     where it may assess. A 评价机构目录 listing is of an evaluation body; a 职业技能等级认定备案 may be of any
     organisation (an enterprise recognising its own staff, a school), which it then marks as filed."""
     today = _today(today)
-    clause = rule_clause(organisation, "I09", today)
+
+    def clause() -> str:  # asked only when refusing
+        return rule_clause(organisation, "I09", today)
+
     if kind not in EvaluationFiling.Kind.values:
-        raise Refusal("未知的备案类别", field="备案类别", value=kind, rule="I09", clause=clause)
+        raise Refusal("未知的备案类别", field="备案类别", value=kind, rule="I09", clause=clause())
     if kind == EvaluationFiling.Kind.CATALOGUE and organisation.kind not in Organisation.EVALUATION_KINDS:
         raise Refusal(
             f"{organisation.name}（{organisation.get_kind_display()}）不是评价（鉴定）机构，不能列入评价机构目录；"
@@ -694,7 +697,7 @@ def evaluation_filing_record(
             field="评价机构",
             value=organisation.name,
             rule="I09",
-            clause=clause,
+            clause=clause(),
         )
     if organisation.status == Organisation.Status.EXITED:
         raise Refusal(
@@ -702,7 +705,7 @@ def evaluation_filing_record(
             field="评价机构",
             value=organisation.name,
             rule="I09",
-            clause=clause,
+            clause=clause(),
         )
     ref = ref.strip()
     if not ref:
@@ -717,7 +720,7 @@ def evaluation_filing_record(
             field="可开展评价的区域",
             value=region.name,
             rule="I09",
-            clause=clause,
+            clause=clause(),
         )
     valid_from = valid_from or filed_on
     if valid_from < filed_on:
@@ -773,10 +776,13 @@ def evaluation_filing_end(
         .select_related("organisation__region")
         .get(pk=filing.pk)
     )
-    clause = rule_clause(filing.organisation, "I09", today)
+
+    def clause() -> str:  # asked only when refusing
+        return rule_clause(filing.organisation, "I09", today)
+
     if filing.valid_to is not None and filing.valid_to <= today:
         raise Refusal(
-            "该备案已失效", field="失效日期", value=filing.valid_to.isoformat(), rule="I09", clause=clause
+            "该备案已失效", field="失效日期", value=filing.valid_to.isoformat(), rule="I09", clause=clause()
         )
     if valid_to < today or valid_to <= filing.valid_from:
         raise Refusal(
@@ -784,7 +790,7 @@ def evaluation_filing_end(
             field="失效日期",
             value=valid_to.isoformat(),
             rule="I09",
-            clause=clause,
+            clause=clause(),
         )
     before = filing.validity
     filing.valid_to = valid_to
