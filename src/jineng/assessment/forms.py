@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from jineng.assessment import services
-from jineng.assessment.models import Assessment, ExamSetBy
+from jineng.assessment.models import Assessment, CrossRegionArrangement, ExamSetBy
 from jineng.catalogue.models import LEVELLED_KINDS, CertificateKind, Level
 from jineng.orgs.models import Organisation
 from jineng.supervision.forms import date_field
@@ -73,6 +73,27 @@ class ApplyForm(forms.Form):
         # service then checks the kind, the level and the assessment day.
         if bodies is not None:
             self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
+
+
+class ArrangeForm(forms.Form):
+    """I08: the bureau's cross-region (centralised) arrangement of a body for a class."""
+
+    body = BodyChoice(
+        label="考核机构",
+        queryset=Organisation.objects.none(),
+        empty_label="（选择已备案本班职业的评价机构）",
+        error_messages={"required": "请选择考核机构", "invalid_choice": "所选机构未备案本班职业（规则 I09）"},
+    )
+    basis = forms.ChoiceField(
+        label="依据", choices=CrossRegionArrangement.Basis.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2, "cols": 50})
+    )
+
+    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
 
 
 # --- results ------------------------------------------------------------------------------------------------

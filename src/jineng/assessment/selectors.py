@@ -157,6 +157,18 @@ def bodies_for_class(tc: TrainingClass, *, on: dt.date) -> QuerySet[Organisation
     return Organisation.objects.filter(pk__in=ids).select_related("region").order_by("name")
 
 
+def bodies_filed_for_occupation(tc: TrainingClass, *, on: dt.date) -> QuerySet[Organisation]:
+    """I08: the bodies the bureau may arrange for the class: filed anywhere for its occupation, certificate
+    and level, with a filing not ended by ``on``."""
+    level = tc.level if tc.target_certificate in ("qualification", "skill_level") else None
+    ids = {
+        ln.body_id
+        for ln in filing_lines(occupation_id=tc.occupation_id, certificate_kind=tc.target_certificate)
+        if ln.level == level and (ln.valid_to is None or ln.valid_to > on)
+    }
+    return Organisation.objects.filter(pk__in=ids).select_related("region").order_by("name")
+
+
 def bodies_offered_exactly(
     tc: TrainingClass, *, certificate_kind: str, level: int | None, day: dt.date
 ) -> QuerySet[Organisation]:

@@ -374,8 +374,20 @@ def evaluation_filings_visible(user: User) -> QuerySet[EvaluationFiling]:
             | Q(organisation__in=organisations_visible(user))
         )
         .select_related("organisation", "region")
+        .prefetch_related("scope__occupation")
         .distinct()
     )
+
+
+def filing_organisations(user: User) -> QuerySet[Organisation]:
+    """The organisations whose filings the user may record: those of his region (any kind: a recognition
+    filing may be of an enterprise or a school)."""
+    return _org_scoped(user)
+
+
+def evaluation_filings_managed(user: User) -> QuerySet[EvaluationFiling]:
+    """The filings the user may end: those of the organisations of his region."""
+    return evaluation_filings_visible(user).filter(organisation__in=filing_organisations(user))
 
 
 def evaluation_filings_search(

@@ -16,6 +16,8 @@ urlpatterns = [
     path("teachers/<int:teacher_id>/deactivate/", views.teacher_deactivate_view, name="teacher_deactivate"),
     path("workstations/", views.workstation_list, name="workstations"),
     path("platforms/", views.platform_list, name="platforms"),
+    path("filings/", views.filing_list, name="filings"),
+    path("filings/<int:filing_id>/end/", views.filing_end, name="filing_end"),
     path("status/", views.status_list, name="status"),
     path("status/<int:org_id>/", views.status_change, name="status_change"),
 ]
