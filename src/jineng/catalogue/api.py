@@ -19,6 +19,8 @@ from jineng.catalogue.schemas import (
     EndIn,
     EvaluationFilingIn,
     EvaluationFilingOut,
+    FilingImportIn,
+    FilingImportOut,
     FindingIn,
     ImportIn,
     ImportOut,
@@ -40,6 +42,7 @@ from jineng.catalogue.services import (
     catalogue_import,
     evaluation_filing_end,
     evaluation_filing_record,
+    evaluation_filings_import,
     institution_occupation_end,
     institution_occupation_set,
     online_platform_file,
@@ -356,3 +359,24 @@ def evaluation_filing_stop(request: HttpRequest, filing_id: int, data: EndIn) ->
     filing = get_object_or_404(selectors.evaluation_filings_managed(user), pk=filing_id)
     evaluation_filing_end(actor=user, filing=filing, valid_to=data.valid_to)
     return selectors.evaluation_filings_visible(user).get(pk=filing.pk)
+
+
+@router.post(
+    "/evaluation-filings/import",
+    response=FilingImportOut,
+    summary="导入评价机构备案（按模板，全部正确才写入；错误逐行列出，I09）",
+)
+def evaluation_filings_upload(request: HttpRequest, data: FilingImportIn) -> Any:
+    user = request_user(request)
+    require(user, "catalogue.manage")
+    try:
+        content = base64.b64decode(data.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise Refusal("文件内容不是有效的 Base64 编码", field="content_base64") from None
+    result = evaluation_filings_import(
+        actor=user,
+        content=content,
+        organisations=selectors.filing_organisations(user),
+        regions=selectors.catalogue_regions(user),
+    )
+    return {"filings": result.filings, "lines": result.lines}

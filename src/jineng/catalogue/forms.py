@@ -124,6 +124,10 @@ class ImportForm(forms.Form):
         return upload
 
 
+class FilingImportForm(forms.Form):
+    file = forms.FileField(label="备案文件（.xlsx，按模板填写）")
+
+
 class StatusForm(forms.Form):
     ACTIONS = [
         ("suspend", "暂停"),

@@ -338,3 +338,12 @@ class EvaluationFilingOut(Schema):
     @staticmethod
     def resolve_scope(obj: Any) -> list[Any]:
         return list(obj.scope.all())
+
+
+class FilingImportIn(Schema):
+    content_base64: str = Field(description="按模板填写的 .xlsx 文件内容，Base64 编码")
+
+
+class FilingImportOut(Schema):
+    filings: int
+    lines: int

@@ -808,3 +808,52 @@ def evaluation_filing_end(
     if filing.kind == EvaluationFiling.Kind.RECOGNITION:
         _recognition_sync(actor, filing.organisation, today)
     return filing
+
+
+@dataclass(frozen=True)
+class FilingImportResult:
+    filings: int
+    lines: int
+
+
+@transaction.atomic
+def evaluation_filings_import(
+    *,
+    actor: Any,
+    content: bytes,
+    organisations: Any,
+    regions: Any,
+    today: dt.date | None = None,
+) -> FilingImportResult:
+    """I09: a workbook of filings, all or nothing: every row is checked, each filing is recorded through
+    :func:`evaluation_filing_record` (its refusal reported on the filing's first row), and if any row or
+    filing is refused nothing is written."""
+    from jineng.catalogue.filingimport import filings_read
+
+    plans, errors = filings_read(content, organisations=organisations, regions=regions)
+    lines = 0
+    if not errors:
+        for plan in plans:
+            try:
+                with transaction.atomic():
+                    evaluation_filing_record(
+                        actor=actor,
+                        organisation=plan.organisation,
+                        kind=plan.kind,
+                        ref=plan.ref,
+                        region=plan.region,
+                        filed_on=plan.filed_on,
+                        valid_from=plan.valid_from,
+                        valid_to=plan.valid_to,
+                        scope=[ScopeLine(o, k, lv) for o, k, lv in plan.scope],
+                        today=today,
+                    )
+            except Refusal as exc:
+                errors.append(
+                    RowError(plan.row, exc.field or "备案编号", exc.value or plan.ref, exc.render())
+                )
+            else:
+                lines += len(plan.scope)
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
+    return FilingImportResult(len(plans), lines)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("platforms/", views.platform_list, name="platforms"),
     path("filings/", views.filing_list, name="filings"),
     path("filings/<int:filing_id>/end/", views.filing_end, name="filing_end"),
+    path("filings/template/", views.filing_template, name="filing_template"),
+    path("filings/import/", views.filing_import, name="filing_import"),
     path("status/", views.status_list, name="status"),
     path("status/<int:org_id>/", views.status_change, name="status_change"),
 ]

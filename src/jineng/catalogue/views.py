@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 
 from jineng.accounts.requests import request_user
 from jineng.catalogue import selectors
+from jineng.catalogue.filingimport import FILING_IMPORT_HEADERS, FILING_TEMPLATE_EXAMPLE
 from jineng.catalogue.forms import (
     EndForm,
     FilingForm,
+    FilingImportForm,
     ImportForm,
     InstitutionOccupationForm,
     PlatformForm,
@@ -30,6 +32,7 @@ from jineng.catalogue.services import (
     catalogue_import,
     evaluation_filing_end,
     evaluation_filing_record,
+    evaluation_filings_import,
     institution_occupation_end,
     institution_occupation_set,
     online_platform_file,
@@ -710,3 +713,37 @@ def filing_end(request: HttpRequest, filing_id: int) -> HttpResponse:
     else:
         messages.success(request, f"已终止备案：{filing}")
     return redirect("catalogue:filings")
+
+
+@login_required
+def filing_template(request: HttpRequest) -> HttpResponse:
+    require(request.user, "catalogue.manage")
+    return xlsx_response(
+        "评价机构备案导入模板.xlsx", "评价机构备案", FILING_IMPORT_HEADERS, FILING_TEMPLATE_EXAMPLE
+    )
+
+
+@login_required
+def filing_import(request: HttpRequest) -> HttpResponse:
+    """I09: filings from a workbook, all or nothing, with a report of every problem by row."""
+    user = request_user(request)
+    require(user, "catalogue.manage")
+    form = FilingImportForm(request.POST or None, request.FILES or None)
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = evaluation_filings_import(
+                actor=user,
+                content=uploads.upload_bytes(form.cleaned_data["file"], what="文件"),
+                organisations=selectors.filing_organisations(user),
+                regions=selectors.catalogue_regions(user),
+            )
+        except ImportRejected as exc:
+            errors = exc.errors
+            messages.error(request, exc.message)
+        except Refusal as exc:
+            refused(request, exc)
+        else:
+            messages.success(request, f"已导入备案 {result.filings} 份，备案范围 {result.lines} 条")
+            return redirect("catalogue:filings")
+    return render(request, "catalogue/filings_import.html", {"form": form, "errors": errors})

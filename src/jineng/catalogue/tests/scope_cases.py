@@ -170,6 +170,36 @@ def filing_data(org: Organisation, region: Any, *, page: bool) -> dict[str, Any]
 
 FILED = {"catalogue.EvaluationFiling": 1, "catalogue.EvaluationScope": 2, "audit.Event": 1}
 
+
+def filings_bytes(org: Organisation, region: Any) -> bytes:
+    from jineng.catalogue.filingimport import FILING_IMPORT_HEADERS
+
+    occupation(ELECTRICIAN)
+    row = [
+        org.credit_code,
+        org.name,
+        "评价机构目录",
+        "豫评备-导入",
+        region.name,
+        "2021-01-04",
+        "",
+        "",
+        ELECTRICIAN,
+    ]
+    return workbook_bytes(
+        "评价机构备案",
+        FILING_IMPORT_HEADERS,
+        [[*row, "职业技能等级证书", "五级/初级工"], [*row, "职业技能等级证书", "四级/中级工"]],
+    )
+
+
+def filings_upload(org: Organisation, region: Any, *, page: bool) -> dict[str, Any]:
+    content = filings_bytes(org, region)
+    if page:
+        return {"file": Upload(content)}
+    return {"content_base64": base64.b64encode(content).decode()}
+
+
 VIEW = roles("catalogue.view")
 MANAGE = roles("catalogue.manage")
 FILE = roles("teacher.file")
@@ -471,5 +501,24 @@ CASES: tuple[Case, ...] = (
         data=lambda w, u: {},
         delta={"audit.Event": 1},
         scoped=True,
+    ),
+    Case("GET", "catalogue/filings/template/", MANAGE, fixed("/catalogue/filings/template/")),
+    Case("GET", "catalogue/filings/import/", MANAGE, fixed("/catalogue/filings/import/")),
+    Case(
+        "POST",
+        "catalogue/filings/import/",
+        MANAGE,
+        fixed("/catalogue/filings/import/"),
+        data=lambda w, u: filings_upload(w.zz_station, w.zhengzhou, page=True),
+        ok=302,
+        delta=FILED,
+    ),
+    Case(
+        "POST",
+        f"{C}/evaluation-filings/import",
+        MANAGE,
+        fixed(f"{C}/evaluation-filings/import"),
+        data=lambda w, u: filings_upload(w.zz_station, w.zhengzhou, page=False),
+        delta=FILED,
     ),
 )

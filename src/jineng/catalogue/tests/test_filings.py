@@ -225,3 +225,142 @@ def test_i09_the_api_refuses_a_level_missing_with_the_field_and_rule(world: Worl
     assert body["details"] == [
         {"field": "评价机构", "value": "郑州商业技师学院", "rule": "I09", "clause": ZZ21_I09}
     ]
+
+
+# --- the xlsx import (all or nothing, a row report) ------------------------------------------------------
+
+
+def filing_rows(w: World) -> list[list[object]]:
+    occupation(ELECTRICIAN)
+    occupation(WELDER)
+    station, school = w.zz_station.credit_code, w.zz_school.credit_code
+    return [
+        [
+            station,
+            "鉴定站",
+            "评价机构目录",
+            "豫评备-1",
+            "郑州市",
+            "2021-03-01",
+            "",
+            "",
+            ELECTRICIAN,
+            "职业技能等级证书",
+            "四级/中级工",
+        ],
+        [
+            station,
+            "鉴定站",
+            "评价机构目录",
+            "豫评备-1",
+            "郑州市",
+            "2021-03-01",
+            "",
+            "",
+            WELDER,
+            "专项职业能力证书",
+            "",
+        ],
+        [
+            school,
+            "学院",
+            "职业技能等级认定备案",
+            "郑认备-2",
+            "金水区",
+            "2021-04-01",
+            "",
+            "",
+            WELDER,
+            "职业技能等级证书",
+            "三级/高级工",
+        ],
+    ]
+
+
+def filings_file(rows: list[list[object]]) -> bytes:
+    from jineng.catalogue.filingimport import FILING_IMPORT_HEADERS
+    from jineng.core.xlsx import workbook_bytes
+
+    return workbook_bytes("评价机构备案", FILING_IMPORT_HEADERS, rows)
+
+
+def run_import(w: World, rows: list[list[object]]) -> object:
+    from jineng.catalogue.selectors import catalogue_regions, filing_organisations
+    from jineng.catalogue.services import evaluation_filings_import
+
+    admin = w.users[Role.HR_ADMIN]
+    return evaluation_filings_import(
+        actor=admin,
+        content=filings_file(rows),
+        organisations=filing_organisations(admin),
+        regions=catalogue_regions(admin),
+        today=DAY,
+    )
+
+
+def test_i09_an_import_records_each_filing_of_its_rows(world: World) -> None:
+    result = run_import(world, filing_rows(world))
+    assert (result.filings, result.lines) == (2, 3)  # type: ignore[attr-defined]
+    school = EvaluationFiling.objects.get(ref="郑认备-2")
+    assert (school.kind, school.region, school.organisation) == (
+        "recognition",
+        world.jinshui,
+        world.zz_school,
+    )
+    # imported on 1 March, the school's filing holds from 1 April: not yet marked as filed
+    world.zz_school.refresh_from_db()
+    assert not world.zz_school.recognition_filed
+
+
+def test_i09_an_import_with_bad_rows_writes_nothing_and_reports_every_row(world: World) -> None:
+    from jineng.catalogue.services import ImportRejected
+
+    rows = filing_rows(world)
+    rows[1][10] = "四级"  # not a level's name
+    rows[2][2] = "评价机构目录"  # a technician college is no evaluation body
+    rows.append(
+        [
+            "91410100MA0000000X",
+            "外地机构",
+            "评价机构目录",
+            "豫评备-9",
+            "许昌市",
+            "2021-13-01",
+            "",
+            "",
+            "9-99",
+            "证书",
+            "",
+        ]
+    )
+    before = (EvaluationFiling.objects.count(), Event.objects.count())
+    with pytest.raises(ImportRejected) as exc:
+        run_import(world, rows)
+    assert [(e.row, e.column, e.message) for e in exc.value.errors] == [
+        (3, "等级", "应为“四级/中级工”这样的等级名称，或留空"),
+        (5, "可开展评价的区域", "应为本辖区或其上级区域的名称，如“郑州市”"),
+        (5, "备案日期", "应为日期，如 2021-03-01"),
+        (5, "统一社会信用代码", "本辖区没有登记该统一社会信用代码的机构"),
+        (5, "职业编码", "2022年版职业分类大典中没有此职业编码"),
+        (5, "证书类型", "应为“职业技能等级证书”“专项职业能力证书”等证书类型名称"),
+    ]
+    assert (EvaluationFiling.objects.count(), Event.objects.count()) == before
+    # once the rows read, a filing the service refuses is reported on its first row, and nothing is written
+    rows = filing_rows(world)
+    rows[2][2] = "评价机构目录"
+    with pytest.raises(ImportRejected) as exc:
+        run_import(world, rows)
+    [e] = exc.value.errors
+    assert (e.row, e.column) == (4, "评价机构") and "规则 I09" in e.message
+    assert (EvaluationFiling.objects.count(), Event.objects.count()) == before
+
+
+def test_i09_the_import_page_and_its_template(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = world.client(world.users[Role.HR_ADMIN])
+    template = load_workbook(BytesIO(client.get("/catalogue/filings/template/").content)).active
+    assert [c.value for c in template[1]][:4] == ["统一社会信用代码", "评价机构", "备案类别", "备案编号"]
+    upload = SimpleUploadedFile("备案.xlsx", filings_file(filing_rows(world)))
+    response = client.post("/catalogue/filings/import/", {"file": upload})
+    assert response.status_code == 302 and EvaluationFiling.objects.count() == 2
