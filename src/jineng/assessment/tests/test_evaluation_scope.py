@@ -287,3 +287,19 @@ def test_i08_only_the_bureau_admin_of_the_class_region_arranges(world: World) ->
             )
         assert exc.value.message == "只有本班所在地区的人社局管理员可以作出跨区域考核安排"
     assert CrossRegionArrangement.objects.count() == 0
+
+
+def test_e06_the_application_page_warns_under_xc23_and_not_under_zz21(world: World) -> None:
+    # Given an ended Xuchang class (XC23, at most 10%) aiming at 培训合格证书, and none of the school's
+    # 2023 certificates yet
+    xc = xuchang_class(world, state=ClassState.ENDED, target="completion")
+    page = world.client(world.outsiders[Role.INSTITUTION]).get(f"/assessment/classes/{xc.pk}/apply/")
+    clause = get_profile("XC23", 1).cite("max_special_completion_share")
+    assert (
+        "本机构2023年已取得证书 0 本，其中专项职业能力证书和培训合格证书 0 本（0%）；本班 3 人如全部取证，"
+        f"将占 100%，上限 10%。超过部分申领补贴时不予受理（规则 E06，依据 {clause}）"
+    ) in page.content.decode()
+    # Under ZZ21, which sets no share, the same page says nothing of E06
+    zz = make_class(world, state=ClassState.ENDED, target="completion")
+    page = world.client(world.users[Role.INSTITUTION]).get(f"/assessment/classes/{zz.pk}/apply/")
+    assert "E06" not in page.content.decode()
