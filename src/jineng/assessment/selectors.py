@@ -10,11 +10,11 @@ from django.db.models import Count, Q, QuerySet
 
 from jineng.accounts.models import User
 from jineng.assessment.models import Assessment, CrossRegionArrangement, Result
+from jineng.catalogue.models import LEVELLED_KINDS
 from jineng.catalogue.selectors import filing_lines
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
 from jineng.orgs.models import Organisation
-from jineng.policy import bodies
 from jineng.policy import training as rules
 from jineng.policy.identity import normalise_id_number
 from jineng.policy.profiles import get_profile
@@ -160,33 +160,12 @@ def bodies_for_class(tc: TrainingClass, *, on: dt.date) -> QuerySet[Organisation
 def bodies_filed_for_occupation(tc: TrainingClass, *, on: dt.date) -> QuerySet[Organisation]:
     """I08: the bodies the bureau may arrange for the class: filed anywhere for its occupation, certificate
     and level, with a filing not ended by ``on``."""
-    level = tc.level if tc.target_certificate in ("qualification", "skill_level") else None
+    level = tc.level if tc.target_certificate in LEVELLED_KINDS else None
     ids = {
         ln.body_id
         for ln in filing_lines(occupation_id=tc.occupation_id, certificate_kind=tc.target_certificate)
         if ln.level == level and (ln.valid_to is None or ln.valid_to > on)
     }
-    return Organisation.objects.filter(pk__in=ids).select_related("region").order_by("name")
-
-
-def bodies_offered_exactly(
-    tc: TrainingClass, *, certificate_kind: str, level: int | None, day: dt.date
-) -> QuerySet[Organisation]:
-    """I09: the bodies that may run this very assessment (kind, level, day), as the service decides."""
-    want = bodies.Wanted(
-        occupation_id=tc.occupation_id,
-        occupation_name=tc.occupation.name,
-        certificate_kind=certificate_kind,
-        level=level,
-        region_path=tc.region.path,
-        region_name=tc.region.name,
-        day=day,
-    )
-    ids = bodies.bodies_offered(
-        want,
-        filing_lines(occupation_id=tc.occupation_id, certificate_kind=certificate_kind),
-        arranged_bodies(tc),
-    )
     return Organisation.objects.filter(pk__in=ids).select_related("region").order_by("name")
 
 

@@ -459,18 +459,3 @@ def filing_lines(
         )
         for s in qs
     ]
-
-
-def recognition_bodies_filed(region: Region, year: int) -> int:
-    """H02 职业技能等级认定备案机构（家）: organisations of the region's subtree whose recognition filing was
-    made in the year (新备案), each counted once."""
-    return (
-        EvaluationFiling.objects.filter(
-            kind=EvaluationFiling.Kind.RECOGNITION,
-            filed_on__year=year,
-            organisation__region__path__startswith=region.path,
-        )
-        .values("organisation_id")
-        .distinct()
-        .count()
-    )
