@@ -11,20 +11,22 @@ from ninja.pagination import paginate
 
 from jineng.accounts.requests import request_user
 from jineng.assessment import services
-from jineng.assessment.schemas import ApplyIn, AssessmentOut, CertificateOut, ResultIn, ResultsOut
-from jineng.assessment.selectors import assessments_visible, certificates_search
+from jineng.assessment.schemas import (
+    ApplyIn,
+    ArrangementIn,
+    ArrangementOut,
+    AssessmentOut,
+    CertificateOut,
+    ResultIn,
+    ResultsOut,
+)
+from jineng.assessment.selectors import arrangements_visible, assessments_visible, certificates_search
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.permissions import require
 from jineng.orgs.models import Organisation
 from jineng.supervision.selectors import class_for
 
 router = Router()
-
-
-def evaluation_bodies() -> Any:
-    """Any evaluation body may be named (评价机构 may serve across regions: XC23 二(二))."""
-    ids = [o.pk for o in Organisation.objects.all() if o.is_evaluation_body]
-    return Organisation.objects.filter(pk__in=ids).order_by("name")
 
 
 @router.get("", response=list[AssessmentOut], summary="结业考核（评价机构只见本机构承担的考核）")
@@ -44,6 +46,34 @@ def certificates(request: HttpRequest, q: str = "") -> Any:
     return certificates_search(user, q=q)
 
 
+@router.get(
+    "/arrangements",
+    response=list[ArrangementOut],
+    summary="跨区域（统筹集中）考核安排（I08：决定人、理由、时间）",
+)
+@paginate(PageNumberPagination, page_size=50)
+def arrangements(request: HttpRequest) -> Any:
+    user = request_user(request)
+    require(user, "class.view")
+    return arrangements_visible(user)
+
+
+@router.post(
+    "/classes/{class_id}/arrangements",
+    response={201: ArrangementOut},
+    summary="作出跨区域（统筹集中）考核安排：本地无备案评价机构或考核人数较少时（I08，人社局管理员）",
+)
+def arrange(request: HttpRequest, class_id: int, data: ArrangementIn) -> Status:
+    user = request_user(request)
+    require(user, "assessment.arrange")
+    tc = class_for(user, class_id)
+    body = get_object_or_404(Organisation, pk=data.body_id)
+    made = services.cross_region_arrange(
+        actor=user, training_class=tc, body=body, basis=data.basis, reason=data.reason
+    )
+    return Status(201, arrangements_visible(user).get(pk=made.pk))
+
+
 @router.get("/{assessment_id}", response=AssessmentOut, summary="结业考核详情")
 def assessment(request: HttpRequest, assessment_id: int) -> Any:
     user = request_user(request)
@@ -54,13 +84,14 @@ def assessment(request: HttpRequest, assessment_id: int) -> Any:
 @router.post(
     "/classes/{class_id}",
     response={201: AssessmentOut},
-    summary="申请结业考核（E01 提前申报、E03 最高证书、E04 线下、E05 出题层级）",
+    summary="申请结业考核（E01 提前申报、E03 最高证书、E04 线下、E05 出题层级、I09 考核机构备案范围）",
 )
 def apply(request: HttpRequest, class_id: int, data: ApplyIn) -> Status:
     user = request_user(request)
     require(user, "assessment.apply")
     tc = class_for(user, class_id)
-    body = get_object_or_404(evaluation_bodies(), pk=data.body_id)
+    # Any organisation may be named; the service refuses one not filed for the assessment (I09).
+    body = get_object_or_404(Organisation, pk=data.body_id)
     created = services.assessment_apply(
         actor=user,
         training_class=tc,

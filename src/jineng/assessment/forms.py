@@ -8,8 +8,7 @@ from typing import Any
 from django import forms
 
 from jineng.assessment import services
-from jineng.assessment.api import evaluation_bodies
-from jineng.assessment.models import Assessment, ExamSetBy
+from jineng.assessment.models import Assessment, CrossRegionArrangement, ExamSetBy
 from jineng.catalogue.models import LEVELLED_KINDS, CertificateKind, Level
 from jineng.orgs.models import Organisation
 from jineng.supervision.forms import date_field
@@ -30,10 +29,14 @@ class BodyChoice(forms.ModelChoiceField):
 
 class ApplyForm(forms.Form):
     body = BodyChoice(
-        label="评价机构",
+        label="考核机构",
         queryset=Organisation.objects.none(),
-        empty_label="（选择评价机构）",
-        error_messages={"required": "请选择评价机构", "invalid_choice": "所选机构不是可选的评价（鉴定）机构"},
+        empty_label="（选择考核机构）",
+        help_text="只列出备案范围含本班职业、备案区域含本班所在地区（或经人社局跨区域安排）的评价机构（I09、I08）",
+        error_messages={
+            "required": "请选择考核机构",
+            "invalid_choice": "所选机构未备案本班职业，或备案区域不含本班所在地区（规则 I09）",
+        },
     )
     certificate_kind = forms.ChoiceField(
         label="考核证书类别",
@@ -64,10 +67,33 @@ class ApplyForm(forms.Form):
     )
     venue = forms.CharField(label="考核地点", max_length=200, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, bodies: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The same bodies the API accepts (any region: 评价机构 may serve across regions, XC23 二(二)).
-        self.fields["body"].queryset = evaluation_bodies().select_related("region")  # type: ignore[attr-defined]
+        # I09: the bodies filed for the class's occupation, here or arranged by the bureau (I08); the
+        # service then checks the kind, the level and the assessment day.
+        if bodies is not None:
+            self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
+
+
+class ArrangeForm(forms.Form):
+    """I08: the bureau's cross-region (centralised) arrangement of a body for a class."""
+
+    body = BodyChoice(
+        label="考核机构",
+        queryset=Organisation.objects.none(),
+        empty_label="（选择已备案本班职业的评价机构）",
+        error_messages={"required": "请选择考核机构", "invalid_choice": "所选机构未备案本班职业（规则 I09）"},
+    )
+    basis = forms.ChoiceField(
+        label="依据", choices=CrossRegionArrangement.Basis.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2, "cols": 50})
+    )
+
+    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
 
 
 # --- results ------------------------------------------------------------------------------------------------

@@ -83,3 +83,37 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id} {'合格' if self.passed else '不合格'} {self.certificate_number}"
+
+
+class CrossRegionArrangement(models.Model):
+    """I08: the bureau's decision that a body filed elsewhere may assess this class — no local body is filed
+    for its occupation and level (跨区域提供服务), or its few trainees join a centralised exam (统筹集中考核) —
+    made by a named person, with the reason, at a time. The application then does not ask the body's region."""
+
+    class Basis(models.TextChoices):
+        NO_LOCAL_BODY = "no_local_body", "本地无备案评价机构，跨区域提供服务"
+        SMALL_GROUP = "small_group", "考核人数较少，统筹集中考核"
+
+    training_class = models.ForeignKey(
+        TrainingClass, models.CASCADE, related_name="cross_region_arrangements"
+    )
+    body = models.ForeignKey(Organisation, models.PROTECT, related_name="+", verbose_name="考核机构")
+    basis = models.CharField("依据", max_length=16, choices=Basis.choices)
+    reason = models.CharField("理由", max_length=300)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="决定人"
+    )
+    decided_at = models.DateTimeField("决定时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "跨区域考核安排"
+        verbose_name_plural = "跨区域考核安排"
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_class", "body"], name="one_arrangement_per_class_and_body"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.training_class.ref} → {self.body.name}"

@@ -90,3 +90,44 @@ class CertificateOut(Schema):
     @staticmethod
     def resolve_occupation(obj: Result) -> str:
         return obj.assessment.training_class.occupation.name
+
+
+class ArrangementIn(Schema):
+    body_id: int
+    basis: str = Field(
+        description="no_local_body（本地无备案评价机构）或 small_group（考核人数较少，统筹集中）"
+    )
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class ArrangementOut(Schema):
+    id: int
+    class_id: int
+    class_ref: str
+    body_id: int
+    body: str
+    basis: str
+    basis_label: str
+    reason: str
+    decided_by: str
+    decided_at: dt.datetime
+
+    @staticmethod
+    def resolve_class_id(obj: Any) -> int:
+        return int(obj.training_class_id)
+
+    @staticmethod
+    def resolve_class_ref(obj: Any) -> str:
+        return str(obj.training_class.ref)
+
+    @staticmethod
+    def resolve_body(obj: Any) -> str:
+        return str(obj.body.name)
+
+    @staticmethod
+    def resolve_basis_label(obj: Any) -> str:
+        return str(obj.get_basis_display())
+
+    @staticmethod
+    def resolve_decided_by(obj: Any) -> str:
+        return str(obj.decided_by.label)

@@ -18,13 +18,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.assessment.models import Assessment, ExamSetBy, Result
+from jineng.assessment.models import Assessment, CrossRegionArrangement, ExamSetBy, Result
 from jineng.audit.services import event_record
 from jineng.catalogue.models import LEVELLED_KINDS, CertificateKind, Level
+from jineng.catalogue.selectors import filing_lines
 from jineng.core import uploads
 from jineng.core.errors import Refusal
-from jineng.core.roles import Role
+from jineng.core.roles import Role, can
+from jineng.core.scope import scope_of
 from jineng.orgs.models import Organisation
+from jineng.policy import bodies
 from jineng.policy import training as rules
 from jineng.policy.identity import InvalidIdNumber, mask_id_number, parse_id_number
 from jineng.policy.profiles import Profile, get_profile
@@ -98,8 +101,6 @@ def assessment_apply(
             rule="C09",
             clause=profile.cite("satisfaction_effect"),
         )
-    if not body.is_evaluation_body:
-        raise Refusal("所选机构不是评价（鉴定）机构", field="评价机构", value=body.name)
     if certificate_kind not in CertificateKind.values:
         raise Refusal(
             "未知的证书类型",
@@ -112,6 +113,10 @@ def assessment_apply(
         raise Refusal("未知的出题组织单位", field="出题组织单位", value=exam_set_by)
     if certificate_kind in LEVELLED_KINDS and level not in (1, 2, 3, 4, 5):
         raise Refusal("职业资格证书、职业技能等级证书须填写等级（1–5）", field="等级", value=str(level))
+    kept_level = level if certificate_kind in LEVELLED_KINDS else None
+    body_refused = body_check(profile, tc, body, certificate_kind, kept_level, assessment_date)
+    if body_refused is not None:  # I09 / I08: the body is filed for this scope, in force, here
+        raise Refusal.from_violations("结业考核申请未通过检查，未提交", [body_refused])
     facts = _class_facts(tc, certificate_kind, level)
     violations: list[Violation] = []
     if facts.obtainable_certificates and certificate_kind not in facts.obtainable_certificates:
@@ -134,7 +139,7 @@ def assessment_apply(
         training_class=tc,
         body=body,
         certificate_kind=certificate_kind,
-        level=level if certificate_kind in LEVELLED_KINDS else None,
+        level=kept_level,
         assessment_date=assessment_date,
         applied_on=today,
         offline=offline,
@@ -159,6 +164,126 @@ def assessment_apply(
         },
     )
     return assessment
+
+
+def wanted(tc: TrainingClass, certificate_kind: str, level: int | None, day: dt.date) -> bodies.Wanted:
+    """What an assessment of the class asks of its body (I09)."""
+    return bodies.Wanted(
+        occupation_id=tc.occupation_id,
+        occupation_name=tc.occupation.name,
+        certificate_kind=certificate_kind,
+        level=level,
+        region_path=tc.region.path,
+        region_name=tc.region.name,
+        day=day,
+    )
+
+
+def body_check(
+    profile: Profile,
+    tc: TrainingClass,
+    body: Organisation,
+    certificate_kind: str,
+    level: int | None,
+    day: dt.date,
+) -> Violation | None:
+    """I09: ``body`` is filed for the class's occupation, the kind and level, in force on ``day``, in a region
+    covering the class — or the bureau arranged it for the class (I08)."""
+    arranged = CrossRegionArrangement.objects.filter(training_class=tc, body=body).exists()
+    return bodies.check_body(
+        profile,
+        wanted(tc, certificate_kind, level, day),
+        body_id=body.pk,
+        body_name=body.name,
+        lines=filing_lines(body_ids=[body.pk]),
+        arranged=arranged,
+    )
+
+
+ARRANGEABLE_STATES = frozenset({ClassState.APPROVED, ClassState.IN_TRAINING, ClassState.ENDED})
+
+
+@transaction.atomic
+def cross_region_arrange(
+    *,
+    actor: User,
+    training_class: TrainingClass,
+    body: Organisation,
+    basis: str,
+    reason: str,
+    today: dt.date | None = None,
+) -> CrossRegionArrangement:
+    """I08: the bureau lets a body filed elsewhere assess this class — no body is filed locally for its
+    occupation, certificate and level (跨区域提供服务), or its few trainees join a centralised exam (统筹集中考核).
+    The body must be filed for the scope (I09); only the region is not asked then."""
+    today = today or timezone.localdate()
+    tc = _locked(training_class)
+    profile = _profile(tc)
+    clause = profile.rule_clause("I08")
+    if not can(actor.role, "assessment.arrange") or not tc.region.path.startswith(
+        scope_of(actor).region_path
+    ):
+        raise Refusal("只有本班所在地区的人社局管理员可以作出跨区域考核安排")
+    if tc.state not in ARRANGEABLE_STATES:
+        raise Refusal(
+            f"培训班当前状态为“{tc.get_state_display()}”：考核申请前方可作出跨区域考核安排",
+            field="状态",
+            rule="I08",
+            clause=clause,
+        )
+    if basis not in CrossRegionArrangement.Basis.values:
+        raise Refusal("请选择安排依据", field="依据", value=basis, rule="I08", clause=clause)
+    reason = reason.strip()
+    if not reason:
+        raise Refusal("请写明理由", field="理由", rule="I08", clause=clause)
+    if CrossRegionArrangement.objects.filter(training_class=tc, body=body).exists():
+        raise Refusal(f"已安排{body.name}承担本班考核", field="考核机构", value=body.name)
+    level = tc.level if tc.target_certificate in LEVELLED_KINDS else None
+    want = wanted(tc, tc.target_certificate, level, today)
+    lines = filing_lines(occupation_id=tc.occupation_id, certificate_kind=tc.target_certificate)
+    mine = [
+        ln
+        for ln in lines
+        if ln.body_id == body.pk and ln.fits(want) and (ln.valid_to is None or ln.valid_to > today)
+    ]
+    if not mine:
+        raise Refusal(
+            f"{body.name}未备案{want.scope_text}（或备案已失效），不能安排其承担考核",
+            field="考核机构",
+            value=body.name,
+            rule="I09",
+            clause=profile.rule_clause("I09"),
+        )
+    if any(ln.covers(want.region_path) for ln in mine):
+        raise Refusal(
+            f"{body.name}的备案区域已含本班所在的{tc.region.name}，无需跨区域安排",
+            field="考核机构",
+            value=body.name,
+            rule="I08",
+            clause=clause,
+        )
+    local = bodies.local_bodies(want, lines)
+    if basis == CrossRegionArrangement.Basis.NO_LOCAL_BODY and local:
+        names = "、".join(sorted({ln.body_name for ln in lines if ln.body_id in local}))
+        raise Refusal(
+            f"本地已有备案的评价机构（{names}），不属于“本地无备案评价机构”",
+            field="依据",
+            value=CrossRegionArrangement.Basis(basis).label,
+            rule="I08",
+            clause=clause,
+        )
+    arrangement = CrossRegionArrangement.objects.create(
+        training_class=tc, body=body, basis=basis, reason=reason, decided_by=actor
+    )
+    event_record(
+        actor=actor,
+        action="assessment.cross_region_arranged",
+        obj=tc,
+        to_state=tc.state,
+        from_state=tc.state,
+        payload={"arrangement": arrangement.pk, "body": body.pk, "basis": basis, "reason": reason},
+    )
+    return arrangement
 
 
 # --- results ----------------------------------------------------------------------------------------------

@@ -4,18 +4,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
 from jineng.assessment import services
-from jineng.assessment.forms import ApplyForm, CommonForm, ResultRowForm, row_initial
+from jineng.assessment.forms import ApplyForm, ArrangeForm, CommonForm, ResultRowForm, row_initial
 from jineng.assessment.models import Assessment, Result
 from jineng.assessment.selectors import (
+    arrangements_visible,
     assessments_visible,
+    bodies_filed_for_occupation,
+    bodies_for_class,
     certificates_search,
     results_queue,
     special_completion_shares,
+    special_completion_warning,
 )
 from jineng.core import uploads
 from jineng.core.errors import Refusal
@@ -178,6 +183,7 @@ def apply(request: HttpRequest, class_id: int) -> HttpResponse:
     form = ApplyForm(
         request.POST or None,
         initial={"certificate_kind": tc.target_certificate, "level": tc.level, "venue": tc.venue},
+        bodies=bodies_for_class(tc, on=timezone.localdate()),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -200,7 +206,93 @@ def apply(request: HttpRequest, class_id: int) -> HttpResponse:
             "allowed": links.may_apply(user, tc),
             "suspended": links.assessment_suspended(tc),
             "notes": links.rule_notes(tc, APPLY_PARAMS),
+            "arranged": arrangements_visible(user).filter(training_class=tc),
+            # E06: warned here, refused at the claim
+            "share_warning": special_completion_warning(
+                tc,
+                certificate_kind=(form.data.get("certificate_kind") if form.is_bound else None)
+                or tc.target_certificate,
+                trainees=tc.enrolments.filter(status=Enrolment.Status.ENROLLED).count(),
+            ),
         },
+    )
+
+
+# --- the bureau's cross-region (centralised) arrangements (I08) ----------------------------------------------
+
+
+@login_required
+def arrange(request: HttpRequest, class_id: int) -> HttpResponse:
+    """I08: where no local body is filed (or a small group is examined centrally), the bureau's admin names a
+    body filed elsewhere for the class, with the reason; the application then accepts it."""
+    user = request_user(request)
+    require(user, "assessment.arrange")
+    tc = get_object_or_404(classes_supervised(user), pk=class_id)
+    today = timezone.localdate()
+    form = ArrangeForm(request.POST or None, bodies=bodies_filed_for_occupation(tc, on=today))
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.cross_region_arrange(actor=user, training_class=tc, **form.cleaned_data)
+        except Refusal as exc:
+            form_refused(form, exc)
+        else:
+            messages.success(
+                request, f"已安排{made.body.name}承担{tc.ref}的考核（{made.get_basis_display()}）"
+            )
+            return redirect("assessment:arrange", tc.pk)
+    return render(
+        request,
+        "assessment/arrange.html",
+        {
+            "tc": tc,
+            "form": form,
+            "local": bodies_for_class(tc, on=today),
+            "made": arrangements_visible(user).filter(training_class=tc),
+        },
+    )
+
+
+@login_required
+def arrangements(request: HttpRequest) -> HttpResponse:
+    """I08: the cross-region arrangements of the classes the user may see (xlsx too)."""
+    user = request_user(request)
+    require(user, "class.view")
+    qs = arrangements_visible(user)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "跨区域考核安排.xlsx",
+            "跨区域考核安排",
+            [
+                "开班编号",
+                "职业",
+                "本班所在地区",
+                "考核机构",
+                "机构所在地区",
+                "依据",
+                "理由",
+                "决定人",
+                "决定时间",
+            ],
+            (
+                [
+                    a.training_class.ref,
+                    a.training_class.occupation.name,
+                    a.training_class.region.name,
+                    a.body.name,
+                    a.body.region.name,
+                    a.get_basis_display(),
+                    a.reason,
+                    a.decided_by.label,
+                    timezone.localtime(a.decided_at).strftime("%Y-%m-%d %H:%M"),
+                ]
+                for a in qs.select_related("body__region").iterator()
+            ),
+        )
+    page, query = paginate(request, qs)
+    return render(
+        request,
+        "assessment/arrangements.html",
+        {"page": page, "query": query, "can_arrange": can(user.role, "assessment.arrange")},
     )
 
 

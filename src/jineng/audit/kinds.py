@@ -195,6 +195,11 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("followup.recorded", "就业跟踪已登记"),
     EventKind("appraisal.computed", "机构年度绩效已计算"),
     EventKind("appraisal.decided", "机构年度绩效评价已决定"),
+    # Who may evaluate what (I08, I09).
+    EventKind("evaluation_filing.recorded", "评价机构备案已登记"),
+    EventKind("evaluation_filing.ended", "评价机构备案已终止"),
+    EventKind("organisation.recognition_filed_changed", "职业技能等级认定备案标志已更新"),
+    EventKind("assessment.cross_region_arranged", "跨区域考核安排已作出"),
 )
 
 KINDS: dict[str, EventKind] = {kind.code: kind for kind in _KINDS}

@@ -12,11 +12,15 @@ from ninja.pagination import paginate
 from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
 from jineng.catalogue import selectors
-from jineng.catalogue.models import InstitutionOccupation, Occupation, Teacher, Workstation
+from jineng.catalogue.models import EvaluationFiling, InstitutionOccupation, Occupation, Teacher, Workstation
 from jineng.catalogue.schemas import (
     CatalogueItemOut,
     CatalogueReasonIn,
     EndIn,
+    EvaluationFilingIn,
+    EvaluationFilingOut,
+    FilingImportIn,
+    FilingImportOut,
     FindingIn,
     ImportIn,
     ImportOut,
@@ -34,7 +38,11 @@ from jineng.catalogue.schemas import (
     WorkstationOut,
 )
 from jineng.catalogue.services import (
+    ScopeLine,
     catalogue_import,
+    evaluation_filing_end,
+    evaluation_filing_record,
+    evaluation_filings_import,
     institution_occupation_end,
     institution_occupation_set,
     online_platform_file,
@@ -290,3 +298,85 @@ def org_finding(request: HttpRequest, org_id: int, data: FindingIn) -> Organisat
     return organisation_audit_finding_record(
         actor=user, organisation=org, found_on=data.found_on, note=data.note
     )
+
+
+# ---- evaluation bodies' filings (I09)
+
+
+@router.get(
+    "/evaluation-filings",
+    response=list[EvaluationFilingOut],
+    summary="评价机构目录与职业技能等级认定备案（I09；on=某日有效的备案）",
+)
+@paginate(PageNumberPagination, page_size=50)
+def evaluation_filings(
+    request: HttpRequest,
+    q: str = "",
+    kind: str = "",
+    organisation_id: int | None = None,
+    on: dt.date | None = None,
+) -> Any:
+    require(request.user, "catalogue.view")
+    return selectors.evaluation_filings_search(
+        request_user(request), q=q, kind=kind, organisation_id=organisation_id, on=on
+    )
+
+
+@router.post(
+    "/evaluation-filings",
+    response={201: EvaluationFilingOut},
+    summary="登记评价机构备案：备案范围（职业 × 证书类型 × 等级）、可开展评价的区域与有效期（I09）",
+)
+def evaluation_filing_add(request: HttpRequest, data: EvaluationFilingIn) -> Status:
+    user = request_user(request)
+    require(user, "catalogue.manage")
+    org = get_object_or_404(selectors.filing_organisations(user), pk=data.organisation_id)
+    region = get_object_or_404(selectors.catalogue_regions(user), pk=data.region_id)
+    filing = evaluation_filing_record(
+        actor=user,
+        organisation=org,
+        kind=data.kind,
+        ref=data.ref,
+        region=region,
+        filed_on=data.filed_on,
+        valid_from=data.valid_from,
+        valid_to=data.valid_to,
+        scope=[
+            ScopeLine(_occupation(ln.occupation_code), ln.certificate_kind, ln.level) for ln in data.scope
+        ],
+    )
+    return Status(201, selectors.evaluation_filings_visible(user).get(pk=filing.pk))
+
+
+@router.post(
+    "/evaluation-filings/{filing_id}/end",
+    response=EvaluationFilingOut,
+    summary="终止评价机构备案（自失效日期起不得再承担考核，I09）",
+)
+def evaluation_filing_stop(request: HttpRequest, filing_id: int, data: EndIn) -> EvaluationFiling:
+    user = request_user(request)
+    require(user, "catalogue.manage")
+    filing = get_object_or_404(selectors.evaluation_filings_managed(user), pk=filing_id)
+    evaluation_filing_end(actor=user, filing=filing, valid_to=data.valid_to)
+    return selectors.evaluation_filings_visible(user).get(pk=filing.pk)
+
+
+@router.post(
+    "/evaluation-filings/import",
+    response=FilingImportOut,
+    summary="导入评价机构备案（按模板，全部正确才写入；错误逐行列出，I09）",
+)
+def evaluation_filings_upload(request: HttpRequest, data: FilingImportIn) -> Any:
+    user = request_user(request)
+    require(user, "catalogue.manage")
+    try:
+        content = base64.b64decode(data.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise Refusal("文件内容不是有效的 Base64 编码", field="content_base64") from None
+    result = evaluation_filings_import(
+        actor=user,
+        content=content,
+        organisations=selectors.filing_organisations(user),
+        regions=selectors.catalogue_regions(user),
+    )
+    return {"filings": result.filings, "lines": result.lines}

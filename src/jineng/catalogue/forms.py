@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from jineng.catalogue.importing import MAX_BYTES
-from jineng.catalogue.models import Occupation
+from jineng.catalogue.models import CertificateKind, EvaluationFiling, Level, Occupation
 from jineng.orgs.models import Organisation
 from jineng.orgs.services import SUSPENSION_RULES
 from jineng.regions.models import Region
@@ -45,6 +45,47 @@ class InstitutionOccupationForm(OrgForm):
     valid_from = forms.DateField(label="生效日期（留空为今天）", required=False, widget=DATE)
 
 
+class FilingForm(OrgForm):
+    """I09: a body's filing; its scope is the occupations given × one certificate kind × the levels ticked."""
+
+    kind = forms.ChoiceField(label="备案类别", choices=EvaluationFiling.Kind.choices)
+    ref = forms.CharField(label="备案编号", max_length=64)
+    region = forms.ModelChoiceField(label="可开展评价的区域", queryset=Region.objects.none())
+    filed_on = forms.DateField(label="备案日期", widget=DATE)
+    valid_from = forms.DateField(label="生效日期（留空同备案日期）", required=False, widget=DATE)
+    valid_to = forms.DateField(label="失效日期（当日起不再有效，可留空）", required=False, widget=DATE)
+    occupations = forms.CharField(
+        label="职业编码",
+        max_length=2000,
+        widget=forms.TextInput(attrs={"placeholder": "如 4-03-02-01 4-03-02-02", "size": 28}),
+        help_text="一个或多个大典职业编码，以空格或逗号分隔",
+    )
+    certificate_kind = forms.ChoiceField(label="证书类型", choices=CertificateKind.choices)
+    levels = forms.TypedMultipleChoiceField(
+        label="等级",
+        choices=Level.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="职业资格、职业技能等级证书须勾选；其他证书不分等级",
+    )
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+        self.fields["organisation"].label = "评价机构"
+
+    def clean_occupations(self) -> list[Occupation]:
+        codes = [
+            c for c in self.cleaned_data["occupations"].replace("，", ",").replace(",", " ").split() if c
+        ]
+        found = {o.code: o for o in Occupation.objects.filter(code__in=codes)}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise forms.ValidationError(f"2022年版职业分类大典中没有职业编码 {'、'.join(missing)}")
+        return [found[c] for c in dict.fromkeys(codes)]
+
+
 class EndForm(forms.Form):
     valid_to = forms.DateField(label="失效日期（留空为今天）", required=False, widget=DATE)
 
@@ -81,6 +122,10 @@ class ImportForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(f"文件过大，上限 {MAX_BYTES // 1024 // 1024} MB")
         return upload
+
+
+class FilingImportForm(forms.Form):
+    file = forms.FileField(label="备案文件（.xlsx，按模板填写）")
 
 
 class StatusForm(forms.Form):

@@ -292,3 +292,71 @@ class OnlinePlatformFiling(models.Model):
             and self.platform_filed_on <= day
             and self.platform_approved_on <= day
         )
+
+
+class EvaluationFiling(models.Model):
+    """I09: an evaluation body's filing — its listing in the 评价机构目录, or a 职业技能等级认定备案 (a recognition
+    body: an enterprise, a school, a social evaluation organisation) — with what it may assess (its scope
+    lines: occupation × certificate kind × level) and the region where it may do so, from ``valid_from``
+    until ``valid_to`` (the first day it no longer holds)."""
+
+    class Kind(models.TextChoices):
+        CATALOGUE = "catalogue", "评价机构目录"
+        RECOGNITION = "recognition", "职业技能等级认定备案"
+
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="evaluation_filings", verbose_name="评价机构"
+    )
+    kind = models.CharField("备案类别", max_length=16, choices=Kind.choices)
+    ref = models.CharField("备案编号", max_length=64)
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="evaluation_filings", verbose_name="可开展评价的区域"
+    )
+    filed_on = models.DateField("备案日期")
+    valid_from = models.DateField("生效日期")
+    valid_to = models.DateField("失效日期（当日起不再有效）", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "评价机构备案"
+        verbose_name_plural = "评价机构备案"
+        ordering = ["organisation__name", "-valid_from", "id"]
+        indexes = [models.Index(fields=["organisation", "valid_from"])]
+        constraints = [models.UniqueConstraint(fields=["ref"], name="evaluation_filing_ref_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} · {self.get_kind_display()} {self.ref}"
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+    @property
+    def validity(self) -> str:
+        if self.valid_to is None:
+            return f"{self.valid_from.isoformat()} 起"
+        return f"{self.valid_from.isoformat()} 至 {(self.valid_to - dt.timedelta(days=1)).isoformat()}"
+
+
+class EvaluationScope(models.Model):
+    """One line of a filing's scope: an occupation, a certificate kind and a level (none for the kinds that
+    carry no level)."""
+
+    filing = models.ForeignKey(EvaluationFiling, models.CASCADE, related_name="scope")
+    occupation = models.ForeignKey(Occupation, models.PROTECT, related_name="evaluation_scope")
+    certificate_kind = models.CharField("证书类型", max_length=24, choices=CertificateKind.choices)
+    level = models.PositiveSmallIntegerField("等级", choices=Level.choices, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "评价机构备案范围"
+        verbose_name_plural = "评价机构备案范围"
+        ordering = ["filing_id", "occupation__code", "certificate_kind", "-level"]
+        indexes = [models.Index(fields=["occupation", "certificate_kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["filing", "occupation", "certificate_kind", "level"], name="evaluation_scope_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        level = f"（{self.get_level_display()}）" if self.level else ""
+        return f"{self.occupation.name}{level} {self.get_certificate_kind_display()}"

@@ -262,3 +262,88 @@ class CatalogueReasonIn(Schema):
 class FindingIn(Schema):
     found_on: dt.date
     note: str = Field(min_length=1, max_length=180)
+
+
+# ---- evaluation bodies' filings (I09)
+
+
+class ScopeLineIn(Schema):
+    occupation_code: str = Field(min_length=1, max_length=10)
+    certificate_kind: str = Field(description="证书类型代码：qualification、skill_level、special_ability…")
+    level: int | None = Field(None, ge=1, le=5, description="等级 1–5（职业资格、职业技能等级证书须填）")
+
+
+class ScopeLineOut(Schema):
+    occupation_code: str
+    occupation: str
+    certificate_kind: str
+    certificate_kind_label: str
+    level: int | None
+    level_label: str
+
+    @staticmethod
+    def resolve_occupation_code(obj: Any) -> str:
+        return str(obj.occupation.code)
+
+    @staticmethod
+    def resolve_occupation(obj: Any) -> str:
+        return str(obj.occupation.name)
+
+    @staticmethod
+    def resolve_certificate_kind_label(obj: Any) -> str:
+        return str(obj.get_certificate_kind_display())
+
+    @staticmethod
+    def resolve_level_label(obj: Any) -> str:
+        return str(obj.get_level_display()) if obj.level else ""
+
+
+class EvaluationFilingIn(Schema):
+    organisation_id: int
+    kind: str = Field(description="catalogue（评价机构目录）或 recognition（职业技能等级认定备案）")
+    ref: str = Field(min_length=1, max_length=64, description="备案编号")
+    region_id: int = Field(description="可开展评价的区域")
+    filed_on: dt.date
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = Field(None, description="失效日期（当日起不再有效）")
+    scope: list[ScopeLineIn] = Field(min_length=1, max_length=2000)
+
+
+class EvaluationFilingOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str
+    kind: str
+    kind_label: str
+    ref: str
+    region_id: int
+    region: str
+    filed_on: dt.date
+    valid_from: dt.date
+    valid_to: dt.date | None
+    scope: list[ScopeLineOut]
+
+    @staticmethod
+    def resolve_organisation(obj: Any) -> str:
+        return str(obj.organisation.name)
+
+    @staticmethod
+    def resolve_kind_label(obj: Any) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_region(obj: Any) -> str:
+        return str(obj.region.name)
+
+    @staticmethod
+    def resolve_scope(obj: Any) -> list[Any]:
+        return list(obj.scope.all())
+
+
+class FilingImportIn(Schema):
+    content_base64: str = Field(description="按模板填写的 .xlsx 文件内容，Base64 编码")
+
+
+class FilingImportOut(Schema):
+    filings: int
+    lines: int

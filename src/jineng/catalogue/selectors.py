@@ -13,6 +13,8 @@ from django.db.models import Q, QuerySet
 from jineng.accounts.models import User
 from jineng.catalogue.models import (
     CatalogueItem,
+    EvaluationFiling,
+    EvaluationScope,
     InstitutionOccupation,
     Occupation,
     OccupationCategory,
@@ -26,6 +28,7 @@ from jineng.core.roles import can
 from jineng.core.scope import scope_of
 from jineng.orgs.models import Organisation
 from jineng.orgs.selectors import organisations_visible
+from jineng.policy.bodies import FilingLine
 from jineng.policy.identity import mask_id_number
 from jineng.policy.standards import StandardItem
 from jineng.policy.violations import Violation
@@ -353,3 +356,106 @@ def line_version_on(item: CatalogueItem, day: dt.date) -> CatalogueItem:
         .first()
     )
     return found or item
+
+
+# --------------------------------------------------------------------------------------------------
+# Evaluation bodies' filings (I09). The 评价机构目录 is published: a user sees the filings of the regions
+# above and below his own and those of the organisations he may see.
+
+
+def evaluation_filings_visible(user: User) -> QuerySet[EvaluationFiling]:
+    if not can(user.role, "catalogue.view"):
+        return EvaluationFiling.objects.none()
+    scope = scope_of(user)
+    return (
+        EvaluationFiling.objects.filter(
+            Q(region__path__in=_chain_paths(scope.region_path))
+            | scope.region_q()
+            | Q(organisation__in=organisations_visible(user))
+        )
+        .select_related("organisation", "region")
+        .prefetch_related("scope__occupation")
+        .distinct()
+    )
+
+
+def filing_organisations(user: User) -> QuerySet[Organisation]:
+    """The organisations whose filings the user may record: those of his region (any kind: a recognition
+    filing may be of an enterprise or a school)."""
+    return _org_scoped(user)
+
+
+def evaluation_filings_managed(user: User) -> QuerySet[EvaluationFiling]:
+    """The filings the user may end: those of the organisations of his region."""
+    return evaluation_filings_visible(user).filter(organisation__in=filing_organisations(user))
+
+
+def evaluation_filings_search(
+    user: User,
+    *,
+    q: str = "",
+    kind: str = "",
+    organisation_id: int | None = None,
+    on: dt.date | None = None,
+) -> QuerySet[EvaluationFiling]:
+    qs = evaluation_filings_visible(user)
+    q = q.strip()
+    if q:
+        qs = qs.filter(
+            Q(organisation__name__contains=q)
+            | Q(ref__contains=q)
+            | Q(scope__occupation__name__contains=q)
+            | Q(scope__occupation__code__startswith=q)
+        ).distinct()
+    if kind:
+        qs = qs.filter(kind=kind)
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    if on:
+        qs = qs.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+    return qs
+
+
+def evaluation_scope_of(filing_ids: Iterable[int]) -> dict[int, list[EvaluationScope]]:
+    """Each filing's scope lines, in one query."""
+    out: dict[int, list[EvaluationScope]] = {}
+    for line in EvaluationScope.objects.filter(filing_id__in=list(filing_ids)).select_related("occupation"):
+        out.setdefault(line.filing_id, []).append(line)
+    return out
+
+
+def evaluation_bodies_filed() -> QuerySet[Organisation]:
+    """Every organisation with a filing (any date): the bodies a cross-region arrangement may name."""
+    return Organisation.objects.filter(evaluation_filings__isnull=False).distinct().order_by("name")
+
+
+def filing_lines(
+    *,
+    occupation_id: int | None = None,
+    certificate_kind: str | None = None,
+    body_ids: Iterable[int] | None = None,
+) -> list[FilingLine]:
+    """I09: filing lines, every date and region, as the policy reads them (jineng.policy.bodies), for an
+    occupation (and kind), narrowed to ``body_ids`` when given. Unscoped: the directory is published."""
+    qs = EvaluationScope.objects.select_related("filing__organisation", "filing__region")
+    if occupation_id is not None:
+        qs = qs.filter(occupation_id=occupation_id)
+    if certificate_kind is not None:
+        qs = qs.filter(certificate_kind=certificate_kind)
+    if body_ids is not None:
+        qs = qs.filter(filing__organisation_id__in=list(body_ids))
+    return [
+        FilingLine(
+            body_id=s.filing.organisation_id,
+            body_name=s.filing.organisation.name,
+            filing_ref=s.filing.ref,
+            region_path=s.filing.region.path,
+            region_name=s.filing.region.name,
+            occupation_id=s.occupation_id,
+            certificate_kind=s.certificate_kind,
+            level=s.level,
+            valid_from=s.filing.valid_from,
+            valid_to=s.filing.valid_to,
+        )
+        for s in qs
+    ]

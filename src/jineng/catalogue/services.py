@@ -13,7 +13,11 @@ from jineng.audit.services import event_record
 from jineng.catalogue import classification
 from jineng.catalogue.importing import ItemRow, RowError, check_rows, parse_workbook
 from jineng.catalogue.models import (
+    LEVELLED_KINDS,
     CatalogueItem,
+    CertificateKind,
+    EvaluationFiling,
+    EvaluationScope,
     InstitutionOccupation,
     Occupation,
     OccupationCategory,
@@ -25,6 +29,7 @@ from jineng.catalogue.models import (
 )
 from jineng.core.errors import Refusal
 from jineng.orgs.models import Organisation
+from jineng.orgs.services import organisation_recognition_filed_set
 from jineng.policy.identity import InvalidIdNumber, mask_id_number, parse_id_number
 from jineng.regions.models import Region
 from jineng.regions.selectors import NoProfile, profile_for
@@ -606,3 +611,249 @@ def _platform_state(filing: OnlinePlatformFiling) -> str:
     if filing.platform_filed_on:
         return "已备案"
     return "已列入目录" if filing.platform_listed else "未列入目录"
+
+
+# --------------------------------------------------------------------------------------------------
+# Evaluation bodies' filings (评价机构目录, 职业技能等级认定备案): what each may assess, where, when (I09).
+
+
+@dataclass(frozen=True)
+class ScopeLine:
+    occupation: Occupation
+    certificate_kind: str
+    level: int | None = None
+
+
+def _scope_checked(organisation: Organisation, lines: list[ScopeLine], day: dt.date) -> list[ScopeLine]:
+    if not lines:
+        raise Refusal(
+            "备案范围不能为空：至少填写一个职业、证书类型（及等级）",
+            field="备案范围",
+            rule="I09",
+            clause=rule_clause(organisation, "I09", day),
+        )
+    out: dict[tuple[int, str, int | None], ScopeLine] = {}
+    for ln in lines:
+        if ln.certificate_kind not in CertificateKind.values:
+            raise Refusal("未知的证书类型", field="证书类型", value=ln.certificate_kind)
+        if ln.certificate_kind in LEVELLED_KINDS and ln.level not in (1, 2, 3, 4, 5):
+            raise Refusal(
+                f"{CertificateKind(ln.certificate_kind).label}须填写等级（1–5）",
+                field="等级",
+                value=f"{ln.occupation.name} {ln.level or ''}",
+            )
+        if ln.certificate_kind not in LEVELLED_KINDS and ln.level is not None:
+            raise Refusal(
+                f"{CertificateKind(ln.certificate_kind).label}不分等级，请勿填写等级",
+                field="等级",
+                value=f"{ln.occupation.name} {ln.level}",
+            )
+        out.setdefault((ln.occupation.pk, ln.certificate_kind, ln.level), ln)
+    return list(out.values())
+
+
+def _recognition_sync(actor: Any, organisation: Organisation, today: dt.date) -> None:
+    """I09: the organisation's 认定备案 mark follows its recognition filings in force today."""
+    in_force = (
+        EvaluationFiling.objects.filter(
+            organisation=organisation, kind=EvaluationFiling.Kind.RECOGNITION, valid_from__lte=today
+        )
+        .exclude(valid_to__isnull=False, valid_to__lte=today)
+        .exists()
+    )
+    organisation_recognition_filed_set(
+        actor=actor, organisation=organisation, filed=in_force, why="职业技能等级认定备案（I09）"
+    )
+
+
+@transaction.atomic
+def evaluation_filing_record(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    kind: str,
+    ref: str,
+    region: Region,
+    filed_on: dt.date,
+    scope: list[ScopeLine],
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    today: dt.date | None = None,
+) -> EvaluationFiling:
+    """I09: record a body's filing with its scope (occupation × certificate kind × level) and the region
+    where it may assess. A 评价机构目录 listing is of an evaluation body; a 职业技能等级认定备案 may be of any
+    organisation (an enterprise recognising its own staff, a school), which it then marks as filed."""
+    today = _today(today)
+
+    def clause() -> str:  # asked only when refusing
+        return rule_clause(organisation, "I09", today)
+
+    if kind not in EvaluationFiling.Kind.values:
+        raise Refusal("未知的备案类别", field="备案类别", value=kind, rule="I09", clause=clause())
+    if kind == EvaluationFiling.Kind.CATALOGUE and organisation.kind not in Organisation.EVALUATION_KINDS:
+        raise Refusal(
+            f"{organisation.name}（{organisation.get_kind_display()}）不是评价（鉴定）机构，不能列入评价机构目录；"
+            "企业、院校开展等级认定的，登记为“职业技能等级认定备案”",
+            field="评价机构",
+            value=organisation.name,
+            rule="I09",
+            clause=clause(),
+        )
+    if organisation.status == Organisation.Status.EXITED:
+        raise Refusal(
+            f"{organisation.name} 已退出，不得备案",
+            field="评价机构",
+            value=organisation.name,
+            rule="I09",
+            clause=clause(),
+        )
+    ref = ref.strip()
+    if not ref:
+        raise Refusal("备案编号不能为空", field="备案编号")
+    if EvaluationFiling.objects.filter(ref=ref).exists():
+        raise Refusal(f"备案编号 {ref} 已登记", field="备案编号", value=ref)
+    if not (
+        organisation.region.path.startswith(region.path) or region.path.startswith(organisation.region.path)
+    ):
+        raise Refusal(
+            f"可开展评价的区域须为{organisation.name}所在的{organisation.region.name}、其上级或下级区域",
+            field="可开展评价的区域",
+            value=region.name,
+            rule="I09",
+            clause=clause(),
+        )
+    valid_from = valid_from or filed_on
+    if valid_from < filed_on:
+        raise Refusal("生效日期不得早于备案日期", field="生效日期", value=valid_from.isoformat())
+    if valid_to is not None and valid_to <= valid_from:
+        raise Refusal("失效日期须晚于生效日期", field="失效日期", value=valid_to.isoformat())
+    lines = _scope_checked(organisation, scope, today)
+    filing = EvaluationFiling.objects.create(
+        organisation=organisation,
+        kind=kind,
+        ref=ref,
+        region=region,
+        filed_on=filed_on,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    EvaluationScope.objects.bulk_create(
+        [
+            EvaluationScope(
+                filing=filing, occupation=ln.occupation, certificate_kind=ln.certificate_kind, level=ln.level
+            )
+            for ln in lines
+        ]
+    )
+    event_record(
+        actor=actor,
+        action="evaluation_filing.recorded",
+        obj=filing,
+        to_state=filing.validity,
+        payload={
+            "kind": kind,
+            "ref": ref,
+            "region": region.path,
+            "scope": [[ln.occupation.code, ln.certificate_kind, ln.level] for ln in lines],
+        },
+        region_path=organisation.region.path,
+        organisation_id=organisation.pk,
+    )
+    if kind == EvaluationFiling.Kind.RECOGNITION:
+        _recognition_sync(actor, organisation, today)
+    return filing
+
+
+@transaction.atomic
+def evaluation_filing_end(
+    *, actor: Any, filing: EvaluationFiling, valid_to: dt.date | None = None, today: dt.date | None = None
+) -> EvaluationFiling:
+    """I09: from ``valid_to`` (today, or a later day) the body may no longer assess under this filing."""
+    today = _today(today)
+    valid_to = valid_to or today
+    filing = (
+        EvaluationFiling.objects.select_for_update(of=("self",))
+        .select_related("organisation__region")
+        .get(pk=filing.pk)
+    )
+
+    def clause() -> str:  # asked only when refusing
+        return rule_clause(filing.organisation, "I09", today)
+
+    if filing.valid_to is not None and filing.valid_to <= today:
+        raise Refusal(
+            "该备案已失效", field="失效日期", value=filing.valid_to.isoformat(), rule="I09", clause=clause()
+        )
+    if valid_to < today or valid_to <= filing.valid_from:
+        raise Refusal(
+            "失效日期不得早于今天，并须晚于生效日期",
+            field="失效日期",
+            value=valid_to.isoformat(),
+            rule="I09",
+            clause=clause(),
+        )
+    before = filing.validity
+    filing.valid_to = valid_to
+    filing.save(update_fields=["valid_to"])
+    event_record(
+        actor=actor,
+        action="evaluation_filing.ended",
+        obj=filing,
+        from_state=before,
+        to_state=filing.validity,
+        payload={"ref": filing.ref, "valid_to": valid_to.isoformat()},
+        region_path=filing.organisation.region.path,
+        organisation_id=filing.organisation_id,
+    )
+    if filing.kind == EvaluationFiling.Kind.RECOGNITION:
+        _recognition_sync(actor, filing.organisation, today)
+    return filing
+
+
+@dataclass(frozen=True)
+class FilingImportResult:
+    filings: int
+    lines: int
+
+
+@transaction.atomic
+def evaluation_filings_import(
+    *,
+    actor: Any,
+    content: bytes,
+    organisations: Any,
+    regions: Any,
+    today: dt.date | None = None,
+) -> FilingImportResult:
+    """I09: a workbook of filings, all or nothing: every row is checked, each filing is recorded through
+    :func:`evaluation_filing_record` (its refusal reported on the filing's first row), and if any row or
+    filing is refused nothing is written."""
+    from jineng.catalogue.filingimport import filings_read
+
+    plans, errors = filings_read(content, organisations=organisations, regions=regions)
+    lines = 0
+    if not errors:
+        for plan in plans:
+            try:
+                with transaction.atomic():
+                    evaluation_filing_record(
+                        actor=actor,
+                        organisation=plan.organisation,
+                        kind=plan.kind,
+                        ref=plan.ref,
+                        region=plan.region,
+                        filed_on=plan.filed_on,
+                        valid_from=plan.valid_from,
+                        valid_to=plan.valid_to,
+                        scope=[ScopeLine(o, k, lv) for o, k, lv in plan.scope],
+                        today=today,
+                    )
+            except Refusal as exc:
+                errors.append(
+                    RowError(plan.row, exc.field or "备案编号", exc.value or plan.ref, exc.render())
+                )
+            else:
+                lines += len(plan.scope)
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: (e.row, e.column)))
+    return FilingImportResult(len(plans), lines)

@@ -16,6 +16,10 @@ urlpatterns = [
     path("teachers/<int:teacher_id>/deactivate/", views.teacher_deactivate_view, name="teacher_deactivate"),
     path("workstations/", views.workstation_list, name="workstations"),
     path("platforms/", views.platform_list, name="platforms"),
+    path("filings/", views.filing_list, name="filings"),
+    path("filings/<int:filing_id>/end/", views.filing_end, name="filing_end"),
+    path("filings/template/", views.filing_template, name="filing_template"),
+    path("filings/import/", views.filing_import, name="filing_import"),
     path("status/", views.status_list, name="status"),
     path("status/<int:org_id>/", views.status_change, name="status_change"),
 ]

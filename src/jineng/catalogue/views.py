@@ -12,8 +12,11 @@ from django.views.decorators.http import require_POST
 
 from jineng.accounts.requests import request_user
 from jineng.catalogue import selectors
+from jineng.catalogue.filingimport import FILING_IMPORT_HEADERS, FILING_TEMPLATE_EXAMPLE
 from jineng.catalogue.forms import (
     EndForm,
+    FilingForm,
+    FilingImportForm,
     ImportForm,
     InstitutionOccupationForm,
     PlatformForm,
@@ -22,10 +25,14 @@ from jineng.catalogue.forms import (
     WorkstationForm,
 )
 from jineng.catalogue.importing import HEADERS, TEMPLATE_EXAMPLE
-from jineng.catalogue.models import CertificateKind, Occupation
+from jineng.catalogue.models import LEVELLED_KINDS, CertificateKind, EvaluationFiling, Level, Occupation
 from jineng.catalogue.services import (
     ImportRejected,
+    ScopeLine,
     catalogue_import,
+    evaluation_filing_end,
+    evaluation_filing_record,
+    evaluation_filings_import,
     institution_occupation_end,
     institution_occupation_set,
     online_platform_file,
@@ -35,7 +42,7 @@ from jineng.catalogue.services import (
 )
 from jineng.core import uploads
 from jineng.core.errors import Refusal
-from jineng.core.feedback import refused
+from jineng.core.feedback import form_refused, refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
 from jineng.core.roles import can
@@ -593,3 +600,150 @@ def status_change(request: HttpRequest, org_id: int) -> HttpResponse:
     else:
         messages.success(request, f"{org.name}：已{dict(StatusForm.ACTIONS)[data['action']]}")
     return redirect("catalogue:status")
+
+
+# --------------------------------------------------------------------------------------------------
+# Evaluation bodies' filings (I09): 评价机构目录 and 职业技能等级认定备案.
+
+FILING_HEADERS = [
+    "评价机构",
+    "统一社会信用代码",
+    "备案类别",
+    "备案编号",
+    "可开展评价的区域",
+    "备案日期",
+    "生效日期",
+    "失效日期",
+    "职业编码",
+    "职业名称",
+    "证书类型",
+    "等级",
+]
+
+
+@login_required
+def filing_list(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    require(user, "catalogue.manage" if request.method == "POST" else "catalogue.view")
+    orgs = selectors.filing_organisations(user)
+    form = FilingForm(request.POST or None, organisations=orgs, regions=selectors.catalogue_regions(user))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        kind = d["certificate_kind"]
+        levels = sorted(d["levels"], reverse=True) if kind in LEVELLED_KINDS else [None]
+        try:
+            filing = evaluation_filing_record(
+                actor=user,
+                organisation=d["organisation"],
+                kind=d["kind"],
+                ref=d["ref"],
+                region=d["region"],
+                filed_on=d["filed_on"],
+                valid_from=d["valid_from"],
+                valid_to=d["valid_to"],
+                scope=[ScopeLine(occ, kind, level) for occ in d["occupations"] for level in levels or [None]],
+            )
+        except Refusal as exc:
+            form_refused(form, exc)
+        else:
+            messages.success(request, f"已登记备案：{filing}（{filing.validity}）")
+            return redirect("catalogue:filings")
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    organisation_id = _int(request.GET.get("organisation"))
+    on = _date(request.GET.get("on"))
+    qs = selectors.evaluation_filings_search(user, q=q, kind=kind, organisation_id=organisation_id, on=on)
+    if _xlsx_wanted(request):
+        return xlsx_response(
+            "评价机构备案.xlsx",
+            "评价机构备案",
+            FILING_HEADERS,
+            (
+                [
+                    f.organisation.name,
+                    f.organisation.credit_code,
+                    f.get_kind_display(),
+                    f.ref,
+                    f.region.name,
+                    f.filed_on,
+                    f.valid_from,
+                    f.valid_to or "",
+                    line.occupation.code,
+                    line.occupation.name,
+                    line.get_certificate_kind_display(),
+                    line.get_level_display() if line.level else "",
+                ]
+                for f in qs.iterator(chunk_size=500)
+                for line in f.scope.all()
+            ),
+        )
+    page, query = paginate(request, qs)
+    return render(
+        request,
+        "catalogue/filings.html",
+        {
+            "page": page,
+            "query": query,
+            "q": q,
+            "kind": kind,
+            "kinds": EvaluationFiling.Kind.choices,
+            "organisation": organisation_id,
+            "on": on,
+            "organisations": selectors.evaluation_bodies_filed().filter(pk__in=orgs.values("pk")),
+            "form": form,
+            "levels": Level.choices,
+            "today": timezone.localdate(),
+            "can_manage": can(user.role, "catalogue.manage"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def filing_end(request: HttpRequest, filing_id: int) -> HttpResponse:
+    user = request_user(request)
+    require(user, "catalogue.manage")
+    filing = get_object_or_404(selectors.evaluation_filings_managed(user), pk=filing_id)
+    form = EndForm(request.POST)
+    valid_to = form.cleaned_data["valid_to"] if form.is_valid() else None
+    try:
+        evaluation_filing_end(actor=user, filing=filing, valid_to=valid_to)
+    except Refusal as exc:
+        refused(request, exc)
+    else:
+        messages.success(request, f"已终止备案：{filing}")
+    return redirect("catalogue:filings")
+
+
+@login_required
+def filing_template(request: HttpRequest) -> HttpResponse:
+    require(request.user, "catalogue.manage")
+    return xlsx_response(
+        "评价机构备案导入模板.xlsx", "评价机构备案", FILING_IMPORT_HEADERS, FILING_TEMPLATE_EXAMPLE
+    )
+
+
+@login_required
+def filing_import(request: HttpRequest) -> HttpResponse:
+    """I09: filings from a workbook, all or nothing, with a report of every problem by row."""
+    user = request_user(request)
+    require(user, "catalogue.manage")
+    form = FilingImportForm(request.POST or None, request.FILES or None)
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = evaluation_filings_import(
+                actor=user,
+                content=uploads.upload_bytes(form.cleaned_data["file"], what="文件"),
+                organisations=selectors.filing_organisations(user),
+                regions=selectors.catalogue_regions(user),
+            )
+        except ImportRejected as exc:
+            errors = exc.errors
+            messages.error(request, exc.message)
+        except Refusal as exc:
+            refused(request, exc)
+        else:
+            messages.success(request, f"已导入备案 {result.filings} 份，备案范围 {result.lines} 条")
+            return redirect("catalogue:filings")
+    return render(request, "catalogue/filings_import.html", {"form": form, "errors": errors})

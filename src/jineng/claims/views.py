@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
-from jineng.claims import bulk, runs, services
+from jineng.claims import bulk, certshare, runs, services
 from jineng.claims.models import Claim, ClaimLine, ClaimState, Objection, PaymentBatch
 from jineng.claims.programmes import programme
 from jineng.claims.selectors import (
@@ -45,6 +45,7 @@ from jineng.people.selectors import id_number_for
 from jineng.policy.claims import overdue
 from jineng.policy.identity import mask_bank_account
 from jineng.policy.profiles import get_profile
+from jineng.policy.violations import Violation
 from jineng.training.models import TrainingClass
 from jineng.training.selectors import classes_visible
 
@@ -125,6 +126,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             if user.role == Role.INSTITUTION
             else TrainingClass.objects.none()
         )
+    # E06: a claimable class whose certificates would take the year beyond the share is warned here.
+    claimable_rows = [(tc, _share_warning(tc)) for tc in claimable] if claimable is not None else []
     totals = {
         "count": page.paginator.count,
         "amount": (qs.aggregate(s=Sum("amount"))["s"] or Decimal(0)).quantize(Decimal("0.01")),
@@ -139,9 +142,17 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "states": ClaimState.choices,
             "today": today,
             "claimable": claimable,
+            "claimable_rows": claimable_rows,
             "totals": totals,
         },
     )
+
+
+def _share_warning(tc: TrainingClass) -> Violation | None:
+    try:
+        return certshare.share_violation(services._class_profile(tc), tc)
+    except Refusal:  # no profile: the claim itself says so
+        return None
 
 
 @login_required

@@ -87,6 +87,13 @@ MENU: tuple[NavItem, ...] = (
     ),
     NavItem(
         "培训目录",
+        "评价机构备案",
+        "catalogue:filings",
+        "catalogue.view",
+        "评价机构目录与职业技能等级认定备案：职业、等级、区域与有效期（I09）",
+    ),
+    NavItem(
+        "培训目录",
         "机构状态",
         "catalogue:status",
         "org.status",
@@ -134,6 +141,13 @@ MENU: tuple[NavItem, ...] = (
         "督查员手机页：今日辖区在训班级，一班一表",
     ),
     NavItem("培训班", "结业考核", "assessment:queue", "class.view", "考核申请与评价机构结果录入（E01–E05）"),
+    NavItem(
+        "培训班",
+        "跨区域考核安排",
+        "assessment:arrangements",
+        "class.view",
+        "本地无备案评价机构或考核人数较少时的跨区域、统筹集中考核（I08）",
+    ),
     NavItem(
         "培训班",
         "证书查询",

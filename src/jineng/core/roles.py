@@ -66,6 +66,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # J03: the bureau confirms the trainees' declared groups against the real-name registry's data.
     "class.confirm_groups": HR_ROLES,
     "assessment.apply": frozenset({Role.INSTITUTION}),
+    # I08: the bureau arranges a body filed elsewhere for a class (跨区域、统筹集中考核).
+    "assessment.arrange": frozenset({Role.HR_ADMIN}),
     "assessment.results": frozenset({Role.EVALUATOR}),
     "certificate.view": STAFF_ROLES | ORG_ROLES,
     # --- 电子职业培训券 (G01, G02): the bureau issues and revokes; an institution binds and redeems

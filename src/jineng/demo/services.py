@@ -17,6 +17,7 @@ from jineng.demo import data
 from jineng.demo.appraisal import demo_appraisal_load
 from jineng.demo.claims import demo_claims_load
 from jineng.demo.classes import demo_classes_load
+from jineng.demo.filings import demo_filings_load
 from jineng.demo.plans import demo_plans_load
 from jineng.demo.programmes import demo_programmes_load
 from jineng.demo.progress import demo_progress_load
@@ -192,6 +193,7 @@ def demo_load() -> bool:
     for region_name, year, code in data.PROFILE_ASSIGNMENTS:
         profile_assign(actor=actor, region=Region.objects.get(name=region_name), year=year, profile_code=code)
     catalogue_demo_load()
+    demo_filings_load()  # I09: the bodies filed for what the demo assesses, the recognition enterprises
 
     accounts = {}
     for role, username, name, region_name, dept, org_name in data.ACCOUNTS:

@@ -610,3 +610,25 @@ def liability_incident_record(
         payload={"rule": "I02", "occurred_on": occurred_on.isoformat(), "description": incident.description},
     )
     return incident
+
+
+@transaction.atomic
+def organisation_recognition_filed_set(
+    *, actor: Any, organisation: Organisation, filed: bool, why: str
+) -> bool:
+    """``recognition_filed`` follows the organisation's 职业技能等级认定备案 in force: the catalogue's filing
+    services call this when a filing is recorded or ended (I09). Whether the flag changed; an event when so."""
+    org = _locked(organisation)
+    if org.recognition_filed == filed:
+        return False
+    org.recognition_filed = filed
+    org.save(update_fields=["recognition_filed"])
+    event_record(
+        actor=actor,
+        action="organisation.recognition_filed_changed",
+        obj=org,
+        from_state="已备案" if not filed else "未备案",
+        to_state="已备案" if filed else "未备案",
+        payload={"why": why},
+    )
+    return True

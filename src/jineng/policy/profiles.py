@@ -220,6 +220,10 @@ CITED_RULES: dict[str, str] = {
     "H06": "月统计、月报、通报",
     "H08": "宣传引导",
     "J03": "人员类别与专项培训计划",
+    # Who may evaluate what: the filed scope of evaluation bodies (I09) and the bureau's cross-region or
+    # centralised arrangement where no local body is filed (I08).
+    "I08": "跨区域、统筹集中考核",
+    "I09": "评价机构按备案范围考核",
 }
 
 

@@ -1634,3 +1634,47 @@ def check_special_completion_share(profile: Profile, counts: Mapping[str, int]) 
 def special_completion_share_ok(profile: Profile, counts: Mapping[str, int]) -> bool:
     """E06 as a yes/no: exactly at the maximum is still fine ("不超过")."""
     return check_special_completion_share(profile, counts) is None
+
+
+@dataclass(frozen=True)
+class ShareAtClaim:
+    """E06 at the point of claiming: an institution's certificates of a year (``total``, every kind), the
+    special-ability + completion ones already in live claims (``claimed``), and those this claim adds."""
+
+    institution: str
+    year: int
+    total: int
+    claimed: int
+    adding: int
+
+    @property
+    def after(self) -> int:
+        return self.claimed + self.adding
+
+
+def check_special_completion_claim(profile: Profile, share: ShareAtClaim) -> Violation | None:
+    """E06 (``max_special_completion_share``) where certificates would be claimed: the year's special-ability
+    and completion certificates claimed, with this claim's, may be at most the share of all the
+    institution's certificates of the year; the ones beyond are refused. A profile that does not set the
+    share checks nothing (None); a claim adding none of these certificates is never refused."""
+    maximum = _dec(profile, "max_special_completion_share")
+    _non_negative(total=share.total, claimed=share.claimed, adding=share.adding)
+    if share.after > share.total:
+        raise ValueError(
+            f"claimed certificates ({share.after}) cannot exceed all certificates ({share.total})"
+        )
+    if maximum is None or share.adding == 0:
+        return None
+    if Decimal(share.after) <= maximum * share.total:
+        return None
+    allowed = int(maximum * share.total)  # whole certificates within the share
+    return Violation(
+        "E06",
+        profile.cite("max_special_completion_share"),
+        f"{share.institution}{share.year}年取得证书共 {share.total} 本，专项职业能力证书和培训合格证书已申领 "
+        f"{share.claimed} 本，本次申领 {share.adding} 本，合计 {share.after} 本，占 "
+        f"{percent(_ratio(share.after, share.total))}，超过 {_limit(profile, 'max_special_completion_share')}"
+        f"（至多 {allowed} 本）",
+        field="证书类别",
+        value=str(share.adding),
+    )

@@ -36,6 +36,7 @@ from django.http import Http404
 
 from jineng.accounts.models import User
 from jineng.assessment.models import Result
+from jineng.catalogue.models import EvaluationFiling
 from jineng.claims.models import ClaimLine, ClaimState
 from jineng.claims.programmes import programmes
 from jineng.core.roles import Role, can
@@ -76,6 +77,8 @@ INDICATORS: tuple[str, ...] = (
     "high_skilled",
     "technicians",
     "apprentices",
+    # H02 职业技能等级认定备案机构（家）: organisations newly filed for recognition in the year (I09 filings).
+    "recognition_bodies",
     "competitions",
     "vouchers_issued",
     "vouchers_used",
@@ -84,8 +87,8 @@ MANUFACTURING = "subsidised_manufacturing"
 CERTIFICATES = "certificates"
 SPECIAL_COMPLETION = "special_completion"
 HELPERS: tuple[str, ...] = (MANUFACTURING, CERTIFICATES, SPECIAL_COMPLETION)
-# Indicators of H02 with no record in the platform to count them from (recognition bodies filed).
-NOT_RECORDED = ("recognition_bodies",)
+# Indicators of H02 with no record in the platform to count them from (none since filings are recorded).
+NOT_RECORDED: tuple[str, ...] = ()
 
 GROUPS = ("child", "region", "department", "organisation", "month")
 
@@ -204,6 +207,24 @@ def _competitions(f: Filter, ids: list[int]) -> QuerySet[Competition]:
         qs = qs.filter(department_id=f.department_id)
     if f.up_to_month is not None:
         qs = qs.filter(held_on__month__lte=f.up_to_month)
+    return qs
+
+
+def _recognitions(f: Filter, ids: list[int]) -> QuerySet[EvaluationFiling]:
+    """H02 认定备案机构: an organisation's first 职业技能等级认定备案, in the year it was filed (新备案), in its
+    region, department and month."""
+    earlier = EvaluationFiling.objects.filter(
+        organisation_id=OuterRef("organisation_id"),
+        kind=EvaluationFiling.Kind.RECOGNITION,
+        filed_on__lt=OuterRef("filed_on"),
+    )
+    qs = EvaluationFiling.objects.filter(
+        kind=EvaluationFiling.Kind.RECOGNITION, filed_on__year=f.year, organisation__region_id__in=ids
+    ).exclude(Exists(earlier))
+    if f.department_id is not None:
+        qs = qs.filter(organisation__department_id=f.department_id)
+    if f.up_to_month is not None:
+        qs = qs.filter(filed_on__month__lte=f.up_to_month)
     return qs
 
 
@@ -349,6 +370,12 @@ def _actual_rows(
             got["organisation"] = F("institution_id")
             for v in _grouped(_vouchers(f, ids, used=used), got, by):
                 out.append(_row(indicator, v, by, v["n"]))
+
+    if "recognition_bodies" in wanted:
+        got = fields("organisation__", ExtractMonth("filed_on"))
+        got["organisation"] = F("organisation_id")
+        for v in _grouped(_recognitions(f, ids), got, by):
+            out.append(_row("recognition_bodies", v, by, v["n"]))
 
     if "competitions" in wanted:
         # H02 技能竞赛（场）: one per competition held, in its region, organiser department and month.

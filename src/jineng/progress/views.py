@@ -170,6 +170,7 @@ SHORT = {
     "high_skilled": "高技能",
     "technicians": "技师",
     "apprentices": "学徒",
+    "recognition_bodies": "认定机构",
     "competitions": "竞赛",
     "vouchers_issued": "发券",
     "vouchers_used": "用券",

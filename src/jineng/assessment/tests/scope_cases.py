@@ -133,6 +133,36 @@ def upload_data(w: World, u: User) -> dict[str, Any]:
 RESULTS_DELTA = {"assessment.Result": 3, "audit.Event": 2}
 
 
+def own_to_arrange(w: World, u: User) -> TrainingClass:
+    return make_class(w, state=ClassState.ENDED)
+
+
+def far_body(w: World) -> Organisation:
+    """I08: an evaluation body of 许昌 filed for 电工 only there: a Zhengzhou class needs an arrangement."""
+    from jineng.catalogue.tests.helpers import body_filed
+    from jineng.orgs.services import organisation_register
+    from jineng.policy.identity import make_credit_code
+    from jineng.supervision.tests.factory import occupation
+
+    body = Organisation.objects.filter(name="许昌市电工职业技能鉴定所").first() or organisation_register(
+        actor=None,
+        name="许昌市电工职业技能鉴定所",
+        credit_code=make_credit_code("12", "411000", 81),
+        kind="appraisal_station",
+        region=w.xuchang,
+    )
+    body_filed(body, occupation(), region=w.xuchang)
+    return body
+
+
+def arrange_data(w: World, *, page: bool) -> dict[str, Any]:
+    key = "body" if page else "body_id"
+    return {key: far_body(w).pk, "basis": "small_group", "reason": "本班仅 3 人，统筹集中考核"}
+
+
+ARRANGED = {"assessment.CrossRegionArrangement": 1, "audit.Event": 1}
+
+
 def results_form(w: World, u: User) -> dict[str, Any]:
     """The per-trainee form of the latest class: every trainee passed, one certificate each."""
     tc = latest()
@@ -261,6 +291,41 @@ CASES: tuple[Case, ...] = (
         foreign=lambda w, u: [f"{A}/{a.pk}/results" for a in foreign_assessments(w, u)],
         data=result_rows,
         delta=RESULTS_DELTA,
+        scoped=True,
+    ),
+    # ---- I08: the bureau's cross-region (centralised) arrangements
+    Case(
+        "GET", "assessment/arrangements/", roles("class.view"), fixed("/assessment/arrangements/?format=xlsx")
+    ),
+    Case(
+        "GET",
+        "assessment/classes/<int:class_id>/arrange/",
+        roles("assessment.arrange"),
+        lambda w, u: f"/assessment/classes/{own_to_arrange(w, u).pk}/arrange/",
+        foreign=lambda w, u: [f"/assessment/classes/{xuchang_class(w, state=ClassState.ENDED).pk}/arrange/"],
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        "assessment/classes/<int:class_id>/arrange/",
+        roles("assessment.arrange"),
+        lambda w, u: f"/assessment/classes/{own_to_arrange(w, u).pk}/arrange/",
+        foreign=lambda w, u: [f"/assessment/classes/{xuchang_class(w, state=ClassState.ENDED).pk}/arrange/"],
+        data=lambda w, u: arrange_data(w, page=True),
+        ok=302,
+        delta=ARRANGED,
+        scoped=True,
+    ),
+    Case("GET", f"{A}/arrangements", roles("class.view"), fixed(f"{A}/arrangements")),
+    Case(
+        "POST",
+        f"{A}/classes/{{class_id}}/arrangements",
+        roles("assessment.arrange"),
+        lambda w, u: f"{A}/classes/{own_to_arrange(w, u).pk}/arrangements",
+        foreign=lambda w, u: [f"{A}/classes/{xuchang_class(w, state=ClassState.ENDED).pk}/arrangements"],
+        data=lambda w, u: arrange_data(w, page=False),
+        ok=201,
+        delta=ARRANGED,
         scoped=True,
     ),
 )

@@ -140,9 +140,11 @@ def test_apply_bad_input_gets_clear_messages(world: World) -> None:
     assert response.context["form"].errors == {
         "assessment_date": ["“考核日期”不是有效日期：日期格式为 年-月-日，如 2021-06-01"]
     }
-    # A training institution is not an evaluation body: it is not offered, so it cannot be chosen.
+    # I09: a training institution is filed for nothing: it is not offered, so it cannot be chosen.
     response = client.post(f"/assessment/classes/{tc.pk}/apply/", apply_data(world, body=world.zz_school.pk))
-    assert response.context["form"].errors == {"body": ["所选机构不是可选的评价（鉴定）机构"]}
+    assert response.context["form"].errors == {
+        "body": ["所选机构未备案本班职业，或备案区域不含本班所在地区（规则 I09）"]
+    }
     response = client.post(f"/assessment/classes/{tc.pk}/apply/", apply_data(world, level=""))
     assert response.context["form"].errors == {
         "level": ["“等级”：职业资格证书、职业技能等级证书须填写等级（1–5）"]

@@ -170,6 +170,68 @@ def suspended(w: World, u: User) -> Organisation:
     return org
 
 
+def filing(org: Organisation) -> Any:
+    """I09: a filing of ``org`` for 焊工 (the matrix ends it)."""
+    from jineng.catalogue.tests.helpers import body_filed
+
+    return body_filed(org, occupation(WELDER), ref=f"矩阵-{org.pk}")
+
+
+def filing_data(org: Organisation, region: Any, *, page: bool) -> dict[str, Any]:
+    occupation(ELECTRICIAN)
+    common = {"kind": "catalogue", "ref": "豫评备〔2021〕矩阵", "filed_on": "2021-01-04"}
+    if page:
+        return {
+            **common,
+            "organisation": org.pk,
+            "region": region.pk,
+            "occupations": ELECTRICIAN,
+            "certificate_kind": "skill_level",
+            "levels": ["5", "4"],
+        }
+    return {
+        **common,
+        "organisation_id": org.pk,
+        "region_id": region.pk,
+        "scope": [
+            {"occupation_code": ELECTRICIAN, "certificate_kind": "skill_level", "level": 5},
+            {"occupation_code": ELECTRICIAN, "certificate_kind": "skill_level", "level": 4},
+        ],
+    }
+
+
+FILED = {"catalogue.EvaluationFiling": 1, "catalogue.EvaluationScope": 2, "audit.Event": 1}
+
+
+def filings_bytes(org: Organisation, region: Any) -> bytes:
+    from jineng.catalogue.filingimport import FILING_IMPORT_HEADERS
+
+    occupation(ELECTRICIAN)
+    row = [
+        org.credit_code,
+        org.name,
+        "评价机构目录",
+        "豫评备-导入",
+        region.name,
+        "2021-01-04",
+        "",
+        "",
+        ELECTRICIAN,
+    ]
+    return workbook_bytes(
+        "评价机构备案",
+        FILING_IMPORT_HEADERS,
+        [[*row, "职业技能等级证书", "五级/初级工"], [*row, "职业技能等级证书", "四级/中级工"]],
+    )
+
+
+def filings_upload(org: Organisation, region: Any, *, page: bool) -> dict[str, Any]:
+    content = filings_bytes(org, region)
+    if page:
+        return {"file": Upload(content)}
+    return {"content_base64": base64.b64encode(content).decode()}
+
+
 VIEW = roles("catalogue.view")
 MANAGE = roles("catalogue.manage")
 FILE = roles("teacher.file")
@@ -424,5 +486,71 @@ CASES: tuple[Case, ...] = (
         data=lambda w, u: {"found_on": "2024-05-06", "note": "审计发现虚报学员"},
         delta={"audit.Event": 1},
         scoped=True,
+    ),
+    # ---- evaluation bodies' filings (I09): the page, its xlsx, ending one; the API
+    Case("GET", "catalogue/filings/", VIEW, fixed("/catalogue/filings/?format=xlsx")),
+    Case(
+        "POST",
+        "catalogue/filings/",
+        MANAGE,
+        fixed("/catalogue/filings/"),
+        data=lambda w, u: filing_data(w.zz_station, w.zhengzhou, page=True),
+        foreign_data=lambda w, u: [filing_data(w.xc_school, w.xuchang, page=True)],
+        ok=302,
+        delta=FILED,
+        scoped=True,
+        form=True,
+    ),
+    Case(
+        "POST",
+        "catalogue/filings/<int:filing_id>/end/",
+        MANAGE,
+        lambda w, u: f"/catalogue/filings/{filing(w.zz_station).pk}/end/",
+        foreign=lambda w, u: [f"/catalogue/filings/{filing(w.xc_school).pk}/end/"],
+        data=lambda w, u: {},
+        ok=302,
+        delta={"audit.Event": 1},
+        scoped=True,
+    ),
+    Case("GET", f"{C}/evaluation-filings", VIEW, fixed(f"{C}/evaluation-filings?q=焊")),
+    Case(
+        "POST",
+        f"{C}/evaluation-filings",
+        MANAGE,
+        fixed(f"{C}/evaluation-filings"),
+        data=lambda w, u: filing_data(w.zz_station, w.zhengzhou, page=False),
+        foreign_data=lambda w, u: [filing_data(w.xc_school, w.xuchang, page=False)],
+        ok=201,
+        delta=FILED,
+        scoped=True,
+    ),
+    Case(
+        "POST",
+        f"{C}/evaluation-filings/{{filing_id}}/end",
+        MANAGE,
+        lambda w, u: f"{C}/evaluation-filings/{filing(w.zz_station).pk}/end",
+        foreign=lambda w, u: [f"{C}/evaluation-filings/{filing(w.xc_school).pk}/end"],
+        data=lambda w, u: {},
+        delta={"audit.Event": 1},
+        scoped=True,
+    ),
+    Case("GET", "catalogue/filings/template/", MANAGE, fixed("/catalogue/filings/template/")),
+    Case("GET", "catalogue/filings/import/", MANAGE, fixed("/catalogue/filings/import/")),
+    Case(
+        "POST",
+        "catalogue/filings/import/",
+        MANAGE,
+        fixed("/catalogue/filings/import/"),
+        data=lambda w, u: filings_upload(w.zz_station, w.zhengzhou, page=True),
+        ok=302,
+        delta=FILED,
+    ),
+    Case(
+        "POST",
+        f"{C}/evaluation-filings/import",
+        MANAGE,
+        fixed(f"{C}/evaluation-filings/import"),
+        data=lambda w, u: filings_upload(w.zz_station, w.zhengzhou, page=False),
+        delta=FILED,
     ),
 )

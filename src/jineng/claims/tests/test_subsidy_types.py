@@ -30,6 +30,7 @@ from jineng.claims.tests.test_standards import DOCS, standards, under
 from jineng.conftest import World
 from jineng.ledger.tests.books import assert_books_balance
 from jineng.policy.identity import make_id_number
+from jineng.policy.profiles import get_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +91,10 @@ def test_f02_every_class_subsidy_type_is_paid_end_to_end_citing_its_item(world: 
     standards(world, *LIST)
     under(world, code)
     funded(world)
+    if get_profile(code, 1).get("max_special_completion_share") is not None:
+        # E06 (XC23: ≤ 10%): the school's year already holds 30 skill-level certificates, so the
+        # special-ability and completion certificates below (2 + 2 of 40) stay within the share
+        assessed_class(world, batch="2021-技能等级")
     claims: dict[str, Claim] = {}
     for what, funding, certificate, level, subsidy_type, occupation, _, _ in TYPES:
         item = CatalogueItem.objects.get(

@@ -12,8 +12,9 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from jineng.accounts.models import User
+from jineng.assessment.selectors import bodies_for_class
 from jineng.audit.models import Event
-from jineng.catalogue.models import CatalogueItem, InstitutionOccupation
+from jineng.catalogue.models import CatalogueItem, EvaluationFiling, InstitutionOccupation
 from jineng.catalogue.selectors import standards_for
 from jineng.core.roles import Role
 from jineng.demo import data
@@ -24,6 +25,7 @@ from jineng.policy.standards import SAMPLE_MARK
 from jineng.policy.tests.test_subsidy import facts
 from jineng.regions.models import Department, Region
 from jineng.regions.selectors import profile_for
+from jineng.training.models import TrainingClass
 
 # One worker runs the whole module, so its module-scoped demo is loaded once (not once per worker).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("test_demo")]
@@ -74,6 +76,9 @@ def test_departments_of_zzhs21_table2_xc23_annex2_hc21_annex1(demo):
 
 def test_organisations_of_zzhs21_tables_3_to_5(demo):
     assert Organisation.objects.filter(recognition_filed=True).count() == 17  # 表3
+    # I09: each of them by a recognition filing in force, not by a flag alone
+    filed = EvaluationFiling.objects.filter(kind="recognition", valid_to__isnull=True)
+    assert set(filed.values_list("organisation__name", flat=True)) == set(data.ZZ_RECOGNITION_ENTERPRISES)
     for name in data.ZZ_PILOT_ENTERPRISES + [b[0] for b in data.ZZ_BASES]:
         assert Organisation.objects.filter(name=name).exists(), name
     assert Organisation.objects.get(name="登封中等专业学校").region.name == "登封市"
@@ -492,3 +497,22 @@ def test_i03_the_demo_evaluates_zhengzhou_2021_from_its_records_and_renews_the_s
     figures = (review.classes, review.opening, review.trained, review.enrolled, review.passed)
     assert figures == (6, 170, 124, 106, 94)
     assert (review.surveyed, review.satisfied) == (134, 129)
+
+
+def test_i09_the_demo_cook_class_is_offered_filed_bodies_and_not_the_sewage_company(demo):
+    # The example: the sewage company (filed for 污水处理工 only) is not offered for a 中式烹调师 class;
+    # the demo's station (filed province-wide) and the hotels filed for 中式烹调师 are.
+    tc = TrainingClass.objects.get(occupation__code="4-03-02-01", state="assessed", region__name="金水区")
+    offered = {o.name for o in bodies_for_class(tc, on=tc.end_date)}
+    assert "郑州市污水净化有限公司" not in offered
+    assert offered == {
+        "中国陶瓷行业特有工种职业技能鉴定站河南分站",
+        "河南省黄河迎宾馆",
+        "河南天地粤海酒店",
+        "河南小南国投资发展有限公司",
+    }
+    # the Huangchuan cook class is offered only the station: the hotels are filed for Zhengzhou
+    hc = TrainingClass.objects.get(occupation__code="4-03-02-01", region__name="潢川县")
+    assert {o.name for o in bodies_for_class(hc, on=hc.end_date)} == {
+        "中国陶瓷行业特有工种职业技能鉴定站河南分站"
+    }

@@ -162,7 +162,7 @@ def test_h03_dashboard_rates_ranks_and_behind_flags_against_the_region_table(wor
     assert b.elapsed == Decimal("0.4959")
     summary = {s.indicator: s for s in b.summary}
     assert (summary["training"].target, summary["training"].actual) == (14, 9)
-    assert summary["recognition_bodies"].actual is None  # no record in the platform to count from
+    assert summary["recognition_bodies"].actual == 0  # counted from the filings (I09): none filed here
     assert b.trend[5] == 9 and b.cumulative[-1] == 9
     # And a county shows its units
     county = board.build(

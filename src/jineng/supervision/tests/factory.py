@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from jineng.catalogue.models import Occupation, OccupationCertificate
+from jineng.catalogue.tests.helpers import body_filed
 from jineng.conftest import World
 from jineng.core.roles import Role
 from jineng.orgs.models import Organisation
@@ -75,6 +76,7 @@ def make_class(
         venue="郑州市金水区文化路 1 号",
         created_by=w.users[Role.INSTITUTION],
     )
+    body_filed(w.zz_station, tc.occupation)  # I09: the world's station is filed for what it assesses
     for i in range(trainees):
         number = unique_id_number(tc.pk * 100 + i, region.code or "410105")
         person, _ = Person.objects.get_or_create(

@@ -13,6 +13,7 @@ from jineng.catalogue.models import (
     OccupationCertificate,
     Teacher,
 )
+from jineng.catalogue.tests.helpers import body_filed
 from jineng.conftest import World
 from jineng.core.xlsx import workbook_bytes
 from jineng.policy.identity import make_id_number
@@ -112,7 +113,10 @@ def roster_bytes(rows: list[dict[str, Any]]) -> bytes:
 
 def draft_class(w: World, **overrides: Any) -> TrainingClass:
     teachers = prepared_institution(w)
-    return services.class_create(actor=w.users["institution"], data=class_input(w, teachers, **overrides))
+    tc = services.class_create(actor=w.users["institution"], data=class_input(w, teachers, **overrides))
+    # I09: the world's evaluation station is filed for what the tests have it assess.
+    body_filed(w.zz_station, tc.occupation)
+    return tc
 
 
 # Each roster gets people nobody else has: a person already in an unassessed class is refused (B03).
