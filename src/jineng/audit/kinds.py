@@ -184,6 +184,7 @@ _KINDS: tuple[EventKind, ...] = (
     # Progress reporting (H01–H08).
     EventKind("report.submit", "进度报表已报送"),
     EventKind("report.approve", "进度报表已审核"),
+    EventKind("report.return", "进度报表已退回"),
     EventKind("progress.refresh", "进度已刷新"),
     EventKind("bulletin.issue", "通报已发布"),
     EventKind("media_item.record", "宣传报道已登记"),

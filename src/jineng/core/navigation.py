@@ -286,6 +286,20 @@ MENU: tuple[NavItem, ...] = (
     ),
     NavItem(
         "目标",
+        "定期报告",
+        "progress:calendar",
+        "progress.view",
+        "周调度、月报、季度讲评、半年督导、全年总结：县（区）和行业部门报送，上一级审核或退回（H06）",
+    ),
+    NavItem(
+        "目标",
+        "逾期报告",
+        "progress:late",
+        "progress.view",
+        "已过报送时限、尚未报送或审核的报告，逾期天数（H06）",
+    ),
+    NavItem(
+        "目标",
         "宣传与竞赛",
         "progress:media",
         "outreach.view",

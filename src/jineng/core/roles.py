@@ -130,6 +130,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "progress.view": STAFF_ROLES,
     "report.submit": HR_ROLES,
     "report.approve": frozenset({Role.HR_ADMIN, Role.HR_SECOND}),
+    # H06 the reporting calendar: an industry department submits its own periodic reports (its region's
+    # bureau approves them, report.approve).
+    "report.submit_department": DEPT_ROLES,
     # H08 publicity items and H02 competitions held: the bureau records for its region (and the city's
     # departments), a department for itself; staff read those of their scope.
     "outreach.view": STAFF_ROLES,

@@ -23,6 +23,8 @@ from jineng.core.scope import scope_of
 from jineng.grants.models import GrantState
 from jineng.grants.selectors import review_queue as grant_review_queue
 from jineng.orgs.selectors import sanction_lifts_awaiting_second
+from jineng.progress.selectors import SUBMIT as REPORT_SUBMIT
+from jineng.progress.selectors import LateReport, reports_late
 from jineng.regions.models import ProfileAssignment
 from jineng.regions.selectors import regions_visible
 from jineng.supervision.selectors import classes_to_apply, classes_today, classes_without_inspection
@@ -143,6 +145,35 @@ def _f15_below(user: User, year: int) -> WorkItem | None:
         "按政策档案，就业补助资金用于培训和评价补贴的比例有最低要求",
         "warn",
     )
+
+
+def _late_item(label: str, late: list[LateReport], url: str) -> WorkItem | None:
+    if not late:
+        return None
+    earliest = min(r.due_on for r in late)
+    hint = f"H06 已过报送时限，最早期限 {earliest:%Y-%m-%d}，最多逾期 {max(r.days_overdue for r in late)} 天"
+    return WorkItem(label, len(late), url, hint, "danger", earliest, len(late))
+
+
+def _late_reports(user: User, today: dt.date) -> list[WorkItem | None]:
+    """H06: the periodic reports past their deadline that the user must submit (a county's bureau, a
+    department) or approve (the level above), of this year and last."""
+    submits = can(user.role, "report.submit") or can(user.role, "report.submit_department")
+    approves = can(user.role, "report.approve")
+    if not (submits or approves):
+        return []
+    late = [r for year in (today.year - 1, today.year) for r in reports_late(user, year=year, today=today)]
+    url = reverse("progress:late")
+    to_submit = [
+        r
+        for r in late
+        if r.action == REPORT_SUBMIT and (r.department is None) != can(user.role, "report.submit_department")
+    ]
+    to_approve = [r for r in late if r.action != REPORT_SUBMIT] if approves else []
+    return [
+        _late_item("逾期未报送的定期报告", to_submit, url) if submits else None,
+        _late_item("逾期未审核的定期报告", to_approve, url),
+    ]
 
 
 def _reviewer_queues(user: User, today: dt.date) -> list[WorkItem | None]:
@@ -289,6 +320,7 @@ def work_for(user: User) -> list[WorkItem]:
     if user.role in (Role.HR_ADMIN, Role.FINANCE):
         items.append(_f15_below(user, today.year))
     items += _reviewer_queues(user, today)
+    items += _late_reports(user, today)
     if user.role == Role.INSTITUTION:
         items += _institution_queues(user, today)
     if user.role == Role.EVALUATOR:

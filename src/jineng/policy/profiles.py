@@ -161,6 +161,14 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p("apprentice_min_senior_technical", "int", "H07", "高级技工学校年新型学徒制最少人数"),
     _p("apprentice_min_technical", "int", "H07", "普通技工学校年新型学徒制最少人数"),
     _p("apprentice_min_vocational", "int", "H07", "职业学校年新型学徒制最少人数"),
+    # H06 the reporting calendar: the periodic reports a profile's documents require (REPORT_KINDS codes), and
+    # each kind's deadline in working days after its period ends (jineng.policy.reporting).
+    _p("report_kinds", "str_list", "H06", "须定期报送的报告（周调度、月报、季度讲评、半年督导、全年总结）"),
+    _p("report_due_weekly_working_days", "int", "H06", "周调度报送时限（周末后工作日）"),
+    _p("report_due_monthly_working_days", "int", "H06", "月报报送时限（月末后工作日）"),
+    _p("report_due_quarterly_working_days", "int", "H06", "季度讲评报送时限（季末后工作日）"),
+    _p("report_due_half_year_working_days", "int", "H06", "半年督导报送时限（半年末后工作日）"),
+    _p("report_due_year_working_days", "int", "H06", "全年总结报送时限（年末后工作日）"),
     # J01: the worker is subsidised where registered (户籍地), living (常住地) or seeking work (求职就业地).
     _p("subsidy_place_rule", "bool", "J01", "在户籍地、常住地或求职就业地享受职业培训补贴"),
     # J02: the provisions on prisoners, community correction and compulsory rehabilitation, per group
@@ -301,6 +309,17 @@ YIGONG_GROUPS: dict[str, str] = {
     "poor_labour": "贫困劳动力",
     "hard_to_employ": "就业困难人员",
     "zero_employment_family": "零就业家庭成员",
+}
+
+
+# H06: the periodic reports of the reporting calendar, code → the name the documents use (XC23 三(一)
+# "周调度、月通报、季讲评、半年督导、全年总结"; the 月报 of HC21 三(一), XC19 三(一), ZZHS21 六).
+REPORT_KINDS: dict[str, str] = {
+    "weekly": "周调度",
+    "monthly": "月报",
+    "quarterly": "季度讲评",
+    "half_year": "半年督导",
+    "year": "全年总结",
 }
 
 
@@ -465,6 +484,13 @@ def _meaning_problems(params: dict[str, Parameter]) -> list[str]:
                     f"参数 {name}（{groups.rule}）应为不重复的人员类别（{'、'.join(YIGONG_GROUPS.values())}），"
                     f"实际为 {groups.value!r}"
                 )
+    reports = params.get("report_kinds")
+    if reports is not None and reports.is_set:
+        unknown = [k for k in reports.value if k not in REPORT_KINDS]
+        if unknown or len(set(reports.value)) != len(reports.value):
+            problems.append(
+                f"参数 report_kinds（H06）应为不重复的报告代码（{'、'.join(REPORT_KINDS)}），实际为 {reports.value!r}"
+            )
     groups = params.get("j02_groups")
     if groups is not None and groups.is_set:
         unknown = [g for g in groups.value if g not in TRAINEE_GROUPS]

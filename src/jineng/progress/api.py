@@ -16,6 +16,8 @@ from jineng.accounts.requests import request_user
 from jineng.core.pagination import PageNumberPagination
 from jineng.core.params import month_query, year_query
 from jineng.core.permissions import require
+from jineng.core.roles import can
+from jineng.core.scope import scope_of
 from jineng.progress import board, ledgerbook, services
 from jineng.progress.models import Bulletin, Competition, LedgerEntry, MediaItem, MonthlyReport
 from jineng.progress.schemas import (
@@ -24,13 +26,18 @@ from jineng.progress.schemas import (
     CompetitionIn,
     CompetitionOut,
     ComplianceOut,
+    LateReportOut,
     LedgerBatchIn,
     LedgerEntryIn,
     LedgerEntryOut,
     MediaItemIn,
     MediaItemOut,
+    PeriodicApproveIn,
+    PeriodicReportIn,
+    PeriodicReportOut,
     PeriodIn,
     ReportOut,
+    ReviewIn,
     WithdrawIn,
 )
 from jineng.progress.selectors import (
@@ -39,14 +46,17 @@ from jineng.progress.selectors import (
     competition_regions,
     competitions_visible,
     department_for_progress,
+    department_for_report,
     ledger_departments,
     ledger_regions,
     ledger_visible,
     media_compliance,
     media_items_visible,
+    periodic_reports_visible,
     record_departments,
     record_regions,
     region_for_progress,
+    reports_late,
     reports_visible,
 )
 from jineng.regions.models import Department, Region
@@ -95,7 +105,7 @@ def report_list(
 ) -> Any:
     user = request_user(request)
     require(user, "progress.view")
-    qs = reports_visible(user)
+    qs = reports_visible(user).filter(kind="monthly", department=None)
     if year:
         qs = qs.filter(year=year)
     if month:
@@ -308,3 +318,113 @@ def ledger_withdraw(request: HttpRequest, entry_id: int, data: WithdrawIn) -> Le
     require(user, "trainingbook.record")
     entry = get_object_or_404(ledger_visible(user), pk=entry_id)
     return ledgerbook.ledger_entry_withdraw(actor=user, entry=entry, reason=data.reason)
+
+
+# --- H06 the reporting calendar: 周调度, 月报, 季度讲评, 半年督导, 全年总结 of regions and departments ----
+
+
+@router.get(
+    "/periodic-reports",
+    response=list[PeriodicReportOut],
+    summary="定期报告（H06：地区和行业部门，按种类、年度、期次）",
+)
+def periodic_report_list(
+    request: HttpRequest,
+    kind: str | None = None,
+    year: int | None = year_query(None),
+    number: int | None = None,
+) -> Any:
+    user = request_user(request)
+    require(user, "progress.view")
+    qs = periodic_reports_visible(user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(year=year)
+    if number:
+        qs = qs.filter(period=number)
+    return list(qs.order_by("-year", "kind", "-period", "region__path", "department_id")[:500])
+
+
+@router.post(
+    "/periodic-reports",
+    response={201: PeriodicReportOut},
+    summary="报送定期报告（H06：县（区）报送本级，行业部门报送本部门；数据报送时冻结）",
+)
+def periodic_report_submit(request: HttpRequest, data: PeriodicReportIn) -> Status:
+    user = request_user(request)
+    if not can(user.role, "report.submit_department"):
+        require(user, "report.submit")
+    region: Region | None = None
+    department: Department | None = None
+    if scope_of(user).is_department or data.department_id is not None:
+        department = department_for_report(user, data.department_id)
+    else:
+        region = region_for_progress(user, data.region_id)
+    report = services.periodic_report_submit(
+        actor=user, kind=data.kind, year=data.year, number=data.number, region=region, department=department
+    )
+    return Status(201, report)
+
+
+@router.post(
+    "/periodic-reports/approve",
+    response=PeriodicReportOut,
+    summary="审核生成本级定期报告：下级地区须全部报送（H06）",
+)
+def periodic_report_approve(request: HttpRequest, data: PeriodicApproveIn) -> MonthlyReport:
+    user = request_user(request)
+    require(user, "report.approve")
+    region = region_for_progress(user, data.region_id)
+    return services.periodic_report_approve(
+        actor=user, kind=data.kind, year=data.year, number=data.number, region=region
+    )
+
+
+@router.post(
+    "/periodic-reports/{report_id}/review",
+    response=PeriodicReportOut,
+    summary="上一级审核或退回已报送的定期报告（H06，退回须写原因）",
+)
+def periodic_report_review(request: HttpRequest, report_id: int, data: ReviewIn) -> MonthlyReport:
+    user = request_user(request)
+    require(user, "report.approve")
+    report = get_object_or_404(periodic_reports_visible(user), pk=report_id)
+    return services.report_review(
+        actor=user, report=report, approve=data.decision == "approve", reason=data.reason
+    )
+
+
+@router.get(
+    "/late",
+    response=list[LateReportOut],
+    summary="逾期报告（H06：已过报送时限、尚未报送或尚未审核，含逾期天数）",
+)
+def late_reports(
+    request: HttpRequest, year: int | None = year_query(None), region_id: int | None = None
+) -> Any:
+    user = request_user(request)
+    require(user, "progress.view")
+    today = timezone.localdate()
+    region = region_for_progress(user, region_id)
+    late = reports_late(user, year=year or today.year, today=today, region=region)
+    return [
+        {
+            "kind": r.period.kind,
+            "kind_label": r.period.kind_label,
+            "year": r.period.year,
+            "period": r.period.number,
+            "period_name": r.period.name,
+            "region_id": r.region.pk,
+            "region": r.region.name,
+            "department_id": r.department.pk if r.department is not None else None,
+            "department": r.department.name if r.department is not None else None,
+            "state": r.state,
+            "state_label": r.state_label,
+            "action": r.action,
+            "due_on": r.due_on,
+            "days_overdue": r.days_overdue,
+            "report_id": r.report_id,
+        }
+        for r in late
+    ]

@@ -16,14 +16,41 @@ from jineng.regions.models import Region
 class ReportState(models.TextChoices):
     SUBMITTED = "submitted", "已报送待审核"
     APPROVED = "approved", "已审核"
+    RETURNED = "returned", "已退回"
+
+
+class ReportKind(models.TextChoices):
+    """Mirrors jineng.policy.profiles.REPORT_KINDS (H06): which of them a region reports is the profile's."""
+
+    WEEKLY = "weekly", "周调度"
+    MONTHLY = "monthly", "月报"
+    QUARTERLY = "quarterly", "季度讲评"
+    HALF_YEAR = "half_year", "半年督导"
+    YEAR = "year", "全年总结"
 
 
 class MonthlyReport(models.Model):
-    """One region's figures for one month of the year (cumulative from January, and the month alone)."""
+    """One periodic report (H06) of a region or of an industry department: the monthly report first, and
+    the 周调度, 季度讲评, 半年督导 and 全年总结 the profile requires (``kind``). Figures are cumulative from
+    January to ``month`` (the period's last month), with the period's own months and the year's target.
+
+    A department's report (``department`` set) belongs to the department's region, whose bureau approves
+    it; a region's report is approved by the level above, as the monthly report always was."""
 
     region = models.ForeignKey(Region, models.PROTECT, related_name="monthly_reports", verbose_name="地区")
+    department = models.ForeignKey(
+        "regions.Department",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="periodic_reports",
+        verbose_name="行业部门",
+    )
+    kind = models.CharField("报告种类", max_length=16, choices=ReportKind.choices, default=ReportKind.MONTHLY)
     year = models.PositiveSmallIntegerField("年度")
-    month = models.PositiveSmallIntegerField("月份")
+    # The period within the year: ISO week, month, quarter, half (1–2) or 1 for the year.
+    period = models.PositiveSmallIntegerField("期次")
+    month = models.PositiveSmallIntegerField("截至月份")
     state = models.CharField("状态", max_length=16, choices=ReportState.choices)
     # indicator → {"month": n, "cumulative": n, "target": n | null}
     figures = models.JSONField("数据快照", default=dict)
@@ -45,18 +72,40 @@ class MonthlyReport(models.Model):
         verbose_name="审核人",
     )
     approved_at = models.DateTimeField("审核时间", null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="退回人",
+    )
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    return_reason = models.CharField("退回原因", max_length=200, blank=True, default="")
 
     class Meta:
-        verbose_name = "月报"
-        verbose_name_plural = "月报"
+        verbose_name = "定期报告"
+        verbose_name_plural = "定期报告"
         ordering = ["-year", "-month", "region__path"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "year", "month"], name="one_report_per_region_month"),
+            models.UniqueConstraint(
+                fields=["region", "kind", "year", "period"],
+                condition=models.Q(department__isnull=True),
+                name="one_report_per_region_period",
+            ),
+            models.UniqueConstraint(
+                fields=["department", "kind", "year", "period"],
+                condition=models.Q(department__isnull=False),
+                name="one_report_per_department_period",
+            ),
             models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="report_month_1_12"),
+            models.CheckConstraint(
+                condition=models.Q(period__gte=1, period__lte=53), name="report_period_1_53"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.region} {self.year}年{self.month}月 月报"
+        return f"{self.department or self.region} {self.year} {self.get_kind_display()} {self.period}"
 
 
 class Bulletin(models.Model):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -188,3 +189,68 @@ class LedgerEntryOut(Schema):
     state_label: str = Field(alias="get_state_display")
     recorded_at: dt.datetime
     withdraw_reason: str
+
+
+# --- H06 the reporting calendar ---------------------------------------------------------------------------
+
+ReportKindCode = Literal["weekly", "monthly", "quarterly", "half_year", "year"]
+
+
+class PeriodicReportIn(Schema):
+    kind: ReportKindCode = Field(
+        description="报告种类：weekly 周调度、monthly 月报、quarterly 季度讲评、half_year 半年督导、year 全年总结"
+    )
+    year: Year = Field(description="年度（周调度为 ISO 周所属年度）")
+    number: int = Field(ge=1, le=53, description="期次：ISO 周 1–53、月 1–12、季度 1–4、半年 1–2、全年 1")
+    region_id: int | None = Field(None, description="报送的县（区）；行业部门报送时不填")
+    department_id: int | None = Field(None, description="报送的行业部门（行业部门用户只能报送本部门）")
+
+
+class PeriodicApproveIn(Schema):
+    kind: ReportKindCode = Field(description="报告种类")
+    year: Year = Field(description="年度")
+    number: int = Field(ge=1, le=53, description="期次")
+    region_id: int = Field(description="审核生成本级报告的地区：下级地区须全部报送")
+
+
+class ReviewIn(Schema):
+    decision: Literal["approve", "return"] = Field(description="approve 审核通过，return 退回")
+    reason: str = Field("", max_length=200, description="退回原因（退回时必填）")
+
+
+class PeriodicReportOut(Schema):
+    id: int
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    year: int
+    period: int
+    month: int = Field(description="数据截至月份")
+    region_id: int
+    region: str = Field(alias="region.name")
+    department_id: int | None
+    department: str | None = Field(None, alias="department.name")
+    state: str
+    state_label: str = Field(alias="get_state_display")
+    figures: dict[str, dict[str, int | None]]
+    submitted_at: dt.datetime | None
+    approved_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    return_reason: str
+
+
+class LateReportOut(Schema):
+    kind: str
+    kind_label: str
+    year: int
+    period: int
+    period_name: str
+    region_id: int
+    region: str
+    department_id: int | None
+    department: str | None
+    state: str
+    state_label: str
+    action: str = Field(description="submit 待报送，approve 待审核")
+    due_on: dt.date
+    days_overdue: int
+    report_id: int | None

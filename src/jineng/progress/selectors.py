@@ -10,6 +10,7 @@ the grouped counts, which are few.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,7 +43,9 @@ from jineng.claims.programmes import programmes
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
 from jineng.policy import progress as rules
-from jineng.policy.profiles import ParameterNotSet
+from jineng.policy import reporting
+from jineng.policy.profiles import ParameterNotSet, Profile, get_profile
+from jineng.policy.workdays import CalendarNotCovered
 from jineng.progress.models import (
     Bulletin,
     Competition,
@@ -51,12 +54,14 @@ from jineng.progress.models import (
     MonthlyActual,
     MonthlyReport,
     RecordState,
+    ReportState,
     Rollup,
 )
-from jineng.regions.models import Department, Region
+from jineng.regions.models import Department, ProfileAssignment, Region
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.training.models import ClassState, Enrolment, FundingType
 from jineng.vouchers.models import Voucher, VoucherState
+from jineng.workcal.selectors import work_calendar
 
 # A class counts toward training once it has opened: its roster is then the trained headcount.
 OPENED_STATES = (
@@ -483,9 +488,14 @@ def children_of(region: Region) -> tuple[list[Region], dict[int, list[int]]]:
 def reports_visible(user: User) -> QuerySet[MonthlyReport]:
     if not can(user.role, "progress.view"):
         return MonthlyReport.objects.none()
-    return MonthlyReport.objects.select_related("region", "submitted_by", "approved_by").filter(
-        scope_of(user).region_q()
+    scope = scope_of(user)
+    qs = MonthlyReport.objects.select_related("region", "department", "submitted_by", "approved_by").filter(
+        scope.region_q()
     )
+    if scope.is_department:
+        # H06: a department sees the regions' reports and its own, not another department's.
+        qs = qs.filter(Q(department=None) | Q(department_id=scope.department_id or -1))
+    return qs
 
 
 def bulletins_visible(user: User) -> QuerySet[Bulletin]:
@@ -692,3 +702,201 @@ def ledger_total(user: User, *, year: int, region: Region) -> int:
         state=RecordState.RECORDED, start_date__year=year, region__path__startswith=region.path
     )
     return int(qs.aggregate(n=Sum("persons"))["n"] or 0)
+
+
+# --- H06 the reporting calendar: periodic reports of regions and departments, and what is late ----------
+
+# The departments that report (XC23 附件2 and ZZHS21 表2 list industry departments and mass organisations
+# with their own targets); the HR and finance bureaus are the ones who approve.
+REPORTING_DEPARTMENT_KINDS: tuple[str, ...] = (Department.Kind.INDUSTRY, Department.Kind.MASS)
+
+
+def _profiles_by_region(year: int) -> dict[str, Profile]:
+    """Region path → the profile assigned to it for the year (regions below inherit the nearest)."""
+    return {
+        path: get_profile(code, version)
+        for path, code, version in ProfileAssignment.objects.filter(year=year).values_list(
+            "region__path", "profile_code", "profile_version"
+        )
+    }
+
+
+def _profile_at(path: str, assigned: dict[str, Profile]) -> Profile | None:
+    found = [p for p in assigned if path.startswith(p)]
+    return assigned[max(found, key=len)] if found else None
+
+
+def offered_kinds(region: Region, year: int) -> tuple[str, ...]:
+    """H06: the reports a region (and its departments) makes for the year: the monthly report always (every
+    document has it), and what the profile in force requires; a region above the profiles (a province)
+    makes what its regions' profiles require."""
+    assigned = _profiles_by_region(year)
+    kinds = {reporting.MONTHLY}
+    own = _profile_at(region.path, assigned)
+    if own is not None:
+        kinds |= set(reporting.required_kinds(own))
+    else:
+        for path, profile in assigned.items():
+            if path.startswith(region.path):
+                kinds |= set(reporting.required_kinds(profile))
+    return tuple(k for k in reporting.KIND_ORDER if k in kinds)
+
+
+def periodic_reports_visible(user: User) -> QuerySet[MonthlyReport]:
+    """Every periodic report in scope; a department user sees its own department's only."""
+    if not can(user.role, "progress.view"):
+        return MonthlyReport.objects.none()
+    scope = scope_of(user)
+    qs = MonthlyReport.objects.select_related(
+        "region", "department", "submitted_by", "approved_by", "returned_by"
+    ).filter(scope.region_q())
+    if scope.is_department:
+        qs = qs.filter(department_id=scope.department_id or -1)
+    return qs
+
+
+def reporting_departments(user: User, region: Region) -> QuerySet[Department]:
+    """The departments of ``region`` that report (a department user: its own, where it reports)."""
+    scope = scope_of(user)
+    qs = Department.objects.filter(region=region, kind__in=REPORTING_DEPARTMENT_KINDS).order_by(
+        "position", "name"
+    )
+    if scope.is_department:
+        qs = qs.filter(pk=scope.department_id or -1)
+    return qs
+
+
+def department_for_report(user: User, department_id: int | None) -> Department:
+    """A reporting department in the user's scope (a department user: its own); 404 otherwise."""
+    scope = scope_of(user)
+    qs = Department.objects.select_related("region").filter(
+        region__path__startswith=scope.region_path, kind__in=REPORTING_DEPARTMENT_KINDS
+    )
+    if scope.is_department:
+        qs = qs.filter(pk=scope.department_id or -1)
+    department = qs.filter(pk=department_id or 0).first()
+    if department is None:
+        raise Http404("部门不存在或不在您的管辖范围内")
+    return department
+
+
+# Who acts next on a late report: the subject submits (a missing or returned report of a county or a
+# department), the level above approves (a submitted report, or a region's own report made by approval).
+SUBMIT, APPROVE = "submit", "approve"
+LATE_STATES = {
+    "missing": "未报送",
+    "pending": "未审核",
+    ReportState.SUBMITTED: "已报送待审核",
+    ReportState.RETURNED: "已退回待重报",
+}
+
+
+@dataclass(frozen=True)
+class LateReport:
+    """H06: one report due and not approved, with its deadline and the calendar days past it."""
+
+    period: reporting.Period
+    region: Region
+    department: Department | None
+    state: str  # a LATE_STATES key
+    due_on: dt.date
+    days_overdue: int
+    report_id: int | None
+    action: str  # SUBMIT or APPROVE
+
+    @property
+    def subject(self) -> str:
+        return self.department.name if self.department is not None else self.region.name
+
+    @property
+    def state_label(self) -> str:
+        return LATE_STATES[self.state]
+
+    @property
+    def action_label(self) -> str:
+        return "待报送" if self.action == SUBMIT else "待审核"
+
+
+def reports_late(user: User, *, year: int, today: dt.date, region: Region | None = None) -> list[LateReport]:
+    """H06: every report of the user's scope (``region``'s subtree: its regions and reporting departments)
+    that was due before ``today`` and is not approved, most overdue first. Due = the profile's working days
+    after the period ends; a kind the profile does not require, or whose deadline it does not set, is
+    never late. A department user sees its own department's only."""
+    if not can(user.role, "progress.view"):
+        return []
+    scope = scope_of(user)
+    root_path = region.path if region is not None else scope.region_path
+    assigned = _profiles_by_region(year)
+    if not assigned:
+        return []
+    calendar = work_calendar()
+    regions = list(Region.objects.filter(path__startswith=root_path).order_by("path"))
+    with_lower = set(
+        Region.objects.filter(path__startswith=root_path, parent__isnull=False).values_list(
+            "parent_id", flat=True
+        )
+    )
+    departments = Department.objects.select_related("region").filter(
+        region__path__startswith=root_path, kind__in=REPORTING_DEPARTMENT_KINDS
+    )
+    if scope.is_department:
+        regions = []
+        departments = departments.filter(pk=scope.department_id or -1)
+    reports = {
+        (r.kind, r.period, r.region_id, r.department_id): r
+        for r in MonthlyReport.objects.filter(year=year, region__path__startswith=root_path).only(
+            "id", "kind", "period", "region_id", "department_id", "state"
+        )
+    }
+    dues: dict[tuple[str, str, int], dt.date | None] = {}
+
+    def due(profile: Profile, period: reporting.Period) -> dt.date | None:
+        key = (profile.key, period.kind, period.number)
+        if key not in dues:
+            try:
+                dues[key] = reporting.due_on(profile, period, calendar)
+            except CalendarNotCovered:
+                dues[key] = None  # a deadline in a year the calendar does not hold yet is not here yet
+        return dues[key]
+
+    subjects: list[tuple[Region, Department | None]] = [(r, None) for r in regions]
+    subjects += [(d.region, d) for d in departments.order_by("region__path", "position", "name")]
+    out: list[LateReport] = []
+    for subject_region, department in subjects:
+        profile = _profile_at(subject_region.path, assigned)
+        if profile is None:
+            continue
+        for kind in reporting.required_kinds(profile):
+            for period in reporting.periods(kind, year):
+                if period.end >= today:
+                    break
+                due_on = due(profile, period)
+                if due_on is None or due_on >= today:
+                    continue
+                dept_id = department.pk if department is not None else None
+                report = reports.get((kind, period.number, subject_region.pk, dept_id))
+                if report is not None and report.state == ReportState.APPROVED:
+                    continue
+                made_by_approval = department is None and subject_region.pk in with_lower
+                if report is None:
+                    state, action = ("pending", APPROVE) if made_by_approval else ("missing", SUBMIT)
+                elif report.state == ReportState.SUBMITTED:
+                    state, action = report.state, APPROVE
+                else:
+                    state, action = report.state, SUBMIT
+                out.append(
+                    LateReport(
+                        period=period,
+                        region=subject_region,
+                        department=department,
+                        state=state,
+                        due_on=due_on,
+                        days_overdue=reporting.days_overdue(due_on, today),
+                        report_id=report.pk if report is not None else None,
+                        action=action,
+                    )
+                )
+    out.sort(
+        key=lambda late: (-late.days_overdue, late.region.path, late.department is not None, late.subject)
+    )
+    return out

@@ -21,6 +21,7 @@ from jineng.core.errors import Refusal
 from jineng.core.roles import can
 from jineng.core.scope import scope_of
 from jineng.policy import progress as rules
+from jineng.policy import reporting
 from jineng.policy.targets import LABELS
 from jineng.progress.models import (
     Bulletin,
@@ -34,7 +35,14 @@ from jineng.progress.models import (
     ReportState,
     Rollup,
 )
-from jineng.progress.selectors import HELPERS, INDICATORS, Filter, actual_rows
+from jineng.progress.selectors import (
+    HELPERS,
+    INDICATORS,
+    REPORTING_DEPARTMENT_KINDS,
+    Filter,
+    actual_rows,
+    offered_kinds,
+)
 from jineng.regions.models import Department, Region
 from jineng.regions.selectors import NoProfile
 from jineng.regions.selectors import rule_clause as region_rule_clause
@@ -54,18 +62,43 @@ def rule_clause(region: Region, rule: str, year: int) -> str:
 
 def figures_of(*, user: User, region: Region, year: int, month: int) -> dict[str, dict[str, int | None]]:
     """indicator → the month alone, January to the month, and the year's target (region axis)."""
-    rows = actual_rows(Filter(year=year, region=region, up_to_month=month), by=("month",))
+    return period_figures(
+        user=user, region=region, department=None, year=year, first_month=month, last_month=month
+    )
+
+
+def period_figures(
+    *,
+    user: User,
+    region: Region,
+    department: Department | None,
+    year: int,
+    first_month: int,
+    last_month: int,
+) -> dict[str, dict[str, int | None]]:
+    """indicator → the period's own months ("month"), January to its last month ("cumulative") and the
+    year's target: of the region (region axis), or of one department (its actuals and its own target)."""
+    f = Filter(
+        year=year,
+        region=region,
+        department_id=department.pk if department is not None else None,
+        up_to_month=last_month,
+    )
+    rows = actual_rows(f, by=("month",))
     targets = [
         t
         for t in target_rows(user=user, year=year, region=region)
-        if not t.department_id and not t.organisation_id
+        if not t.organisation_id
+        and (t.department_id == department.pk if department is not None else not t.department_id)
     ]
     out: dict[str, dict[str, int | None]] = {}
     for ind in INDICATORS:
         mine = [r for r in rows if r.indicator == ind]
         tgt = [t.persons for t in targets if t.indicator == ind]
         out[ind] = {
-            "month": sum(r.persons for r in mine if r.month == month),
+            "month": sum(
+                r.persons for r in mine if r.month is not None and first_month <= r.month <= last_month
+            ),
             "cumulative": sum(r.persons for r in mine),
             "target": sum(tgt) if tgt else None,
         }
@@ -88,29 +121,135 @@ def _in_scope(actor: User, region: Region, capability: str) -> None:
         raise Refusal("只能办理本辖区的月报", field="地区", value=region.name)
 
 
+def _department_in_scope(actor: User, department: Department) -> None:
+    """H06: a department reports for itself only; its region's bureau approves."""
+    if not can(actor.role, "report.submit_department"):
+        raise Refusal("您的角色不能报送行业部门的定期报告")
+    scope = scope_of(actor)
+    if not scope.is_department or department.pk != scope.department_id:
+        raise Refusal("行业部门只能报送本部门的定期报告", field="部门", value=department.name)
+    if department.kind not in REPORTING_DEPARTMENT_KINDS:
+        raise Refusal(f"{department.name}不是行业部门，不报送定期报告", field="部门", value=department.name)
+
+
+def _period_open(kind: str, year: int, number: int, today: dt.date) -> reporting.Period:
+    try:
+        period = reporting.period_of(kind, year, number)
+    except ValueError as exc:
+        raise Refusal(str(exc), field="期次", value=f"{kind} {year}-{number}") from None
+    if period.start > today:
+        raise Refusal(f"{period.name}尚未到来，不能报送", field="期次", value=period.name)
+    return period
+
+
+def _offered(region: Region, period: reporting.Period) -> None:
+    """H06: a report the region's profile does not require is not offered (the monthly report always is)."""
+    if period.kind not in offered_kinds(region, period.year):
+        raise Refusal(
+            f"{region.name}{period.year}年适用的政策档案未要求{period.kind_label}，不能报送",
+            field="报告种类",
+            value=period.kind_label,
+            rule=H06,
+            clause=rule_clause(region, H06, period.year),
+        )
+
+
+def _report_of(
+    region: Region, department: Department | None, period: reporting.Period
+) -> MonthlyReport | None:
+    qs = MonthlyReport.objects.select_for_update(of=("self",)).filter(
+        kind=period.kind, year=period.year, period=period.number
+    )
+    qs = (
+        qs.filter(department=department)
+        if department is not None
+        else qs.filter(region=region, department=None)
+    )
+    return qs.first()
+
+
+def _new_report(region: Region, department: Department | None, period: reporting.Period) -> MonthlyReport:
+    return MonthlyReport(
+        region=region,
+        department=department,
+        kind=period.kind,
+        year=period.year,
+        period=period.number,
+        month=period.last_month,
+    )
+
+
+def _payload(period: reporting.Period) -> dict[str, Any]:
+    return {"kind": period.kind, "year": period.year, "period": period.number, "month": period.last_month}
+
+
+def _figures(
+    actor: User, report: MonthlyReport, period: reporting.Period
+) -> dict[str, dict[str, int | None]]:
+    return period_figures(
+        user=actor,
+        region=report.region,
+        department=report.department,
+        year=period.year,
+        first_month=period.first_month,
+        last_month=period.last_month,
+    )
+
+
 @transaction.atomic
 def report_submit(
     *, actor: User, region: Region, year: int, month: int, today: dt.date | None = None
 ) -> MonthlyReport:
     """H06: a county (a region with none below it) submits its month; it may submit again until approved."""
+    if not 1 <= month <= 12:
+        raise Refusal("月份应为1至12", field="月份", value=str(month))
+    return periodic_report_submit(
+        actor=actor, kind=reporting.MONTHLY, year=year, number=month, region=region, today=today
+    )
+
+
+@transaction.atomic
+def periodic_report_submit(
+    *,
+    actor: User,
+    kind: str,
+    year: int,
+    number: int,
+    region: Region | None = None,
+    department: Department | None = None,
+    today: dt.date | None = None,
+) -> MonthlyReport:
+    """H06: a county (a region with none below it) or an industry department submits its report of one
+    period, the figures frozen from the actuals; it may submit again (after a return too) until approved.
+    Only the kinds the region's profile requires are offered."""
     today = today or timezone.localdate()
-    _in_scope(actor, region, "report.submit")
-    _check_period(year, month, today)
-    if Region.objects.filter(parent=region).exists():
+    if department is not None:
+        _department_in_scope(actor, department)
+        region = department.region
+    elif region is None:
+        raise Refusal("请选择报送的地区或部门", field="地区")
+    else:
+        _in_scope(actor, region, "report.submit")
+    if not 2000 <= year <= 2100:
+        raise Refusal("年度应在2000至2100之间", field="年度", value=str(year))
+    period = _period_open(kind, year, number, today)
+    _offered(region, period)
+    if department is None and Region.objects.filter(parent=region).exists():
         raise Refusal(
-            f"{region.name}有下级地区：其月报在各下级地区报送后由本级审核生成，不直接报送",
+            f"{region.name}有下级地区：其{period.kind_label}在各下级地区报送后由本级审核生成，不直接报送",
             field="地区",
             value=region.name,
             rule=H06,
             clause=rule_clause(region, H06, year),
         )
-    report = MonthlyReport.objects.select_for_update().filter(region=region, year=year, month=month).first()
+    report = _report_of(region, department, period)
+    subject = department.name if department is not None else region.name
     if report is not None and report.state == ReportState.APPROVED:
-        raise Refusal(f"{region.name}{year}年{month}月月报已审核，不能再次报送", field="月报")
+        raise Refusal(f"{subject}{period.title}已审核，不能再次报送", field=period.kind_label)
     from_state = report.state if report else ""
-    report = report or MonthlyReport(region=region, year=year, month=month)
+    report = report or _new_report(region, department, period)
     report.state = ReportState.SUBMITTED
-    report.figures = figures_of(user=actor, region=region, year=year, month=month)
+    report.figures = _figures(actor, report, period)
     report.submitted_by = actor
     report.submitted_at = timezone.now()
     report.save()
@@ -120,8 +259,9 @@ def report_submit(
         obj=report,
         from_state=from_state,
         to_state=report.state,
-        payload={"year": year, "month": month},
+        payload=_payload(period),
         region_path=region.path,
+        department_id=department.pk if department is not None else None,
     )
     return report
 
@@ -132,20 +272,41 @@ def report_approve(
 ) -> MonthlyReport:
     """H06: approval waits for the lower levels — every region directly below must have reported (a
     county submitted, a city approved its own); the refusal names the missing ones."""
+    if not 1 <= month <= 12:
+        raise Refusal("月份应为1至12", field="月份", value=str(month))
+    return periodic_report_approve(
+        actor=actor, kind=reporting.MONTHLY, year=year, number=month, region=region, today=today
+    )
+
+
+@transaction.atomic
+def periodic_report_approve(
+    *, actor: User, kind: str, year: int, number: int, region: Region, today: dt.date | None = None
+) -> MonthlyReport:
+    """H06: a region's report of one period, made by approving its lower regions' — every region directly
+    below must have reported (a county submitted, a city approved its own; a returned report is not in);
+    the refusal names the missing ones."""
     today = today or timezone.localdate()
     _in_scope(actor, region, "report.approve")
-    _check_period(year, month, today)
+    if not 2000 <= year <= 2100:
+        raise Refusal("年度应在2000至2100之间", field="年度", value=str(year))
+    period = _period_open(kind, year, number, today)
+    _offered(region, period)
     kids = list(Region.objects.filter(parent=region).order_by("position", "id"))
     if not kids:
-        raise Refusal(f"{region.name}没有下级地区，其月报应直接报送", field="地区", value=region.name)
+        raise Refusal(
+            f"{region.name}没有下级地区，其{period.kind_label}应直接报送", field="地区", value=region.name
+        )
     lower = {
         r.region_id: r
-        for r in MonthlyReport.objects.select_for_update().filter(region__in=kids, year=year, month=month)
+        for r in MonthlyReport.objects.select_for_update(of=("self",))
+        .filter(region__in=kids, department=None, kind=kind, year=year, period=number)
+        .exclude(state=ReportState.RETURNED)
     }
     missing = [k.name for k in kids if k.pk not in lower]
     if missing:
         raise Refusal(
-            f"下级地区尚未全部报送{year}年{month}月月报，不能审核：{'、'.join(missing)}"
+            f"下级地区尚未全部报送{period.title}，不能审核：{'、'.join(missing)}"
             f"（共 {len(missing)} 个，已报送 {len(kids) - len(missing)} 个）",
             field="下级地区",
             value="、".join(missing),
@@ -163,16 +324,16 @@ def report_approve(
                 obj=r,
                 from_state=ReportState.SUBMITTED,
                 to_state=r.state,
-                payload={"year": year, "month": month},
+                payload=_payload(period),
                 region_path=r.region.path,
             )
-    report = MonthlyReport.objects.select_for_update().filter(region=region, year=year, month=month).first()
+    report = _report_of(region, None, period)
     if report is not None and report.state == ReportState.APPROVED:
-        raise Refusal(f"{region.name}{year}年{month}月月报已审核", field="月报")
+        raise Refusal(f"{region.name}{period.title}已审核", field=period.kind_label)
     from_state = report.state if report else ""
-    report = report or MonthlyReport(region=region, year=year, month=month)
+    report = report or _new_report(region, None, period)
     report.state = ReportState.APPROVED
-    report.figures = figures_of(user=actor, region=region, year=year, month=month)
+    report.figures = _figures(actor, report, period)
     report.approved_by, report.approved_at = actor, now
     report.save()
     event_record(
@@ -181,8 +342,66 @@ def report_approve(
         obj=report,
         from_state=from_state,
         to_state=report.state,
-        payload={"year": year, "month": month},
+        payload=_payload(period),
         region_path=region.path,
+    )
+    return report
+
+
+@transaction.atomic
+def report_review(
+    *, actor: User, report: MonthlyReport, approve: bool, reason: str = "", today: dt.date | None = None
+) -> MonthlyReport:
+    """H06 approval by the level above: the bureau of a department's region (or above) approves the
+    department's submitted report, or returns it with a reason; a region's submitted report is returned
+    (or approved alone) by a bureau above it. A returned report is submitted again."""
+    report = (
+        MonthlyReport.objects.select_for_update(of=("self",))
+        .select_related("region", "department")
+        .get(pk=report.pk)
+    )
+    if not can(actor.role, "report.approve"):
+        raise Refusal("您的角色不能审核定期报告")
+    scope = scope_of(actor)
+    subject = report.department.name if report.department is not None else report.region.name
+    above = scope.contains_path(report.region.path) and (
+        report.department is not None or scope.region_path != report.region.path
+    )
+    if scope.is_department or not above:
+        raise Refusal(
+            f"{subject}的报告由上一级审核",
+            field="报告",
+            value=subject,
+            rule=H06,
+            clause=rule_clause(report.region, H06, report.year),
+        )
+    period = reporting.Period(report.kind, report.year, report.period)
+    if report.state != ReportState.SUBMITTED:
+        raise Refusal(
+            f"{subject}{period.title}{report.get_state_display()}，只能审核已报送待审核的报告",
+            field="状态",
+            value=report.get_state_display(),
+        )
+    from_state, now = report.state, timezone.now()
+    if approve:
+        report.state, report.approved_by, report.approved_at = ReportState.APPROVED, actor, now
+        report.save(update_fields=["state", "approved_by", "approved_at"])
+        payload = _payload(period)
+    else:
+        reason = _text(reason, "退回原因", 200)
+        report.state, report.returned_by, report.returned_at = ReportState.RETURNED, actor, now
+        report.return_reason = reason
+        report.save(update_fields=["state", "returned_by", "returned_at", "return_reason"])
+        payload = {**_payload(period), "reason": reason}
+    event_record(
+        actor=actor,
+        action="report.approve" if approve else "report.return",
+        obj=report,
+        from_state=from_state,
+        to_state=report.state,
+        payload=payload,
+        region_path=report.region.path,
+        department_id=report.department_id,
     )
     return report
 
@@ -196,7 +415,9 @@ def bulletin_issue(
     today = today or timezone.localdate()
     _in_scope(actor, region, "report.approve")
     _check_period(year, month, today)
-    own = MonthlyReport.objects.filter(region=region, year=year, month=month).first()
+    own = MonthlyReport.objects.filter(
+        region=region, department=None, kind=reporting.MONTHLY, year=year, period=month
+    ).first()
     if own is None or own.state != ReportState.APPROVED:
         raise Refusal(
             f"{region.name}{year}年{month}月月报尚未审核，不能通报",
@@ -207,7 +428,9 @@ def bulletin_issue(
     if Bulletin.objects.filter(region=region, year=year, month=month).exists():
         raise Refusal(f"{region.name}{year}年{month}月已通报", field="通报")
     reports = list(
-        MonthlyReport.objects.filter(region__parent=region, year=year, month=month)
+        MonthlyReport.objects.filter(
+            region__parent=region, department=None, kind=reporting.MONTHLY, year=year, period=month
+        )
         .select_related("region")
         .order_by("region__position", "region_id")
     )

@@ -25,4 +25,10 @@ urlpatterns = [
     path(
         "competitions/<int:competition_id>/withdraw/", views.competition_withdraw, name="competition_withdraw"
     ),
+    # H06 the reporting calendar
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/submit/", views.calendar_submit, name="calendar_submit"),
+    path("calendar/approve/", views.calendar_approve, name="calendar_approve"),
+    path("calendar/<int:report_id>/review/", views.calendar_review, name="calendar_review"),
+    path("late/", views.late_list, name="late"),
 ]

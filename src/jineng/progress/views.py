@@ -23,26 +23,42 @@ from jineng.core.roles import can
 from jineng.core.scope import scope_of
 from jineng.core.xlsx import XLSX, template_bytes, xlsx_response
 from jineng.policy import progress as rules
+from jineng.policy import reporting
 from jineng.policy.targets import LABELS
 from jineng.progress import board, ledgerbook, services
 from jineng.progress.forms import CompetitionForm, LedgerEntryForm, LedgerImportForm, MediaItemForm
-from jineng.progress.models import Competition, LedgerEntry, LedgerKind, MediaItem, MonthlyReport
+from jineng.progress.models import (
+    Competition,
+    LedgerEntry,
+    LedgerKind,
+    MediaItem,
+    MonthlyReport,
+    ReportKind,
+    ReportState,
+)
 from jineng.progress.selectors import (
     INDICATORS,
+    LateReport,
     bulletins_visible,
     competitions_visible,
     department_for_progress,
+    department_for_report,
     ledger_departments,
     ledger_regions,
     ledger_total,
     ledger_visible,
     media_compliance,
     media_items_visible,
+    offered_kinds,
+    periodic_reports_visible,
     region_for_progress,
+    reporting_departments,
+    reports_late,
     reports_visible,
     rollup_of,
 )
-from jineng.regions.models import Region
+from jineng.progress.selectors import SUBMIT as LATE_SUBMIT
+from jineng.regions.models import Department, Region
 from jineng.regions.selectors import departments_visible, profiles_in_view, rule_clause_shown
 from jineng.targets.selectors import programme_progress
 
@@ -213,7 +229,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
     kids = list(Region.objects.filter(parent=region).order_by("position", "id"))
     reports = {
         r.region_id: r
-        for r in reports_visible(user).filter(region__in=[region, *kids], year=year, month=month)
+        for r in reports_visible(user).filter(
+            region__in=[region, *kids], department=None, kind=ReportKind.MONTHLY, year=year, period=month
+        )
     }
     rows = [(k, reports.get(k.pk), Region.objects.filter(parent=k).exists()) for k in kids]
     own = reports.get(region.pk)
@@ -257,7 +275,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     user = request_user(request)
     require(user, "progress.view")
     report = get_object_or_404(reports_visible(user), pk=report_id)
-    title = f"{report.region.name}{report.year}年{report.month}月职业技能提升行动月报"
+    title = _report_title(report)
     if request.GET.get("format") == "xlsx":
         rows = []
         for i, ind in enumerate(REPORT_INDICATORS, start=1):
@@ -817,3 +835,229 @@ def ledger_withdraw(request: HttpRequest, entry_id: int) -> HttpResponse:
         lambda: ledgerbook.ledger_entry_withdraw(actor=user, entry=entry, reason=reason),
     )
     return redirect(f"/progress/ledger/?year={entry.start_date.year}")
+
+
+# --- H06 the reporting calendar: 周调度, 月报, 季度讲评, 半年督导, 全年总结 of regions and departments ----
+
+KIND_LABELS = dict(ReportKind.choices)
+
+
+def _report_title(report: MonthlyReport) -> str:
+    """ "金水区2023年第一季度季度讲评", "市工信局2023年6月月报"."""
+    period = reporting.Period(report.kind, report.year, report.period)
+    subject = report.department.name if report.department_id and report.department else report.region.name
+    return f"{subject}{period.name}职业技能提升行动{period.kind_label}"
+
+
+def _kind(request: HttpRequest, offered: tuple[str, ...]) -> str:
+    raw = (request.POST.get("kind") if request.method == "POST" else None) or request.GET.get("kind", "")
+    return raw if raw in offered else reporting.MONTHLY
+
+
+def _calendar_period(request: HttpRequest, kind: str) -> reporting.Period:
+    """The period asked for; by default the last one ended (this year's first while none has)."""
+    today = timezone.localdate()
+    year = _year(request, today.year)
+    count = reporting.period_count(kind, year)
+    number = _int(request, "number")
+    if number is None or not 1 <= number <= count:
+        current = reporting.period_containing(kind, today)
+        # This year: the period before today's; a past year: its last; a future year: its first.
+        number = max(current.number - 1, 1) if current.year == year else (count if year < today.year else 1)
+    return reporting.Period(kind, year, number)
+
+
+def _calendar_url(
+    kind: str, period: reporting.Period, *, region: Region | None = None, department: Department | None = None
+) -> str:
+    where = (
+        f"&department={department.pk}" if department is not None else f"&region={region.pk}" if region else ""
+    )
+    return f"/progress/calendar/?kind={kind}&year={period.year}&number={period.number}{where}"
+
+
+@login_required
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """H06: one period of one report kind for the shown region — its lower regions', its own and its
+    departments' reports (a department user: its own), with submit, approve and return."""
+    user = request_user(request)
+    require(user, "progress.view")
+    scope = scope_of(user)
+    department = None
+    if scope.is_department:
+        department = department_for_report(user, scope.department_id) if scope.department_id else None
+        region = department.region if department is not None else region_for_progress(user, None)
+    else:
+        region = region_for_progress(user, _int(request, "region"))
+    year = _year(request, timezone.localdate().year)
+    offered = offered_kinds(region, year)
+    kind = _kind(request, offered)
+    period = _calendar_period(request, kind)
+    visible = periodic_reports_visible(user).filter(kind=kind, year=period.year, period=period.number)
+    kids = (
+        []
+        if department is not None
+        else list(Region.objects.filter(parent=region).order_by("position", "id"))
+    )
+    regional = {r.region_id: r for r in visible.filter(department=None, region__in=[region, *kids])}
+    departments = list(reporting_departments(user, region))
+    by_department = {r.department_id: r for r in visible.filter(department__in=departments)}
+    rows = [(k, regional.get(k.pk), Region.objects.filter(parent=k).exists()) for k in kids]
+    dept_rows = [(d, by_department.get(d.pk)) for d in departments]
+    if request.GET.get("format") == "xlsx":
+        data = [
+            [i, name, r.get_state_display() if r else "未报送", *_report_cells(r)]
+            for i, (name, r) in enumerate(
+                [(k.name, r) for k, r, _ in rows] + [(d.name, r) for d, r in dept_rows], start=1
+            )
+        ]
+        own = regional.get(region.pk)
+        if department is None:
+            data.append(
+                [
+                    "",
+                    f"{region.name}（本级）",
+                    own.get_state_display() if own else "未报送",
+                    *_report_cells(own),
+                ]
+            )
+        return xlsx_response(f"{region.name}{period.title}.xlsx", period.kind_label, REPORT_HEADERS, data)
+    today = timezone.localdate()
+    return render(
+        request,
+        "progress/calendar.html",
+        {
+            "region": region,
+            "department": department,
+            "kind": kind,
+            "kinds": [(k, KIND_LABELS[k]) for k in offered],
+            "period": period,
+            "periods": [p for p in reporting.periods(kind, period.year) if p.start <= today],
+            "rows": rows,
+            "dept_rows": dept_rows,
+            "own": by_department.get(department.pk) if department is not None else regional.get(region.pk),
+            "is_leaf": not kids,
+            "can_submit": can(user.role, "report.submit_department" if department else "report.submit"),
+            "can_approve": can(user.role, "report.approve"),
+            "missing": [k.name for k, r, _ in rows if r is None or r.state == ReportState.RETURNED],
+            "indicators": [(i, LABELS[i], SHORT[i]) for i in REPORT_INDICATORS],
+            "crumbs": list(Region.objects.filter(pk__in=region.ancestor_ids()).order_by("depth")),
+            "h06_clause": rule_clause_shown(region, period.year, "H06"),
+        },
+    )
+
+
+def _calendar_post(request: HttpRequest) -> tuple[User, str, int, int]:
+    user = request_user(request)
+    year = _year(request, timezone.localdate().year)
+    return user, request.POST.get("kind", ""), year, _int(request, "number", 0) or 0
+
+
+@login_required
+@require_POST
+def calendar_submit(request: HttpRequest) -> HttpResponse:
+    """H06: a county submits its period, or a department its own."""
+    user = request_user(request)
+    if not (can(user.role, "report.submit") or can(user.role, "report.submit_department")):
+        require(user, "report.submit")
+    _, kind, year, number = _calendar_post(request)
+    region: Region | None = None
+    department: Department | None = None
+    if scope_of(user).is_department:
+        department = department_for_report(user, _int(request, "department"))
+    else:
+        region = region_for_progress(user, _int(request, "region"))
+    act(
+        request,
+        "已报送",
+        lambda: services.periodic_report_submit(
+            actor=user, kind=kind, year=year, number=number, region=region, department=department
+        ),
+    )
+    period = reporting.Period(kind if kind in KIND_LABELS else reporting.MONTHLY, year, max(number, 1))
+    return redirect(_calendar_url(period.kind, period, region=region, department=department))
+
+
+@login_required
+@require_POST
+def calendar_approve(request: HttpRequest) -> HttpResponse:
+    """H06: a region's report of the period, made by approving its lower regions'."""
+    require(request_user(request), "report.approve")
+    user, kind, year, number = _calendar_post(request)
+    region = region_for_progress(user, _int(request, "region"))
+    act(
+        request,
+        f"已审核{region.name}的报告",
+        lambda: services.periodic_report_approve(
+            actor=user, kind=kind, year=year, number=number, region=region
+        ),
+    )
+    period = reporting.Period(kind if kind in KIND_LABELS else reporting.MONTHLY, year, max(number, 1))
+    return redirect(_calendar_url(period.kind, period, region=region))
+
+
+@login_required
+@require_POST
+def calendar_review(request: HttpRequest, report_id: int) -> HttpResponse:
+    """H06: the level above approves a submitted report, or returns it with a reason."""
+    user = request_user(request)
+    require(user, "report.approve")
+    report = get_object_or_404(periodic_reports_visible(user), pk=report_id)
+    approve = request.POST.get("decision") != "return"
+    act(
+        request,
+        f"已{'审核' if approve else '退回'}{_report_title(report)}",
+        lambda: services.report_review(
+            actor=user, report=report, approve=approve, reason=request.POST.get("reason", "")
+        ),
+    )
+    period = reporting.Period(report.kind, report.year, report.period)
+    shown = report.region if report.department_id else (report.region.parent or report.region)
+    return redirect(_calendar_url(report.kind, period, region=shown))
+
+
+LATE_HEADERS = ["序号", "报告", "期次", "地区", "行业部门", "状态", "待办", "报送时限", "逾期天数"]
+
+
+def _late_rows(late: list[LateReport]) -> list[list[Any]]:
+    return [
+        [
+            i,
+            row.period.kind_label,
+            row.period.name,
+            row.region.name,
+            row.department.name if row.department is not None else "",
+            row.state_label,
+            row.action_label,
+            row.due_on.isoformat(),
+            row.days_overdue,
+        ]
+        for i, row in enumerate(late, start=1)
+    ]
+
+
+@login_required
+def late_list(request: HttpRequest) -> HttpResponse:
+    """H06: every report of the subtree (regions and departments) past its deadline and not approved."""
+    user = request_user(request)
+    require(user, "progress.view")
+    region = region_for_progress(user, _int(request, "region"))
+    today = timezone.localdate()
+    year = _year(request, today.year)
+    late = reports_late(user, year=year, today=today, region=region)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"{region.name}{year}年逾期报告.xlsx", "逾期报告", LATE_HEADERS, _late_rows(late)
+        )
+    return render(
+        request,
+        "progress/late.html",
+        {
+            "region": region,
+            "year": year,
+            "today": today,
+            "late": late,
+            "to_submit": sum(1 for r in late if r.action == LATE_SUBMIT),
+            "crumbs": list(Region.objects.filter(pk__in=region.ancestor_ids()).order_by("depth")),
+        },
+    )

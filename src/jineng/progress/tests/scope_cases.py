@@ -30,7 +30,10 @@ def _report(w: World, region: Region, state: str = ReportState.SUBMITTED) -> Mon
         region=region,
         year=YEAR,
         month=MONTH,
+        department=None,
+        kind="monthly",
         defaults={
+            "period": MONTH,
             "state": state,
             "figures": {"training": {"month": 1, "cumulative": 1, "target": None}},
             "submitted_at": timezone.now(),
@@ -690,4 +693,169 @@ def _ledger_upload(w: World, u: User) -> Any:
     return Rewinding("台账.xlsx", content, content_type="application/octet-stream")
 
 
-CASES: tuple[Case, ...] = (*REPORTS, *OUTREACH, *LEDGER)
+# --- H06 the reporting calendar: a county's bureau submits its county, a department its own department; the
+# level above approves (a region's report by approving its counties', a department's or a county's alone) or
+# returns; the late list is the scope's.
+CAL_SUBMITTED = {"progress.MonthlyReport": 1, "audit.Event": 1}
+REVIEWED = {"audit.Event": 1}
+
+
+def _cal_submit(*, api: bool = False) -> Any:
+    def data(w: World, u: User) -> dict[str, Any]:
+        body: dict[str, Any] = {"kind": "monthly", "year": YEAR, "number": MONTH}
+        if _is_dept(u):
+            body["department_id" if api else "department"] = w.zz_industry.pk
+        else:
+            body["region_id" if api else "region"] = w.jinshui.pk
+        return body
+
+    return data
+
+
+def _cal_submit_foreign(*, api: bool = False) -> Any:
+    def data(w: World, u: User) -> list[dict[str, Any]]:
+        body: dict[str, Any] = {"kind": "monthly", "year": YEAR, "number": MONTH}
+        key = "department_id" if api else "department"
+        if _is_dept(u):
+            return [{**body, key: w.xc_industry.pk}, {**body, key: w.zz_education.pk}]
+        return [{**body, "region_id" if api else "region": w.weidu.pk}]
+
+    return data
+
+
+def _cal_approve(*, api: bool = False, foreign: bool = False) -> Any:
+    def data(w: World, u: User) -> Any:
+        _counties_in(w, foreign=foreign)
+        region = w.xuchang if foreign else w.zhengzhou
+        body = {"kind": "monthly", "year": YEAR, "number": MONTH, "region_id" if api else "region": region.pk}
+        return [body] if foreign else body
+
+    return data
+
+
+def _dept_report(w: World, department: Department) -> MonthlyReport:
+    report, _ = MonthlyReport.objects.get_or_create(
+        department=department,
+        kind="monthly",
+        year=YEAR,
+        period=MONTH,
+        defaults={
+            "region": department.region,
+            "month": MONTH,
+            "state": ReportState.SUBMITTED,
+            "figures": {"training": {"month": 1, "cumulative": 1, "target": None}},
+            "submitted_at": timezone.now(),
+        },
+    )
+    return report
+
+
+def _review_url(*, api: bool = False, foreign: bool = False) -> Any:
+    def url(w: World, u: User) -> Any:
+        reports = [_dept_report(w, w.xc_industry)] if foreign else [_dept_report(w, w.zz_industry)]
+        urls = [
+            f"{P}/periodic-reports/{r.pk}/review" if api else f"/progress/calendar/{r.pk}/review/"
+            for r in reports
+        ]
+        return urls if foreign else urls[0]
+
+    return url
+
+
+def _cal_page_foreign(w: World, u: User) -> list[str]:
+    # A department user always sees its own department: the region asked for is not read.
+    return [] if _is_dept(u) else [f"/progress/calendar/?region={w.xuchang.pk}"]
+
+
+CALENDAR: tuple[Case, ...] = (
+    Case(
+        "GET",
+        "progress/calendar/",
+        roles("progress.view"),
+        fixed(f"/progress/calendar/?kind=monthly&year={YEAR}&number={MONTH}"),
+        foreign=_cal_page_foreign,
+    ),
+    Case(
+        "POST",
+        "progress/calendar/submit/",
+        roles("report.submit", "report.submit_department"),
+        fixed("/progress/calendar/submit/"),
+        data=_cal_submit(),
+        foreign_data=_cal_submit_foreign(),
+        ok=302,
+        delta=CAL_SUBMITTED,
+    ),
+    Case(
+        "POST",
+        "progress/calendar/approve/",
+        roles("report.approve"),
+        fixed("/progress/calendar/approve/"),
+        data=_cal_approve(),
+        foreign_data=_cal_approve(foreign=True),
+        ok=302,
+        delta=APPROVED,
+    ),
+    Case(
+        "POST",
+        "progress/calendar/<int:report_id>/review/",
+        roles("report.approve"),
+        _review_url(),
+        foreign=_review_url(foreign=True),
+        data=lambda w, u: {"decision": "approve"},
+        ok=302,
+        delta=REVIEWED,
+        scoped=True,
+    ),
+    Case(
+        "GET",
+        "progress/late/",
+        roles("progress.view"),
+        fixed(f"/progress/late/?year={YEAR}"),
+        foreign=lambda w, u: [f"/progress/late/?region={w.xuchang.pk}"],
+    ),
+    Case(
+        "GET",
+        f"{P}/periodic-reports",
+        roles("progress.view"),
+        fixed(f"{P}/periodic-reports?year={YEAR}&kind=monthly"),
+    ),
+    Case(
+        "POST",
+        f"{P}/periodic-reports",
+        roles("report.submit", "report.submit_department"),
+        fixed(f"{P}/periodic-reports"),
+        data=_cal_submit(api=True),
+        foreign_data=_cal_submit_foreign(api=True),
+        ok=201,
+        delta=CAL_SUBMITTED,
+    ),
+    Case(
+        "POST",
+        f"{P}/periodic-reports/approve",
+        roles("report.approve"),
+        fixed(f"{P}/periodic-reports/approve"),
+        data=_cal_approve(api=True),
+        foreign_data=_cal_approve(api=True, foreign=True),
+        delta=APPROVED,
+    ),
+    Case(
+        "POST",
+        f"{P}/periodic-reports/{{report_id}}/review",
+        roles("report.approve"),
+        _review_url(api=True),
+        foreign=_review_url(api=True, foreign=True),
+        data=lambda w, u: {"decision": "approve"},
+        delta=REVIEWED,
+        scoped=True,
+    ),
+    Case(
+        "GET",
+        f"{P}/late",
+        roles("progress.view"),
+        fixed(f"{P}/late?year={YEAR}"),
+        foreign=lambda w, u: [f"{P}/late?region_id={w.xuchang.pk}"],
+    ),
+)
+
+
+CASES: tuple[Case, ...] = (*REPORTS, *OUTREACH, *LEDGER, *CALENDAR)
