@@ -11,8 +11,9 @@ from jineng.assessment.selectors import SPECIAL_COMPLETION_KINDS, institution_ce
 from jineng.claims.models import ClaimLine
 from jineng.core.errors import Refusal
 from jineng.policy import training as rules
-from jineng.policy.profiles import Profile
+from jineng.policy.profiles import Profile, get_profile
 from jineng.policy.violations import Violation
+from jineng.regions.selectors import NoProfile, profile_for
 from jineng.training.models import TrainingClass
 
 
@@ -62,3 +63,16 @@ def refuse_over_share(profile: Profile, tc: TrainingClass, *, person_id: int | N
     violation = share_violation(profile, tc, person_id=person_id)
     if violation is not None:
         raise Refusal.from_violations("本班补贴不予受理", [violation])
+
+
+def class_share_warning(tc: TrainingClass) -> Violation | None:
+    """E06 as the claims page warns it beside a claimable class; a class with no profile has nothing to
+    warn (its claim says why it cannot be made)."""
+    if tc.profile_code:
+        profile = get_profile(tc.profile_code, tc.profile_version)
+    else:
+        try:
+            profile = profile_for(tc.region, tc.year)
+        except NoProfile:
+            return None
+    return share_violation(profile, tc)

@@ -45,7 +45,6 @@ from jineng.people.selectors import id_number_for
 from jineng.policy.claims import overdue
 from jineng.policy.identity import mask_bank_account
 from jineng.policy.profiles import get_profile
-from jineng.policy.violations import Violation
 from jineng.training.models import TrainingClass
 from jineng.training.selectors import classes_visible
 
@@ -127,7 +126,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             else TrainingClass.objects.none()
         )
     # E06: a claimable class whose certificates would take the year beyond the share is warned here.
-    claimable_rows = [(tc, _share_warning(tc)) for tc in claimable] if claimable is not None else []
+    claimable_rows = (
+        [(tc, certshare.class_share_warning(tc)) for tc in claimable] if claimable is not None else []
+    )
     totals = {
         "count": page.paginator.count,
         "amount": (qs.aggregate(s=Sum("amount"))["s"] or Decimal(0)).quantize(Decimal("0.01")),
@@ -146,13 +147,6 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "totals": totals,
         },
     )
-
-
-def _share_warning(tc: TrainingClass) -> Violation | None:
-    try:
-        return certshare.share_violation(services._class_profile(tc), tc)
-    except Refusal:  # no profile: the claim itself says so
-        return None
 
 
 @login_required

@@ -35,9 +35,9 @@ from jineng.progress.schemas import (
     PeriodicApproveIn,
     PeriodicReportIn,
     PeriodicReportOut,
+    PeriodicReviewIn,
     PeriodIn,
     ReportOut,
-    ReviewIn,
     WithdrawIn,
 )
 from jineng.progress.selectors import (
@@ -386,7 +386,7 @@ def periodic_report_approve(request: HttpRequest, data: PeriodicApproveIn) -> Mo
     response=PeriodicReportOut,
     summary="上一级审核或退回已报送的定期报告（H06，退回须写原因）",
 )
-def periodic_report_review(request: HttpRequest, report_id: int, data: ReviewIn) -> MonthlyReport:
+def periodic_report_review(request: HttpRequest, report_id: int, data: PeriodicReviewIn) -> MonthlyReport:
     user = request_user(request)
     require(user, "report.approve")
     report = get_object_or_404(periodic_reports_visible(user), pk=report_id)

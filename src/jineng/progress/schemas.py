@@ -213,7 +213,7 @@ class PeriodicApproveIn(Schema):
     region_id: int = Field(description="审核生成本级报告的地区：下级地区须全部报送")
 
 
-class ReviewIn(Schema):
+class PeriodicReviewIn(Schema):
     decision: Literal["approve", "return"] = Field(description="approve 审核通过，return 退回")
     reason: str = Field("", max_length=200, description="退回原因（退回时必填）")
 

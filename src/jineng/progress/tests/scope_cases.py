@@ -25,15 +25,17 @@ APPROVED = {"progress.MonthlyReport": 1, "audit.Event": 3}
 ISSUED = {"progress.Bulletin": 1, "audit.Event": 1}
 
 
-def _report(w: World, region: Region, state: str = ReportState.SUBMITTED) -> MonthlyReport:
+def _report(
+    w: World, region: Region, state: str = ReportState.SUBMITTED, month: int = MONTH
+) -> MonthlyReport:
     report, _ = MonthlyReport.objects.get_or_create(
         region=region,
         year=YEAR,
-        month=MONTH,
+        month=month,
         department=None,
         kind="monthly",
         defaults={
-            "period": MONTH,
+            "period": month,
             "state": state,
             "figures": {"training": {"month": 1, "cumulative": 1, "target": None}},
             "submitted_at": timezone.now(),
@@ -42,9 +44,9 @@ def _report(w: World, region: Region, state: str = ReportState.SUBMITTED) -> Mon
     return report
 
 
-def _counties_in(w: World, *, foreign: bool = False) -> None:
+def _counties_in(w: World, *, foreign: bool = False, month: int = MONTH) -> None:
     for county in (w.weidu,) if foreign else (w.jinshui, w.erqi):
-        _report(w, county)
+        _report(w, county, month=month)
 
 
 def _approved_city(w: World, *, foreign: bool = False) -> None:
@@ -644,7 +646,8 @@ LEDGER: tuple[Case, ...] = (
         f"{P}/ledger/batch",
         roles("trainingbook.record"),
         fixed(f"{P}/ledger/batch"),
-        data=lambda w, u: {"entries": [_ledger_data(api=True)(w, u)]},
+        # another training than the single entry's (a token run replays every case in one world)
+        data=lambda w, u: {"entries": [{**_ledger_data(api=True)(w, u), "title": "焊工培训（批量录入）"}]},
         ok=201,
         delta=RECORDED_LEDGER,
     ),
@@ -702,7 +705,8 @@ REVIEWED = {"audit.Event": 1}
 
 def _cal_submit(*, api: bool = False) -> Any:
     def data(w: World, u: User) -> dict[str, Any]:
-        body: dict[str, Any] = {"kind": "monthly", "year": YEAR, "number": MONTH}
+        # The API's own month: a token run replays every API case in one world, /reports submits MONTH.
+        body: dict[str, Any] = {"kind": "monthly", "year": YEAR, "number": MONTH - 1 if api else MONTH}
         if _is_dept(u):
             body["department_id" if api else "department"] = w.zz_industry.pk
         else:
@@ -725,9 +729,10 @@ def _cal_submit_foreign(*, api: bool = False) -> Any:
 
 def _cal_approve(*, api: bool = False, foreign: bool = False) -> Any:
     def data(w: World, u: User) -> Any:
-        _counties_in(w, foreign=foreign)
+        month = MONTH - 1 if api else MONTH  # the API's own month, as in _cal_submit
+        _counties_in(w, foreign=foreign, month=month)
         region = w.xuchang if foreign else w.zhengzhou
-        body = {"kind": "monthly", "year": YEAR, "number": MONTH, "region_id" if api else "region": region.pk}
+        body = {"kind": "monthly", "year": YEAR, "number": month, "region_id" if api else "region": region.pk}
         return [body] if foreign else body
 
     return data

@@ -22,11 +22,18 @@ import pytest
 from openpyxl import load_workbook
 
 from jineng.assessment.models import Assessment, Result
+from jineng.catalogue.tests.helpers import body_filed
 from jineng.conftest import PASSWORD, World
 from jineng.core.tests import browser_kit
 from jineng.core.tests.browser_kit import Clock, login, logout, menu, says, step_shot, titled
 from jineng.training.models import ClassReview, ClassState, TrainingClass
-from jineng.training.tests.factories import ELECTRICIAN, fresh_rows, prepared_institution, roster_bytes
+from jineng.training.tests.factories import (
+    ELECTRICIAN,
+    fresh_rows,
+    occupation,
+    prepared_institution,
+    roster_bytes,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -84,6 +91,7 @@ def test_a_class_from_application_to_assessment_results_through_the_pages(
     base = live_server.url
     settings.JINENG_PAGE_SIZE = 10  # read per request, so the live server sees it: shorter screenshots
     prepared_institution(world)  # 电工 listed for the school (A11), two filed full-time teachers (A15)
+    body_filed(world.zz_station, occupation())  # the station filed for 电工 (I09): the form offers it
     roster = tmp_path / "花名册.xlsx"
     roster.write_bytes(roster_bytes(fresh_rows(TRAINEES)))
 
