@@ -42,6 +42,15 @@ class FollowUp(models.Model):
         return f"就业跟踪 {self.surveyed_on:%Y-%m-%d}（{'已就业' if self.employed else '未就业'}）"
 
 
+class Subject(models.TextChoices):
+    """What is evaluated: ZZ21 三(四) and 七(三) speak of training institutions; HC21 三(一) also of
+    evaluation bodies and online platforms."""
+
+    INSTITUTION = "institution", "培训机构"
+    EVALUATION_BODY = "evaluation_body", "评价机构"
+    ONLINE_PLATFORM = "online_platform", "线上培训平台"
+
+
 class CatalogueOutcome(models.TextChoices):
     PENDING = "pending", "待决定"
     RENEWED = "renewed", "纳入下年度目录"
@@ -64,8 +73,11 @@ class Review(models.Model):
 
     year = models.PositiveSmallIntegerField("年度")
     region = models.ForeignKey(Region, models.PROTECT, related_name="+", verbose_name="评价地区")
+    subject = models.CharField(
+        "评价对象", max_length=24, choices=Subject.choices, default=Subject.INSTITUTION
+    )
     institution = models.ForeignKey(
-        Organisation, models.PROTECT, related_name="reviews", verbose_name="培训机构"
+        Organisation, models.PROTECT, related_name="reviews", verbose_name="被评价机构"
     )
     classes = models.PositiveIntegerField("开班数")
     opening = models.PositiveIntegerField("开班人数")
@@ -98,9 +110,11 @@ class Review(models.Model):
     class Meta:
         verbose_name = "机构年度绩效评价"
         verbose_name_plural = "机构年度绩效评价"
-        ordering = ["-year", "institution__name"]
+        ordering = ["-year", "subject", "institution__name"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "region", "institution"], name="one_review_per_year")
+            models.UniqueConstraint(
+                fields=["year", "region", "subject", "institution"], name="one_review_per_year"
+            )
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,10 @@ class ReviewOut(Schema):
     id: int
     year: int
     region: str = Field(alias="region.name")
+    subject: str = Field(
+        description="institution 培训机构 / evaluation_body 评价机构 / online_platform 线上培训平台"
+    )
+    subject_label: str = Field(alias="get_subject_display")
     institution_id: int
     institution: str = Field(alias="institution.name")
     classes: int
@@ -61,6 +65,7 @@ class RecordedOut(Schema):
 
 class ExitedOut(Schema):
     year: int
+    subject_label: str = Field(alias="get_subject_display")
     institution: str = Field(alias="institution.name")
     region: str = Field(alias="region.name")
     reason: str

@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from jineng.accounts.models import User
-from jineng.appraisal.models import CatalogueOutcome, FollowUp, Review
-from jineng.assessment.models import Result
+from jineng.appraisal.models import CatalogueOutcome, FollowUp, Review, Subject
+from jineng.assessment.models import Assessment, Result
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
 from jineng.regions.models import Region
@@ -54,20 +54,55 @@ class Figures:
     employed: int = 0
 
 
-def year_figures(*, region: Region, year: int) -> dict[int, Figures]:
-    """Per institution, its classes started in ``year`` in the region's subtree that opened: headcounts
-    (C02), certificates of the assessed ones, satisfaction (C09) and employment follow-up."""
+def year_figures(*, region: Region, year: int) -> dict[tuple[str, int], Figures]:
+    """Per (subject, organisation), the classes started in ``year`` in the region's subtree that opened:
+    a training institution's own classes and an online platform's classes — headcounts (C02),
+    certificates of the assessed ones, satisfaction (C09), employment follow-up — and an evaluation
+    body's assessed classes: their trainees and certificates."""
     classes = TrainingClass.objects.filter(
-        Q(region=region) | Q(region__path__startswith=region.path), year=year, state__in=OPENED_STATES
+        region__path__startswith=region.path, year=year, state__in=OPENED_STATES
     )
-    counts = dict(classes.order_by().values_list("institution_id").annotate(n=Count("pk")))
+    out: dict[tuple[str, int], Figures] = {}
+    for subject, key in (
+        (Subject.INSTITUTION, "institution_id"),
+        (Subject.ONLINE_PLATFORM, "online_platform_id"),
+    ):
+        for org_id, f in _class_figures(classes.exclude(**{f"{key}__isnull": True}), key).items():
+            out[(subject, org_id)] = f
+    assessed = Assessment.objects.filter(training_class__in=classes.filter(state__in=ASSESSED_STATES))
+    by_body = dict(assessed.order_by().values_list("body_id").annotate(n=Count("pk")))
+    enrolled = dict(
+        Enrolment.objects.filter(training_class__assessments__in=assessed, status=Enrolment.Status.ENROLLED)
+        .order_by()
+        .values_list("training_class__assessments__body_id")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    passed = dict(
+        Result.objects.filter(assessment__in=assessed, passed=True)
+        .order_by()
+        .values_list("assessment__body_id")
+        .annotate(n=Count("pk"))
+    )
+    for body_id, n in by_body.items():
+        out[(Subject.EVALUATION_BODY, body_id)] = Figures(
+            classes=n, enrolled=enrolled.get(body_id, 0), passed=passed.get(body_id, 0)
+        )
+    return out
+
+
+ASSESSED_STATES = (ClassState.ASSESSED, ClassState.CLOSED)
+
+
+def _class_figures(classes: QuerySet[TrainingClass], key: str) -> dict[int, Figures]:
+    """Per organisation named by ``key`` (institution_id / online_platform_id) of these classes."""
+    counts = dict(classes.order_by().values_list(key).annotate(n=Count("pk")))
     if not counts:
         return {}
     heads = {
-        r["training_class__institution_id"]: r
+        r[f"training_class__{key}"]: r
         for r in Summary.objects.filter(training_class__in=classes)
         .order_by()
-        .values("training_class__institution_id")
+        .values(f"training_class__{key}")
         .annotate(
             opening=Sum("opening_headcount"),
             trained=Sum("trained_headcount"),
@@ -75,24 +110,24 @@ def year_figures(*, region: Region, year: int) -> dict[int, Figures]:
             satisfied=Sum("satisfied"),
         )
     }
-    assessed = classes.filter(state__in=[ClassState.ASSESSED, ClassState.CLOSED])
+    assessed = classes.filter(state__in=ASSESSED_STATES)
     enrolled = dict(
         Enrolment.objects.filter(training_class__in=assessed, status=Enrolment.Status.ENROLLED)
         .order_by()
-        .values_list("training_class__institution_id")
+        .values_list(f"training_class__{key}")
         .annotate(n=Count("pk"))
     )
     passed = dict(
         Result.objects.filter(enrolment__training_class__in=assessed, passed=True)
         .order_by()
-        .values_list("enrolment__training_class__institution_id")
+        .values_list(f"enrolment__training_class__{key}")
         .annotate(n=Count("pk"))
     )
     follow = {
-        r["enrolment__training_class__institution_id"]: r
+        r[f"enrolment__training_class__{key}"]: r
         for r in FollowUp.objects.filter(enrolment__training_class__in=classes)
         .order_by()
-        .values("enrolment__training_class__institution_id")
+        .values(f"enrolment__training_class__{key}")
         .annotate(followed=Count("pk"), employed=Count("pk", filter=Q(employed=True)))
     }
     out = {}

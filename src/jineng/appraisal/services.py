@@ -16,11 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.appraisal.models import CatalogueOutcome, FollowUp, ProjectOutcome, Review
+from jineng.appraisal.models import CatalogueOutcome, FollowUp, ProjectOutcome, Review, Subject
 from jineng.appraisal.selectors import year_figures
 from jineng.audit.services import event_record
 from jineng.catalogue.models import InstitutionOccupation
-from jineng.catalogue.services import institution_occupation_end
+from jineng.catalogue.selectors import evaluation_filings_in_force
+from jineng.catalogue.services import evaluation_filing_end, institution_occupation_end
 from jineng.claims.prepayments import project_stop, project_stop_lift, project_stop_open
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role, can
@@ -134,16 +135,20 @@ def reviews_compute(*, actor: User, region: Region, year: int) -> list[Review]:
         )
     now = timezone.now()
     out = []
-    for org_id, f in figures.items():
+    for (subject, org_id), f in figures.items():
         review = (
-            Review.objects.select_for_update().filter(year=year, region=region, institution_id=org_id).first()
+            Review.objects.select_for_update()
+            .filter(year=year, region=region, subject=subject, institution_id=org_id)
+            .first()
         )
         if review is not None and review.decided_at is not None:
             out.append(review)
             continue
         values = dict(f.__dict__, computed_at=now, computed_by=actor)
         if review is None:
-            review = Review.objects.create(year=year, region=region, institution_id=org_id, **values)
+            review = Review.objects.create(
+                year=year, region=region, subject=subject, institution_id=org_id, **values
+            )
         else:
             for k, v in values.items():
                 setattr(review, k, v)
@@ -153,7 +158,7 @@ def reviews_compute(*, actor: User, region: Region, year: int) -> list[Review]:
         actor=actor,
         action="appraisal.computed",
         obj=region,
-        payload={"year": year, "institutions": len(figures)},
+        payload={"year": year, "reviews": len(figures)},
         region_path=region.path,
     )
     return out
@@ -198,9 +203,27 @@ def review_decide(
             clause=_clause(r.region, r.year, I03),
         )
     institution: Organisation = r.institution
-    if catalogue == CatalogueOutcome.EXITED:
+    if r.subject != Subject.INSTITUTION and project != ProjectOutcome.UNCHANGED:
+        raise Refusal(
+            f"{r.get_subject_display()}没有项目制资格，请选择“项目制资格不变”",
+            field="项目制资格",
+            value=project,
+        )
+    exit_on = max(dt.date(r.year + 1, 1, 1), today)
+    if catalogue == CatalogueOutcome.EXITED and r.subject == Subject.ONLINE_PLATFORM and exit_on != today:
+        # A platform's listing has no end date to set ahead: its exit is decided once the year is over.
+        raise Refusal(
+            f"线上培训平台的退出自决定之日起执行，请于 {r.year + 1} 年起作出",
+            field="下年度目录",
+            value=catalogue,
+        )
+    if catalogue == CatalogueOutcome.EXITED and r.subject == Subject.EVALUATION_BODY and exit_on != today:
+        # 动态退出 of an evaluation body: its filings end with the year (I09 then refuses it).
+        for filing in evaluation_filings_in_force(institution.pk, on=today):
+            if filing.valid_to is None or filing.valid_to > exit_on:
+                evaluation_filing_end(actor=actor, filing=filing, valid_to=exit_on, today=today)
+    elif catalogue == CatalogueOutcome.EXITED:
         # 动态退出 from the next year's catalogue: listings end on 1 January (or today, if later).
-        exit_on = max(dt.date(r.year + 1, 1, 1), today)
         if exit_on == today and institution.status != Organisation.Status.EXITED:
             # The year is over: the exit is the institution's, recorded as a sanction (I01 then refuses its
             # classes, prepayments and claims), its listings ending today.
@@ -211,6 +234,9 @@ def review_decide(
                 reference=f"{r.year}年度机构绩效评价（{I04}、{I05}）",
                 today=today,
             )
+            if r.subject == Subject.EVALUATION_BODY:  # and it assesses nothing more (I09)
+                for filing in evaluation_filings_in_force(institution.pk, on=today):
+                    evaluation_filing_end(actor=actor, filing=filing, valid_to=today, today=today)
         else:
             current = InstitutionOccupation.objects.filter(
                 organisation=institution, valid_from__lte=exit_on

@@ -26,7 +26,7 @@ from jineng.training.models import Enrolment
 from jineng.training.selectors import classes_visible
 
 HEADERS = [
-    "年度", "培训机构", "开班数", "开班人数", "培训人数", "出勤率", "已考核学员", "取证人数", "取证率",
+    "年度", "评价对象", "机构", "开班数", "开班人数", "培训人数", "出勤率", "已考核学员", "取证人数", "取证率",
     "满意度调查", "满意人数", "满意率", "就业跟踪", "已就业", "就业率", "下年度目录", "项目制资格", "评价意见",
 ]  # fmt: skip
 
@@ -52,7 +52,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         rows = [
             [
-                r.year, r.institution.name, r.classes, r.opening, r.trained, _pct(r.attendance), r.enrolled,
+                r.year, r.get_subject_display(), r.institution.name, r.classes, r.opening, r.trained, _pct(r.attendance), r.enrolled,
                 r.passed, _pct(r.completion), r.surveyed, r.satisfied, _pct(r.satisfaction), r.followed,
                 r.employed, _pct(r.employment), r.get_catalogue_display(), r.get_project_display(), r.reason,
             ]

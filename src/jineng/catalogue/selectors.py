@@ -459,3 +459,12 @@ def filing_lines(
         )
         for s in qs
     ]
+
+
+def evaluation_filings_in_force(organisation_id: int, *, on: dt.date) -> list[EvaluationFiling]:
+    """An organisation's filings (评价机构目录 and 认定备案) in force on ``on`` or starting later."""
+    return list(
+        EvaluationFiling.objects.filter(organisation_id=organisation_id).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=on)
+        )
+    )

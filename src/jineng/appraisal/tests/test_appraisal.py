@@ -40,10 +40,15 @@ def year_of_one_class(w: World) -> TrainingClass:
     return tc
 
 
+def school_review(w: World) -> Review:
+    reviews = reviews_compute(actor=w.users["hr_admin"], region=w.zhengzhou, year=2021)
+    return next(r for r in reviews if r.subject == "institution")
+
+
 def test_i03_the_years_figures_are_computed_from_the_records(world: World) -> None:
     year_of_one_class(world)
     # When the bureau computes 2021 for Zhengzhou
-    (review,) = reviews_compute(actor=world.users["hr_admin"], region=world.zhengzhou, year=2021)
+    review = school_review(world)
     # Then the school's figures are those of its records
     figures = (
         review.classes, review.opening, review.trained, review.enrolled, review.passed,
@@ -64,7 +69,7 @@ def test_i04_i05_an_exit_after_the_year_ends_the_listings_records_the_sanction_a
     # Given the city kept ZZ21 for 2022, when the evaluation of 2021 is decided
     profile_assign(actor=None, region=world.zhengzhou, year=2022, profile_code="ZZ21")
     year_of_one_class(world)
-    (review,) = reviews_compute(actor=world.users["hr_admin"], region=world.zhengzhou, year=2021)
+    review = school_review(world)
     # When the bureau exits the school in January and stops its 项目制 (ZZ21 三(四) provides the stop)
     decided = review_decide(
         actor=world.users["hr_second"],
@@ -106,7 +111,7 @@ def test_i04_i05_an_exit_after_the_year_ends_the_listings_records_the_sanction_a
 
 def test_i04_an_exit_decided_within_the_year_takes_effect_with_the_next_years_catalogue(world: World) -> None:
     year_of_one_class(world)
-    (review,) = reviews_compute(actor=world.users["hr_admin"], region=world.zhengzhou, year=2021)
+    review = school_review(world)
     review_decide(
         actor=world.users["hr_admin"],
         review=review,
@@ -125,7 +130,7 @@ def test_i04_an_exit_decided_within_the_year_takes_effect_with_the_next_years_ca
 def test_i03_a_profile_without_the_project_stop_refuses_it_and_nothing_is_decided(world: World) -> None:
     profile_assign(actor=None, region=world.zhengzhou, year=2022, profile_code="XC23")
     year_of_one_class(world)
-    (review,) = reviews_compute(actor=world.users["hr_admin"], region=world.zhengzhou, year=2021)
+    review = school_review(world)
     with pytest.raises(Refusal) as refused:
         review_decide(
             actor=world.users["hr_admin"],
@@ -151,7 +156,7 @@ def test_a_renewal_with_project_granted_lifts_an_open_stop(world: World) -> None
         reason="出勤率低",
         today=dt.date(2021, 9, 1),
     )
-    (review,) = reviews_compute(actor=world.users["hr_admin"], region=world.zhengzhou, year=2021)
+    review = school_review(world)
     review_decide(
         actor=world.users["hr_admin"],
         review=review,
@@ -207,8 +212,50 @@ def test_the_page_lists_the_reviews_and_decides(world: World) -> None:
     assert response.status_code == 302
     page = client.get("/appraisal/?year=2021").content.decode()
     assert world.zz_school.name in page and "待决定" in page and "70%" in page
-    review = Review.objects.get()
+    review = Review.objects.get(subject="institution")
     client.post(
         f"/appraisal/{review.pk}/decide/", {"catalogue": "renewed", "project": "unchanged", "reason": "良好"}
     )
-    assert Review.objects.get().catalogue == "renewed"
+    assert Review.objects.get(subject="institution").catalogue == "renewed"
+
+
+def test_i05_the_evaluation_body_is_evaluated_on_the_classes_it_assessed(world: World) -> None:
+    from jineng.catalogue.models import EvaluationFiling
+
+    year_of_one_class(world)
+    reviews = reviews_compute(actor=world.users["hr_admin"], region=world.zhengzhou, year=2021)
+    # Then beside the school, the station that examined its class: 1 class, 30 trainees, 28 certified
+    body = next(r for r in reviews if r.subject == "evaluation_body")
+    assert (body.institution_id, body.classes, body.enrolled, body.passed, body.opening) == (
+        world.zz_station.pk,
+        1,
+        30,
+        28,
+        0,
+    )
+    assert [r.subject for r in reviews].count("institution") == 1
+    # A body has no 项目制
+    with pytest.raises(Refusal, match="评价机构没有项目制资格"):
+        review_decide(
+            actor=world.users["hr_admin"],
+            review=body,
+            catalogue="renewed",
+            project="withdrawn",
+            reason="考核把关不严",
+        )
+    # Exited after the year (HC21 三(一) 鉴定考核把关不严): a sanction, and its filings end that day
+    review_decide(
+        actor=world.users["hr_admin"],
+        review=body,
+        catalogue="exited",
+        project="unchanged",
+        reason="考核把关不严，退出评价机构目录",
+        today=AFTER_YEAR,
+    )
+    station = Organisation.objects.get(pk=world.zz_station.pk)
+    assert station.status == Organisation.Status.EXITED
+    assert (
+        not EvaluationFiling.objects.filter(organisation=station).exclude(valid_to__lte=AFTER_YEAR).exists()
+    )
+    public = json.loads(world.client(world.users["trainee"]).get("/api/v1/appraisal/exited").content)
+    assert [(p["subject_label"], p["institution"]) for p in public] == [("评价机构", station.name)]
