@@ -50,6 +50,13 @@ MENU: tuple[NavItem, ...] = (
         "profile.view",
         "各地各年度政策参数对照，逐条注明规则编号与条款",
     ),
+    NavItem(
+        "政策",
+        "各地区适用档案",
+        "regions:profiles_in_force",
+        "profile.view",
+        "某地区某年度适用哪份政策档案；人社局管理员设定，记入审计日志",
+    ),
     NavItem("政策", "工作日历", "workcal:index", "calendar.view", "法定节假日与调休，按工作日计算期限"),
     NavItem(
         "培训目录",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from jineng.core.roles import can
 from jineng.core.scope import Viewer, scope_of
@@ -101,3 +101,25 @@ def rule_clause_shown(region: Region | None, year: int, rule: str) -> str:
         return rule_clause(region, year, rule) if region is not None else ""
     except NoProfile:
         return ""
+
+
+def assignments_visible(user: Viewer) -> QuerySet[ProfileAssignment]:
+    """The profiles in force in the user's subtree and above it (what its regions inherit)."""
+    if not can(user.role, "profile.view"):
+        return ProfileAssignment.objects.none()
+    scope = scope_of(user)
+    region = Region.objects.filter(path=scope.region_path).first()
+    above = region.ancestor_ids() if region is not None else []
+    return (
+        ProfileAssignment.objects.filter(
+            Q(region__path__startswith=scope.region_path) | Q(region_id__in=above)
+        )
+        .select_related("region")
+        .order_by("-year", "region__path")
+    )
+
+
+def assignable_regions(user: Viewer) -> QuerySet[Region]:
+    if not can(user.role, "profile.assign"):
+        return Region.objects.none()
+    return Region.objects.filter(path__startswith=scope_of(user).region_path).order_by("path")

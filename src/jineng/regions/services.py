@@ -5,6 +5,9 @@ from typing import Any
 from django.db import transaction
 
 from jineng.audit.services import event_record
+from jineng.core.errors import Refusal
+from jineng.core.roles import can
+from jineng.core.scope import scope_of
 from jineng.policy.profiles import get_profile
 from jineng.regions.models import Department, ProfileAssignment, Region
 
@@ -80,3 +83,36 @@ def profile_assign(
         region_path=region.path,
     )
     return assignment
+
+
+@transaction.atomic
+def profile_put_in_force(
+    *,
+    actor: Any,
+    region: Region,
+    year: int,
+    profile_code: str,
+    other_years_confirmed: bool = False,
+) -> ProfileAssignment:
+    """The bureau's page for a new year (or a changed document): a profile in force for a region of its
+    subtree and a year, audited. A profile written for other years (ZZ21 for 2026) is put in force only
+    when the bureau says so, knowingly; classes already submitted keep the profile frozen on them."""
+    if not can(actor.role, "profile.assign"):
+        raise Refusal("只有人社局管理员可以设定政策档案")
+    if not scope_of(actor).contains_path(region.path):
+        raise Refusal("只能为本辖区设定政策档案", field="地区", value=region.name)
+    if not 2000 <= year <= 2100:
+        raise Refusal("年度应为 2000 至 2100", field="年度", value=str(year))
+    try:
+        profile = get_profile(profile_code)
+    except KeyError:
+        raise Refusal("没有这个政策档案", field="政策档案", value=profile_code) from None
+    if year not in profile.years and not other_years_confirmed:
+        written = "、".join(str(y) for y in profile.years)
+        raise Refusal(
+            f"《{profile.document}》是为 {written} 年制定的，{year} 年适用须确认"
+            "（勾选“确认在文件年度以外适用”），或待新的政策档案",
+            field="政策档案",
+            value=profile.code,
+        )
+    return profile_assign(actor=actor, region=region, year=year, profile_code=profile.code)

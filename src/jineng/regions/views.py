@@ -4,16 +4,24 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from jineng.core.feedback import act
 from jineng.core.permissions import require
 from jineng.core.requests import request_viewer
+from jineng.core.roles import can
 from jineng.core.xlsx import xlsx_response
-from jineng.policy.profiles import SCHEMA, all_profiles
+from jineng.policy.profiles import SCHEMA, all_profiles, latest_profiles
 from jineng.regions.models import ProfileAssignment, Region
-from jineng.regions.selectors import departments_visible, regions_visible
+from jineng.regions.selectors import (
+    assignable_regions,
+    assignments_visible,
+    departments_visible,
+    regions_visible,
+)
+from jineng.regions.services import profile_put_in_force
 
 
 def _year(request: HttpRequest) -> int:
@@ -116,3 +124,48 @@ def profile_list(request: HttpRequest) -> HttpResponse:
             ),
         )
     return render(request, "regions/profiles.html", {"profiles": profiles, "rows": rows, "rule": only})
+
+
+@login_required
+def profiles_in_force(request: HttpRequest) -> HttpResponse:
+    """Which profile is in force where and when (18.3): the bureau's admin puts one in force for a region of
+    its subtree and a year, here, instead of in /admin/."""
+    user = request_viewer(request)
+    require(user, "profile.view")
+    if request.method == "POST":
+        require(user, "profile.assign")
+        region = assignable_regions(user).filter(pk=_int(request.POST.get("region")) or 0).first()
+        if region is None:
+            raise Http404("没有这个地区，或不在您的管辖范围内")
+        year = _int(request.POST.get("year")) or 0
+        code = request.POST.get("profile", "")
+        act(
+            request,
+            f"已设定{region.name}{year}年适用的政策档案：{code}",
+            lambda: profile_put_in_force(
+                actor=user,
+                region=region,
+                year=year,
+                profile_code=code,
+                other_years_confirmed=request.POST.get("other_years") == "1",
+            ),
+        )
+        return redirect("regions:profiles_in_force")
+    return render(
+        request,
+        "regions/profiles_in_force.html",
+        {
+            "assignments": assignments_visible(user),
+            "profiles": latest_profiles(),
+            "regions": assignable_regions(user),
+            "year": timezone.localdate().year,
+            "may_assign": can(user.role, "profile.assign"),
+        },
+    )
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw or "")
+    except ValueError:
+        return None

@@ -230,6 +230,19 @@ CORE: tuple[Case, ...] = (
     Case("GET", "regions/", roles("region.view"), fixed("/regions/")),
     Case("GET", "regions/departments/", roles("department.view"), fixed("/regions/departments/")),
     Case("GET", "regions/profiles/", roles("profile.view"), fixed("/regions/profiles/")),
+    Case("GET", "regions/profiles/in-force/", roles("profile.view"), fixed("/regions/profiles/in-force/")),
+    Case(
+        "POST",
+        "regions/profiles/in-force/",
+        roles("profile.assign"),
+        fixed("/regions/profiles/in-force/"),
+        # 二七区 2021: a region of the subtree whose year is a document's own (no confirmation needed)
+        data=lambda w, u: {"region": w.erqi.pk, "year": 2021, "profile": "ZZ21"},
+        foreign_data=lambda w, u: [{"region": w.weidu.pk, "year": 2023, "profile": "XC23"}],
+        ok=302,
+        delta={"regions.ProfileAssignment": 1, "audit.Event": 1},
+        scoped=True,
+    ),
     Case("GET", "orgs/", roles("org.view"), fixed("/orgs/")),
     Case("GET", "orgs/new/", roles("org.register"), fixed("/orgs/new/")),
     Case(

@@ -118,3 +118,43 @@ def test_a_zone_without_a_gb_code_carries_its_citys_code_in_reference_numbers(wo
     lonely = region_create(actor=None, name="未编码区域", kind=Region.Kind.PROVINCE, parent=None)
     # Then class, claim and batch numbers in the zone carry 410100; a county its own; no ancestor: 000000
     assert (zone.area_code(), world.jinshui.area_code(), lonely.area_code()) == ("410100", "410105", "000000")
+
+
+def test_18_3_the_bureau_puts_a_profile_in_force_on_a_page_and_is_warned_off_other_years(world) -> None:
+    import pytest
+
+    from jineng.audit.models import Event
+    from jineng.core.errors import Refusal
+    from jineng.regions.selectors import profile_for
+    from jineng.regions.services import profile_put_in_force
+
+    admin = world.users["hr_admin"]
+    # A document written for 2021, asked for 2026: refused until the bureau confirms it knowingly
+    with pytest.raises(Refusal) as refused:
+        profile_put_in_force(actor=admin, region=world.zhengzhou, year=2026, profile_code="ZZ21")
+    assert refused.value.field == "政策档案"
+    assert "是为 2021 年制定的，2026 年适用须确认" in refused.value.message
+    profile_put_in_force(
+        actor=admin, region=world.zhengzhou, year=2026, profile_code="ZZ21", other_years_confirmed=True
+    )
+    assert profile_for(world.jinshui, 2026).code == "ZZ21"  # inherited below
+    event = Event.objects.filter(action="profile.assigned").latest("pk")
+    assert (event.actor_id, event.to_state) == (admin.pk, "ZZ21@v1")
+    # Another city's region, or a reviewer, may not
+    with pytest.raises(Refusal, match="只能为本辖区设定政策档案"):
+        profile_put_in_force(actor=admin, region=world.weidu, year=2023, profile_code="XC23")
+    with pytest.raises(Refusal, match="只有人社局管理员可以设定政策档案"):
+        profile_put_in_force(
+            actor=world.users["hr_first"], region=world.jinshui, year=2021, profile_code="ZZ21"
+        )
+
+
+def test_18_3_the_page_sets_and_lists_the_profiles_in_force(world) -> None:
+    client = world.client(world.users["hr_admin"])
+    response = client.post(
+        "/regions/profiles/in-force/", {"region": world.erqi.pk, "year": 2021, "profile": "HC21"}
+    )
+    assert response.status_code == 302
+    page = client.get("/regions/profiles/in-force/").content.decode()
+    assert "二七区" in page and "HC21 v1" in page
+    assert "设定" in page and "确认在文件年度以外适用" in page
