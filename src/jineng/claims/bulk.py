@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.audit import services as audit
-from jineng.claims import entitle
+from jineng.claims import certshare, entitle
 from jineng.claims import services as claim_services
 from jineng.claims.models import (
     ApplicantKind,
@@ -184,6 +184,13 @@ def claims_create_bulk(
     guards.refuse_sanctioned(payees, on_date=today, act="申领补贴")
     people = {applicants[tc.pk][2] for tc in locked}
     person = people.pop() if len(people) == 1 else None
+    # E06: the year's special-ability + completion certificates beyond the profile's share, over the batch.
+    try:
+        certshare.refuse_over_share_many(
+            locked, profiles, person_id=person.pk if person is not None else None
+        )
+    except certshare.ClassRefused as refused:
+        raise batch_refusal(refused.refusal, f"培训班 {refused.tc.ref}", many) from None
     if person is not None and many:
         raise Refusal("个人申请一次只能申领一个培训班的补贴", field="培训班")
     # A trainee already in a live claim of the class (an individual's own, say) is not claimed again.

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.audit.services import event_record
-from jineng.claims import bulk, certshare, prepayments
+from jineng.claims import bulk, prepayments
 from jineng.claims.models import (
     BatchItem,
     Claim,
@@ -80,9 +80,7 @@ def _calendar_refusal(exc: CalendarNotCovered) -> Refusal:
 def claim_create(*, actor: User, training_class: TrainingClass, today: dt.date | None = None) -> Claim:
     """An institution's clerk claims for its assessed class; a trainee claims his own line (个人申请)."""
     guards.refuse_blacklisted(actor.organisation_id)  # F14: a blacklisted institution claims nothing
-    # E06: the year's special-ability + completion certificates beyond the profile's share are not claimed.
-    certshare.refuse_over_share(_class_profile(training_class), training_class, person_id=actor.person_id)
-    # A batch of one: the same set-based path as a bureau's batch of thousands (claims.bulk).
+    # E06 is judged in the batch (claims.bulk, certshare.refuse_over_share_many). A batch of one: the same set-based path as a bureau's batch of thousands (claims.bulk).
     return bulk.claims_create_bulk(actor=actor, classes=[training_class], today=today)[0]
 
 

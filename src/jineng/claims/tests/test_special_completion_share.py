@@ -122,3 +122,22 @@ def test_e06_the_claim_page_warns_before_claiming(world: World) -> None:
         "郑州商业技师学院2021年取得证书共 60 本，专项职业能力证书和培训合格证书已申领 0 本，"
         "本次申领 30 本，合计 30 本，占 50%，超过 10%（至多 6 本）"
     ) in page
+
+
+def test_e06_a_batch_counts_each_class_for_the_ones_after_it(world: World) -> None:
+    from jineng.claims.bulk import claims_create_bulk
+
+    # Given 30 skill-level certificates and two XC23 classes whose 3 passed trainees each hold 专项职业能力:
+    # each alone is 3 of 36 (within 10%), together 6 of 36 (at most 3)
+    assessed_class(world)
+    first = under(special_ability(assessed_class(world, failing_rows=tuple(range(2, 29)))), "XC23")
+    second = under(special_ability(assessed_class(world, failing_rows=tuple(range(2, 29)))), "XC23")
+    assert certshare.share_violation(XC23, first) is None and certshare.share_violation(XC23, second) is None
+    # When both are claimed in one batch (申领批处理), the second is refused on E06, and nothing is written
+    with pytest.raises(Refusal) as exc:
+        claims_create_bulk(actor=world.users[Role.INSTITUTION], classes=[first, second], today=CLAIMED)
+    [v] = exc.value.violations
+    assert (v.rule, v.clause) == ("E06", XC23_E06)
+    assert "已申领 3 本，本次申领 3 本，合计 6 本" in v.message
+    assert second.ref in exc.value.render()
+    assert Claim.objects.count() == 0
