@@ -32,6 +32,7 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "profile.view": STAFF_ROLES | ORG_ROLES,
     # 18.3: the bureau puts a profile in force for a region of its subtree and a year, on a page.
     "profile.assign": frozenset({Role.HR_ADMIN}),
+    "department.manage": frozenset({Role.HR_ADMIN}),
     "org.view": STAFF_ROLES | ORG_ROLES,
     "org.register": frozenset({Role.HR_ADMIN}),
     # An institution's or evaluation body's clerk keeps its own contacts and bank details; the bureau's

@@ -119,7 +119,8 @@ def assignments_visible(user: Viewer) -> QuerySet[ProfileAssignment]:
     )
 
 
-def assignable_regions(user: Viewer) -> QuerySet[Region]:
-    if not can(user.role, "profile.assign"):
+def assignable_regions(user: Viewer, capability: str = "profile.assign") -> QuerySet[Region]:
+    """The regions of the user's subtree, for a set-up the capability allows."""
+    if not can(user.role, capability):
         return Region.objects.none()
     return Region.objects.filter(path__startswith=scope_of(user).region_path).order_by("path")

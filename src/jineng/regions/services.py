@@ -116,3 +116,22 @@ def profile_put_in_force(
             value=profile.code,
         )
     return profile_assign(actor=actor, region=region, year=year, profile_code=profile.code)
+
+
+@transaction.atomic
+def department_add(*, actor: Any, region: Region, name: str, kind: str) -> Department:
+    """18.3: the bureau adds a department of a region of its subtree (a new 行业主管部门 that co-reviews
+    classes, or a 群团 body that reports), on a page, audited."""
+    if not can(actor.role, "department.manage"):
+        raise Refusal("只有人社局管理员可以增加部门")
+    if not scope_of(actor).contains_path(region.path):
+        raise Refusal("只能为本辖区增加部门", field="所属区域", value=region.name)
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        raise Refusal("请填写部门名称（不超过64字）", field="名称", value=name[:20])
+    if kind not in Department.Kind.values:
+        raise Refusal("部门类别不正确", field="类别", value=kind)
+    if Department.objects.filter(region=region, name=name).exists():
+        raise Refusal(f"{region.name}已有“{name}”", field="名称", value=name)
+    position = Department.objects.filter(region=region).count() + 1
+    return department_create(actor=actor, region=region, name=name, kind=kind, position=position)

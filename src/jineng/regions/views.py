@@ -14,14 +14,14 @@ from jineng.core.requests import request_viewer
 from jineng.core.roles import can
 from jineng.core.xlsx import xlsx_response
 from jineng.policy.profiles import SCHEMA, all_profiles, latest_profiles
-from jineng.regions.models import ProfileAssignment, Region
+from jineng.regions.models import Department, ProfileAssignment, Region
 from jineng.regions.selectors import (
     assignable_regions,
     assignments_visible,
     departments_visible,
     regions_visible,
 )
-from jineng.regions.services import profile_put_in_force
+from jineng.regions.services import department_add, profile_put_in_force
 
 
 def _year(request: HttpRequest) -> int:
@@ -84,7 +84,24 @@ def region_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def department_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "department.view")
-    departments = departments_visible(request_viewer(request))
+    user = request_viewer(request)
+    if request.method == "POST":
+        require(user, "department.manage")
+        region = (
+            assignable_regions(user, "department.manage")
+            .filter(pk=_int(request.POST.get("region")) or 0)
+            .first()
+        )
+        if region is None:
+            raise Http404("没有这个地区，或不在您的管辖范围内")
+        name = request.POST.get("name", "")
+        act(
+            request,
+            f"已增加部门：{region.name} {name.strip()}",
+            lambda: department_add(actor=user, region=region, name=name, kind=request.POST.get("kind", "")),
+        )
+        return redirect("regions:departments")
+    departments = departments_visible(user)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             "部门.xlsx",
@@ -92,7 +109,16 @@ def department_list(request: HttpRequest) -> HttpResponse:
             ["区域", "部门", "类别"],
             ([d.region.name, d.name, d.get_kind_display()] for d in departments),
         )
-    return render(request, "regions/departments.html", {"departments": departments})
+    return render(
+        request,
+        "regions/departments.html",
+        {
+            "departments": departments,
+            "may_add": can(user.role, "department.manage"),
+            "regions": assignable_regions(user, "department.manage"),
+            "kinds": Department.Kind.choices,
+        },
+    )
 
 
 @login_required

@@ -229,6 +229,17 @@ CORE: tuple[Case, ...] = (
     Case("GET", "", EVERYONE, fixed("/")),
     Case("GET", "regions/", roles("region.view"), fixed("/regions/")),
     Case("GET", "regions/departments/", roles("department.view"), fixed("/regions/departments/")),
+    Case(
+        "POST",
+        "regions/departments/",
+        roles("department.manage"),
+        fixed("/regions/departments/"),
+        data=lambda w, u: {"region": w.erqi.pk, "name": "区退役军人事务局", "kind": "industry"},
+        foreign_data=lambda w, u: [{"region": w.weidu.pk, "name": "区退役军人事务局", "kind": "industry"}],
+        ok=302,
+        delta={"regions.Department": 1, "audit.Event": 1},
+        scoped=True,
+    ),
     Case("GET", "regions/profiles/", roles("profile.view"), fixed("/regions/profiles/")),
     Case("GET", "regions/profiles/in-force/", roles("profile.view"), fixed("/regions/profiles/in-force/")),
     Case(

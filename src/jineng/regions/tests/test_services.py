@@ -158,3 +158,26 @@ def test_18_3_the_page_sets_and_lists_the_profiles_in_force(world) -> None:
     page = client.get("/regions/profiles/in-force/").content.decode()
     assert "二七区" in page and "HC21 v1" in page
     assert "设定" in page and "确认在文件年度以外适用" in page
+
+
+def test_18_3_the_bureau_adds_a_department_of_its_subtree_on_a_page(world) -> None:
+    import pytest
+
+    from jineng.core.errors import Refusal
+    from jineng.regions.models import Department
+    from jineng.regions.services import department_add
+
+    admin = world.users["hr_admin"]
+    added = department_add(actor=admin, region=world.erqi, name="区退役军人事务局", kind="industry")
+    assert (added.region_id, added.kind, added.name) == (world.erqi.pk, "industry", "区退役军人事务局")
+    with pytest.raises(Refusal, match="二七区已有“区退役军人事务局”"):
+        department_add(actor=admin, region=world.erqi, name="区退役军人事务局", kind="industry")
+    with pytest.raises(Refusal, match="只能为本辖区增加部门"):
+        department_add(actor=admin, region=world.weidu, name="区残联", kind="mass")
+    with pytest.raises(Refusal, match="只有人社局管理员可以增加部门"):
+        department_add(actor=world.users["hr_first"], region=world.erqi, name="区残联", kind="mass")
+    page = world.client(admin).post(
+        "/regions/departments/", {"region": world.erqi.pk, "name": "区残联", "kind": "mass"}
+    )
+    assert page.status_code == 302
+    assert Department.objects.get(region=world.erqi, name="区残联").get_kind_display() == "群团组织"
