@@ -172,6 +172,8 @@ def open_page(page: Any, base: str, url: str) -> None:
 
 def assert_layout(page: Any, url: str) -> None:
     """Stylesheet and htmx loaded; no page-wide horizontal scrolling at 1440 px."""
+    # A step may follow a click whose navigation is still under way: judge the page once it has loaded.
+    page.wait_for_load_state("load")
     state = page.evaluate(
         """() => ({
             topbar: getComputedStyle(document.querySelector('.topbar')).backgroundColor,

@@ -304,6 +304,8 @@ def test_a_class_from_application_to_assessment_results_through_the_pages(
     menu(page, "开班申请")
     expect(page.locator("main table.data tbody tr", has_text=tc.ref)).to_contain_text("已考核")
     page.locator("main table.data a", has_text=tc.ref).click()
+    # The list row says 已考核 too: wait for the class's own page before judging its title and layout.
+    page.wait_for_url(f"**/classes/{tc.pk}/")
     titled(page, "已考核")
     step_shot(page, shots, "lifecycle-12-assessed")
 
