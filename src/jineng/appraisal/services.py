@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.appraisal.models import CatalogueOutcome, FollowUp, ProjectOutcome, Review, Subject
-from jineng.appraisal.selectors import year_figures
+from jineng.appraisal.selectors import ASSESSED_STATES, year_figures
 from jineng.audit.services import event_record
 from jineng.catalogue.models import InstitutionOccupation
 from jineng.catalogue.selectors import evaluation_filings_in_force
@@ -30,11 +30,11 @@ from jineng.orgs.models import Organisation
 from jineng.orgs.services import organisation_exit
 from jineng.regions.models import Region
 from jineng.regions.selectors import NoProfile, rule_clause
-from jineng.training.models import ClassState, Enrolment, TrainingClass
+from jineng.training.models import Enrolment, TrainingClass
 
 I03, I04, I05 = "I03", "I04", "I05"
 # A class's trainees are followed up once it has been assessed: before that nobody knows the outcome.
-FOLLOWED_STATES = (ClassState.ASSESSED, ClassState.CLOSED)
+FOLLOWED_STATES = ASSESSED_STATES
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from jineng.policy.identity import RULE_B01_CLAUSE, InvalidIdNumber, checked_id_number, mask_id_number
+from jineng.policy.identity import (
+    RULE_B01_CLAUSE,
+    InvalidIdNumber,
+    birth_and_sex,
+    checked_id_number,
+    mask_id_number,
+)
 from jineng.policy.profiles import TRAINEE_GROUPS, Profile
 from jineng.policy.violations import Violation
 from jineng.policy.workdays import WorkCalendar
@@ -1350,7 +1356,7 @@ def _j02(
         )
 
     if j.max_age is not None and number is not None:
-        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        born, _ = birth_and_sex(number)
         age = (
             cls.start_date.year
             - born.year

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from jineng.accounts.models import User
+from jineng.progress.ledgerbook import MAX_PERSONS
 from jineng.progress.models import CompetitionLevel, LedgerKind, MediaLevel
 from jineng.progress.selectors import (
     competition_regions,
@@ -97,7 +98,7 @@ class LedgerEntryForm(forms.Form):
     end_date = forms.DateField(
         label="结束日期", widget=DATE, help_text="培训结束后录入；E09：结束后规定日数内录入"
     )
-    persons = forms.IntegerField(label="培训人次", min_value=1, max_value=100_000)
+    persons = forms.IntegerField(label="培训人次", min_value=1, max_value=MAX_PERSONS)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

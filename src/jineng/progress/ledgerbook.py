@@ -27,6 +27,7 @@ from jineng.core.scope import scope_of
 from jineng.policy import progress as rules
 from jineng.policy.violations import Violation
 from jineng.progress.models import LedgerEntry, LedgerKind, RecordState
+from jineng.progress.selectors import city_path
 from jineng.regions.models import Department, Region
 from jineng.regions.selectors import NoProfile, profile_for
 
@@ -56,12 +57,6 @@ class LedgerInput:
     persons: int
 
 
-def _city_path(region: Region) -> str:
-    """The path of the region's 地级市 (or the region itself above it)."""
-    parts = region.path.strip("/").split("/")
-    return "/" + "/".join(parts[:2]) + "/"
-
-
 def _scope(actor: User, region: Region, department: Department | None) -> None:
     """Staff enter in their subtree (a department user for its own department); an institution or
     enterprise for trainings it ran in its own city."""
@@ -69,7 +64,7 @@ def _scope(actor: User, region: Region, department: Department | None) -> None:
         raise Refusal("您的角色不能录入技能培训台账")
     if actor.role == Role.INSTITUTION:
         org = actor.organisation
-        if org is None or not region.path.startswith(_city_path(org.region)):
+        if org is None or not region.path.startswith(city_path(org.region)):
             raise Refusal("只能录入本单位所在市的培训", field="培训地区", value=region.name)
         return
     scope = scope_of(actor)

@@ -59,18 +59,11 @@ from jineng.progress.models import (
 )
 from jineng.regions.models import Department, ProfileAssignment, Region
 from jineng.regions.selectors import NoProfile, profile_for
-from jineng.training.models import ClassState, Enrolment, FundingType
+from jineng.training.models import Enrolment, FundingType
+from jineng.training.selectors import OPENED_STATES  # a class counts toward training once it has opened
 from jineng.vouchers.models import Voucher, VoucherState
 from jineng.workcal.selectors import work_calendar
 
-# A class counts toward training once it has opened: its roster is then the trained headcount.
-OPENED_STATES = (
-    ClassState.IN_TRAINING,
-    ClassState.ENDED,
-    ClassState.ASSESSMENT_APPLIED,
-    ClassState.ASSESSED,
-    ClassState.CLOSED,
-)
 # Subsidised training: payable lines of claims the bureau has approved (and later batched and paid).
 COUNTED_CLAIM_STATES = (ClaimState.APPROVED, ClaimState.IN_BATCH, ClaimState.PAID)
 
@@ -649,6 +642,11 @@ def ledger_visible(user: User) -> QuerySet[LedgerEntry]:
     return qs
 
 
+def city_path(region: Region) -> str:
+    """The path of the region's 地级市 (or the region itself above it): an institution's own city."""
+    return "/" + "/".join(region.path.strip("/").split("/")[:2]) + "/"
+
+
 def ledger_regions(user: User) -> QuerySet[Region]:
     """Where a training may be entered as held: staff their subtree; an institution its own city."""
     if not can(user.role, "trainingbook.record"):
@@ -657,8 +655,7 @@ def ledger_regions(user: User) -> QuerySet[Region]:
         org = user.organisation
         if org is None:
             return Region.objects.none()
-        city = "/" + "/".join(org.region.path.strip("/").split("/")[:2]) + "/"
-        return Region.objects.filter(path__startswith=city).order_by("path")
+        return Region.objects.filter(path__startswith=city_path(org.region)).order_by("path")
     return Region.objects.filter(path__startswith=scope_of(user).region_path).order_by("path")
 
 
@@ -670,13 +667,12 @@ def ledger_departments(user: User) -> QuerySet[Department]:
     scope = scope_of(user)
     if scope.is_department:
         return Department.objects.filter(pk=scope.department_id or -1).select_related("region")
-    paths = [r.path for r in ledger_regions(user)[:1]]
-    if not paths:
-        return Department.objects.none()
     if user.role == Role.INSTITUTION:
-        city = "/" + "/".join(paths[0].strip("/").split("/")[:2]) + "/"
+        org = user.organisation
+        if org is None:
+            return Department.objects.none()
         return (
-            Department.objects.filter(region__path__startswith=city)
+            Department.objects.filter(region__path__startswith=city_path(org.region))
             .select_related("region")
             .order_by("region__path", "name")
         )
