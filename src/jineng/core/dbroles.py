@@ -32,6 +32,7 @@ APPEND_ONLY = (
     "ledger.Posting",
     "orgs.Sanction",
     "orgs.SanctionLiftSignature",
+    "online.LearningEvent",
 )
 # Tables the application only reads: Django's record of applied migrations is written by migrate.
 READ_ONLY = ("django_migrations",)

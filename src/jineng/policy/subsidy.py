@@ -64,6 +64,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from jineng.policy import online
 from jineng.policy import standards as std
 from jineng.policy.identity import RULE_B01_CLAUSE
 from jineng.policy.profiles import Profile
@@ -218,6 +219,10 @@ class SubsidyClass:
     # they were looked for, for a refusal (see policy.standards).
     standards: tuple[StandardItem, ...] = ()
     standards_region: str = ""
+    # D04 / C07: the hours a trainee must have learnt online (valid lessons) and checked in on site (face
+    # check-ins); 0 = nothing to judge (an offline class, a purely online one, or a profile without it).
+    online_hours_required: int = 0
+    checkin_hours_required: int = 0
 
     def __post_init__(self) -> None:
         _require(self.mode, MODES, "mode")
@@ -255,6 +260,10 @@ class TraineeFacts:
     hired_on: dt.date | None = None  # 入职日期: B07 (new hire), F03 employment months
     yigong_months: int = 0  # F03: months of 以工代训 claimed for this person
     id_number: str = ""  # the normalised ID number, when person_key is not it (B02/B07/B08 messages)
+    online_valid_hours: int = 0  # D04: hours of valid online lessons, from the platform's logs
+    online_logged: bool = False  # D04: the platform sent any log of this trainee
+    checked_in_hours: int = 0  # C07: hours between matched face check-ins and check-outs
+    made_up_hours: int = 0  # C08: hours of filmed make-up lessons after written leave
 
     def __post_init__(self) -> None:
         if self.certificate is not None:
@@ -571,6 +580,23 @@ def _trainee_exclusions(
             replace(v, row=t.row)
             for v in _rule_e03(profile, replace(facts, target_certificate=COMPLETION), field="取得证书")
         ]
+    # D04 / C07: the online part counts only its valid hours, the offline part its face check-ins.
+    for found in (
+        online.online_shortfall(
+            profile,
+            required_hours=cls.online_hours_required,
+            valid_hours=t.online_valid_hours,
+            logged=t.online_logged,
+        ),
+        online.checkin_shortfall(
+            profile,
+            required_hours=cls.checkin_hours_required,
+            checked_hours=t.checked_in_hours,
+            made_up_hours=t.made_up_hours,
+        ),
+    ):
+        if found is not None:
+            out.append(replace(found, row=t.row))
     earlier = _earlier(facts, history.get(t.person_key, ()))
     # As the roster check does: without an earlier enrolment B02 (cap ≥ 1) and B08 have nothing to judge,
     # and B07 only judges new-hire classes — then the trainee's roster row need not even be built.
