@@ -199,6 +199,7 @@ def _subsidy_classes(classes: Sequence[TrainingClass]) -> dict[int, subsidy.Subs
             standards_region=tops.get(chain[0], "") if chain else "",
             online_hours_required=online_hours_required(tc),
             checkin_hours_required=offline_hours_required(tc),
+            headcount_from_logs=tc.delivery == "online",
         )
     return out
 

@@ -145,7 +145,7 @@ class ExceptionOut(Schema):
     reasons: list[str]
 
 
-class VideoIn(Schema):
+class CourseVideoIn(Schema):
     lesson: int = Field(ge=1, le=10_000)
     title: str = Field(max_length=200)
     minutes: int = Field(ge=1, le=1_000)
@@ -156,7 +156,7 @@ class CourseIn(Schema):
     code: str = Field(max_length=64)
     title: str = Field(max_length=200)
     occupation_id: int
-    videos: list[VideoIn] = Field(max_length=2_000)
+    videos: list[CourseVideoIn] = Field(max_length=2_000)
 
 
 class CourseOut(Schema):
@@ -171,7 +171,7 @@ class CourseOut(Schema):
     decision_note: str
 
 
-class DecideIn(Schema):
+class CourseDecideIn(Schema):
     approve: bool
     note: str = Field("", max_length=500)
 

@@ -37,7 +37,7 @@ _PLATFORM = sorted(PLATFORM_KINDS)
 _DEVICE = sorted(k for k in DEVICE_KINDS if k != "photo")
 
 
-def _is_platform(user: User) -> bool:
+def is_platform(user: User) -> bool:
     return user.organisation is not None and user.organisation.kind == Organisation.Kind.ONLINE_PLATFORM
 
 
@@ -52,7 +52,7 @@ def classes_visible(user: User) -> QuerySet[TrainingClass]:
         "institution", "region", "online_platform"
     )
     if scope.is_organisation:
-        if _is_platform(user):
+        if is_platform(user):
             return qs.filter(online_platform_id=scope.organisation_id)
         return qs.filter(institution_id=scope.organisation_id)
     qs = qs.filter(scope.region_q())
@@ -372,7 +372,7 @@ def courses_visible(user: User) -> QuerySet[Course]:
         return qs.none()
     scope = scope_of(user)
     if scope.is_organisation:
-        if _is_platform(user):
+        if is_platform(user):
             return qs.filter(platform_id=scope.organisation_id)
         return qs.filter(classes__training_class__institution_id=scope.organisation_id).distinct()
     return qs.filter(platform__region__path__startswith=scope.region_path)

@@ -223,6 +223,8 @@ class SubsidyClass:
     # check-ins); 0 = nothing to judge (an offline class, a purely online one, or a profile without it).
     online_hours_required: int = 0
     checkin_hours_required: int = 0
+    # C02: a purely online class has no inspection; who was trained comes from the platform's logs.
+    headcount_from_logs: bool = False
 
     def __post_init__(self) -> None:
         _require(self.mode, MODES, "mode")
@@ -677,6 +679,8 @@ def _class_checks(profile: Profile, cls: SubsidyClass) -> tuple[list[Violation],
     if rule != "F03":
         if cls.inspection_counts:
             headcount = trained_headcount(cls.inspection_counts, opening_headcount=cls.opening_headcount)
+        elif cls.headcount_from_logs:
+            pass  # C02 of a purely online class: each trainee counts by his valid hours (D04), no cap
         else:
             forfeits.append(
                 Violation(

@@ -13,10 +13,13 @@ from jineng.accounts.models import User
 from jineng.accounts.services import user_create
 from jineng.conftest import PASSWORD, World
 from jineng.core.roles import Role
+from jineng.online import services
+from jineng.online.models import Device
 from jineng.online.services import EventIn
 from jineng.orgs.models import Organisation
 from jineng.orgs.services import organisation_register
 from jineng.policy.identity import make_credit_code
+from jineng.supervision.services import class_open
 from jineng.supervision.tests.factory import make_class
 from jineng.training.models import ClassState, Enrolment, TrainingClass
 
@@ -56,11 +59,25 @@ def online_class(
     state: str = ClassState.IN_TRAINING,
     **kw: object,
 ) -> TrainingClass:
-    tc = make_class(w, trainees=trainees, state=state, **kw)  # type: ignore[arg-type]
+    """A class opened through the opening-day check (which makes its supervision summary), then moved to
+    ``state`` directly."""
+    tc = make_class(w, trainees=trainees, state=ClassState.APPROVED, **kw)  # type: ignore[arg-type]
     tc.delivery = delivery
     tc.online_hours = online_hours if delivery != "offline" else 0
     tc.online_platform = platform_org if delivery != "offline" else None
     tc.save(update_fields=["delivery", "online_hours", "online_platform"])
+    inspector = (
+        w.users[Role.INSPECTOR]
+        if tc.region.path.startswith(w.zhengzhou.path)
+        else w.outsiders[Role.INSPECTOR]
+    )
+    class_open(
+        actor=inspector, training_class=tc, present=trainees, signed_in=trainees, materials_kept=True,
+        today=tc.start_date,
+    )  # fmt: skip
+    if state != ClassState.IN_TRAINING:
+        TrainingClass.objects.filter(pk=tc.pk).update(state=state)
+        tc.refresh_from_db()
     return tc
 
 
@@ -147,3 +164,37 @@ def enrolments(tc: TrainingClass) -> Iterator[Enrolment]:
 
 def now() -> dt.datetime:
     return timezone.now()
+
+
+def face_checkins_cover(tc: TrainingClass, *, skip_rows: tuple[int, ...] = ()) -> int:
+    """C07: where the class's profile requires face check-in, a device of its institution checks every
+    trainee (but ``skip_rows``) in and out for enough 8-hour days to cover the class's offline hours,
+    through the ingestion service. Returns the events stored (0 where the profile does not require it)."""
+    from jineng.online.selectors import offline_hours_required, profile_of
+
+    profile = profile_of(tc)
+    if profile is None or not profile.get("face_checkin_required", False):
+        return 0
+    required = offline_hours_required(tc) * max(1, tc.minutes_per_hour)  # minutes
+    span = (tc.end_date - tc.start_date).days + 1
+    per_day = min(15 * 60, max(8 * 60, -(-required // span)))  # minutes a day, within the class's dates
+    days = min(span, -(-required // per_day))
+    device = Device.objects.filter(institution_id=tc.institution_id).first() or Device.objects.create(
+        institution_id=tc.institution_id,
+        code=f"FACE-{tc.institution_id}",
+        site=tc.venue,
+        prefix=f"t{tc.institution_id:07d}"[:8],
+        key_hash=f"test-{tc.institution_id}".ljust(64, "0"),
+        registered_by=tc.created_by,
+    )
+    events: list[EventIn] = []
+    for e in enrolments(tc):
+        if e.row in skip_rows:
+            continue
+        log = Log(tc, e, prefix=f"c{tc.pk}-")
+        for i in range(days):
+            log.day(tc.start_date + dt.timedelta(days=i), hours=per_day / 60)
+        events += log.events
+    report = services.events_ingest(actor=None, sender=tc.institution, device=device, events=events)
+    assert not report.refused, report.refused[:3]
+    return report.stored
