@@ -14,14 +14,10 @@ from jineng.online.selectors import offline_hours_required, profile_of
 from jineng.online.services import EventIn, device_register, events_ingest
 from jineng.training.models import Enrolment, TrainingClass
 
-_devices: dict[int, Device] = {}
-
-
 def _device(tc: TrainingClass) -> Device:
-    found = _devices.get(tc.institution_id) or Device.objects.filter(institution_id=tc.institution_id).first()
+    found = Device.objects.filter(institution_id=tc.institution_id).first()
     if found is None:
         found, _ = device_register(actor=tc.created_by, code=f"RL-{tc.institution_id:04d}-01", site=tc.venue)
-    _devices[tc.institution_id] = found
     return found
 
 
