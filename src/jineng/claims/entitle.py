@@ -276,6 +276,12 @@ def _read(classes: Sequence[TrainingClass], profiles: Mapping[int, Profile]) -> 
         if out[tc.pk].checkin_hours_required and profiles[tc.pk].get("face_checkin_required")
     ]
     valid = valid_hours_many(judged_online) if judged_online else {}
+    # D05 on what was delivered: the most online hours any trainee of the class logged.
+    delivered: dict[int, int] = {}
+    for enrolment_id, cid in ((r[0], r[1]) for r in roster if r[0] in valid):
+        delivered[cid] = max(delivered.get(cid, 0), valid[enrolment_id][1])
+    for cid, hours in delivered.items():
+        out[cid] = replace(out[cid], delivered_online_hours=hours)
     minutes = checked_in_minutes_many(judged_checkin) if judged_checkin else {}
     made_up = made_up_hours_many([tc.pk for tc in judged_checkin]) if judged_checkin else {}
     per_hour = {tc.pk: max(1, tc.minutes_per_hour) for tc in classes}
@@ -297,8 +303,8 @@ def _read(classes: Sequence[TrainingClass], profiles: Mapping[int, Profile]) -> 
                 level=level if obtained else None,
                 hired_on=hired_on,
                 yigong_months=yigong.get(cid, 0),
-                online_valid_hours=valid.get(enrolment_id, (0, False))[0],
-                online_logged=valid.get(enrolment_id, (0, False))[1],
+                online_valid_hours=valid.get(enrolment_id, (0, 0))[0],
+                online_logged=enrolment_id in valid,
                 checked_in_hours=minutes.get(enrolment_id, 0) // per_hour[cid],
                 made_up_hours=made_up.get(enrolment_id, 0),
             )

@@ -140,14 +140,15 @@ def offline_hours_required(tc: TrainingClass) -> int:
     return max(0, tc.total_hours - (tc.online_hours if tc.delivery == Delivery.BLENDED else 0))
 
 
-def valid_hours_many(classes: Sequence[TrainingClass]) -> dict[int, tuple[int, bool]]:
-    """enrolment id → (valid online hours, any events logged), for classes with an online part."""
-    out: dict[int, tuple[int, bool]] = {}
+def valid_hours_many(classes: Sequence[TrainingClass]) -> dict[int, tuple[int, int]]:
+    """enrolment id → (valid online hours, hours logged in all), for the trainees of classes with an
+    online part whose platform sent anything."""
+    out: dict[int, tuple[int, int]] = {}
     for tc in classes:
         if tc.delivery == Delivery.OFFLINE:
             continue
         for enrolment_id, record in records(tc).items():
-            out[enrolment_id] = (record.valid_hours, True)
+            out[enrolment_id] = (record.valid_hours, record.logged_hours)
     return out
 
 

@@ -16,18 +16,23 @@ millions of them (bench/learning_events.py) and a dataclass per event would cost
   check-out after it, in class hours; make-up lessons after written leave (C08) add their filmed hours.
 * D03 — the offline assessment of online training only in the months the profile names.
 * D06 — purely online training is assessed only at the request of the parties the profile names.
+* D05 and D02 on what was delivered, not only on the plan: the online hours the platform's logs show
+  (the most any trainee logged) and the practical hours filmed on site (C04's lesson videos).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import groupby, pairwise
 from operator import itemgetter
 
 from jineng.policy.profiles import Profile
+from jineng.policy.training import ClassFacts, LessonVideo
+from jineng.policy.training import _d01_d05 as _rule_d05
+from jineng.policy.training import _d02 as _rule_d02
 from jineng.policy.violations import Violation
 
 # (lesson, at, kind, position, speed, passed, ref) — one event of one trainee, as the selector reads it.
@@ -372,4 +377,33 @@ def check_online_assessment(
                 field="线上学习",
             )
         )
+    return out
+
+
+# --- D05, D02 on what was delivered ------------------------------------------------------------------------
+
+
+def check_delivered(
+    profile: Profile, facts: ClassFacts, lessons: Sequence[LessonVideo], *, online_hours: int | None
+) -> list[Violation]:
+    """The plan's D05 and D02 checks, run again on the hours delivered: ``online_hours`` from the logs
+    (None: no log, nothing to judge), the practical hours from the lessons filmed on site."""
+    if facts.delivery == "offline":
+        return []
+    out: list[Violation] = []
+    if online_hours is not None:
+        delivered = replace(facts, online_hours=online_hours)
+        out += [
+            replace(v, message=f"按平台学习日志实际授课：{v.message}", field="实际线上课时")
+            for v in _rule_d05(profile, delivered)
+            if v.rule == "D05"
+        ]
+    if facts.delivery == "blended":
+        minutes = sum(lesson.scheduled_minutes for lesson in lessons if lesson.kind == "practical")
+        delivered = replace(facts, offline_practical_hours=minutes // max(1, facts.minutes_per_hour))
+        out += [
+            replace(v, message=f"按现场授课录像实际授课：{v.message}", field="实际线下实训课时")
+            for v in _rule_d02(profile, delivered)
+            if v.field == "线下实训课时"
+        ]
     return out

@@ -225,6 +225,8 @@ class SubsidyClass:
     checkin_hours_required: int = 0
     # C02: a purely online class has no inspection; who was trained comes from the platform's logs.
     headcount_from_logs: bool = False
+    # D05 on what was delivered: the most online hours any trainee logged (None: no log to judge).
+    delivered_online_hours: int | None = None
 
     def __post_init__(self) -> None:
         _require(self.mode, MODES, "mode")
@@ -660,6 +662,7 @@ def _class_checks(profile: Profile, cls: SubsidyClass) -> tuple[list[Violation],
     if rule != "F03":
         forfeits += _rule_e03(profile, facts, field="考核证书类别")
     forfeits += [v for v in check_video(profile, cls.lessons) if v.rule == "C05"]
+    forfeits += online.check_delivered(profile, facts, cls.lessons, online_hours=cls.delivered_online_hours)
     if cls.satisfaction_share is not None:
         outcome = satisfaction_effect(profile, cls.satisfaction_share)
         if outcome is not None and outcome.effect == "suspend_assessment":

@@ -12,6 +12,8 @@ import pytest
 
 from jineng.policy import online
 from jineng.policy.profiles import get_profile
+from jineng.policy.tests.test_training_rules import facts
+from jineng.policy.training import LessonVideo
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 T0 = dt.datetime(2021, 6, 7, 9, 0, tzinfo=TZ)
@@ -190,3 +192,52 @@ def test_d04_invalid_training_refuses_the_assessment_under_zz21_and_hc21_only() 
     assert (
         v.message == "张三、李四的线上学习有效课时不足，视同培训无效，不接受线下考核申请（可先将其退出本班）"
     )
+
+
+# --- D05, D02 on what was delivered ----------------------------------------------------------------------
+
+
+def _practical(hours: int) -> tuple[LessonVideo, ...]:
+    return tuple(
+        LessonVideo(
+            lesson=i + 1,
+            day=dt.date(2021, 6, 8 + i),
+            kind="practical",
+            scheduled_minutes=45,
+            recorded_minutes=45,
+        )
+        for i in range(hours)
+    )
+
+
+def test_d05_xc23_the_online_share_is_checked_on_the_hours_the_logs_show() -> None:
+    xc23 = get_profile("XC23")
+    blended = facts(
+        delivery="blended", online_hours=35, theory_hours=45, practical_hours=55, online_platform_listed=True
+    )
+    assert online.check_delivered(xc23, blended, (), online_hours=38) == []  # 38 % of 100
+    (v,) = online.check_delivered(xc23, blended, (), online_hours=45)
+    assert (v.rule, v.field) == ("D05", "实际线上课时")
+    assert v.message == "按平台学习日志实际授课：线上理论课时 45 占总课时 100 的 45%，超过 40%"
+    assert v.clause.startswith("XC23 三(二)")
+    # ZZ21 sets no online share: the same delivery is not judged on it.
+    assert online.check_delivered(get_profile("ZZ21"), blended, (), online_hours=45) == []
+
+
+@pytest.mark.parametrize(("code", "occupation"), [("ZZ21", "茶艺师"), ("HC21", "电子商务师")])
+def test_d02_the_offline_practical_hours_are_checked_on_the_lessons_filmed(
+    code: str, occupation: str
+) -> None:
+    # Given a blended class of an occupation on the profile's 附件3 list of 8 offline hours, planned with 8
+    planned = facts(occupation_name=occupation, delivery="blended", online_hours=30, offline_practical_hours=8,
+                    online_platform_listed=True)  # fmt: skip
+    profile = get_profile(code)
+    # When 8 practical hours were filmed on site, nothing; when 6, D02 on what was delivered
+    assert online.check_delivered(profile, planned, _practical(8), online_hours=None) == []
+    (v,) = online.check_delivered(profile, planned, _practical(6), online_hours=None)
+    assert v.rule == "D02" and v.field == "实际线下实训课时"
+    assert v.message == (
+        f"按现场授课录像实际授课：职业（工种）{occupation} 线上培训须开展不少于 8 学时的线下实训，本班线下实训 6 学时"
+    )
+    # XC23 has no such list: not judged.
+    assert online.check_delivered(get_profile("XC23"), planned, _practical(0), online_hours=None) == []
