@@ -268,3 +268,31 @@ def test_d06_d03_the_assessment_application_of_an_online_class(world: World) -> 
         level=4, assessment_date=dt.date(2021, 8, 20), today=dt.date(2021, 8, 1),
     )  # fmt: skip
     assert applied.training_class.state == ClassState.ASSESSMENT_APPLIED
+
+
+def test_a_platform_without_an_api_uploads_the_same_events_as_csv(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from jineng.online.views import EVENT_COLUMNS
+
+    org, clerk = platform(world)
+    tc = online_class(world, platform_org=org)
+    first = next(enrolments(tc))
+    rows = [
+        ",".join(EVENT_COLUMNS),
+        f"c1,{tc.ref},{first.person.id_number},session_start,2021-06-07T09:00:00+08:00,1,0,1.0,,,",
+        f"c2,{tc.ref},{first.person.id_number},warp,2021-06-07T09:01:00+08:00,1,,,,,",
+    ]
+    client = Client()
+    client.force_login(clerk)
+    upload = SimpleUploadedFile("events.csv", "\n".join(rows).encode("utf-8-sig"), content_type="text/csv")
+    response = client.post("/online/upload/", {"file": upload})
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert (report.received, report.stored, [r["field"] for r in report.refused]) == (2, 1, ["kind"])
+    assert "收到 2 条，新存入 1 条，重复 0 条，未接收 1 条" in response.content.decode()
+    # A school's clerk has no platform's events to upload.
+    school = Client()
+    school.force_login(world.users["institution"])
+    assert school.get("/online/upload/").status_code == 403
