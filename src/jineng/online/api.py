@@ -65,7 +65,7 @@ class SenderAuth(HttpBearer):
     response=IngestOut,
     auth=[SenderAuth(), SessionAuth()],
     summary="线上平台、人脸识别签到设备报送事件（D04、C07）：重复只存一次，问题事件逐条报告",
-    description="线上平台用其经办人的 API 令牌，签到设备用登记时取得的设备令牌。每批最多 10000 条；"
+    description="线上平台用其经办人的 API 令牌，签到设备用登记时取得的设备令牌。每批最多 10000 条，请求体不超过 6 MB；"
     "未知的开班编号或学员、培训期间以外的时间、格式错误的字段逐条报告，其余事件存入。",
 )
 def events(request: HttpRequest, data: EventsIn) -> services.IngestReport:
@@ -81,7 +81,22 @@ def events(request: HttpRequest, data: EventsIn) -> services.IngestReport:
                 "只有线上培训平台（用其 API 令牌）或登记的签到设备（用设备令牌）可以报送事件"
             )
         sender = actor.organisation
-    rows = [services.EventIn(**e.dict()) for e in data.events]
+    rows = [
+        services.EventIn(
+            e.event_id,
+            e.class_ref,
+            e.id_number,
+            e.kind,
+            e.at,
+            e.lesson,
+            e.position,
+            e.speed,
+            e.passed,
+            e.score,
+            e.ref,
+        )
+        for e in data.events
+    ]
     return services.events_ingest(actor=actor, sender=sender, device=device, events=rows)
 
 

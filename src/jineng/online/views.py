@@ -236,7 +236,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         try:
             content = uploads.upload_bytes(f, what="事件文件")
             rows = _event_rows(content, (f.name or "").lower().endswith(".csv"))
-            events = [_event(i, r) for i, r in enumerate(rows, start=2)]
+            events = [_parse_row(i, r) for i, r in enumerate(rows, start=2)]
             report = services.events_ingest(actor=user, sender=platform, device=None, events=events)
         except Refusal as exc:
             refused(request, exc)
@@ -269,7 +269,7 @@ def _event_rows(content: bytes, is_csv: bool) -> list[list[Any]]:
     return body
 
 
-def _event(row: int, r: list[Any]) -> services.EventIn:
+def _parse_row(row: int, r: list[Any]) -> services.EventIn:
     cells = [str(c).strip() if c is not None else "" for c in (list(r) + [""] * 11)[:11]]
 
     def number(i: int, name: str) -> int | None:
