@@ -33,6 +33,7 @@ Timed:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime as dt
 import http.client
@@ -252,8 +253,132 @@ class Profiler:
     def report(self, title: str) -> None:
         if self.profile:
             out = io.StringIO()
-            pstats.Stats(self.profile, stream=out).sort_stats("cumulative").print_stats(30)
+            pstats.Stats(self.profile, stream=out).sort_stats("cumulative").print_stats(45)
             print(f"\n--- cProfile: {title} ---\n{out.getvalue()}")
+
+
+# --- proposed fixes, measured beside the code as it is (patched in the bench process only) ---------------
+
+
+@contextlib.contextmanager
+def proposed_fixes(on: bool) -> Iterator[None]:
+    """events_ingest with two changes proposed to online/services.py, same behaviour:
+
+    * the events already stored looked up by one statement with the ids as one array parameter
+      (``event_id = ANY(%s)``) read from the cursor, instead of ``event_id__in`` lists of 5,000
+      placeholders (psycopg rewrites each long query in Python) iterated through the ORM;
+    * each event's local day from the zone read once (``at.astimezone(zone)``), instead of
+      ``timezone.localtime``, which looks the current zone up for every event.
+    """
+    if not on:
+        yield
+        return
+    from django.db import connection
+    from django.utils import timezone as dj_timezone
+
+    from jineng.online import services
+    from jineng.online.models import LearningEvent
+
+    table = LearningEvent._meta.db_table
+
+    def existing(sender_id: int, keys: Sequence[tuple[str, dt.datetime]]) -> set[tuple[str, dt.datetime]]:
+        if not keys:
+            return set()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT event_id, at FROM {table} WHERE sender_id = %s AND event_id = ANY(%s) "
+                "AND at BETWEEN %s AND %s",
+                [sender_id, [k[0] for k in keys], min(k[1] for k in keys), max(k[1] for k in keys)],
+            )
+            return set(cursor.fetchall())
+
+    class Zone:
+        zone = dj_timezone.get_current_timezone()
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(dj_timezone, name)
+
+        def localtime(self, value: dt.datetime) -> dt.datetime:
+            return value.astimezone(self.zone)
+
+    saved = services._existing, services.timezone
+    services._existing, services.timezone = existing, Zone()  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        services._existing, services.timezone = saved
+
+
+def drop_sender_keys() -> list[str]:
+    """Drop the event table's foreign keys on sender_id and device_id (the bench's own database)."""
+    from django.db import connection
+
+    from jineng.online.models import LearningEvent
+
+    table = LearningEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.conname FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+            "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(c.conkey) "
+            "WHERE t.relname = %s AND c.contype = 'f' AND a.attname IN ('sender_id', 'device_id')",
+            [table],
+        )
+        names = [r[0] for r in cursor.fetchall()]
+        for name in names:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    return names
+
+
+def judge_binary(classes: Sequence[Any]) -> list[dict[int, Any]]:
+    """What ``selectors.records`` returns, with the same query read from a binary psycopg cursor (the
+    timestamps, numbers and booleans decoded in C) instead of the ORM's text rows and converters."""
+    import psycopg
+    from django.db import connection
+
+    from jineng.online import selectors
+    from jineng.online.models import LearningEvent
+    from jineng.policy import online as rules
+
+    out = []
+    kinds = sorted(selectors.PLATFORM_KINDS)
+    sql = (
+        f"SELECT enrolment_id, lesson, at, kind, position, speed, passed, ref FROM {LearningEvent._meta.db_table} "
+        "WHERE training_class_id = %s AND at >= %s AND at < %s AND kind = ANY(%s) "
+        "ORDER BY enrolment_id, lesson, at, id"
+    )
+    connection.ensure_connection()
+    for tc in classes:
+        profile = selectors.profile_of(tc)
+        order, approved, course = selectors.course_of(tc)
+        bounds: dict[str, Any] = dict(selectors._window(tc).children)  # type: ignore[arg-type]
+        lo, hi = bounds["at__gte"], bounds["at__lt"]
+        with psycopg.Cursor(connection.connection) as cursor:  # server-side binding, binary rows
+            cursor.execute(sql, [tc.pk, lo, hi, kinds], binary=True)
+            stream = ((r[0], r[1:]) for r in cursor)
+            out.append(
+                dict(
+                    rules.judge_many(
+                        selectors._lesson_rules(tc, profile),
+                        stream,
+                        order=order,
+                        course_approved=approved or course is None,
+                    )
+                )
+            )
+    return out
+
+
+def _verdicts(record: Any) -> tuple[Any, ...]:
+    return tuple(
+        (
+            lesson.lesson,
+            lesson.minutes,
+            tuple(v.render() for v in lesson.reasons),
+            lesson.started,
+            lesson.finished,
+        )
+        for lesson in record.lessons
+    )
 
 
 # --- HTTP ------------------------------------------------------------------------------------------------
@@ -265,7 +390,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def gunicorn_start(port: int, var_dir: str) -> subprocess.Popen[bytes]:
+def gunicorn_start(port: int, var_dir: str, proposed: bool = False) -> subprocess.Popen[bytes]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -283,7 +408,8 @@ def gunicorn_start(port: int, var_dir: str) -> subprocess.Popen[bytes]:
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
+         "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
+         *(["--pythonpath", str(ROOT / "bench"), "learning_events_wsgi:application"] if proposed else [])],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(Path(var_dir) / "gunicorn.log", "wb"),  # noqa: SIM115 (open while gunicorn runs)
     )  # fmt: skip
     deadline = time.time() + 60
@@ -408,36 +534,62 @@ def run(args: argparse.Namespace, target: Target) -> None:
         f"load average at start: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}"
     )
 
-    # a. raw COPY, then the service, of the same rows
+    # a. raw COPY, then the service, of the same rows (each into the emptied table)
     raw_s = copy_committed(a_raw)
     stored_raw = LearningEvent.objects.count()
-    table_empty()
-    profiler = Profiler(args.profile)
-    received = stored = duplicates = refused = 0
-    t0 = time.perf_counter()
-    with profiler:
-        for part in batches(a_ins):
-            report = events_ingest(actor=clerk, sender=platform, device=None, events=part)
-            received += report.received
-            stored += report.stored
-            duplicates += report.duplicates
-            refused += len(report.refused)
-    service_s = time.perf_counter() - t0
-    profiler.report("events_ingest")
-    again = events_ingest(actor=clerk, sender=platform, device=None, events=a_ins[:BATCH])
     n = len(a_raw)
     print()
-    print(f"{'a. ingestion':<34} {'events':>10} {'seconds':>8} {'events/s':>10}")
-    print(f"{'raw COPY, 10,000 a commit':<34} {n:>10,} {raw_s:>8.2f} {n / raw_s:>10,.0f}")
-    print(
-        f"{'events_ingest, batches of 10,000':<34} {n:>10,} {service_s:>8.2f} {n / service_s:>10,.0f}"
-        f"   = {raw_s / service_s:.0%} of raw COPY's speed"
-    )
-    print(
-        f"  received {received:,}, stored {stored:,}, duplicates {duplicates}, refused {refused}; raw COPY stored "
-        f"{stored_raw:,}; the first batch sent again: stored {again.stored}, duplicates {again.duplicates}"
-    )
-    ok = stored == n == stored_raw and not refused and again.stored == 0 and again.duplicates == BATCH
+    print(f"{'a. ingestion':<40} {'events':>10} {'seconds':>8} {'events/s':>10}")
+    print(f"{'raw COPY, 10,000 a commit':<40} {n:>10,} {raw_s:>8.2f} {n / raw_s:>10,.0f}")
+    ok = stored_raw == n
+    variants = [("events_ingest, batches of 10,000", False)]
+    if args.proposed:
+        variants.insert(0, ("events_ingest with the proposed fixes", True))
+    for label, proposed in variants:
+        table_empty()
+        profiler = Profiler(args.profile)
+        received = stored = duplicates = refused = 0
+        with proposed_fixes(proposed):
+            t0 = time.perf_counter()
+            with profiler:
+                for part in batches(a_ins):
+                    report = events_ingest(actor=clerk, sender=platform, device=None, events=part)
+                    received += report.received
+                    stored += report.stored
+                    duplicates += report.duplicates
+                    refused += len(report.refused)
+            service_s = time.perf_counter() - t0
+            again = events_ingest(actor=clerk, sender=platform, device=None, events=a_ins[:BATCH])
+        profiler.report(label)
+        print(
+            f"{label:<40} {n:>10,} {service_s:>8.2f} {n / service_s:>10,.0f}"
+            f"   = {raw_s / service_s:.0%} of raw COPY's speed"
+        )
+        print(
+            f"  received {received:,}, stored {stored:,}, duplicates {duplicates}, refused {refused}; "
+            f"the first batch sent again: stored {again.stored}, duplicates {again.duplicates}"
+        )
+        ok = ok and stored == n and not refused and again.stored == 0 and again.duplicates == BATCH
+
+    if args.without_keys:
+        # The same two timings once the event table's keys to the sender and the device are dropped
+        # (the service checks both before it writes; the class and enrolment keys stay).
+        dropped = drop_sender_keys()
+        table_empty()
+        raw2_s = copy_committed(a_raw)
+        table_empty()
+        with proposed_fixes(True):
+            t0 = time.perf_counter()
+            for part in batches(a_ins):
+                events_ingest(actor=clerk, sender=platform, device=None, events=part)
+            service2_s = time.perf_counter() - t0
+        print(f"  without the keys {', '.join(dropped)}:")
+        print(f"{'raw COPY, 10,000 a commit':<40} {n:>10,} {raw2_s:>8.2f} {n / raw2_s:>10,.0f}")
+        print(
+            f"{'events_ingest with the proposed fixes':<40} {n:>10,} {service2_s:>8.2f} {n / service2_s:>10,.0f}"
+            f"   = {raw2_s / service2_s:.0%} of raw COPY's speed"
+        )
+        ok = ok and LearningEvent.objects.count() == n
 
     # c. judge D04 over every class, once the B classes' lessons are in too (COPY, not timed)
     _, b_raw = rows_for(
@@ -456,6 +608,12 @@ def run(args: argparse.Namespace, target: Target) -> None:
         found = [selectors.records(tc) for tc in classes]
     judge_s = time.perf_counter() - t0
     profiler.report("records (D04)")
+    t0 = time.perf_counter()
+    binary = judge_binary(classes)
+    binary_s = time.perf_counter() - t0
+    same = [{k: _verdicts(r) for k, r in got.items()} for got in found] == [
+        {k: _verdicts(r) for k, r in got.items()} for got in binary
+    ]
     for records in found:
         for record in records.values():
             judged["trainees"] += 1
@@ -477,6 +635,11 @@ def run(args: argparse.Namespace, target: Target) -> None:
         f"c. judge D04 (selectors.records) over {len(classes)} classes, {events:,} events: {judge_s:.2f} s, "
         f"{events / judge_s:,.0f} events/s"
     )
+    print(
+        f"   judge_many fed from a binary psycopg cursor (proposed): {binary_s:.2f} s, "
+        f"{events / binary_s:,.0f} events/s; the same verdicts: {same}"
+    )
+    ok = ok and same
     print(f"  {dict(judged)}")
     if judged != want:
         print(f"UNEXPECTED: wanted {dict(want)}")
@@ -488,31 +651,65 @@ def run(args: argparse.Namespace, target: Target) -> None:
         wanted = range(persons + 1, min(2 * persons, persons + args.http_events // per) + 1)
         d_ins, _ = rows_for(trainees, wanted, world.institution.pk, device.pk, "checkin", 0)
         bodies = [body_of(part) for part in batches(d_ins)]
+        if args.profile:  # one request in this process, through Django's test client, profiled
+            from django.test import Client
+
+            probe = body_of(
+                rows_for(trainees, range(1, 239), world.institution.pk, device.pk, "checkin", 0)[0]
+            )
+            web = Client(HTTP_HOST="127.0.0.1")
+            web.post(  # warm: the URLconf and the API's schemas are built on the first request
+                "/api/v1/online/events",
+                b'{"events": []}',
+                content_type="application/json",
+                headers={"authorization": f"Bearer {token}"},
+            )
+            profiler = Profiler(True)
+            with profiler:
+                answer = web.post(
+                    "/api/v1/online/events",
+                    probe,
+                    content_type="application/json",
+                    headers={"authorization": f"Bearer {token}"},
+                )
+            profiler.report(f"one POST of {len(probe):,} bytes in process (HTTP {answer.status_code})")
+            with connection.cursor() as cursor:
+                cursor.execute(f"VACUUM ANALYZE {LearningEvent._meta.db_table}")
         biggest = max(len(b) for b in bodies)
         lesson_body = len(body_of(a_ins[:BATCH]))
-        connection.close()
-        with tempfile.TemporaryDirectory(prefix="jineng-bench-web-") as var_dir:
-            port = free_port()
-            proc = gunicorn_start(port, var_dir)
-            workers = gunicorn_workers(proc)
-            try:
-                seconds, totals = post_all(port, token, bodies, args.clients)
-            finally:
-                proc.terminate()
-                proc.wait(30)
         n = len(d_ins)
         print()
         print(
             f"b. HTTP POST /api/v1/online/events, device token, {len(bodies)} batches of ≤ 10,000 from "
-            f"{args.clients} client threads, gunicorn {workers} sync workers (deploy/gunicorn.conf.py, "
-            f"production mode): {n:,} events in {seconds:.2f} s, {n / seconds:,.0f} events/s"
+            f"{args.clients} client threads, gunicorn in production mode (deploy/gunicorn.conf.py): "
+            f"largest body {biggest / 1e6:.2f} MB (a batch of 10,000 lesson events: {lesson_body / 1e6:.2f} MB)"
         )
-        print(
-            f"  answers: {dict(totals)}; largest body {biggest / 1e6:.2f} MB (a batch of 10,000 lesson "
-            f"events: {lesson_body / 1e6:.2f} MB)"
-        )
-        if totals["stored"] != n:
-            ok = False
+        for label, proposed in (("as it is", False), ("with the proposed fixes", True))[
+            : 2 if args.proposed else 1
+        ]:
+            if proposed:
+                table_empty()
+                with transaction.atomic():  # the events (c) judged, back in for the same table size
+                    copy_rows(a_raw)
+                    copy_rows(b_raw)
+            connection.close()
+            with tempfile.TemporaryDirectory(prefix="jineng-bench-web-") as var_dir:
+                port = free_port()
+                proc = gunicorn_start(port, var_dir, proposed)
+                workers = gunicorn_workers(proc)
+                try:
+                    # warm: each worker builds the URLconf and the API on its first request
+                    post_all(port, token, [b'{"events": []}'] * 4 * workers, workers)
+                    seconds, totals = post_all(port, token, bodies, args.clients)
+                finally:
+                    proc.terminate()
+                    proc.wait(30)
+            print(
+                f"  {label + ',':<25} {workers} sync workers: {n:,} events in {seconds:.2f} s, "
+                f"{n / seconds:,.0f} events/s; answers {dict(totals)}"
+            )
+            if totals["stored"] != n:
+                ok = False
     print(f"load average at end: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     if not ok:
         print("UNEXPECTED: see above")
@@ -536,6 +733,16 @@ def main() -> None:
         help="check-ins posted over HTTP (0: skip; default 200,000)",
     )
     parser.add_argument("--clients", type=int, default=4, help="client threads posting (default 4)")
+    parser.add_argument(
+        "--proposed",
+        action="store_true",
+        help="also time events_ingest with the fixes proposed in bench/README.md (patched in this process)",
+    )
+    parser.add_argument(
+        "--without-keys",
+        action="store_true",
+        help="then drop the table's keys to the sender and device and time raw COPY and the fixed service again",
+    )
     parser.add_argument(
         "--profile", action="store_true", help="print a cProfile of the service and the judge"
     )
