@@ -18,6 +18,7 @@ from jineng.demo.appraisal import demo_appraisal_load
 from jineng.demo.claims import demo_claims_load
 from jineng.demo.classes import demo_classes_load
 from jineng.demo.filings import demo_filings_load
+from jineng.demo.online import PLATFORM_CLERK, demo_online_load
 from jineng.demo.plans import demo_plans_load
 from jineng.demo.programmes import demo_programmes_load
 from jineng.demo.progress import demo_progress_load
@@ -249,6 +250,7 @@ def demo_load() -> bool:
     demo_plans_load()
     demo_progress_load()
     demo_appraisal_load(by_role)  # I03–I05: 郑州 2021 evaluated from the records, follow-up included
+    demo_online_load(by_role)  # issue 15: a week of a platform's lessons and a device's face check-ins
     return True
 
 
@@ -257,6 +259,7 @@ def demo_accounts() -> list[DemoAccount]:
     listed = [(role, username) for role, username, *_ in [*data.ACCOUNTS, *data.EXTRA_ACCOUNTS]]
     listed += [(role, username) for spec in priced_bureaus() for role, username, _ in accounts_of(spec)]
     listed.append(CLERK[:2])
+    listed.append(PLATFORM_CLERK[:2])
     for role, username in listed:
         user = (
             User.objects.filter(username=username)

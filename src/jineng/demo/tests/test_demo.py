@@ -25,7 +25,7 @@ from jineng.policy.standards import SAMPLE_MARK
 from jineng.policy.tests.test_subsidy import facts
 from jineng.regions.models import Department, Region
 from jineng.regions.selectors import profile_for
-from jineng.training.models import TrainingClass
+from jineng.training.models import Enrolment, TrainingClass
 
 # One worker runs the whole module, so its module-scoped demo is loaded once (not once per worker).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("test_demo")]
@@ -107,7 +107,8 @@ def test_demo_classes_stand_at_each_step_of_the_lifecycle(demo):
     from jineng.assessment.models import Result
     from jineng.training.models import ClassReview, TrainingClass
 
-    school = TrainingClass.objects.filter(institution__name="郑州商业技师学院")
+    # (its two blended classes of demo/online.py, both in training, are the online tests' below)
+    school = TrainingClass.objects.filter(institution__name="郑州商业技师学院", delivery="offline")
     states = dict(school.values_list("batch", "state"))
     assert states == {
         "2021年第1期": "assessed",
@@ -133,7 +134,9 @@ def test_demo_classes_stand_at_each_step_of_the_lifecycle(demo):
     from jineng.people.selectors import persons_visible
 
     clerk = User.objects.get(username="zzsy_jb")
-    enrolled = TrainingClass.objects.filter(institution=clerk.organisation).values("enrolments__person")
+    enrolled = TrainingClass.objects.filter(institution=clerk.organisation, delivery="offline").values(
+        "enrolments__person"
+    )
     assert (
         persons_visible(clerk).filter(pk__in=enrolled).count()
         == 32 + 28 + 36 + 24 + 30 + 26 + 40 + 20 + 30 + 24 + 20
@@ -517,3 +520,139 @@ def test_i09_the_demo_cook_class_is_offered_filed_bodies_and_not_the_sewage_comp
     assert {o.name for o in bodies_for_class(hc, on=hc.end_date)} == {
         "中国陶瓷行业特有工种职业技能鉴定站河南分站"
     }
+
+
+# --- issue 15: a week of the online platform's lessons and the face check-in device (demo/online.py) ------
+
+
+def _online_class(batch: str) -> TrainingClass:
+    return TrainingClass.objects.get(batch=batch)
+
+
+def test_d04_d01_the_demo_clean_blended_class_gives_every_trainee_the_online_hours_required(demo):
+    from jineng.online import selectors
+    from jineng.online.models import CourseState, LearningEvent
+
+    # Given the platform's approved course (D01) and the Zhengzhou school's first blended class of 20
+    tc = _online_class("2021年线上+线下第1期")
+    order, approved, course = selectors.course_of(tc)
+    assert (course.platform.name, course.state, order, approved) == (
+        "河南职业技能在线学习平台（演示）",
+        CourseState.APPROVED,
+        list(range(1, 11)),
+        True,
+    )
+    # When D04 judges the week the platform sent (10 lessons × 37 events for each of 20 trainees)
+    assert LearningEvent.objects.filter(training_class_id=tc.pk).count() == 20 * 10 * 37
+    records = selectors.records(tc)
+    # Then every trainee has 10 valid lessons, 10 valid hours: the class's online hours
+    assert selectors.online_hours_required(tc) == 10
+    assert len(records) == 20
+    assert {(len(r.lessons), len(r.invalid), r.valid_hours) for r in records.values()} == {(10, 0, 10)}
+    assert selectors.short_trainees(tc) == []
+
+
+def test_d04_the_demo_fraud_class_has_twelve_invalid_lessons_each_with_its_reason(demo):
+    from jineng.online import selectors
+
+    # Given the second blended class of 24, twelve of whom broke D04 once
+    tc = _online_class("2021年线上+线下第2期")
+    rows = dict(Enrolment.objects.filter(training_class=tc).values_list("pk", "row"))
+    # When D04 judges the platform's week
+    records = selectors.records(tc)
+    invalid = {
+        (rows[pk], lesson.lesson): [(v.rule, v.message) for v in lesson.reasons]
+        for pk, record in records.items()
+        for lesson in record.invalid
+    }
+    # Then exactly those lessons are invalid, each with its reason under ZZ21 六(二)2
+    fast, blur, live = "有快进播放", "有多窗口学习（学习窗口失去焦点）", "无法进行人脸活体比对或比对未通过"
+    popups, photo = "连续5分钟内无弹窗管控", "第1课时无随机保留影像照片"
+    order = "未按课程顺序学习：第7课未学完即开始本课"
+    assert invalid == {
+        (2, 3): [("D04", fast)],
+        (3, 3): [("D04", fast)],
+        (4, 4): [("D04", blur)],
+        (5, 6): [("D04", blur)],
+        (6, 5): [("D04", popups)],
+        (7, 2): [("D04", popups)],
+        (8, 6): [("D04", live)],
+        (9, 1): [("D04", live)],
+        (10, 8): [("D04", order)],
+        (11, 8): [("D04", order)],
+        (12, 9): [("D04", photo)],
+        (13, 10): [("D04", photo)],
+    }
+    reason = next(iter(next(r for r in records.values() if r.invalid).invalid)).reasons[0]
+    assert "六(二)2" in reason.clause
+    # And the twelve have 9 valid hours of the 10 required, the twelve others 10
+    hours = sorted((rows[pk], r.valid_hours) for pk, r in records.items())
+    assert hours == [(row, 9 if row <= 13 else 10) for row in range(2, 26)]
+    assert len(selectors.short_trainees(tc)) == 12
+    # And the inspector's exception list for that Friday names this class, not the clean one
+    inspector = User.objects.get(username="zz_dc")
+    listed = selectors.exceptions(inspector, dt.date(2021, 9, 10))
+    assert [(r.training_class.pk, r.invalid_lessons, r.trainees_with_invalid) for r in listed] == [
+        (tc.pk, 12, 12)
+    ]
+
+
+def test_c07_the_demo_xc23_class_checks_in_by_face_and_one_trainee_missed_two_days(demo):
+    from jineng.online import selectors
+    from jineng.online.models import Device
+    from jineng.policy import online as rules
+
+    # Given 许昌技师学院's one device and its 2023 electricians' class in its first week (XC23 requires C07)
+    device = Device.objects.get()
+    assert device.institution.name == "许昌技师学院"
+    tc = _online_class("2023年第15期")
+    profile = profile_for(tc.region, tc.year)
+    assert profile.code == "XC23"
+    rows = dict(Enrolment.objects.filter(training_class=tc).values_list("pk", "row"))
+    # When the checked-in time is counted (first matched check-in to the last check-out, each day)
+    minutes = selectors.checked_in_minutes_many([tc])
+    hours = {rows[pk]: m // tc.minutes_per_hour for pk, m in minutes.items()}
+    # Then 17 trainees have the week's 57 class hours (5 × 520 minutes), the absent one 3 days' 34
+    assert hours == {row: 34 if row == 6 else 57 for row in range(2, 20)}
+    short = [
+        row
+        for row, h in hours.items()
+        if rules.checkin_shortfall(profile, required_hours=max(hours.values()), checked_hours=h)
+    ]
+    assert short == [6]
+    # And on Wednesday the inspector's roll call shows him without a check-in, his face not matched once
+    wednesday = dt.date(2023, 11, 8)
+    day = {c.row: c for c in selectors.checkins_on(tc, wednesday)}
+    assert (day[6].first_in, day[6].failed) == (None, 1)
+    assert all(c.first_in is not None for row, c in day.items() if row != 6)
+    inspector = User.objects.get(username="xc_dc")
+    listed = selectors.exceptions(inspector, wednesday)
+    assert [(r.training_class.pk, r.missing_checkins) for r in listed] == [(tc.pk, 1)]
+
+
+def test_c07_the_demo_xc23_priced_class_was_checked_in_and_paid_for_all(demo):
+    from jineng.claims.models import Claim
+    from jineng.online import selectors
+    from jineng.online.models import LearningEvent
+
+    # Given the 2023 welding class of the standards demo, paid for its 20 trainees
+    claim = Claim.objects.get(
+        training_class__profile_code="XC23", training_class__catalogue_item__sample=True
+    )
+    tc = claim.training_class
+    # Then the device checked each trainee in and out on 10 days of 485 minutes: 107 class hours, more than
+    # the class's 100 offline hours (demo/checkins.py)
+    assert LearningEvent.objects.filter(training_class_id=tc.pk).count() == 20 * 10 * 2
+    minutes = selectors.checked_in_minutes_many([tc])
+    assert len(minutes) == 20
+    assert {m // tc.minutes_per_hour for m in minutes.values()} == {107}
+    assert selectors.offline_hours_required(tc) == 100
+    assert (claim.state, claim.headcount) == ("paid", 20)
+
+
+def test_demo_prints_the_online_platforms_clerk(demo):
+    from jineng.demo.services import demo_accounts
+
+    # The platform's clerk is listed with the others, with his platform as scope
+    shown = {a.username: a.scope for a in demo_accounts()}
+    assert shown["zx_pt"] == "河南职业技能在线学习平台（演示）"
