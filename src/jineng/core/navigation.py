@@ -43,7 +43,9 @@ MENU: tuple[NavItem, ...] = (
     NavItem(
         "本人", "我的培训券", "vouchers:mine", "self.view", "本人的电子职业培训券：券号、有效期与使用情况"
     ),
-    NavItem("本人", "我的学习记录", "online:me", "self.view", "本人的线上学习有效课时与人脸签到记录（D04、C07）"),
+    NavItem(
+        "本人", "我的学习记录", "online:me", "self.view", "本人的线上学习有效课时与人脸签到记录（D04、C07）"
+    ),
     NavItem(
         "政策",
         "政策档案",
