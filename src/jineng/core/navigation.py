@@ -328,6 +328,13 @@ MENU: tuple[NavItem, ...] = (
         "account.unlock",
         "登录失败次数过多被暂时锁定的本辖区账户，可解锁",
     ),
+    NavItem(
+        "设置",
+        "账号管理",
+        "accounts:users",
+        "account.manage",
+        "开设本辖区工作人员和机构经办的账号，设定角色与范围，停用、启用、重置密码（18.3）",
+    ),
 )
 
 
