@@ -242,6 +242,17 @@ if CONF.mode == "production":
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# 18.11: the public notice's CAPTCHA (4 letters, 10 minutes) and the objection allowance per address,
+# counted in the cache: Redis when configured, so that every worker counts the same.
+INSTALLED_APPS += ["captcha"]
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 10
+CAPTCHA_2X_IMAGE = False
+if CONF.redis_url:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CONF.redis_url}
+    }
+
 # Celery: eager in-process in the embedded default; a Redis broker and real workers in production.
 # "localhost" only to keep kombu from warning that the in-memory transport has no host name.
 CELERY_BROKER_URL = CONF.redis_url or "memory://localhost/"

@@ -1,3 +1,4 @@
+from captcha.views import captcha_image
 from django.urls import path
 
 from jineng.claims import funduse_views, prepayment_views, views
@@ -49,4 +50,8 @@ urlpatterns = [
     path("funds/", funduse_views.fund_use, name="fund_use"),
     path("funds/public/", funduse_views.fund_use_public_page, name="fund_use_public"),
     path("notices/<int:claim_id>/", views.notice_detail, name="notice"),
+    # 18.11: the objection form's CAPTCHA image, drawn by the product (no outside service).
+    path("notices/captcha/<slug:key>/", captcha_image, {"scale": 1}, name="notice_captcha"),
+    # 18.13: the list as posted on a notice board.
+    path("notices/<int:claim_id>/print/", views.notice_print, name="notice_print"),
 ]

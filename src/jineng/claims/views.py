@@ -18,6 +18,7 @@ from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
 from jineng.claims import bulk, certshare, runs, services
 from jineng.claims.models import Claim, ClaimLine, ClaimState, Objection, PaymentBatch
+from jineng.claims.objection_guard import captcha_check, captcha_new, client_address, objection_throttle
 from jineng.claims.programmes import programme
 from jineng.claims.selectors import (
     ClaimFilter,
@@ -45,6 +46,7 @@ from jineng.people.selectors import id_number_for
 from jineng.policy.claims import overdue
 from jineng.policy.identity import mask_bank_account
 from jineng.policy.profiles import get_profile
+from jineng.regions.selectors import bureau_of
 from jineng.training.models import TrainingClass
 from jineng.training.selectors import classes_visible
 
@@ -535,9 +537,14 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     today = timezone.localdate()
     open_now = claim.state == ClaimState.IN_NOTICE and claim.notice_start <= today <= claim.notice_end  # type: ignore[operator]
     sent = None
+    kept: dict[str, str] = {}
     if request.method == "POST":
         row = request.POST.get("row", "").strip()
+        kept = {k: request.POST.get(k, "") for k in ("name", "contact", "row", "text")}
         try:
+            # 18.11: a CAPTCHA answered, and the address's hourly allowance, before anything is recorded.
+            captcha_check(request.POST.get("captcha_key", ""), request.POST.get("captcha", ""))
+            objection_throttle(client_address(request))
             sent = services.objection_submit(
                 claim=claim,
                 name=request.POST.get("name", ""),
@@ -550,6 +557,7 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             messages.success(request, f"异议已收到（编号 {sent.pk}），人社部门将在公示期结束前核实处理。")
             return redirect("claims:notice", claim.pk)
+    captcha_key, captcha_image = captcha_new() if open_now else ("", "")
     return render(
         request,
         "claims/public_detail.html",
@@ -559,6 +567,10 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "open_now": open_now,
             "objections": claim.objections.count(),
             "basis": _notice_basis(claim),
+            "bureau": bureau_of(claim.region),
+            "captcha_key": captcha_key,
+            "captcha_image": captcha_image,
+            "kept": kept,
         },
     )
 
@@ -566,12 +578,29 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 # --- 申领批处理 (claims.runs) -----------------------------------------------------------------------------
 
 
+def notice_print(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """18.13: the public list laid out for a notice board (public, as the notice itself)."""
+    claim = get_object_or_404(notices_public(), pk=claim_id)
+    return render(
+        request,
+        "claims/notice_print.html",
+        {
+            "claim": claim,
+            "lines": notice_lines(claim),
+            "basis": _notice_basis(claim),
+            "bureau": bureau_of(claim.region),
+        },
+    )
+
+
 def _notice_basis(claim: Claim) -> str:
     """The legal basis of the notice (F08), as the claim's profile words its notice period."""
     if not claim.profile_code or not claim.profile_version:
         return ""
-    param = get_profile(claim.profile_code, claim.profile_version).params["public_notice_working_days"]
-    return f"{claim.profile_code} {param.clause}" if param.is_set else ""
+    profile = get_profile(claim.profile_code, claim.profile_version)
+    param = profile.params["public_notice_working_days"]
+    # 18.11: the document by its number and title, then the clause, as the profile quotes it.
+    return f"{profile.document} {param.clause}" if param.is_set else ""
 
 
 @login_required

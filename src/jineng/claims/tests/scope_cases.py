@@ -391,6 +391,10 @@ PUBLIC: dict[str, tuple[str, int]] = {
     "api/v1/notices": ("GET", 200),
     "api/v1/notices/<claim_id>": ("GET", 200),
     "api/v1/notices/<claim_id>/objections": ("POST", 201),
+    # 18.11 the objection form's CAPTCHA (test_notice_pilot), 18.13 the list for a notice board
+    "api/v1/notices/captcha": ("GET", 200),
+    "claims/notices/captcha/<slug:key>/": ("GET", 404),
+    "claims/notices/<int:claim_id>/print/": ("GET", 200),
 }
 
 CASES: tuple[Case, ...] = (
