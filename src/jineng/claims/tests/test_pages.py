@@ -31,7 +31,7 @@ def test_f08_public_notice_needs_no_login_and_shows_masked_names_and_numbers(wor
     page = Client().get(f"/claims/notices/{claim.pk}/").content.decode()
     listing = Client().get("/claims/notices/").content.decode()
     # Then the list shows masked names and numbers, amounts and the notice period — never the full ones
-    assert claim.ref in listing and "60000.00" in listing
+    assert claim.ref in listing and "60,000.00" in listing
     assert mask_name(line.person.name) in page and mask_id_number(line.person.id_number) in page
     assert line.person.id_number not in page and line.person.name not in page
     assert "2021年7月5日 至 2021年7月7日" in page
@@ -74,7 +74,7 @@ def test_claim_detail_shows_each_line_computation_and_masks_ids_for_the_departme
 def test_institution_sees_its_claim_in_the_list_with_the_total(world: World) -> None:
     claim = in_notice(world)
     page = world.client(world.users["institution"]).get("/claims/").content.decode()
-    assert claim.ref in page and "共 1 笔 · 60000.00 元" in page
+    assert claim.ref in page and "共 1 笔 · 60,000.00 元" in page
     assert CLAIMED.isoformat()[:4] in page
 
 
