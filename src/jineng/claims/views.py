@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
 from jineng.claims import bulk, certshare, runs, services
-from jineng.claims.models import Claim, ClaimLine, ClaimState, Objection, PaymentBatch
+from jineng.claims.class_form import class_form
+from jineng.claims.models import LIVE_STATES, Claim, ClaimLine, ClaimState, Objection, PaymentBatch
 from jineng.claims.objection_guard import captcha_check, captcha_new, client_address, objection_throttle
 from jineng.claims.programmes import programme
 from jineng.claims.selectors import (
@@ -576,6 +577,55 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 
 # --- 申领批处理 (claims.runs) -----------------------------------------------------------------------------
+
+
+@login_required
+def batch_print(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """18.13: the batch's 拨付单 for signing: payees, banks, amounts and funds, with the bureau's and
+    finance's signature blocks. Full account numbers only for who sends or pays it (as the bank file)."""
+    user = request_user(request)
+    require(user, "batch.view")
+    batch = _batch(user, batch_id)
+    items = list(
+        batch.items.select_related("claim", "claim__payee_organisation", "claim__payee_person").order_by("id")
+    )
+    full = can(user.role, "batch.pay") or can(user.role, "batch.manage")
+    total = sum((it.amount for it in items), Decimal("0.00"))
+    return render(
+        request,
+        "claims/batch_print.html",
+        {
+            "batch": batch,
+            "items": [
+                {
+                    "it": it,
+                    "account": it.claim.bank_account if full else mask_bank_account(it.claim.bank_account),
+                }
+                for it in items
+            ],
+            "total": total,
+            "total_wan": (total / 10000).normalize(),
+            "bureau": bureau_of(batch.region),
+        },
+    )
+
+
+@login_required
+def class_form_print(request: HttpRequest, class_id: int) -> HttpResponse:
+    """18.13: the class's record as its document's 申请表 (附件2 / 附件3), for printing and signing."""
+    user = request_user(request)
+    require(user, "class.view")
+    tc = get_object_or_404(
+        classes_visible(user).select_related("institution", "occupation", "trade", "region", "department"),
+        pk=class_id,
+    )
+    claim = (
+        claims_visible(user)
+        .filter(training_class=tc, programme="training", state__in=LIVE_STATES)
+        .order_by("-id")
+        .first()
+    )
+    return render(request, "claims/class_form_print.html", {"f": class_form(tc, claim)})
 
 
 def notice_print(request: HttpRequest, claim_id: int) -> HttpResponse:

@@ -35,6 +35,7 @@ from jineng.regions.selectors import NoProfile, profile_for
 from jineng.regions.services import profile_assign
 from jineng.supervision.tests.factory import make_class, xuchang_class
 from jineng.training.models import ClassState, TrainingClass
+from jineng.training.tests.scope_cases import _class_for, _foreign_class
 
 C = f"{API}/claims"
 B = f"{API}/batches"
@@ -380,6 +381,11 @@ def _stop(w: World, *, foreign: bool = False) -> ProjectStop:
         stopped_on=timezone.localdate(),
         stopped_by=(w.outsiders if foreign else w.users)[Role.HR_ADMIN],
     )
+
+
+def _class_print_url(w: World, u: User) -> str | None:
+    tc = _class_for(w, u)
+    return None if tc is None else f"/claims/classes/{tc.pk}/print/"
 
 
 PUBLIC: dict[str, tuple[str, int]] = {
@@ -773,6 +779,23 @@ CASES: tuple[Case, ...] = (
         foreign=lambda w, u: [f"{API}/prepayments/stops/{_stop(w, foreign=True).pk}/lift"],
         data=lambda w, u: {"reason": "已整改"},
         delta={"audit.Event": 1},
+        scoped=True,
+    ),
+    # ---- 18.13 print views: a class's 申请表 (the class's scope), a batch's 拨付单 (the batch's)
+    Case(
+        "GET",
+        "claims/classes/<int:class_id>/print/",
+        roles("class.view"),
+        _class_print_url,
+        foreign=lambda w, u: [f"/claims/classes/{_foreign_class(w).pk}/print/"],
+        scoped=True,
+    ),
+    Case(
+        "GET",
+        "claims/batches/<int:batch_id>/print/",
+        roles("batch.view"),
+        _batch_url(PaymentBatch.State.OPEN, "print/"),
+        foreign=_foreign_batch(PaymentBatch.State.OPEN, "print/"),
         scoped=True,
     ),
 )
