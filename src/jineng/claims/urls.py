@@ -52,6 +52,9 @@ urlpatterns = [
     path("notices/<int:claim_id>/", views.notice_detail, name="notice"),
     # 18.11: the objection form's CAPTCHA image, drawn by the product (no outside service).
     path("notices/captcha/<slug:key>/", captcha_image, {"scale": 1}, name="notice_captcha"),
+    # 18.12: a trainee's own classes, results and subsidies, and his objection to his own line.
+    path("mine/", views.mine, name="mine"),
+    path("mine/lines/<int:line_id>/object/", views.mine_object, name="mine_object"),
     # 18.13: a class's record as its document's 申请表, and a batch's 拨付单.
     path("classes/<int:class_id>/print/", views.class_form_print, name="class_print"),
     path("batches/<int:batch_id>/print/", views.batch_print, name="batch_print"),

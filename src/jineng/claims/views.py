@@ -18,6 +18,7 @@ from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
 from jineng.claims import bulk, certshare, runs, services
 from jineng.claims.class_form import class_form
+from jineng.claims.mine import my_classes, my_line, my_lines
 from jineng.claims.models import LIVE_STATES, Claim, ClaimLine, ClaimState, Objection, PaymentBatch
 from jineng.claims.objection_guard import captcha_check, captcha_new, client_address, objection_throttle
 from jineng.claims.programmes import programme
@@ -577,6 +578,52 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 
 # --- 申领批处理 (claims.runs) -----------------------------------------------------------------------------
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """18.12: 我的培训与补贴 — a trainee's classes, attendance, results and certificates, subsidy lines and
+    their payment, and an objection to his own line while its notice runs."""
+    user = request_user(request)
+    require(user, "self.view")
+    today = timezone.localdate()
+    classes = my_classes(user)
+    return render(
+        request,
+        "claims/mine.html",
+        {"classes": classes, "lines": my_lines(user, classes, today), "today": today},
+    )
+
+
+@login_required
+@require_POST
+def mine_object(request: HttpRequest, line_id: int) -> HttpResponse:
+    """His objection to his own line (F08), signed with his registered name and phone; no CAPTCHA for a
+    logged-in trainee, the hourly allowance still applies."""
+    user = request_user(request)
+    require(user, "self.view")
+    line = my_line(user, line_id)
+    if line is None:
+        raise Http404("没有这条补贴明细，或不是您本人的")
+    person = user.person
+    assert person is not None  # my_line found his line
+    try:
+        objection_throttle(client_address(request))
+        services.objection_submit(
+            claim=line.claim,
+            name=person.name,
+            contact=person.phone or user.username,
+            text=request.POST.get("text", ""),
+            line_row=line.row,
+        )
+    except Refusal as exc:
+        refused(request, exc)
+    else:
+        messages.success(
+            request,
+            f"异议已收到（公示 {line.claim.ref} 第 {line.row} 行），人社部门将在公示期结束前核实处理。",
+        )
+    return redirect("claims:mine")
 
 
 @login_required

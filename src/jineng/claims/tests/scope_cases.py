@@ -383,6 +383,27 @@ def _stop(w: World, *, foreign: bool = False) -> ProjectStop:
     )
 
 
+def _line_of(w: World, person: Any) -> ClaimLine:
+    """A line of ``person`` in a claim on notice today (F08): a line the trainee may object to."""
+    claim = claim_in(w, ClaimState.IN_NOTICE)
+    today = timezone.localdate()
+    Claim.objects.filter(pk=claim.pk).update(notice_start=today, notice_end=today + dt.timedelta(days=3))
+    line = claim.lines.order_by("row").first()
+    assert line is not None
+    ClaimLine.objects.filter(pk=line.pk).update(person=person)
+    return line
+
+
+def _own_line_url(w: World, u: User) -> str | None:
+    if u.role != Role.TRAINEE:
+        return f"/claims/mine/lines/{_line_of(w, w.zz_person).pk}/object/"
+    return f"/claims/mine/lines/{_line_of(w, u.person).pk}/object/"
+
+
+def _foreign_line_urls(w: World, u: User) -> list[str]:
+    return [f"/claims/mine/lines/{_line_of(w, w.xc_person).pk}/object/"]
+
+
 def _class_print_url(w: World, u: User) -> str | None:
     tc = _class_for(w, u)
     return None if tc is None else f"/claims/classes/{tc.pk}/print/"
@@ -796,6 +817,19 @@ CASES: tuple[Case, ...] = (
         roles("batch.view"),
         _batch_url(PaymentBatch.State.OPEN, "print/"),
         foreign=_foreign_batch(PaymentBatch.State.OPEN, "print/"),
+        scoped=True,
+    ),
+    # ---- 18.12 a trainee's own page, and his objection to his own line (another's: 404)
+    Case("GET", "claims/mine/", roles("self.view"), fixed("/claims/mine/")),
+    Case(
+        "POST",
+        "claims/mine/lines/<int:line_id>/object/",
+        roles("self.view"),
+        _own_line_url,
+        foreign=_foreign_line_urls,
+        data=lambda w, u: {"text": "本人未参加这期培训"},
+        ok=302,
+        delta={"claims.Objection": 1, "audit.Event": 1},
         scoped=True,
     ),
 )
