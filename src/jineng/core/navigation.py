@@ -44,6 +44,13 @@ MENU: tuple[NavItem, ...] = (
         "本人", "我的培训券", "vouchers:mine", "self.view", "本人的电子职业培训券：券号、有效期与使用情况"
     ),
     NavItem(
+        "本人",
+        "我的培训与补贴",
+        "claims:mine",
+        "self.view",
+        "本人参加的培训班、考勤、考核结果与证书、补贴明细及拨付情况，公示期内可对本人明细提出异议（18.12）",
+    ),
+    NavItem(
         "政策",
         "政策档案",
         "regions:profiles",
@@ -334,13 +341,6 @@ MENU: tuple[NavItem, ...] = (
         "accounts:users",
         "account.manage",
         "开设本辖区工作人员和机构经办的账号，设定角色与范围，停用、启用、重置密码（18.3）",
-    ),
-    NavItem(
-        "本人",
-        "我的培训与补贴",
-        "claims:mine",
-        "self.view",
-        "本人参加的培训班、考勤、考核结果与证书、补贴明细及拨付情况，公示期内可对本人明细提出异议（18.12）",
     ),
 )
 
