@@ -49,3 +49,22 @@ def test_the_batch_slip_shows_full_accounts_to_finance_and_masked_to_the_auditor
     assert paid.bank_account in for_finance and paid.bank_account not in for_audit
     assert "财政部门<br>审核意见" in for_finance and "HX1" in for_finance
     assert "申请单位：郑州市人力资源和社会保障局" in for_finance
+
+
+@pytest.mark.parametrize(
+    ("profile", "title", "finance"),
+    [
+        ("XC23", "2023年政府补贴培训评价资金申请表", True),  # XC23 附件3, with its finance block (F10)
+        ("XC19", "补贴性职业技能培训申请表", True),  # no annexed form: the plain title; finance is local
+        ("HC21", "年度补贴性职业技能提升培训申请表", False),  # HC21 附件2
+    ],
+)
+def test_the_form_follows_the_class_profile(world: World, profile: str, title: str, finance: bool) -> None:
+    from jineng.supervision.tests.factory import make_class
+    from jineng.training.models import TrainingClass
+
+    tc = make_class(world)
+    TrainingClass.objects.filter(pk=tc.pk).update(profile_code=profile, profile_version=1)
+    html = world.client(world.users[Role.HR_FIRST]).get(f"/claims/classes/{tc.pk}/print/").content.decode()
+    assert title in html
+    assert ("财政部门审核意见" in html) is finance
