@@ -243,6 +243,23 @@ if CONF.mode == "production":
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# 18.11: the public notice's CAPTCHA (4 letters, 10 minutes) and the objection allowance per address,
+# counted in the cache: Redis in production, so that every worker counts the same. The embedded mode (one
+# process) keeps the per-process cache even with REDIS_URL set: the suite's processes must not share one
+# address's allowance, nor empty the broker's database when a test clears the cache.
+INSTALLED_APPS += ["captcha"]
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 10
+CAPTCHA_2X_IMAGE = False
+if CONF.redis_url and CONF.mode == "production":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CONF.redis_url,
+            "KEY_PREFIX": "jineng",
+        }
+    }
+
 # Celery: eager in-process in the embedded default; a Redis broker and real workers in production.
 # "localhost" only to keep kombu from warning that the in-memory transport has no host name.
 CELERY_BROKER_URL = CONF.redis_url or "memory://localhost/"

@@ -10,8 +10,24 @@ from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 
 from jineng.accounts.models import ApiToken, User
-from jineng.core.roles import can
+from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
+
+# 18.3: the roles a bureau's admin gives on 设置 / 账号管理. Another admin is the platform operator's to make
+# (no admin makes his peers), and a trainee's account comes with his real-name registration.
+GRANTABLE_ROLES = frozenset(
+    {
+        Role.HR_FIRST,
+        Role.HR_SECOND,
+        Role.DEPT_FIRST,
+        Role.DEPT_SECOND,
+        Role.FINANCE,
+        Role.INSPECTOR,
+        Role.AUDITOR,
+        Role.INSTITUTION,
+        Role.EVALUATOR,
+    }
+)
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
@@ -88,3 +104,16 @@ def lockouts_of(user: User) -> list[Lockout]:
         for r in rows
         if r["username"] in users
     ]
+
+
+def accounts_manageable(user: User) -> QuerySet[User]:
+    """18.3: the staff and organisation accounts a bureau's admin manages: those of his region subtree
+    with a role he may give (never his own, another admin's, a trainee's or the platform operator's)."""
+    if not can(user.role, "account.manage"):
+        return User.objects.none()
+    return (
+        User.objects.filter(scope_of(user).region_q(), role__in=GRANTABLE_ROLES)
+        .exclude(pk=user.pk)
+        .select_related("region", "department", "organisation")
+        .order_by("region__path", "role", "username")
+    )

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from jineng.accounts.models import ApiToken, User, sanctioned
 from jineng.accounts.passwords import password_check
-from jineng.accounts.selectors import failures_of
+from jineng.accounts.selectors import GRANTABLE_ROLES, failures_of
 from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
-from jineng.core.roles import DEPT_ROLES, ORG_ROLES, Role, can
+from jineng.core.roles import DEPT_ROLES, ORG_ROLES, REGION_ROLES, Role, can
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.regions.models import Department, Region
@@ -36,6 +36,7 @@ def user_create(
 ) -> User:
     if role not in Role.values:
         raise Refusal(f"未知角色 {role!r}", field="角色", value=role)
+    _may_grant(actor, role)
     if role in DEPT_ROLES and department is None:
         raise Refusal("行业部门的审核人须指定部门", field="部门")
     if role in ORG_ROLES and organisation is None:
@@ -85,6 +86,77 @@ def _may_manage(actor: Any, region: Region | None) -> None:
     ):
         return
     raise Refusal("只有平台运维人员或本辖区的人社局管理员可以管理账号", field="账号")
+
+
+def _may_grant(actor: Any, role: str, *, user: User | None = None) -> None:
+    """A bureau's admin gives only GRANTABLE_ROLES, and never changes his own account."""
+    if actor is None or getattr(actor, "is_operator", False):
+        return
+    if user is not None and user.pk == getattr(actor, "pk", None):
+        raise Refusal("不能修改自己账号的角色、范围或启用状态", field="账号", value=user.username)
+    if role not in GRANTABLE_ROLES:
+        label = Role(role).label if role in Role.values else role
+        raise Refusal(
+            f"人社局管理员不能开设或修改“{label}”账号（人社局管理员由平台运维人员开设，学员账号随实名登记开设）",
+            field="角色",
+            value=role,
+        )
+
+
+def password_generate() -> str:
+    """A one-time password for a new or reset account: 12 characters of letters and digits, without the
+    look-alikes (0/O, 1/l/I), that passes the password policy; shown once, told to the holder in person."""
+    letters = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+    digits = "23456789"
+    while True:
+        chars = [secrets.choice(letters + digits) for _ in range(12)]
+        text = "".join(chars)
+        if any(c in digits for c in text) and any(c in letters for c in text):
+            return text
+
+
+@transaction.atomic
+def user_open(
+    *,
+    actor: Any,
+    username: str,
+    display_name: str,
+    role: str,
+    region: Region | None,
+    department: Department | None = None,
+    organisation: Organisation | None = None,
+) -> tuple[User, str]:
+    """A staff or organisation account opened by the bureau's admin, with a one-time password that is
+    returned (shown once) and never stored in the clear. An organisation's account is scoped to the
+    organisation's own region."""
+    username = username.strip()
+    if not username:
+        raise Refusal("请填写用户名", field="用户名")
+    if organisation is not None and role in ORG_ROLES:
+        region = organisation.region
+    if region is None:
+        raise Refusal("请选择管辖区域", field="管辖区域")
+    password = password_generate()
+    user = user_create(
+        actor=actor,
+        username=username,
+        password=password,
+        display_name=display_name.strip(),
+        role=role,
+        region=region,
+        department=department if role in DEPT_ROLES | REGION_ROLES else None,
+        organisation=organisation if role in ORG_ROLES else None,
+    )
+    return user, password
+
+
+@transaction.atomic
+def user_password_reset(*, actor: Any, user: User) -> tuple[User, str]:
+    """A new one-time password for someone who forgot his (the old one stops working at once)."""
+    if user.role:
+        _may_grant(actor, user.role, user=user)
+    password = password_generate()
+    return user_password_set(actor=actor, user=user, password=password), password
 
 
 @transaction.atomic
@@ -152,6 +224,7 @@ def user_update(
     user = User.objects.select_for_update(of=("self",)).select_related("region").get(pk=user.pk)
     if user.role:
         _may_manage(actor, user.region)
+        _may_grant(actor, user.role, user=user)
     else:
         _operator_only(actor)
     before = {
@@ -170,6 +243,7 @@ def user_update(
         if new_region is None:
             raise Refusal("请选择管辖区域", field="管辖区域")
         _may_manage(actor, new_region)
+        _may_grant(actor, new_role)
         if new_role in DEPT_ROLES and new_department is None:
             raise Refusal("行业部门的审核人须指定部门", field="部门")
         if new_role in ORG_ROLES and new_organisation is None:

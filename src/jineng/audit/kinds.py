@@ -43,6 +43,7 @@ _KINDS: tuple[EventKind, ...] = (
     # Regions, departments, organisations, calendar.
     EventKind("region.created", "区域已创建"),
     EventKind("department.created", "部门已创建"),
+    EventKind("region.contact_changed", "人社局咨询电话已设定"),
     EventKind("profile.assigned", "参数方案已指定"),
     EventKind("organisation.registered", "机构已登记"),
     EventKind("organisation.details_updated", "机构联系人与开户信息已修改"),

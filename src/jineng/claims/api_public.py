@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 
 from jineng.claims import services
 from jineng.claims.models import Claim, ClaimState
+from jineng.claims.objection_guard import captcha_check, captcha_new, client_address, objection_throttle
 from jineng.claims.selectors import notice_lines, notices_public
 from jineng.core.pagination import PageNumberPagination
 
@@ -82,6 +83,13 @@ class ObjectionIn(Schema):
     contact: str = Field(description="联系方式")
     text: str = Field(description="异议的事实和理由")
     row: int | None = Field(None, description="涉及的花名册行号；对整个名单提出时不填")
+    captcha_key: str = Field(description="GET /notices/captcha 给出的验证码编号")
+    captcha: str = Field(description="验证码图片上的字母（每个验证码只能试一次）")
+
+
+class CaptchaOut(Schema):
+    key: str = Field(description="提交异议时作为 captcha_key 回传")
+    image: str = Field(description="验证码图片的地址（本系统生成，无外部服务）")
 
 
 class ObjectionReceivedOut(Schema):
@@ -93,6 +101,12 @@ class ObjectionReceivedOut(Schema):
 @paginate(PageNumberPagination, page_size=50)
 def notice_list(request: HttpRequest) -> Any:
     return notices_public()
+
+
+@public.get("/captcha", response=CaptchaOut, auth=None, summary="提出异议所需的验证码（18.11）")
+def notice_captcha(request: HttpRequest) -> CaptchaOut:
+    key, image = captcha_new()
+    return CaptchaOut(key=key, image=image)
 
 
 @public.get(
@@ -110,6 +124,8 @@ def notice_detail(request: HttpRequest, claim_id: int) -> Claim:
 )
 def objection_submit(request: HttpRequest, claim_id: int, data: ObjectionIn) -> Status[dict[str, Any]]:
     claim = get_object_or_404(notices_public(), pk=claim_id)
+    captcha_check(data.captcha_key, data.captcha)
+    objection_throttle(client_address(request))
     objection = services.objection_submit(
         claim=claim, name=data.name, contact=data.contact, text=data.text, line_row=data.row
     )

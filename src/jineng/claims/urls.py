@@ -1,3 +1,4 @@
+from captcha.views import captcha_image
 from django.urls import path
 
 from jineng.claims import funduse_views, prepayment_views, views
@@ -49,4 +50,14 @@ urlpatterns = [
     path("funds/", funduse_views.fund_use, name="fund_use"),
     path("funds/public/", funduse_views.fund_use_public_page, name="fund_use_public"),
     path("notices/<int:claim_id>/", views.notice_detail, name="notice"),
+    # 18.11: the objection form's CAPTCHA image, drawn by the product (no outside service).
+    path("notices/captcha/<slug:key>/", captcha_image, {"scale": 1}, name="notice_captcha"),
+    # 18.12: a trainee's own classes, results and subsidies, and his objection to his own line.
+    path("mine/", views.mine, name="mine"),
+    path("mine/lines/<int:line_id>/object/", views.mine_object, name="mine_object"),
+    # 18.13: a class's record as its document's 申请表, and a batch's 拨付单.
+    path("classes/<int:class_id>/print/", views.class_form_print, name="class_print"),
+    path("batches/<int:batch_id>/print/", views.batch_print, name="batch_print"),
+    # 18.13: the list as posted on a notice board.
+    path("notices/<int:claim_id>/print/", views.notice_print, name="notice_print"),
 ]

@@ -17,7 +17,10 @@ from django.views.decorators.http import require_POST
 from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
 from jineng.claims import bulk, certshare, runs, services
-from jineng.claims.models import Claim, ClaimLine, ClaimState, Objection, PaymentBatch
+from jineng.claims.class_form import class_form
+from jineng.claims.mine import my_classes, my_line, my_lines
+from jineng.claims.models import LIVE_STATES, Claim, ClaimLine, ClaimState, Objection, PaymentBatch
+from jineng.claims.objection_guard import captcha_check, captcha_new, client_address, objection_throttle
 from jineng.claims.programmes import programme
 from jineng.claims.selectors import (
     ClaimFilter,
@@ -45,6 +48,7 @@ from jineng.people.selectors import id_number_for
 from jineng.policy.claims import overdue
 from jineng.policy.identity import mask_bank_account
 from jineng.policy.profiles import get_profile
+from jineng.regions.selectors import bureau_of
 from jineng.training.models import TrainingClass
 from jineng.training.selectors import classes_visible
 
@@ -535,9 +539,14 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     today = timezone.localdate()
     open_now = claim.state == ClaimState.IN_NOTICE and claim.notice_start <= today <= claim.notice_end  # type: ignore[operator]
     sent = None
+    kept: dict[str, str] = {}
     if request.method == "POST":
         row = request.POST.get("row", "").strip()
+        kept = {k: request.POST.get(k, "") for k in ("name", "contact", "row", "text")}
         try:
+            # 18.11: a CAPTCHA answered, and the address's hourly allowance, before anything is recorded.
+            captcha_check(request.POST.get("captcha_key", ""), request.POST.get("captcha", ""))
+            objection_throttle(client_address(request))
             sent = services.objection_submit(
                 claim=claim,
                 name=request.POST.get("name", ""),
@@ -550,6 +559,7 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             messages.success(request, f"异议已收到（编号 {sent.pk}），人社部门将在公示期结束前核实处理。")
             return redirect("claims:notice", claim.pk)
+    captcha_key, captcha_image = captcha_new() if open_now else ("", "")
     return render(
         request,
         "claims/public_detail.html",
@@ -559,6 +569,10 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "open_now": open_now,
             "objections": claim.objections.count(),
             "basis": _notice_basis(claim),
+            "bureau": bureau_of(claim.region),
+            "captcha_key": captcha_key,
+            "captcha_image": captcha_image,
+            "kept": kept,
         },
     )
 
@@ -566,12 +580,124 @@ def notice_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 # --- 申领批处理 (claims.runs) -----------------------------------------------------------------------------
 
 
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """18.12: 我的培训与补贴 — a trainee's classes, attendance, results and certificates, subsidy lines and
+    their payment, and an objection to his own line while its notice runs."""
+    user = request_user(request)
+    require(user, "self.view")
+    today = timezone.localdate()
+    classes = my_classes(user)
+    return render(
+        request,
+        "claims/mine.html",
+        {"classes": classes, "lines": my_lines(user, classes, today), "today": today},
+    )
+
+
+@login_required
+@require_POST
+def mine_object(request: HttpRequest, line_id: int) -> HttpResponse:
+    """His objection to his own line (F08), signed with his registered name and phone; no CAPTCHA for a
+    logged-in trainee, the hourly allowance still applies."""
+    user = request_user(request)
+    require(user, "self.view")
+    line = my_line(user, line_id)
+    if line is None:
+        raise Http404("没有这条补贴明细，或不是您本人的")
+    person = user.person
+    assert person is not None  # my_line found his line
+    try:
+        objection_throttle(client_address(request))
+        services.objection_submit(
+            claim=line.claim,
+            name=person.name,
+            contact=person.phone or user.username,
+            text=request.POST.get("text", ""),
+            line_row=line.row,
+        )
+    except Refusal as exc:
+        refused(request, exc)
+    else:
+        messages.success(
+            request,
+            f"异议已收到（公示 {line.claim.ref} 第 {line.row} 行），人社部门将在公示期结束前核实处理。",
+        )
+    return redirect("claims:mine")
+
+
+@login_required
+def batch_print(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """18.13: the batch's 拨付单 for signing: payees, banks, amounts and funds, with the bureau's and
+    finance's signature blocks. Full account numbers only for who sends or pays it (as the bank file)."""
+    user = request_user(request)
+    require(user, "batch.view")
+    batch = _batch(user, batch_id)
+    items = list(
+        batch.items.select_related("claim", "claim__payee_organisation", "claim__payee_person").order_by("id")
+    )
+    full = can(user.role, "batch.pay") or can(user.role, "batch.manage")
+    total = sum((it.amount for it in items), Decimal("0.00"))
+    return render(
+        request,
+        "claims/batch_print.html",
+        {
+            "batch": batch,
+            "items": [
+                {
+                    "it": it,
+                    "account": it.claim.bank_account if full else mask_bank_account(it.claim.bank_account),
+                }
+                for it in items
+            ],
+            "total": total,
+            "total_wan": (total / 10000).normalize(),
+            "bureau": bureau_of(batch.region),
+        },
+    )
+
+
+@login_required
+def class_form_print(request: HttpRequest, class_id: int) -> HttpResponse:
+    """18.13: the class's record as its document's 申请表 (附件2 / 附件3), for printing and signing."""
+    user = request_user(request)
+    require(user, "class.view")
+    tc = get_object_or_404(
+        classes_visible(user).select_related("institution", "occupation", "trade", "region", "department"),
+        pk=class_id,
+    )
+    claim = (
+        claims_visible(user)
+        .filter(training_class=tc, programme="training", state__in=LIVE_STATES)
+        .order_by("-id")
+        .first()
+    )
+    return render(request, "claims/class_form_print.html", {"f": class_form(tc, claim)})
+
+
+def notice_print(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """18.13: the public list laid out for a notice board (public, as the notice itself)."""
+    claim = get_object_or_404(notices_public(), pk=claim_id)
+    return render(
+        request,
+        "claims/notice_print.html",
+        {
+            "claim": claim,
+            "lines": notice_lines(claim),
+            "basis": _notice_basis(claim),
+            "bureau": bureau_of(claim.region),
+        },
+    )
+
+
 def _notice_basis(claim: Claim) -> str:
     """The legal basis of the notice (F08), as the claim's profile words its notice period."""
     if not claim.profile_code or not claim.profile_version:
         return ""
-    param = get_profile(claim.profile_code, claim.profile_version).params["public_notice_working_days"]
-    return f"{claim.profile_code} {param.clause}" if param.is_set else ""
+    profile = get_profile(claim.profile_code, claim.profile_version)
+    param = profile.params["public_notice_working_days"]
+    # 18.11: the document by its number and title, then the clause, as the profile quotes it.
+    return f"{profile.document} {param.clause}" if param.is_set else ""
 
 
 @login_required

@@ -44,6 +44,13 @@ MENU: tuple[NavItem, ...] = (
         "本人", "我的培训券", "vouchers:mine", "self.view", "本人的电子职业培训券：券号、有效期与使用情况"
     ),
     NavItem(
+        "本人",
+        "我的培训与补贴",
+        "claims:mine",
+        "self.view",
+        "本人参加的培训班、考勤、考核结果与证书、补贴明细及拨付情况，公示期内可对本人明细提出异议（18.12）",
+    ),
+    NavItem(
         "本人", "我的学习记录", "online:me", "self.view", "本人的线上学习有效课时与人脸签到记录（D04、C07）"
     ),
     NavItem(
@@ -337,6 +344,13 @@ MENU: tuple[NavItem, ...] = (
         "accounts:lockouts",
         "account.unlock",
         "登录失败次数过多被暂时锁定的本辖区账户，可解锁",
+    ),
+    NavItem(
+        "设置",
+        "账号管理",
+        "accounts:users",
+        "account.manage",
+        "开设本辖区工作人员和机构经办的账号，设定角色与范围，停用、启用、重置密码（18.3）",
     ),
 )
 

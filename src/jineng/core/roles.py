@@ -48,6 +48,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "token.manage": ORG_ROLES | {Role.HR_ADMIN},
     # Unlocking an account that django-axes locked after too many failed logins, within the admin's region.
     "account.unlock": frozenset({Role.HR_ADMIN}),
+    # 18.3: the bureau's admin opens, rescopes, disables and resets the staff and organisation accounts of
+    # his region subtree (设置 / 账号管理); never a superuser or staff account, never another admin.
+    "account.manage": frozenset({Role.HR_ADMIN}),
+    # 18.11: the bureau's telephone that its public notices name.
+    "region.contact": frozenset({Role.HR_ADMIN}),
     "self.view": frozenset({Role.TRAINEE}),
     # --- catalogue (目录清单): occupations, the province's subsidised-training list, what each
     # institution may train, filed teachers, workstations, online platforms, institution status.

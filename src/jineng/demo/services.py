@@ -31,7 +31,7 @@ from jineng.people.services import person_register
 from jineng.policy import gb2260
 from jineng.policy.identity import make_credit_code, make_id_number
 from jineng.regions.models import Department, Region
-from jineng.regions.services import department_create, profile_assign, region_create
+from jineng.regions.services import department_create, profile_assign, region_contact_set, region_create
 
 REGISTRATION = {  # GB 32100 registration authority + kind (first two characters)
     "enterprise": "91",
@@ -156,6 +156,9 @@ def demo_load() -> bool:
         parent=xinyang,
         code=gb2260.code_for("潢川县", within="4115"),
     )
+    # 18.11: the cities' 12333 lines, which their public notices name for questions and objections.
+    for city, phone in ((zhengzhou, "0371-12333"), (xuchang, "0374-12333"), (xinyang, "0376-12333")):
+        region_contact_set(actor=actor, region=city, phone=phone)
     _departments(actor, zhengzhou, data.ZHENGZHOU_DEPARTMENTS, "市财政局")
     _departments(actor, xuchang, data.XUCHANG_DEPARTMENTS, "市财政局")
     _departments(actor, huangchuan, data.HUANGCHUAN_DEPARTMENTS, "财政局")

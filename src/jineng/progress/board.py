@@ -97,6 +97,11 @@ class Board:
         return list(seen)
 
     @property
+    def ratio_note_numbers(self) -> dict[str, int]:
+        """18.10: each reason's footnote number, so a cell says 未规定 with 注1 instead of the reason."""
+        return {note: i for i, note in enumerate(self.ratio_notes, start=1)}
+
+    @property
     def label(self) -> str:
         return LABELS[self.indicator]
 

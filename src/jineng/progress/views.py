@@ -134,7 +134,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "names": [ln.name for ln in b.regions or b.units[:30]],
         "actual": [ln.actual for ln in b.regions or b.units[:30]],
         "target": [ln.target for ln in b.regions or b.units[:30]],
-        "rates": [float(ln.rate * 100) if ln.rate is not None else None for ln in b.regions or b.units[:30]],
+        # 18.10: unrounded, so that 47 against 200,000 draws as 0.0235 %, not 0.
+        "rates": [
+            round(ln.actual / ln.target * 100, 4)
+            if ln.rate is not None and ln.target and ln.actual
+            else (0.0 if ln.rate is not None else None)
+            for ln in b.regions or b.units[:30]
+        ],
+        "elapsed": float(b.elapsed * 100),  # 18.10: the time progress the chart's line marks
         "months": [f"{m}月" for m in range(1, 13)],
         "trend": b.trend,
         # No line into months still to come.

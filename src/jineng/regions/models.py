@@ -26,6 +26,9 @@ class Region(models.Model):
     path = models.CharField(max_length=255, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
     position = models.PositiveIntegerField("排序", default=0)
+    # 18.11: the telephone a 公示 names for questions and objections; a region without one uses its
+    # nearest ancestor's.
+    bureau_phone = models.CharField("人社局咨询电话", max_length=32, blank=True)
 
     class Meta:
         verbose_name = "行政区域"

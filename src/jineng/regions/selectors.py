@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from jineng.core.roles import can
@@ -124,3 +126,20 @@ def assignable_regions(user: Viewer, capability: str = "profile.assign") -> Quer
     if not can(user.role, capability):
         return Region.objects.none()
     return Region.objects.filter(path__startswith=scope_of(user).region_path).order_by("path")
+
+
+@dataclass(frozen=True)
+class Bureau:
+    """18.11: who issues a region's public notices, and the telephone they name."""
+
+    name: str
+    phone: str
+
+
+def bureau_of(region: Region) -> Bureau:
+    """The region's 人力资源和社会保障局 and its telephone (the nearest ancestor's when the region has none;
+    the national 12333 service line when no level has one)."""
+    ids = region.ancestor_ids()
+    phones = dict(Region.objects.filter(pk__in=ids).values_list("pk", "bureau_phone"))
+    phone = next((phones[i] for i in reversed(ids) if phones.get(i)), "")
+    return Bureau(f"{region.name}人力资源和社会保障局", phone or "12333（人社服务热线）")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import transaction
@@ -135,3 +136,36 @@ def department_add(*, actor: Any, region: Region, name: str, kind: str) -> Depar
         raise Refusal(f"{region.name}已有“{name}”", field="名称", value=name)
     position = Department.objects.filter(region=region).count() + 1
     return department_create(actor=actor, region=region, name=name, kind=kind, position=position)
+
+
+_PHONE = re.compile(r"^[0-9][0-9\- ]{3,30}[0-9]$")
+
+
+@transaction.atomic
+def region_contact_set(*, actor: Any, region: Region, phone: str) -> Region:
+    """18.11: the bureau's telephone for questions and objections, named on its public notices (actor
+    None: the system, as the demo's set-up)."""
+    if actor is not None:
+        if not can(actor.role, "region.contact"):
+            raise Refusal("只有人社局管理员可以设定咨询电话")
+        if not scope_of(actor).contains_path(region.path):
+            raise Refusal("只能为本辖区设定咨询电话", field="所属区域", value=region.name)
+    phone = (phone or "").strip()
+    if phone and not _PHONE.match(phone):
+        raise Refusal(
+            "请填写电话号码，如 0371-67890123（只含数字和连字符）", field="咨询电话", value=phone[:32]
+        )
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    before = region.bureau_phone
+    if before == phone:
+        return region
+    region.bureau_phone = phone
+    region.save(update_fields=["bureau_phone"])
+    event_record(
+        actor=actor,
+        action="region.contact_changed",
+        obj=region,
+        payload={"before": before, "phone": phone},
+        region_path=region.path,
+    )
+    return region

@@ -21,7 +21,7 @@ from jineng.regions.selectors import (
     departments_visible,
     regions_visible,
 )
-from jineng.regions.services import department_add, profile_put_in_force
+from jineng.regions.services import department_add, profile_put_in_force, region_contact_set
 
 
 def _year(request: HttpRequest) -> int:
@@ -34,7 +34,25 @@ def _year(request: HttpRequest) -> int:
 @login_required
 def region_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "region.view")
-    regions = list(regions_visible(request_viewer(request)))
+    viewer = request_viewer(request)
+    if request.method == "POST":
+        # 18.11: the bureau's telephone that its public notices name.
+        require(viewer, "region.contact")
+        chosen = (
+            assignable_regions(viewer, "region.contact")
+            .filter(pk=_int(request.POST.get("region")) or 0)
+            .first()
+        )
+        if chosen is None:
+            raise Http404("没有这个地区，或不在您的管辖范围内")
+        phone = request.POST.get("phone", "")
+        act(
+            request,
+            f"已设定{chosen.name}人社局咨询电话：{phone.strip() or '（清除，沿用上级）'}",
+            lambda: region_contact_set(actor=viewer, region=chosen, phone=phone),
+        )
+        return redirect("regions:list")
+    regions = list(regions_visible(viewer))
     # Assignments on the visible regions and on their ancestors (inherited), none from other cities.
     chain = {ancestor for region in regions for ancestor in region.ancestor_ids()}
     assignments = {(a.region_id, a.year): a for a in ProfileAssignment.objects.filter(region_id__in=chain)}
@@ -78,7 +96,16 @@ def region_list(request: HttpRequest) -> HttpResponse:
                 for r in rows
             ),
         )
-    return render(request, "regions/list.html", {"rows": rows, "years": years})
+    return render(
+        request,
+        "regions/list.html",
+        {
+            "rows": rows,
+            "years": years,
+            "may_contact": can(viewer.role, "region.contact"),
+            "contact_regions": assignable_regions(viewer, "region.contact"),
+        },
+    )
 
 
 @login_required

@@ -35,6 +35,7 @@ from jineng.regions.selectors import NoProfile, profile_for
 from jineng.regions.services import profile_assign
 from jineng.supervision.tests.factory import make_class, xuchang_class
 from jineng.training.models import ClassState, TrainingClass
+from jineng.training.tests.scope_cases import _class_for, _foreign_class
 
 C = f"{API}/claims"
 B = f"{API}/batches"
@@ -382,6 +383,32 @@ def _stop(w: World, *, foreign: bool = False) -> ProjectStop:
     )
 
 
+def _line_of(w: World, person: Any) -> ClaimLine:
+    """A line of ``person`` in a claim on notice today (F08): a line the trainee may object to."""
+    claim = claim_in(w, ClaimState.IN_NOTICE)
+    today = timezone.localdate()
+    Claim.objects.filter(pk=claim.pk).update(notice_start=today, notice_end=today + dt.timedelta(days=3))
+    line = claim.lines.order_by("row").first()
+    assert line is not None
+    ClaimLine.objects.filter(pk=line.pk).update(person=person)
+    return line
+
+
+def _own_line_url(w: World, u: User) -> str | None:
+    if u.role != Role.TRAINEE:
+        return f"/claims/mine/lines/{_line_of(w, w.zz_person).pk}/object/"
+    return f"/claims/mine/lines/{_line_of(w, u.person).pk}/object/"
+
+
+def _foreign_line_urls(w: World, u: User) -> list[str]:
+    return [f"/claims/mine/lines/{_line_of(w, w.xc_person).pk}/object/"]
+
+
+def _class_print_url(w: World, u: User) -> str | None:
+    tc = _class_for(w, u)
+    return None if tc is None else f"/claims/classes/{tc.pk}/print/"
+
+
 PUBLIC: dict[str, tuple[str, int]] = {
     "claims/notices/": ("GET", 200),
     "claims/funds/public/": ("GET", 200),  # fund use per year, amounts only (test_fund_use)
@@ -391,6 +418,10 @@ PUBLIC: dict[str, tuple[str, int]] = {
     "api/v1/notices": ("GET", 200),
     "api/v1/notices/<claim_id>": ("GET", 200),
     "api/v1/notices/<claim_id>/objections": ("POST", 201),
+    # 18.11 the objection form's CAPTCHA (test_notice_pilot), 18.13 the list for a notice board
+    "api/v1/notices/captcha": ("GET", 200),
+    "claims/notices/captcha/<slug:key>/": ("GET", 404),
+    "claims/notices/<int:claim_id>/print/": ("GET", 200),
 }
 
 CASES: tuple[Case, ...] = (
@@ -769,6 +800,36 @@ CASES: tuple[Case, ...] = (
         foreign=lambda w, u: [f"{API}/prepayments/stops/{_stop(w, foreign=True).pk}/lift"],
         data=lambda w, u: {"reason": "已整改"},
         delta={"audit.Event": 1},
+        scoped=True,
+    ),
+    # ---- 18.13 print views: a class's 申请表 (the class's scope), a batch's 拨付单 (the batch's)
+    Case(
+        "GET",
+        "claims/classes/<int:class_id>/print/",
+        roles("class.view"),
+        _class_print_url,
+        foreign=lambda w, u: [f"/claims/classes/{_foreign_class(w).pk}/print/"],
+        scoped=True,
+    ),
+    Case(
+        "GET",
+        "claims/batches/<int:batch_id>/print/",
+        roles("batch.view"),
+        _batch_url(PaymentBatch.State.OPEN, "print/"),
+        foreign=_foreign_batch(PaymentBatch.State.OPEN, "print/"),
+        scoped=True,
+    ),
+    # ---- 18.12 a trainee's own page, and his objection to his own line (another's: 404)
+    Case("GET", "claims/mine/", roles("self.view"), fixed("/claims/mine/")),
+    Case(
+        "POST",
+        "claims/mine/lines/<int:line_id>/object/",
+        roles("self.view"),
+        _own_line_url,
+        foreign=_foreign_line_urls,
+        data=lambda w, u: {"text": "本人未参加这期培训"},
+        ok=302,
+        delta={"claims.Objection": 1, "audit.Event": 1},
         scoped=True,
     ),
 )

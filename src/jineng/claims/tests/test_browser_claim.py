@@ -128,7 +128,7 @@ def test_a_claim_from_an_assessed_class_to_the_bank_through_the_pages(
     logout(page, base)
     _sign(page, base, world, "dept_second", claim.ref, "行业主管部门审核 · 复核")
     titled(page, "公示中")
-    says(page, "公示期 2021-07-05 至 2021-07-07")
+    says(page, "公示期 2021年7月5日 至 2021年7月7日")
     step_shot(page, shots, "claim-02-in-notice")
     logout(page, base)
 
@@ -153,6 +153,11 @@ def test_a_claim_from_an_assessed_class_to_the_bank_through_the_pages(
     page.fill("input[name=contact]", "13900001111")
     page.fill("input[name=row]", "3")
     page.fill("textarea[name=text]", "此人培训期间在外地务工，未参加培训")
+    # 18.11: the CAPTCHA read off its image (here: from the store the image is drawn from)
+    from captcha.models import CaptchaStore
+
+    key = page.locator("input[name=captcha_key]").get_attribute("value")
+    page.fill("input[name=captcha]", CaptchaStore.objects.get(hashkey=key).response)
     step_shot(page, shots, "claim-03-notice-public")
     page.get_by_role("button", name="提交异议").click()
     says(page, "异议已收到")
@@ -170,7 +175,7 @@ def test_a_claim_from_an_assessed_class_to_the_bank_through_the_pages(
     row.locator("input[name=resolution]").fill("经核实考勤记录，情况属实")
     row.get_by_role("button", name="处理").click()
     says(page, "已记录异议处理情况")
-    says(page, "29 人 · 58000.00 元")
+    says(page, "29 人 · 58,000.00 元")
     page.get_by_role("button", name="结束公示，转人社审核").click()
     says(page, "公示已结束")
     titled(page, "公示结束待人社审核")
@@ -192,7 +197,7 @@ def test_a_claim_from_an_assessed_class_to_the_bank_through_the_pages(
     batch = PaymentBatch.objects.get()
     assert (batch.period_start, batch.pay_on) == (dt.date(2021, 7, 5), PAY_DAY)
     expect(page.locator("main table.data tbody tr")).to_have_count(1)
-    says(page, "1 笔 · 实付 58000.00 元")
+    says(page, "1 笔 · 实付 58,000.00 元")
     logout(page, base)
 
     # The second reviewer sends it to finance.
@@ -218,14 +223,14 @@ def test_a_claim_from_an_assessed_class_to_the_bank_through_the_pages(
     assert _confirmed(page, "确认拨付") == f"确认批次 {batch.ref} 的 1 笔、合计 58,000.00 元已由银行拨付？"
     says(page, "已确认拨付")
     titled(page, "已拨付")
-    says(page, f"银行回单号 {BANK_REFERENCE}（2021-07-09）")
-    expect(page.locator("main table.data tbody tr")).to_contain_text("职业技能提升行动专账资金 58000.00")
+    says(page, f"银行回单号 {BANK_REFERENCE}（2021年7月9日）")
+    expect(page.locator("main table.data tbody tr")).to_contain_text("职业技能提升行动专账资金 58,000.00")
     step_shot(page, shots, "claim-06-batch-paid")
     page.locator("main table.data a", has_text=claim.ref).click()
     page.wait_for_url(f"**/claims/{claim.pk}/")
     titled(page, "已拨付")
-    says(page, "2021-07-09")
-    says(page, "职业技能提升行动专账资金 58000.00 元")
+    says(page, "2021年7月9日")
+    says(page, "职业技能提升行动专账资金 58,000.00 元")
     step_shot(page, shots, "claim-07-paid")
 
     claim.refresh_from_db()

@@ -46,14 +46,22 @@ def test_the_public_notice_and_a_trainees_pages_fit_a_phone(
     # Then neither scrolls sideways, the first amount is on screen and the objection form fits
     assert _sideways(page) <= 0, "公示详情横向溢出"
     amount = page.locator("main table.data tbody tr").first.locator("td").last
-    expect(amount).to_have_text("2000.00")
+    expect(amount).to_have_text("2,000.00")
     box = amount.bounding_box()
     assert box is not None and box["x"] + box["width"] <= PHONE["width"]
     textarea = page.locator("textarea[name=text]").bounding_box()
     assert textarea is not None and textarea["x"] + textarea["width"] <= PHONE["width"]
+    # And the form's CAPTCHA (18.11) is drawn by the product and fits; the bureau and telephone show
+    captcha = page.locator("img.captcha")
+    assert captcha.evaluate("img => img.complete && img.naturalWidth > 0")
+    box = captcha.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    expect(page.locator(".facts-line")).to_contain_text("12333")
+    page.goto(f"{base}/claims/notices/{claim.pk}/print/")
+    assert _sideways(page) <= 0, "公示打印页横向溢出"
     # And a trainee's own pages fit too, the menu above the page instead of beside it
     login(page, base, world.users["trainee"].username, PASSWORD)
-    for path in ("/", "/claims/"):
+    for path in ("/", "/claims/", "/claims/mine/"):
         page.goto(base + path)
         assert _sideways(page) <= 0, f"{path} 横向溢出"
         main = page.locator("main.content").bounding_box()

@@ -13,6 +13,7 @@ from jineng.accounts.services import user_create
 from jineng.claims import services
 from jineng.claims.models import Objection
 from jineng.claims.selectors import mask_name
+from jineng.claims.tests.captcha_kit import solved
 from jineng.claims.tests.factories import CLAIMED, in_notice
 from jineng.conftest import PASSWORD, World
 from jineng.policy.identity import mask_id_number
@@ -30,7 +31,7 @@ def test_f08_public_notice_needs_no_login_and_shows_masked_names_and_numbers(wor
     page = Client().get(f"/claims/notices/{claim.pk}/").content.decode()
     listing = Client().get("/claims/notices/").content.decode()
     # Then the list shows masked names and numbers, amounts and the notice period — never the full ones
-    assert claim.ref in listing and "60000.00" in listing
+    assert claim.ref in listing and "60,000.00" in listing
     assert mask_name(line.person.name) in page and mask_id_number(line.person.id_number) in page
     assert line.person.id_number not in page and line.person.name not in page
     assert "2021年7月5日 至 2021年7月7日" in page
@@ -38,7 +39,7 @@ def test_f08_public_notice_needs_no_login_and_shows_masked_names_and_numbers(wor
 
 def test_f08_objection_from_the_public_page_is_recorded_and_refused_after_the_notice(world: World) -> None:
     claim = in_notice(world)
-    form = {"name": "王某", "contact": "13900001111", "text": "第2号学员未参加培训", "row": "2"}
+    form = {"name": "王某", "contact": "13900001111", "text": "第2号学员未参加培训", "row": "2", **solved()}
     # The notice of 5–7 July 2021 is long over by the real date: the page refuses, nothing is stored
     response = Client().post(f"/claims/notices/{claim.pk}/", form)
     assert response.status_code == 200 and "不在公示期内" in response.content.decode()
@@ -73,7 +74,7 @@ def test_claim_detail_shows_each_line_computation_and_masks_ids_for_the_departme
 def test_institution_sees_its_claim_in_the_list_with_the_total(world: World) -> None:
     claim = in_notice(world)
     page = world.client(world.users["institution"]).get("/claims/").content.decode()
-    assert claim.ref in page and "共 1 笔 · 60000.00 元" in page
+    assert claim.ref in page and "共 1 笔 · 60,000.00 元" in page
     assert CLAIMED.isoformat()[:4] in page
 
 
@@ -118,7 +119,10 @@ def test_f08_public_notice_publishes_only_the_trainees_to_be_paid_with_deadline_
     # Then the two who failed are not published at all, masked or not
     for ln in failed:
         assert mask_id_number(ln.person.id_number) not in page
-    assert page.count('<td class="num fit">2000.00</td>') == 28
+    assert page.count('<td class="num fit">2,000.00</td>') == 28
     # And the page says until when objections are taken, and on what basis (F08, the profile's words)
     assert "异议受理截止 <b>2021年7月7日</b>" in page
-    assert "公示依据（F08）：ZZ21 附件2" in page
+    assert (
+        "公示依据（F08）：郑技领办〔2021〕6号 2021年郑州市全民技能振兴工程暨职业技能提升行动工作方案 附件2"
+        in page
+    )

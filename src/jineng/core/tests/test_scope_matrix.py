@@ -240,6 +240,18 @@ CORE: tuple[Case, ...] = (
         delta={"regions.Department": 1, "audit.Event": 1},
         scoped=True,
     ),
+    # 18.11: the bureau's telephone that its public notices name.
+    Case(
+        "POST",
+        "regions/",
+        roles("region.contact"),
+        fixed("/regions/"),
+        data=lambda w, u: {"region": w.erqi.pk, "phone": f"0371-6{u.pk:07d}"},
+        foreign_data=lambda w, u: [{"region": w.weidu.pk, "phone": "0374-1234567"}],
+        ok=302,
+        delta={"audit.Event": 1},
+        scoped=True,
+    ),
     Case("GET", "regions/profiles/", roles("profile.view"), fixed("/regions/profiles/")),
     Case("GET", "regions/profiles/in-force/", roles("profile.view"), fixed("/regions/profiles/in-force/")),
     Case(

@@ -362,7 +362,7 @@ def test_f08_the_grant_claim_shows_on_its_pages_and_on_the_public_notice(
     public = Client().get(f"/claims/notices/{claim.pk}/").content.decode()
     # Then both show the programme, the item line, the amount and where it comes from
     assert "实训设备补助" in page and "新购实训设备" in page and f"/grants/{a.pk}/" in page
-    assert "实训设备补助" in public and "新购实训设备" in public and "84000" in public
+    assert "实训设备补助" in public and "新购实训设备" in public and "84,000.00" in public
 
 
 def test_f05_the_applicant_withdraws_before_the_first_signature_and_applies_again(world: World) -> None:

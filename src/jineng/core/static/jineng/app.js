@@ -52,3 +52,67 @@
     if (!window.confirm(text)) event.preventDefault();
   });
 })();
+
+// 18.13: column sorting on long tables. A table marked class="sortable" sorts by a header's column when
+// the header is clicked (or Enter on it): again for the other direction. Numbers sort as numbers (with
+// thousands separators, %, 万), dates written 2021年7月5日 or 2021-07-05 as dates, the rest in Chinese
+// collation. Rows with a colspan (totals, "none" lines) stay at the bottom.
+(function () {
+  "use strict";
+  var DATE = /^(\d{4})(?:年|-)(\d{1,2})(?:月|-)(\d{1,2})日?/;
+  function key(cell) {
+    var text = (cell ? cell.textContent : "").trim();
+    var d = DATE.exec(text);
+    if (d) return {n: Number(d[1]) * 10000 + Number(d[2]) * 100 + Number(d[3])};
+    var m = /^-?[\d,]+(\.\d+)?\s*(%|万)?/.exec(text);
+    if (m && /\d/.test(m[0])) {
+      var n = parseFloat(m[0].replace(/[,%万\s]/g, ""));
+      if (m[2] === "万") n *= 10000;
+      return {n: n};
+    }
+    return {s: text};
+  }
+  function compare(a, b) {
+    if (a.n !== undefined && b.n !== undefined) return a.n - b.n;
+    if (a.n !== undefined) return -1;
+    if (b.n !== undefined) return 1;
+    if (!a.s) return b.s ? 1 : 0;
+    if (!b.s) return -1;
+    return a.s.localeCompare(b.s, "zh-Hans-CN");
+  }
+  function sort(th) {
+    var table = th.closest("table");
+    var body = table.tBodies[0];
+    if (!body) return;
+    var index = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var ascending = th.getAttribute("aria-sort") !== "ascending";
+    table.querySelectorAll("thead th[aria-sort]").forEach(function (other) { other.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var rows = Array.prototype.slice.call(body.rows);
+    var fixed = rows.filter(function (r) { return r.querySelector("td[colspan]"); });
+    var movable = rows.filter(function (r) { return !r.querySelector("td[colspan]"); });
+    movable.sort(function (a, b) {
+      var c = compare(key(a.cells[index]), key(b.cells[index]));
+      return ascending ? c : -c;
+    });
+    movable.concat(fixed).forEach(function (r) { body.appendChild(r); });
+  }
+  function ready() {
+    document.querySelectorAll("table.sortable thead th").forEach(function (th) {
+      if (!th.textContent.trim()) return;
+      th.setAttribute("tabindex", "0");
+      th.classList.add("sorts");
+      th.setAttribute("title", "点击按此列排序");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var th = event.target.closest("table.sortable thead th.sorts");
+    if (th && !event.target.closest("a, button, input, select")) sort(th);
+  });
+  document.addEventListener("keydown", function (event) {
+    var th = event.target.closest && event.target.closest("table.sortable thead th.sorts");
+    if (th && event.key === "Enter") sort(th);
+  });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+})();

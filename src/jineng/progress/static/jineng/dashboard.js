@@ -3,16 +3,47 @@
 (function () {
   var d = JSON.parse(document.getElementById("chart-data").textContent);
   var font = {fontFamily: "system-ui, 'WenQuanYi Micro Hei', sans-serif"};
+  // 18.10: counts as officials write them (200,000; targets from 10,000 up in 万).
+  function count(n) { return n === null || n === undefined ? "" : String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+  function wan(n) {
+    if (n === null || n === undefined) return "未下达";
+    return n >= 10000 ? String(n / 10000) + "万" : count(n);
+  }
+  function pct(r) {
+    if (r === 0) return "0%";
+    return (r < 0.01 ? r.toPrecision(2) : r < 1 ? r.toFixed(2) : r.toFixed(1)) + "%";
+  }
   var bars = echarts.init(document.getElementById("chart-bars"));
-  bars.setOption({
-    textStyle: font, animation: false,
-    tooltip: {trigger: "axis"}, legend: {data: ["年度目标", "累计完成"]},
-    grid: {left: 56, right: 16, top: 32, bottom: d.names.length > 8 ? 76 : 30},
-    xAxis: {type: "category", data: d.names, axisLabel: {interval: 0, rotate: d.names.length > 8 ? 40 : 0}},
-    yAxis: {type: "value"},
-    series: [{name: "年度目标", type: "bar", data: d.target, itemStyle: {color: "#c9d3e3"}},
-             {name: "累计完成", type: "bar", data: d.actual, itemStyle: {color: "#2f6fb5"}}]
-  });
+  var rated = d.rates.some(function (r) { return r !== null; });
+  var tip = {trigger: "axis", formatter: function (ps) {
+    var i = ps[0].dataIndex;
+    return d.names[i] + "<br>累计完成 " + count(d.actual[i]) + "，年度目标 " + wan(d.target[i]) +
+      "<br>完成率 " + (d.rates[i] === null ? "—（未下达目标）" : pct(d.rates[i]));
+  }};
+  var axis = {type: "category", data: d.names, axisLabel: {interval: 0, rotate: d.names.length > 8 ? 40 : 0}};
+  var grid = {left: 56, right: 16, top: 36, bottom: d.names.length > 8 ? 76 : 30};
+  if (rated) {
+    // The share of each one's own target, so that 47 against 200,000 reads as 0.02 % beside a district
+    // at 80 %, not as an invisible bar under a 200,000 one; time progress as the line to reach.
+    bars.setOption({
+      textStyle: font, animation: false, tooltip: tip, legend: {data: ["完成率"]}, grid: grid, xAxis: axis,
+      yAxis: {type: "value", name: "完成率", axisLabel: {formatter: "{value}%"},
+              max: function (v) { return Math.ceil(Math.max(v.max, d.elapsed, 1) / 10) * 10; }},
+      series: [{name: "完成率", type: "bar", data: d.rates, itemStyle: {color: "#2f6fb5"},
+                label: {show: true, position: "top", fontSize: 10, formatter: function (p) {
+                  return p.value === null || p.value === undefined ? "" : pct(p.value); }},
+                markLine: {symbol: "none", lineStyle: {color: "#d9822b", type: "dashed"},
+                           label: {formatter: "时间进度 " + d.elapsed.toFixed(1) + "%", position: "insideEndTop"},
+                           data: [{yAxis: d.elapsed}]}}]
+    });
+  } else {
+    bars.setOption({
+      textStyle: font, animation: false, tooltip: tip, legend: {data: ["累计完成"]}, grid: grid, xAxis: axis,
+      yAxis: {type: "value"},
+      series: [{name: "累计完成", type: "bar", data: d.actual, itemStyle: {color: "#2f6fb5"},
+                label: {show: true, position: "top", fontSize: 10, formatter: function (p) { return count(p.value); }}}]
+    });
+  }
   var trend = echarts.init(document.getElementById("chart-trend"));
   trend.setOption({
     textStyle: font, animation: false,

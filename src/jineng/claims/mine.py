@@ -1,0 +1,114 @@
+"""18.12: what a trainee sees of himself — his classes with their attendance, his results and
+certificates, each subsidy line of his with the claim's state and payment, and, while a notice runs,
+an objection to his own line. Reads only; the objection goes through claims.services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from jineng.accounts.models import User
+from jineng.claims.models import ClaimLine, ClaimState
+from jineng.supervision.models import CheckIn
+from jineng.training.models import Enrolment
+
+
+@dataclass(frozen=True)
+class MyClass:
+    enrolment: Enrolment
+    days_checked_in: int
+    leaves: int
+    made_up: int
+    result: Any  # assessment's Result, or None
+
+    @property
+    def tc(self) -> Any:
+        return self.enrolment.training_class
+
+
+@dataclass(frozen=True)
+class MyLine:
+    line: ClaimLine
+    notice_open: bool
+
+    @property
+    def claim(self) -> Any:
+        return self.line.claim
+
+    @property
+    def payment(self) -> str:
+        """The line's payment state in words."""
+        claim = self.line.claim
+        if self.line.status != ClaimLine.Status.PAYABLE:
+            return "不予补贴"
+        if claim.state == ClaimState.PAID:
+            return f"已拨付（{claim.paid_on:%Y年%-m月%-d日}）" if claim.paid_on else "已拨付"
+        return claim.get_state_display()
+
+
+def my_classes(user: User) -> list[MyClass]:
+    """The trainee's enrolments, newest class first, with matched check-in days (C07), leaves and
+    made-up lessons (C08) and his result. Three queries."""
+    if user.person_id is None:
+        return []
+    enrolments = list(
+        Enrolment.objects.filter(person_id=user.person_id)
+        .select_related(
+            "training_class",
+            "training_class__occupation",
+            "training_class__institution",
+            "result",
+        )
+        .annotate(
+            n_leaves=Count("leaves", distinct=True),
+            n_made_up=Count("leaves", filter=Q(leaves__made_up_on__isnull=False), distinct=True),
+        )
+        .order_by("-training_class__start_date", "-id")
+    )
+    days: dict[int, set[dt.date]] = {}
+    for enrolment_id, at in CheckIn.objects.filter(
+        enrolment__in=[e.pk for e in enrolments], matched=True
+    ).values_list("enrolment_id", "at"):
+        days.setdefault(enrolment_id, set()).add(timezone.localtime(at).date())
+    return [
+        MyClass(e, len(days.get(e.pk, set())), e.n_leaves, e.n_made_up, getattr(e, "result", None))
+        for e in enrolments
+    ]
+
+
+def my_lines(user: User, classes: list[MyClass], today: dt.date) -> list[MyLine]:
+    """His lines in the claims of his classes (found by class and person, the index the lines keep)."""
+    if user.person_id is None or not classes:
+        return []
+    lines = (
+        ClaimLine.objects.filter(
+            training_class_id__in=[c.tc.pk for c in classes], person_id=user.person_id, live=True
+        )
+        .select_related("claim")
+        .exclude(claim__state__in=(ClaimState.WITHDRAWN,))
+        .order_by("-claim__id")
+    )
+    return [
+        MyLine(
+            ln,
+            ln.claim.state == ClaimState.IN_NOTICE
+            and ln.claim.notice_start is not None
+            and ln.claim.notice_start <= today <= ln.claim.notice_end,  # type: ignore[operator]
+        )
+        for ln in lines
+    ]
+
+
+def my_line(user: User, line_id: int) -> ClaimLine | None:
+    """One of his own lines, or None (another's is not his to object to)."""
+    if user.person_id is None:
+        return None
+    return (
+        ClaimLine.objects.filter(pk=line_id, person_id=user.person_id, live=True)
+        .select_related("claim")
+        .first()
+    )
