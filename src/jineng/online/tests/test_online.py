@@ -296,3 +296,19 @@ def test_a_platform_without_an_api_uploads_the_same_events_as_csv(world: World) 
     school = Client()
     school.force_login(world.users["institution"])
     assert school.get("/online/upload/").status_code == 403
+
+
+def test_a_platforms_token_sees_only_the_classes_taught_on_it(world: World) -> None:
+    from django.test import Client
+
+    org, clerk = platform(world)
+    other, _ = platform(world, serial=73)
+    mine = online_class(world, platform_org=org)
+    online_class(world, platform_org=other)
+    _, secret = api_token_issue(actor=clerk, name="平台对接")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    listed = client.get("/api/v1/online/classes").json()
+    assert [c["ref"] for c in listed] == [mine.ref]
+    assert client.get(f"/api/v1/online/classes/{mine.pk}").status_code == 200
+    foreign = online_class(world, platform_org=other)
+    assert client.get(f"/api/v1/online/classes/{foreign.pk}").status_code == 404
