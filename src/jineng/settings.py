@@ -305,7 +305,7 @@ JINENG_PAGE_SIZE = 50
 CSRF_FAILURE_VIEW = "jineng.core.views.csrf_failure"
 # A request body held in memory: a batch of 10,000 learning events (POST /api/v1/online/events) is
 # about 1.8 MB of compact JSON, 3–4 MB indented; Django's default 2.5 MB refused the latter with 413.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 6_000_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 # A roster is one class: A03 caps a class far below this; the cap only stops a runaway upload.
 JINENG_ROSTER_MAX_ROWS = 20_000
 JINENG_ROSTER_MAX_BYTES = 20_000_000

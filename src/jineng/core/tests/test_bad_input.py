@@ -226,7 +226,7 @@ def test_a_body_over_the_limit_is_a_413(world: World, settings: Any) -> None:
     response = client.post(f"{API}/people", body, content_type="application/json")
 
     envelope = assert_envelope(response, 413, "payload_too_large")
-    assert envelope["message"] == "请求体过大：不得超过 2 MB，请分批提交或改用文件上传"
+    assert envelope["message"] == "请求体过大：不得超过 6 MB，请分批提交或改用文件上传"
     assert changes(before, snapshot()) == {}
 
 

@@ -107,9 +107,9 @@ def test_f04_claim_detail_and_payment_file_show_prepaid_offset_and_net(world: Wo
     assert rows[1][5:9] == (56000, 30000, 0, 26000)
     pay(world, batch)
     page = world.client(world.users["institution"]).get(f"/claims/{claim.pk}/").content.decode()
-    assert "预拨抵减（F04） <b>30000.00 元</b>" in page and "实付 <b>26000.00 元</b>" in page
+    assert "预拨抵减（F04） <b>30,000.00 元</b>" in page and "实付 <b>26,000.00 元</b>" in page
     assert f'本班项目制预拨 <a href="/claims/prepayments/{p.pk}/">{p.ref}</a>' in page
-    assert "2021-07-09 清算，核定 56000.00 元" in page
+    assert "2021年7月9日 清算，核定 56,000.00 元" in page
     listing = world.client(world.users["hr_first"]).get("/claims/prepayments/").content.decode()
     assert p.ref in listing and "已清算" in listing
     assert_books_balance()
