@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "jineng.training",
     "jineng.supervision",
     "jineng.assessment",
+    # Issue 16: the one certificate register (every route) and the public certificate check.
+    "jineng.certificates",
     "jineng.vouchers",
     "jineng.wagetraining",
     "jineng.grants",

@@ -201,6 +201,8 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("evaluation_filing.ended", "评价机构备案已终止"),
     EventKind("organisation.recognition_filed_changed", "职业技能等级认定备案标志已更新"),
     EventKind("assessment.cross_region_arranged", "跨区域考核安排已作出"),
+    # Issue 16: the certificate register.
+    EventKind("certificate.registered", "证书已登记入册"),
 )
 
 KINDS: dict[str, EventKind] = {kind.code: kind for kind in _KINDS}

@@ -73,6 +73,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "assessment.arrange": frozenset({Role.HR_ADMIN}),
     "assessment.results": frozenset({Role.EVALUATOR}),
     "certificate.view": STAFF_ROLES | ORG_ROLES,
+    # Issue 16: an evaluation body, or an enterprise / school filed for recognition, adds the certificates it
+    # issued to the register (each row within its filing scope, I09).
+    "certificate.record": frozenset({Role.EVALUATOR, Role.INSTITUTION}),
     # --- 电子职业培训券 (G01, G02): the bureau issues and revokes; an institution binds and redeems
     # vouchers in its own classes; a trainee sees his own ones through self.view.
     "voucher.view": HR_ROLES | {Role.AUDITOR, Role.INSTITUTION},

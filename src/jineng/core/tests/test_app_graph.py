@@ -33,6 +33,7 @@ LAYERS = [
     ["catalogue"],
     ["training"],
     ["supervision"],
+    ["certificates"],
     ["assessment"],
     ["ledger"],
     ["claims"],
