@@ -347,6 +347,7 @@ def _mount() -> None:
     from jineng.recovery.api import router as recovery_router
     from jineng.regions.api import policy_router
     from jineng.regions.api import router as regions_router
+    from jineng.signoffs.api import router as signoffs_router
     from jineng.supervision.api import router as supervision_router
     from jineng.targets.api import router as targets_router
     from jineng.training.api import router as training_router
@@ -369,6 +370,7 @@ def _mount() -> None:
     # Issue 16: the public check first, so that /certificates/check is never read as a certificate id.
     api.add_router("/certificates/check", certificate_check_router, tags=["证书查验（公开）"])
     api.add_router("/certificates", certificates_router, tags=["证书登记册"])
+    api.add_router("/signoffs", signoffs_router, tags=["人社部门签字与意见"])
     api.add_router("/claims", claims_router, tags=["补贴申领"])
     api.add_router("/batches", batches_router, tags=["资金拨付"])
     api.add_router("/notices", notices_router, tags=["补贴公示（公开）"])

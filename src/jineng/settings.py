@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jineng.assessment",
     # Issue 16: the one certificate register (every route) and the public certificate check.
     "jineng.certificates",
+    "jineng.signoffs",
     "jineng.vouchers",
     "jineng.wagetraining",
     "jineng.grants",

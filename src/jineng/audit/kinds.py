@@ -203,6 +203,7 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("assessment.cross_region_arranged", "跨区域考核安排已作出"),
     # Issue 16: the certificate register.
     EventKind("certificate.registered", "证书已登记入册"),
+    EventKind("class.signed_off", "人社部门已签字"),
 )
 
 KINDS: dict[str, EventKind] = {kind.code: kind for kind in _KINDS}

@@ -35,6 +35,7 @@ LAYERS = [
     ["supervision"],
     ["certificates"],
     ["assessment"],
+    ["signoffs"],
     ["ledger"],
     ["claims"],
     ["recovery"],
