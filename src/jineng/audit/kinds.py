@@ -204,6 +204,7 @@ _KINDS: tuple[EventKind, ...] = (
     # Issue 16: the certificate register.
     EventKind("certificate.registered", "证书已登记入册"),
     EventKind("class.signed_off", "人社部门已签字"),
+    EventKind("plan.split_recorded", "跨表分解已登记"),
 )
 
 KINDS: dict[str, EventKind] = {kind.code: kind for kind in _KINDS}
