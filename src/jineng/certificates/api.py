@@ -12,10 +12,16 @@ from ninja.pagination import paginate
 
 from jineng.accounts.requests import request_user
 from jineng.certificates import services, throttle
-from jineng.certificates.schemas import CertificateIn, CertificateOut, CheckOut, RegisterOut
+from jineng.certificates.schemas import (
+    CertificateCheckOut,
+    CertificateRegisterOut,
+    RegisterCertificateIn,
+    RegisterCertificateOut,
+)
 from jineng.certificates.selectors import certificate_check, certificates_search, certificates_visible
 from jineng.core.errors import error_envelope
 from jineng.core.pagination import PageNumberPagination
+from jineng.core.params import year_query
 from jineng.core.permissions import require
 
 router = Router()
@@ -24,11 +30,13 @@ public = Router()
 
 @router.get(
     "",
-    response=list[CertificateOut],
+    response=list[RegisterCertificateOut],
     summary="证书登记册（q：完整身份证号、证书编号或姓名开头；route：取证途径；year：发证年度）",
 )
 @paginate(PageNumberPagination, page_size=50)
-def certificates(request: HttpRequest, q: str = "", route: str = "", year: int | None = None) -> Any:
+def certificates(
+    request: HttpRequest, q: str = "", route: str = "", year: int | None = year_query(None)
+) -> Any:
     user = request_user(request)
     require(user, "certificate.view")
     return certificates_search(user, q=q, route=route, year=year)
@@ -36,10 +44,10 @@ def certificates(request: HttpRequest, q: str = "", route: str = "", year: int |
 
 @router.post(
     "",
-    response={201: RegisterOut},
+    response={201: CertificateRegisterOut},
     summary="成批登记证书（评价机构、备案的认定单位；整批全部通过才登记，逐行报告；I09 备案范围）",
 )
-def register(request: HttpRequest, data: list[CertificateIn]) -> Status:
+def register(request: HttpRequest, data: list[RegisterCertificateIn]) -> Status:
     user = request_user(request)
     require(user, "certificate.record")
     report = services.certificates_register(
@@ -65,7 +73,7 @@ def register(request: HttpRequest, data: list[CertificateIn]) -> Status:
     )
 
 
-@router.get("/{certificate_id}", response=CertificateOut, summary="证书详情")
+@router.get("/{certificate_id}", response=RegisterCertificateOut, summary="证书详情")
 def certificate(request: HttpRequest, certificate_id: int) -> Any:
     user = request_user(request)
     require(user, "certificate.view")
@@ -74,7 +82,7 @@ def certificate(request: HttpRequest, certificate_id: int) -> Any:
 
 @public.get(
     "",
-    response=CheckOut,
+    response=CertificateCheckOut,
     auth=None,
     summary="证书查验（公开：证书编号＋持证人姓名，持证人脱敏；按来源地址限频）",
 )

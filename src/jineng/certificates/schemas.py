@@ -10,7 +10,7 @@ from jineng.certificates.models import Certificate
 from jineng.people.selectors import id_number_for
 
 
-class CertificateOut(Schema):
+class RegisterCertificateOut(Schema):
     id: int
     holder: str = Field(description="持证人姓名")
     id_number: str = Field(description="身份证号（按查看人权限脱敏）")
@@ -81,7 +81,7 @@ class CertificateOut(Schema):
         return c.unit.name if c.unit else ""
 
 
-class CertificateIn(Schema):
+class RegisterCertificateIn(Schema):
     id_number: str = Field(description="持证人身份证号；尚未实名登记的按此登记")
     name: str = Field(description="持证人姓名")
     route: str = Field(
@@ -98,7 +98,7 @@ class CertificateIn(Schema):
     unit_credit_code: str = Field(default="", description="所属单位统一社会信用代码（留空：本机构）")
 
 
-class RowOut(Schema):
+class RegisterRowOut(Schema):
     row: int
     number: str
     outcome: str = Field(description="registered 已登记；already 已在登记册中")
@@ -106,13 +106,13 @@ class RowOut(Schema):
     certificate_id: int
 
 
-class RegisterOut(Schema):
+class CertificateRegisterOut(Schema):
     registered: int
     already: int
-    rows: list[RowOut]
+    rows: list[RegisterRowOut]
 
 
-class CheckOut(Schema):
+class CertificateCheckOut(Schema):
     genuine: bool = Field(description="是否查到与证书编号和姓名相符的证书")
     message: str
     number: str
