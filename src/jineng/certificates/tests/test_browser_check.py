@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from jineng.certificates.models import Certificate, Route
-from jineng.conftest import World
+from jineng.conftest import PASSWORD, World
+from jineng.core.roles import Role
 from jineng.core.tests import browser_kit
+from jineng.core.tests.browser_kit import login
 from jineng.supervision.tests.factory import occupation
 
 pytestmark = pytest.mark.browser
@@ -33,7 +35,7 @@ def test_the_public_check_fits_a_phone(
     from playwright.sync_api import expect
 
     # Given a certificate in the register, its QR code opening the check with the number filled in
-    Certificate.objects.create(
+    c = Certificate.objects.create(
         holder=world.zz_person,
         kind="skill_level",
         number="S410105202100001",
@@ -57,3 +59,10 @@ def test_the_public_check_fits_a_phone(
     assert _sideways(page) <= 0, "查验结果横向溢出"
     name = page.locator("input[name=name]").bounding_box()
     assert name is not None and name["x"] + name["width"] <= PHONE["width"]
+    # And the register's list and the certificate's page draw their QR codes (inline SVG, no CSP violation)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, live_server.url, world.users[Role.HR_ADMIN].username, PASSWORD)
+    page.goto(f"{live_server.url}/certificates/")
+    expect(page.locator("main table.data svg.segno")).to_have_count(1)
+    page.goto(f"{live_server.url}/certificates/{c.pk}/")
+    expect(page.locator("main svg.segno")).to_be_visible()
