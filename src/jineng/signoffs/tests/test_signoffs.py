@@ -79,6 +79,9 @@ def test_c01_each_field_at_its_point_and_by_its_signers(world: World) -> None:
         )
     services.signoff_record(actor=hr, training_class=tc, kind="supervision_opinion", opinion="检查情况属实")
     assert SignOff.objects.get(training_class=tc).signer_name == hr.label
+    # The class's own page shows the form's fields: this one signed, the patrol still open
+    page = world.client(world.users[Role.HR_ADMIN]).get(f"/classes/{tc.pk}/").content.decode()
+    assert "检查情况属实" in page and hr.label in page and "未签字" in page
 
 
 def test_c01_the_sign_page_signs_and_the_future_exam_waits(world: World) -> None:
