@@ -10,8 +10,10 @@ not used) and drops it at the end (--keep leaves it). PostgreSQL only: the data 
 
 Generated (not timed): 河南省 with 18 cities × 10 counties, 15 departments per city, 2,000 training
 institutions and 20 evaluation bodies; 20,000 classes of 2021 (100 trainees each: 2,000,000 enrolments
-of 1,700,000 persons, 300,000 of whom trained twice); 504,000 certificates (five levels, special-ability
-and completion ones; 75,000 persons hold two, so E08's earlier-certificate test has work to do);
+of 1,700,000 persons, 300,000 of whom trained twice); 504,000 class results (five levels, special-ability
+and completion ones; 75,000 persons hold two, so E08's earlier-certificate test has work to do), each a
+row of the certificate register the indicators count, which also holds 40,000 certificates of the other
+routes (enterprise recognition, social evaluation, competition, appraisal, special ability);
 6,000 approved or paid claims with 600,000 lines; 100,000 vouchers, 20,000 of them exchanged for a
 certificate; a target plan with every region × indicator.
 
