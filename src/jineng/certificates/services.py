@@ -43,6 +43,9 @@ RULE = "H03"  # the register is what a unit's target is counted by (certificates
 # Routes a body adds by itself; class results come only from the class's assessment.
 ADDED_ROUTES = tuple(r for r in Route if r != Route.CLASS_RESULT)
 MAX_ROWS = 5000
+# 企业职业技能等级认定 is an enterprise's own recognition of its staff: only an enterprise (or its training
+# centre) adds certificates of that route.
+ENTERPRISE_KINDS = frozenset({Organisation.Kind.ENTERPRISE, Organisation.Kind.ENTERPRISE_CENTRE})
 
 
 def _clause(region: Region, year: int, rule: str) -> str:
@@ -267,6 +270,14 @@ def certificates_register(
                 + "、".join(Route(x).label for x in ADDED_ROUTES)
                 + "（培训班的证书由评价机构在结业考核结果中录入）",
                 r.route,
+            )
+        elif r.route == Route.ENTERPRISE and body.kind not in ENTERPRISE_KINDS:
+            bad(
+                "取证途径",
+                f"“{Route.ENTERPRISE.label}”只能由企业登记（{body.name}为{body.get_kind_display()}）",
+                Route.ENTERPRISE.label,
+                "I09",
+                _clause(body.region, today.year, "I09"),
             )
         if r.kind not in CertificateKind.values:
             bad("证书类型", "应为：" + "、".join(CertificateKind.labels), r.kind)

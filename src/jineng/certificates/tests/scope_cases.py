@@ -78,7 +78,7 @@ def api_rows(w: World, u: User) -> list[dict[str, Any]]:
         {
             "id_number": w.zz_person.id_number,
             "name": w.zz_person.name,
-            "route": "enterprise" if u.role == Role.INSTITUTION else "social_evaluation",
+            "route": "social_evaluation",
             "kind": "skill_level",
             "number": f"MATRIX{next(_serial):06d}",
             "occupation_code": occupation().code,

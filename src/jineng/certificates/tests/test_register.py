@@ -229,6 +229,13 @@ def test_b01_a_new_holder_is_registered_from_the_id_number(world: World) -> None
     assert Certificate.objects.get().holder == person
 
 
+def test_i09_only_an_enterprise_adds_enterprise_recognition(world: World) -> None:
+    got = post(world, evaluator(world), [row(1, route="enterprise")])
+    assert got.status_code == 422
+    assert [(d["field"], d["rule"]) for d in got.json()["details"]] == [("取证途径", "I09")]
+    assert "职业技能鉴定站" in got.json()["details"][0]["message"]
+
+
 def test_refused_for_a_role_that_issues_no_certificates(world: World) -> None:
     got = post(world, world.users[Role.HR_ADMIN], [row(1)])
     assert got.status_code == 403
