@@ -93,7 +93,10 @@ def by_unit(w: World, indicator: str) -> list[tuple[int | None, int]]:
     from jineng.progress.selectors import Filter, actual_rows
 
     rows = actual_rows(Filter(year=2021, region=w.zhengzhou), by=("organisation",), indicators=(indicator,))
-    return sorted((r.organisation_id, r.persons) for r in rows if r.persons)
+    got: dict[int | None, int] = {}
+    for r in rows:  # one row per certificate kind and level: summed per unit
+        got[r.organisation_id] = got.get(r.organisation_id, 0) + r.persons
+    return sorted((unit, n) for unit, n in got.items() if n)
 
 
 def post(w: World, user: User, rows: list[dict[str, Any]]) -> Any:

@@ -211,3 +211,34 @@ def test_h01_across_tables_on_the_documents_own_tables(demo):
     assert any("未分解 2790 人" in w for w in board["plan_warnings"])
     page = client.get("/progress/", {"year": 2021}).content.decode()
     assert "未分解 2790 人" in page
+
+
+def test_h03_the_demo_register_counts_zzhs21_units_beyond_classes(demo):
+    """Issue 16: the station's 以赛代评 and appraisal certificates count for the 表3 / 表4 enterprises they
+    name, once each; an assessed class carries the bureau's sign-offs (C01)."""
+    from jineng.certificates.models import Certificate
+    from jineng.orgs.models import Organisation
+    from jineng.progress.selectors import Filter, actual_rows
+    from jineng.signoffs.models import SignOff
+
+    yutong = Organisation.objects.get(name="郑州宇通集团有限公司")
+    hengtian = Organisation.objects.get(name="恒天重工股份有限公司")
+    assert Certificate.objects.filter(unit__in=[yutong, hengtian]).count() == 4
+    rows = actual_rows(
+        Filter(year=2021, region=Region.objects.get(name="郑州市")),
+        by=("organisation",),
+        indicators=("high_skilled", "technicians"),
+    )
+    got: dict[tuple[str, int | None], int] = {}
+    for r in rows:  # one row per certificate kind and level: summed per unit
+        if r.organisation_id in (yutong.pk, hengtian.pk):
+            got[(r.indicator, r.organisation_id)] = got.get((r.indicator, r.organisation_id), 0) + r.persons
+    assert got == {
+        ("high_skilled", yutong.pk): 2,
+        ("technicians", yutong.pk): 1,
+        ("high_skilled", hengtian.pk): 2,
+    }
+    assert sorted(SignOff.objects.values_list("kind", "signer_name")) == [
+        ("exam_patrol", User.objects.get(username="zz_dc").label),
+        ("supervision_opinion", User.objects.get(username="zz_hr1").label),
+    ]
