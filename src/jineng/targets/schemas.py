@@ -118,7 +118,7 @@ class ProgrammeProgressOut(Schema):
 class SplitIn(Schema):
     part_ids: list[int] = Field(description="分解到的表（同一地区、同一年度的其他目标计划）")
     label: str = Field(description="被分解数的名称，如“市本级”“合计”")
-    clause: str = Field(default="", description="出处，如“ZZHS21 表1 市本级；表2–表5”")
+    clause: str = Field(default="", description="出处：被分解的表及行、分解到的各表")
     whole_region_id: int | None = Field(
         default=None, description="被分解的行：该地区本级的行（如市本级）；留空：整表合计"
     )
