@@ -326,6 +326,7 @@ def _mount() -> None:
     from jineng.accounts.api import router as accounts_router
     from jineng.appraisal.api import public as appraisal_public_router
     from jineng.appraisal.api import router as appraisal_router
+    from jineng.online.api import router as online_router
     from jineng.apprenticeship.api import router as apprenticeship_router
     from jineng.assessment.api import router as assessment_router
     from jineng.audit.api import router as audit_router
@@ -387,6 +388,7 @@ def _mount() -> None:
     api.add_router("/progress", progress_router, tags=["目标进度与月报"])
     api.add_router("/appraisal", appraisal_router, tags=["机构绩效评价"])
     api.add_router("/appraisal/exited", appraisal_public_router, tags=["退出目录机构（公开）"])
+    api.add_router("/online", online_router, tags=["线上培训与人脸签到监管"])
 
 
 _mount()

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "jineng.workcal",
     "jineng.catalogue",
     "jineng.training",
+    "jineng.online",
     "jineng.supervision",
     "jineng.assessment",
     # Issue 16: the one certificate register (every route) and the public certificate check.

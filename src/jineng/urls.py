@@ -29,6 +29,7 @@ urlpatterns = [
     path("targets/", include("jineng.targets.urls")),
     path("progress/", include("jineng.progress.urls")),
     path("appraisal/", include("jineng.appraisal.urls")),
+    path("online/", include("jineng.online.urls")),
     path("account/", include("jineng.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

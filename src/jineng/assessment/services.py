@@ -26,8 +26,10 @@ from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
+from jineng.online import selectors as online
 from jineng.orgs.models import Organisation
 from jineng.policy import bodies
+from jineng.policy import online as online_rules
 from jineng.policy import training as rules
 from jineng.policy.identity import InvalidIdNumber, mask_id_number, parse_id_number
 from jineng.policy.profiles import Profile, get_profile
@@ -35,7 +37,7 @@ from jineng.policy.violations import Violation
 from jineng.regions.selectors import NoProfile, profile_for
 from jineng.supervision.models import Summary
 from jineng.training.facts import class_facts
-from jineng.training.models import ClassState, Enrolment, TrainingClass
+from jineng.training.models import ClassState, Delivery, Enrolment, TrainingClass
 
 
 def _profile(tc: TrainingClass) -> Profile:
@@ -133,6 +135,17 @@ def assessment_apply(
     violations += rules.check_assessment_application(
         profile, facts, assessment_date, today, offline=offline, exam_set_by_level=exam_set_by or None
     )
+    if tc.delivery != Delivery.OFFLINE:  # D03, D06 and (where the profile says so) D04
+        request = online.assessment_request(tc)
+        violations += online_rules.check_online_assessment(
+            profile,
+            delivery=tc.delivery,
+            assessment_date=assessment_date,
+            requester=request.requester if request else None,
+            short_trainees=online.short_trainees(tc)
+            if profile.get("online_invalid_refuses_assessment")
+            else (),
+        )
     if violations:
         raise Refusal.from_violations("结业考核申请未通过检查，未提交", violations)
     assessment = Assessment.objects.create(

@@ -201,6 +201,14 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("evaluation_filing.ended", "评价机构备案已终止"),
     EventKind("organisation.recognition_filed_changed", "职业技能等级认定备案标志已更新"),
     EventKind("assessment.cross_region_arranged", "跨区域考核安排已作出"),
+    # Online training and face check-in (D01, D04, D06, C07).
+    EventKind("device.registered", "人脸识别签到设备已登记"),
+    EventKind("device.revoked", "人脸识别签到设备已停用"),
+    EventKind("course.filed", "线上课程已报送"),
+    EventKind("course.decided", "线上课程已审核"),
+    EventKind("class.course_set", "班级线上课程已设置"),
+    EventKind("class.assessment_requester_recorded", "纯线上培训考核申请主体已登记"),
+    EventKind("online.events_received", "线上学习与签到事件已接收"),
     # Issue 16: the certificate register.
     EventKind("certificate.registered", "证书已登记入册"),
     EventKind("class.signed_off", "人社部门已签字"),

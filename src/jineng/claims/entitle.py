@@ -24,6 +24,12 @@ from jineng.catalogue.selectors import standards_for
 from jineng.claims.models import ClaimLine
 from jineng.claims.programmes import programmes
 from jineng.core.bulkwrite import id_list
+from jineng.online.selectors import (
+    checked_in_minutes_many,
+    offline_hours_required,
+    online_hours_required,
+    valid_hours_many,
+)
 from jineng.people.models import Person
 from jineng.policy import subsidy
 from jineng.policy import training as rules
@@ -32,6 +38,7 @@ from jineng.policy.training import Enrolment as PastEnrolment
 from jineng.policy.violations import Violation
 from jineng.regions.models import Region
 from jineng.supervision.models import Inspection, LessonVideo, Summary
+from jineng.supervision.selectors import made_up_hours_many
 from jineng.supervision.services import _lesson
 from jineng.training.facts import LIVE_STATES
 from jineng.training.models import Enrolment, TrainingClass
@@ -190,6 +197,9 @@ def _subsidy_classes(classes: Sequence[TrainingClass]) -> dict[int, subsidy.Subs
             satisfaction_share=summary[1] if summary else None,
             standards=tuple(standards[(tc.region_id, tc.year, tc.occupation_id)]),
             standards_region=tops.get(chain[0], "") if chain else "",
+            online_hours_required=online_hours_required(tc),
+            checkin_hours_required=offline_hours_required(tc),
+            headcount_from_logs=tc.delivery == "online",
         )
     return out
 
@@ -254,6 +264,27 @@ def _read(classes: Sequence[TrainingClass], profiles: Mapping[int, Profile]) -> 
             )
         }
     results = _results(ids)
+    # D04 and C07: judged from the platforms' and devices' events only where the class's profile asks.
+    judged_online = [
+        tc
+        for tc in classes
+        if out[tc.pk].online_hours_required and profiles[tc.pk].get("online_lesson_checks")
+    ]
+    judged_checkin = [
+        tc
+        for tc in classes
+        if out[tc.pk].checkin_hours_required and profiles[tc.pk].get("face_checkin_required")
+    ]
+    valid = valid_hours_many(judged_online) if judged_online else {}
+    # D05 on what was delivered: the most online hours any trainee of the class logged.
+    delivered: dict[int, int] = {}
+    for enrolment_id, cid in ((r[0], r[1]) for r in roster if r[0] in valid):
+        delivered[cid] = max(delivered.get(cid, 0), valid[enrolment_id][1])
+    for cid, hours in delivered.items():
+        out[cid] = replace(out[cid], delivered_online_hours=hours)
+    minutes = checked_in_minutes_many(judged_checkin) if judged_checkin else {}
+    made_up = made_up_hours_many([tc.pk for tc in judged_checkin]) if judged_checkin else {}
+    per_hour = {tc.pk: max(1, tc.minutes_per_hour) for tc in classes}
     trainees: dict[int, list[subsidy.TraineeFacts]] = defaultdict(list)
     none = (None, None, None, None)
     anonymous = ("", "")
@@ -272,6 +303,10 @@ def _read(classes: Sequence[TrainingClass], profiles: Mapping[int, Profile]) -> 
                 level=level if obtained else None,
                 hired_on=hired_on,
                 yigong_months=yigong.get(cid, 0),
+                online_valid_hours=valid.get(enrolment_id, (0, 0))[0],
+                online_logged=enrolment_id in valid,
+                checked_in_hours=minutes.get(enrolment_id, 0) // per_hour[cid],
+                made_up_hours=made_up.get(enrolment_id, 0),
             )
         )
     return _Batch(out, trainees, history)

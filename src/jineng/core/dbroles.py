@@ -32,6 +32,7 @@ APPEND_ONLY = (
     "ledger.Posting",
     "orgs.Sanction",
     "orgs.SanctionLiftSignature",
+    "online.LearningEvent",
 )
 # Tables the application only reads: Django's record of applied migrations is written by migrate.
 READ_ONLY = ("django_migrations",)
@@ -41,6 +42,12 @@ APPEND_PRIVILEGES = "SELECT, INSERT"
 
 def append_only_tables() -> list[str]:
     return sorted(apps.get_model(label)._meta.db_table for label in APPEND_ONLY)
+
+
+def _partition_of(table: str, parents: set[str]) -> bool:
+    """A month (or the default) partition of an append-only partitioned table: online_learningevent_202106."""
+    parent, _, suffix = table.rpartition("_")
+    return parent in parents and (suffix == "default" or (len(suffix) == 6 and suffix.isdigit()))
 
 
 def quote(name: str) -> str:
@@ -67,7 +74,7 @@ def grant_statements(app_role: str, tables: Iterable[str], *, schema: str) -> li
         sql.append(f"REVOKE ALL ON TABLE {name} FROM {role}")
         if table in read_only:
             privileges = "SELECT"
-        elif table in append_only:
+        elif table in append_only or _partition_of(table, append_only):
             privileges = APPEND_PRIVILEGES
         else:
             privileges = ROW_PRIVILEGES

@@ -43,6 +43,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem(
         "本人", "我的培训券", "vouchers:mine", "self.view", "本人的电子职业培训券：券号、有效期与使用情况"
     ),
+    NavItem("本人", "我的学习记录", "online:me", "self.view", "本人的线上学习有效课时与人脸签到记录（D04、C07）"),
     NavItem(
         "政策",
         "政策档案",
@@ -146,6 +147,13 @@ MENU: tuple[NavItem, ...] = (
         "supervision:today",
         "class.supervise",
         "督查员手机页：今日辖区在训班级，一班一表",
+    ),
+    NavItem(
+        "培训班",
+        "线上培训监管",
+        "online:list",
+        "online.view",
+        "线上学习日志与人脸签到：逐课有效性、有效课时、每日异常清单（D01、D04、C07）",
     ),
     NavItem("培训班", "结业考核", "assessment:queue", "class.view", "考核申请与评价机构结果录入（E01–E05）"),
     NavItem(

@@ -153,6 +153,12 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # follow-up of their trainees (the institution asks its own, the bureau any in its region).
     "appraisal.view": STAFF_ROLES - {Role.INSPECTOR} | {Role.INSTITUTION},
     "appraisal.decide": frozenset({Role.HR_ADMIN, Role.HR_SECOND}),
+    # --- online training and face check-in (D01, D04, D06, C07): the bureau's staff, inspectors and auditors
+    # read the logs' verdicts; the institution (or platform) its own; the province's reviewers approve
+    # platforms' course videos; a trainee his own learning record through self.view.
+    "online.view": STAFF_ROLES | {Role.INSTITUTION},
+    "online.manage": frozenset({Role.INSTITUTION}),
+    "course.decide": frozenset({Role.HR_ADMIN, Role.HR_SECOND}),
     "followup.record": HR_ROLES | {Role.INSTITUTION},
     # --- target plans (目标任务分解, issue 5): staff read the plans of their scope; the bureau enters them.
     "plan.view": STAFF_ROLES,

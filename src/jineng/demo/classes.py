@@ -14,6 +14,7 @@ from jineng.assessment.services import ResultRow, assessment_apply, results_ente
 from jineng.catalogue.models import Teacher
 from jineng.core.xlsx import workbook_bytes
 from jineng.demo import data
+from jineng.demo.checkins import face_checkins
 from jineng.orgs.models import Organisation
 from jineng.policy.identity import make_id_number
 from jineng.policy.profiles import TRAINEE_GROUPS
@@ -237,6 +238,7 @@ def _train(accounts: dict[str, User], tc: TrainingClass, spec: DemoClass, end: d
         note="开班当日实地检查，学员签到表、教学计划齐全",
         today=spec.start,
     )
+    face_checkins(tc)  # C07 where the profile requires it (许昌 2023)
     for days, present in ((4, spec.trainees - 1), (11, spec.trainees - 2)):
         inspection_record(
             actor=inspector,

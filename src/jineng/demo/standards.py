@@ -25,6 +25,7 @@ from jineng.claims import services as claims
 from jineng.claims.models import Claim
 from jineng.core.xlsx import workbook_bytes
 from jineng.demo import classes as demo_classes
+from jineng.demo.checkins import face_checkins
 from jineng.ledger import services as ledger
 from jineng.ledger.models import FundKind
 from jineng.orgs.models import Organisation
@@ -316,6 +317,7 @@ def _train(inspector: User, tc: TrainingClass, spec: PricedClass) -> None:
         note="开班当日实地检查",
         today=spec.start,
     )
+    face_checkins(tc)  # C07 where the profile requires it (许昌 2023)
     for days in (4, 11):
         inspection_record(
             actor=inspector,

@@ -64,6 +64,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from jineng.policy import online
 from jineng.policy import standards as std
 from jineng.policy.identity import RULE_B01_CLAUSE
 from jineng.policy.profiles import Profile
@@ -218,6 +219,14 @@ class SubsidyClass:
     # they were looked for, for a refusal (see policy.standards).
     standards: tuple[StandardItem, ...] = ()
     standards_region: str = ""
+    # D04 / C07: the hours a trainee must have learnt online (valid lessons) and checked in on site (face
+    # check-ins); 0 = nothing to judge (an offline class, a purely online one, or a profile without it).
+    online_hours_required: int = 0
+    checkin_hours_required: int = 0
+    # C02: a purely online class has no inspection; who was trained comes from the platform's logs.
+    headcount_from_logs: bool = False
+    # D05 on what was delivered: the most online hours any trainee logged (None: no log to judge).
+    delivered_online_hours: int | None = None
 
     def __post_init__(self) -> None:
         _require(self.mode, MODES, "mode")
@@ -255,6 +264,10 @@ class TraineeFacts:
     hired_on: dt.date | None = None  # 入职日期: B07 (new hire), F03 employment months
     yigong_months: int = 0  # F03: months of 以工代训 claimed for this person
     id_number: str = ""  # the normalised ID number, when person_key is not it (B02/B07/B08 messages)
+    online_valid_hours: int = 0  # D04: hours of valid online lessons, from the platform's logs
+    online_logged: bool = False  # D04: the platform sent any log of this trainee
+    checked_in_hours: int = 0  # C07: hours between matched face check-ins and check-outs
+    made_up_hours: int = 0  # C08: hours of filmed make-up lessons after written leave
 
     def __post_init__(self) -> None:
         if self.certificate is not None:
@@ -571,6 +584,23 @@ def _trainee_exclusions(
             replace(v, row=t.row)
             for v in _rule_e03(profile, replace(facts, target_certificate=COMPLETION), field="取得证书")
         ]
+    # D04 / C07: the online part counts only its valid hours, the offline part its face check-ins.
+    for found in (
+        online.online_shortfall(
+            profile,
+            required_hours=cls.online_hours_required,
+            valid_hours=t.online_valid_hours,
+            logged=t.online_logged,
+        ),
+        online.checkin_shortfall(
+            profile,
+            required_hours=cls.checkin_hours_required,
+            checked_hours=t.checked_in_hours,
+            made_up_hours=t.made_up_hours,
+        ),
+    ):
+        if found is not None:
+            out.append(replace(found, row=t.row))
     earlier = _earlier(facts, history.get(t.person_key, ()))
     # As the roster check does: without an earlier enrolment B02 (cap ≥ 1) and B08 have nothing to judge,
     # and B07 only judges new-hire classes — then the trainee's roster row need not even be built.
@@ -632,6 +662,7 @@ def _class_checks(profile: Profile, cls: SubsidyClass) -> tuple[list[Violation],
     if rule != "F03":
         forfeits += _rule_e03(profile, facts, field="考核证书类别")
     forfeits += [v for v in check_video(profile, cls.lessons) if v.rule == "C05"]
+    forfeits += online.check_delivered(profile, facts, cls.lessons, online_hours=cls.delivered_online_hours)
     if cls.satisfaction_share is not None:
         outcome = satisfaction_effect(profile, cls.satisfaction_share)
         if outcome is not None and outcome.effect == "suspend_assessment":
@@ -651,6 +682,8 @@ def _class_checks(profile: Profile, cls: SubsidyClass) -> tuple[list[Violation],
     if rule != "F03":
         if cls.inspection_counts:
             headcount = trained_headcount(cls.inspection_counts, opening_headcount=cls.opening_headcount)
+        elif cls.headcount_from_logs:
+            pass  # C02 of a purely online class: each trainee counts by his valid hours (D04), no cap
         else:
             forfeits.append(
                 Violation(

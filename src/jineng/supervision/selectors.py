@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from jineng.accounts.models import User
 from jineng.core.roles import Role
-from jineng.supervision.models import CheckIn, Inspection, Leave
+from jineng.supervision.models import CheckIn, Inspection, Leave, LessonVideo
 from jineng.training.models import ClassState, Enrolment, TrainingClass
 from jineng.training.selectors import classes_visible
 
@@ -111,3 +113,19 @@ def attendance(tc: TrainingClass) -> list[AttendanceRow]:
         .order_by("row")
     )
     return [AttendanceRow(e, len(days.get(e.pk, set())), e.n_leaves, e.n_made_up) for e in enrolments]
+
+
+def made_up_hours_many(class_ids: Sequence[int]) -> dict[int, int]:
+    """C08 for C07: per enrolment, the hours of the lessons missed on written leave and made up (filmed),
+    counted as the hours filmed on the missed lesson's date."""
+    hours: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for cid, day, n in LessonVideo.objects.filter(training_class_id__in=class_ids).values_list(
+        "training_class_id", "lesson_date", "hours"
+    ):
+        hours[(cid, day)] += n
+    out: dict[int, int] = defaultdict(int)
+    for enrolment_id, cid, day in Leave.objects.filter(
+        enrolment__training_class_id__in=class_ids, written=True, made_up_on__isnull=False
+    ).values_list("enrolment_id", "enrolment__training_class_id", "lesson_date"):
+        out[enrolment_id] += hours.get((cid, day), 0)
+    return dict(out)

@@ -21,6 +21,7 @@ from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
+from jineng.online.selectors import trained_from_logs
 from jineng.orgs import services as orgs
 from jineng.orgs.models import Organisation, Sanction
 from jineng.policy import training as rules
@@ -36,7 +37,7 @@ from jineng.supervision.models import (
     OpeningCheck,
     Summary,
 )
-from jineng.training.models import ClassState, Enrolment, TrainingClass
+from jineng.training.models import ClassState, Delivery, Enrolment, TrainingClass
 
 
 def a10_clause(profile: Profile) -> str:
@@ -543,6 +544,8 @@ def class_end(*, actor: User, training_class: TrainingClass, today: dt.date | No
             f"结业日期为 {tc.end_date.isoformat()}，不能提前结业", field="结业日期", value=today.isoformat()
         )
     counts = list(Inspection.objects.filter(training_class=tc).values_list("trainees_present", flat=True))
+    if not counts and tc.delivery == Delivery.ONLINE:
+        return _online_class_end(actor, tc, today)
     if not counts:
         raise Refusal(
             "本班尚无培训期间检查记录：培训期间至少进行一次实地检查或随机抽查，培训人数以检查在位平均人数为准",
@@ -565,6 +568,30 @@ def class_end(*, actor: User, training_class: TrainingClass, today: dt.date | No
         from_state=from_state,
         to_state=tc.state,
         payload={"trained_headcount": summary.trained_headcount, "inspections": len(counts), "rule": "C02"},
+    )
+    return tc
+
+
+def _online_class_end(actor: User, tc: TrainingClass, today: dt.date) -> TrainingClass:
+    """C02 for a purely online class, which no inspector visits: the trained headcount is the trainees
+    whose valid online hours (D04, judged from the platform's logs) cover the class's online hours."""
+    summary = Summary.objects.select_for_update().get(training_class=tc)
+    summary.trained_headcount = trained_from_logs(tc)
+    if summary.opening_headcount is not None:
+        summary.trained_headcount = min(summary.trained_headcount, summary.opening_headcount)
+    summary.inspections_counted = 0
+    summary.ended_on = today
+    summary.save()
+    from_state = tc.state
+    tc.state = ClassState.ENDED
+    tc.save(update_fields=["state", "updated_at"])
+    event_record(
+        actor=actor,
+        action="class.ended",
+        obj=tc,
+        from_state=from_state,
+        to_state=tc.state,
+        payload={"trained_headcount": summary.trained_headcount, "from_logs": True, "rule": "C02 D04"},
     )
     return tc
 

@@ -14,6 +14,7 @@ from jineng.claims.models import Claim
 from jineng.conftest import World
 from jineng.ledger import services as ledger
 from jineng.ledger.models import FundKind
+from jineng.online.tests.factory import face_checkins_cover
 from jineng.supervision.services import class_end, class_open, inspection_record
 from jineng.training.models import TrainingClass
 from jineng.training.tests.factories import START, approved_class
@@ -34,6 +35,7 @@ def assessed_class(
     present: tuple[int, ...] = (30, 30),
     failing_rows: tuple[int, ...] = (),
     certificate: str = "skill_level",
+    unchecked_rows: tuple[int, ...] = (),
     **overrides: Any,
 ) -> TrainingClass:
     """30 trainees of the Zhengzhou school's 电工 class (中级, level 4), in-job (F02) unless overridden;
@@ -49,6 +51,7 @@ def assessed_class(
         materials_kept=True,
         today=START,
     )
+    face_checkins_cover(tc, skip_rows=unchecked_rows)  # C07, where the class's profile requires it (XC23)
     for i, n in enumerate(present):
         inspection_record(
             actor=inspector,

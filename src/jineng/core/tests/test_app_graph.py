@@ -32,6 +32,7 @@ LAYERS = [
     ["workcal", "outbox"],
     ["catalogue"],
     ["training"],
+    ["online"],
     ["supervision"],
     ["certificates"],
     ["assessment"],
