@@ -10,8 +10,10 @@ not used) and drops it at the end (--keep leaves it). PostgreSQL only: the data 
 
 Generated (not timed): 河南省 with 18 cities × 10 counties, 15 departments per city, 2,000 training
 institutions and 20 evaluation bodies; 20,000 classes of 2021 (100 trainees each: 2,000,000 enrolments
-of 1,700,000 persons, 300,000 of whom trained twice); 504,000 certificates (five levels, special-ability
-and completion ones; 75,000 persons hold two, so E08's earlier-certificate test has work to do);
+of 1,700,000 persons, 300,000 of whom trained twice); 504,000 class results (five levels, special-ability
+and completion ones; 75,000 persons hold two, so E08's earlier-certificate test has work to do), each a
+row of the certificate register the indicators count, which also holds 40,000 certificates of the other
+routes (enterprise recognition, social evaluation, competition, appraisal, special ability);
 6,000 approved or paid claims with 600,000 lines; 100,000 vouchers, 20,000 of them exchanged for a
 certificate; a target plan with every region × indicator.
 
@@ -46,6 +48,9 @@ DEPARTMENTS = 15
 INSTITUTIONS = 2000
 BODIES = 20
 PER_CLASS = 100
+# Issue 16: register certificates of the routes other than a class's assessment.
+OTHER_ROUTE = 40_000
+ROUTES = ("enterprise", "social_evaluation", "competition", "appraisal")
 OCCUPATIONS = [
     ("6-31-01-03", "电工"),
     ("6-25-04-08", "焊工"),
@@ -150,7 +155,9 @@ class Copier:
         from django.db import connection
 
         n = 0
-        sql = f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN"
+        # Columns quoted: the enrolment has a column named "group" (J03), a reserved word.
+        columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
+        sql = f"COPY {self.table} ({columns}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             for row in self.rows(values):
                 copy.write_row(row)
@@ -177,6 +184,7 @@ def generate(classes: int, seed: int) -> dict[str, Any]:
     from jineng.accounts.services import user_create
     from jineng.assessment.models import Assessment, Result
     from jineng.catalogue.models import Occupation
+    from jineng.certificates.models import Certificate
     from jineng.claims.models import Claim, ClaimLine
     from jineng.orgs.models import Organisation
     from jineng.people.models import Person
@@ -403,6 +411,74 @@ def generate(classes: int, seed: int) -> dict[str, Any]:
             {"passed": True, "issuer": "评价机构", "entered_by_id": admin.pk},
         ).copy(results())
 
+        # Issue 16: the certificate register the indicators count — each class result once (as
+        # results_enter registers it), and OTHER_ROUTE certificates of the other routes (enterprise
+        # recognition, social evaluation, competition, appraisal, special ability), each counted for the
+        # unit it names (an institution here) in that unit's county and department.
+        def register() -> Iterator[tuple[Any, ...]]:
+            for c in assessed:
+                reg, dept, inst, occ = plan_rows[c][:4]
+                issued = min(plan_rows[c][4] + dt.timedelta(days=30), dt.date(YEAR, 12, 31))
+                for i in range(28):
+                    e = c * PER_CLASS + i
+                    kind, level = buckets[(e * 7919) % 100]
+                    yield (
+                        person_of(e),
+                        kind,
+                        f"C{e:09d}",
+                        occ,
+                        level,
+                        bodies[c % BODIES].pk,
+                        issued,
+                        "class_result",
+                        c + 1,
+                        e + 1,
+                        reg,
+                        dept,
+                        inst,
+                    )
+            for k in range(OTHER_ROUTE):
+                c = (k * 7) % n_classes
+                reg, dept, inst, occ = plan_rows[c][:4]
+                kind, level = buckets[(k * 104729) % 100]
+                route = "special_ability" if kind == "special_ability" else ROUTES[k % len(ROUTES)]
+                yield (
+                    (k * 37) % n_persons + 1,
+                    kind,
+                    f"R{k:09d}",
+                    occ,
+                    level,
+                    bodies[k % BODIES].pk,
+                    dt.date(YEAR, 1 + k % 12, 1 + k % 28),
+                    route,
+                    None,
+                    None,
+                    reg,
+                    dept,
+                    inst,
+                )
+
+        n_register = Copier(
+            Certificate,
+            [
+                "id",
+                "holder_id",
+                "kind",
+                "number",
+                "occupation_id",
+                "level",
+                "body_id",
+                "issued_on",
+                "route",
+                "training_class_id",
+                "enrolment_id",
+                "region_id",
+                "department_id",
+                "unit_id",
+            ],
+            {"recorded_by_id": admin.pk, "issuer_name": "评价机构"},
+        ).copy((n, *row) for n, row in enumerate(register(), start=1))
+
         claimed = [c for c in assessed if c % 3 == 0]
         Copier(
             Claim,
@@ -507,12 +583,15 @@ def generate(classes: int, seed: int) -> dict[str, Any]:
             ],
             {"issued_by_id": admin.pk, "expires_on": dt.date(YEAR + 1, 12, 31)},
         ).copy(voucher_rows)
-        _reset_sequences(Person, TrainingClass, Enrolment, Assessment, Result, Claim, ClaimLine, Voucher)
+        _reset_sequences(
+            Person, TrainingClass, Enrolment, Assessment, Result, Certificate, Claim, ClaimLine, Voucher
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(
         f"generated in {time.perf_counter() - t0:.0f} s: {n_classes:,} classes, {n_enrol:,} enrolments of "
-        f"{n_persons:,} persons, {n_results:,} certificates, {len(claimed):,} claims with {n_lines:,} lines, "
+        f"{n_persons:,} persons, {n_results:,} class results, {n_register:,} register certificates "
+        f"({OTHER_ROUTE:,} of other routes), {len(claimed):,} claims with {n_lines:,} lines, "
         f"{n_vouchers:,} vouchers ({redeemed:,} used)"
     )
     return {"province": province, "city": cities[0], "county": counties[0], "admin": admin}
@@ -579,7 +658,7 @@ DUCK_TABLES = {
     "claims_claim": "id, region_id, department_id, state",
     "claims_claimline": "id, claim_id, training_class_id, status",
     "catalogue_occupation": "id, major_code",
-    "assessment_result": "id, enrolment_id, passed, certificate_kind, level, issued_on",
+    "certificates_certificate": "id, holder_id, kind, level, issued_on, region_id",
     "vouchers_voucher": "id, region_id, institution_id, state, issued_on, redeemed_on",
 }
 
@@ -601,18 +680,14 @@ DUCK_QUERIES = {
         WHERE l.status = 'payable' AND k.state IN ('approved','in_batch','paid') AND year(c.start_date) = 2021
         GROUP BY ALL""",
     "certificates": """
-        WITH r AS (
-          SELECT r.*, e.person_id, c.region_id FROM assessment_result r
-          JOIN training_enrolment e ON e.id = r.enrolment_id
-          JOIN training_trainingclass c ON c.id = e.training_class_id
-          WHERE r.passed AND year(r.issued_on) = 2021)
-        SELECT m.child, month(r.issued_on) AS month, r.certificate_kind, r.level,
+        SELECT m.child, month(r.issued_on) AS month, r.kind, r.level,
                coalesce(r.level <= 3 AND EXISTS (
-                 SELECT 1 FROM assessment_result p JOIN training_enrolment pe ON pe.id = p.enrolment_id
-                 WHERE pe.person_id = r.person_id AND p.passed AND p.certificate_kind IN ('qualification','skill_level')
+                 SELECT 1 FROM certificates_certificate p
+                 WHERE p.holder_id = r.holder_id AND p.kind IN ('qualification','skill_level')
                    AND p.issued_on < r.issued_on), false) AS earlier,
                count(*) AS n
-        FROM r JOIN child_map m ON m.region_id = r.region_id
+        FROM certificates_certificate r JOIN child_map m ON m.region_id = r.region_id
+        WHERE year(r.issued_on) = 2021
         GROUP BY ALL""",
     "vouchers": """
         SELECT m.child, month(issued_on) AS month, count(*) AS issued,

@@ -331,6 +331,8 @@ def _mount() -> None:
     from jineng.assessment.api import router as assessment_router
     from jineng.audit.api import router as audit_router
     from jineng.catalogue.api import router as catalogue_router
+    from jineng.certificates.api import public as certificate_check_router
+    from jineng.certificates.api import router as certificates_router
     from jineng.claims.api import batches as batches_router
     from jineng.claims.api import router as claims_router
     from jineng.claims.api_public import public as notices_router
@@ -346,6 +348,7 @@ def _mount() -> None:
     from jineng.recovery.api import router as recovery_router
     from jineng.regions.api import policy_router
     from jineng.regions.api import router as regions_router
+    from jineng.signoffs.api import router as signoffs_router
     from jineng.supervision.api import router as supervision_router
     from jineng.targets.api import router as targets_router
     from jineng.training.api import router as training_router
@@ -365,6 +368,10 @@ def _mount() -> None:
     api.add_router("/classes", training_router, tags=["培训开班"])
     api.add_router("/supervision", supervision_router, tags=["过程监管"])
     api.add_router("/assessment", assessment_router, tags=["结业考核"])
+    # Issue 16: the public check first, so that /certificates/check is never read as a certificate id.
+    api.add_router("/certificates/check", certificate_check_router, tags=["证书查验（公开）"])
+    api.add_router("/certificates", certificates_router, tags=["证书登记册"])
+    api.add_router("/signoffs", signoffs_router, tags=["人社部门签字与意见"])
     api.add_router("/claims", claims_router, tags=["补贴申领"])
     api.add_router("/batches", batches_router, tags=["资金拨付"])
     api.add_router("/notices", notices_router, tags=["补贴公示（公开）"])

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "jineng.online",
     "jineng.supervision",
     "jineng.assessment",
+    # Issue 16: the one certificate register (every route) and the public certificate check.
+    "jineng.certificates",
+    "jineng.signoffs",
     "jineng.vouchers",
     "jineng.wagetraining",
     "jineng.grants",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("classes/", include("jineng.training.urls")),
     path("supervision/", include("jineng.supervision.urls")),
     path("assessment/", include("jineng.assessment.urls")),
+    path("certificates/", include("jineng.certificates.urls")),
+    path("signoffs/", include("jineng.signoffs.urls")),
     path("vouchers/", include("jineng.vouchers.urls")),
     path("yigong/", include("jineng.wagetraining.urls")),
     path("grants/", include("jineng.grants.urls")),

@@ -507,6 +507,26 @@ def results_enter(*, actor: User, assessment: Assessment, rows: list[ResultRow])
             for i, r in enumerate(rows, start=1)
         ]
     )
+    # Issue 16: each passed result is a certificate of the one register (one row per kind + number).
+    from jineng.certificates.services import ClassCertificate, class_certificates_register
+
+    class_certificates_register(
+        actor=actor,
+        training_class=tc,
+        body=a.body,
+        rows=[
+            ClassCertificate(
+                enrolment=enrolments[numbers[r.row or i]],
+                kind=r.certificate_kind,
+                level=r.level if r.certificate_kind in LEVELLED_KINDS else None,
+                number=r.certificate_number.strip(),
+                issued_on=r.issued_on,  # type: ignore[arg-type]  # a passed row has its date (_row_problems)
+                issuer_name=r.issuer.strip(),
+            )
+            for i, r in enumerate(rows, start=1)
+            if r.passed
+        ],
+    )
     event_record(
         actor=actor,
         action="assessment.results_entered",

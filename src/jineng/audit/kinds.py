@@ -210,6 +210,10 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("class.course_set", "班级线上课程已设置"),
     EventKind("class.assessment_requester_recorded", "纯线上培训考核申请主体已登记"),
     EventKind("online.events_received", "线上学习与签到事件已接收"),
+    # Issue 16: the certificate register.
+    EventKind("certificate.registered", "证书已登记入册"),
+    EventKind("class.signed_off", "人社部门已签字"),
+    EventKind("plan.split_recorded", "跨表分解已登记"),
 )
 
 KINDS: dict[str, EventKind] = {kind.code: kind for kind in _KINDS}

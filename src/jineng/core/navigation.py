@@ -180,6 +180,13 @@ MENU: tuple[NavItem, ...] = (
         "按身份证号或姓名查询证书；专项与合格证书占比（E06）",
     ),
     NavItem(
+        "培训班",
+        "证书登记册",
+        "certificates:list",
+        "certificate.view",
+        "各取证途径的全部证书（培训班、企业认定、社会评价、竞赛、鉴定、专项能力），带查验二维码（H03）",
+    ),
+    NavItem(
         "资金",
         "补贴申领",
         "claims:list",

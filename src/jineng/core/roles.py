@@ -78,6 +78,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "assessment.arrange": frozenset({Role.HR_ADMIN}),
     "assessment.results": frozenset({Role.EVALUATOR}),
     "certificate.view": STAFF_ROLES | ORG_ROLES,
+    # Issue 16: an evaluation body, or an enterprise / school filed for recognition, adds the certificates it
+    # issued to the register (each row within its filing scope, I09).
+    "certificate.record": frozenset({Role.EVALUATOR, Role.INSTITUTION}),
+    # Issue 16 (C01): the bureau signs its fields of the application form (the exam patrol also an inspector).
+    "signoff.record": HR_ROLES | {Role.INSPECTOR},
     # --- 电子职业培训券 (G01, G02): the bureau issues and revokes; an institution binds and redeems
     # vouchers in its own classes; a trainee sees his own ones through self.view.
     "voucher.view": HR_ROLES | {Role.AUDITOR, Role.INSTITUTION},

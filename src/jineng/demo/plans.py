@@ -16,7 +16,7 @@ from jineng.orgs.models import Organisation
 from jineng.policy.targets import Indicator, count_to_persons, wan_to_persons
 from jineng.regions.models import Department, Region
 from jineng.targets.models import Control, Plan
-from jineng.targets.services import ControlIn, RowIn, plan_create
+from jineng.targets.services import ControlIn, RowIn, plan_create, split_record
 
 I = Indicator  # noqa: E741 — the tables below read better with a short name
 
@@ -476,4 +476,21 @@ def demo_plans_load(actor: Any = None) -> list[Plan]:
                 note="正文“目标任务”所定、附件各表未分解的指标。",
             )
         )
+    # Issue 16, H01 across tables: ZZHS21 表1's 市本级 is split over 表2–表5; XC23 附件1's total over 附件2.
+    by_source = {(p.region_id, p.source): p for p in plans}
+    split_record(
+        actor=actor,
+        whole=by_source[(zhengzhou.pk, "ZZHS21 表1")],
+        whole_region=zhengzhou,
+        parts=[by_source[(zhengzhou.pk, f"ZZHS21 表{n}")] for n in (2, 3, 4, 5)],
+        label="市本级",
+        clause="ZZHS21 表1 市本级；表2–表5 市本级分解表",
+    )
+    split_record(
+        actor=actor,
+        whole=by_source[(xuchang.pk, "XC23 附件1")],
+        parts=[by_source[(xuchang.pk, "XC23 附件2")]],
+        label="合计",
+        clause="XC23 一、附件1 合计；附件2 行业系统",
+    )
     return plans

@@ -15,6 +15,7 @@ from jineng.core.errors import Refusal
 from jineng.core.roles import Role
 from jineng.demo import data
 from jineng.demo.appraisal import demo_appraisal_load
+from jineng.demo.certificates import demo_certificates_load
 from jineng.demo.claims import demo_claims_load
 from jineng.demo.classes import demo_classes_load
 from jineng.demo.filings import demo_filings_load
@@ -254,6 +255,7 @@ def demo_load() -> bool:
     demo_progress_load()
     demo_appraisal_load(by_role)  # I03–I05: 郑州 2021 evaluated from the records, follow-up included
     demo_online_load(by_role)  # issue 15: a week of a platform's lessons and a device's face check-ins
+    demo_certificates_load(by_role["evaluator"])  # issue 16: register routes beyond classes, sign-offs
     return True
 
 

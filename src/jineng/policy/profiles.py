@@ -87,6 +87,9 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p("video_incomplete_forfeit_count", "int", "C05", "录像无法显示全体学员达此次数即取消补贴"),
     _p("video_retention_years", "int", "C06", "培训视频留存年限"),
     _p("face_checkin_required", "bool", "C07", "人脸识别签到"),
+    # Issue 16: the bureau's own sign-offs the document's application form has (exam_patrol 考核巡查人员签字,
+    # supervision_opinion 过程监管后人社部门检查意见, assessment_opinion 结业考核后人社部门意见).
+    _p("bureau_signoffs", "str_list", "C01", "申请表中人社部门的签字与意见栏"),
     _p("make_up_lessons_allowed", "bool", "C08", "书面请假后补课计入到课率"),
     _p("satisfaction_min", "decimal", "C09", "满意度最低比例"),
     _p("satisfaction_rectification_months", "int", "C09", "满意度不达标整改期（月）"),

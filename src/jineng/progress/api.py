@@ -60,6 +60,7 @@ from jineng.progress.selectors import (
     reports_visible,
 )
 from jineng.regions.models import Department, Region
+from jineng.targets.selectors import cross_table_warnings
 
 router = Router()
 
@@ -96,6 +97,7 @@ def progress_board(
         "departments": b.departments,
         "units": b.units,
         "trend": b.trend,
+        "plan_warnings": [w.render() for w in cross_table_warnings(year=b.year, region=b.region)],
     }
 
 

@@ -47,6 +47,9 @@ class BoardOut(Schema):
     departments: list[LineOut]
     units: list[LineOut]
     trend: list[int]
+    plan_warnings: list[str] = Field(
+        default_factory=list, description="跨表分解提示（H01）：分解到各表的合计与被分解数不一致的差额"
+    )
 
 
 class ReportOut(Schema):

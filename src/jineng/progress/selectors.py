@@ -2,7 +2,7 @@
 
 Each indicator is one aggregate query over its source table, grouped by what the caller asks for
 (region, department, unit, month): classes' rosters (training, apprentices), approved and paid claim
-lines (subsidised), passed results (skilled, high-skilled, technicians: H03/E07/E08 applied by
+lines (subsidised), the certificate register (skilled, high-skilled, technicians: H03/E07/E08 applied by
 jineng.policy.progress to the grouped counts), vouchers (issued, used). A region subtree is the set of
 region ids whose path starts with the region's: rows are rolled up to the level shown in Python over
 the grouped counts, which are few.
@@ -36,8 +36,8 @@ from django.db.models.functions import ExtractMonth
 from django.http import Http404
 
 from jineng.accounts.models import User
-from jineng.assessment.models import Result
 from jineng.catalogue.models import EvaluationFiling
+from jineng.certificates.models import Certificate
 from jineng.claims.models import ClaimLine, ClaimState
 from jineng.claims.programmes import programmes
 from jineng.core.roles import Role, can
@@ -173,14 +173,13 @@ def _claim_lines(f: Filter, ids: list[int]) -> QuerySet[ClaimLine]:
     return qs
 
 
-def _results(f: Filter, ids: list[int]) -> QuerySet[Result]:
-    qs = Result.objects.filter(
-        passed=True,
-        issued_on__year=f.year,
-        enrolment__training_class__region_id__in=ids,
-    )
+def _certificates(f: Filter, ids: list[int]) -> QuerySet[Certificate]:
+    """H03: the register's certificates of the year, whatever their route (a class's result, an enterprise's
+    recognition, a social evaluation, a competition, an appraisal, a special ability), each once, in the
+    region, department and unit it belongs to."""
+    qs = Certificate.objects.filter(issued_on__year=f.year, region_id__in=ids)
     if f.department_id is not None:
-        qs = qs.filter(enrolment__training_class__department_id=f.department_id)
+        qs = qs.filter(department_id=f.department_id)
     if f.up_to_month is not None:
         qs = qs.filter(issued_on__month__lte=f.up_to_month)
     return qs
@@ -334,16 +333,15 @@ def _actual_rows(
                 out.append(_row(MANUFACTURING, v, by, v["n"]))
 
     if wanted & {"skilled", "high_skilled", "technicians", CERTIFICATES, SPECIAL_COMPLETION}:
-        got = fields("enrolment__training_class__", ExtractMonth("issued_on"))
-        got["organisation"] = F("enrolment__training_class__institution_id")
-        earlier = Result.objects.filter(
-            enrolment__person_id=OuterRef("enrolment__person_id"),
-            passed=True,
-            certificate_kind__in=rules.LEVELLED_KINDS,
+        got = fields("", ExtractMonth("issued_on"))
+        got["organisation"] = F("unit_id")
+        earlier = Certificate.objects.filter(
+            holder_id=OuterRef("holder_id"),
+            kind__in=rules.LEVELLED_KINDS,
             issued_on__lt=OuterRef("issued_on"),
         )
         # E08 only matters for 高级工 and above: the earlier-certificate lookup is asked for those only.
-        results = _results(f, ids).annotate(
+        results = _certificates(f, ids).annotate(
             # CASE, not AND: the lookup runs only for 高级工+ rows (PostgreSQL evaluates an AND in a
             # SELECT list left to right, and ran it for every certificate).
             g_earlier=Case(
@@ -352,8 +350,8 @@ def _actual_rows(
                 output_field=BooleanField(),
             )
         )
-        for v in _grouped(results, got, by, extra=("certificate_kind", "level", "g_earlier")):
-            kind, level = v["certificate_kind"], v["level"]
+        for v in _grouped(results, got, by, extra=("kind", "level", "g_earlier")):
+            kind, level = v["kind"], v["level"]
             if CERTIFICATES in wanted:
                 out.append(_row(CERTIFICATES, v, by, v["n"]))
             if SPECIAL_COMPLETION in wanted and kind in rules.SPECIAL_AND_COMPLETION:

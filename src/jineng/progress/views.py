@@ -60,7 +60,7 @@ from jineng.progress.selectors import (
 from jineng.progress.selectors import SUBMIT as LATE_SUBMIT
 from jineng.regions.models import Department, Region
 from jineng.regions.selectors import departments_visible, profiles_in_view, rule_clause_shown
-from jineng.targets.selectors import programme_progress
+from jineng.targets.selectors import cross_table_warnings, programme_progress
 
 
 def _int(request: HttpRequest, name: str, default: int | None = None) -> int | None:
@@ -172,6 +172,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "programmes": [r for r in programmes.programmes if r.target or r.count.trainees],
             "groups": [g for g in programmes.groups if g.count.trainees],
             "ledger_persons": ledger_persons,
+            # Issue 16: H01 across tables — a total split over several tables that they do not add up to.
+            "plan_warnings": cross_table_warnings(year=b.year, region=b.region),
         },
     )
 

@@ -18,7 +18,15 @@ from jineng.policy.profiles import TRAINEE_GROUPS
 from jineng.regions.models import Region
 from jineng.targets import selectors, services
 from jineng.targets.models import Plan, PlanImport
-from jineng.targets.schemas import PlanDetailOut, PlanImportIn, PlanImportOut, PlanOut, ProgrammeProgressOut
+from jineng.targets.schemas import (
+    PlanDetailOut,
+    PlanImportIn,
+    PlanImportOut,
+    PlanOut,
+    ProgrammeProgressOut,
+    SplitIn,
+    SplitOut,
+)
 
 router = Router()
 
@@ -146,3 +154,36 @@ def plan_detail(request: HttpRequest, plan_id: int) -> dict[str, Any]:
         ],
         "warnings": [w.render() for w in table.warnings],
     }
+
+
+@router.post(
+    "/{plan_id}/splits",
+    response={201: SplitOut},
+    summary="登记跨表分解：本表的某一行（地区本级）或合计分解到其他各表（H01；各表合计与被分解数不一致时提示差额）",
+)
+def split_create(request: HttpRequest, plan_id: int, data: SplitIn) -> Status:
+    user = request_user(request)
+    require(user, "plan.manage")
+    try:
+        whole = selectors.plan_get(user, plan_id)
+        parts = [selectors.plan_get(user, pk) for pk in data.part_ids]
+    except Plan.DoesNotExist:
+        raise Http404("没有这个目标计划，或不在您的管辖范围内") from None
+    region = None
+    if data.whole_region_id is not None:
+        region = Region.objects.filter(pk=data.whole_region_id).first()
+        if region is None:
+            raise Http404("没有这个地区")
+    split = services.split_record(
+        actor=user, whole=whole, parts=parts, label=data.label, clause=data.clause, whole_region=region
+    )
+    return Status(
+        201,
+        {
+            "id": split.pk,
+            "whole": whole.source,
+            "parts": [p.source for p in parts],
+            "label": split.label,
+            "warnings": [w.render() for w in selectors.split_warnings(split)],
+        },
+    )

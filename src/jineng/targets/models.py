@@ -146,3 +146,26 @@ class PlanImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} {self.get_state_display()}"
+
+
+class Split(models.Model):
+    """H01 across tables: one figure of a table — a row (ZZHS21 表1's 市本级, the plan region's own row) or the
+    whole table (XC23 附件1's total) — split over other tables of the same document (表2–表5; 附件2). The
+    parts' sums are checked against it: any part of the figure no table allocates, or any overrun, is a
+    warning on the plans, the API and the dashboard (targets.selectors.cross_table_warnings)."""
+
+    whole = models.ForeignKey(Plan, models.CASCADE, related_name="splits", verbose_name="被分解的表")
+    whole_region = models.ForeignKey(
+        Region, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="被分解的行（地区本级）"
+    )
+    label = models.CharField("名称", max_length=64)  # "表1 市本级", "附件1 合计"
+    parts = models.ManyToManyField(Plan, related_name="split_parts", verbose_name="分解到的表")
+    clause = models.CharField("出处", max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = "跨表分解"
+        verbose_name_plural = "跨表分解"
+        ordering = ["whole", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.whole.source} {self.label}"

@@ -113,3 +113,20 @@ class ProgrammeProgressOut(Schema):
     problem: str
     programmes: list[ProgrammeProgressRowOut]
     groups: list[GroupProgressRowOut]
+
+
+class SplitIn(Schema):
+    part_ids: list[int] = Field(description="分解到的表（同一地区、同一年度的其他目标计划）")
+    label: str = Field(description="被分解数的名称，如“市本级”“合计”")
+    clause: str = Field(default="", description="出处：被分解的表及行、分解到的各表")
+    whole_region_id: int | None = Field(
+        default=None, description="被分解的行：该地区本级的行（如市本级）；留空：整表合计"
+    )
+
+
+class SplitOut(Schema):
+    id: int
+    whole: str = Field(description="被分解的表")
+    parts: list[str]
+    label: str
+    warnings: list[str] = Field(description="跨表分解提示（H01）：未分解或超出的差额")

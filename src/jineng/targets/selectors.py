@@ -7,6 +7,7 @@ department user sees only the rows of their department.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -15,9 +16,11 @@ from jineng.accounts.models import User
 from jineng.core.roles import can
 from jineng.core.scope import scope_of
 from jineng.policy.profiles import TRAINEE_GROUPS, Profile, SpecialProgramme
+from jineng.policy.targets import LABELS, UNITS, persons_to_wan
+from jineng.policy.violations import Violation
 from jineng.regions.models import Region
 from jineng.regions.selectors import NoProfile, profile_for
-from jineng.targets.models import Control, Plan, Target
+from jineng.targets.models import Control, Plan, Split, Target
 from jineng.targets.table import PlanTable, build
 from jineng.training import selectors as training_selectors
 from jineng.training.selectors import GroupCount
@@ -146,7 +149,86 @@ def plan_table(user: User, plan: Plan) -> PlanTable:
         profile = profile_for(plan.region, plan.year)
     except NoProfile:
         profile = None
-    return build(plan, plan_targets(user, plan), plan_controls(user, plan), profile)
+    table = build(plan, plan_targets(user, plan), plan_controls(user, plan), profile)
+    # H01 across tables; a part whose own control row already holds the split figure says it once.
+    own = {(str(c.indicator), c.persons) for c in plan_controls(user, plan)}
+    for split in _splits([plan]):
+        for indicator, whole, warning in _split_checks(split):
+            if split.whole_id == plan.pk or (indicator, whole) not in own:
+                table.warnings.append(warning)
+    return table
+
+
+# --- H01 across tables (issue 16) ----------------------------------------------------------------------------
+
+
+def _figures(plan: Plan, region_id: int | None) -> dict[str, int]:
+    """A plan's figures by indicator: its row of the region itself (no department, no unit), or all rows."""
+    qs = Target.objects.filter(plan=plan)
+    if region_id is not None:
+        qs = qs.filter(region_id=region_id, department=None, organisation=None)
+    out: dict[str, int] = {}
+    for t in qs:
+        out[t.indicator] = out.get(t.indicator, 0) + t.effective_persons
+    return out
+
+
+def _split_checks(split: Split) -> list[tuple[str, int, Violation]]:
+    """H01 across tables: the parts' sums against the split figure, per indicator the parts carry; a figure
+    short of the whole is a part no table allocates, one over it an overrun. (indicator, whole, warning)"""
+    whole = _figures(split.whole, split.whole_region_id)
+    parts = list(split.parts.order_by("source"))
+    sums: dict[str, int] = {}
+    for p in parts:
+        for indicator, n in _figures(p, None).items():
+            sums[indicator] = sums.get(indicator, 0) + n
+    names = "、".join(p.source for p in parts)
+    clause = split.clause or f"{split.whole.source}、{names}"
+    out = []
+    for indicator, total in whole.items():
+        if indicator not in sums or sums[indicator] == total:
+            continue
+        unit = UNITS.get(indicator, "人")
+        gap = total - sums[indicator]
+        what = f"未分解 {gap} {unit}" if gap > 0 else f"超出 {-gap} {unit}"
+        warning = Violation(
+            rule="H01",
+            clause=clause,
+            message=(
+                f"{split.whole.source}“{split.label}”{LABELS.get(indicator, indicator)} "
+                f"{persons_to_wan(total)}（{total}{unit}），{names}合计 {sums[indicator]} {unit}：{what}"
+            ),
+            field=LABELS.get(indicator, indicator),
+        )
+        out.append((indicator, total, warning))
+    return out
+
+
+def split_warnings(split: Split) -> list[Violation]:
+    return [w for _, _, w in _split_checks(split)]
+
+
+def _splits(plans: Sequence[Plan]) -> list[Split]:
+    ids = [p.pk for p in plans]
+    qs = Split.objects.select_related("whole", "whole__region").filter(Q(whole_id__in=ids) | Q(parts__in=ids))
+    return list(qs.distinct().order_by("whole__region__path", "whole__source", "id"))
+
+
+def cross_table_warnings(
+    *, plans: Sequence[Plan] = (), year: int | None = None, region: Region | None = None
+) -> list[Violation]:
+    """The cross-table warnings of the splits the given plans take part in (as the whole or a part), or of
+    every split of a year in a region's subtree (the dashboard)."""
+    if plans:
+        return [w for split in _splits(plans) for w in split_warnings(split)]
+    qs = Split.objects.select_related("whole", "whole__region").filter(whole__year=year or 0)
+    if region is not None:
+        qs = qs.filter(whole__region__path__startswith=region.path)
+    return [
+        w
+        for split in qs.order_by("whole__region__path", "whole__source", "id")
+        for w in split_warnings(split)
+    ]
 
 
 # --- J03: special programmes and trainee groups, counted from the enrolments ----------------------------------

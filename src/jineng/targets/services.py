@@ -24,7 +24,7 @@ from jineng.regions.models import Department, Region
 from jineng.regions.selectors import NoProfile
 from jineng.regions.selectors import rule_clause as region_rule_clause
 from jineng.targets import sheet
-from jineng.targets.models import Control, Plan, PlanImport, Target
+from jineng.targets.models import Control, Plan, PlanImport, Split, Target
 
 # What the document calls the issuing region's own row.
 OWN_LEVEL_LABELS = frozenset({"市本级", "市直", "本级", "县本级", "全市", "全县"})
@@ -398,3 +398,65 @@ def target_province_set(*, actor: Any, target: Target, persons: int | None) -> T
         organisation_id=target.organisation_id,
     )
     return target
+
+
+# --- H01 across tables (issue 16) ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def split_record(
+    *,
+    actor: Any,
+    whole: Plan,
+    parts: Sequence[Plan],
+    label: str,
+    clause: str = "",
+    whole_region: Region | None = None,
+) -> Split:
+    """Records that a figure of ``whole`` — its row of ``whole_region`` (the region's own row, e.g. 市本级), or
+    the table's total when None — is split over ``parts`` (H01 across tables); the plans' pages, the API and
+    the dashboard then warn of any part no table allocates, or any overrun."""
+    _check_manage(actor, whole.region)
+    parts = list(parts)
+    if not parts or any(p.pk == whole.pk for p in parts):
+        raise Refusal(
+            "请选择分解到的其他表",
+            field="分解到的表",
+            rule="H01",
+            clause=_clause(whole.region, whole.year, "H01"),
+        )
+    for p in parts:
+        if p.year != whole.year or p.region_id != whole.region_id:
+            raise Refusal(
+                f"{p.source}与{whole.source}不是同一地区、同一年度的表",
+                field="分解到的表",
+                value=p.source,
+                rule="H01",
+                clause=_clause(whole.region, whole.year, "H01"),
+            )
+    if (
+        whole_region is not None
+        and not whole.targets.filter(region=whole_region, department=None, organisation=None).exists()
+    ):
+        raise Refusal(
+            f"{whole.source}没有{whole_region.name}本级的行", field="被分解的行", value=whole_region.name
+        )
+    label = label.strip()
+    if not label or len(label) > 64:
+        raise Refusal("请填写名称（不超过64字）", field="名称")
+    split = Split.objects.create(
+        whole=whole, whole_region=whole_region, label=label, clause=clause.strip()[:120]
+    )
+    split.parts.set(parts)
+    event_record(
+        actor=actor,
+        action="plan.split_recorded",
+        obj=whole,
+        payload={
+            "split": split.pk,
+            "parts": [p.pk for p in parts],
+            "region": whole_region.pk if whole_region else None,
+        },
+        region_path=whole.region.path,
+    )
+    return split

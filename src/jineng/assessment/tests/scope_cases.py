@@ -130,7 +130,7 @@ def upload_data(w: World, u: User) -> dict[str, Any]:
     return {"file": Rereadable("结果.xlsx", buffer.getvalue())}
 
 
-RESULTS_DELTA = {"assessment.Result": 3, "audit.Event": 2}
+RESULTS_DELTA = {"assessment.Result": 3, "certificates.Certificate": 3, "audit.Event": 2}
 
 
 def own_to_arrange(w: World, u: User) -> TrainingClass:

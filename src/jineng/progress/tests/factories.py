@@ -1,5 +1,5 @@
 """Records the actuals are counted from, written straight through the ORM (their workflows are other
-apps' and tested there): classes with rosters, passed results, approved claim lines, vouchers."""
+apps' and tested there): classes with rosters, passed results (and their rows of the certificate register), approved claim lines, vouchers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from jineng.assessment.models import Assessment, Result
+from jineng.certificates.models import Certificate, Route
 from jineng.claims.models import Claim, ClaimLine
 from jineng.conftest import World
 from jineng.core.roles import Role
@@ -41,7 +42,7 @@ def certify(
         applied_by=w.users[Role.INSTITUTION],
         state=Assessment.State.RESULTS_ENTERED,
     )
-    return Result.objects.create(
+    result = Result.objects.create(
         assessment=assessment,
         enrolment=enrolment,
         passed=passed,
@@ -51,6 +52,23 @@ def certify(
         issued_on=issued_on if passed else None,
         entered_by=w.users[Role.EVALUATOR],
     )
+    if passed:  # as results_enter registers it: the register is what the indicators count (H03)
+        Certificate.objects.create(
+            holder=enrolment.person,
+            kind=kind,
+            number=result.certificate_number,
+            occupation_id=tc.occupation_id,
+            level=level,
+            body=assessment.body,
+            issued_on=issued_on,
+            route=Route.CLASS_RESULT,
+            training_class=tc,
+            enrolment=enrolment,
+            region_id=tc.region_id,
+            department_id=tc.department_id,
+            unit_id=tc.institution_id,
+        )
+    return result
 
 
 def enrol(tc: TrainingClass, person: Person, row: int) -> Enrolment:

@@ -17,15 +17,15 @@ HEADERS = ["序号", "部门", "新增高技能人才（人）"]
 def _plan_url(suffix: str = "", api: bool = False) -> Any:
     def path(w: World, u: User) -> str:
         plan = department_plan(w)
-        return f"{P}/{plan.pk}" if api else f"/targets/{plan.pk}/{suffix}"
+        return f"{P}/{plan.pk}{suffix}" if api else f"/targets/{plan.pk}/{suffix}"
 
     return path
 
 
-def _foreign_plan(api: bool = False) -> Any:
+def _foreign_plan(api: bool = False, suffix: str = "") -> Any:
     def paths(w: World, u: User) -> list[str]:
         plan = department_plan(w, foreign=True)
-        return [f"{P}/{plan.pk}" if api else f"/targets/{plan.pk}/"]
+        return [f"{P}/{plan.pk}{suffix}" if api else f"/targets/{plan.pk}/"]
 
     return paths
 
@@ -150,4 +150,17 @@ CASES: tuple[Case, ...] = (
     ),
     Case("GET", "targets/programmes/", roles("plan.view"), fixed("/targets/programmes/")),
     Case("GET", f"{P}/programmes", roles("plan.view"), fixed(f"{P}/programmes?year=2021")),
+    # Issue 16: H01 across tables — a figure of one plan split over others of the same region and year.
+    Case(
+        "POST",
+        f"{P}/{{plan_id}}/splits",
+        roles("plan.manage"),
+        _plan_url(api=True, suffix="/splits"),
+        foreign=_foreign_plan(api=True, suffix="/splits"),
+        data=lambda w, u: {"part_ids": [department_plan(w).pk], "label": "合计"},
+        foreign_data=lambda w, u: [{"part_ids": [department_plan(w, foreign=True).pk], "label": "合计"}],
+        ok=201,
+        delta={"targets.Split": 1, "audit.Event": 1},
+        scoped=True,
+    ),
 )
