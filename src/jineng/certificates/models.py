@@ -89,3 +89,6 @@ class CheckAttempt(models.Model):
         verbose_name = "证书查验记录"
         verbose_name_plural = "证书查验记录"
         indexes = [models.Index(fields=["address", "at"], name="certificate_check_address")]
+
+    def __str__(self) -> str:
+        return f"证书查验 {self.address} {self.at:%Y-%m-%d %H:%M}"
