@@ -289,26 +289,39 @@ COLUMNS = (
 )
 
 _KIND_LABELS = dict(EventKind.choices)
+NOT_OURS = "开班编号不存在、未开班或不属于本平台/本机构"
+
+
+# Plain strings (not the TextChoices members): membership is tested for every event of every batch.
+_LESSON_KINDS = frozenset(str(k) for k in PLATFORM_KINDS if k != EventKind.PHOTO)
+_PLATFORM = frozenset(str(k) for k in PLATFORM_KINDS)
+_DEVICE = frozenset(str(k) for k in DEVICE_KINDS)
+_ZERO, _MAX_SPEED, _MAX_SCORE = Decimal(0), Decimal(16), Decimal(100)
 
 
 def _field_problem(e: EventIn, kinds: frozenset[str]) -> tuple[str, str] | None:
     """(field, message) of the first malformed field, or None."""
-    if not e.event_id or len(e.event_id) > 64:
-        return "event_id", "事件编号须为1–64个字符"
-    if e.kind not in kinds:
+    if not e.event_id or len(e.event_id) > 64 or "\n" in e.event_id:
+        return "event_id", "事件编号须为1–64个字符，不含换行"
+    kind = e.kind
+    if kind not in kinds:
         allowed = "、".join(f"{k}（{_KIND_LABELS[k]}）" for k in sorted(kinds))
         return "kind", f"事件类型不可用，可用：{allowed}"
     if e.at.tzinfo is None:
         return "at", "发生时间须带时区"
-    if e.kind in PLATFORM_KINDS and e.kind != EventKind.PHOTO and (e.lesson is None or e.lesson < 1):
+    lesson = e.lesson
+    if lesson is None:
+        if kind in _LESSON_KINDS:
+            return "lesson", "学习事件须填写课序（正整数）"
+    elif lesson < 1 and kind in _LESSON_KINDS:
         return "lesson", "学习事件须填写课序（正整数）"
-    if e.lesson is not None and e.lesson > 100_000:
+    elif lesson > 100_000:
         return "lesson", "课序过大"
     if e.position is not None and not 0 <= e.position <= 86_400:
         return "position", "播放位置须在0–86400秒之间"
-    if e.speed is not None and not Decimal("0") < e.speed <= Decimal("16"):
+    if e.speed is not None and not _ZERO < e.speed <= _MAX_SPEED:
         return "speed", "播放倍速须在0–16之间"
-    if e.score is not None and not Decimal("0") <= e.score <= Decimal("100"):
+    if e.score is not None and not _ZERO <= e.score <= _MAX_SCORE:
         return "score", "比对分数须在0–100之间"
     if len(e.ref) > 128:
         return "ref", "图像编号不超过128个字符"
@@ -317,33 +330,66 @@ def _field_problem(e: EventIn, kinds: frozenset[str]) -> tuple[str, str] | None:
 
 def _classes(
     sender: Organisation, device: Device | None, refs: set[str]
-) -> dict[str, tuple[int, dt.date, dt.date]]:
+) -> dict[str, tuple[int, dt.date, dt.date, dt.datetime, dt.datetime, dt.datetime]]:
+    """ref → (class id, start, end, and the local days' bounds in UTC: from the first day, to the day
+    after the last, and LATE_DAYS later for a device's check-ins)."""
     qs = TrainingClass.objects.filter(ref__in=refs, state__in=OPENED_STATES)
     # A device reports only for its institution's classes; a platform only for classes taught on it.
     qs = (
         qs.filter(institution_id=sender.pk) if device is not None else qs.filter(online_platform_id=sender.pk)
     )
+
+    def bound(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min)).astimezone(dt.UTC)
+
     return {
-        ref: (pk, start, end) for ref, pk, start, end in qs.values_list("ref", "pk", "start_date", "end_date")
+        ref: (
+            pk,
+            start,
+            end,
+            bound(start),
+            bound(end + dt.timedelta(days=1)),
+            bound(end + dt.timedelta(days=1 + LATE_DAYS)),
+        )
+        for ref, pk, start, end in qs.values_list("ref", "pk", "start_date", "end_date")
     }
+
+
+def _normalised(raw: str) -> str | None:
+    try:
+        return parse_id_number(raw).number
+    except InvalidIdNumber:
+        return None
 
 
 @transaction.atomic
 def events_ingest(
     *, actor: User | None, sender: Organisation, device: Device | None, events: Sequence[EventIn]
 ) -> IngestReport:
-    """Store a batch of events from a platform (``device`` None) or a device of ``sender``'s."""
+    """Store a batch of events from a platform (``device`` None) or a device of ``sender``'s.
+
+    The classes and trainees the batch names are read first (two queries), then each event is judged in
+    one pass: malformed, another sender's class, outside the class's days, not on its roster."""
     if len(events) > MAX_EVENTS:
         raise Refusal(f"每批最多 {MAX_EVENTS} 条事件，本批 {len(events)} 条，请分批报送", field="events")
     if device is None and sender.kind != Organisation.Kind.ONLINE_PLATFORM:
         raise Refusal("只有线上培训平台或登记的签到设备可以报送事件")
-    kinds = DEVICE_KINDS if device is not None else PLATFORM_KINDS
+    kinds = _DEVICE if device is not None else _PLATFORM
     report = IngestReport(received=len(events))
     refuse = report.refused.append
     classes = _classes(sender, device, {e.class_ref for e in events})
-    numbers: dict[str, str | None] = {}
-    wanted: list[tuple[int, EventIn, int]] = []  # (index, event, class id)
-    zone = timezone.get_current_timezone()
+    numbers = {raw: _normalised(raw) for raw in {e.id_number for e in events}}
+    enrolments = {
+        (cid, number): pk
+        for pk, cid, number in Enrolment.objects.filter(
+            training_class_id__in=[c[0] for c in classes.values()],
+            person__id_number__in={n for n in numbers.values() if n},
+        ).values_list("pk", "training_class_id", "person__id_number")
+    }
+    now = timezone.now()
+    sender_id, device_id = sender.pk, (device.pk if device is not None else None)
+    rows: dict[tuple[str, dt.datetime], tuple[Any, ...]] = {}
+    used: set[int] = set()
     for i, e in enumerate(events):
         problem = _field_problem(e, kinds)
         if problem is not None:
@@ -351,18 +397,13 @@ def events_ingest(
             continue
         found = classes.get(e.class_ref)
         if found is None:
-            refuse(
-                {
-                    "index": i,
-                    "event_id": e.event_id,
-                    "field": "class_ref",
-                    "message": "开班编号不存在、未开班或不属于本平台/本机构",
-                }
-            )
+            refuse({"index": i, "event_id": e.event_id, "field": "class_ref", "message": NOT_OURS})
             continue
-        cid, start, end = found
-        day = e.at.astimezone(zone).date()
-        if not start <= day <= end + dt.timedelta(days=LATE_DAYS if e.kind in DEVICE_KINDS else 0):
+        cid, start, end, lo, hi, hi_late = found
+        # Instants against the class's days as UTC bounds: converting every event to local time cost
+        # more than the rest of its checks.
+        at = e.at
+        if not lo <= at < (hi_late if e.kind in _DEVICE else hi):
             refuse(
                 {
                     "index": i,
@@ -372,29 +413,13 @@ def events_ingest(
                 }
             )
             continue
-        if e.id_number not in numbers:
-            try:
-                numbers[e.id_number] = parse_id_number(e.id_number).number
-            except InvalidIdNumber:
-                numbers[e.id_number] = None
-        if numbers[e.id_number] is None:
+        number = numbers[e.id_number]
+        if number is None:
             refuse(
                 {"index": i, "event_id": e.event_id, "field": "id_number", "message": "身份证号格式不正确"}
             )
             continue
-        wanted.append((i, e, cid))
-    enrolments = {
-        (cid, number): pk
-        for pk, cid, number in Enrolment.objects.filter(
-            training_class_id__in={cid for _, _, cid in wanted},
-            person__id_number__in={numbers[e.id_number] for _, e, _ in wanted},
-        ).values_list("pk", "training_class_id", "person__id_number")
-    }
-    now = timezone.now()
-    device_id = device.pk if device is not None else None
-    rows: dict[tuple[str, dt.datetime], tuple[Any, ...]] = {}
-    for i, e, cid in wanted:
-        enrolment_id = enrolments.get((cid, numbers[e.id_number] or ""))
+        enrolment_id = enrolments.get((cid, number))
         if enrolment_id is None:
             refuse(
                 {
@@ -405,13 +430,14 @@ def events_ingest(
                 }
             )
             continue
-        key = (e.event_id, e.at)
+        key = (e.event_id, at)
         if key in rows:
             report.duplicates += 1
             continue
+        used.add(cid)
         rows[key] = (
-            sender.pk, device_id, e.event_id, cid, enrolment_id, e.kind, e.at, e.lesson, e.position,
-            e.speed, e.passed, e.score, e.ref, now,
+            sender_id, device_id, e.event_id, cid, enrolment_id, e.kind, at, e.lesson, e.position, e.speed,
+            e.passed, e.score, e.ref, now,
         )  # fmt: skip
     stored = _store(sender.pk, rows)
     report.duplicates += len(rows) - stored
@@ -426,7 +452,7 @@ def events_ingest(
                 "stored": stored,
                 "duplicates": report.duplicates,
                 "refused": len(report.refused),
-                "classes": sorted({row[3] for row in rows.values()})[:50],
+                "classes": sorted(used)[:50],
             },
             region_path=sender.region.path,
             organisation_id=sender.pk,
@@ -442,11 +468,13 @@ def _existing(sender_id: int, keys: Sequence[tuple[str, dt.datetime]]) -> set[tu
     ids = [k[0] for k in keys]
     lo, hi = min(k[1] for k in keys), max(k[1] for k in keys)
     if connection.vendor == "postgresql":
+        # The ids as one text split by the server (they hold no newline): an array parameter of 10,000
+        # strings was built element by element in Python.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT event_id, at FROM {LearningEvent._meta.db_table} "
-                "WHERE sender_id = %s AND event_id = ANY(%s) AND at BETWEEN %s AND %s",
-                [sender_id, ids, lo, hi],
+                f"SELECT event_id, at FROM {LearningEvent._meta.db_table} WHERE sender_id = %s "
+                "AND event_id = ANY(string_to_array(%s, E'\\n')) AND at BETWEEN %s AND %s",
+                [sender_id, "\n".join(ids), lo, hi],
             )
             return set(cursor.fetchall())
     found: set[tuple[str, dt.datetime]] = set()
