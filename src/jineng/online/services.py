@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -488,14 +489,16 @@ def _existing(sender_id: int, keys: Sequence[tuple[str, dt.datetime]]) -> set[tu
 
 
 def _store(sender_id: int, rows: dict[tuple[str, dt.datetime], tuple[Any, ...]]) -> int:
-    """Insert the rows not stored yet; returns how many were inserted."""
+    """Insert the rows not stored yet; returns how many were inserted.
+
+    On PostgreSQL optimistically: a batch is new far more often than it is sent again, so it is copied
+    at once, and only when the unique key refuses it (inside a savepoint) are the stored ones looked up
+    and the rest copied; a batch racing ours for the same events falls back to row-by-row ON CONFLICT."""
     if not rows:
         return 0
-    known = _existing(sender_id, list(rows))
-    new = [row for key, row in rows.items() if key not in known]
-    if not new:
-        return 0
     if connection.vendor != "postgresql":
+        known = _existing(sender_id, list(rows))
+        new = [row for key, row in rows.items() if key not in known]
         LearningEvent.objects.bulk_create(
             (LearningEvent(**dict(zip(COLUMNS, row, strict=True))) for row in new),
             ignore_conflicts=True,
@@ -504,10 +507,19 @@ def _store(sender_id: int, rows: dict[tuple[str, dt.datetime], tuple[Any, ...]])
         return len(new)
     try:
         with transaction.atomic():
+            copy_rows(list(rows.values()))
+        return len(rows)
+    except (IntegrityError, psycopg.IntegrityError):  # the COPY runs on psycopg's own cursor
+        pass
+    known = _existing(sender_id, list(rows))
+    new = [row for key, row in rows.items() if key not in known]
+    if not new:
+        return 0
+    try:
+        with transaction.atomic():
             copy_rows(new)
         return len(new)
-    except IntegrityError:
-        # A concurrent batch stored some of the same events between our check and the COPY.
+    except (IntegrityError, psycopg.IntegrityError):  # the COPY runs on psycopg's own cursor
         return _insert_ignoring(new)
 
 
