@@ -544,9 +544,10 @@ def class_end(*, actor: User, training_class: TrainingClass, today: dt.date | No
             f"结业日期为 {tc.end_date.isoformat()}，不能提前结业", field="结业日期", value=today.isoformat()
         )
     counts = list(Inspection.objects.filter(training_class=tc).values_list("trainees_present", flat=True))
-    if not counts and tc.delivery == Delivery.ONLINE:
-        return _online_class_end(actor, tc, today)
-    if not counts:
+    # C02 for a purely online class, which no inspector visits: the trainees whose valid online hours
+    # (D04, judged from the platform's logs) cover the class's online hours.
+    from_logs = not counts and tc.delivery == Delivery.ONLINE
+    if not counts and not from_logs:
         raise Refusal(
             "本班尚无培训期间检查记录：培训期间至少进行一次实地检查或随机抽查，培训人数以检查在位平均人数为准",
             field="培训期间检查",
@@ -554,7 +555,13 @@ def class_end(*, actor: User, training_class: TrainingClass, today: dt.date | No
             clause=_profile(tc).rule_clause("C01"),
         )
     summary = Summary.objects.select_for_update().get(training_class=tc)
-    summary.trained_headcount = rules.trained_headcount(counts, opening_headcount=summary.opening_headcount)
+    if from_logs:
+        trained = trained_from_logs(tc)
+        if summary.opening_headcount is not None:
+            trained = min(trained, summary.opening_headcount)
+    else:
+        trained = rules.trained_headcount(counts, opening_headcount=summary.opening_headcount)
+    summary.trained_headcount = trained
     summary.inspections_counted = len(counts)
     summary.ended_on = today
     summary.save()
@@ -567,31 +574,12 @@ def class_end(*, actor: User, training_class: TrainingClass, today: dt.date | No
         obj=tc,
         from_state=from_state,
         to_state=tc.state,
-        payload={"trained_headcount": summary.trained_headcount, "inspections": len(counts), "rule": "C02"},
-    )
-    return tc
-
-
-def _online_class_end(actor: User, tc: TrainingClass, today: dt.date) -> TrainingClass:
-    """C02 for a purely online class, which no inspector visits: the trained headcount is the trainees
-    whose valid online hours (D04, judged from the platform's logs) cover the class's online hours."""
-    summary = Summary.objects.select_for_update().get(training_class=tc)
-    summary.trained_headcount = trained_from_logs(tc)
-    if summary.opening_headcount is not None:
-        summary.trained_headcount = min(summary.trained_headcount, summary.opening_headcount)
-    summary.inspections_counted = 0
-    summary.ended_on = today
-    summary.save()
-    from_state = tc.state
-    tc.state = ClassState.ENDED
-    tc.save(update_fields=["state", "updated_at"])
-    event_record(
-        actor=actor,
-        action="class.ended",
-        obj=tc,
-        from_state=from_state,
-        to_state=tc.state,
-        payload={"trained_headcount": summary.trained_headcount, "from_logs": True, "rule": "C02 D04"},
+        payload={
+            "trained_headcount": trained,
+            "inspections": len(counts),
+            "from_logs": from_logs,
+            "rule": "C02",
+        },
     )
     return tc
 
