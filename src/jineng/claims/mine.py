@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from jineng.accounts.models import User
 from jineng.claims.models import ClaimLine, ClaimState
+from jineng.online.selectors import checked_in_days
 from jineng.supervision.models import CheckIn
 from jineng.training.models import Enrolment
 
@@ -74,6 +75,9 @@ def my_classes(user: User) -> list[MyClass]:
         enrolment__in=[e.pk for e in enrolments], matched=True
     ).values_list("enrolment_id", "at"):
         days.setdefault(enrolment_id, set()).add(timezone.localtime(at).date())
+    # The devices' own check-ins (issue 15) count as well as those an institution uploaded.
+    for enrolment_id, found in checked_in_days((e.training_class_id, e.pk) for e in enrolments).items():
+        days.setdefault(enrolment_id, set()).update(found)
     return [
         MyClass(e, len(days.get(e.pk, set())), e.n_leaves, e.n_made_up, getattr(e, "result", None))
         for e in enrolments

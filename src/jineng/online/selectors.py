@@ -421,3 +421,23 @@ def events_count(classes: Iterable[TrainingClass]) -> dict[int, int]:
         .annotate(n=Count("id"))
         .values_list("training_class_id", "n")
     )
+
+
+def checked_in_days(pairs: Iterable[tuple[int, int]]) -> dict[int, set[dt.date]]:
+    """C07: per enrolment, the local days with a matched face check-in its institution's devices sent.
+    ``pairs`` are (class id, enrolment id)."""
+    pairs = list(pairs)
+    out: dict[int, set[dt.date]] = defaultdict(set)
+    if not pairs:
+        return out
+    for enrolment_id, at in (
+        LearningEvent.objects.filter(
+            training_class_id__in={c for c, _ in pairs},
+            enrolment_id__in={e for _, e in pairs},
+            kind="face_in",
+        )
+        .exclude(passed=False)
+        .values_list("enrolment_id", "at")
+    ):
+        out[enrolment_id].add(timezone.localtime(at).date())
+    return out

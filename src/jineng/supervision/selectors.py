@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from jineng.accounts.models import User
 from jineng.core.roles import Role
+from jineng.online.selectors import checked_in_days
 from jineng.supervision.models import CheckIn, Inspection, Leave, LessonVideo
 from jineng.training.models import ClassState, Enrolment, TrainingClass
 from jineng.training.selectors import classes_visible
@@ -112,6 +113,9 @@ def attendance(tc: TrainingClass) -> list[AttendanceRow]:
         )
         .order_by("row")
     )
+    # The devices' own check-ins (issue 15) count as well as those an institution uploaded.
+    for enrolment_id, found in checked_in_days((tc.pk, e.pk) for e in enrolments).items():
+        days.setdefault(enrolment_id, set()).update(found)
     return [AttendanceRow(e, len(days.get(e.pk, set())), e.n_leaves, e.n_made_up) for e in enrolments]
 
 

@@ -22,7 +22,7 @@ from jineng.online.tests.factory import Log, at, enrolments, online_class, platf
 from jineng.policy.profiles import get_profile
 from jineng.supervision.models import Summary
 from jineng.supervision.services import class_end
-from jineng.supervision.tests.factory import occupation
+from jineng.supervision.tests.factory import occupation, xuchang_class
 from jineng.training.models import ClassState, TrainingClass
 
 D1 = dt.date(2021, 6, 7)
@@ -312,3 +312,19 @@ def test_a_platforms_token_sees_only_the_classes_taught_on_it(world: World) -> N
     assert client.get(f"/api/v1/online/classes/{mine.pk}").status_code == 200
     foreign = online_class(world, platform_org=other)
     assert client.get(f"/api/v1/online/classes/{foreign.pk}").status_code == 404
+
+
+def test_c07_a_devices_check_ins_count_as_attendance_days_on_the_class_and_the_trainees_pages(
+    world: World,
+) -> None:
+    from jineng.supervision.selectors import attendance
+
+    tc = xuchang_class(world, trainees=2, state=ClassState.IN_TRAINING)
+    first, _ = list(enrolments(tc))
+    device, _ = services.device_register(
+        actor=world.outsiders["institution"], code="XC-FACE-9", site="魏都区"
+    )
+    log = Log(tc, first, prefix="att").day(dt.date(2023, 6, 5)).day(dt.date(2023, 6, 6))
+    log.day(dt.date(2023, 6, 7), matched=False)  # a face that did not match counts no day
+    services.events_ingest(actor=None, sender=world.xc_school, device=device, events=log.events)
+    assert [r.days_checked_in for r in attendance(tc)] == [2, 0]
