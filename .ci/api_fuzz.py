@@ -67,8 +67,8 @@ def _headers(username: str) -> dict[str, str]:
     from django.test import Client
 
     from jineng.accounts.models import User
-    from jineng.core.roles import can
     from jineng.accounts.services import api_token_issue
+    from jineng.core.roles import can
 
     user = User.objects.get(username=username)
     if can(user.role, "token.manage"):

@@ -326,7 +326,6 @@ def _mount() -> None:
     from jineng.accounts.api import router as accounts_router
     from jineng.appraisal.api import public as appraisal_public_router
     from jineng.appraisal.api import router as appraisal_router
-    from jineng.online.api import router as online_router
     from jineng.apprenticeship.api import router as apprenticeship_router
     from jineng.assessment.api import router as assessment_router
     from jineng.audit.api import router as audit_router
@@ -341,6 +340,7 @@ def _mount() -> None:
     from jineng.evalsubsidy.api import router as evalsubsidy_router
     from jineng.grants.api import router as grants_router
     from jineng.ledger.api import router as ledger_router
+    from jineng.online.api import router as online_router
     from jineng.orgs.api import router as orgs_router
     from jineng.orgs.api import sanctions as sanctions_router
     from jineng.people.api import router as people_router

@@ -14,6 +14,7 @@ from jineng.online.selectors import offline_hours_required, profile_of
 from jineng.online.services import EventIn, device_register, events_ingest
 from jineng.training.models import Enrolment, TrainingClass
 
+
 def _device(tc: TrainingClass) -> Device:
     found = Device.objects.filter(institution_id=tc.institution_id).first()
     if found is None:

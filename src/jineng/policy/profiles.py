@@ -101,7 +101,12 @@ SCHEMA: tuple[ParamSpec, ...] = (
     _p("online_assessment_months", "int_list", "D03", "线上培训线下考核月份"),
     _p("max_online_theory_share", "decimal", "D05", "线上理论学习占总课时上限"),
     _p("online_assessment_requesters", "str_list", "D06", "纯线上培训可申请考核的主体"),
-    _p("online_lesson_checks", "bool", "D04", "线上学习过程管控（快进、多窗口、弹窗、活体比对、顺序、随机抓拍）"),
+    _p(
+        "online_lesson_checks",
+        "bool",
+        "D04",
+        "线上学习过程管控（快进、多窗口、弹窗、活体比对、顺序、随机抓拍）",
+    ),
     _p("online_popup_max_minutes", "int", "D04", "连续无弹窗管控的最长分钟数"),
     _p("online_invalid_refuses_assessment", "bool", "D04", "线上培训无效的不受理线下考核申请"),
     _p("online_course_approval_required", "bool", "D01", "线上平台新增培训视频须经省级审核同意"),

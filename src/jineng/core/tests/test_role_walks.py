@@ -42,7 +42,12 @@ WALKS: dict[str, list[tuple[str, str]]] = {
     "zz_hr1": [("/", "李娜"), ("/classes/", "培训班"), ("/claims/", "补贴申领")],
     "zz_gxj1": [("/", "刘洋"), ("/classes/", "培训班"), ("/claims/", "补贴申领")],
     "zz_czj": [("/", "杨帆"), ("/claims/batches/", "拨付批次")],
-    "zzsy_jb": [("/", "赵敏"), ("/classes/", "培训班"), ("/claims/", "补贴申领"), ("/online/devices/", "签到设备")],
+    "zzsy_jb": [
+        ("/", "赵敏"),
+        ("/classes/", "培训班"),
+        ("/claims/", "补贴申领"),
+        ("/online/devices/", "签到设备"),
+    ],
     "tcjd_jb": [("/", "孙丽"), ("/assessment/", "结业考核"), ("/certificates/", "证书登记册")],
     "zz_dc": [("/", "周强"), ("/supervision/today/", "今日检查"), ("/online/exceptions/", "每日异常清单")],
     "zz_sj": [("/", "吴芳"), ("/audit/", "审计日志"), ("/claims/", "补贴申领")],
@@ -55,7 +60,9 @@ WITH_QUEUES = {"zz_hr1", "zz_gxj1", "zzsy_jb", "tcjd_jb"}  # ZZ21 has no finance
 
 
 def _sideways(page: Any) -> int:
-    return int(page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+    return int(
+        page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )
 
 
 def _visit(page: Any, base: str, path: str, heading: str, folder: Path, name: str) -> None:
