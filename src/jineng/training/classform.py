@@ -219,12 +219,22 @@ def page_fields() -> dict[str, forms.Field]:
 PageFields: Any = forms.forms.DeclarativeFieldsMetaclass("PageFields", (forms.Form,), page_fields())
 
 
+# 18.8: rows whose names repeat across cities or say nothing of what they are filed for are offered with it.
+_LABELS: dict[str, Callable[[Any], str]] = {
+    "department": lambda d: f"{d.name}（{d.region.name}）",
+    "teachers": lambda t: f"{t.name}（{t.occupation.name}·{'专职' if t.full_time else '兼职'}）",
+}
+
+
 def page_choices(form: forms.Form, user: User) -> None:
     """Offer on ``form`` only the rows this user may name."""
     for f in FIELDS:
         choose = page_of(f).choices
         if choose is not None:
-            form.fields[page_name(f)].queryset = choose(user)  # type: ignore[attr-defined]
+            field_ = form.fields[page_name(f)]
+            field_.queryset = choose(user)  # type: ignore[attr-defined]
+            if page_name(f) in _LABELS:
+                field_.label_from_instance = _LABELS[page_name(f)]  # type: ignore[attr-defined]
 
 
 def page_initial(tc: TrainingClass) -> dict[str, Any]:

@@ -190,7 +190,7 @@ def class_departments(user: User) -> QuerySet[Department]:
 def class_teachers(user: User) -> QuerySet[Teacher]:
     if _province_path(user) is None:
         return Teacher.objects.none()
-    return Teacher.objects.filter(organisation=user.organisation, active=True)
+    return Teacher.objects.filter(organisation=user.organisation, active=True).select_related("occupation")
 
 
 def class_enterprises(user: User) -> QuerySet[Organisation]:

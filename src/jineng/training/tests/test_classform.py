@@ -315,3 +315,18 @@ def test_a_missing_row_is_refused_not_stored(world: World, partners: Partners) -
     assert not TrainingClass.objects.exists()
     tc = draft_class(world, start_date=START)
     assert tc.enterprise_id is None and tc.online_platform_id is None
+
+
+def test_18_8_departments_name_their_city_and_teachers_their_filed_occupation(world: World) -> None:
+    from jineng.catalogue.models import Teacher
+    from jineng.supervision.tests.factory import occupation
+
+    Teacher.objects.create(
+        organisation=world.zz_school, name="王建国", id_number="410105198001011239", occupation=occupation(),
+        full_time=True,
+    )  # fmt: skip
+    html = world.client(world.users["institution"]).get("/classes/new/").content.decode()
+    departments = set(options(html, "department").values())
+    # Two cities' 市工信局 are told apart by their city.
+    assert {"市工信局（郑州市）", "市工信局（许昌市）", "市教育局（郑州市）"} <= departments
+    assert "王建国（电工·专职）" in options(html, "teachers").values()
