@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from jineng.accounts.models import User
-from jineng.catalogue.models import CatalogueItem, Teacher
+from jineng.catalogue.models import CatalogueItem, InstitutionOccupation, Teacher, Trade
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
 from jineng.orgs.models import Organisation
@@ -222,3 +222,30 @@ def class_catalogue_items(user: User) -> QuerySet[CatalogueItem]:
     return CatalogueItem.objects.filter(
         region__path__startswith=province, valid_to__isnull=True
     ).select_related("region", "occupation", "trade")
+
+
+@dataclass(frozen=True)
+class OccupationChoice:
+    code: str
+    name: str
+    trades: tuple[str, ...]
+
+
+def class_occupation_choices(user: User, *, today: dt.date) -> list[OccupationChoice]:
+    """18.8: the occupations the clerk's institution is listed for today (A11), with their 工种, offered
+    as suggestions beside the typed code (the services still judge what is typed)."""
+    if user.organisation_id is None or not can(user.role, "class.apply"):
+        return []
+    listed = (
+        InstitutionOccupation.objects.filter(organisation_id=user.organisation_id, valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+        .select_related("occupation")
+        .order_by("occupation__code")
+    )
+    occupations = {io.occupation_id: io.occupation for io in listed}
+    trades: dict[int, list[str]] = {}
+    for occupation_id, name in Trade.objects.filter(occupation_id__in=occupations).values_list(
+        "occupation_id", "name"
+    ):
+        trades.setdefault(occupation_id, []).append(name)
+    return [OccupationChoice(o.code, o.name, tuple(trades.get(pk, ()))) for pk, o in occupations.items()]

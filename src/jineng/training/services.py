@@ -96,7 +96,13 @@ def _apply_input(tc: TrainingClass, data: ClassInput, actor: User) -> list[Teach
     if data.trade_name.strip():
         trade = Trade.objects.filter(occupation=occupation, name=data.trade_name.strip()).first()
         if trade is None:
-            raise Refusal("该职业下没有这个工种", field="工种", value=data.trade_name)
+            names = list(Trade.objects.filter(occupation=occupation).values_list("name", flat=True)[:30])
+            offered = f"，可选：{'、'.join(names)}" if names else "；该职业不分工种，请留空"
+            raise Refusal(
+                f"{occupation.name}下没有“{data.trade_name.strip()}”这个工种{offered}",
+                field="工种",
+                value=data.trade_name,
+            )
     for name, choices, label in (
         ("mode", Mode, "培训方式"),
         ("funding_type", FundingType, "补贴类别"),

@@ -36,6 +36,7 @@ from jineng.training.models import (
 )
 from jineng.training.roster import report_bytes, template_bytes
 from jineng.training.selectors import QueueFilter, classes_search, classes_visible, review_queue
+from jineng.training.selectors import class_occupation_choices as occupation_choices
 
 LIST_HEADERS = [
     "开班编号",
@@ -115,6 +116,10 @@ class ClassForm(classform.PageFields):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         classform.page_choices(self, user)
+        # 18.8: the institution's listed occupations and their 工种 as suggestions to the typed fields.
+        self.occupation_choices = occupation_choices(user, today=timezone.localdate())
+        self.fields["occupation_code"].widget.attrs["list"] = "occupation-list"
+        self.fields["trade_name"].widget.attrs["list"] = "trade-list"
 
     def to_input(self) -> services.ClassInput:
         return classform.input_from_page(self.cleaned_data)

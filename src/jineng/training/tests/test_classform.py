@@ -330,3 +330,20 @@ def test_18_8_departments_name_their_city_and_teachers_their_filed_occupation(wo
     # Two cities' 市工信局 are told apart by their city.
     assert {"市工信局（郑州市）", "市工信局（许昌市）", "市教育局（郑州市）"} <= departments
     assert "王建国（电工·专职）" in options(html, "teachers").values()
+
+
+def test_18_8_the_institutions_listed_occupations_and_their_trades_are_offered(world: World) -> None:
+    import datetime as dt
+
+    from jineng.catalogue.models import InstitutionOccupation, Trade
+    from jineng.supervision.tests.factory import occupation
+
+    electrician = occupation()
+    Trade.objects.create(occupation=electrician, name="维修电工")
+    InstitutionOccupation.objects.create(
+        organisation=world.zz_school, occupation=electrician, valid_from=dt.date(2020, 1, 1)
+    )
+    html = world.client(world.users["institution"]).get("/classes/new/").content.decode()
+    assert 'list="occupation-list"' in html and 'list="trade-list"' in html
+    assert '<option value="6-31-01-03">6-31-01-03 电工</option>' in html
+    assert '<option value="维修电工">电工 · 维修电工</option>' in html
