@@ -119,7 +119,7 @@ def test_a_class_from_application_to_assessment_results_through_the_pages(
     page.select_option("#id_mode", value="institution")
     page.select_option("#id_funding_type", value="employment")
     page.fill("#id_workstations", "30")
-    page.select_option("#id_teachers", label=["教师1", "教师2"])
+    page.select_option("#id_teachers", label=["教师1（电工·专职）", "教师2（电工·专职）"])
     step_shot(page, shots, "lifecycle-01-application-form")
     page.get_by_role("button", name="保存").click()
     page.wait_for_url("**/classes/*/")
