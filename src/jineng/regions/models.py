@@ -28,7 +28,7 @@ class Region(models.Model):
     position = models.PositiveIntegerField("排序", default=0)
     # 18.11: the telephone a 公示 names for questions and objections; a region without one uses its
     # nearest ancestor's.
-    bureau_phone = models.CharField("人社局咨询电话", max_length=32, blank=True)
+    bureau_phone = models.CharField("人社局咨询电话", max_length=32, blank=True, db_default="")
 
     class Meta:
         verbose_name = "行政区域"
