@@ -28,6 +28,7 @@ from pydantic import Field, create_model
 
 from jineng.accounts.models import User
 from jineng.catalogue.models import Level
+from jineng.core.widgets import DataCheckboxes, DataSelect
 from jineng.policy.profiles import latest_profiles
 from jineng.training import selectors
 from jineng.training.models import Delivery, TrainingClass
@@ -204,11 +205,35 @@ def _page_field(f: dataclasses.Field[Any]) -> forms.Field:
     options = dict(page.options)
     if page.no_blank:
         options["choices"] = model_field.choices
+    if page_name(f) in _WIDGETS:
+        options["widget"] = _WIDGETS[page_name(f)]()
     made = model_field.formfield(**options)
     assert made is not None, f.name
     if page.choices is not None:
         made.queryset = made.queryset.none()  # type: ignore[attr-defined]  # until page_choices: none
     return made
+
+
+# 18.8: lists narrowed on the page to what applies (app.js, data-narrow): departments to those of the
+# class's region or above it (the services refuse any other), teachers to those filed for the typed
+# occupation (others one click away: a theory teacher may be filed for a neighbouring one). The teachers
+# are ticked, not Ctrl-clicked.
+_WIDGETS: dict[str, Callable[[], forms.Widget]] = {
+    "region": lambda: DataSelect(option_attrs=lambda r: {"data-path": r.path}),
+    "department": lambda: DataSelect(
+        attrs={"data-narrow": "within", "data-by": "region"},
+        option_attrs=lambda d: {"data-within": d.region.path},
+    ),
+    "teachers": lambda: DataCheckboxes(
+        attrs={
+            "data-narrow": "equal",
+            "data-by": "occupation_code",
+            "data-hidden-text": "只列出本职业备案的教师；另有 {n} 名其他职业的教师",
+            "class": "checklist",
+        },
+        option_attrs=lambda t: {"data-equal": t.occupation.code},
+    ),
+}
 
 
 def page_fields() -> dict[str, forms.Field]:

@@ -103,6 +103,10 @@ def test_a_class_from_application_to_assessment_results_through_the_pages(
     page.wait_for_url("**/classes/new/")
     says(page, "年度补贴性职业技能提升培训申请表")
     page.select_option("#id_region", label="金水区")
+    # 18.8: a Zhengzhou district's class is offered Zhengzhou's departments, not Xuchang's 市工信局.
+    xuchang_dept = page.locator(f'#id_department option[value="{world.xc_industry.pk}"]')
+    expect(xuchang_dept).to_be_disabled()
+    expect(page.locator(f'#id_department option[value="{world.zz_industry.pk}"]')).to_be_enabled()
     page.select_option("#id_department", value=str(world.zz_industry.pk))
     page.fill("#id_venue", "郑州市金水区文化路 80 号实训楼")
     expect(page.locator("#id_contact_name")).to_have_value("赵敏")  # from the institution's record
@@ -119,7 +123,8 @@ def test_a_class_from_application_to_assessment_results_through_the_pages(
     page.select_option("#id_mode", value="institution")
     page.select_option("#id_funding_type", value="employment")
     page.fill("#id_workstations", "30")
-    page.select_option("#id_teachers", label=["教师1（电工·专职）", "教师2（电工·专职）"])
+    page.get_by_label("教师1（电工·专职）").check()
+    page.get_by_label("教师2（电工·专职）").check()
     step_shot(page, shots, "lifecycle-01-application-form")
     page.get_by_role("button", name="保存").click()
     page.wait_for_url("**/classes/*/")

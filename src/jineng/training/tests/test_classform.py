@@ -329,7 +329,45 @@ def test_18_8_departments_name_their_city_and_teachers_their_filed_occupation(wo
     departments = set(options(html, "department").values())
     # Two cities' 市工信局 are told apart by their city.
     assert {"市工信局（郑州市）", "市工信局（许昌市）", "市教育局（郑州市）"} <= departments
-    assert "王建国（电工·专职）" in options(html, "teachers").values()
+    assert "王建国（电工·专职）" in boxes(html, "teachers").values()
+
+
+def boxes(html: str, name: str) -> dict[str, str]:
+    """value → label of the ticked-list <input type=checkbox name=...> on a page."""
+    found = re.findall(
+        rf'<label[^>]*><input type="checkbox" name="{name}" value="([^"]*)"[^>]*>\s*([^<]*)</label>', html
+    )
+    assert found, name
+    return {value: label.strip() for value, label in found}
+
+
+def test_18_8_departments_carry_their_region_and_teachers_their_occupation_for_the_page_to_narrow(
+    world: World,
+) -> None:
+    """Given two cities' departments and a teacher filed for 电工, when the clerk opens the class form, then
+    each department option says whose region it is filed under and each region option its path (app.js
+    offers only the departments of the chosen region or above it), and the teachers are ticked boxes, each
+    with its filed occupation's code (app.js lists the typed occupation's teachers first)."""
+    from jineng.catalogue.models import Teacher
+    from jineng.supervision.tests.factory import occupation
+
+    teacher = Teacher.objects.create(
+        organisation=world.zz_school, name="王建国", id_number="410105198001011239", occupation=occupation(),
+        full_time=True,
+    )  # fmt: skip
+    html = world.client(world.users["institution"]).get("/classes/new/").content.decode()
+
+    select = re.search(r'<select name="department"[^>]*>', html)
+    assert select is not None
+    assert 'data-narrow="within"' in select.group(0) and 'data-by="region"' in select.group(0)
+    zz_path, xc_path = world.zz_industry.region.path, world.xc_industry.region.path
+    assert f'value="{world.zz_industry.pk}" data-within="{zz_path}"' in html
+    assert f'value="{world.xc_industry.pk}" data-within="{xc_path}"' in html
+    assert re.search(rf'value="{world.zz_industry.region.pk}"( selected)? data-path="{zz_path}"', html)
+    box = re.search(rf'<input type="checkbox" name="teachers" value="{teacher.pk}"[^>]*>', html)
+    assert box is not None
+    assert 'data-equal="6-31-01-03"' in box.group(0) and 'data-by="occupation_code"' in box.group(0)
+    assert boxes(html, "teachers") == {str(teacher.pk): "王建国（电工·专职）"}
 
 
 def test_18_8_the_institutions_listed_occupations_and_their_trades_are_offered(world: World) -> None:
@@ -346,4 +384,6 @@ def test_18_8_the_institutions_listed_occupations_and_their_trades_are_offered(w
     html = world.client(world.users["institution"]).get("/classes/new/").content.decode()
     assert 'list="occupation-list"' in html and 'list="trade-list"' in html
     assert '<option value="6-31-01-03">6-31-01-03 电工</option>' in html
-    assert '<option value="维修电工">电工 · 维修电工</option>' in html
+    # Suggested only once 电工's code is typed (app.js: data-narrow on the datalist).
+    assert '<datalist id="trade-list" data-narrow="equal" data-by="occupation_code">' in html
+    assert '<option value="维修电工" data-equal="6-31-01-03">电工 · 维修电工</option>' in html

@@ -116,3 +116,104 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
 })();
+
+// 18.8: a list narrowed to what applies, as the field it follows is filled in.
+//   <select data-narrow="within" data-by="region">   options with data-within="<path>" stay offered when
+//                                                     the chosen region's data-path starts with it (the
+//                                                     class's region or a region above it)
+//   <input type=checkbox data-narrow="equal" data-by="occupation_code" data-equal="<code>">
+//                                                     the box shows when the typed value equals its code
+//                                                     (or it is ticked); the others are one click away,
+//                                                     counted by data-hidden-text ("… {n} …")
+//   <datalist data-narrow="equal" data-by="occupation_code">   suggests only the options whose data-equal
+//                                                     is the typed value (all while it is empty)
+(function () {
+  "use strict";
+  function key(by, mode) {
+    if (!by) return "";
+    if (mode === "within") {
+      var opt = by.selectedOptions && by.selectedOptions[0];
+      return (opt && opt.getAttribute("data-path")) || "";
+    }
+    return (by.value || "").trim();
+  }
+  function narrowSelect(select) {
+    var by = select.form && select.form.elements[select.getAttribute("data-by")];
+    var path = key(by, "within");
+    Array.prototype.forEach.call(select.options, function (opt) {
+      var within = opt.getAttribute("data-within");
+      if (within === null) return;
+      var off = !!path && path.indexOf(within) !== 0;
+      opt.hidden = off;
+      opt.disabled = off;
+      if (off && opt.selected) select.value = "";
+    });
+  }
+  function narrowBoxes(name, form) {
+    var boxes = form.querySelectorAll('input[type=checkbox][data-narrow="equal"][name="' + name + '"]');
+    if (!boxes.length) return;
+    var value = key(form.elements[boxes[0].getAttribute("data-by")], "equal");
+    var list = document.getElementById("id_" + name) || boxes[0].closest("div");
+    // "全部显示" holds until the followed value changes.
+    var showAll = list.getAttribute("data-show-all") === value;
+    var hidden = 0;
+    boxes.forEach(function (box) {
+      var off = !showAll && !!value && box.getAttribute("data-equal") !== value && !box.checked;
+      var row = box.closest("label") ? box.closest("label").parentNode : box;
+      row.hidden = off;
+      if (off) hidden += 1;
+    });
+    var note = list.parentNode.querySelector('[data-narrow-note="' + name + '"]');
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "muted small";
+      note.setAttribute("data-narrow-note", name);
+      note.appendChild(document.createElement("span"));
+      var more = document.createElement("button");
+      more.type = "button";
+      more.className = "link";
+      more.textContent = "全部显示";
+      // The note is made once: leaving the typed field (its change) re-narrows before this click lands.
+      more.addEventListener("click", function () {
+        list.setAttribute("data-show-all", key(form.elements[boxes[0].getAttribute("data-by")], "equal"));
+        narrowBoxes(name, form);
+      });
+      note.appendChild(more);
+      list.insertAdjacentElement("afterend", note);
+    }
+    note.hidden = !hidden;
+    note.firstChild.textContent = (boxes[0].getAttribute("data-hidden-text") || "另有 {n} 项未列出")
+      .replace("{n}", String(hidden)) + " ";
+  }
+  function narrowList(list) {
+    var form = list.closest("form");
+    var value = key(form && form.elements[list.getAttribute("data-by")], "equal");
+    Array.prototype.forEach.call(list.options, function (opt) {
+      opt.disabled = !!value && opt.getAttribute("data-equal") !== value;
+    });
+  }
+  function narrowAll(form) {
+    form.querySelectorAll('select[data-narrow="within"]').forEach(narrowSelect);
+    form.querySelectorAll('datalist[data-narrow="equal"]').forEach(narrowList);
+    var names = {};
+    form.querySelectorAll('input[data-narrow="equal"]').forEach(function (box) { names[box.name] = true; });
+    Object.keys(names).forEach(function (name) { narrowBoxes(name, form); });
+  }
+  function follow(event) {
+    var field = event.target;
+    if (!field.form || !field.name) return;
+    if (field.form.querySelector('[data-narrow][data-by="' + field.name + '"]')) narrowAll(field.form);
+  }
+  document.addEventListener("change", follow);
+  document.addEventListener("input", follow);
+  function ready() {
+    var forms = new Set();
+    document.querySelectorAll("[data-narrow]").forEach(function (el) {
+      var form = el.form || el.closest("form");
+      if (form) forms.add(form);
+    });
+    forms.forEach(narrowAll);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+})();
