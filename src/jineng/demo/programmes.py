@@ -102,14 +102,16 @@ EVALUATION_CLAIMED = dt.date(2023, 11, 20)  # a Monday
 
 
 def demo_programmes_load(accounts: dict[str, User]) -> list[Claim]:
-    """Returns the programmes' claims, all paid; the caller's transaction holds them."""
+    """Returns the programmes' claims: the grant's and the cohort's paid, the evaluation subsidies' sent to
+    finance; the caller's transaction holds them."""
     acc = bureau_accounts(XUCHANG)
     enterprise_clerk = User.objects.get(username=CLERK[1])
     grant = _grant(acc, enterprise_clerk)
     stage = _cohort(acc)
     _paid(acc, [grant, stage], PROGRAMMES_CLAIMED)
     made = _evaluation(acc, accounts["evaluator"], accounts["trainee"])
-    _paid(acc, made, EVALUATION_CLAIMED)
+    # The evaluation subsidies' batch is sent to finance and left there: finance's 待办 has a batch to pay.
+    _paid(acc, made, EVALUATION_CLAIMED, pay=False)
     return [grant, stage, *made]
 
 
@@ -235,8 +237,9 @@ def _submitted(applicant: User, claim: Claim, bank: tuple[str, str], day: dt.dat
     )
 
 
-def _paid(acc: dict[str, User], submitted: list[Claim], day: dt.date) -> PaymentBatch:
-    """The submitted claims through the department, the notice, the bureau and finance, then one batch."""
+def _paid(acc: dict[str, User], submitted: list[Claim], day: dt.date, *, pay: bool = True) -> PaymentBatch:
+    """The submitted claims through the department, the notice, the bureau and finance, then one batch
+    sent to finance, and paid unless ``pay`` is false."""
     closed = working_days_after(day, NOTICE_DAYS)
     for claim in submitted:
         for suffix in ("dept1", "dept2"):
@@ -249,6 +252,8 @@ def _paid(acc: dict[str, User], submitted: list[Claim], day: dt.date) -> Payment
     batch = claims.batch_open(actor=acc["admin"], region=city, today=closed)
     claims.batch_collect(actor=acc["admin"], batch=batch)
     batch = claims.batch_send(actor=acc["hr2"], batch=batch)
+    if not pay:
+        return batch
     return claims.batch_pay(
         actor=acc["cz1"], batch=batch, bank_reference=f"DEMOXCP{closed:%Y%m%d}", today=batch.pay_on
     )

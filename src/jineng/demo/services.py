@@ -250,7 +250,7 @@ def demo_load() -> bool:
     demo_claims_load(by_role)
     demo_standards_load(by_role["evaluator"])
     demo_yigong_load()  # 以工代训 (wagetraining): an enterprise of 许昌 claims two months under XC19
-    demo_programmes_load(by_role)  # F05 grant, 学徒制 cohort, 评价补贴: paid in 许昌's batches
+    demo_programmes_load(by_role)  # F05 grant, 学徒制 cohort paid; 评价补贴 sent to 许昌's finance
     demo_plans_load()
     demo_progress_load()
     demo_appraisal_load(by_role)  # I03–I05: 郑州 2021 evaluated from the records, follow-up included

@@ -429,15 +429,16 @@ def test_f02_the_demo_evaluation_body_and_the_trainee_claim_evaluation_subsidies
         )
     }
     body, own = made["evaluation_body"], made["individual"]
-    # Then the evaluation body is paid 200 元 for each of the 15 it issued, the trainee for his own
+    # Then the evaluation body is owed 200 元 for each of the 15 it issued, the trainee for his own, in a
+    # batch sent to finance and not yet paid (finance's 待办)
     assert (body.state, body.headcount, body.amount, body.payee_organisation.name) == (
-        "paid",
+        "in_batch",
         15,
         Decimal("3000.00"),
         "中国陶瓷行业特有工种职业技能鉴定站河南分站",
     )
     assert (own.state, own.headcount, own.amount, own.payee_person.id_number) == (
-        "paid",
+        "in_batch",
         1,
         Decimal("200.00"),
         data.TRAINEE_ID,
@@ -460,8 +461,11 @@ def test_demo_programme_claims_appear_in_xuchangs_claims_list_and_batches(demo, 
     # Then the claims list shows each programme's claim
     for title in ("实训设备补助", "第1年", "评价补贴", "以工代训"):
         assert title in page, title
-    # And 许昌 has four paid batches: the two class batches and the two of the programmes
-    assert PaymentBatch.objects.filter(region__name="许昌市", state="paid").count() == 4
+    # And 许昌 has three paid batches (the two class batches and the programmes') and the evaluation
+    # subsidies' batch sent to finance
+    assert PaymentBatch.objects.filter(region__name="许昌市", state="paid").count() == 3
+    sent = PaymentBatch.objects.get(region__name="许昌市", state="sent")
+    assert sent.items.count() == 2
 
 
 def test_e09_the_demo_ledger_of_xuchang_2023_counts_on_the_board_one_entry_late(demo):
