@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from jineng.accounts.models import User
 from jineng.assessment.selectors import results_queue
@@ -68,10 +69,11 @@ def _queue(
     count, overdue, earliest = stats["count"], stats["overdue"], stats["earliest"]
     if not count:
         return None
+    # 18.10: dates as the documents write them (2021年7月5日), the locale's DATE_FORMAT.
     if overdue:
-        hint = f"其中 {overdue} 项已超期，最早期限 {earliest:%Y-%m-%d}"
+        hint = f"其中 {overdue} 项已超期，最早期限 {date_format(earliest)}"
     elif earliest is not None:
-        hint = f"最早期限 {earliest:%Y-%m-%d}" + (f"；{hint}" if hint else "")
+        hint = f"最早期限 {date_format(earliest)}" + (f"；{hint}" if hint else "")
     return WorkItem(label, count, url, hint, "danger" if overdue else level, earliest, overdue)
 
 
@@ -151,7 +153,7 @@ def _late_item(label: str, late: list[LateReport], url: str) -> WorkItem | None:
     if not late:
         return None
     earliest = min(r.due_on for r in late)
-    hint = f"H06 已过报送时限，最早期限 {earliest:%Y-%m-%d}，最多逾期 {max(r.days_overdue for r in late)} 天"
+    hint = f"H06 已过报送时限，最早期限 {date_format(earliest)}，最多逾期 {max(r.days_overdue for r in late)} 天"
     return WorkItem(label, len(late), url, hint, "danger", earliest, len(late))
 
 

@@ -42,14 +42,14 @@ def test_a_department_reviewer_sees_his_overdue_classes_first_and_the_claims_to_
             "1",
             "/classes/queue/",
             "待审核的开班申请",
-            f"其中 1 项已超期，最早期限 {tc.review_due:%Y-%m-%d}",
+            f"其中 1 项已超期，最早期限 {tc.review_due.year}年{tc.review_due.month}月{tc.review_due.day}日",
         ),
         (
             "danger",
             "1",
             "/claims/queue/",
             "待签署的补贴申领",
-            f"其中 1 项已超期，最早期限 {claim.review_due:%Y-%m-%d}",
+            f"其中 1 项已超期，最早期限 {claim.review_due.year}年{claim.review_due.month}月{claim.review_due.day}日",
         ),
     ]
     assert items == (expected if tc.review_due <= claim.review_due else expected[::-1])
@@ -79,7 +79,7 @@ def test_the_evaluator_sees_the_assessments_waiting_for_results(world: World) ->
         "1",
         "/assessment/",
         "待录入结果的结业考核",
-        f"其中 1 项已超期，最早期限 {a.assessment_date:%Y-%m-%d}",
+        f"其中 1 项已超期，最早期限 {a.assessment_date.year}年{a.assessment_date.month}月{a.assessment_date.day}日",
     )
 
 

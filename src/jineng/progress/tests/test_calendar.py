@@ -380,7 +380,7 @@ def test_h06_late_reports_are_in_the_home_pages_todo(world: World, monkeypatch: 
     dept = [(w.label, w.count, w.url, w.level) for w in work_for(world.outsiders["dept_first"])]
     assert ("逾期未报送的定期报告", 6, "/progress/late/", "danger") in dept
     admin = {w.label: (w.count, w.hint) for w in work_for(world.outsiders["hr_admin"])}
-    assert admin["逾期未审核的定期报告"] == (2, "H06 已过报送时限，最早期限 2023-02-07，最多逾期 1 天")
+    assert admin["逾期未审核的定期报告"] == (2, "H06 已过报送时限，最早期限 2023年2月7日，最多逾期 1 天")
     assert "逾期未报送的定期报告" not in admin  # the county's are all in; a department's are its own to send
     first = {w.label for w in work_for(world.outsiders["hr_first"])}
     assert "逾期未审核的定期报告" not in first and "逾期未报送的定期报告" not in first
