@@ -520,7 +520,7 @@ def test_c02_trained_headcount_38_pays_the_first_38_eligible_in_roster_order() -
         v.message
         == "培训人数（检查在位平均人数）为 38 人，符合条件的 40 人按花名册顺序补贴前 38 人，本行超出"
     )
-    assert v.clause.startswith("HC21 三(二)")
+    assert v.clause == "ZZ21 附件2 过程监管：平均出勤人数"  # ZZ21's own form, not another document
 
 
 def test_c02_opening_headcount_caps_the_average() -> None:

@@ -26,9 +26,13 @@ from jineng.training.models import ClassState, TrainingClass
 pytestmark = pytest.mark.django_db
 
 ZZ21_C04 = "ZZ21 六(一) 理论教学须全程录像，实操培训每学时连续录像不低于15分钟"
-C08_FALLBACK = "HC21 三(二)；XC23 二(三)2"
+# The class is in Zhengzhou: the clauses quoted are ZZ21's own, not another city's document.
+C08_FALLBACK = "ZZ21 本文件未规定请假补课计入到课率"
 # The C01 clause exactly as the application has always quoted it (it now lives in the profiles' [clauses]).
-C01_CLAUSE = "XC23 二(三)2 培训期间…至少进行一次实地检查或随机抽查，如实记录检查情况；附件2 过程监管"
+C01_CLAUSE = (
+    "ZZ21 六(一) 严格落实年度补贴性培训申请表（见附件2）规定流程开展培训；附件2 过程监管：开班当日检查情况，"
+    "培训期间检查情况（时间、地点、师资情况、学员出勤情况、检查人员签字）"
+)
 HC21_C08 = "HC21 三(二) 履行书面请假手续的，可在结业考核前通过补课等方式完成规定课程，并计入培训到课率"
 ZZ21_C09 = "ZZ21 六(二)3 低于85%的停止培训开班，给予为期一个月的整改期"
 
