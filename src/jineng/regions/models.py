@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -87,6 +88,17 @@ class ProfileAssignment(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     profile_code = models.CharField("政策档案", max_length=16)
     profile_version = models.PositiveSmallIntegerField("版本")
+    # 18.3: who put it in force and when, on the page (the audit trail has every change); empty for rows
+    # set before these were kept, or by the operator's commands.
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="设定人",
+    )
+    set_at = models.DateTimeField("设定时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "政策档案适用"

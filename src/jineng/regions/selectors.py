@@ -116,7 +116,7 @@ def assignments_visible(user: Viewer) -> QuerySet[ProfileAssignment]:
         ProfileAssignment.objects.filter(
             Q(region__path__startswith=scope.region_path) | Q(region_id__in=above)
         )
-        .select_related("region")
+        .select_related("region", "set_by")
         .order_by("-year", "region__path")
     )
 

@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
@@ -64,15 +65,22 @@ def profile_assign(
     """Put a profile in force for a region and year (and, by inheritance, for the regions below)."""
     profile = get_profile(profile_code, profile_version)  # raises on an unknown code/version
     previous = ProfileAssignment.objects.select_for_update().filter(region=region, year=year).first()
+    set_by = actor if getattr(actor, "pk", None) else None
     if previous is None:
         assignment = ProfileAssignment.objects.create(
-            region=region, year=year, profile_code=profile.code, profile_version=profile.version
+            region=region,
+            year=year,
+            profile_code=profile.code,
+            profile_version=profile.version,
+            set_by=set_by,
+            set_at=timezone.now(),
         )
         before = ""
     else:
         before = f"{previous.profile_code}@v{previous.profile_version}"
         previous.profile_code, previous.profile_version = profile.code, profile.version
-        previous.save(update_fields=["profile_code", "profile_version"])
+        previous.set_by, previous.set_at = set_by, timezone.now()
+        previous.save(update_fields=["profile_code", "profile_version", "set_by", "set_at"])
         assignment = previous
     event_record(
         actor=actor,

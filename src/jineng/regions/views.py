@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,7 @@ from jineng.core.permissions import require
 from jineng.core.requests import request_viewer
 from jineng.core.roles import can
 from jineng.core.xlsx import xlsx_response
-from jineng.policy.profiles import SCHEMA, all_profiles, latest_profiles
+from jineng.policy.profiles import SCHEMA, all_profiles, get_profile, latest_profiles
 from jineng.regions.models import Department, ProfileAssignment, Region
 from jineng.regions.selectors import (
     assignable_regions,
@@ -208,13 +210,37 @@ def profiles_in_force(request: HttpRequest) -> HttpResponse:
         request,
         "regions/profiles_in_force.html",
         {
-            "assignments": assignments_visible(user),
+            "assignments": _labelled(assignments_visible(user)),
             "profiles": latest_profiles(),
             "regions": assignable_regions(user),
             "year": timezone.localdate().year,
             "may_assign": can(user.role, "profile.assign"),
         },
     )
+
+
+@dataclass(frozen=True)
+class InForce:
+    """One row of the in-force table: the assignment, its profile's name and, when it is in force outside
+    the years its document was written for, those years (a warning on the page)."""
+
+    assignment: ProfileAssignment
+    label: str
+    written_for: str = ""
+
+
+def _labelled(assignments: Iterable[ProfileAssignment]) -> list[InForce]:
+    out = []
+    for a in assignments:
+        try:
+            profile = get_profile(a.profile_code, a.profile_version)
+        except KeyError:
+            out.append(InForce(a, f"{a.profile_code} v{a.profile_version}"))
+            continue
+        label = f"{profile.jurisdiction} {profile.short}（{profile.code} v{profile.version}）"
+        written = "" if a.year in profile.years else "、".join(str(y) for y in profile.years)
+        out.append(InForce(a, label, written))
+    return out
 
 
 def _int(raw: str | None) -> int | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from jineng.audit.models import Event
 from jineng.conftest import World
@@ -158,6 +160,23 @@ def test_18_3_the_page_sets_and_lists_the_profiles_in_force(world) -> None:
     page = client.get("/regions/profiles/in-force/").content.decode()
     assert "二七区" in page and "HC21 v1" in page
     assert "设定" in page and "确认在文件年度以外适用" in page
+    # The row says who put it in force and when; 2021 is HC21's own year, so no warning on it
+    row = re.search(r"<tr><td class=\"fit\">2021</td><td>二七区</td>.*?</tr>", page, re.S)
+    assert row is not None
+    admin = world.users["hr_admin"]
+    assert f"<td>{admin.label}</td>" in row.group(0)
+    assigned = ProfileAssignment.objects.get(region=world.erqi, year=2021)
+    assert assigned.set_by == admin and assigned.set_at is not None
+    assert f"{timezone.localtime(assigned.set_at):%Y年%-m月%-d日 %H:%M}" in row.group(0)
+    assert "文件为" not in row.group(0)
+    # A document put in force outside its years, knowingly, carries the warning on its row
+    client.post(
+        "/regions/profiles/in-force/",
+        {"region": world.erqi.pk, "year": 2026, "profile": "HC21", "other_years": "1"},
+    )
+    page = client.get("/regions/profiles/in-force/").content.decode()
+    row = re.search(r"<tr><td class=\"fit\">2026</td><td>二七区</td>.*?</tr>", page, re.S)
+    assert row is not None and "文件为2021年制定，经确认在2026年适用" in row.group(0)
 
 
 def test_18_3_the_bureau_adds_a_department_of_its_subtree_on_a_page(world) -> None:
