@@ -8,7 +8,7 @@ from ninja import Router, Status
 from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
 from jineng.accounts.schemas import AccountIn, AccountOpened, AccountOut, AccountPatch, MeOut
-from jineng.accounts.selectors import GRANTABLE_ROLES, accounts_manageable
+from jineng.accounts.selectors import OPENABLE_ROLES, accounts_manageable
 from jineng.accounts.services import user_open, user_password_reset, user_update
 from jineng.core.errors import Refusal
 from jineng.core.permissions import require
@@ -57,7 +57,7 @@ def _in_scope(qs: QuerySet[Any], pk: int | None) -> Any:
 
 
 def _grantable(role: str) -> str:
-    if role not in GRANTABLE_ROLES:
+    if role not in OPENABLE_ROLES:
         raise Refusal(f"不能开设这个角色的账号：{role}", field="角色", value=role)
     return role
 

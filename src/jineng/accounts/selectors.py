@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from jineng.accounts.models import ApiToken, User
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
 
-# 18.3: the roles a bureau's admin gives on 设置 / 账号管理. Another admin is the platform operator's to make
-# (no admin makes his peers), and a trainee's account comes with his real-name registration.
+# 18.3: the roles a bureau's admin gives on 设置 / 账号管理 in his region subtree. A trainee's account comes
+# with his real-name registration.
 GRANTABLE_ROLES = frozenset(
     {
         Role.HR_FIRST,
@@ -28,6 +28,19 @@ GRANTABLE_ROLES = frozenset(
         Role.EVALUATOR,
     }
 )
+# Roles an admin gives only in the regions below his own: the province's admin opens a city's admin, the
+# city's a county's (a county bureau joining the pilot needs no operator), but no admin makes his peers.
+BELOW_ONLY_ROLES = frozenset({Role.HR_ADMIN})
+OPENABLE_ROLES = GRANTABLE_ROLES | BELOW_ONLY_ROLES
+
+
+def may_give_below(actor_region_path: str, role: str, region_path: str) -> bool:
+    """Whether an admin of ``actor_region_path`` may give ``role`` in ``region_path``."""
+    if role in GRANTABLE_ROLES:
+        return region_path.startswith(actor_region_path)
+    if role in BELOW_ONLY_ROLES:
+        return region_path.startswith(actor_region_path) and region_path != actor_region_path
+    return False
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
@@ -111,8 +124,11 @@ def accounts_manageable(user: User) -> QuerySet[User]:
     with a role he may give (never his own, another admin's, a trainee's or the platform operator's)."""
     if not can(user.role, "account.manage"):
         return User.objects.none()
+    own = user.region.path if user.region is not None else None
+    below_admins = Q(role__in=BELOW_ONLY_ROLES) & ~Q(region__path=own) if own else Q(pk__in=[])
     return (
-        User.objects.filter(scope_of(user).region_q(), role__in=GRANTABLE_ROLES)
+        User.objects.filter(scope_of(user).region_q())
+        .filter(Q(role__in=GRANTABLE_ROLES) | below_admins)
         .exclude(pk=user.pk)
         .select_related("region", "department", "organisation")
         .order_by("region__path", "role", "username")

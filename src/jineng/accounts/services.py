@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jineng.accounts.models import ApiToken, User, sanctioned
 from jineng.accounts.passwords import password_check
-from jineng.accounts.selectors import GRANTABLE_ROLES, failures_of
+from jineng.accounts.selectors import BELOW_ONLY_ROLES, GRANTABLE_ROLES, failures_of, may_give_below
 from jineng.audit.services import event_record
 from jineng.core.errors import Refusal
 from jineng.core.roles import DEPT_ROLES, ORG_ROLES, REGION_ROLES, Role, can
@@ -36,7 +36,7 @@ def user_create(
 ) -> User:
     if role not in Role.values:
         raise Refusal(f"未知角色 {role!r}", field="角色", value=role)
-    _may_grant(actor, role)
+    _may_grant(actor, role, region=region)
     if role in DEPT_ROLES and department is None:
         raise Refusal("行业部门的审核人须指定部门", field="部门")
     if role in ORG_ROLES and organisation is None:
@@ -88,16 +88,26 @@ def _may_manage(actor: Any, region: Region | None) -> None:
     raise Refusal("只有平台运维人员或本辖区的人社局管理员可以管理账号", field="账号")
 
 
-def _may_grant(actor: Any, role: str, *, user: User | None = None) -> None:
-    """A bureau's admin gives only GRANTABLE_ROLES, and never changes his own account."""
+def _may_grant(actor: Any, role: str, *, region: Region | None, user: User | None = None) -> None:
+    """A bureau's admin gives GRANTABLE_ROLES in his subtree and an admin's role only below his own region
+    (BELOW_ONLY_ROLES), and never changes his own account."""
     if actor is None or getattr(actor, "is_operator", False):
         return
     if user is not None and user.pk == getattr(actor, "pk", None):
         raise Refusal("不能修改自己账号的角色、范围或启用状态", field="账号", value=user.username)
+    if role in BELOW_ONLY_ROLES:
+        own = actor.region.path if getattr(actor, "region", None) is not None else None
+        if own is None or region is None or not may_give_below(own, role, region.path):
+            raise Refusal(
+                "人社局管理员账号只能为下级地区开设（本级的由上级人社局管理员或平台运维人员开设）",
+                field="管辖区域",
+                value=region.name if region is not None else "",
+            )
+        return
     if role not in GRANTABLE_ROLES:
         label = Role(role).label if role in Role.values else role
         raise Refusal(
-            f"人社局管理员不能开设或修改“{label}”账号（人社局管理员由平台运维人员开设，学员账号随实名登记开设）",
+            f"人社局管理员不能开设或修改“{label}”账号（学员账号随实名登记开设）",
             field="角色",
             value=role,
         )
@@ -154,7 +164,7 @@ def user_open(
 def user_password_reset(*, actor: Any, user: User) -> tuple[User, str]:
     """A new one-time password for someone who forgot his (the old one stops working at once)."""
     if user.role:
-        _may_grant(actor, user.role, user=user)
+        _may_grant(actor, user.role, region=user.region, user=user)
     password = password_generate()
     return user_password_set(actor=actor, user=user, password=password), password
 
@@ -224,7 +234,7 @@ def user_update(
     user = User.objects.select_for_update(of=("self",)).select_related("region").get(pk=user.pk)
     if user.role:
         _may_manage(actor, user.region)
-        _may_grant(actor, user.role, user=user)
+        _may_grant(actor, user.role, region=user.region, user=user)
     else:
         _operator_only(actor)
     before = {
@@ -243,7 +253,7 @@ def user_update(
         if new_region is None:
             raise Refusal("请选择管辖区域", field="管辖区域")
         _may_manage(actor, new_region)
-        _may_grant(actor, new_role)
+        _may_grant(actor, new_role, region=new_region)
         if new_role in DEPT_ROLES and new_department is None:
             raise Refusal("行业部门的审核人须指定部门", field="部门")
         if new_role in ORG_ROLES and new_organisation is None:

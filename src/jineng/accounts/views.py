@@ -14,7 +14,8 @@ from jineng.accounts.lockout import cool_off_minutes
 from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
 from jineng.accounts.selectors import (
-    GRANTABLE_ROLES,
+    BELOW_ONLY_ROLES,
+    OPENABLE_ROLES,
     accounts_manageable,
     lockouts_of,
     tokens_of,
@@ -110,14 +111,18 @@ def _chosen(qs: QuerySet[Any], raw: str | None) -> Any:
 
 
 def _role(raw: str | None) -> str:
-    if raw not in GRANTABLE_ROLES:
+    if raw not in OPENABLE_ROLES:
         raise Http404("没有这个可开设的角色")
     return str(raw)
 
 
 def _choices(user: User) -> dict[str, Any]:
     return {
-        "roles": [(r.value, r.label) for r in Role if r in GRANTABLE_ROLES],
+        "roles": [
+            (r.value, f"{r.label}（下级地区）" if r in BELOW_ONLY_ROLES else r.label)
+            for r in Role
+            if r in OPENABLE_ROLES
+        ],
         "dept_roles": sorted(DEPT_ROLES),
         "org_roles": sorted(ORG_ROLES),
         "regions": assignable_regions(user, "account.manage"),
@@ -152,7 +157,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         )
     accounts = accounts_manageable(user)
     role_filter = request.GET.get("role", "")
-    if role_filter in GRANTABLE_ROLES:
+    if role_filter in OPENABLE_ROLES:
         accounts = accounts.filter(role=role_filter)
     q = request.GET.get("q", "").strip()
     if q:

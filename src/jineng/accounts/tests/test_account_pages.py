@@ -82,17 +82,53 @@ def test_an_institution_account_takes_its_organisation_region_and_another_city_i
     assert response.status_code == 404 and User.objects.count() == before
 
 
-@pytest.mark.parametrize("role", [Role.HR_ADMIN, Role.TRAINEE])
-def test_admin_cannot_open_an_admin_or_a_trainee_account(world: World, role: Role) -> None:
+def test_admin_cannot_open_a_trainee_account(world: World) -> None:
     admin = world.users[Role.HR_ADMIN]
-    with pytest.raises(Refusal, match="人社局管理员不能开设或修改"):
-        user_open(actor=admin, username="peer", display_name="同级", role=role, region=world.erqi)
+    with pytest.raises(Refusal, match="人社局管理员不能开设或修改“学员”账号（学员账号随实名登记开设）"):
+        user_open(actor=admin, username="peer", display_name="同级", role=Role.TRAINEE, region=world.erqi)
     assert not User.objects.filter(username="peer").exists()
     # and a page post naming it is refused as an unknown choice
     response = world.client(admin).post(
-        "/account/users/", {"username": "peer", "display_name": "同级", "role": role.value}
+        "/account/users/", {"username": "peer", "display_name": "同级", "role": Role.TRAINEE.value}
     )
     assert response.status_code == 404
+
+
+def test_18_3_an_admin_opens_the_admin_of_a_region_below_but_not_a_peer(world: World) -> None:
+    """Given Zhengzhou's admin, when he opens an admin for 郑州市 itself, then it is refused (no admin makes
+    his peers); when he opens one for 二七区 on the page, then the county's admin exists, is listed among
+    his accounts and logs in with the one-time password."""
+    admin = world.users[Role.HR_ADMIN]
+    with pytest.raises(Refusal) as refused:
+        user_open(
+            actor=admin, username="peer", display_name="同级", role=Role.HR_ADMIN, region=world.zhengzhou
+        )
+    assert refused.value.render() == (
+        "“管辖区域”：人社局管理员账号只能为下级地区开设（本级的由上级人社局管理员或平台运维人员开设）"
+    )
+    assert refused.value.value == "郑州市"
+    assert not User.objects.filter(username="peer").exists()
+
+    client = world.client(admin)
+    response = client.post(
+        "/account/users/",
+        {
+            "username": "erqi_admin",
+            "display_name": "区管理员",
+            "role": Role.HR_ADMIN.value,
+            "region": world.erqi.pk,
+        },
+    )
+    assert response.status_code == 200
+    county = User.objects.get(username="erqi_admin")
+    assert (county.role, county.region_id) == (Role.HR_ADMIN, world.erqi.pk)
+    assert logs_in("erqi_admin", shown_password(response.content.decode()))
+    assert "区管理员" in client.get("/account/users/").content.decode()
+    # The county's admin may not open another county admin for his own county
+    with pytest.raises(Refusal, match="只能为下级地区开设"):
+        user_open(
+            actor=county, username="erqi2", display_name="另一人", role=Role.HR_ADMIN, region=world.erqi
+        )
 
 
 def test_admin_cannot_change_his_own_account(world: World) -> None:
