@@ -40,7 +40,7 @@ from jineng.claims.selectors import (
 )
 from jineng.core.errors import Refusal
 from jineng.core.feedback import act, refused
-from jineng.core.pagination import paginate
+from jineng.core.pagination import paginate, sorted_by
 from jineng.core.permissions import require
 from jineng.core.roles import Role, can
 from jineng.core.xlsx import xlsx_response
@@ -105,6 +105,20 @@ def _row(c: Claim) -> list[Any]:
     ]
 
 
+# 18.13: the keys the claims list sorts by, over all its pages (core.pagination.sorted_by).
+CLAIM_SORTS = {
+    "ref": ("ref",),
+    "source": ("source_ref",),
+    "payee": ("payee_organisation__name", "payee_person__name"),
+    "title": ("title",),
+    "headcount": ("headcount",),
+    "amount": ("amount",),
+    "state": ("state",),
+    "due": ("review_due",),
+    "notice": ("notice_start",),
+}
+
+
 @login_required
 def claim_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
@@ -115,7 +129,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         q=request.GET.get("q", "").strip(),
         overdue=request.GET.get("overdue") == "1",
     )
-    qs = claims_search(user, f, today=today)
+    qs = sorted_by(request, claims_search(user, f, today=today), CLAIM_SORTS)
     if request.GET.get("format") == "xlsx":
         return xlsx_response("补贴申领.xlsx", "补贴申领", LIST_HEADERS, (_row(c) for c in qs.iterator()))
     page, query = paginate(request, qs)

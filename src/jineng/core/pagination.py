@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -22,8 +23,29 @@ class PageNumberPagination(ninja_pagination.PageNumberPagination):
         page_size: int | None = Field(None, ge=1)
 
 
-def paginate(request: HttpRequest, qs: QuerySet[Any], per_page: int | None = None) -> tuple[Page[Any], str]:
-    """The page asked for (a bad number gives the nearest real page) and the query string to keep filters."""
+def sorted_by(request: HttpRequest, qs: QuerySet[Any], sorts: Mapping[str, Sequence[str]]) -> QuerySet[Any]:
+    """18.13: a long table sorted on the server, over all its pages, by ``?sort=<key>`` (``-<key>`` for
+    descending): ``sorts`` maps the keys a page offers to the fields they order by. An unknown key leaves
+    the page's own order; the primary key breaks ties so pages never repeat or skip a row."""
+    raw = request.GET.get("sort", "")
+    key = raw.removeprefix("-")
+    if key not in sorts:
+        return qs
+    fields = [f"-{f}" if raw.startswith("-") else f for f in sorts[key]]
+    return qs.order_by(*fields, "-pk" if raw.startswith("-") else "pk")
+
+
+def paginate(
+    request: HttpRequest,
+    qs: QuerySet[Any],
+    per_page: int | None = None,
+    *,
+    sorts: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[Page[Any], str]:
+    """The page asked for (a bad number gives the nearest real page) and the query string to keep filters
+    (and the sort, when the page offers ``sorts``: see sorted_by)."""
+    if sorts:
+        qs = sorted_by(request, qs, sorts)
     paginator = Paginator(qs, per_page or settings.JINENG_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()

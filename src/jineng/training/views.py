@@ -17,7 +17,7 @@ from jineng.catalogue.models import Level
 from jineng.core import uploads
 from jineng.core.errors import Refusal
 from jineng.core.feedback import form_refused, refused
-from jineng.core.pagination import paginate
+from jineng.core.pagination import paginate, sorted_by
 from jineng.core.permissions import require
 from jineng.core.roles import Role, can
 from jineng.core.xlsx import XLSX, xlsx_response
@@ -67,6 +67,19 @@ def _row(tc: TrainingClass) -> list[Any]:
     ]
 
 
+# 18.13: the keys the class list sorts by, over all its pages (core.pagination.sorted_by).
+CLASS_SORTS = {
+    "ref": ("ref",),
+    "institution": ("institution__name",),
+    "occupation": ("occupation__code", "level"),
+    "start": ("start_date", "end_date"),
+    "planned": ("planned_trainees",),
+    "trainees": ("trainees",),
+    "state": ("state",),
+    "due": ("review_due",),
+}
+
+
 @login_required
 def class_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
@@ -77,7 +90,7 @@ def class_list(request: HttpRequest) -> HttpResponse:
         q=request.GET.get("q", "").strip(),
         overdue=request.GET.get("overdue") == "1",
     )
-    qs = classes_search(user, f, today=today)
+    qs = sorted_by(request, classes_search(user, f, today=today), CLASS_SORTS)
     if request.GET.get("format") == "xlsx":
         return xlsx_response("培训班.xlsx", "培训班", LIST_HEADERS, (_row(tc) for tc in qs.iterator()))
     page, query = paginate(request, qs)

@@ -166,6 +166,22 @@ def print_form_like_the_document(page: Any, base: str) -> None:
     _expect()(page.locator("table.form-table").first).to_be_visible()
 
 
+def list_sorts_on_the_server(page: Any, base: str) -> None:
+    """18.13: a header of a long, paginated table sorts the whole list (the server), both ways."""
+    page.locator("main table thead th[data-sort=planned]").click()
+    page.wait_for_url(re.compile(r"[?&]sort=planned"))
+    _expect()(page.locator("main table thead th[data-sort=planned]")).to_have_attribute(
+        "aria-sort", "ascending"
+    )
+    page.locator("main table thead th[data-sort=planned]").click()
+    page.wait_for_url(re.compile(r"[?&]sort=-planned"))
+    _expect()(page.locator("main table thead th[data-sort=planned]")).to_have_attribute(
+        "aria-sort", "descending"
+    )
+    planned = [int(t) for t in page.locator("main table tbody td:nth-child(5)").all_inner_texts()]
+    assert planned == sorted(planned, reverse=True), planned
+
+
 def audit_in_chinese(page: Any, base: str) -> None:
     """18.5: the audit trail says what happened in Chinese; no "Model object (3)"."""
     text = page.locator("main table").first.inner_text()
@@ -225,7 +241,7 @@ WALKS: dict[str, list[tuple[str, str, list[Check]]]] = {
     ],
     "zz_hr1": [
         ("/", "李娜", [todo_lists("待审核的开班申请"), overdue_first]),
-        ("/classes/", "培训班", []),
+        ("/classes/", "培训班", [list_sorts_on_the_server]),
         ("/claims/", "补贴申领", []),
     ],
     "zz_gxj1": [
@@ -342,4 +358,4 @@ def test_every_roles_day_on_its_screens(demo: None, live_server: Any, page: Any,
             checked.append(f"{name}:{getattr(check, '__qualname__', check)}")
             page.screenshot(path=str(shots / f"{name}-{j}-checked.png"), full_page=False)
     # Every point's check ran (a walk that skipped them would pass on the layout alone).
-    assert len(checked) == 21, checked
+    assert len(checked) == 22, checked

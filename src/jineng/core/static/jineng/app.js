@@ -80,7 +80,17 @@
     if (!b.s) return -1;
     return a.s.localeCompare(b.s, "zh-Hans-CN");
   }
+  // A header with data-sort="<key>" sorts the whole list on the server (?sort=key, again for -key): a
+  // paginated table holds one page only, and sorting that page alone would mislead.
+  function serverSort(th) {
+    var url = new URL(window.location.href);
+    var key = th.getAttribute("data-sort");
+    url.searchParams.set("sort", url.searchParams.get("sort") === key ? "-" + key : key);
+    url.searchParams.delete("page");
+    window.location.assign(url.toString());
+  }
   function sort(th) {
+    if (th.hasAttribute("data-sort")) { serverSort(th); return; }
     var table = th.closest("table");
     var body = table.tBodies[0];
     if (!body) return;
@@ -98,8 +108,14 @@
     movable.concat(fixed).forEach(function (r) { body.appendChild(r); });
   }
   function ready() {
+    var current = new URL(window.location.href).searchParams.get("sort") || "";
     document.querySelectorAll("table.sortable thead th").forEach(function (th) {
       if (!th.textContent.trim()) return;
+      var key = th.getAttribute("data-sort");
+      if (!key && th.closest("table").querySelector("th[data-sort]")) return;  // only the server's keys
+      if (key && current.replace(/^-/, "") === key) {
+        th.setAttribute("aria-sort", current.charAt(0) === "-" ? "descending" : "ascending");
+      }
       th.setAttribute("tabindex", "0");
       th.classList.add("sorts");
       th.setAttribute("title", "点击按此列排序");
