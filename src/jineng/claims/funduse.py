@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jineng.accounts.models import User
+from jineng.core.templatetags.jineng import yuan
 from jineng.ledger.models import ZERO, Fund, FundKind
 from jineng.ledger.selectors import FundYear, Outflow, fund_outflows, fund_years_of, funds_all, funds_visible
 from jineng.ledger.yearnotes import YearNote
@@ -253,7 +254,7 @@ def f15_check(region: Region, year: int, rows: Sequence[FundUseRow]) -> F15Check
         else:
             verdict = f"不低于 {floor} 的下限"
         text = (
-            f"{region.name} {year} 年{label}预算 {budget} 元，{when}用于培训和评价补贴 {subsidies} 元，"
+            f"{region.name} {year} 年{label}预算 {yuan(budget)} 元，{when}用于培训和评价补贴 {yuan(subsidies)} 元，"
             f"占 {share}%，{verdict}"
         )
     return F15Check(

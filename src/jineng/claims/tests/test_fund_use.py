@@ -101,7 +101,7 @@ def test_f15_under_xc23_warns_at_12_percent(world: World) -> None:
         True,
     )
     assert f15.text == (
-        "许昌市 2023 年就业补助资金预算 1000000.00 元，全年用于培训和评价补贴 120000.00 元，占 12.0%，"
+        "许昌市 2023 年就业补助资金预算 1,000,000.00 元，全年用于培训和评价补贴 120,000.00 元，占 12.0%，"
         "未达到 15% 的下限"
         "（规则 F15，依据 XC23 三(三) 就业补助资金用于培训和评价补贴的比例不得低于年内资金总额的15%）"
     )
@@ -135,7 +135,7 @@ def test_f15_evaluation_subsidies_count_towards_the_floor(
     # 150,000.00 / 1,000,000.00 = 15.0 %: the floor is met
     assert (use.f15.share, use.f15.below) == (D("15.0"), False)
     assert use.f15.text.startswith(
-        "许昌市 2023 年就业补助资金预算 1000000.00 元，全年用于培训和评价补贴 150000.00 元，占 15.0%，不低于 15% 的下限"
+        "许昌市 2023 年就业补助资金预算 1,000,000.00 元，全年用于培训和评价补贴 150,000.00 元，占 15.0%，不低于 15% 的下限"
     )
 
 
@@ -186,7 +186,7 @@ def test_ledger_pages_and_home_show_the_f15_warning_while_the_year_runs(world: W
         page = client.get(url).content.decode()
         assert (
             "预警" in page
-            and f"许昌市 {year} 年就业补助资金预算 1000000.00 元，截至目前用于培训和评价补贴" in page
+            and f"许昌市 {year} 年就业补助资金预算 1,000,000.00 元，截至目前用于培训和评价补贴" in page
         ), url
         assert "低于 15% 的下限" in page, url
     (item,) = [i for i in work_for(user) if "F15" in i.label]
@@ -199,7 +199,7 @@ def test_public_page_needs_no_login_and_names_no_payee(world: World) -> None:
     assert page.status_code == 200
     text = page.content.decode()
     assert "2023 年职业技能提升行动资金使用情况" in text
-    assert "1000000.00" in text and "120000.00" in text and "占 12.0%" in text
+    assert "1,000,000.00" in text and "120,000.00" in text and "占 12.0%" in text
     assert world.xc_school.name not in text
     assert "当前余额" not in text
     # One region's page, the link a bureau puts on its own site

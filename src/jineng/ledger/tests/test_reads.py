@@ -166,8 +166,14 @@ def test_overview_page_shows_funds_and_a_balanced_trial_balance(books: World) ->
     assert response.status_code == 200
     html = response.content.decode()
     assert "借贷平衡" in html and "借贷不平衡" not in html
-    assert "职业技能提升行动专账资金" in html and "16000.00" in html and "3500.00" in html
+    assert "职业技能提升行动专账资金" in html and "16,000.00" in html and "3,500.00" in html
+    assert "16000.00" not in html  # 18: amounts with thousands separated, as officials write them
     assert "许昌" not in html and "777.00" not in html
+    # the fund balances' row: appropriated, used, remaining
+    assert (
+        '<td>职业技能提升行动专账资金</td><td class="num fit">10,000.00</td>'
+        '<td class="num fit">10,000.00</td><td class="num fit">0.00</td>'
+    ) in html
 
 
 def test_f13_overview_gives_the_fund_order_and_clause_of_the_users_profile(world: World) -> None:
