@@ -28,6 +28,8 @@ from jineng.ledger import services
 from jineng.ledger.models import AccountKind, EntryKind, FundKind, Posting
 from jineng.ledger.selectors import (
     entries_search,
+    entry_source_types,
+    entry_sources,
     fund_balances,
     fund_years,
     trial_balance,
@@ -258,8 +260,17 @@ def entries(request: HttpRequest) -> HttpResponse:
             ),
         )
     page, query = paginate(request, with_postings(qs))
+    sources = entry_sources(list(page))
+    for e in page:
+        e.shown_source = sources.get(e.pk)
     return render(
         request,
         "ledger/entries.html",
-        {"page": page, "query": query, "f": f, "kinds": EntryKind.choices},
+        {
+            "page": page,
+            "query": query,
+            "f": f,
+            "kinds": EntryKind.choices,
+            "source_types": entry_source_types(user),
+        },
     )

@@ -251,6 +251,13 @@ def test_a_claim_paid_through_its_batch_is_training_spending_of_the_funds_it_dre
         D("0.00"),
     )
     assert (use.f15.share, use.f15.below, use.f15.text) == (D("5.0"), False, NO_FLOOR["ZZ21"])
+    # And the books' entries name the claim by its ref, linked, the code only as the secondary detail
+    html = world.client(admin).get("/ledger/entries/", {"source_type": "claims.Claim"}).content.decode()
+    shown = (
+        f'<span class="muted small">来源：<a href="/claims/{claim.pk}/">补贴申领 {claim.ref}</a> '
+        f'<span class="mono">claims.Claim#{claim.pk}</span></span>'
+    )
+    assert html.count(shown) == 2  # recognised (确认应付), then paid
 
 
 def test_payments_of_a_type_with_one_purpose_are_summed_per_type(world: World) -> None:
