@@ -224,6 +224,29 @@ def test_public_page_needs_no_login_and_names_no_payee(world: World) -> None:
     assert Client().get("/api/v1/fund-use?year=2023&region_id=999999").status_code == 404
 
 
+def test_the_public_reads_no_staff_message_and_the_missing_floor_once(world: World) -> None:
+    # Given 2021 books under ZZ21, XC19 and HC21 (none sets an F15 floor)
+    for code in ("ZZ21", "XC19", "HC21"):
+        _budget_and_pay(world, code)
+    text = Client().get("/claims/funds/public/?year=2021").content.decode()
+    # Then the public page says once which regions' documents set no floor, not the long sentence per region
+    assert text.count("适用的政策文件未规定") == 1
+    assert (
+        '<p class="f15 small"><span class="rule">F15</span> 郑州市、许昌市、潢川县适用的政策文件未规定'
+        "培训和评价补贴占就业补助资金的最低比例。</p>"
+    ) in text
+    assert "本政策口径未规定" not in text
+    assert '<td class="num fit">1,000,000.00</td>' in text  # thousands separated
+    # And a year nobody has set up: a short neutral phrase, not the message asking an administrator to act
+    fund_budget_set(actor=None, region=world.zhengzhou, kind=EMPLOYMENT, year=2019, amount=D("5.00"))
+    text = Client().get("/claims/funds/public/?year=2019").content.decode()
+    assert '<p class="f15"><span class="rule">F15</span> 本年度尚未公布</p>' in text
+    assert "管理员" not in text and "未设定" not in text
+    # While the staff's own report still says what to do
+    staff = world.client(world.users[Role.HR_ADMIN]).get("/claims/funds/?year=2019").content.decode()
+    assert "郑州市 及其上级区域均未设定 2019 年适用的政策档案，请管理员先设定" in staff
+
+
 def test_a_claim_paid_through_its_batch_is_training_spending_of_the_funds_it_drew_on(world: World) -> None:
     # Given ZZ21 budgets set by the bureau: 10,000.00 special account, 1,000,000.00 employment subsidy
     admin = world.users[Role.HR_ADMIN]
