@@ -23,7 +23,7 @@ def test_audit_page_shows_the_kind_by_its_label(world: World) -> None:
     assert f'<span class="muted small">培训班#{tc.pk}</span>' in page
     # And the filter offers the registered kinds by label, this one chosen
     assert '<option value="class.submitted" selected>班级已提交</option>' in page
-    assert '<option value="roster.uploaded">花名册已导入</option>' in page
+    assert '<option value="roster.uploaded">花名册已上传，等待检查</option>' in page
     assert "roster.uploaded</span>" not in page  # filtered to the one kind
 
     # When the auditor exports the same list
