@@ -734,6 +734,10 @@ def class_review(
     ).first()
     if first is not None and first.reviewer_id == actor.pk:
         raise Refusal("初审人与复核人须为不同的人", rule="F09", clause=clause)
+    signed_at = timezone.now()
+    if today != timezone.localdate():
+        # Recorded for another day (a back-dated record): the signature bears that day's date.
+        signed_at = timezone.make_aware(dt.datetime.combine(today, timezone.localtime(signed_at).time()))
     ClassReview.objects.create(
         training_class=tc,
         stage=stage,
@@ -742,6 +746,7 @@ def class_review(
         reviewer=actor,
         decision=decision,
         comment=comment.strip(),
+        at=signed_at,
     )
     from_state = tc.state
     reviewers = int(profile.get("reviewers_per_step", 2))
