@@ -74,9 +74,13 @@ _KINDS: tuple[EventKind, ...] = (
     # Training classes.
     EventKind("class.created", "班级已创建"),
     EventKind("class.updated", "班级已修改"),
-    EventKind("roster.uploaded", "花名册已导入"),
+    # An upload is queued for its check; the check's outcome is its own event: the rows imported (the
+    # class's roster_replaced), or none (refused, failed, given up).
+    EventKind("roster.uploaded", "花名册已上传，等待检查"),
+    EventKind("roster.refused", "花名册未通过检查，未导入"),
+    EventKind("roster.failed", "花名册未能检查或保存，未导入"),
     EventKind("roster.given_up", "花名册检查多次未能执行，已放弃"),
-    EventKind("class.roster_replaced", "花名册已替换"),
+    EventKind("class.roster_replaced", "花名册已通过检查并导入（替换原名单）"),
     EventKind("person.registered", "人员已登记"),
     EventKind("class.submitted", "班级已提交"),
     EventKind("class.review.dept.first", "行业主管部门已初审"),

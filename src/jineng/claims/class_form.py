@@ -6,6 +6,7 @@ document annexes no form gets the same blocks under a plain title. Reads only.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from django.utils import timezone
 from jineng.catalogue.models import CertificateKind
 from jineng.claims.models import Claim, ClaimReview, ClaimStage, ClaimStep
 from jineng.policy.profiles import Profile, get_profile
+from jineng.regions.selectors import NoProfile, profile_for
 from jineng.training.models import ClassReview, ReviewStage, ReviewStep, TrainingClass
 
 # The form's 结业考核 rows, in its order: the certificate kinds each row counts.
@@ -132,19 +134,38 @@ def _claim_reviews(claim: Claim, stage: str) -> Signatures:
     return _signed(rows, (stage, ClaimStep.FIRST), (stage, ClaimStep.SECOND), lambda d: d)
 
 
-def _title(profile: Profile | None) -> tuple[str, str]:
-    """(the form's name, the annex it is) from the profile; a plain name where none is annexed."""
+_DATED = re.compile(r"^\d{4}年")
+
+
+def _title(profile: Profile | None, year: int) -> tuple[str, str]:
+    """(the form's title for ``year``, the annex it is) from the profile, as the document heads its form:
+    "2021年度补贴性职业技能提升培训申请表" (the annex names "年度…", the year is filled in),
+    "2023年政府补贴培训评价资金申请表" (the annex names its year already); a plain title where no form
+    is annexed."""
     clause = profile.clauses.get("A10_form", "") if profile else ""
     if not clause:
-        return "补贴性职业技能培训申请表", ""
+        return f"{year}年度补贴性职业技能培训申请表", ""
     parts = clause.split(" ", 2)
-    return (parts[-1] if len(parts) == 3 else clause), clause
+    name = parts[-1] if len(parts) == 3 else clause
+    if _DATED.match(name):
+        return name, clause
+    return (f"{year}{name}" if name.startswith("年度") else f"{year}年{name}"), clause
+
+
+def _profile_of(tc: TrainingClass) -> Profile | None:
+    """The class's profile: the one it was submitted under, or (a draft) the one that applies to it."""
+    if tc.profile_code:
+        return get_profile(tc.profile_code, tc.profile_version)
+    try:
+        return profile_for(tc.region, tc.year)
+    except NoProfile:
+        return None
 
 
 def class_form(tc: TrainingClass, claim: Claim | None) -> ClassForm:
     """The form of ``tc`` (a class the reader may see) and of its claim (one the reader may see, or None)."""
-    profile = get_profile(tc.profile_code, tc.profile_version) if tc.profile_code else None
-    title, basis = _title(profile)
+    profile = _profile_of(tc)
+    title, basis = _title(profile, tc.year)
     opening = getattr(tc, "opening_check", None)
     inspections = list(tc.inspections.select_related("inspector").order_by("at"))
     checks = [

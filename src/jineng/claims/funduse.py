@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jineng.accounts.models import User
+from jineng.core.templatetags.jineng import yuan
 from jineng.ledger.models import ZERO, Fund, FundKind
 from jineng.ledger.selectors import FundYear, Outflow, fund_outflows, fund_years_of, funds_all, funds_visible
 from jineng.ledger.yearnotes import YearNote
@@ -124,6 +125,24 @@ class F15Check:
         return (self.subsidies * 100 / self.budget).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     @property
+    def floor_unset(self) -> bool:
+        """The year's profile sets no floor: the public page says so once for all such regions."""
+        return self.profile is not None and self.minimum is None
+
+    @property
+    def public_text(self) -> str:
+        """What the public page says: the check where there is one; a short neutral phrase where the
+        bureau has not set the year up yet (the staff's message asks an administrator to act); nothing
+        where the profile sets no floor (``FundUse.floor_unset_regions``, said once)."""
+        if self.profile is None:
+            return "本年度尚未公布"
+        if self.minimum is None:
+            return ""
+        if self.budget <= 0:
+            return "本年度预算尚未公布"
+        return self.text
+
+    @property
     def below(self) -> bool:
         """The floor applies and the share is under it (or there is no budget to reach it with)."""
         if self.minimum is None:
@@ -170,6 +189,11 @@ class FundUse:
     @property
     def evaluation_paid(self) -> bool:
         return any(r.evaluation for use in self.regions for r in use.rows)
+
+    @property
+    def floor_unset_regions(self) -> list[str]:
+        """The regions whose profile for the year sets no F15 floor, for one sentence on the public page."""
+        return [use.region.name for use in self.regions if use.f15.floor_unset]
 
 
 def fund_use(funds: QuerySet[Fund], year: int) -> FundUse:
@@ -253,7 +277,7 @@ def f15_check(region: Region, year: int, rows: Sequence[FundUseRow]) -> F15Check
         else:
             verdict = f"不低于 {floor} 的下限"
         text = (
-            f"{region.name} {year} 年{label}预算 {budget} 元，{when}用于培训和评价补贴 {subsidies} 元，"
+            f"{region.name} {year} 年{label}预算 {yuan(budget)} 元，{when}用于培训和评价补贴 {yuan(subsidies)} 元，"
             f"占 {share}%，{verdict}"
         )
     return F15Check(

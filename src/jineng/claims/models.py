@@ -13,6 +13,7 @@ from django.db import models
 
 from jineng.audit.scope import EventScope
 from jineng.claims.programmes import programme_label, programme_registered
+from jineng.core.templatetags.jineng import yuan
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.regions.models import Department, Region
@@ -358,7 +359,7 @@ class BatchItem(models.Model):
         ordering = ["batch", "id"]
 
     def __str__(self) -> str:
-        return f"拨付明细（{self.amount} 元）"
+        return f"拨付明细（{yuan(self.amount)} 元）"
 
 
 class PrepaymentState(models.TextChoices):

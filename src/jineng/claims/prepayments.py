@@ -29,6 +29,7 @@ from jineng.claims.signatures import bureau_signature
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role
 from jineng.core.scope import scope_of
+from jineng.core.templatetags.jineng import yuan
 from jineng.ledger import services as ledger
 from jineng.orgs import guards
 from jineng.orgs.models import Organisation
@@ -393,7 +394,7 @@ def prepayment_settle(*, actor: Any, claim: Claim, day: dt.date) -> Decimal:
         key=f"prepayment:{p.pk}:settle",
         source=p,
         date=day,
-        memo=f"预拨清算 {p.ref}：核定 {claim.amount} 元（申领 {claim.ref}），已预拨 {p.amount} 元",
+        memo=f"预拨清算 {p.ref}：核定 {yuan(claim.amount)} 元（申领 {claim.ref}），已预拨 {yuan(p.amount)} 元",
     )
     result = subsidy.settle_prepayment(Decimal(claim.amount), Decimal(p.amount))
     before = p.state

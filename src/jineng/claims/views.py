@@ -43,6 +43,7 @@ from jineng.core.feedback import act, refused
 from jineng.core.pagination import paginate, sorted_by
 from jineng.core.permissions import require
 from jineng.core.roles import Role, can
+from jineng.core.templatetags.jineng import yuan
 from jineng.core.xlsx import xlsx_response
 from jineng.people.selectors import id_number_for
 from jineng.policy.claims import overdue
@@ -242,7 +243,7 @@ def claim_new(request: HttpRequest, class_id: int) -> HttpResponse:
         return redirect("claims:list")
     messages.success(
         request,
-        f"已生成补贴申领 {claim.ref}：{claim.headcount} 人，{claim.amount} 元。请核对明细并签署承诺后提交。",
+        f"已生成补贴申领 {claim.ref}：{claim.headcount} 人，{yuan(claim.amount)} 元。请核对明细并签署承诺后提交。",
     )
     return redirect("claims:detail", claim.pk)
 

@@ -27,6 +27,7 @@ from jineng.core.pagination import paginate
 from jineng.core.params import year_or_none
 from jineng.core.permissions import require
 from jineng.core.roles import can
+from jineng.core.templatetags.jineng import yuan
 from jineng.evalsubsidy import services
 from jineng.evalsubsidy.forms import ClaimForm, SubmitForm
 from jineng.evalsubsidy.selectors import (
@@ -54,7 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def _created(request: HttpRequest, made: list[Claim]) -> HttpResponse:
     refs = "、".join(c.ref for c in made)
     total = sum(c.amount for c in made)
-    messages.success(request, f"已生成评价补贴申领 {refs}（合计 {total} 元），请核对后签署承诺并提交")
+    messages.success(request, f"已生成评价补贴申领 {refs}（合计 {yuan(total)} 元），请核对后签署承诺并提交")
     return redirect("evalsubsidy:index")
 
 

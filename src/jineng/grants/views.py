@@ -17,6 +17,7 @@ from jineng.core.feedback import act_returning, form_refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
 from jineng.core.roles import can
+from jineng.core.templatetags.jineng import yuan
 from jineng.core.xlsx import xlsx_response
 from jineng.grants import services
 from jineng.grants.forms import FORM_ROWS, ApplicationForm, RecognitionForm, item_rows
@@ -137,7 +138,9 @@ def grant_apply(request: HttpRequest, recognition_id: int) -> HttpResponse:
         except Refusal as exc:
             form_refused(form, exc)
         else:
-            messages.success(request, f"设备补助申请 {a.ref} 已提交人社部门审核，补助 {a.amount} 元（F05）")
+            messages.success(
+                request, f"设备补助申请 {a.ref} 已提交人社部门审核，补助 {yuan(a.amount)} 元（F05）"
+            )
             return redirect("grants:detail", a.pk)
     return render(
         request,

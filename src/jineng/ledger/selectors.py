@@ -7,9 +7,11 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps
 from django.db.models import Case, CharField, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
 
 from jineng.accounts.models import User
 from jineng.core.roles import can
@@ -94,6 +96,77 @@ def with_postings(qs: QuerySet[JournalEntry]) -> QuerySet[JournalEntry]:
     return qs.prefetch_related(
         Prefetch("postings", queryset=Posting.objects.select_related("account").order_by("id"))
     )
+
+
+@dataclass(frozen=True)
+class EntrySource:
+    """What an entry records, as a page names it: "补贴申领 BT2021…" (the object's Chinese type and its ref),
+    a link where the object has a page, and the code (``claims.Claim#1``) as the secondary detail."""
+
+    label: str
+    url: str
+    code: str
+
+
+# The pages of the objects the books name as sources (URL names, so the books import no other app).
+_SOURCE_PAGES = {
+    "claims.Claim": "claims:detail",
+    "claims.Prepayment": "claims:prepayment",
+    "recovery.WrongPayment": "recovery:detail",
+    "grants.GrantApplication": "grants:detail",
+}
+
+
+def source_type_label(source_type: str) -> str:
+    """The Chinese name of a source type (the model's verbose_name); the code for one no longer known."""
+    try:
+        return str(apps.get_model(source_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return source_type
+
+
+def entry_sources(entries: Collection[JournalEntry]) -> dict[int, EntrySource]:
+    """Each sourced entry's source by entry id, one query per source type."""
+    wanted: dict[str, set[str]] = {}
+    for e in entries:
+        if e.source_type:
+            wanted.setdefault(e.source_type, set()).add(e.source_id)
+    named: dict[tuple[str, str], str] = {}
+    for source_type, ids in wanted.items():
+        try:
+            model = apps.get_model(source_type)
+        except (LookupError, ValueError):
+            continue
+        pks = [i for i in ids if i.isdigit()]
+        for obj in model._default_manager.filter(pk__in=pks):
+            ref = getattr(obj, "ref", "") or ""
+            named[(source_type, str(obj.pk))] = str(ref) if ref else f"{obj.pk}"
+    shown: dict[int, EntrySource] = {}
+    for e in entries:
+        if not e.source_type:
+            continue
+        key = (e.source_type, e.source_id)
+        label = f"{source_type_label(e.source_type)} {named.get(key, e.source_id)}"
+        url = ""
+        if key in named and e.source_type in _SOURCE_PAGES:
+            try:
+                url = reverse(_SOURCE_PAGES[e.source_type], args=[int(e.source_id)])
+            except NoReverseMatch:
+                url = ""
+        shown[e.pk] = EntrySource(label, url, f"{e.source_type}#{e.source_id}")
+    return shown
+
+
+def entry_source_types(user: User) -> list[tuple[str, str]]:
+    """The source types of the entries in the user's scope, as (code, Chinese name), for the filter."""
+    codes = (
+        entries_visible(user)
+        .exclude(source_type="")
+        .order_by()
+        .values_list("source_type", flat=True)
+        .distinct()
+    )
+    return sorted(((c, source_type_label(c)) for c in codes), key=lambda t: t[1])
 
 
 # --------------------------------------------------------------------------------------------------

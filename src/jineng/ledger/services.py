@@ -31,6 +31,7 @@ from jineng.audit.services import event_record, events_record_many
 from jineng.core.bulkwrite import copy_rows, reserve_ids
 from jineng.core.errors import Refusal
 from jineng.core.roles import can
+from jineng.core.templatetags.jineng import yuan
 from jineng.ledger.balances import balance, balances_of, sums
 from jineng.ledger.models import (
     CENT,
@@ -351,8 +352,8 @@ def fund_budget_set(
         held = balance(cash)
         if held < -delta:
             raise Refusal(
-                f"{region.name}{label} {year} 年预算拟由 {before} 元调减为 {target} 元，需调回 {-delta} 元，"
-                f"但该资金现仅余 {held} 元（其余已支付），未调减",
+                f"{region.name}{label} {year} 年预算拟由 {yuan(before)} 元调减为 {yuan(target)} 元，需调回 {yuan(-delta)} 元，"
+                f"但该资金现仅余 {yuan(held)} 元（其余已支付），未调减",
                 field="年度预算",
                 value=str(target),
                 rule="F13",
@@ -488,7 +489,7 @@ def payment_make(
     owed = balance(payable) if payable is not None else ZERO
     if amount > owed:
         raise Refusal(
-            f"应付“{payee}”的余额为 {owed} 元，本次支付 {amount} 元超过应付余额，未支付"
+            f"应付“{payee}”的余额为 {yuan(owed)} 元，本次支付 {yuan(amount)} 元超过应付余额，未支付"
             "（同一笔应付不能重复支付）",
             field="金额",
             value=str(amount),
@@ -637,7 +638,7 @@ def prepayment_settle(
         region=region,
         kind=EntryKind.PREPAYMENT_SETTLE,
         date=date,
-        memo=memo or f"预拨清算 {payee}：核定 {subsidy} 元，已预拨 {prepaid} 元",
+        memo=memo or f"预拨清算 {payee}：核定 {yuan(subsidy)} 元，已预拨 {yuan(prepaid)} 元",
         lines=lines,
         source=src,
         payee=payee,
@@ -749,7 +750,7 @@ def refund_record(
     due = balance(receivable) if receivable is not None else ZERO
     if amount > due:
         raise Refusal(
-            f"“{payee}”应退回余额为 {due} 元，本次退回 {amount} 元超过应退余额：请先登记错付或追缴应收",
+            f"“{payee}”应退回余额为 {yuan(due)} 元，本次退回 {yuan(amount)} 元超过应退余额：请先登记错付或追缴应收",
             field="金额",
             value=str(amount),
             rule="F14",
@@ -807,8 +808,8 @@ def receivable_offset(
     offset = min(owed, due) if wanted is None else wanted
     if offset <= 0 or offset > owed or offset > due:
         raise Refusal(
-            f"“{payee}”应退回余额 {due} 元，应付余额 {owed} 元，"
-            + (f"本次抵扣 {offset} 元超过可抵扣金额" if offset > 0 else "没有可抵扣的金额"),
+            f"“{payee}”应退回余额 {yuan(due)} 元，应付余额 {yuan(owed)} 元，"
+            + (f"本次抵扣 {yuan(offset)} 元超过可抵扣金额" if offset > 0 else "没有可抵扣的金额"),
             field="金额",
             value=str(offset),
             rule="F14",
@@ -1207,7 +1208,7 @@ def _check(region: Region, lines: Sequence[Line]) -> None:
     credit = sum((line.credit for line in lines), ZERO)
     if debit != credit:
         raise Refusal(
-            f"借方合计 {debit} 元，贷方合计 {credit} 元，借贷不平衡",
+            f"借方合计 {yuan(debit)} 元，贷方合计 {yuan(credit)} 元，借贷不平衡",
             field="分录行",
             value=f"{debit} ≠ {credit}",
         )
@@ -1240,7 +1241,7 @@ def _keep_non_negative(lines: Sequence[Line]) -> None:
         before = held[account.pk]
         if before + moves[account.pk] < 0:
             raise Refusal(
-                f"账户“{account.name}”余额 {before} 元，本分录减少 {-moves[account.pk]} 元后为负，未记账",
+                f"账户“{account.name}”余额 {yuan(before)} 元，本分录减少 {yuan(-moves[account.pk])} 元后为负，未记账",
                 field="金额",
                 value=str(-moves[account.pk]),
             )
@@ -1307,11 +1308,11 @@ def _draw(
             left -= take
     if left > 0:
         parts = "，".join(
-            f"{_fund_label(k)} {available[k]} 元" if k in available else f"{_fund_label(k)} 未设立"
+            f"{_fund_label(k)} {yuan(available[k])} 元" if k in available else f"{_fund_label(k)} 未设立"
             for k in order
         )
         raise Refusal(
-            f"应支付 {amount} 元，{region.name}可用资金合计 {sum(available.values(), ZERO)} 元"
+            f"应支付 {yuan(amount)} 元，{region.name}可用资金合计 {yuan(sum(available.values(), ZERO))} 元"
             f"（{parts}），资金不足，未支付",
             field="资金来源",
             value=str(amount),
@@ -1356,7 +1357,7 @@ def _money(value: object, field: str, *, allow_zero: bool = False) -> Decimal:
     if not amount.is_finite():
         raise Refusal("金额不是有效数字", field=field, value=str(value))
     if abs(amount) > MAX_AMOUNT:
-        raise Refusal(f"金额超过账簿上限 {MAX_AMOUNT} 元", field=field, value=str(value))
+        raise Refusal(f"金额超过账簿上限 {yuan(MAX_AMOUNT)} 元", field=field, value=str(value))
     if amount != amount.quantize(CENT):
         raise Refusal("金额最多两位小数（到分）", field=field, value=str(value))
     amount = amount.quantize(CENT)

@@ -22,11 +22,14 @@ from jineng.core.feedback import form_refused
 from jineng.core.pagination import paginate
 from jineng.core.permissions import require
 from jineng.core.roles import can
+from jineng.core.templatetags.jineng import yuan
 from jineng.core.xlsx import xlsx_response
 from jineng.ledger import services
 from jineng.ledger.models import AccountKind, EntryKind, FundKind, Posting
 from jineng.ledger.selectors import (
     entries_search,
+    entry_source_types,
+    entry_sources,
     fund_balances,
     fund_years,
     trial_balance,
@@ -179,11 +182,13 @@ def budgets(request: HttpRequest) -> HttpResponse:
             form_refused(form, exc, {"年度预算": "amount", "资金来源": "kind", "年度": "year"})
         else:
             if change.entry is None:
-                messages.info(request, f"{change.fund} {change.year} 年预算已是 {change.after} 元，未变动")
+                messages.info(
+                    request, f"{change.fund} {change.year} 年预算已是 {yuan(change.after)} 元，未变动"
+                )
             else:
                 messages.success(
                     request,
-                    f"{change.fund} {change.year} 年预算：{change.before} → {change.after} 元，已记账",
+                    f"{change.fund} {change.year} 年预算：{yuan(change.before)} → {yuan(change.after)} 元，已记账",
                 )
             return redirect(f"{request.path}?year={change.year}")
     rows = fund_years(user, year)
@@ -255,8 +260,17 @@ def entries(request: HttpRequest) -> HttpResponse:
             ),
         )
     page, query = paginate(request, with_postings(qs))
+    sources = entry_sources(list(page))
+    for e in page:
+        e.shown_source = sources.get(e.pk)
     return render(
         request,
         "ledger/entries.html",
-        {"page": page, "query": query, "f": f, "kinds": EntryKind.choices},
+        {
+            "page": page,
+            "query": query,
+            "f": f,
+            "kinds": EntryKind.choices,
+            "source_types": entry_source_types(user),
+        },
     )

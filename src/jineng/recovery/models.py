@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from jineng.audit.scope import EventScope
 from jineng.claims.models import Claim, Prepayment
+from jineng.core.templatetags.jineng import yuan
 from jineng.orgs.models import Organisation
 from jineng.people.models import Person
 from jineng.regions.models import Region
@@ -121,7 +122,7 @@ class Movement(models.Model):
         ordering = ["on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.amount} 元（{self.on:%Y-%m-%d}）"
+        return f"{self.get_kind_display()} {yuan(self.amount)} 元（{self.on:%Y-%m-%d}）"
 
 
 class CaseState(models.TextChoices):

@@ -19,6 +19,7 @@ from jineng.audit.services import event_record
 from jineng.claims.models import Claim, ClaimLine, ClaimState, Prepayment
 from jineng.core.errors import Refusal
 from jineng.core.roles import Role
+from jineng.core.templatetags.jineng import yuan
 from jineng.ledger import services as ledger
 from jineng.ledger.balances import balance
 from jineng.ledger.models import AccountKind, FundKind, ReceivableReason
@@ -192,7 +193,7 @@ def wrong_payment_record(
         lines_total = sum(lines.values(), ZERO)
         if money > lines_total:
             raise Refusal(
-                f"所选明细合计 {lines_total} 元，应退金额 {money} 元超过所选明细金额",
+                f"所选明细合计 {yuan(lines_total)} 元，应退金额 {yuan(money)} 元超过所选明细金额",
                 field="金额",
                 value=str(money),
                 rule=F14,
@@ -206,7 +207,7 @@ def wrong_payment_record(
     )
     if earlier + money > c.amount:
         raise Refusal(
-            f"申领 {c.ref} 核定补贴 {c.amount} 元，已登记错发 {earlier} 元，本次 {money} 元后超过核定金额",
+            f"申领 {c.ref} 核定补贴 {yuan(c.amount)} 元，已登记错发 {yuan(earlier)} 元，本次 {yuan(money)} 元后超过核定金额",
             field="金额",
             value=str(money),
             rule=F14,
@@ -339,7 +340,7 @@ def refund_record(
     money = _money(amount, "金额", wp.region)
     if money > wp.outstanding:
         raise Refusal(
-            f"{wp.ref} 尚未退回 {wp.outstanding} 元，本次退回 {money} 元超过未退金额",
+            f"{wp.ref} 尚未退回 {yuan(wp.outstanding)} 元，本次退回 {yuan(money)} 元超过未退金额",
             field="金额",
             value=str(money),
             rule=F14,
@@ -435,7 +436,7 @@ def case_close(*, actor: User, case: RecoveryCase, note: str, today: dt.date | N
         raise Refusal("须先送达追缴通知，方可结案", field="状态", rule=F14, clause=_f14(wp.region))
     if wp.outstanding > 0:
         raise Refusal(
-            f"尚有 {wp.outstanding} 元未追回，不能结案",
+            f"尚有 {yuan(wp.outstanding)} 元未追回，不能结案",
             field="金额",
             value=str(wp.outstanding),
             rule=F14,
@@ -474,7 +475,7 @@ def prepayment_excess_record(
         claim,
         WrongKind.PREPAY_EXCESS,
         amount,
-        f"项目制预拨 {prepayment_ref} 超出核定补贴 {claim.amount} 元（F04）",
+        f"项目制预拨 {prepayment_ref} 超出核定补贴 {yuan(claim.amount)} 元（F04）",
         [],
         actor,
         day,

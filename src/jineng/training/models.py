@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from jineng.audit.scope import EventScope
 from jineng.catalogue.models import CertificateKind, Level
@@ -194,7 +195,9 @@ class ClassReview(models.Model):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="class_reviews")
     decision = models.CharField("审核结论", max_length=8, choices=Decision.choices)
     comment = models.TextField("审核意见", blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    # When the reviewer signed: now, or the day of the act where the service is told it (a back-dated
+    # record); the printed form dates the signature with it.
+    at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "开班审核"

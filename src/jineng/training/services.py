@@ -467,18 +467,32 @@ def _finish(
         for p in problems
     ]
     job.finished_at = timezone.now()
-    written = RosterJob.objects.filter(pk=job.pk, runs=token, status=RosterJob.Status.RUNNING).update(
-        status=status,
-        message=message,
-        bad_rows=bad,
-        report=job.report,
-        finished_at=job.finished_at,
-        rows_total=job.rows_total,
-        rows_done=job.rows_done,
-        heartbeat_at=None,
-    )
-    if not written:
-        raise _Superseded
+    with transaction.atomic():
+        written = RosterJob.objects.filter(pk=job.pk, runs=token, status=RosterJob.Status.RUNNING).update(
+            status=status,
+            message=message,
+            bad_rows=bad,
+            report=job.report,
+            finished_at=job.finished_at,
+            rows_total=job.rows_total,
+            rows_done=job.rows_done,
+            heartbeat_at=None,
+        )
+        if not written:
+            raise _Superseded
+        if status != RosterJob.Status.ACCEPTED:
+            # The upload's trail says it was not imported (an accepted one: class.roster_replaced).
+            tc = job.training_class
+            event_record(
+                actor=None,
+                action="roster.refused" if status == RosterJob.Status.REFUSED else "roster.failed",
+                obj=job,
+                from_state=RosterJob.Status.RUNNING,
+                to_state=status,
+                payload={"class": tc.ref, "bad_rows": bad},
+                region_path=tc.region.path,
+                organisation_id=tc.institution_id,
+            )
     return job
 
 
@@ -720,6 +734,10 @@ def class_review(
     ).first()
     if first is not None and first.reviewer_id == actor.pk:
         raise Refusal("初审人与复核人须为不同的人", rule="F09", clause=clause)
+    signed_at = timezone.now()
+    if today != timezone.localdate():
+        # Recorded for another day (a back-dated record): the signature bears that day's date.
+        signed_at = timezone.make_aware(dt.datetime.combine(today, timezone.localtime(signed_at).time()))
     ClassReview.objects.create(
         training_class=tc,
         stage=stage,
@@ -728,6 +746,7 @@ def class_review(
         reviewer=actor,
         decision=decision,
         comment=comment.strip(),
+        at=signed_at,
     )
     from_state = tc.state
     reviewers = int(profile.get("reviewers_per_step", 2))

@@ -56,7 +56,7 @@ def test_an_unregistered_kind_is_refused_by_every_writer(world: World) -> None:
 
 
 def test_label_of() -> None:
-    assert kinds.label_of("roster.uploaded") == "花名册已导入"
+    assert kinds.label_of("roster.uploaded") == "花名册已上传，等待检查"
     assert kinds.label_of("user.password_changed") == "密码已修改"
     # An old event of a kind no longer registered is shown by its code
     assert kinds.label_of("class.teleported") == "class.teleported"

@@ -19,11 +19,11 @@ def test_audit_page_shows_the_kind_by_its_label(world: World) -> None:
     # When the auditor filters the page by that kind
     page = client.get("/audit/?action=class.submitted").content.decode()
     # Then the event reads 班级已提交, with its code and the object's type in small grey text
-    assert '<td class="fit">班级已提交 <span class="muted small mono">class.submitted</span></td>' in page
+    assert '<td>班级已提交 <span class="muted small mono">class.submitted</span></td>' in page
     assert f'<span class="muted small">培训班#{tc.pk}</span>' in page
     # And the filter offers the registered kinds by label, this one chosen
     assert '<option value="class.submitted" selected>班级已提交</option>' in page
-    assert '<option value="roster.uploaded">花名册已导入</option>' in page
+    assert '<option value="roster.uploaded">花名册已上传，等待检查</option>' in page
     assert "roster.uploaded</span>" not in page  # filtered to the one kind
 
     # When the auditor exports the same list
@@ -73,7 +73,7 @@ def test_audit_page_names_states_and_objects_in_chinese_codes_beside(world: Worl
     (item,) = client.get(f"/api/v1/events?action=class.submitted&object_id={tc.pk}").json()["items"]
     # Then the states read as the class's own labels, the codes only in small grey text
     assert (
-        '<td class="fit">草稿 → 待行业部门审核 <span class="muted small mono">draft→submitted</span></td>'
+        '<td>草稿 → 待行业部门审核 <span class="muted small mono">draft→submitted</span></td>'
         in page
     )
     assert rows[0][10:14] == ("原状态", "新状态", "原状态代码", "新状态代码")

@@ -108,7 +108,7 @@ def test_a_claim_from_an_assessed_class_to_the_bank_through_the_pages(
     expect(claimable).to_contain_text(tc.ref)
     claimable.locator("tr", has_text=tc.ref).get_by_role("button", name="计算并生成申领").click()
     page.wait_for_url("**/claims/*/")
-    says(page, "30 人，60000.00 元")
+    says(page, "30 人，60,000.00 元")
     titled(page, "草稿")
     claim = Claim.objects.get(training_class=tc)
     page.get_by_label("我已阅读并同意").check()

@@ -101,7 +101,7 @@ def test_f15_under_xc23_warns_at_12_percent(world: World) -> None:
         True,
     )
     assert f15.text == (
-        "许昌市 2023 年就业补助资金预算 1000000.00 元，全年用于培训和评价补贴 120000.00 元，占 12.0%，"
+        "许昌市 2023 年就业补助资金预算 1,000,000.00 元，全年用于培训和评价补贴 120,000.00 元，占 12.0%，"
         "未达到 15% 的下限"
         "（规则 F15，依据 XC23 三(三) 就业补助资金用于培训和评价补贴的比例不得低于年内资金总额的15%）"
     )
@@ -135,7 +135,7 @@ def test_f15_evaluation_subsidies_count_towards_the_floor(
     # 150,000.00 / 1,000,000.00 = 15.0 %: the floor is met
     assert (use.f15.share, use.f15.below) == (D("15.0"), False)
     assert use.f15.text.startswith(
-        "许昌市 2023 年就业补助资金预算 1000000.00 元，全年用于培训和评价补贴 150000.00 元，占 15.0%，不低于 15% 的下限"
+        "许昌市 2023 年就业补助资金预算 1,000,000.00 元，全年用于培训和评价补贴 150,000.00 元，占 15.0%，不低于 15% 的下限"
     )
 
 
@@ -186,7 +186,7 @@ def test_ledger_pages_and_home_show_the_f15_warning_while_the_year_runs(world: W
         page = client.get(url).content.decode()
         assert (
             "预警" in page
-            and f"许昌市 {year} 年就业补助资金预算 1000000.00 元，截至目前用于培训和评价补贴" in page
+            and f"许昌市 {year} 年就业补助资金预算 1,000,000.00 元，截至目前用于培训和评价补贴" in page
         ), url
         assert "低于 15% 的下限" in page, url
     (item,) = [i for i in work_for(user) if "F15" in i.label]
@@ -199,7 +199,7 @@ def test_public_page_needs_no_login_and_names_no_payee(world: World) -> None:
     assert page.status_code == 200
     text = page.content.decode()
     assert "2023 年职业技能提升行动资金使用情况" in text
-    assert "1000000.00" in text and "120000.00" in text and "占 12.0%" in text
+    assert "1,000,000.00" in text and "120,000.00" in text and "占 12.0%" in text
     assert world.xc_school.name not in text
     assert "当前余额" not in text
     # One region's page, the link a bureau puts on its own site
@@ -222,6 +222,29 @@ def test_public_page_needs_no_login_and_names_no_payee(world: World) -> None:
     )
     assert "payee" not in str(body) and world.xc_school.name not in str(body)
     assert Client().get("/api/v1/fund-use?year=2023&region_id=999999").status_code == 404
+
+
+def test_the_public_reads_no_staff_message_and_the_missing_floor_once(world: World) -> None:
+    # Given 2021 books under ZZ21, XC19 and HC21 (none sets an F15 floor)
+    for code in ("ZZ21", "XC19", "HC21"):
+        _budget_and_pay(world, code)
+    text = Client().get("/claims/funds/public/?year=2021").content.decode()
+    # Then the public page says once which regions' documents set no floor, not the long sentence per region
+    assert text.count("适用的政策文件未规定") == 1
+    assert (
+        '<p class="f15 small"><span class="rule">F15</span> 郑州市、许昌市、潢川县适用的政策文件未规定'
+        "培训和评价补贴占就业补助资金的最低比例。</p>"
+    ) in text
+    assert "本政策口径未规定" not in text
+    assert '<td class="num fit">1,000,000.00</td>' in text  # thousands separated
+    # And a year nobody has set up: a short neutral phrase, not the message asking an administrator to act
+    fund_budget_set(actor=None, region=world.zhengzhou, kind=EMPLOYMENT, year=2019, amount=D("5.00"))
+    text = Client().get("/claims/funds/public/?year=2019").content.decode()
+    assert '<p class="f15"><span class="rule">F15</span> 本年度尚未公布</p>' in text
+    assert "管理员" not in text and "未设定" not in text
+    # While the staff's own report still says what to do
+    staff = world.client(world.users[Role.HR_ADMIN]).get("/claims/funds/?year=2019").content.decode()
+    assert "郑州市 及其上级区域均未设定 2019 年适用的政策档案，请管理员先设定" in staff
 
 
 def test_a_claim_paid_through_its_batch_is_training_spending_of_the_funds_it_drew_on(world: World) -> None:
@@ -251,6 +274,13 @@ def test_a_claim_paid_through_its_batch_is_training_spending_of_the_funds_it_dre
         D("0.00"),
     )
     assert (use.f15.share, use.f15.below, use.f15.text) == (D("5.0"), False, NO_FLOOR["ZZ21"])
+    # And the books' entries name the claim by its ref, linked, the code only as the secondary detail
+    html = world.client(admin).get("/ledger/entries/", {"source_type": "claims.Claim"}).content.decode()
+    shown = (
+        f'<span class="muted small">来源：<a href="/claims/{claim.pk}/">补贴申领 {claim.ref}</a> '
+        f'<span class="mono">claims.Claim#{claim.pk}</span></span>'
+    )
+    assert html.count(shown) == 2  # recognised (确认应付), then paid
 
 
 def test_payments_of_a_type_with_one_purpose_are_summed_per_type(world: World) -> None:

@@ -67,9 +67,12 @@ def test_f05_clerk_applies_on_the_page_and_sees_the_grant_and_its_state(world: W
     a = GrantApplication.objects.get()
     assert (a.equipment_value, a.amount, a.state) == (D("2500000.50"), D("500000.00"), GrantState.SUBMITTED)
     assert [(i.row, i.value) for i in a.items.all()] == [(1, D("1800000.00")), (2, D("700000.50"))]
-    assert f"设备补助申请 {a.ref} 已提交人社部门审核，补助 500000.00 元（F05）" in page_messages(response)
+    assert f"设备补助申请 {a.ref} 已提交人社部门审核，补助 500,000.00 元（F05）" in page_messages(response)
     body = response.content.decode()
     assert "待人社初审" in body and "超过上限 500000元" in body
+    # And the detail page writes the amounts as officials do: unit price, value, totals
+    assert '<td class="num fit">350,000.25</td><td class="num fit">700,000.50</td>' in body
+    assert "<span>设备总值 <b>2,500,000.50 元</b></span><span>补助 <b>500,000.00 元</b></span>" in body
 
 
 def test_f05_page_refusal_is_shown_on_the_form_and_nothing_is_written(world: World) -> None:

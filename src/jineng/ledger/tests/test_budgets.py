@@ -95,7 +95,7 @@ def test_f13_a_cut_below_what_was_paid_is_refused(world: World) -> None:
     with pytest.raises(Refusal) as exc:
         fund_budget_set(actor=admin, region=world.zhengzhou, kind=SPECIAL, year=2021, amount=D("100.00"))
     assert exc.value.render() == (
-        "“年度预算”：郑州市职业技能提升行动专账资金 2021 年预算拟由 1000.00 元调减为 100.00 元，需调回 900.00 元，"
+        "“年度预算”：郑州市职业技能提升行动专账资金 2021 年预算拟由 1,000.00 元调减为 100.00 元，需调回 900.00 元，"
         "但该资金现仅余 200.00 元（其余已支付），未调减"
         "（规则 F13，依据 ZZ21 附件2 资金来源；HC21 三(二) 优先使用专账资金）"
     )
@@ -244,7 +244,7 @@ def test_budget_page_and_api(world: World) -> None:
     )
     assert response.status_code == 302 and response["Location"] == "/ledger/budgets/?year=2021"
     page = client.get("/ledger/budgets/?year=2021").content.decode()
-    assert "1000.00" in page and "职业技能提升行动专账资金 → 就业补助资金" in page
+    assert "1,000.00" in page and "职业技能提升行动专账资金 → 就业补助资金" in page
     assert "文件所列资金来源：就业补助资金、失业保险基金、职业技能提升行动资金" in page
     owe(world.zhengzhou, world.zz_school, "800.00")
     payment_make(
@@ -288,8 +288,8 @@ def test_the_xc19_allocation_from_the_unemployment_insurance_fund_is_shown_again
     page = world.client(world.outsiders[Role.HR_ADMIN]).get("/ledger/budgets/?year=2021").content.decode()
     # Then the document's figure is shown beside what was budgeted over its years
     assert (
-        "文件安排失业保险基金 119500000 元，用于 2019—2021 年（XC19 二(三)2 2019—2021年，从我市失业保险基金结余中"
-        "安排1.195亿元专项用于职业技能提升行动）；这些年度已设定的失业保险基金预算合计 70000000.00 元。"
+        "文件安排失业保险基金 119,500,000.00 元，用于 2019—2021 年（XC19 二(三)2 2019—2021年，从我市失业保险基金结余中"
+        "安排1.195亿元专项用于职业技能提升行动）；这些年度已设定的失业保险基金预算合计 70,000,000.00 元。"
     ) in page
     # And a profile without such a figure shows none
     page = world.client(world.users[Role.HR_ADMIN]).get("/ledger/budgets/?year=2021").content.decode()

@@ -178,7 +178,7 @@ def test_no_account_goes_below_zero_across_the_list(world: World) -> None:
     with pytest.raises(Refusal) as exc:
         entries_post(actor=None, entries=[spend("s1", "600.00"), spend("s2", "600.00")])
     assert exc.value.render() == (
-        "“金额”：账户“资金存款·职业技能提升行动专账资金”余额 1000.00 元，本分录减少 1200.00 元后为负，未记账"
+        "“金额”：账户“资金存款·职业技能提升行动专账资金”余额 1,000.00 元，本分录减少 1,200.00 元后为负，未记账"
     )
     assert counts() == before
     assert entries_post(actor=None, entries=[spend("s1", "600.00"), spend("s2", "400.00")]).written == 2

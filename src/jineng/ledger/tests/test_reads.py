@@ -166,8 +166,26 @@ def test_overview_page_shows_funds_and_a_balanced_trial_balance(books: World) ->
     assert response.status_code == 200
     html = response.content.decode()
     assert "借贷平衡" in html and "借贷不平衡" not in html
-    assert "职业技能提升行动专账资金" in html and "16000.00" in html and "3500.00" in html
+    assert "职业技能提升行动专账资金" in html and "16,000.00" in html and "3,500.00" in html
+    assert "16000.00" not in html  # 18: amounts with thousands separated, as officials write them
     assert "许昌" not in html and "777.00" not in html
+    # the fund balances' row: appropriated, used, remaining
+    assert (
+        '<td>职业技能提升行动专账资金</td><td class="num fit">10,000.00</td>'
+        '<td class="num fit">10,000.00</td><td class="num fit">0.00</td>'
+    ) in html
+
+
+def test_entries_page_names_the_source_in_chinese_and_separates_thousands(books: World) -> None:
+    html = _get(books, books.users["finance"], "/ledger/entries/", kind="payment").content.decode()
+    # the source by its Chinese name, its code only as the secondary detail (no claim 5 here: its number)
+    assert (
+        '<span class="muted small">来源：补贴申领 5 <span class="mono">claims.Claim#5</span></span>' in html
+    )
+    assert '<td class="num fit">11,000.00</td>' in html and '<td class="num fit">10,000.00</td>' in html
+    assert "11000.00" not in html
+    # the filter offers the sources by name
+    assert '<option value="claims.Claim">补贴申领</option>' in html
 
 
 def test_f13_overview_gives_the_fund_order_and_clause_of_the_users_profile(world: World) -> None:

@@ -210,7 +210,7 @@ def test_journal_post_unbalanced_is_refused_and_nothing_is_written(world: World)
         (D("1.005"), D("0"), "“第 1 行借方”：金额最多两位小数（到分）"),
         (D("-5.00"), D("0"), "“第 1 行借方”：金额须大于零"),
         (D("NaN"), D("0"), "“第 1 行借方”：金额不是有效数字"),
-        (D("1000000000000.00"), D("0"), "“第 1 行借方”：金额超过账簿上限 999999999999.99 元"),
+        (D("1000000000000.00"), D("0"), "“第 1 行借方”：金额超过账簿上限 999,999,999,999.99 元"),
         (D("5.00"), D("5.00"), "“第 1 行”：每一行须且只须在借方或贷方之一填写正数金额"),
         (D("0"), D("0"), "“第 1 行”：每一行须且只须在借方或贷方之一填写正数金额"),
     ],
@@ -280,7 +280,7 @@ def test_no_account_may_go_below_zero_on_its_normal_side(world: World) -> None:
             lines=[Line(expense_account_, debit=D("1000.01")), Line(cash_account, credit=D("1000.01"))],
         )
     assert exc.value.render() == (
-        "“金额”：账户“资金存款·职业技能提升行动专账资金”余额 1000.00 元，本分录减少 1000.01 元后为负，未记账"
+        "“金额”：账户“资金存款·职业技能提升行动专账资金”余额 1,000.00 元，本分录减少 1,000.01 元后为负，未记账"
     )
     assert counts() == before
 
@@ -548,7 +548,7 @@ def test_payment_beyond_what_is_owed_is_refused(world: World) -> None:
             key="second",
         )
     assert exc.value.render() == (
-        "“金额”：应付“郑州商业技师学院”的余额为 0.00 元，本次支付 1000.00 元超过应付余额，未支付（同一笔应付不能重复支付）"
+        "“金额”：应付“郑州商业技师学院”的余额为 0.00 元，本次支付 1,000.00 元超过应付余额，未支付（同一笔应付不能重复支付）"
     )
     # And paying someone who is owed nothing at all is refused the same way
     with pytest.raises(Refusal, match=re.escape("应付“李明”的余额为 0.00 元")):
@@ -847,7 +847,7 @@ def test_f04_prepayment_settled_with_a_balance_due(world: World) -> None:
         ("subsidy_expense", D("4800.00"), D("0.00")),
         (f"payable:org:{world.zz_school.pk}", D("0.00"), D("2800.00")),
     ]
-    assert entry.memo == "预拨清算 郑州商业技师学院：核定 4800.00 元，已预拨 2000.00 元"
+    assert entry.memo == "预拨清算 郑州商业技师学院：核定 4,800.00 元，已预拨 2,000.00 元"
     assert payee_balance(world.zhengzhou, PREPAYMENT, world.zz_school) == D("0.00")
     assert payee_balance(world.zhengzhou, PAYABLE, world.zz_school) == D("2800.00")
     assert_books_balance()

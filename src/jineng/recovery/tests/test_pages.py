@@ -35,7 +35,7 @@ def test_f14_record_page_raises_the_receivable_and_a_bad_amount_is_refused_in_ch
     form = {"kind": "error", "amount": "60000.01", "reason": "多发一人补贴", "rows": ""}
     page = hr.post(f"/recovery/new/{claim.pk}/", form, follow=True).content.decode()
     # Then the page says why, citing F14, and nothing is recorded
-    assert "本次 60000.01 元后超过核定金额" in page and "规则 F14" in page
+    assert "本次 60,000.01 元后超过核定金额" in page and "规则 F14" in page
     assert WrongPayment.objects.count() == 0
     # When it is right, the detail page follows with the refund form
     response = hr.post(f"/recovery/new/{claim.pk}/", {**form, "amount": "2000.00", "rows": "2"})
@@ -43,14 +43,14 @@ def test_f14_record_page_raises_the_receivable_and_a_bad_amount_is_refused_in_ch
     assert response["Location"] == f"/recovery/{wp.pk}/"
     assert (wp.amount, wp.rows) == (D("2000.00"), [2])
     detail = hr.get(f"/recovery/{wp.pk}/").content.decode()
-    assert "登记退回（F14）" in detail and "2000.00" in detail
+    assert "登记退回（F14）" in detail and "<b>2,000.00 元</b>" in detail
     hr.post(
         f"/recovery/{wp.pk}/refund/", {"amount": "500.00", "fund_kind": "special_account", "reference": "TK9"}
     )
     assert Movement.objects.get().amount == D("500.00")
     # And the list, filtered to what is still owed, shows it with 1500 outstanding
     listing = hr.get("/recovery/?open=1").content.decode()
-    assert wp.ref in listing and "<b>1500.00</b>" in listing
+    assert wp.ref in listing and "<b>1,500.00</b>" in listing
     items = hr.get("/api/v1/recovery/wrong-payments?open_only=true").json()["items"]
     assert [(i["ref"], i["outstanding"]) for i in items] == [(wp.ref, "1500.00")]
     assert_books_balance()
@@ -158,7 +158,7 @@ def test_f04_f14_a_cancelled_classs_prepayment_is_listed_by_the_prepayment_it_co
     # Then each names the prepayment (there is no claim), its kind in Chinese and the 30000 owed
     assert f'<a href="/claims/prepayments/{p.pk}/">{p.ref}</a>' in listing
     assert '<td class="fit">预拨班级已取消</td>' in listing
-    assert '<td class="num fit"><b>30000.00</b></td>' in listing
+    assert '<td class="num fit"><b>30,000.00</b></td>' in listing
     assert f'预拨 <b><a href="/claims/prepayments/{p.pk}/">{p.ref}</a></b>' in detail
     assert [(i["ref"], i["claim"], i["kind_label"], i["outstanding"]) for i in items] == [
         (wp.ref, p.ref, "预拨班级已取消", "30000.00")

@@ -197,7 +197,7 @@ def test_f14_fraud_with_exit_and_the_recovery_case_steps(world: World) -> None:
     case = services.case_notice_serve(
         actor=world.users["hr_first"], case=case, number="郑人社追〔2021〕1号", served_on=FOUND
     )
-    with pytest.raises(Refusal, match=r"尚有 6000\.00 元未追回"):
+    with pytest.raises(Refusal, match=r"尚有 6,000\.00 元未追回"):
         services.case_close(actor=world.users["hr_first"], case=case, note="结案")
     services.refund_record(actor=world.users["hr_first"], wrong_payment=wp, amount="6000", today=FOUND)
     case = services.case_close(actor=world.users["hr_first"], case=case, note="已全额追回", today=FOUND)

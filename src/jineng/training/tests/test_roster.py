@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from jineng.audit import kinds
 from jineng.audit.models import Event
 from jineng.conftest import World
 from jineng.core.xlsx import workbook_bytes
@@ -56,6 +57,13 @@ def test_b01_bad_rows_refuse_the_whole_roster_and_nothing_is_written(world: Worl
     assert "50 行" in job.message and "3 行" in job.message
     assert Enrolment.objects.count() == 0
     assert Person.objects.count() == persons_before
+    # And the upload's trail says what happened: uploaded and queued, then refused, nothing imported
+    trail = Event.objects.filter(object_type="training.RosterJob", object_id=str(job.pk)).order_by("pk")
+    assert [(e.action, kinds.label_of(e.action), e.to_state) for e in trail] == [
+        ("roster.uploaded", "花名册已上传，等待检查", "queued"),
+        ("roster.refused", "花名册未通过检查，未导入", "refused"),
+    ]
+    assert trail.last().payload == {"class": job.training_class.ref, "bad_rows": 3}  # type: ignore[union-attr]
 
 
 def test_b03_person_in_an_unassessed_class_is_refused(world: World) -> None:
@@ -95,6 +103,10 @@ def test_unreadable_file_fails_with_a_clear_message(world: World, content: bytes
     assert job.status == RosterJob.Status.FAILED
     assert message in job.message
     assert Enrolment.objects.count() == 0
+    trail = Event.objects.filter(object_type="training.RosterJob", object_id=str(job.pk)).order_by("pk")
+    assert [(e.action, kinds.label_of(e.action), e.from_state, e.to_state) for e in trail][1:] == [
+        ("roster.failed", "花名册未能检查或保存，未导入", "running", "failed")
+    ]
 
 
 def test_wrong_headers_name_the_missing_columns() -> None:

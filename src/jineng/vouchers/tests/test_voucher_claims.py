@@ -169,7 +169,7 @@ def test_g01_the_school_claims_from_its_voucher_list_and_the_voucher_shows_its_c
     assert "职业培训券补贴（以证换券）" in detail and f"培训券 {v3.serial}" in detail
     # And each voucher's page names the claim that pays it; the list no longer offers them
     shown = school.get(f"/vouchers/{v2.pk}/").content.decode()
-    assert claim.ref in shown and "草稿 · 1800.00 元" in shown
+    assert claim.ref in shown and "草稿 · 1,800.00 元" in shown
     assert "以证换券申领补贴" not in school.get("/vouchers/").content.decode()
 
 
