@@ -299,10 +299,41 @@ OTHER_STATES: dict[str, str] = {
 
 def state_label(object_type: str, code: str) -> str:
     """An event's from/to state in Chinese, as the object's model labels it (待人社初审, not
-    ``requested``), else as OTHER_STATES does; any other value (a date) as it is."""
+    ``requested``), else as OTHER_STATES does; a policy profile's key (``ZZ21@v1``, the state of a
+    profile assignment) by its document's name; any other value (a date) as it is."""
     if not code:
         return ""
-    return _state_choices(object_type).get(code) or OTHER_STATES.get(code, code)
+    found = _state_choices(object_type).get(code) or OTHER_STATES.get(code)
+    if found:
+        return found
+    if "@v" in code:
+        return _profile_label(code)
+    return code
+
+
+def _profile_label(key: str) -> str:
+    from jineng.policy.profiles import get_profile
+
+    code, _, version = key.partition("@v")
+    try:
+        profile = get_profile(code, int(version))
+    except (KeyError, ValueError):
+        return key
+    return f"{profile.jurisdiction} {profile.short}"
+
+
+def detail_of(payload: object) -> str:
+    """18.4: what an event's payload says changed, for the trail's reader: the fields named in
+    ``changed`` and a (masked) bank account. Other payloads are the services' own and stay in the export."""
+    if not isinstance(payload, dict):
+        return ""
+    parts = []
+    changed = payload.get("changed")
+    if isinstance(changed, list) and changed:
+        parts.append("修改：" + "、".join(str(c) for c in changed))
+    if payload.get("bank_account"):
+        parts.append(f"新账号 {payload['bank_account']}")
+    return "；".join(parts)
 
 
 def object_shown(object_type: str, object_id: str, object_label: str) -> str:

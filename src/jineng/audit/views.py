@@ -32,6 +32,7 @@ def _labelled(events: Any) -> list[Event]:
         e.object_shown = kinds.object_shown(e.object_type, e.object_id, e.object_label)
         e.from_label = kinds.state_label(e.object_type, e.from_state)
         e.to_label = kinds.state_label(e.object_type, e.to_state)
+        e.detail = kinds.detail_of(e.payload)
     return rows
 
 

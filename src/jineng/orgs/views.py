@@ -93,6 +93,7 @@ def org_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     events: list[Any] = list(Event.objects.filter(object_type=org._meta.label, object_id=str(org.pk))[:20])
     for e in events:
         e.action_label = kinds.label_of(e.action)
+        e.detail = kinds.detail_of(e.payload)
         e.from_label = kinds.state_label(e.object_type, e.from_state)
         e.to_label = kinds.state_label(e.object_type, e.to_state)
     return render(

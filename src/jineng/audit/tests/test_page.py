@@ -72,10 +72,7 @@ def test_audit_page_names_states_and_objects_in_chinese_codes_beside(world: Worl
     )
     (item,) = client.get(f"/api/v1/events?action=class.submitted&object_id={tc.pk}").json()["items"]
     # Then the states read as the class's own labels, the codes only in small grey text
-    assert (
-        '<td>草稿 → 待行业部门审核 <span class="muted small mono">draft→submitted</span></td>'
-        in page
-    )
+    assert '<td>草稿 → 待行业部门审核 <span class="muted small mono">draft→submitted</span></td>' in page
     assert rows[0][10:14] == ("原状态", "新状态", "原状态代码", "新状态代码")
     assert rows[1][10:14] == ("草稿", "待行业部门审核", "draft", "submitted")
     assert (item["from_state_label"], item["to_state_label"]) == ("草稿", "待行业部门审核")

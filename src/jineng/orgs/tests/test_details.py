@@ -48,6 +48,11 @@ def test_the_clerk_fills_in_the_bank_details_the_home_page_asked_for(world: Worl
     # And the bureau's admin sees the change in Chinese on the institution's page
     page = world.client(world.users["hr_admin"]).get(f"/orgs/{school.pk}/").content.decode()
     assert "机构联系人与开户信息已修改" in page
+    said = f"修改：{'、'.join(event.payload['changed'])}；新账号 {event.payload['bank_account']}"
+    assert said in page
+    # and in the audit trail, with what changed and the new account masked
+    trail = world.client(world.users["hr_admin"]).get("/audit/?action=organisation.details_updated")
+    assert said in trail.content.decode() and "6230580000012345" not in trail.content.decode()
 
 
 def test_a_bad_account_is_refused_naming_the_field_and_nothing_changes(world: World) -> None:

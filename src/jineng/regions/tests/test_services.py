@@ -142,6 +142,10 @@ def test_18_3_the_bureau_puts_a_profile_in_force_on_a_page_and_is_warned_off_oth
     assert profile_for(world.jinshui, 2026).code == "ZZ21"  # inherited below
     event = Event.objects.filter(action="profile.assigned").latest("pk")
     assert (event.actor_id, event.to_state) == (admin.pk, "ZZ21@v1")
+    # The trail shows the profile by its document's name, the key as secondary detail
+    from jineng.audit import kinds
+
+    assert kinds.state_label(event.object_type, event.to_state) == "郑州市 郑州2021"
     # Another city's region, or a reviewer, may not
     with pytest.raises(Refusal, match="只能为本辖区设定政策档案"):
         profile_put_in_force(actor=admin, region=world.weidu, year=2023, profile_code="XC23")
