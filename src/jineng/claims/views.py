@@ -252,6 +252,16 @@ def _claim(user: User, claim_id: int) -> Claim:
     return get_object_or_404(claims_visible(user), pk=claim_id)
 
 
+def _org_account_differs(claim: Claim) -> tuple[str, str] | None:
+    """The payee organisation's own bank details (kept on its 机构信息 page) when they differ from the
+    claim's, which came from the class's application form: the clerk sees which account will be paid and
+    can switch before submitting."""
+    org = claim.payee_organisation
+    if org is None or not org.bank_account or org.bank_account == claim.bank_account:
+        return None
+    return org.bank_name, mask_bank_account(org.bank_account)
+
+
 @login_required
 def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     user = request_user(request)
@@ -304,6 +314,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             and claim.state in (ClaimState.DRAFT, ClaimState.SUBMITTED, ClaimState.RETURNED),
             "notice_staff": can(user.role, "claim.notice") and claim.state == ClaimState.IN_NOTICE,
             "bank_account": claim.bank_account if is_applicant else mask_bank_account(claim.bank_account),
+            "org_account": _org_account_differs(claim) if is_applicant else None,
             "overdue": overdue(claim.review_due, today),
             "today": today,
             "excluded": sum(1 for ln in lines if ln.status == ClaimLine.Status.EXCLUDED),

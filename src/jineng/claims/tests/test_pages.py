@@ -16,7 +16,7 @@ from jineng.claims.selectors import mask_name
 from jineng.claims.tests.captcha_kit import solved
 from jineng.claims.tests.factories import CLAIMED, in_notice
 from jineng.conftest import PASSWORD, World
-from jineng.policy.identity import mask_id_number
+from jineng.policy.identity import mask_bank_account, mask_id_number
 
 
 def test_mask_name_keeps_the_surname() -> None:
@@ -126,3 +126,28 @@ def test_f08_public_notice_publishes_only_the_trainees_to_be_paid_with_deadline_
         "公示依据（F08）：郑技领办〔2021〕6号 2021年郑州市全民技能振兴工程暨职业技能提升行动工作方案 附件2"
         in page
     )
+
+
+def test_the_clerk_is_told_when_the_institutions_own_account_differs_from_the_claims(world: World) -> None:
+    """Given a draft claim whose 收款账户 came from the class's application form, when the institution's own
+    bank details (机构信息) hold another account, then the clerk's claim page says so, masked, and which one
+    is paid; when they are the same, nothing is said; a reviewer is not told."""
+    from jineng.claims.tests.factories import CLAIMED, assessed_class
+    from jineng.orgs.models import Organisation
+
+    claim = services.claim_create(
+        actor=world.users["institution"], training_class=assessed_class(world), today=CLAIMED
+    )
+    clerk = world.client(world.users["institution"])
+    Organisation.objects.filter(pk=claim.payee_organisation_id).update(
+        bank_name="工商银行郑州分行", bank_account="6222021702001234567"
+    )
+    page = clerk.get(f"/claims/{claim.pk}/").content.decode()
+    masked = mask_bank_account("6222021702001234567")
+    assert masked.startswith("6222") and masked.endswith("4567") and "1702" not in masked
+    assert f"本机构在机构信息中登记的账户为 工商银行郑州分行 {masked}，与此不同" in page
+    assert "拨付以本申领的收款账户为准" in page
+    reviewer = world.client(world.users["dept_first"]).get(f"/claims/{claim.pk}/").content.decode()
+    assert "本机构在机构信息中登记的账户为" not in reviewer
+    Organisation.objects.filter(pk=claim.payee_organisation_id).update(bank_account=claim.bank_account)
+    assert "本机构在机构信息中登记的账户为" not in clerk.get(f"/claims/{claim.pk}/").content.decode()
