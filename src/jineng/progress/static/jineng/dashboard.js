@@ -29,9 +29,13 @@
       textStyle: font, animation: false, tooltip: tip, legend: {data: ["完成率"]}, grid: grid, xAxis: axis,
       yAxis: {type: "value", name: "完成率", axisLabel: {formatter: "{value}%"},
               max: function (v) { return Math.ceil(Math.max(v.max, d.elapsed, 1) / 10) * 10; }},
+      // Each bar says its count against its target as well as the share, and a share too small to draw
+      // still shows a sliver (barMinHeight) above an empty one.
       series: [{name: "完成率", type: "bar", data: d.rates, itemStyle: {color: "#2f6fb5"},
-                label: {show: true, position: "top", fontSize: 10, formatter: function (p) {
-                  return p.value === null || p.value === undefined ? "" : pct(p.value); }},
+                barMinHeight: 2,
+                label: {show: true, position: "top", fontSize: 10, lineHeight: 12, formatter: function (p) {
+                  if (p.value === null || p.value === undefined) return "";
+                  return count(d.actual[p.dataIndex]) + "/" + wan(d.target[p.dataIndex]) + "\n" + pct(p.value); }},
                 markLine: {symbol: "none", lineStyle: {color: "#d9822b", type: "dashed"},
                            label: {formatter: "时间进度 " + d.elapsed.toFixed(1) + "%", position: "insideEndTop"},
                            data: [{yAxis: d.elapsed}]}}]
