@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from jineng.catalogue.models import CertificateKind
 from jineng.claims.models import Claim, ClaimReview, ClaimStage, ClaimStep
-from jineng.policy.profiles import Profile, get_profile
-from jineng.regions.selectors import NoProfile, profile_for
+from jineng.policy.profiles import Profile
 from jineng.training.models import ClassReview, ReviewStage, ReviewStep, TrainingClass
+from jineng.training.selectors import class_profile
 
 # The form's 结业考核 rows, in its order: the certificate kinds each row counts.
 ASSESSMENT_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -152,19 +152,9 @@ def _title(profile: Profile | None, year: int) -> tuple[str, str]:
     return (f"{year}{name}" if name.startswith("年度") else f"{year}年{name}"), clause
 
 
-def _profile_of(tc: TrainingClass) -> Profile | None:
-    """The class's profile: the one it was submitted under, or (a draft) the one that applies to it."""
-    if tc.profile_code:
-        return get_profile(tc.profile_code, tc.profile_version)
-    try:
-        return profile_for(tc.region, tc.year)
-    except NoProfile:
-        return None
-
-
 def class_form(tc: TrainingClass, claim: Claim | None) -> ClassForm:
     """The form of ``tc`` (a class the reader may see) and of its claim (one the reader may see, or None)."""
-    profile = _profile_of(tc)
+    profile = class_profile(tc)
     title, basis = _title(profile, tc.year)
     opening = getattr(tc, "opening_check", None)
     inspections = list(tc.inspections.select_related("inspector").order_by("at"))

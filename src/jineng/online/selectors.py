@@ -31,10 +31,9 @@ from jineng.online.models import (
 from jineng.orgs.models import Organisation
 from jineng.policy import online as rules
 from jineng.policy.identity import mask_id_number
-from jineng.policy.profiles import Profile, get_profile
-from jineng.regions.selectors import NoProfile, profile_for
+from jineng.policy.profiles import Profile
 from jineng.training.models import Delivery, Enrolment, TrainingClass
-from jineng.training.selectors import OPENED_STATES
+from jineng.training.selectors import OPENED_STATES, class_profile
 
 _PLATFORM = sorted(PLATFORM_KINDS)
 _DEVICE = sorted(k for k in DEVICE_KINDS if k != "photo")
@@ -79,12 +78,7 @@ def class_for(user: User, class_id: int) -> TrainingClass:
 
 def profile_of(tc: TrainingClass) -> Profile | None:
     """The profile frozen on the class at submission, else the one in force for its region and year."""
-    if tc.profile_code:
-        return get_profile(tc.profile_code, tc.profile_version)
-    try:
-        return profile_for(tc.region, tc.year)
-    except NoProfile:
-        return None
+    return class_profile(tc)
 
 
 def _bounds(tc: TrainingClass) -> tuple[dt.datetime, dt.datetime]:

@@ -12,9 +12,10 @@ from jineng.catalogue.models import CatalogueItem, InstitutionOccupation, Teache
 from jineng.core.roles import Role, can
 from jineng.core.scope import scope_of
 from jineng.orgs.models import Organisation
-from jineng.policy.profiles import SpecialProgramme, get_profile, latest_profiles
+from jineng.policy.profiles import Profile, SpecialProgramme, get_profile, latest_profiles
 from jineng.policy.training import UPGRADE_FUNDING_TYPES
 from jineng.regions.models import Department, Region
+from jineng.regions.selectors import NoProfile, profile_for
 from jineng.training.models import (
     UNDER_REVIEW_STATES,
     ClassReview,
@@ -249,3 +250,14 @@ def class_occupation_choices(user: User, *, today: dt.date) -> list[OccupationCh
     ):
         trades.setdefault(occupation_id, []).append(name)
     return [OccupationChoice(o.code, o.name, tuple(trades.get(pk, ()))) for pk, o in occupations.items()]
+
+
+def class_profile(tc: TrainingClass) -> Profile | None:
+    """The class's policy profile: the one frozen on it at submission, else (a draft) the one in force for
+    its region and year; None where no profile is in force."""
+    if tc.profile_code:
+        return get_profile(tc.profile_code, tc.profile_version)
+    try:
+        return profile_for(tc.region, tc.year)
+    except NoProfile:
+        return None
