@@ -60,8 +60,8 @@ def index(request: HttpRequest) -> HttpResponse:
         rows: list[list[object]] = [
             [
                 r.account.region.name,
-                r.account.code,
                 r.account.name,
+                r.account.code,
                 kinds.get(r.account.kind, r.account.kind),
                 r.debit,
                 r.credit,
@@ -74,7 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             "试算平衡表.xlsx",
             "试算平衡表",
-            ["区域", "账户代码", "账户名称", "科目", "借方发生额", "贷方发生额", "借方余额", "贷方余额"],
+            ["区域", "账户名称", "账户代码", "科目", "借方发生额", "贷方发生额", "借方余额", "贷方余额"],
             rows,
         )
     # F13: the order a payment draws on the funds, and its clause, as each profile in view fixes them.
@@ -242,7 +242,7 @@ def entries(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             "记账分录.xlsx",
             "记账分录",
-            ["分录号", "记账日期", "区域", "类别", "摘要", "来源", "账户代码", "账户名称", "借方", "贷方"],
+            ["分录号", "记账日期", "区域", "类别", "摘要", "来源", "账户名称", "账户代码", "借方", "贷方"],
             (
                 [
                     p.entry_id,
@@ -251,8 +251,8 @@ def entries(request: HttpRequest) -> HttpResponse:
                     kinds.get(p.entry.kind, p.entry.kind),
                     p.entry.memo,
                     f"{p.entry.source_type}#{p.entry.source_id}" if p.entry.source_type else "",
-                    p.account.code,
                     p.account.name,
+                    p.account.code,
                     p.debit or None,
                     p.credit or None,
                 ]

@@ -14,7 +14,7 @@ from jineng.claims import services
 from jineng.claims.models import Objection
 from jineng.claims.selectors import mask_name
 from jineng.claims.tests.captcha_kit import solved
-from jineng.claims.tests.factories import CLAIMED, in_notice
+from jineng.claims.tests.factories import in_notice
 from jineng.conftest import PASSWORD, World
 from jineng.policy.identity import mask_bank_account, mask_id_number
 
@@ -75,7 +75,8 @@ def test_institution_sees_its_claim_in_the_list_with_the_total(world: World) -> 
     claim = in_notice(world)
     page = world.client(world.users["institution"]).get("/claims/").content.decode()
     assert claim.ref in page and "共 1 笔 · 60,000.00 元" in page
-    assert CLAIMED.isoformat()[:4] in page
+    # the notice period as the documents write it (18), not 07-05—07-07
+    assert '<td class="fit">2021年7月5日—7月7日</td>' in page and "07-05" not in page
 
 
 def test_f04_prepayment_page_gives_the_share_as_the_users_profile_fixes_it(world: World) -> None:

@@ -72,7 +72,7 @@ def test_f04_the_bureau_stops_a_poor_project_institution_and_its_next_prepayment
     assert "2021-07-20 停止（出勤率仅50%）" in exc.value.message
     # And its clerk sees why on the prepayment page
     school = world.client(world.users["institution"]).get("/claims/prepayments/").content.decode()
-    assert "本机构的项目制资格已于 2021-07-20 停止（F04）：出勤率仅50%" in school
+    assert "本机构的项目制资格已于 2021年7月20日 停止（F04）：出勤率仅50%" in school
     # When the bureau restores it after rectification, then the school may ask again
     prepayments.project_stop_lift(actor=world.users["hr_admin"], stop=stop, reason="已整改", today=STOPPED)
     p = prepayments.prepayment_request(actor=world.users["institution"], training_class=tc, today=REQUESTED)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils import timezone
 
 from jineng.policy import identity
 
@@ -77,3 +79,27 @@ def wan(value: object) -> str:
     in_wan = (number / 10000).normalize()
     text = f"{in_wan:f}"
     return f"{count(text)}万"
+
+
+# --- 18: dates as the documents write them (2021年9月6日), a range without repeating its year.
+
+
+def _day(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+@register.filter
+def date_range(start: object, end: object) -> str:
+    """A period as the documents write it: 2021年9月6日—9月24日 (the end's year only where it differs:
+    2021年12月20日—2022年1月8日); one day alone where they are the same day; "" without a start."""
+    first, last = _day(start), _day(end)
+    if first is None:
+        return ""
+    text = f"{first.year}年{first.month}月{first.day}日"
+    if last is None or last == first:
+        return text
+    if last.year != first.year:
+        return f"{text}—{last.year}年{last.month}月{last.day}日"
+    return f"{text}—{last.month}月{last.day}日"

@@ -181,6 +181,10 @@ def test_f02_the_evaluation_body_follows_its_own_claim_on_its_detail_page_and_ap
     assert page.count(f"{LINE}（{ITEM}；{SOURCE['XC23']}）") == 2
     assert world.users["dept_first"].label in page and "行业主管部门初审" in page
     assert "签署承诺并提交" not in page  # submitted: nothing left to sign
+    # dated and priced as the documents write them (18)
+    day = claim.submitted_on
+    assert day is not None and f"<dt>提交日期</dt><dd>{day.year}年{day.month}月{day.day}日</dd>" in page
+    assert '<dt>申请补贴资金</dt><dd class="num">600.00 元</dd>' in page
     # And the API says the same, line by line
     body = station.get(f"{E}/claims/{claim_id}").json()
     assert (body["ref"], body["state"], body["amount"], len(body["lines"])) == (

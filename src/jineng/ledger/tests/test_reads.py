@@ -219,8 +219,8 @@ def test_trial_balance_export(books: World) -> None:
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == (
         "区域",
+        "账户名称",  # 18: the Chinese label first, the code after it
         "账户代码",
-        "账户名称",
         "科目",
         "借方发生额",
         "贷方发生额",
@@ -246,15 +246,36 @@ def test_entries_page_paginates_and_exports(books: World, settings: Any) -> None
         "类别",
         "摘要",
         "来源",
-        "账户代码",
         "账户名称",
+        "账户代码",
         "借方",
         "贷方",
     )
-    assert [(r[3], r[5], r[6], r[8], r[9]) for r in rows[1:]] == [
-        ("支付（F13）", "claims.Claim#5", f"payable:org:{books.zz_school.pk}", 11000, None),
-        ("支付（F13）", "claims.Claim#5", "fund_cash:special_account", None, 10000),
-        ("支付（F13）", "claims.Claim#5", "fund_cash:employment_subsidy", None, 1000),
+    assert [(r[3], r[5], r[6], r[7], r[8], r[9]) for r in rows[1:]] == [
+        (
+            "支付（F13）",
+            "claims.Claim#5",
+            "应付补贴·郑州商业技师学院",
+            f"payable:org:{books.zz_school.pk}",
+            11000,
+            None,
+        ),
+        (
+            "支付（F13）",
+            "claims.Claim#5",
+            "资金存款·职业技能提升行动专账资金",
+            "fund_cash:special_account",
+            None,
+            10000,
+        ),
+        (
+            "支付（F13）",
+            "claims.Claim#5",
+            "资金存款·就业补助资金",
+            "fund_cash:employment_subsidy",
+            None,
+            1000,
+        ),
     ]
 
 

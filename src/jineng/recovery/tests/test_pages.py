@@ -66,7 +66,7 @@ def test_f14_report_page_and_xlsx_give_the_weeks_figures_per_institution(world: 
     client = world.client(hr)
     url = f"/recovery/report/?kind=weekly&day=2021-07-14&region={world.zhengzhou.pk}"
     page = client.get(url).content.decode()
-    assert "2021-07-12 至 2021-07-18" in page and world.zz_school.name in page
+    assert "2021年7月12日—7月18日" in page and world.zz_school.name in page
     response = client.get(url + "&format=xlsx")
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("区域", "收款单位/个人", "新增笔数", "新增金额（元）")

@@ -399,7 +399,9 @@ def test_end_before_the_end_date_offers_no_button(world: World) -> None:
     inspect(world, tc, 3)
     page = clerk(world).get(f"/supervision/classes/{tc.pk}/end/").content.decode()
     assert (
-        "确认结业</button>" not in page and f"结业日期为 {tc.end_date:%Y-%m-%d}，到期后方可办理结业" in page
+        "确认结业</button>" not in page
+        and f"结业日期为 {tc.end_date.year}年{tc.end_date.month}月{tc.end_date.day}日，到期后方可办理结业"
+        in page
     )
 
 

@@ -27,6 +27,8 @@ def test_a10_today_page_opens_an_approved_class(world: World) -> None:
     client = world.client(world.users[Role.INSPECTOR])
     page = client.get("/supervision/today/").content.decode()
     assert tc.ref in page and "提交开班当日检查" in page  # type: ignore[attr-defined]
+    today = timezone.localdate()  # 18: the day as the documents write it
+    assert f'<span class="count">{today.year}年{today.month}月{today.day}日 · 1 个班</span>' in page
     client.post(f"/supervision/classes/{tc.pk}/open/", {f"c{tc.pk}-present": 3, f"c{tc.pk}-signed_in": 3})  # type: ignore[attr-defined]
     tc.refresh_from_db()  # type: ignore[attr-defined]
     assert tc.state == ClassState.IN_TRAINING  # type: ignore[attr-defined]
@@ -47,6 +49,11 @@ def test_c01_queue_flags_class_without_inspection(world: World) -> None:
     tc = today_class(world, ClassState.IN_TRAINING)
     page = world.client(world.users[Role.INSPECTOR]).get("/supervision/").content.decode()
     assert "尚无培训期间检查的班级" in page and tc.ref in page  # type: ignore[attr-defined]
+    start, end = tc.start_date, tc.end_date  # type: ignore[attr-defined]
+    period = f"{start.year}年{start.month}月{start.day}日—" + (
+        f"{end.month}月{end.day}日" if end.year == start.year else f"{end.year}年{end.month}月{end.day}日"
+    )
+    assert period in page and start.isoformat() not in page
 
 
 def test_c07_api_checkins_idempotent(world: World) -> None:

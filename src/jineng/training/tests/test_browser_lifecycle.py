@@ -213,7 +213,7 @@ def test_a_class_from_application_to_assessment_results_through_the_pages(
     page.locator("main table.data a", has_text=tc.ref).first.click()
     page.wait_for_url(f"**/supervision/classes/{tc.pk}/")
     titled(page, "培训中")
-    says(page, "2021-06-04 09:")  # the inspection, at the server's (moved) time
+    says(page, "2021年6月4日 09:")  # the inspection, at the server's (moved) time
     page.get_by_role("link", name="办理结业").click()
     page.wait_for_url(f"**/supervision/classes/{tc.pk}/end/")
     page.get_by_role("button", name="确认结业").click()
