@@ -41,6 +41,15 @@ class MyLine:
         return self.line.claim
 
     @property
+    def own_claim(self) -> bool:
+        """A claim he applied for himself (paid to him), whose page he may open; a line in an organisation's
+        claim is his to read here and to object to, not to open."""
+        return (
+            self.line.claim.payee_person_id is not None
+            and self.line.claim.payee_person_id == self.line.person_id
+        )
+
+    @property
     def payment(self) -> str:
         """The line's payment state in words."""
         claim = self.line.claim

@@ -108,7 +108,7 @@ def _row(c: Claim) -> list[Any]:
 @login_required
 def claim_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    require(user, "claim.view")
+    require(user, "claim.list")
     today = timezone.localdate()
     f = ClaimFilter(
         state=request.GET.get("state", ""),
@@ -225,7 +225,7 @@ def claim_new(request: HttpRequest, class_id: int) -> HttpResponse:
         claim = services.claim_create(actor=user, training_class=tc)
     except Refusal as exc:
         refused(request, exc)
-        return redirect("claims:list")
+        return redirect("claims:mine" if user.role == Role.TRAINEE else "claims:list")
     messages.success(
         request,
         f"已生成补贴申领 {claim.ref}：{claim.headcount} 人，{claim.amount} 元。请核对明细并签署承诺后提交。",
@@ -270,13 +270,18 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         user.role == Role.INSTITUTION and user.organisation_id in services.applicant_orgs(claim)
     ) or (user.role == Role.TRAINEE and user.person_id == claim.payee_person_id)
     may_review = step is not None and user.role in services.ROLES_FOR[(step[0], step[1])]
+    prog = programme(claim.programme)
     return render(
         request,
         "claims/detail.html",
         {
             "claim": claim,
             "tc": claim.training_class,
-            "source_label": programme(claim.programme).source_label,
+            "source_label": prog.source_label,
+            # Only a page the user may open is linked (a trainee opens neither the class nor the assessment).
+            "source_url": claim.source_url if can(user.role, prog.source_capability) else "",
+            "class_link": can(user.role, "class.view"),
+            "own_pages": user.role == Role.TRAINEE,
             "page": page,
             "query": query,
             "rows": [{"ln": ln, "id": id_number_for(user, ln.person) if ln.person else ""} for ln in page],
