@@ -18,9 +18,15 @@ from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
 from jineng.claims import bulk, certshare, runs, services
 from jineng.claims.class_form import class_form
-from jineng.claims.mine import my_classes, my_line, my_lines
+from jineng.claims.mine import my_classes, my_contact, my_line, my_lines
 from jineng.claims.models import LIVE_STATES, Claim, ClaimLine, ClaimState, Objection, PaymentBatch
-from jineng.claims.objection_guard import captcha_check, captcha_new, client_address, objection_throttle
+from jineng.claims.objection_guard import (
+    captcha_check,
+    captcha_new,
+    client_address,
+    objection_throttle,
+    objection_throttle_account,
+)
 from jineng.claims.programmes import programme
 from jineng.claims.selectors import (
     ClaimFilter,
@@ -604,7 +610,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mine_object(request: HttpRequest, line_id: int) -> HttpResponse:
     """His objection to his own line (F08), signed with his registered name and phone; no CAPTCHA for a
-    logged-in trainee, the hourly allowance still applies."""
+    logged-in trainee, whose hourly allowance is his account's, not his network address's."""
     user = request_user(request)
     require(user, "self.view")
     line = my_line(user, line_id)
@@ -613,11 +619,11 @@ def mine_object(request: HttpRequest, line_id: int) -> HttpResponse:
     person = user.person
     assert person is not None  # my_line found his line
     try:
-        objection_throttle(client_address(request))
+        objection_throttle_account(user.pk)
         services.objection_submit(
             claim=line.claim,
             name=person.name,
-            contact=person.phone or user.username,
+            contact=my_contact(user),
             text=request.POST.get("text", ""),
             line_row=line.row,
         )
