@@ -17,6 +17,7 @@ class ApprenticeshipConfig(AppConfig):
                 purpose="training",
                 source_label="学徒制培养",
                 source_url=cohort_url,
+                source_capability="apprenticeship.view",
                 history_funding="apprenticeship",
             )
         )

@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from jineng.accounts.models import User
-from jineng.claims.models import ClaimLine, ClaimState
+from jineng.claims.models import ClaimLine, ClaimState, Objection
 from jineng.online.selectors import checked_in_days
 from jineng.supervision.models import CheckIn
 from jineng.training.models import Enrolment
@@ -35,10 +35,21 @@ class MyClass:
 class MyLine:
     line: ClaimLine
     notice_open: bool
+    # The objections he filed against this line (F08), oldest first: shown instead of the form.
+    objections: tuple[Objection, ...] = ()
 
     @property
     def claim(self) -> Any:
         return self.line.claim
+
+    @property
+    def own_claim(self) -> bool:
+        """A claim he applied for himself (paid to him), whose page he may open; a line in an organisation's
+        claim is his to read here and to object to, not to open."""
+        return (
+            self.line.claim.payee_person_id is not None
+            and self.line.claim.payee_person_id == self.line.person_id
+        )
 
     @property
     def payment(self) -> str:
@@ -84,11 +95,17 @@ def my_classes(user: User) -> list[MyClass]:
     ]
 
 
+def my_contact(user: User) -> str:
+    """How his own objections are signed: his registered phone, else his account's name."""
+    person = user.person
+    return (person.phone if person is not None else "") or user.username
+
+
 def my_lines(user: User, classes: list[MyClass], today: dt.date) -> list[MyLine]:
     """His lines in the claims of his classes (found by class and person, the index the lines keep)."""
     if user.person_id is None or not classes:
         return []
-    lines = (
+    lines = list(
         ClaimLine.objects.filter(
             training_class_id__in=[c.tc.pk for c in classes], person_id=user.person_id, live=True
         )
@@ -96,12 +113,20 @@ def my_lines(user: User, classes: list[MyClass], today: dt.date) -> list[MyLine]
         .exclude(claim__state__in=(ClaimState.WITHDRAWN,))
         .order_by("-claim__id")
     )
+    person = user.person
+    assert person is not None  # user.person_id is set
+    filed: dict[int, list[Objection]] = {}
+    for o in Objection.objects.filter(
+        line__in=[ln.pk for ln in lines], name=person.name, contact=my_contact(user)
+    ).order_by("received_on", "id"):
+        filed.setdefault(o.line_id, []).append(o)  # type: ignore[arg-type]
     return [
         MyLine(
             ln,
             ln.claim.state == ClaimState.IN_NOTICE
             and ln.claim.notice_start is not None
             and ln.claim.notice_start <= today <= ln.claim.notice_end,  # type: ignore[operator]
+            tuple(filed.get(ln.pk, ())),
         )
         for ln in lines
     ]

@@ -1,6 +1,8 @@
 """18.11: anyone may object to a public notice without an account, so each objection needs an image
 CAPTCHA, made and checked by the product itself (django-simple-captcha: no outside service, works on
-a bureau's closed network), and one address may send only OBJECTIONS_PER_HOUR objections an hour."""
+a bureau's closed network), and one address may send only OBJECTIONS_PER_HOUR objections an hour. A
+logged-in trainee objecting to his own line needs no CAPTCHA and has his own allowance, per account: he does
+not share an address's allowance with whoever else objects from his network."""
 
 from __future__ import annotations
 
@@ -37,13 +39,27 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
-def objection_throttle(address: str) -> None:
-    """Counts one objection from ``address``; refuses once the hour's allowance is used up."""
-    key = f"claims:objections:{address}:{timezone.now():%Y%m%d%H}"
+def _counted(key: str) -> bool:
+    """Counts one objection under ``key`` this hour; False once the hour's allowance is used up."""
+    key = f"{key}:{timezone.now():%Y%m%d%H}"
     cache.add(key, 0, timeout=3600)
-    if cache.incr(key) > OBJECTIONS_PER_HOUR:
+    return int(cache.incr(key)) <= OBJECTIONS_PER_HOUR
+
+
+def objection_throttle(address: str) -> None:
+    """Counts one anonymous objection from ``address``; refuses once the hour's allowance is used up."""
+    if not _counted(f"claims:objections:{address}"):
         raise Refusal(
             f"同一网络地址每小时最多提出 {OBJECTIONS_PER_HOUR} 件异议，请稍后再试，"
             "或拨打公示所列咨询电话反映",
+            field="异议",
+        )
+
+
+def objection_throttle_account(user_id: int) -> None:
+    """Counts one objection of a logged-in trainee's account; refuses once its hour's allowance is used up."""
+    if not _counted(f"claims:objections:user:{user_id}"):
+        raise Refusal(
+            f"每个账号每小时最多提出 {OBJECTIONS_PER_HOUR} 件异议，请稍后再试，或拨打公示所列咨询电话反映",
             field="异议",
         )

@@ -25,6 +25,8 @@ class Programme:
     source_label: str  # what a source is called: 培训班, 以工代训申报, 设备补助申请…
     # The page of a source (by id), for the people who may see it; None when the programme has none.
     source_url: Callable[[int], str] | None = None
+    # The capability that opens the source's page: it is linked only for the roles that have it.
+    source_capability: str = "class.view"
     # The funding type (policy.training.FUNDING_TYPES) a payable line of this programme counts as in a
     # trainee's history, for the rules that weigh every subsidy a person had whatever paid it (B08:
     # 以工代训 and the new-hire pre-job subsidy, never both). Empty: the programme's lines weigh nothing.

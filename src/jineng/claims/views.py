@@ -18,9 +18,15 @@ from jineng.accounts.models import User
 from jineng.accounts.requests import request_user
 from jineng.claims import bulk, certshare, runs, services
 from jineng.claims.class_form import class_form
-from jineng.claims.mine import my_classes, my_line, my_lines
+from jineng.claims.mine import my_classes, my_contact, my_line, my_lines
 from jineng.claims.models import LIVE_STATES, Claim, ClaimLine, ClaimState, Objection, PaymentBatch
-from jineng.claims.objection_guard import captcha_check, captcha_new, client_address, objection_throttle
+from jineng.claims.objection_guard import (
+    captcha_check,
+    captcha_new,
+    client_address,
+    objection_throttle,
+    objection_throttle_account,
+)
 from jineng.claims.programmes import programme
 from jineng.claims.selectors import (
     ClaimFilter,
@@ -123,7 +129,7 @@ CLAIM_SORTS = {
 @login_required
 def claim_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    require(user, "claim.view")
+    require(user, "claim.list")
     today = timezone.localdate()
     f = ClaimFilter(
         state=request.GET.get("state", ""),
@@ -240,7 +246,7 @@ def claim_new(request: HttpRequest, class_id: int) -> HttpResponse:
         claim = services.claim_create(actor=user, training_class=tc)
     except Refusal as exc:
         refused(request, exc)
-        return redirect("claims:list")
+        return redirect("claims:mine" if user.role == Role.TRAINEE else "claims:list")
     messages.success(
         request,
         f"已生成补贴申领 {claim.ref}：{claim.headcount} 人，{yuan(claim.amount)} 元。请核对明细并签署承诺后提交。",
@@ -295,13 +301,18 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         user.role == Role.INSTITUTION and user.organisation_id in services.applicant_orgs(claim)
     ) or (user.role == Role.TRAINEE and user.person_id == claim.payee_person_id)
     may_review = step is not None and user.role in services.ROLES_FOR[(step[0], step[1])]
+    prog = programme(claim.programme)
     return render(
         request,
         "claims/detail.html",
         {
             "claim": claim,
             "tc": claim.training_class,
-            "source_label": programme(claim.programme).source_label,
+            "source_label": prog.source_label,
+            # Only a page the user may open is linked (a trainee opens neither the class nor the assessment).
+            "source_url": claim.source_url if can(user.role, prog.source_capability) else "",
+            "class_link": can(user.role, "class.view"),
+            "own_pages": user.role == Role.TRAINEE,
             "page": page,
             "query": query,
             "rows": [{"ln": ln, "id": id_number_for(user, ln.person) if ln.person else ""} for ln in page],
@@ -625,7 +636,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mine_object(request: HttpRequest, line_id: int) -> HttpResponse:
     """His objection to his own line (F08), signed with his registered name and phone; no CAPTCHA for a
-    logged-in trainee, the hourly allowance still applies."""
+    logged-in trainee, whose hourly allowance is his account's, not his network address's."""
     user = request_user(request)
     require(user, "self.view")
     line = my_line(user, line_id)
@@ -634,11 +645,11 @@ def mine_object(request: HttpRequest, line_id: int) -> HttpResponse:
     person = user.person
     assert person is not None  # my_line found his line
     try:
-        objection_throttle(client_address(request))
+        objection_throttle_account(user.pk)
         services.objection_submit(
             claim=line.claim,
             name=person.name,
-            contact=person.phone or user.username,
+            contact=my_contact(user),
             text=request.POST.get("text", ""),
             line_row=line.row,
         )

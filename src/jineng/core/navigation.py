@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from jineng.core.roles import can
+from jineng.core.roles import Role, can
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,9 @@ class NavItem:
     url_name: str
     capability: str
     description: str
+    # Roles that have the capability but are not offered the page in their menu (a trainee's menu offers
+    # his own pages only).
+    not_for: frozenset[str] = frozenset()
 
     @property
     def url(self) -> str:
@@ -48,11 +51,9 @@ MENU: tuple[NavItem, ...] = (
         "我的培训与补贴",
         "claims:mine",
         "self.view",
-        "本人参加的培训班、考勤、考核结果与证书、补贴明细及拨付情况，公示期内可对本人明细提出异议（18.12）",
+        "本人参加的培训班、考勤、考核结果与证书、补贴明细及拨付情况，公示期内可对本人明细提出异议；本人取得的证书可申领职业技能评价补贴",
     ),
-    NavItem(
-        "本人", "我的学习记录", "online:me", "self.view", "本人的线上学习有效课时与人脸签到记录（D04、C07）"
-    ),
+    NavItem("本人", "我的学习记录", "online:me", "self.view", "本人的线上学习有效课时与人脸签到记录"),
     NavItem(
         "政策",
         "政策档案",
@@ -67,7 +68,14 @@ MENU: tuple[NavItem, ...] = (
         "profile.view",
         "某地区某年度适用哪份政策档案；人社局管理员设定，记入审计日志",
     ),
-    NavItem("政策", "工作日历", "workcal:index", "calendar.view", "法定节假日与调休，按工作日计算期限"),
+    NavItem(
+        "政策",
+        "工作日历",
+        "workcal:index",
+        "calendar.view",
+        "法定节假日与调休，按工作日计算期限",
+        not_for=frozenset({Role.TRAINEE}),
+    ),
     NavItem(
         "培训目录",
         "职业目录",
@@ -190,14 +198,14 @@ MENU: tuple[NavItem, ...] = (
         "资金",
         "补贴申领",
         "claims:list",
-        "claim.view",
+        "claim.list",
         "已考核班级的补贴申领：逐人金额与依据、审核、公示、拨付",
     ),
     NavItem(
         "资金",
         "评价补贴",
         "evalsubsidy:index",
-        "evaluation.view",
+        "evaluation.list",
         "评价机构、培训机构、企业、个人按证书申领职业技能评价补贴：逐证书金额与依据（补贴标准目录）",
     ),
     NavItem(
@@ -357,10 +365,10 @@ MENU: tuple[NavItem, ...] = (
         "账号管理",
         "accounts:users",
         "account.manage",
-        "开设本辖区工作人员和机构经办的账号，设定角色与范围，停用、启用、重置密码（18.3）",
+        "开设本辖区工作人员和机构经办的账号，设定角色与范围，停用、启用、重置密码",
     ),
 )
 
 
 def menu_for(role: str | None) -> list[NavItem]:
-    return [item for item in MENU if can(role, item.capability)]
+    return [item for item in MENU if can(role, item.capability) and role not in item.not_for]

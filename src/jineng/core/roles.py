@@ -96,6 +96,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # --- subsidy claims (补贴资金申领), public notice, payment batches (issue 4).
     "claim.view": STAFF_ROLES - {Role.INSPECTOR} | {Role.INSTITUTION, Role.TRAINEE},
     "claim.apply": frozenset({Role.INSTITUTION, Role.TRAINEE}),
+    # The scope's claim list (补贴申领), with its state filters and export, is the staff's and the institution's
+    # tool; a trainee follows his own lines and opens his own claims from 我的培训与补贴 (claims:mine).
+    "claim.list": STAFF_ROLES - {Role.INSPECTOR} | {Role.INSTITUTION},
     "claim.review": DEPT_ROLES | {Role.HR_FIRST, Role.HR_SECOND, Role.FINANCE},
     # 申领批处理: an institution claims many classes at once, a reviewer signs many claims; a trainee, who
     # claims for himself class by class, is not offered it.
@@ -110,6 +113,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # trainee for his own; staff read the claims of their scope and review them as any claim.
     "evaluation.view": STAFF_ROLES - {Role.INSPECTOR} | {Role.INSTITUTION, Role.EVALUATOR, Role.TRAINEE},
     "evaluation.apply": frozenset({Role.INSTITUTION, Role.EVALUATOR, Role.TRAINEE}),
+    # The list of the scope's evaluation claims; a trainee claims for his own certificates from 我的培训与补贴
+    # and finds his claims there.
+    "evaluation.list": STAFF_ROLES - {Role.INSPECTOR} | {Role.INSTITUTION, Role.EVALUATOR},
     # --- the books (issue 4): funds, payables, payments, receivables. Read-only for these roles; the
     # claims workflow writes through ledger.services.
     "ledger.view": frozenset({Role.HR_ADMIN, Role.FINANCE, Role.AUDITOR}),

@@ -8,6 +8,7 @@ from django import forms
 
 from jineng.accounts.models import User
 from jineng.assessment.models import Result
+from jineng.core.roles import Role
 from jineng.evalsubsidy.selectors import certificates_claimable
 
 
@@ -25,11 +26,16 @@ class ClaimForm(forms.Form):
         field = self.fields["certificate"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = certificates_claimable(user)
+        if user.role == Role.TRAINEE:
+            # A trainee ticks his own few certificates; the uploaded list is the organisations' tool.
+            del self.fields["file"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("certificate") and not data.get("file"):
-            raise forms.ValidationError("请勾选证书，或上传证书清单")
+            raise forms.ValidationError(
+                "请勾选证书，或上传证书清单" if "file" in self.fields else "请勾选证书"
+            )
         return data
 
 

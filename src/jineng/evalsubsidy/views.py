@@ -26,7 +26,7 @@ from jineng.core.feedback import form_refused
 from jineng.core.pagination import paginate
 from jineng.core.params import year_or_none
 from jineng.core.permissions import require
-from jineng.core.roles import can
+from jineng.core.roles import Role, can
 from jineng.core.templatetags.jineng import yuan
 from jineng.evalsubsidy import services
 from jineng.evalsubsidy.forms import ClaimForm, SubmitForm
@@ -42,7 +42,7 @@ from jineng.evalsubsidy.selectors import (
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    require(user, "evaluation.view")
+    require(user, "evaluation.list")
     qs = evaluation_claims_visible(user).order_by("-created_at", "-id")
     page, query = paginate(request, qs)
     return render(
@@ -56,6 +56,9 @@ def _created(request: HttpRequest, made: list[Claim]) -> HttpResponse:
     refs = "、".join(c.ref for c in made)
     total = sum(c.amount for c in made)
     messages.success(request, f"已生成评价补贴申领 {refs}（合计 {yuan(total)} 元），请核对后签署承诺并提交")
+    if request_user(request).role == Role.TRAINEE:
+        # A trainee has no list of claims: he goes on to his claim, or to his own page where each shows.
+        return redirect("evalsubsidy:claim", made[0].pk) if len(made) == 1 else redirect("claims:mine")
     return redirect("evalsubsidy:index")
 
 
@@ -88,7 +91,14 @@ def certificates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evalsubsidy/certificates.html",
-        {"page": page, "query": query, "rows": rows, "f": f, "form": form},
+        {
+            "page": page,
+            "query": query,
+            "rows": rows,
+            "f": f,
+            "form": form,
+            "own_pages": user.role == Role.TRAINEE,
+        },
     )
 
 
@@ -104,6 +114,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
             "claim": claim,
             "lines": lines_of(claim),
             "reviews": reviews_of(claim),
+            "own_pages": user.role == Role.TRAINEE,
             "can_submit": can(user.role, "evaluation.apply")
             and claim.state in (ClaimState.DRAFT, ClaimState.RETURNED),
         },
@@ -135,4 +146,8 @@ def submit(request: HttpRequest, claim_id: int) -> HttpResponse:
             messages.success(request, f"评价补贴申领 {claim.ref} 已提交行业主管部门审核")
             return redirect("evalsubsidy:claim", claim.pk)
     lines = claim.lines.order_by("row")
-    return render(request, "evalsubsidy/submit.html", {"claim": claim, "form": form, "lines": lines})
+    return render(
+        request,
+        "evalsubsidy/submit.html",
+        {"claim": claim, "form": form, "lines": lines, "own_pages": user.role == Role.TRAINEE},
+    )

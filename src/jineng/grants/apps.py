@@ -20,5 +20,6 @@ class GrantsConfig(AppConfig):
                 purpose="training",
                 source_label="设备补助申请",
                 source_url=lambda pk: reverse("grants:detail", args=[pk]),
+                source_capability="grant.view",
             )
         )

@@ -153,7 +153,9 @@ def _late_item(label: str, late: list[LateReport], url: str) -> WorkItem | None:
     if not late:
         return None
     earliest = min(r.due_on for r in late)
-    hint = f"H06 已过报送时限，最早期限 {date_format(earliest)}，最多逾期 {max(r.days_overdue for r in late)} 天"
+    hint = (
+        f"H06 已过报送时限，最早期限 {date_format(earliest)}，最多逾期 {max(r.days_overdue for r in late)} 天"
+    )
     return WorkItem(label, len(late), url, hint, "danger", earliest, len(late))
 
 

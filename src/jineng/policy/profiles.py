@@ -289,7 +289,8 @@ class Parameter:
         if isinstance(self.value, bool):
             return "是" if self.value else "否"
         if isinstance(self.value, list):
-            return "、".join(str(v) for v in self.value)
+            labels = value_labels(self.spec.name)
+            return "、".join(labels.get(v, str(v)) if isinstance(v, str) else str(v) for v in self.value)
         if self.spec.kind == "decimal":
             return f"{(self.value * 100).normalize():f}%"
         if self.spec.kind == "choice":
@@ -306,6 +307,28 @@ CHOICE_LABELS = {
     "weekly": "每周（周三收交、周四汇总送财政、周五财政审核）",
     "monthly": "每月向财政推送",
 }
+
+# C01 (issue 16): the bureau's sign-off fields of a document's application form, code → the label the
+# sign-offs show (jineng.signoffs.models.Kind).
+BUREAU_SIGNOFFS: dict[str, str] = {
+    "supervision_opinion": "过程监管 · 人社部门检查意见",
+    "exam_patrol": "结业考核 · 考核巡查",
+    "assessment_opinion": "结业考核 · 人社部门意见",
+}
+
+
+def value_labels(name: str) -> dict[str, str]:
+    """The Chinese names of a list parameter's codes (report kinds, trainee groups, training modes, sign-off
+    fields); an empty mapping for a list the documents already write in words."""
+    from jineng.policy.subsidy import MODES  # subsidy reads the profiles: imported when first shown
+
+    return {
+        "report_kinds": REPORT_KINDS,
+        "j02_groups": TRAINEE_GROUPS,
+        "bureau_signoffs": BUREAU_SIGNOFFS,
+        "prepay_modes": dict(MODES),
+    }.get(name, {})
+
 
 # F13: the funds as the documents name them → the ledger's fund kinds (jineng.ledger.models.FundKind).
 FUND_KINDS: dict[str, str] = {
@@ -684,6 +707,25 @@ def latest_profiles() -> list[Profile]:
     for (code, _version), profile in sorted(all_profiles().items()):
         latest[code] = profile
     return list(latest.values())
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    """One of the official work plans the product implements (profiles/documents.toml): a rule profile's
+    document, or one that sets target tables only."""
+
+    code: str
+    issuer: str
+    number: str  # empty: the document has no number in its text
+    title: str
+    holds: str  # what of it the product holds: rule parameters, target tables
+
+
+@cache
+def policy_documents() -> tuple[PolicyDocument, ...]:
+    """The documents in their table's order."""
+    data = tomllib.loads((PROFILE_DIR / "documents.toml").read_text(encoding="utf-8"))
+    return tuple(PolicyDocument(**row) for row in data["document"])
 
 
 def profile_written_for(region_code: str, year: int) -> Profile:

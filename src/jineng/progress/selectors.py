@@ -121,6 +121,16 @@ def region_for_progress(user: User, region_id: int | None) -> Region:
     return region
 
 
+def crumbs_for(user: User, region: Region) -> list[tuple[Region, bool]]:
+    """The regions from the top down to ``region``, each with whether the user may open it: a region above
+    his scope (the province for a city's staff) is named, not linked, as its page would answer 404."""
+    path = scope_of(user).region_path
+    return [
+        (r, r.path.startswith(path))
+        for r in Region.objects.filter(pk__in=region.ancestor_ids()).order_by("depth")
+    ]
+
+
 def department_for_progress(user: User, department_id: int | None) -> int | None:
     """A department user always sees their own department's figures; others may narrow to one."""
     scope = scope_of(user)

@@ -41,6 +41,7 @@ from jineng.progress.selectors import (
     LateReport,
     bulletins_visible,
     competitions_visible,
+    crumbs_for,
     department_for_progress,
     department_for_report,
     ledger_departments,
@@ -160,6 +161,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "progress/dashboard.html",
         {
             "b": b,
+            "crumbs": crumbs_for(user, b.region),
             "chart": chart,
             "ranking": ranking,
             "indicators": [(i, LABELS[i]) for i in INDICATORS],
@@ -274,7 +276,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "can_approve": can(user.role, "report.approve"),
             "indicators": [(i, LABELS[i], SHORT[i]) for i in REPORT_INDICATORS],
             "months": range(1, 13),
-            "crumbs": list(Region.objects.filter(pk__in=region.ancestor_ids()).order_by("depth")),
+            "crumbs": crumbs_for(user, region),
         },
     )
 
@@ -950,7 +952,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             "can_approve": can(user.role, "report.approve"),
             "missing": [k.name for k, r, _ in rows if r is None or r.state == ReportState.RETURNED],
             "indicators": [(i, LABELS[i], SHORT[i]) for i in REPORT_INDICATORS],
-            "crumbs": list(Region.objects.filter(pk__in=region.ancestor_ids()).order_by("depth")),
+            "crumbs": crumbs_for(user, region),
             "h06_clause": rule_clause_shown(region, period.year, "H06"),
         },
     )
@@ -1067,6 +1069,6 @@ def late_list(request: HttpRequest) -> HttpResponse:
             "today": today,
             "late": late,
             "to_submit": sum(1 for r in late if r.action == LATE_SUBMIT),
-            "crumbs": list(Region.objects.filter(pk__in=region.ancestor_ids()).order_by("depth")),
+            "crumbs": crumbs_for(user, region),
         },
     )

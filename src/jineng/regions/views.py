@@ -15,7 +15,7 @@ from jineng.core.permissions import require
 from jineng.core.requests import request_viewer
 from jineng.core.roles import can
 from jineng.core.xlsx import xlsx_response
-from jineng.policy.profiles import SCHEMA, all_profiles, get_profile, latest_profiles
+from jineng.policy.profiles import SCHEMA, all_profiles, get_profile, latest_profiles, policy_documents
 from jineng.regions.models import Department, ProfileAssignment, Region
 from jineng.regions.selectors import (
     assignable_regions,
@@ -178,7 +178,13 @@ def profile_list(request: HttpRequest) -> HttpResponse:
                 for r in rows
             ),
         )
-    return render(request, "regions/profiles.html", {"profiles": profiles, "rows": rows, "rule": only})
+    by_code = {p.code: p for p in profiles}
+    documents = [(d, by_code.get(d.code)) for d in policy_documents()]
+    return render(
+        request,
+        "regions/profiles.html",
+        {"profiles": profiles, "rows": rows, "rule": only, "documents": documents},
+    )
 
 
 @login_required

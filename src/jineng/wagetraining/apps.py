@@ -24,6 +24,7 @@ class WagetrainingConfig(AppConfig):
                 purpose="training",
                 source_label="以工代训申报",
                 source_url=_declaration_url,
+                source_capability="yigong.view",
                 history_funding="yigong",
             )
         )

@@ -23,7 +23,7 @@ def calendar_year_set(
     """Enter (or replace) the holiday schedule of a year the chinese-calendar package does not cover."""
     if PACKAGE_FIRST_YEAR <= year <= PACKAGE_LAST_YEAR:
         raise Refusal(
-            f"{year} 年的节假日安排已由 chinese-calendar 收录（{PACKAGE_FIRST_YEAR}—{PACKAGE_LAST_YEAR}），无需录入",
+            f"{year} 年的节假日安排已内置于系统（{PACKAGE_FIRST_YEAR}—{PACKAGE_LAST_YEAR} 年），无需录入",
             field="年份",
             value=str(year),
         )

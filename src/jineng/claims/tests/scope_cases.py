@@ -425,7 +425,7 @@ PUBLIC: dict[str, tuple[str, int]] = {
 }
 
 CASES: tuple[Case, ...] = (
-    Case("GET", "claims/", roles("claim.view"), fixed("/claims/")),
+    Case("GET", "claims/", roles("claim.list"), fixed("/claims/")),
     Case("GET", "claims/queue/", roles("claim.queue"), fixed("/claims/queue/")),
     Case("GET", "claims/funds/", roles("ledger.view"), fixed("/claims/funds/?year=2021")),
     Case(

@@ -61,7 +61,7 @@ def test_the_public_notice_and_a_trainees_pages_fit_a_phone(
     assert _sideways(page) <= 0, "公示打印页横向溢出"
     # And a trainee's own pages fit too, the menu above the page instead of beside it
     login(page, base, world.users["trainee"].username, PASSWORD)
-    for path in ("/", "/claims/", "/claims/mine/"):
+    for path in ("/", "/claims/mine/", "/evaluation/certificates/"):
         page.goto(base + path)
         assert _sideways(page) <= 0, f"{path} 横向溢出"
         main = page.locator("main.content").bounding_box()

@@ -60,7 +60,9 @@ def test_print_views_fit_and_tables_sort(
     shot(page, shots, "print-02-batch-slip")
     # And the batch's own page fits the screen too (18: it was 1380 px wide), long headers on two lines
     page.goto(f"{base}/claims/batches/{claim.batch_item.batch_id}/")
-    assert page.locator("table.data thead th", has_text="预拨抵减").inner_text().startswith("预拨抵减\n（F04）")
+    assert (
+        page.locator("table.data thead th", has_text="预拨抵减").inner_text().startswith("预拨抵减\n（F04）")
+    )
     assert _sideways(page) <= 0
     shot(page, shots, "print-03-batch-page")
     # When the bureau's admin sorts the accounts by user name, twice

@@ -88,3 +88,49 @@ def test_trainee_objects_to_his_own_line_and_not_to_anothers(world: World, durin
     assert client.post(f"/claims/mine/lines/{other.pk}/object/", {"text": "不是我的"}).status_code == 404
     assert Objection.objects.count() == 1
     assert User.objects.get(pk=user.pk).role == "trainee"
+
+
+def test_after_objecting_he_sees_his_objection_instead_of_the_form(world: World, during_notice: None) -> None:
+    # Given row 2's trainee, whose line is on notice
+    claim, _, user = _trainee_of(world, 2)
+    own = claim.lines.get(row=2)
+    client = world.client(user)
+    assert 'name="text"' in client.get("/claims/mine/").content.decode()
+    # When he objects to it
+    client.post(f"/claims/mine/lines/{own.pk}/object/", {"text": "本人只参加了一半课程"})
+    # Then his page shows the objection filed, its date and text, and no second form
+    html = client.get("/claims/mine/").content.decode()
+    assert "<b>本人已于 2021年7月6日 对这一行提出异议</b>：本人只参加了一半课程" in html
+    assert '<span class="badge warn">待处理</span>' in html
+    assert 'name="text"' not in html
+
+
+def test_a_trainees_objections_are_counted_per_account_not_per_address(
+    world: World, during_notice: None
+) -> None:
+    from jineng.claims.objection_guard import OBJECTIONS_PER_HOUR, objection_throttle
+
+    # Given the hour's allowance of his network address is used up by anonymous objectors
+    claim, _, user = _trainee_of(world, 2)
+    own = claim.lines.get(row=2)
+    for _ in range(OBJECTIONS_PER_HOUR):
+        objection_throttle("127.0.0.1")
+    client = world.client(user)
+    # When he objects to his own line from that address, Then it is recorded
+    response = client.post(
+        f"/claims/mine/lines/{own.pk}/object/", {"text": "本人只参加了一半课程"}, follow=True
+    )
+    assert "异议已收到" in response.content.decode()
+    assert Objection.objects.count() == 1
+    # And his own account has its own hourly allowance
+    for _ in range(OBJECTIONS_PER_HOUR - 1):
+        client.post(f"/claims/mine/lines/{own.pk}/object/", {"text": "本人只参加了一半课程"})
+    assert Objection.objects.count() == OBJECTIONS_PER_HOUR
+    response = client.post(
+        f"/claims/mine/lines/{own.pk}/object/", {"text": "本人只参加了一半课程"}, follow=True
+    )
+    assert (
+        f"每个账号每小时最多提出 {OBJECTIONS_PER_HOUR} 件异议，请稍后再试，或拨打公示所列咨询电话反映"
+        in response.content.decode()
+    )
+    assert Objection.objects.count() == OBJECTIONS_PER_HOUR

@@ -52,6 +52,35 @@ def test_a_trainee_is_not_offered_the_institutions_batch_claiming(world: World) 
         return [item.label for item in menu_for(role)]
 
     assert "申领批处理" not in labels("trainee")
-    assert "补贴申领" in labels("trainee")
+    assert "补贴申领" in labels("institution")
     assert "申领批处理" in labels("institution") and "申领批处理" in labels("dept_first")
     assert world.client(world.users["trainee"]).get("/claims/runs/").status_code == 403
+
+
+def test_a_trainees_menu_offers_his_own_pages_only(world: World) -> None:
+    """Issue 18: the scope's claim lists (status filters, export, uploaded certificate lists) are the
+    institutions' and staff's tools, the work calendar theirs too; a trainee is offered his own pages."""
+    from jineng.core.navigation import menu_for
+
+    assert [(item.label, item.url) for item in menu_for("trainee")] == [
+        ("我的信息", "/people/me/"),
+        ("我的培训券", "/vouchers/mine/"),
+        ("我的培训与补贴", "/claims/mine/"),
+        ("我的学习记录", "/online/me/"),
+    ]
+    assert [item.label for item in menu_for("institution") if item.section == "资金"][:2] == [
+        "补贴申领",
+        "评价补贴",
+    ]
+    client = world.client(world.users["trainee"])
+    # And the lists are refused to him; his own page points him to claiming for his own certificates
+    assert client.get("/claims/").status_code == 403
+    assert client.get("/evaluation/").status_code == 403
+    assert client.get("/evaluation/certificates/").status_code == 200
+    page = client.get("/claims/mine/").content.decode()
+    assert "<h2>职业技能评价补贴</h2>" in page
+    assert '<a href="/evaluation/certificates/">查看本人证书并申领评价补贴</a>' in page
+    # And his home page names no issue number or rule id
+    home = client.get("/").content.decode()
+    for code in ("18.12", "D04", "C07", '/claims/"', '/evaluation/"'):
+        assert code not in home, code

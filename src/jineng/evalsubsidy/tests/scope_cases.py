@@ -167,7 +167,7 @@ def submit_data(w: World, u: User) -> dict[str, Any]:
 
 CASES: tuple[Case, ...] = (
     # ---- pages
-    Case("GET", "evaluation/", roles("evaluation.view"), fixed("/evaluation/")),
+    Case("GET", "evaluation/", roles("evaluation.list"), fixed("/evaluation/")),
     Case("GET", "evaluation/certificates/", roles("evaluation.apply"), fixed("/evaluation/certificates/")),
     Case(
         "POST",

@@ -36,7 +36,7 @@ def test_a_year_the_package_covers_is_refused() -> None:
         calendar_year_set(actor=None, year=2026, source=SOURCE, holidays={}, workdays={})
     assert excinfo.value.field == "年份"
     assert excinfo.value.value == "2026"
-    assert "2026 年的节假日安排已由 chinese-calendar 收录（2004—2026）" in excinfo.value.message
+    assert excinfo.value.message == "2026 年的节假日安排已内置于系统（2004—2026 年），无需录入"
     assert CalendarYear.objects.count() == 0
     assert Event.objects.count() == 0
 

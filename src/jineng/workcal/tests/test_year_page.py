@@ -51,7 +51,7 @@ def test_a_bad_date_line_is_refused_with_its_line_number_and_nothing_written(wor
 
 def test_a_year_the_package_covers_is_refused(world, hr_admin):
     response = world.client(hr_admin).post("/calendar/years/new/", {**SCHEDULE_2027, "year": "2026"})
-    assert "2026 年的节假日安排已由 chinese-calendar 收录" in response.content.decode()
+    assert "2026 年的节假日安排已内置于系统（2004—2026 年），无需录入" in response.content.decode()
     assert not CalendarYear.objects.exists()
 
 
@@ -62,3 +62,14 @@ def test_other_roles_get_403_and_nothing_changes(world, role):
     assert response.status_code == 403
     assert not CalendarYear.objects.exists()
     assert Event.objects.count() == events
+
+
+@pytest.mark.parametrize("role", ["hr_first", "dept_first", "inspector", "institution"])
+def test_the_calendar_says_where_its_holidays_come_from_in_words(world, role):
+    """Issue 18: the source is the State Council's yearly notice; the package's name is a footnote."""
+    page = world.client(world.users[role]).get("/calendar/").content.decode()
+    assert (
+        "<p>2004—2026 年：国务院办公厅每年公布的节假日安排（放假与调休上班日期），已内置于系统。</p>" in page
+    )
+    assert page.count("chinese-calendar") == 1
+    assert '<p class="muted small">内置数据取自开源日历数据包 chinese-calendar，随系统升级更新。</p>' in page
