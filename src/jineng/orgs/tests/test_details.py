@@ -20,6 +20,12 @@ def test_the_clerk_fills_in_the_bank_details_the_home_page_asked_for(world: Worl
     client = world.client(clerk)
     home = client.get("/").content.decode()
     assert f'<a href="/orgs/{school.pk}/edit/">完善机构信息：' in home
+    # The edit page leads on to the institution's teachers and workstations, kept on their own pages
+    edit = client.get(f"/orgs/{school.pk}/edit/").content.decode()
+    assert (
+        '<a href="/catalogue/teachers/">师资报备</a>' in edit
+        and '<a href="/catalogue/workstations/">实训工位</a>' in edit
+    )
     # When he saves them on the edit page
     response = client.post(
         f"/orgs/{school.pk}/edit/",
