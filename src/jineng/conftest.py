@@ -31,12 +31,34 @@ from jineng.regions.services import department_create, profile_assign, region_cr
 PASSWORD = "Test@pass-2026"
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Under pytest-xdist (make test): tests that use the real Redis broker share its queue, so they run
     # one after the other on one worker.
     for item in items:
         if item.get_closest_marker("redis"):
             item.add_marker(pytest.mark.xdist_group("redis"))
+    if getattr(config.option, "loadgroup", False):
+        _name_the_groups(items)
+
+
+def _name_the_groups(items: list[pytest.Item]) -> None:
+    """--dist loadgroup sends the tests whose node id ends in "@<group>" to one worker. pytest-xdist 3.8
+    writes that suffix into ``item._nodeid``, which pytest 9.2 no longer reads (the id is ``item._id``):
+    every group was silently spread over all workers, each loading its shared fixture again. The suffix
+    is written here, as xdist would, into the id pytest does read (and left alone where it is there)."""
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if not names:
+            continue
+        suffix = "@" + "_".join(sorted(names))
+        if not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+            item._id = NodeId.parse(item.nodeid + suffix)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, get_script_prefix, get_urlconf, reverse
 
 from jineng.core.roles import Role, can
 
@@ -22,7 +23,26 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _reversed(self.url_name)
+
+
+# A page draws every entry of its role's menu and looks each address up again to light the current one:
+# some 60 reverse() calls a page. An entry's address depends only on the URL configuration in use and
+# the script prefix, so it is looked up once per pair. Keyed by the resolver object itself (weakly), a
+# changed URL configuration (clear_url_caches, a test's ROOT_URLCONF) starts from an empty table.
+_REVERSED: weakref.WeakKeyDictionary[URLResolver, dict[tuple[str, str], str]] = weakref.WeakKeyDictionary()
+
+
+def _reversed(url_name: str) -> str:
+    resolver = get_resolver(get_urlconf())
+    table = _REVERSED.get(resolver)
+    if table is None:
+        table = _REVERSED[resolver] = {}
+    key = (url_name, get_script_prefix())
+    url = table.get(key)
+    if url is None:
+        url = table[key] = reverse(url_name)
+    return url
 
 
 MENU: tuple[NavItem, ...] = (

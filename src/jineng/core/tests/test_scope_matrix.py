@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -56,8 +57,20 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
         transaction.atomic(),
     ):
         built = build_world()
-        yield built
+        # One session per user for the module, made as force_login makes it, rolled back with the world.
+        for user in (*built.users.values(), *built.outsiders.values()):
+            client = Client()
+            client.force_login(user)
+            _SESSIONS[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        try:
+            yield built
+        finally:
+            _SESSIONS.clear()
         transaction.set_rollback(True)
+
+
+# user pk → the key of the session the module's world logged that user in with.
+_SESSIONS: dict[int, str] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -82,13 +95,26 @@ def project_models() -> list[Any]:
     ]
 
 
+# (the registry's models, the database) → the project's models and the one statement counting their rows:
+# made once instead of at each of the matrix's ~14,000 snapshots.
+_COUNTING: dict[tuple[Any, ...], tuple[list[Any], str]] = {}
+
+
+def _counting() -> tuple[list[Any], str]:
+    key = (*apps.get_models(), connection.vendor)
+    if key not in _COUNTING:
+        models = project_models()
+        counts = ", ".join(
+            f"(SELECT COUNT(*) FROM {connection.ops.quote_name(m._meta.db_table)})" for m in models
+        )
+        _COUNTING[key] = (models, f"SELECT {counts}")
+    return _COUNTING[key]
+
+
 def snapshot() -> dict[str, Any]:
-    models = project_models()
-    counts = ", ".join(
-        f"(SELECT COUNT(*) FROM {connection.ops.quote_name(m._meta.db_table)})" for m in models
-    )
+    models, counting = _counting()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {counts}")
+        cursor.execute(counting)
         row = cursor.fetchone()
     state: dict[str, Any] = {m._meta.label: n for m, n in zip(models, row, strict=True)}
     state["tokens.revoked_at"] = dict(ApiToken.objects.values_list("pk", "revoked_at"))
@@ -621,8 +647,11 @@ def expect_form_refused(response: Any) -> None:
 
 
 def session_login(user: User) -> Client:
+    """A client logged in as ``user`` by the session the world fixture opened for them (force_login's
+    own session, made once per user rather than once per test: a login writes five rows). What a test
+    does to the session row is rolled back with the test, like the rest of its writes."""
     client = Client()
-    client.force_login(user)
+    client.cookies[settings.SESSION_COOKIE_NAME] = _SESSIONS[user.pk]
     return client
 
 

@@ -2,13 +2,11 @@
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
 import pytest
-from django.db import transaction
 from openpyxl import load_workbook
 
 from jineng.accounts.models import User
@@ -27,18 +25,8 @@ from jineng.regions.models import Department, Region
 from jineng.regions.selectors import profile_for
 from jineng.training.models import Enrolment, TrainingClass
 
-# One worker runs the whole module, so its module-scoped demo is loaded once (not once per worker).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("test_demo")]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Loaded once for the module inside a transaction rolled back at its end; each test runs in its
-    own savepoint (pytest-django), so what one writes is undone before the next."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        assert demo_load() is True
-        yield
-        transaction.set_rollback(True)
+# The demo fixture (conftest): loaded once for the package, by the one worker that runs it.
+pytestmark = pytest.mark.django_db
 
 
 def test_zhengzhou_has_the_15_units_of_zz21_annex1(demo):

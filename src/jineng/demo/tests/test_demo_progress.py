@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
 from jineng.accounts.models import User
 from jineng.audit.models import Event
-from jineng.demo.services import demo_load
 from jineng.progress import board
 from jineng.progress.selectors import media_compliance
 from jineng.regions.models import Region
 
-# One worker runs the whole module, so its module-scoped demo is loaded once (not once per worker).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("test_demo_progress")]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        assert demo_load() is True
-        yield
-        transaction.set_rollback(True)
+# The demo fixture (conftest): loaded once for the package, by the one worker that runs it.
+pytestmark = pytest.mark.django_db
 
 
 def test_h08_demo_xuchang_has_one_county_meeting_and_one_short(demo: None) -> None:

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.db.models import Sum
 from django.test import Client
 
 from jineng.accounts.models import User
-from jineng.demo.services import demo_load
 from jineng.regions.models import Region
 from jineng.targets.models import Control, Plan, Target
 from jineng.targets.selectors import plan_table, target_rows
 
-# One worker runs the whole module, so its module-scoped demo is loaded once (not once per worker).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("test_plans")]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    # The demo takes seconds to load: once for the module, rolled back after it.
-    with django_db_blocker.unblock(), transaction.atomic():
-        assert demo_load() is True
-        yield
-        transaction.set_rollback(True)
+# The demo fixture (conftest): loaded once for the package, by the one worker that runs it.
+pytestmark = pytest.mark.django_db
 
 
 def _sum(source: str, indicator: str, **filters: Any) -> int:
