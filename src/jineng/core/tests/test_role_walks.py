@@ -160,6 +160,8 @@ def roster_template_keeps_text(page: Any, base: str) -> None:
 
 def print_form_like_the_document(page: Any, base: str) -> None:
     """18.13: the class's application printed as the document's form, with its signature blocks."""
+    page.locator("main table tbody a[href^='/classes/']").first.click()
+    page.wait_for_url(re.compile(r"/classes/\d+/$"))
     link = page.locator("main a[href*='/print/']").first
     page.goto(base + link.get_attribute("href"))
     _expect()(page.locator("body")).to_contain_text("申请表")
@@ -258,7 +260,7 @@ WALKS: dict[str, list[tuple[str, str, list[Check]]]] = {
             [todo_lists("被退回修改的开班申请", "尚未提交的开班申请（草稿）"), institution_details_editable],
         ),
         ("/classes/new/", "申请表", [class_form_narrowed, roster_template_keeps_text]),
-        ("/classes/1/", "", [print_form_like_the_document]),
+        ("/classes/", "培训班", [print_form_like_the_document]),
         ("/claims/", "补贴申领", []),
         ("/online/devices/", "签到设备", []),
     ],
