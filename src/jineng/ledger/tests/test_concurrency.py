@@ -124,7 +124,7 @@ def test_fifty_double_submissions_with_different_keys_pay_once(world: World) -> 
     assert len(errors) == THREADS - 1
     assert all(isinstance(e, Refusal) for e in errors), errors[:3]
     assert {e.message for e in errors} == {  # type: ignore[attr-defined]
-        "应付“郑州商业技师学院”的余额为 0.00 元，本次支付 3000.00 元超过应付余额，未支付（同一笔应付不能重复支付）"
+        "应付“郑州商业技师学院”的余额为 0.00 元，本次支付 3,000.00 元超过应付余额，未支付（同一笔应付不能重复支付）"
     }
     assert JournalEntry.objects.filter(kind=EntryKind.PAYMENT).count() == 1
     assert cash(funds["special_account"]) == D("7000.00")
